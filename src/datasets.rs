@@ -1,0 +1,331 @@
+//! Reading extracts: CSV files in the shapes declared in `scorecard.toml`,
+//! parsed into typed columns. Every bad value is reported with file, line,
+//! column and the value itself. Polars is not used here: `evaluate` turns a
+//! `Table` into a frame.
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::period::Month;
+use crate::project::{ColumnType, DatasetConfig, Layout, Project};
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Stop listing bad values in one file after this many; the rest are counted.
+const MAX_VALUE_ERRORS_PER_FILE: usize = 20;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Text(Vec<Option<String>>),
+    Integer(Vec<Option<i64>>),
+    Number(Vec<Option<f64>>),
+    Date(Vec<Option<NaiveDate>>),
+}
+
+impl Values {
+    fn new(kind: ColumnType) -> Values {
+        match kind {
+            ColumnType::Text => Values::Text(Vec::new()),
+            ColumnType::Integer => Values::Integer(Vec::new()),
+            ColumnType::Number => Values::Number(Vec::new()),
+            ColumnType::Date => Values::Date(Vec::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Integer(v) => v.len(),
+            Values::Number(v) => v.len(),
+            Values::Date(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One extract's typed columns, in the order the project declares them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub columns: Vec<(String, Values)>,
+    pub rows: usize,
+}
+
+/// Where one dataset's extracts are, month by month.
+#[derive(Debug, Clone)]
+pub struct DatasetFiles {
+    pub name: String,
+    /// Monthly layout: each month's file; missing months are absent.
+    pub monthly: BTreeMap<Month, PathBuf>,
+    /// Periodic layout: the one file.
+    pub single: Option<PathBuf>,
+}
+
+/// Month folders (`YYYY-MM`) under the data folder, sorted.
+pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostic> {
+    let entries = std::fs::read_dir(data_dir).map_err(|error| Diagnostic::file(data_dir, format!("cannot read data folder: {error}")))?;
+    let mut months: Vec<Month> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.path().is_dir())
+        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+        .collect();
+    months.sort();
+    Ok(months)
+}
+
+pub fn locate(project: &Project, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
+    let data_dir = project.data_dir();
+    let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None };
+    match config.layout {
+        Layout::Monthly => {
+            for month in months {
+                let path = data_dir.join(month.to_string()).join(&config.file);
+                if path.exists() {
+                    files.monthly.insert(*month, path);
+                }
+            }
+        }
+        Layout::Periodic => files.single = Some(data_dir.join(&config.file)),
+    }
+    files
+}
+
+/// Read and type one extract.
+pub fn read_table(path: &Path, config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
+    parse_table(path, &bytes, config)
+}
+
+pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(Diagnostic::file(path, "extract is empty: expected a header line naming the columns").into());
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let headers = reader.headers().map_err(|error| csv_error(path, &error))?.clone();
+    let positions = column_positions(path, &headers, config)?;
+    let mut columns: Vec<(String, Values)> = positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
+    let mut errors = ValueErrors::default();
+    let mut rows = 0;
+    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect();
+    for record in reader.records() {
+        let record = record.map_err(|error| csv_error(path, &error))?;
+        if record.iter().all(|field| field.trim().is_empty()) {
+            continue; // blank lines, e.g. trailing ones from Excel
+        }
+        let line = record.position().map_or(0, |position| line_of(bytes, &newlines, position.byte() as usize));
+        for ((name, index, _), (_, values)) in positions.iter().zip(columns.iter_mut()) {
+            let raw = record.get(*index).unwrap_or("");
+            let cell = Cell { path, line, column: *index + 1, name, raw };
+            push_value(values, &cell, config, &mut errors);
+        }
+        rows += 1;
+    }
+    errors.into_result(path)?;
+    Ok(Table { columns, rows })
+}
+
+/// 1-based line of the record starting at `offset`. Counted here rather than
+/// taken from the csv reader: on CRLF files the reader's record position is
+/// the `\n` that ends the previous line.
+fn line_of(bytes: &[u8], newlines: &[usize], mut offset: usize) -> usize {
+    while bytes.get(offset).is_some_and(|byte| matches!(byte, b'\r' | b'\n')) {
+        offset += 1;
+    }
+    newlines.partition_point(|at| *at < offset) + 1
+}
+
+fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
+    match error.position() {
+        Some(position) => Diagnostic::at(path, position.line() as usize, 1, format!("malformed CSV: {error}")),
+        None => Diagnostic::file(path, format!("malformed CSV: {error}")),
+    }
+}
+
+/// For each declared column: its name, its index in the file, its type.
+/// Header names are matched ignoring case and surrounding spaces, because
+/// case-management system upgrades change exactly those.
+fn column_positions(path: &Path, headers: &csv::StringRecord, config: &DatasetConfig) -> Result<Vec<(String, usize, ColumnType)>, Diagnostics> {
+    let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut positions = Vec::new();
+    for (name, kind) in &config.columns {
+        let matches: Vec<usize> = normalised.iter().enumerate().filter(|(_, header)| **header == name.to_lowercase()).map(|(index, _)| index).collect();
+        match matches.as_slice() {
+            [index] => positions.push((name.clone(), *index, *kind.get_ref())),
+            [] => diagnostics.push(
+                Diagnostic::at(path, 1, 1, format!("missing column `{name}` (header has: {})", headers.iter().collect::<Vec<_>>().join(", ")))
+                    .with_help_opt(did_you_mean(name, headers.iter())),
+            ),
+            [first, second, ..] => diagnostics.push(Diagnostic::at(path, 1, second + 1, format!("column `{name}` appears twice in the header (columns {} and {})", first + 1, second + 1))),
+        }
+    }
+    diagnostics.into_result(positions)
+}
+
+struct Cell<'a> {
+    path: &'a Path,
+    line: usize,
+    column: usize,
+    name: &'a str,
+    raw: &'a str,
+}
+
+#[derive(Default)]
+struct ValueErrors {
+    listed: Vec<Diagnostic>,
+    unlisted: usize,
+}
+
+impl ValueErrors {
+    fn push(&mut self, cell: &Cell, expected: &str) {
+        if self.listed.len() >= MAX_VALUE_ERRORS_PER_FILE {
+            self.unlisted += 1;
+            return;
+        }
+        let message = format!("column {} (`{}`): `{}` is not {expected}", cell.column, cell.name, cell.raw);
+        self.listed.push(Diagnostic::at(cell.path, cell.line, cell.column, message));
+    }
+
+    fn into_result(self, path: &Path) -> Result<(), Diagnostics> {
+        let mut diagnostics = Diagnostics(self.listed);
+        if self.unlisted > 0 {
+            diagnostics.push(Diagnostic::file(path, format!("... and {} more bad values in this file", self.unlisted)));
+        }
+        diagnostics.into_result(())
+    }
+}
+
+fn push_value(values: &mut Values, cell: &Cell, config: &DatasetConfig, errors: &mut ValueErrors) {
+    let text = cell.raw.trim();
+    let is_null = config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(text));
+    match values {
+        Values::Text(v) => v.push((!is_null).then(|| text.to_string())),
+        Values::Integer(v) => v.push(parse_or_report(is_null, parse_integer(text), cell, "a whole number", errors)),
+        Values::Number(v) => v.push(parse_or_report(is_null, text.parse::<f64>().ok().filter(|n| n.is_finite()), cell, "a number", errors)),
+        Values::Date(v) => {
+            let expected = format!("a date in the format {}", config.date_formats.join(" or "));
+            v.push(parse_or_report(is_null, parse_date(text, &config.date_formats), cell, &expected, errors));
+        }
+    }
+}
+
+fn parse_or_report<T>(is_null: bool, parsed: Option<T>, cell: &Cell, expected: &str, errors: &mut ValueErrors) -> Option<T> {
+    if is_null {
+        return None;
+    }
+    if parsed.is_none() {
+        errors.push(cell, expected);
+    }
+    parsed
+}
+
+/// Whole numbers; `10.0` (as Excel writes them) is read as 10.
+fn parse_integer(text: &str) -> Option<i64> {
+    text.parse::<i64>().ok().or_else(|| {
+        let number = text.parse::<f64>().ok()?;
+        (number.fract() == 0.0 && number.abs() < 9.0e15).then_some(number as i64)
+    })
+}
+
+fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
+    formats.iter().find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Spanned;
+
+    fn config(columns: &[(&str, ColumnType)]) -> DatasetConfig {
+        DatasetConfig {
+            layout: Layout::Monthly,
+            file: "x.csv".into(),
+            key: None,
+            date_formats: vec!["%d/%m/%Y".into()],
+            null_markers: vec!["".into(), "NULL".into()],
+            columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
+            period_column: None,
+        }
+    }
+
+    #[test]
+    fn bom_crlf_and_header_drift_are_normalised() {
+        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date), ("N", ColumnType::Integer)]);
+        let bytes = b"\xEF\xBB\xBFchild ,DECOM,N\r\nC1,01/04/2024,10.0\r\nC2,NULL,\r\n\r\n";
+        let table = parse_table(Path::new("e.csv"), bytes, &config).unwrap();
+        assert_eq!(table.rows, 2);
+        assert_eq!(table.columns[1].1, Values::Date(vec![NaiveDate::from_ymd_opt(2024, 4, 1), None]));
+        assert_eq!(table.columns[2].1, Values::Integer(vec![Some(10), None]));
+    }
+
+    #[test]
+    fn bad_values_name_line_column_and_value() {
+        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date)]);
+        let bytes = b"CHILD,DECOM\nC1,01/04/2024\nC2,31/02/2025\n";
+        let errors = parse_table(Path::new("e.csv"), bytes, &config).unwrap_err();
+        let error = &errors.0[0];
+        assert_eq!((error.line, error.column), (3, 2));
+        assert!(error.message.contains("`31/02/2025` is not a date"), "{}", error.message);
+    }
+
+    #[test]
+    fn missing_column_suggests_the_near_header() {
+        let config = config(&[("DECOM", ColumnType::Date)]);
+        let errors = parse_table(Path::new("e.csv"), b"CHILD,DECOMM\n", &config).unwrap_err();
+        assert_eq!(errors.0[0].help.as_deref(), Some("did you mean `DECOMM`?"));
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let config = config(&[("DECOM", ColumnType::Date)]);
+        let errors = parse_table(Path::new("e.csv"), b"", &config).unwrap_err();
+        assert!(errors.0[0].message.contains("empty"));
+    }
+}
+
+/// The period of each row of a periodic table, from its period column:
+/// `YYYY-MM` as written; `YYYYYY` (DfE's financial year, e.g. 202425) as the
+/// last month of that financial year; `YYYY` as the year ending 31 March
+/// (DfE's convention for children looked after and in need).
+pub fn row_periods(path: &Path, table: &Table, column: &str, financial_year_start_month: u32) -> Result<Vec<Month>, Diagnostics> {
+    let Some((_, values)) = table.columns.iter().find(|(name, _)| name == column) else {
+        return Err(Diagnostic::file(path, format!("period column `{column}` was not read")).into());
+    };
+    let texts: Vec<Option<String>> = match values {
+        Values::Text(v) => v.clone(),
+        Values::Integer(v) => v.iter().map(|value| value.map(|n| n.to_string())).collect(),
+        _ => return Err(Diagnostic::file(path, format!("period column `{column}` must be text or integer")).into()),
+    };
+    let mut diagnostics = Diagnostics::default();
+    let periods = texts
+        .iter()
+        .enumerate()
+        .map(|(row, text)| {
+            let text = text.as_deref().unwrap_or("");
+            parse_period(text, financial_year_start_month).unwrap_or_else(|| {
+                diagnostics.push(Diagnostic::at(path, row + 2, 1, format!("`{text}` in `{column}` is not a period (YYYY-MM, YYYYYY or YYYY)")));
+                Month { year: 0, month: 1 }
+            })
+        })
+        .collect();
+    diagnostics.into_result(periods)
+}
+
+fn parse_period(text: &str, financial_year_start_month: u32) -> Option<Month> {
+    if let Ok(month) = text.parse::<Month>() {
+        return Some(month);
+    }
+    let digits = text.bytes().all(|b| b.is_ascii_digit());
+    let fy_end = |year: i32| Month::new(year, financial_year_start_month).map(Month::previous);
+    match text.len() {
+        6 if digits => {
+            let start: i32 = text[..4].parse().ok()?;
+            let end: i32 = text[4..].parse().ok()?;
+            (end == (start + 1) % 100).then(|| fy_end(start + 1)).flatten()
+        }
+        4 if digits => fy_end(text.parse().ok()?),
+        _ => None,
+    }
+}

@@ -1,0 +1,93 @@
+//! Running compiled plans over stacked extracts: one pass per indicator over
+//! all periods at once, grouped by period (and breakdown group).
+
+use crate::evaluate_frames::{month_of_index, windows_frame, Stacked};
+use crate::evaluate_plan::{clean_polars_error, LookupPlan, Plan, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE};
+use crate::period::Month;
+use crate::windows::PeriodWindow;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// The aggregates of one period (or one group in one period), before the
+/// value is worked out. Absent fields are nulls from polars.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Aggregates {
+    pub rows: f64,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub non_null: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Evaluated {
+    pub total: BTreeMap<Month, Aggregates>,
+    pub groups: BTreeMap<String, BTreeMap<Month, Aggregates>>,
+}
+
+/// Evaluate one plan over a dataset's stacked frame for the given windows.
+/// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
+pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], windows: &[PeriodWindow]) -> Result<Evaluated, String> {
+    run(plan, &data.frame, lookups, windows).map_err(|error| clean_polars_error(&error))
+}
+
+fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
+    let mut rows = data.clone().lazy().inner_join(windows_frame(windows)?.lazy(), col(PERIOD), col(PERIOD));
+    for (lookup, other) in plan.lookups.iter().zip(lookups) {
+        rows = join_lookup(rows, lookup, &other.frame);
+    }
+    if !plan.derive.is_empty() {
+        rows = rows.with_columns(plan.derive.clone());
+    }
+    if let Some(filter) = &plan.filter {
+        rows = rows.filter(filter.clone());
+    }
+    if let Some((key, aggregates)) = &plan.per_entity {
+        rows = rows.group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
+    }
+    let rows = rows.cache();
+    let total = rows.clone().group_by([col(PERIOD)]).agg(plan.measure.clone()).collect()?;
+    let mut evaluated = Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
+    if let Some(breakdown) = &plan.breakdown {
+        let group = col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
+        let groups = rows.group_by([col(PERIOD), group]).agg(plan.measure.clone()).collect()?;
+        evaluated.groups = read(&groups, true)?;
+    }
+    Ok(evaluated)
+}
+
+/// One row per (period, key) on the lookup side, so that the join can
+/// never multiply rows: a duplicated key takes its first row.
+fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: &DataFrame) -> LazyFrame {
+    let firsts: Vec<Expr> = lookup.columns.iter().map(|name| col(name.as_str()).first()).collect();
+    let keys = [col(PERIOD), col(lookup.on.as_str())];
+    let right = other.clone().lazy().group_by_stable(keys.clone()).agg(firsts);
+    rows.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+}
+
+fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTreeMap<Month, Aggregates>>> {
+    let periods = frame.column(PERIOD)?.as_materialized_series().i32()?.clone();
+    let optional = |name: &str| -> PolarsResult<Option<Float64Chunked>> {
+        match frame.column(name) {
+            Ok(column) => Ok(Some(column.as_materialized_series().f64()?.clone())),
+            Err(_) => Ok(None),
+        }
+    };
+    let (rows, numerator, denominator, value, non_null) = (optional(ROWS)?, optional(NUMERATOR)?, optional(DENOMINATOR)?, optional(VALUE)?, optional(NON_NULL)?);
+    let groups = if grouped { Some(frame.column(GROUP)?.as_materialized_series().str()?.clone()) } else { None };
+    let get = |column: &Option<Float64Chunked>, index: usize| column.as_ref().and_then(|values| values.get(index));
+    let mut out: BTreeMap<String, BTreeMap<Month, Aggregates>> = BTreeMap::new();
+    for index in 0..frame.height() {
+        let Some(period) = periods.get(index) else { continue };
+        let group = groups.as_ref().and_then(|names| names.get(index)).unwrap_or("").to_string();
+        let aggregates = Aggregates {
+            rows: get(&rows, index).unwrap_or(0.0),
+            numerator: get(&numerator, index),
+            denominator: get(&denominator, index),
+            value: get(&value, index),
+            non_null: get(&non_null, index),
+        };
+        out.entry(group).or_default().insert(month_of_index(period), aggregates);
+    }
+    Ok(out)
+}

@@ -1,0 +1,90 @@
+//! Typed extract tables into polars frames, stacked over periods.
+
+use crate::datasets::{Table, Values};
+use crate::evaluate_plan::{polars_type, PERIOD};
+use crate::period::Month;
+use crate::project::DatasetConfig;
+use crate::windows::PeriodWindow;
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+pub fn days_since_epoch(date: NaiveDate) -> i32 {
+    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")).num_days() as i32
+}
+
+pub(crate) fn period_index(month: Month) -> i32 {
+    month.year * 12 + month.month as i32 - 1
+}
+
+pub(crate) fn month_of_index(index: i32) -> Month {
+    Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).expect("index maps to a month")
+}
+
+fn column(name: &str, values: &Values) -> PolarsResult<Column> {
+    let name: PlSmallStr = name.into();
+    let series = match values {
+        Values::Text(v) => Series::new(name, v),
+        Values::Integer(v) => Series::new(name, v),
+        Values::Number(v) => Series::new(name, v),
+        Values::Date(v) => {
+            let days: Vec<Option<i32>> = v.iter().map(|date| date.map(days_since_epoch)).collect();
+            Series::new(name, days).cast(&DataType::Date)?
+        }
+    };
+    Ok(series.into())
+}
+
+/// One frame holding every period's rows, tagged with `__period`.
+pub fn stack(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> PolarsResult<DataFrame> {
+    let mut frames = Vec::with_capacity(tables.len());
+    for (periods, table) in tables {
+        let mut columns = table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
+        let tags: Vec<i32> = periods.iter().map(|period| period_index(*period)).collect();
+        let tags = if tags.len() == 1 { vec![tags[0]; table.rows] } else { tags };
+        columns.push(Series::new(PERIOD.into(), tags).into());
+        frames.push(DataFrame::new(table.rows, columns)?.lazy());
+    }
+    if frames.is_empty() {
+        let mut schema = Schema::default();
+        for (name, kind) in &config.columns {
+            schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+        }
+        schema.insert(PERIOD.into(), DataType::Int32);
+        return Ok(DataFrame::empty_with_schema(&schema));
+    }
+    concat(frames, UnionArgs::default())?.collect()
+}
+
+pub fn windows_frame(windows: &[PeriodWindow]) -> PolarsResult<DataFrame> {
+    let dates = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| -> PolarsResult<Column> {
+        let days: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
+        Ok(Series::new(name.into(), days).cast(&DataType::Date)?.into())
+    };
+    let periods: Vec<i32> = windows.iter().map(|window| period_index(window.period)).collect();
+    DataFrame::new(
+        windows.len(),
+        vec![
+            Series::new(PERIOD.into(), periods).into(),
+            dates("period_start", |w| w.period_start)?,
+            dates("period_end", |w| w.period_end)?,
+            dates("window_start", |w| w.window_start)?,
+            dates("window_end", |w| w.window_end)?,
+        ],
+    )
+}
+
+/// A dataset's rows for every period, ready to evaluate. Opaque outside the
+/// evaluation layer so that polars stays here.
+pub struct Stacked {
+    pub(crate) frame: DataFrame,
+}
+
+impl Stacked {
+    pub fn new(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> Result<Stacked, String> {
+        stack(config, tables).map(|frame| Stacked { frame }).map_err(|error| crate::evaluate_plan::clean_polars_error(&error))
+    }
+
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+}

@@ -1,0 +1,336 @@
+//! Compiling a definition into polars expressions, and checking them
+//! against the dataset's declared schema before any data is read: unknown
+//! columns, unparsable SQL and type mismatches are found here, each pointing
+//! at the expression in the user's TOML file.
+
+use crate::calendar::HolidayCalendar;
+use crate::definitions::{Definition, Derived, MeasureKind};
+use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::project::{ColumnType, DatasetConfig, Project};
+use crate::toml_file::string_contents;
+use polars::prelude::*;
+use toml::Spanned;
+
+/// Columns every expression can use: the bounds of the period and window.
+pub const WINDOW_COLUMNS: [&str; 4] = ["period_start", "period_end", "window_start", "window_end"];
+pub(crate) const PERIOD: &str = "__period";
+pub(crate) const GROUP: &str = "__group";
+pub(crate) const ROWS: &str = "__rows";
+pub(crate) const NUMERATOR: &str = "__numerator";
+pub(crate) const DENOMINATOR: &str = "__denominator";
+pub(crate) const VALUE: &str = "__value";
+pub(crate) const NON_NULL: &str = "__non_null";
+
+/// A definition turned into polars expressions.
+#[derive(Clone)]
+pub struct Plan {
+    pub derive: Vec<Expr>,
+    pub filter: Option<Expr>,
+    /// The entity key and the aggregates computed per entity.
+    pub per_entity: Option<(String, Vec<Expr>)>,
+    /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
+    pub measure: Vec<Expr>,
+    pub breakdown: Option<String>,
+    pub lookups: Vec<LookupPlan>,
+}
+
+/// Columns joined in from another dataset of the same period.
+#[derive(Clone)]
+pub struct LookupPlan {
+    pub dataset: String,
+    pub on: String,
+    pub columns: Vec<String>,
+}
+
+/// Compile every definition; every problem in every file is reported.
+pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut plans = Vec::new();
+    for definition in definitions {
+        match compile(project, definition) {
+            Ok(plan) => plans.push(plan),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    diagnostics.into_result(plans)
+}
+
+/// Stage by stage, so that an error is attributed to the expression causing it.
+pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
+    let indicator = &definition.indicator;
+    let dataset = project.dataset(indicator.dataset.get_ref()).expect("definitions::check verified the dataset");
+    let lookups: Vec<LookupPlan> = indicator
+        .lookup
+        .iter()
+        .map(|lookup| LookupPlan {
+            dataset: lookup.dataset.get_ref().clone(),
+            on: lookup.on.get_ref().clone(),
+            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
+        })
+        .collect();
+    let mut frame = empty_frame(dataset);
+    for lookup in &lookups {
+        let other = project.dataset(&lookup.dataset).expect("definitions::check verified the lookup");
+        let added: Vec<Expr> = lookup.columns.iter().map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str())).collect();
+        frame = frame.with_columns(added);
+    }
+    let mut checker = Checker { definition, frame, diagnostics: Diagnostics::default() };
+
+    let mut derive = Vec::new();
+    for (name, spec) in &indicator.derive {
+        if let Some(expr) = checker.derived(name, spec, &project.holidays) {
+            checker.frame = checker.frame.clone().with_column(expr.clone());
+            derive.push(expr);
+        }
+    }
+    let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
+    if let Some(filter) = &filter {
+        checker.frame = checker.frame.clone().filter(filter.clone());
+    }
+    let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
+    let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
+        let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
+        let mut aggregates: Vec<Expr> = spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+        if let Some(column) = &breakdown {
+            aggregates.push(col(column.as_str()).drop_nulls().last());
+        }
+        // The window bounds are the same for every row of a period; keep them.
+        aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
+        checker.frame = checker.frame.clone().group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
+        Some((key, aggregates))
+    });
+    let measure = checker.measure();
+    let Checker { diagnostics, .. } = checker;
+    diagnostics.into_result(Plan { derive, filter, per_entity, measure: measure.unwrap_or_default(), breakdown, lookups })
+}
+
+fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
+    let mut schema = Schema::default();
+    for (name, kind) in &dataset.columns {
+        schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+    }
+    for name in WINDOW_COLUMNS {
+        schema.insert(name.into(), DataType::Date);
+    }
+    schema.insert(PERIOD.into(), DataType::Int32);
+    DataFrame::empty_with_schema(&schema).lazy()
+}
+
+pub(crate) fn polars_type(kind: ColumnType) -> DataType {
+    match kind {
+        ColumnType::Text => DataType::String,
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::Date => DataType::Date,
+    }
+}
+
+/// Working days after `from` up to and including `to`. polars counts
+/// [start, end), so both ends move one day later.
+pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Expr {
+    let next_day = |name: &str| (col(name).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
+    let days: Vec<i32> = holidays.holidays().map(crate::evaluate_frames::days_since_epoch).collect();
+    let holiday_list = lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
+    let weekdays = [true, true, true, true, true, false, false];
+    polars::lazy::dsl::business_day_count(next_day(from), next_day(to), weekdays, holiday_list).cast(DataType::Int64)
+}
+
+struct Checker<'a> {
+    definition: &'a Definition,
+    frame: LazyFrame,
+    diagnostics: Diagnostics,
+}
+
+impl Checker<'_> {
+    fn error_at(&mut self, text: &Spanned<String>, message: String, label: &str, help: Option<String>) {
+        let span = string_contents(&self.definition.source.text, &text.span());
+        self.diagnostics.push(self.definition.error(span, message, label).with_help_opt(help));
+    }
+
+    fn columns(&self) -> Vec<String> {
+        match self.frame.clone().collect_schema() {
+            Ok(schema) => schema.iter_names().map(|name| name.to_string()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Parse one SQL expression and check its columns exist here.
+    fn parse(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        let sql = text.get_ref();
+        let expr = match polars::sql::sql_expr(sql) {
+            Ok(expr) => expr,
+            Err(error) => {
+                let message = format!("{role}: cannot parse SQL expression: {}", clean_polars_error(&error));
+                self.error_at(text, message, "not a valid SQL expression", None);
+                return None;
+            }
+        };
+        let expr = partition_windows_by_period(expr);
+        let available = self.columns();
+        let mut ok = true;
+        let mut names = expr.clone().meta().root_names();
+        names.sort();
+        names.dedup();
+        for name in names {
+            if !available.iter().any(|column| column == name.as_str()) {
+                let help = did_you_mean(&name, available.iter().map(String::as_str));
+                let offset = sql.find(name.as_str()).unwrap_or(0);
+                let contents = string_contents(&self.definition.source.text, &text.span());
+                let span = contents.start + offset..contents.start + offset + name.len();
+                let message = format!("{role}: unknown column `{name}`");
+                self.diagnostics.push(self.definition.error(span, message, "not a column here").with_help_opt(help));
+                ok = false;
+            }
+        }
+        ok.then_some(expr)
+    }
+
+    /// Run `expr` on the empty frame; return its type or report the failure.
+    fn type_of(&mut self, text: &Spanned<String>, role: &str, plan: LazyFrame) -> Option<DataType> {
+        match plan.collect() {
+            Ok(frame) => frame.columns().last().map(|column| column.dtype().clone()),
+            Err(error) => {
+                let message = format!("{role}: {}", clean_polars_error(&error));
+                self.error_at(text, message, "type error", None);
+                None
+            }
+        }
+    }
+
+    fn expect_type(&mut self, text: &Spanned<String>, role: &str, dtype: &DataType, want_boolean: bool) -> bool {
+        let fits = if want_boolean { dtype.is_bool() || dtype.is_null() } else { dtype.is_primitive_numeric() || dtype.is_bool() || dtype.is_null() };
+        if !fits {
+            let wanted = if want_boolean { "a true/false condition" } else { "a number" };
+            self.error_at(text, format!("{role} must be {wanted}, but this expression gives {dtype}"), "wrong type", None);
+        }
+        fits
+    }
+
+    fn row_expression(&mut self, text: &Spanned<String>, role: &str, want_boolean: Option<bool>) -> Option<Expr> {
+        let expr = self.parse(text, role)?;
+        let dtype = self.type_of(text, role, self.frame.clone().select([expr.clone()]))?;
+        match want_boolean {
+            Some(boolean) if !self.expect_type(text, role, &dtype, boolean) => None,
+            _ => Some(expr),
+        }
+    }
+
+    fn condition(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        self.row_expression(text, role, Some(true))
+    }
+
+    fn numeric(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        self.row_expression(text, role, Some(false)).map(|expr| expr.cast(DataType::Float64))
+    }
+
+    fn derived(&mut self, name: &str, spec: &Spanned<Derived>, holidays: &HolidayCalendar) -> Option<Expr> {
+        let spec = spec.get_ref();
+        if let Some(days) = &spec.working_days {
+            return Some(working_days_expr(days.from.get_ref(), days.to.get_ref(), holidays).alias(name));
+        }
+        let text = spec.sql.as_ref()?;
+        self.row_expression(text, &format!("derive.{name}"), None).map(|expr| expr.alias(name))
+    }
+
+    fn aggregate(&mut self, key: &str, name: &str, text: &Spanned<String>) -> Option<Expr> {
+        let role = format!("per_entity.aggregate.{name}");
+        let expr = self.parse(text, &role)?.alias(name);
+        let dtype = self.type_of(text, &role, self.frame.clone().group_by([col(PERIOD), col(key)]).agg([expr.clone()]))?;
+        if dtype.is_list() {
+            self.error_at(text, format!("{role} must give one value per entity (use SUM, MAX, COUNT...)"), "not an aggregate", None);
+            return None;
+        }
+        Some(expr)
+    }
+
+    fn measure(&mut self) -> Option<Vec<Expr>> {
+        let measure = &self.definition.indicator.measure;
+        let condition = match &measure.condition {
+            Some(text) => self.condition(text, "measure.where")?,
+            None => every_row(),
+        };
+        let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
+        let rows = counted(condition.clone()).alias(ROWS);
+        let exprs = match *measure.kind.get_ref() {
+            MeasureKind::Count | MeasureKind::RatePer10000 => vec![rows, counted(condition).alias(NUMERATOR)],
+            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
+                let kind = *measure.kind.get_ref();
+                let of = measure.of.as_ref().expect("checked: kind needs `of`");
+                let value = if kind == MeasureKind::DistinctCount { self.parse(of, "measure.of")? } else { self.numeric(of, "measure.of")? };
+                let selected = value.filter(condition);
+                let summary = match kind {
+                    MeasureKind::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
+                    MeasureKind::Sum => selected.clone().sum(),
+                    MeasureKind::Mean => selected.clone().mean(),
+                    _ => selected.clone().median(),
+                };
+                vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)]
+            }
+            MeasureKind::Proportion => {
+                let numerator = self.condition(measure.numerator.as_ref().expect("checked"), "measure.numerator");
+                let denominator = match &measure.denominator {
+                    Some(text) => self.condition(text, "measure.denominator"),
+                    None => Some(every_row()),
+                };
+                let weight = match &measure.weight {
+                    Some(text) => self.numeric(text, "measure.weight"),
+                    None => Some(every_row().cast(DataType::Float64)),
+                };
+                let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
+                let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
+                let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
+                vec![
+                    counted(denominator.clone()).alias(ROWS),
+                    weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
+                    weighted(denominator).alias(DENOMINATOR),
+                    known.alias(NON_NULL),
+                ]
+            }
+            MeasureKind::Ratio => {
+                let numerator = self.numeric(measure.numerator.as_ref().expect("checked"), "measure.numerator");
+                let denominator = self.numeric(measure.denominator.as_ref().expect("checked"), "measure.denominator");
+                let (numerator, denominator) = (numerator?, denominator?);
+                vec![
+                    rows,
+                    numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
+                    denominator.clone().filter(condition.clone()).sum().alias(DENOMINATOR),
+                    numerator.filter(condition).count().cast(DataType::Float64).alias(NON_NULL),
+                ]
+            }
+        };
+        let exprs: Vec<Expr> = exprs.into_iter().map(|expr| expr.cast(DataType::Float64)).collect();
+        let plan = self.frame.clone().select(exprs.clone());
+        if let Err(error) = plan.collect() {
+            let message = format!("measure: {}", clean_polars_error(&error));
+            let kind_span = measure.kind.span();
+            self.diagnostics.push(self.definition.error(kind_span, message, "in this measure"));
+            return None;
+        }
+        Some(exprs)
+    }
+}
+
+/// True on every row. A bare `lit(true)` would be a single scalar and sum to
+/// 1 however many rows there are.
+fn every_row() -> Expr {
+    col(PERIOD).is_not_null()
+}
+
+/// `OVER (PARTITION BY child ...)` must not reach across periods: every
+/// period is a separate snapshot, so the period joins every partition.
+fn partition_windows_by_period(expr: Expr) -> Expr {
+    expr.map_expr(|node| match node {
+        Expr::Over { function, mut partition_by, order_by, mapping } => {
+            partition_by.push(col(PERIOD));
+            Expr::Over { function, partition_by, order_by, mapping }
+        }
+        other => other,
+    })
+}
+
+/// Polars errors carry a backtrace hint and internal context; keep the message.
+pub(crate) fn clean_polars_error(error: &PolarsError) -> String {
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    first.trim_start_matches("SQL interface error: ").trim_start_matches("sql parser error: ").to_string()
+}

@@ -1,0 +1,111 @@
+//! Red / amber / green, polarity-aware. Ratings compare the value as the
+//! board sees it, rounded to the indicator's decimal places, so a value shown
+//! as 90.0% against a 90% target is never amber.
+
+use crate::definitions::{Polarity, Rag as RagSpec, RagMethod};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+}
+
+impl Rag {
+    pub fn letter(self) -> &'static str {
+        match self {
+            Rag::Red => "R",
+            Rag::Amber => "A",
+            Rag::Green => "G",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+        }
+    }
+}
+
+/// `a` is at least as good as `b` for this polarity.
+fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
+    match polarity {
+        Polarity::HigherIsBetter => a >= b,
+        Polarity::LowerIsBetter => a <= b,
+        Polarity::NoJudgement => false,
+    }
+}
+
+/// The tolerance in the indicator's units.
+pub fn tolerance(spec: &RagSpec) -> f64 {
+    let target = spec.target.as_ref().map_or(0.0, |target| *target.get_ref());
+    match (&spec.tolerance, &spec.tolerance_percent) {
+        (Some(absolute), _) => *absolute.get_ref(),
+        (None, Some(percent)) => (target * percent.get_ref() / 100.0).abs(),
+        (None, None) => 0.0,
+    }
+}
+
+pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
+    if polarity == Polarity::NoJudgement {
+        return None;
+    }
+    let (green, amber) = match spec.method.get_ref() {
+        RagMethod::Target => {
+            let target = *spec.target.as_ref()?.get_ref();
+            let slack = tolerance(spec);
+            let amber = if polarity == Polarity::HigherIsBetter { target - slack } else { target + slack };
+            (target, amber)
+        }
+        RagMethod::Thresholds => (*spec.green.as_ref()?.get_ref(), *spec.amber.as_ref()?.get_ref()),
+    };
+    Some(if at_least_as_good(value, green, polarity) {
+        Rag::Green
+    } else if at_least_as_good(value, amber, polarity) {
+        Rag::Amber
+    } else {
+        Rag::Red
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Spanned;
+
+    fn spec(method: RagMethod, target: Option<f64>, tolerance: Option<f64>, percent: Option<f64>, green: Option<f64>, amber: Option<f64>) -> RagSpec {
+        let s = |v: Option<f64>| v.map(|v| Spanned::new(0..0, v));
+        RagSpec { method: Spanned::new(0..0, method), target: s(target), tolerance: s(tolerance), tolerance_percent: s(percent), green: s(green), amber: s(amber) }
+    }
+
+    #[test]
+    fn target_with_absolute_tolerance_higher_is_better() {
+        // target 90, tolerance 5: 90 green, 85 amber (90-5), 84.9 red.
+        let spec = spec(RagMethod::Target, Some(90.0), Some(5.0), None, None, None);
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 90.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 85.0), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 84.9), Some(Rag::Red));
+    }
+
+    #[test]
+    fn target_with_relative_tolerance_lower_is_better() {
+        // target 14, 10% tolerance = 1.4: 14 green, 15.4 amber, 15.5 red.
+        let spec = spec(RagMethod::Target, Some(14.0), None, Some(10.0), None, None);
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 13.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.4), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.5), Some(Rag::Red));
+    }
+
+    #[test]
+    fn thresholds_and_no_judgement() {
+        let spec = spec(RagMethod::Thresholds, None, None, None, Some(10.0), Some(12.0));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 10.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 11.0), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 12.1), Some(Rag::Red));
+        assert_eq!(rate(&spec, Polarity::NoJudgement, 1.0), None);
+    }
+}

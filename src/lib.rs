@@ -1,0 +1,31 @@
+//! Scorecard: children's services performance scorecards from monthly
+//! statutory-return extracts.
+//!
+//! The pipeline, one module per stage: `project` -> `definitions` ->
+//! `datasets` -> `evaluate_plan` / `evaluate` (the only modules using polars)
+//! -> `results` -> `judge_rag` / `judge_trend` -> `report` -> `render_tables`
+//! -> `bundle`. `pipeline` runs the stages; `cli` is the command line.
+
+pub mod bundle;
+pub mod calendar;
+pub mod cli;
+pub mod datasets;
+pub mod definitions;
+pub mod diagnostics;
+pub mod evaluate;
+pub mod evaluate_frames;
+pub mod evaluate_plan;
+pub mod judge_rag;
+pub mod judge_trend;
+pub mod period;
+pub mod pipeline;
+pub mod project;
+pub mod render_tables;
+pub mod report;
+pub mod results;
+pub mod sample;
+pub mod sample_cin;
+pub mod sample_cla;
+pub mod sample_workforce;
+pub mod toml_file;
+pub mod windows;

@@ -1,0 +1,114 @@
+//! A reporting period is a calendar month, written `YYYY-MM`.
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl Month {
+    pub fn new(year: i32, month: u32) -> Option<Month> {
+        (1..=12).contains(&month).then_some(Month { year, month })
+    }
+
+    pub fn containing(date: NaiveDate) -> Month {
+        Month { year: date.year(), month: date.month() }
+    }
+
+    pub fn first_day(self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("month is always valid")
+    }
+
+    pub fn last_day(self) -> NaiveDate {
+        self.next().first_day().pred_opt().expect("dates in range")
+    }
+
+    pub fn next(self) -> Month {
+        self.plus(1)
+    }
+
+    pub fn previous(self) -> Month {
+        self.plus(-1)
+    }
+
+    pub fn plus(self, months: i32) -> Month {
+        let index = self.year * 12 + self.month as i32 - 1 + months;
+        Month { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
+    }
+
+    /// Months from `self` to `later` (negative when `later` is earlier).
+    pub fn months_until(self, later: Month) -> i32 {
+        (later.year * 12 + later.month as i32) - (self.year * 12 + self.month as i32)
+    }
+
+    /// First month of the financial year holding this month.
+    pub fn financial_year_start(self, start_month: u32) -> Month {
+        let year = if self.month >= start_month { self.year } else { self.year - 1 };
+        Month { year, month: start_month }
+    }
+
+    /// Every month from `self` to `last`, inclusive.
+    pub fn through(self, last: Month) -> impl Iterator<Item = Month> {
+        let count = self.months_until(last) + 1;
+        (0..count.max(0)).map(move |offset| self.plus(offset))
+    }
+
+    /// The day `months` calendar months before `date`, clamped to month end.
+    pub fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
+        date.checked_sub_months(Months::new(months)).expect("dates in range")
+    }
+}
+
+impl fmt::Display for Month {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl FromStr for Month {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Month, String> {
+        let invalid = || format!("`{text}` is not a month written YYYY-MM (for example 2025-03)");
+        let (year, month) = text.split_once('-').ok_or_else(invalid)?;
+        if year.len() != 4 || month.len() != 2 {
+            return Err(invalid());
+        }
+        let year = year.parse().map_err(|_| invalid())?;
+        let month = month.parse().map_err(|_| invalid())?;
+        Month::new(year, month).ok_or_else(invalid)
+    }
+}
+
+impl Serialize for Month {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_arithmetic_crosses_years() {
+        let march = Month::new(2025, 3).unwrap();
+        assert_eq!(march.plus(-12).to_string(), "2024-03");
+        assert_eq!(march.plus(10).to_string(), "2026-01");
+        assert_eq!(Month::new(2024, 2).unwrap().last_day().to_string(), "2024-02-29");
+        assert_eq!(march.financial_year_start(4).to_string(), "2024-04");
+        assert_eq!(Month::new(2025, 4).unwrap().financial_year_start(4).to_string(), "2025-04");
+    }
+
+    #[test]
+    fn parse_rejects_loose_forms() {
+        assert!("2025-3".parse::<Month>().is_err());
+        assert!("2025-13".parse::<Month>().is_err());
+        assert_eq!("2025-03".parse::<Month>().unwrap(), Month::new(2025, 3).unwrap());
+    }
+}

@@ -1,0 +1,208 @@
+//! The build, stage by stage: project -> definitions -> datasets ->
+//! evaluate -> judge -> render -> bundle.
+
+use crate::datasets::{self, Table};
+use crate::definitions::{self, Definition};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::evaluate::{self, Aggregates};
+use crate::evaluate_frames::Stacked;
+use crate::evaluate_plan::{self, Plan};
+use crate::period::Month;
+use crate::project::{Layout, Project};
+use crate::report::{self, IndicatorSeries, Scorecard};
+use crate::results::{self, Context, Observation};
+use crate::windows;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Exit codes, documented in the README.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the project or its indicator definitions are invalid")]
+    Invalid(Diagnostics),
+    #[error("the extracts have errors")]
+    Data(Diagnostics),
+    #[error("cannot write outputs: {0}")]
+    Output(String),
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::Invalid(_) => 3,
+            Error::Data(_) => 4,
+            Error::Output(_) => 5,
+        }
+    }
+
+    pub fn diagnostics(&self) -> Option<&Diagnostics> {
+        match self {
+            Error::Invalid(diagnostics) | Error::Data(diagnostics) => Some(diagnostics),
+            _ => None,
+        }
+    }
+}
+
+/// A project whose definitions have all been checked and compiled.
+pub struct Loaded {
+    pub project: Project,
+    pub definitions: Vec<Definition>,
+    pub plans: Vec<Plan>,
+}
+
+pub fn load(root: &Path) -> Result<Loaded, Error> {
+    let project = Project::load(root).map_err(Error::Invalid)?;
+    let (definitions, mut diagnostics) = definitions::load_all(&project);
+    match evaluate_plan::compile_all(&project, &definitions) {
+        Ok(plans) => diagnostics.into_result(Loaded { project, definitions, plans }).map_err(Error::Invalid),
+        Err(found) => {
+            diagnostics.extend(found);
+            Err(Error::Invalid(diagnostics))
+        }
+    }
+}
+
+/// Every dataset the definitions use, read once and stacked over periods.
+pub struct Data {
+    /// Every month from the first to the last with any extract.
+    pub months: Vec<Month>,
+    datasets: BTreeMap<String, (Stacked, BTreeSet<Month>)>,
+}
+
+impl Data {
+    pub fn rows(&self, dataset: &str) -> usize {
+        self.datasets.get(dataset).map_or(0, |(stacked, _)| stacked.rows())
+    }
+}
+
+pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
+    let project = &loaded.project;
+    let folders = datasets::month_folders(&project.data_dir()).map_err(|error| Error::Data(error.into()))?;
+    let used: BTreeSet<&str> = loaded
+        .definitions
+        .iter()
+        .flat_map(|definition| {
+            let indicator = &definition.indicator;
+            std::iter::once(indicator.dataset.get_ref().as_str()).chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::default();
+    let mut stacked = BTreeMap::new();
+    for name in used {
+        match read_dataset(project, name, &folders) {
+            Ok(dataset) => {
+                stacked.insert(name.to_string(), dataset);
+            }
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    let present: BTreeSet<Month> = stacked.values().flat_map(|(_, months)| months.iter().copied()).chain(folders.iter().copied()).collect();
+    let months = match (present.first(), present.last()) {
+        (Some(first), Some(last)) => first.through(*last).collect(),
+        _ => Vec::new(),
+    };
+    if months.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
+    }
+    diagnostics.into_result(Data { months, datasets: stacked }).map_err(Error::Data)
+}
+
+fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<(Stacked, BTreeSet<Month>), Diagnostics> {
+    let config = project.dataset(name).expect("checked");
+    let files = datasets::locate(project, name, config, folders);
+    let mut tables: Vec<(Vec<Month>, Table)> = Vec::new();
+    let mut diagnostics = Diagnostics::default();
+    match config.layout {
+        Layout::Monthly => {
+            for (month, path) in &files.monthly {
+                match datasets::read_table(path, config) {
+                    Ok(table) => tables.push((vec![*month], table)),
+                    Err(found) => diagnostics.extend(found),
+                }
+            }
+        }
+        Layout::Periodic => {
+            let path = files.single.expect("periodic datasets have one file");
+            let column = config.period_column.as_ref().expect("checked").get_ref();
+            let table = datasets::read_table(&path, config)?;
+            let periods = datasets::row_periods(&path, &table, column, project.financial_year_start_month())?;
+            tables.push((periods, table));
+        }
+    }
+    let present: BTreeSet<Month> = tables.iter().flat_map(|(months, _)| months.iter().copied()).collect();
+    if !diagnostics.is_empty() {
+        return Err(diagnostics);
+    }
+    let stacked = Stacked::new(config, &tables).map_err(|error| Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}")))?;
+    Ok((stacked, present))
+}
+
+/// Evaluate every indicator over every month.
+pub fn compute(loaded: &Loaded, data: &Data) -> Result<Vec<IndicatorSeries>, Error> {
+    let mut diagnostics = Diagnostics::default();
+    let mut computed = Vec::new();
+    for (definition, plan) in loaded.definitions.iter().zip(&loaded.plans) {
+        match compute_one(loaded, data, definition, plan) {
+            Ok(series) => computed.push(series),
+            Err(message) => diagnostics.push(Diagnostic::file(&definition.source.path, format!("evaluating `{}` failed: {message}", definition.id()))),
+        }
+    }
+    diagnostics.into_result(computed).map_err(Error::Data)
+}
+
+fn compute_one(loaded: &Loaded, data: &Data, definition: &Definition, plan: &Plan) -> Result<IndicatorSeries, String> {
+    let indicator = &definition.indicator;
+    let dataset = indicator.dataset.get_ref();
+    let (stacked, present) = data.datasets.get(dataset).ok_or("dataset was not read")?;
+    let fy_start = loaded.project.financial_year_start_month();
+    let period_windows = windows::windows(&data.months, indicator.window.get_ref(), fy_start);
+    let lookups = plan
+        .lookups
+        .iter()
+        .map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked).ok_or("lookup dataset was not read"))
+        .collect::<Result<Vec<_>, _>>()?;
+    let evaluated = evaluate::evaluate(plan, stacked, &lookups, &period_windows)?;
+    let observe = |month: Month, aggregates: Option<&Aggregates>| -> Observation {
+        if !present.contains(&month) {
+            return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
+        }
+        let context = Context { kind: *indicator.measure.kind.get_ref(), unit: *indicator.unit.get_ref(), population: loaded.project.population(month.year) };
+        results::observe(month, aggregates.copied().unwrap_or_default(), &context)
+    };
+    let series = data.months.iter().map(|month| observe(*month, evaluated.total.get(month))).collect();
+    let groups = evaluated
+        .groups
+        .iter()
+        .map(|(group, by_month)| (group.clone(), data.months.iter().map(|month| observe(*month, by_month.get(month))).collect()))
+        .collect();
+    let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
+    Ok(IndicatorSeries { series, groups, window })
+}
+
+/// Judge every indicator for `month`.
+pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) -> Scorecard {
+    let authority = &loaded.project.file.authority;
+    Scorecard {
+        authority: authority.name.clone(),
+        authority_code: authority.code.get_ref().clone(),
+        month,
+        engine_version: env!("CARGO_PKG_VERSION"),
+        indicators: loaded.definitions.iter().zip(computed).map(|(definition, series)| report::judge(definition, series, month)).collect(),
+    }
+}
+
+/// The month to report: the one asked for, or the latest with extracts.
+pub fn choose_month(data: &Data, requested: Option<Month>) -> Result<Month, Error> {
+    match requested {
+        Some(month) if data.months.contains(&month) => Ok(month),
+        Some(month) => Err(Error::Usage(format!(
+            "no extracts for {month}: months available are {} to {}",
+            data.months.first().map(Month::to_string).unwrap_or_default(),
+            data.months.last().map(Month::to_string).unwrap_or_default()
+        ))),
+        None => data.months.last().copied().ok_or_else(|| Error::Usage("no months with extracts".into())),
+    }
+}

@@ -1,0 +1,268 @@
+//! The project file, `scorecard.toml`: who the authority is, where its
+//! extracts live, what each extract looks like, and where outputs go.
+
+use crate::calendar::HolidayCalendar;
+use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
+use crate::toml_file::{self, field_names};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const PROJECT_FILE: &str = "scorecard.toml";
+
+#[derive(Debug, Deserialize)]
+pub struct ProjectFile {
+    pub authority: Authority,
+    /// Children aged 0-17 by calendar year (ONS mid-year estimates).
+    #[serde(default)]
+    pub population: BTreeMap<String, Spanned<u64>>,
+    pub paths: Paths,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Authority {
+    pub name: String,
+    /// ONS code, e.g. E06000008.
+    pub code: Spanned<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Paths {
+    /// Folder holding `YYYY-MM/` month folders (and period files).
+    pub data: String,
+    /// Folders searched for `<theme>/<id>.toml` definitions.
+    pub indicators: Vec<String>,
+    /// Folder that receives `YYYY-MM/` report bundles.
+    pub output: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CalendarConfig {
+    #[serde(default = "april")]
+    pub financial_year_start_month: Spanned<u32>,
+    /// `england-and-wales` (built-in 2015-2030 list) or `none`.
+    #[serde(default = "england_and_wales")]
+    pub bank_holidays: Spanned<String>,
+    /// Extra non-working days (YYYY-MM-DD), e.g. a council closure day.
+    #[serde(default)]
+    pub extra_holidays: Vec<Spanned<String>>,
+}
+
+impl Default for CalendarConfig {
+    fn default() -> CalendarConfig {
+        CalendarConfig { financial_year_start_month: april(), bank_holidays: england_and_wales(), extra_holidays: Vec::new() }
+    }
+}
+
+fn april() -> Spanned<u32> {
+    Spanned::new(0..0, 4)
+}
+
+fn england_and_wales() -> Spanned<String> {
+    Spanned::new(0..0, "england-and-wales".to_string())
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// `<data>/YYYY-MM/<file>`: one month-end snapshot per month.
+    Monthly,
+    /// `<data>/<file>`: one file whose `period_column` says which period a row belongs to.
+    Periodic,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Number,
+    Date,
+}
+
+impl ColumnType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Integer => "integer",
+            ColumnType::Number => "number",
+            ColumnType::Date => "date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatasetConfig {
+    pub layout: Layout,
+    pub file: String,
+    /// The column identifying one entity (child, worker): used by
+    /// `per_entity` aggregation and checked for blanks.
+    pub key: Option<Spanned<String>>,
+    /// chrono formats tried in order, e.g. `%d/%m/%Y`.
+    #[serde(default = "default_date_formats")]
+    pub date_formats: Vec<String>,
+    /// Cell values read as "no value".
+    #[serde(default = "default_null_markers")]
+    pub null_markers: Vec<String>,
+    /// Column name -> type. Columns in the file but not listed are ignored.
+    pub columns: BTreeMap<String, Spanned<ColumnType>>,
+    /// Periodic layout only: the column naming each row's period.
+    pub period_column: Option<Spanned<String>>,
+}
+
+fn default_date_formats() -> Vec<String> {
+    vec!["%d/%m/%Y".to_string(), "%Y-%m-%d".to_string()]
+}
+
+fn default_null_markers() -> Vec<String> {
+    ["", "NULL", "N/A", "NA"].map(String::from).to_vec()
+}
+
+impl DatasetConfig {
+    pub fn column_type(&self, name: &str) -> Option<ColumnType> {
+        self.columns.get(name).map(|column| *column.get_ref())
+    }
+
+    pub fn key_name(&self) -> Option<&str> {
+        self.key.as_ref().map(|key| key.get_ref().as_str())
+    }
+}
+
+/// A loaded, checked project.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub source: SourceFile,
+    pub file: ProjectFile,
+    pub holidays: HolidayCalendar,
+}
+
+impl Project {
+    pub fn load(root: &Path) -> Result<Project, Diagnostics> {
+        let source = SourceFile::read(&root.join(PROJECT_FILE))?;
+        let (file, mut diagnostics) = toml_file::parse::<ProjectFile>(&source, &known_keys());
+        let Some(file) = file else { return Err(diagnostics) };
+        diagnostics.extend(check(&source, &file));
+        let holidays = holiday_calendar(&source, &file.calendar, &mut diagnostics);
+        diagnostics.into_result(Project { root: root.to_owned(), source, file, holidays })
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.join(&self.file.paths.data)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.root.join(&self.file.paths.output)
+    }
+
+    pub fn indicator_dirs(&self) -> Vec<PathBuf> {
+        self.file.paths.indicators.iter().map(|dir| self.root.join(dir)).collect()
+    }
+
+    pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
+        self.file.datasets.get(name).map(Spanned::get_ref)
+    }
+
+    pub fn financial_year_start_month(&self) -> u32 {
+        *self.file.calendar.financial_year_start_month.get_ref()
+    }
+
+    /// Population for a year: that year's estimate, or the latest earlier one
+    /// (estimates are published a year in arrears).
+    pub fn population(&self, year: i32) -> Option<(i32, u64)> {
+        self.file
+            .population
+            .iter()
+            .filter_map(|(key, value)| Some((key.parse::<i32>().ok()?, *value.get_ref())))
+            .filter(|(estimate_year, _)| *estimate_year <= year)
+            .max_by_key(|(estimate_year, _)| *estimate_year)
+    }
+}
+
+fn known_keys() -> Vec<&'static str> {
+    [
+        field_names::<ProjectFile>(),
+        field_names::<Authority>(),
+        field_names::<Paths>(),
+        field_names::<CalendarConfig>(),
+        field_names::<DatasetConfig>(),
+    ]
+    .concat()
+}
+
+fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let code = &file.authority.code;
+    let valid_code = code.get_ref().len() == 9 && code.get_ref().starts_with('E') && code.get_ref()[1..].bytes().all(|b| b.is_ascii_digit());
+    if !valid_code {
+        diagnostics.push(source.error(code.span(), format!("`{}` is not an English local authority code", code.get_ref()), "expected E followed by 8 digits, e.g. E06000008"));
+    }
+    for (year, count) in &file.population {
+        if year.parse::<i32>().is_err() || *count.get_ref() == 0 {
+            diagnostics.push(source.error(count.span(), format!("population `{year}` must be a year with a positive count"), "here"));
+        }
+    }
+    let start = &file.calendar.financial_year_start_month;
+    if !(1..=12).contains(start.get_ref()) {
+        diagnostics.push(source.error(start.span(), "financial_year_start_month must be 1-12", "not a month"));
+    }
+    for (name, dataset) in &file.datasets {
+        check_dataset(source, name, dataset, &mut diagnostics);
+    }
+    diagnostics
+}
+
+fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
+    let config = dataset.get_ref();
+    if !crate::definitions::is_safe_id(name) {
+        diagnostics.push(source.error(dataset.span(), format!("dataset name `{name}` must use only a-z, 0-9 and -"), "here"));
+    }
+    let names = config.columns.keys().map(String::as_str);
+    let mut check_column = |column: &Spanned<String>, role: &str| {
+        if !config.columns.contains_key(column.get_ref()) {
+            diagnostics.push(
+                source
+                    .error(column.span(), format!("{role} `{}` is not a column of dataset `{name}`", column.get_ref()), "unknown column")
+                    .with_help_opt(did_you_mean(column.get_ref(), names.clone())),
+            );
+        }
+    };
+    if let Some(key) = &config.key {
+        check_column(key, "key");
+    }
+    match (config.layout, &config.period_column) {
+        (Layout::Periodic, Some(column)) => check_column(column, "period_column"),
+        (Layout::Periodic, None) => diagnostics.push(source.error(dataset.span(), format!("dataset `{name}` has layout = \"periodic\" but no period_column"), "add period_column")),
+        (Layout::Monthly, Some(column)) => diagnostics.push(source.error(column.span(), "period_column applies only to layout = \"periodic\"", "remove this")),
+        (Layout::Monthly, None) => {}
+    }
+    if config.file.contains(['/', '\\']) || config.file.starts_with('.') {
+        diagnostics.push(source.error(dataset.span(), format!("dataset `{name}`: file `{}` must be a plain file name", config.file), "here"));
+    }
+}
+
+fn holiday_calendar(source: &SourceFile, config: &CalendarConfig, diagnostics: &mut Diagnostics) -> HolidayCalendar {
+    let mut calendar = match config.bank_holidays.get_ref().as_str() {
+        "england-and-wales" => HolidayCalendar::england_and_wales(),
+        "none" => HolidayCalendar::from_dates([]),
+        other => {
+            diagnostics.push(source.error(config.bank_holidays.span(), format!("unknown bank holiday list `{other}`"), "expected \"england-and-wales\" or \"none\""));
+            HolidayCalendar::from_dates([])
+        }
+    };
+    let extra = config.extra_holidays.iter().filter_map(|day| match NaiveDate::parse_from_str(day.get_ref(), "%Y-%m-%d") {
+        Ok(date) => Some(date),
+        Err(_) => {
+            diagnostics.push(source.error(day.span(), format!("`{}` is not a date written YYYY-MM-DD", day.get_ref()), "here"));
+            None
+        }
+    });
+    calendar.add(extra.collect::<Vec<_>>());
+    calendar
+}

@@ -1,0 +1,107 @@
+//! scorecard.csv (one row per indicator), series.csv (every value of every
+//! month, total and breakdown groups) and scorecard.json (everything).
+
+use crate::report::{Comparison, IndicatorReport, Scorecard};
+use crate::results::{round_to, Observation};
+
+/// Text that a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn neutralise_formula(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+fn number(value: Option<f64>, decimals: u32) -> String {
+    value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
+}
+
+/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
+fn quantity(value: Option<f64>) -> String {
+    number(value, 2).trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn direction(comparison: &Comparison) -> String {
+    comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_default()
+}
+
+fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(|error| error.to_string())?;
+    for row in rows {
+        writer.write_record(row.iter().map(|cell| neutralise_formula(cell))).map_err(|error| error.to_string())?;
+    }
+    writer.into_inner().map_err(|error| error.to_string())
+}
+
+pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let header = [
+        "id", "title", "plan_ref", "theme", "unit", "period", "value", "numerator", "denominator", "target", "rag",
+        "vs_previous_month", "vs_last_year", "not_calculable",
+    ];
+    let rows = scorecard.indicators.iter().map(summary_row).collect();
+    write_rows(&header, rows)
+}
+
+fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
+    let latest = &indicator.latest;
+    vec![
+        indicator.id.clone(),
+        indicator.title.clone(),
+        indicator.plan_ref.clone().unwrap_or_default(),
+        indicator.theme.clone(),
+        indicator.unit.to_string(),
+        latest.period.to_string(),
+        number(latest.value, indicator.decimals),
+        quantity(latest.numerator),
+        quantity(latest.denominator),
+        indicator.target.map(|target| target.to_string()).unwrap_or_default(),
+        indicator.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
+        direction(&indicator.vs_previous_month),
+        direction(&indicator.vs_last_year),
+        latest.not_calculable.clone().unwrap_or_default(),
+    ]
+}
+
+pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let header = ["id", "group", "period", "value", "numerator", "denominator", "not_calculable"];
+    let mut rows = Vec::new();
+    for indicator in &scorecard.indicators {
+        let mut push = |group: &str, series: &[Observation]| {
+            for observation in series {
+                rows.push(vec![
+                    indicator.id.clone(),
+                    group.to_string(),
+                    observation.period.to_string(),
+                    number(observation.value, indicator.decimals),
+                    quantity(observation.numerator),
+                    quantity(observation.denominator),
+                    observation.not_calculable.clone().unwrap_or_default(),
+                ]);
+            }
+        };
+        push("", &indicator.series);
+        for group in indicator.breakdown.iter().flat_map(|breakdown| &breakdown.groups) {
+            push(&group.group, &group.series);
+        }
+    }
+    write_rows(&header, rows)
+}
+
+pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let mut bytes = serde_json::to_vec_pretty(scorecard).map_err(|error| error.to_string())?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise_formula("-1+2"), "'-1+2");
+        assert_eq!(neutralise_formula("Team A"), "Team A");
+    }
+}

@@ -1,0 +1,48 @@
+//! The binary: exit codes and messages.
+
+use crate::helpers::Fixture;
+use assert_cmd::Command;
+
+fn scorecard(fixture: &Fixture) -> Command {
+    let mut command = Command::cargo_bin("scorecard").expect("binary built");
+    command.current_dir(fixture.root());
+    command
+}
+
+#[test]
+fn check_reports_definition_errors_with_location_and_exit_code_3() {
+    let fixture = Fixture::new();
+    fixture.indicator("theme", "x", "id = \"x\"\ntitle = \"t\"\n");
+    let output = scorecard(&fixture).arg("check").output().unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("x.toml:1:1"), "{stderr}");
+    assert!(stderr.contains("missing field"), "{stderr}");
+}
+
+#[test]
+fn build_writes_csv_and_json_for_the_latest_month() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    // March: agency FTE 1 of 4 = 25%. April: agency FTE 0.5 of (0.5 + 2.5) = 16.7%.
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,3.0,5,01/01/2020,,10,0\n"));
+    fixture.extract("2025-04", "workforce.csv", &format!("{header}S1,T,1,0.5,5,01/01/2020,,10,0\nS2,T,0,2.5,5,01/01/2020,,10,0\n"));
+    let output = scorecard(&fixture).arg("build").output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let csv = std::fs::read_to_string(fixture.root().join("reports/2025-04/scorecard.csv")).unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.starts_with("agency-rate,"), "{row}");
+    // 16.7%, target 14 with 25% tolerance (17.5): amber; 25.0 -> 16.7 is improving.
+    assert!(row.contains(",2025-04,16.7,0.5,3,14,amber,improving,"), "{row}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
+    assert_eq!(json["indicators"][0]["series"][0]["value"], 25.0);
+}
+
+#[test]
+fn build_for_a_month_without_extracts_is_a_usage_error() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-03", "workforce.csv", "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n");
+    let output = scorecard(&fixture).args(["build", "--month", "2030-01"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no extracts for 2030-01"));
+}

@@ -1,0 +1,82 @@
+//! Every definition mistake is found before data is read, all in one pass,
+//! each pointing at its file and line.
+
+use crate::helpers::Fixture;
+
+const GOOD: &str = r#"id = "good"
+title = "t"
+description = "d"
+unit = "percent"
+polarity = "higher_is_better"
+dataset = "workforce"
+filter = "OrgRole = 5"
+
+[measure]
+kind = "proportion"
+numerator = "Cases30 <= 25"
+"#;
+
+fn with(line: usize, replacement: &str) -> String {
+    let mut lines: Vec<&str> = GOOD.lines().collect();
+    lines[line - 1] = replacement;
+    lines.join("\n") + "\n"
+}
+
+fn errors_for(files: &[(&str, String)]) -> Vec<(String, usize, String)> {
+    let fixture = Fixture::new();
+    for (id, text) in files {
+        fixture.indicator("theme", id, text);
+    }
+    fixture.load_errors()
+}
+
+fn assert_error(errors: &[(String, usize, String)], file: &str, line: usize, needle: &str) {
+    assert!(
+        errors.iter().any(|(f, l, message)| f == file && *l == line && message.contains(needle)),
+        "expected {file}:{line} containing {needle:?} in {errors:#?}"
+    );
+}
+
+#[test]
+fn the_good_definition_loads() {
+    assert!(errors_for(&[("good", GOOD.to_string())]).is_empty());
+}
+
+#[test]
+fn every_mistake_in_every_file_is_reported_in_one_pass() {
+    let files = [
+        ("a", with(1, "id = \"a\"").replace("numerator =", "numeratr =")),
+        ("b", with(1, "id = \"b\"").replace("\"workforce\"", "\"workforse\"")),
+        ("c", with(1, "id = \"c\"").replace("Cases30 <= 25", "Cases31 <= 25")),
+        ("d", with(1, "id = \"d\"").replace("Cases30 <= 25", "Cases30 <=")),
+        ("e", with(1, "id = \"e\"").replace("Cases30 <= 25", "Cases30 + 1")),
+        ("f", with(1, "id = \"Bad_Id\"")),
+        ("g1", with(1, "id = \"same\"")),
+        ("g2", with(1, "id = \"same\"")),
+        ("h", with(1, "id = \"h\"") + "\n[rag]\nmethod = \"thresholds\"\ngreen = 10\namber = 20\n"),
+    ];
+    let errors = errors_for(&files);
+    // Unknown key, with a suggestion: line 11 is the numerator line.
+    assert_error(&errors, "a.toml", 11, "did you mean `numerator`?");
+    assert_error(&errors, "b.toml", 6, "did you mean `workforce`?");
+    assert_error(&errors, "c.toml", 11, "unknown column `Cases31` (did you mean `Cases30`?)");
+    assert_error(&errors, "d.toml", 11, "cannot parse SQL expression");
+    assert_error(&errors, "e.toml", 11, "must be a true/false condition");
+    assert_error(&errors, "f.toml", 1, "must use only a-z, 0-9 and -");
+    assert_error(&errors, "g2.toml", 1, "duplicate indicator id `same`");
+    // higher_is_better with green 10 below amber 20; [rag] starts at line 13.
+    assert_error(&errors, "h.toml", 15, "worse than amber");
+    // a.toml's unknown key also leaves the proportion without a numerator.
+    assert_error(&errors, "a.toml", 10, "needs `numerator`");
+}
+
+#[test]
+fn column_errors_point_at_the_column_inside_the_expression() {
+    let fixture = Fixture::new();
+    fixture.indicator("theme", "c", &GOOD.replace("Cases30 <= 25", "Cases31 <= 25"));
+    let error = scorecard::pipeline::load(fixture.root()).err().unwrap();
+    let diagnostic = &error.diagnostics().unwrap().0[0];
+    // `numerator = "` is 13 characters, so the column starts at column 14.
+    assert_eq!((diagnostic.line, diagnostic.column), (11, 14));
+    assert!(diagnostic.render().contains("^^^^^^^"), "{}", diagnostic.render());
+}

@@ -1,0 +1,145 @@
+//! Shipped definitions evaluated over small hand-made extracts; every
+//! expected number is worked out by hand in the comments.
+
+use crate::helpers::Fixture;
+
+const WORKFORCE_HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+
+#[test]
+fn caseload_limits_are_25_and_18_for_asye() {
+    let fixture = Fixture::shipped(&["workforce/caseloads-within-limit"]);
+    let rows = "\
+SW1,Team A,0,1.0,5,01/01/2020,,25,0
+SW2,Team A,0,1.0,5,01/01/2020,,26,0
+SW3,Team B,0,1.0,5,01/06/2023,,18,1
+SW4,Team B,0,1.0,5,01/06/2023,,19,1
+SW5,Team B,1,1.0,5,01/01/2024,,10,0
+SW6,Team A,0,1.0,3,01/01/2015,,40,0
+SW7,Team A,0,1.0,5,01/01/2020,15/03/2024,30,0
+";
+    fixture.extract("2024-03", "workforce.csv", &format!("{WORKFORCE_HEADER}{rows}"));
+    // In post case holders at 31/03/2024: SW1-SW5 (SW6 manages, SW7 left).
+    // Within: SW1 (25 <= 25), SW3 (ASYE 18 <= 18), SW5 (10). Over: SW2 (26), SW4 (ASYE 19).
+    // 3 / 5 = 60%.
+    let observation = fixture.observe("caseloads-within-limit", "2024-03");
+    assert_eq!((observation.numerator, observation.denominator), (Some(3.0), Some(5.0)));
+    approx::assert_relative_eq!(observation.value.unwrap(), 60.0);
+
+    let computed = fixture.compute().unwrap();
+    let groups = &computed[0].1.groups;
+    // Team A: SW1 in, SW2 over = 1/2 = 50%. Team B: SW3, SW5 in, SW4 over = 2/3.
+    let team = |name: &str| groups.iter().find(|(group, _)| group == name).unwrap().1[0].value.unwrap();
+    approx::assert_relative_eq!(team("Team A"), 50.0);
+    approx::assert_relative_eq!(team("Team B"), 200.0 / 3.0, epsilon = 1e-9);
+}
+
+#[test]
+fn three_placements_rule_counts_open_placement_and_new_placements_only() {
+    let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
+    let episodes = "\
+CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE
+A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL
+A,15/05/2024,P,C2,U4,01/08/2024,X1,
+A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL
+A,01/10/2024,T,E1,U5,,,
+B,01/02/2024,S,C2,U1,01/06/2024,X1,CARPL
+B,01/06/2024,P,C2,U4,01/09/2024,X1,
+B,01/09/2024,L,E1,U4,01/12/2024,X1,
+B,01/12/2024,L,C2,U4,,,
+C,10/06/2024,S,V2,U1,10/09/2024,X1,CARPL
+C,10/09/2024,P,V2,U4,10/12/2024,X1,CARPL
+C,10/12/2024,B,C2,R1,,,
+D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
+D,01/07/2024,P,V2,U4,,,
+E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL
+E,01/05/2024,P,V2,U4,01/06/2024,X1,CARPL
+E,01/06/2024,P,V2,U4,01/07/2024,E13,
+F,01/01/2023,S,C2,U1,01/04/2024,X1,CARPL
+F,01/04/2024,P,C2,U4,,,
+";
+    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    // Window 01/04/2024 - 31/03/2025.
+    // A: open at window start (1) + P (2) + L not counted + T (3) = 3 -> counted.
+    // B: open at start (1) + P (2); two L changes not counted = 2.
+    // C: started in window S (1) + P (2) + B (3) = 3 -> counted.
+    // D: S (1) + P (2) = 2.
+    // E: 3 placements but left care 01/07/2024: not looked after at 31/03/2025.
+    // F: first episode ends on the window start so is not open at it; P (1) = 1.
+    // Looked after at end: A, B, C, D, F = 5; with 3+: A, C = 2; 2/5 = 40%.
+    let observation = fixture.observe("placements-3-plus", "2025-03");
+    assert_eq!((observation.numerator, observation.denominator), (Some(2.0), Some(5.0)));
+    approx::assert_relative_eq!(observation.value.unwrap(), 40.0);
+}
+
+#[test]
+fn forty_five_working_days_skip_easter_may_bank_holidays_and_weekends() {
+    let fixture = Fixture::shipped(&["children-in-need/assessments-in-45-days"]);
+    let assessments = "\
+LAchildID,AssessmentID,AssessmentActualStartDate,AssessmentAuthorisationDate
+X1,A1,2025-03-20,2025-05-28
+X2,A2,2025-03-20,2025-05-29
+X3,A3,2025-05-01,2025-05-02
+X4,A4,2025-03-20,2025-04-30
+";
+    fixture.extract("2025-05", "cin_assessments.csv", assessments);
+    // From Thu 20/03/2025, working days after the start: 21 Mar = 1, 24-28 Mar = 6,
+    // 31 Mar-4 Apr = 11, 7-11 Apr = 16, 14-17 Apr = 20 (Good Friday 18th out),
+    // 22-25 Apr = 24 (Easter Monday 21st out), 28 Apr-2 May = 29,
+    // 6-9 May = 33 (bank holiday 5th out), 12-16 May = 38, 19-23 May = 43,
+    // 27 May = 44 (Spring bank holiday 26th out), 28 May = 45.
+    // A1 (28 May) took 45: within. A2 (29 May) took 46: late. A3 took 1: within.
+    // A4 was authorised in April: outside May's window.
+    // 2 of 3 = 66.7%.
+    let observation = fixture.observe("assessments-in-45-days", "2025-05");
+    assert_eq!((observation.numerator, observation.denominator), (Some(2.0), Some(3.0)));
+}
+
+#[test]
+fn re_referral_exactly_twelve_months_later_counts() {
+    let fixture = Fixture::shipped(&["children-in-need/re-referrals"]);
+    let referrals = "\
+LAchildID,CINdetailsID,CINreferralDate,ReferralSource,CINclosureDate,ReferralNFA
+X,1,2023-05-10,1A,,0
+X,2,2024-05-10,1A,,0
+Y,3,2023-05-10,1A,,0
+Y,4,2024-05-11,1A,,0
+Z,5,2024-06-01,1A,,0
+Z,6,2024-09-01,1A,,0
+W,7,2024-07-01,1A,,0
+";
+    fixture.extract("2025-03", "cin_referrals.csv", referrals);
+    // Window 01/04/2024 - 31/03/2025 holds X2, Y4, Z5, Z6, W7 = 5 referrals.
+    // X2 is exactly 12 months after X1: a re-referral. Y4 is 12 months and a
+    // day after Y3: not. Z6 is 3 months after Z5: a re-referral. 2/5 = 40%.
+    let observation = fixture.observe("re-referrals", "2025-03");
+    assert_eq!((observation.numerator, observation.denominator), (Some(2.0), Some(5.0)));
+}
+
+#[test]
+fn zero_denominator_and_missing_month_are_not_calculable_with_reasons() {
+    let fixture = Fixture::shipped(&["children-in-need/assessments-in-45-days"]);
+    let header = "LAchildID,AssessmentID,AssessmentActualStartDate,AssessmentAuthorisationDate\n";
+    fixture.extract("2025-03", "cin_assessments.csv", &format!("{header}X1,A1,2025-03-03,2025-03-04\n"));
+    // April's folder is missing entirely; May's extract has no authorisations in May.
+    fixture.extract("2025-05", "cin_assessments.csv", &format!("{header}X1,A1,2025-03-03,2025-03-04\n"));
+    let april = fixture.observe("assessments-in-45-days", "2025-04");
+    assert_eq!(april.value, None);
+    assert_eq!(april.not_calculable.as_deref(), Some("no `cin-assessments` extract for 2025-04"));
+    let may = fixture.observe("assessments-in-45-days", "2025-05");
+    assert_eq!(may.value, None);
+    assert!(may.not_calculable.unwrap().contains("denominator is zero"));
+    // March: 1 working day, within 45: 1/1 = 100%.
+    assert_eq!(fixture.observe("assessments-in-45-days", "2025-03").value, Some(100.0));
+}
+
+#[test]
+fn bad_value_names_file_line_column_and_value() {
+    let fixture = Fixture::shipped(&["children-in-need/assessments-in-45-days"]);
+    let header = "LAchildID,AssessmentID,AssessmentActualStartDate,AssessmentAuthorisationDate\r\n";
+    fixture.extract("2025-03", "cin_assessments.csv", &format!("\u{feff}{header}X1,A1,2025-03-03,2025-03-04\r\nX2,A2,2025-02-31,2025-03-04\r\n"));
+    let error = fixture.compute().err().expect("bad date is an error");
+    let diagnostic = &error.diagnostics().unwrap().0[0];
+    assert!(diagnostic.path.ends_with("2025-03/cin_assessments.csv"));
+    assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
+    assert!(diagnostic.message.contains("`2025-02-31`"), "{}", diagnostic.message);
+}

@@ -1,0 +1,129 @@
+//! A throwaway project in a temp folder: a project file, definitions and
+//! month folders of small hand-made extracts.
+
+use scorecard::period::Month;
+use scorecard::pipeline::{self, Error};
+use scorecard::report::IndicatorSeries;
+use scorecard::results::Observation;
+use std::path::{Path, PathBuf};
+
+pub const PROJECT: &str = r#"
+[authority]
+name = "Fixture Council"
+code = "E06000001"
+
+[population]
+2024 = 20000
+
+[paths]
+data = "data"
+indicators = ["indicators"]
+output = "reports"
+
+[datasets.workforce]
+layout = "monthly"
+file = "workforce.csv"
+key = "SWENo"
+columns = { SWENo = "text", Team = "text", AgencyWorker = "integer", FTE = "number", OrgRole = "integer", Cases30 = "integer", CFKSSstatus = "integer" }
+
+[datasets.episodes]
+layout = "monthly"
+file = "episodes.csv"
+key = "CHILD"
+columns = { CHILD = "text", DECOM = "date", RNE = "text", DEC = "date" }
+
+[datasets.assessments]
+layout = "monthly"
+file = "assessments.csv"
+key = "LAchildID"
+date_formats = ["%Y-%m-%d"]
+columns = { LAchildID = "text", AssessmentActualStartDate = "date", AssessmentAuthorisationDate = "date" }
+
+[datasets.referrals]
+layout = "monthly"
+file = "referrals.csv"
+key = "LAchildID"
+date_formats = ["%Y-%m-%d"]
+columns = { LAchildID = "text", CINreferralDate = "date" }
+"#;
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    /// The project's `[paths] data` folder.
+    data: &'static str,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir"), data: "data" };
+        fixture.write("scorecard.toml", PROJECT);
+        fixture
+    }
+
+    /// A fixture using the repository's own project file and the named
+    /// shipped definitions (`theme/id`), so tests check what users run.
+    pub fn shipped(definitions: &[&str]) -> Fixture {
+        let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir"), data: "sample-data" };
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        std::fs::copy(repo.join("scorecard.toml"), fixture.root().join("scorecard.toml")).expect("copy project");
+        for definition in definitions {
+            let text = std::fs::read_to_string(repo.join(format!("indicators/{definition}.toml"))).expect("shipped definition");
+            fixture.write(&format!("indicators/{definition}.toml"), &text);
+        }
+        fixture
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    pub fn indicator(&self, theme: &str, id: &str, text: &str) -> PathBuf {
+        self.write(&format!("indicators/{theme}/{id}.toml"), text)
+    }
+
+    pub fn extract(&self, month: &str, file: &str, text: &str) {
+        self.write(&format!("{}/{month}/{file}", self.data), text);
+    }
+
+    pub fn compute(&self) -> Result<Vec<(String, IndicatorSeries)>, Error> {
+        let loaded = pipeline::load(self.root())?;
+        let data = pipeline::read_data(&loaded)?;
+        let computed = pipeline::compute(&loaded, &data)?;
+        Ok(loaded.definitions.iter().map(|d| d.id().to_string()).zip(computed).collect())
+    }
+
+    /// The observation of one indicator for one month.
+    pub fn observe(&self, id: &str, month: &str) -> Observation {
+        let month: Month = month.parse().expect("month");
+        let computed = self.compute().unwrap_or_else(|error| panic!("{}", describe(&error)));
+        let (_, series) = computed.into_iter().find(|(found, _)| found == id).expect("indicator computed");
+        series.series.into_iter().find(|o| o.period == month).expect("month present")
+    }
+
+    /// Diagnostics from loading the project, as (file name, line, message).
+    pub fn load_errors(&self) -> Vec<(String, usize, String)> {
+        match pipeline::load(self.root()) {
+            Ok(_) => Vec::new(),
+            Err(error) => error
+                .diagnostics()
+                .expect("diagnostics")
+                .iter()
+                .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.line, format!("{}{}", d.message, d.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())))
+                .collect(),
+        }
+    }
+}
+
+pub fn describe(error: &Error) -> String {
+    match error.diagnostics() {
+        Some(diagnostics) => diagnostics.render(),
+        None => error.to_string(),
+    }
+}

@@ -1,0 +1,8 @@
+//! The one integration test binary (polars is linked once).
+
+mod helpers;
+
+mod cli;
+mod definition_errors;
+mod evaluation;
+mod sample_build;
