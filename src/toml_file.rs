@@ -38,38 +38,24 @@ fn unknown_key(source: &SourceFile, path: &str, known_keys: &[&str]) -> Diagnost
 
 /// Byte range of the key at a dotted path (`measure.numeratr`, `lookup.0.on`).
 fn key_span(text: &str, path: &str) -> Option<Range<usize>> {
+    use toml_edit::{Item, TableLike, Value};
     let document = toml_edit::ImDocument::parse(text).ok()?;
-    let mut item = document.as_item();
+    let mut table: &dyn TableLike = document.as_table();
+    let mut segments = path.split('.');
     let mut span = None;
-    for segment in path.split('.') {
-        let next = match (segment.parse::<usize>(), item) {
-            (Ok(index), toml_edit::Item::ArrayOfTables(tables)) => tables.get(index).map(|table| (table.span(), table as &dyn toml_edit::TableLike)),
-            (Ok(index), toml_edit::Item::Value(toml_edit::Value::Array(array))) => {
-                array.get(index).and_then(|value| value.as_inline_table()).map(|table| (value_span(table), table as &dyn toml_edit::TableLike))
-            }
-            _ => None,
-        };
-        if let Some((table_span, _)) = &next {
-            span = table_span.clone().or(span);
-            item = match &next {
-                Some((_, table)) => return key_in(*table, path.rsplit('.').next()?).or(span),
-                None => item,
-            };
-            continue;
-        }
-        let (key, value) = item.as_table_like()?.get_key_value(segment)?;
+    while let Some(segment) = segments.next() {
+        let (key, item) = table.get_key_value(segment)?;
         span = key.span();
-        item = value;
+        let mut index = || segments.next()?.parse::<usize>().ok();
+        table = match item {
+            Item::Table(inner) => inner,
+            Item::Value(Value::InlineTable(inner)) => inner,
+            Item::ArrayOfTables(array) => array.get(index()?)?,
+            Item::Value(Value::Array(array)) => array.get(index()?)?.as_inline_table()?,
+            _ => return span,
+        };
     }
     span
-}
-
-fn value_span(table: &toml_edit::InlineTable) -> Option<Range<usize>> {
-    table.span()
-}
-
-fn key_in(table: &dyn toml_edit::TableLike, name: &str) -> Option<Range<usize>> {
-    table.get_key_value(name).and_then(|(key, _)| key.span())
 }
 
 /// The field names of a struct, read from its `Deserialize` impl, so that
@@ -146,6 +132,24 @@ mod tests {
             found,
             vec![(2, 1, "did you mean `name`?".to_string()), (5, 1, "did you mean `count`?".to_string())]
         );
+    }
+
+    #[test]
+    fn unknown_keys_inside_arrays_are_located() {
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Lookup {
+            on: String,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct WithLookups {
+            lookup: Vec<Lookup>,
+        }
+        let source = SourceFile::new("t.toml", "lookup = [{ on = \"a\", onn = \"b\" }]\n");
+        let (_, diagnostics) = parse::<WithLookups>(&source, &["lookup", "on"]);
+        // `onn` starts at byte 22: column 23.
+        assert_eq!(diagnostics.iter().map(|d| (d.line, d.column)).collect::<Vec<_>>(), vec![(1, 23)]);
     }
 
     #[test]

@@ -143,3 +143,55 @@ fn bad_value_names_file_line_column_and_value() {
     assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
     assert!(diagnostic.message.contains("`2025-02-31`"), "{}", diagnostic.message);
 }
+
+#[test]
+fn periodic_files_give_a_value_per_period_with_sum_mean_and_year_to_date() {
+    let fixture = Fixture::new();
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write(
+        "scorecard.toml",
+        &format!(
+            "{project}\n[datasets.published]\nlayout = \"periodic\"\nfile = \"csww.csv\"\nperiod_column = \"time_period\"\ncolumns = {{ time_period = \"integer\", new_la_code = \"text\", agency_fte = \"number\", fte = \"number\" }}\n"
+        ),
+    );
+    // A DfE-shaped file: "202324" is the year to March 2024, "2025" the year to March 2025.
+    fixture.write(
+        "data/csww.csv",
+        "\u{feff}time_period,new_la_code,agency_fte,fte\n202324,E1,10,40\n202324,E2,x,60\n2025,E1,5,50\n2025,E2,15,50\n",
+    );
+    fixture.indicator(
+        "t",
+        "agency-share",
+        r#"id = "agency-share"
+title = "t"
+description = "d"
+unit = "percent"
+polarity = "lower_is_better"
+dataset = "published"
+window = { kind = "financial_year_to_date" }
+
+[measure]
+kind = "ratio"
+numerator = "agency_fte"
+denominator = "fte"
+"#,
+    );
+    fixture.indicator(
+        "t",
+        "mean-fte",
+        "id = \"mean-fte\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"number\"\npolarity = \"no_judgement\"\ndataset = \"published\"\n\n[measure]\nkind = \"mean\"\nof = \"fte\"\nwhere = \"new_la_code = 'E1'\"\n",
+    );
+    // "x" is not a number: the whole file is refused, naming line 3, column 3.
+    let error = fixture.compute().err().expect("bad number");
+    let diagnostic = &error.diagnostics().unwrap().0[0];
+    assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
+
+    fixture.write("data/csww.csv", "time_period,new_la_code,agency_fte,fte\n202324,E1,10,40\n202324,E2,NULL,60\n2025,E1,5,50\n2025,E2,15,50\n");
+    // 2024-03: agency 10 (the NULL is left out) / FTE 100 = 10%. 2025-03: 20 / 100 = 20%.
+    assert_eq!(fixture.observe("agency-share", "2024-03").value, Some(10.0));
+    assert_eq!(fixture.observe("agency-share", "2025-03").value, Some(20.0));
+    // The months between have no rows: not calculable, with the reason.
+    assert!(fixture.observe("agency-share", "2024-09").not_calculable.unwrap().contains("no `published` extract"));
+    // Mean FTE of E1 only: 40 in 2024-03, 50 in 2025-03.
+    assert_eq!(fixture.observe("mean-fte", "2025-03").value, Some(50.0));
+}
