@@ -17,6 +17,7 @@ pub mod evaluate_frames;
 pub mod evaluate_plan;
 pub mod judge_rag;
 pub mod judge_trend;
+pub mod parallel;
 pub mod period;
 pub mod pipeline;
 pub mod project;

@@ -7,6 +7,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::evaluate::{self, Aggregates};
 use crate::evaluate_frames::Stacked;
 use crate::evaluate_plan::{self, Plan};
+use crate::parallel;
 use crate::period::Month;
 use crate::project::{Layout, Project};
 use crate::report::{self, IndicatorSeries, Scorecard};
@@ -89,10 +90,11 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
             std::iter::once(indicator.dataset.get_ref().as_str()).chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
         })
         .collect();
+    let used: Vec<&str> = used.into_iter().collect();
     let mut diagnostics = Diagnostics::default();
     let mut stacked = BTreeMap::new();
-    for name in used {
-        match read_dataset(project, name, &folders) {
+    for (name, result) in used.iter().zip(parallel::map(&used, |name| read_dataset(project, name, &folders))) {
+        match result {
             Ok(dataset) => {
                 stacked.insert(name.to_string(), dataset);
             }
@@ -144,8 +146,10 @@ fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<(Sta
 pub fn compute(loaded: &Loaded, data: &Data) -> Result<Vec<IndicatorSeries>, Error> {
     let mut diagnostics = Diagnostics::default();
     let mut computed = Vec::new();
-    for (definition, plan) in loaded.definitions.iter().zip(&loaded.plans) {
-        match compute_one(loaded, data, definition, plan) {
+    let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
+    let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, data, definition, plan));
+    for ((definition, _), result) in pairs.iter().zip(results) {
+        match result {
             Ok(series) => computed.push(series),
             Err(message) => diagnostics.push(Diagnostic::file(&definition.source.path, format!("evaluating `{}` failed: {message}", definition.id()))),
         }
