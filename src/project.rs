@@ -145,7 +145,8 @@ pub struct Project {
 
 impl Project {
     pub fn load(root: &Path) -> Result<Project, Diagnostics> {
-        let source = SourceFile::read(&root.join(PROJECT_FILE))?;
+        let path = if root == Path::new(".") { PathBuf::from(PROJECT_FILE) } else { root.join(PROJECT_FILE) };
+        let source = SourceFile::read(&path)?;
         let (file, mut diagnostics) = toml_file::parse::<ProjectFile>(&source, &known_keys());
         let Some(file) = file else { return Err(diagnostics) };
         diagnostics.extend(check(&source, &file));
@@ -153,16 +154,22 @@ impl Project {
         diagnostics.into_result(Project { root: root.to_owned(), source, file, holidays })
     }
 
+    /// A path from the project file, relative to the project folder (and
+    /// kept relative when that is the current folder, for short messages).
+    fn resolve(&self, relative: &str) -> PathBuf {
+        if self.root == Path::new(".") { PathBuf::from(relative) } else { self.root.join(relative) }
+    }
+
     pub fn data_dir(&self) -> PathBuf {
-        self.root.join(&self.file.paths.data)
+        self.resolve(&self.file.paths.data)
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.root.join(&self.file.paths.output)
+        self.resolve(&self.file.paths.output)
     }
 
     pub fn indicator_dirs(&self) -> Vec<PathBuf> {
-        self.file.paths.indicators.iter().map(|dir| self.root.join(dir)).collect()
+        self.file.paths.indicators.iter().map(|dir| self.resolve(dir)).collect()
     }
 
     pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
