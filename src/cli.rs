@@ -3,7 +3,8 @@
 use crate::diagnostics::Diagnostics;
 use crate::period::Month;
 use crate::pipeline::{self, Error};
-use crate::{bundle, render_tables, sample};
+use crate::render_bundle::{self, BuildTime};
+use crate::{bundle, commentary, render_html, sample};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -29,6 +30,13 @@ pub enum Command {
     Check,
     /// List the indicators.
     List,
+    /// Copy a built month's bundle to a publication folder, atomically.
+    Publish {
+        #[arg(long)]
+        month: Month,
+        #[arg(long)]
+        to: PathBuf,
+    },
     /// Write the deterministic sample authority's extracts.
     Sample {
         #[arg(long, default_value_t = 1)]
@@ -52,6 +60,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Build { month } => build(&cli.project, month, &mut out),
         Command::Check => check(&cli.project, &mut out),
         Command::List => list(&cli.project, &mut out),
+        Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
         Command::Sample { seed, out: dir } => sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output),
     };
     print(&out);
@@ -69,13 +78,20 @@ fn build(root: &std::path::Path, month: Option<Month>, out: &mut String) -> Resu
     let data = pipeline::read_data(&loaded)?;
     let month = pipeline::choose_month(&data, month)?;
     let computed = pipeline::compute(&loaded, &data)?;
-    let scorecard = pipeline::scorecard(&loaded, &computed, month);
-    let files = vec![
-        ("scorecard.csv".to_string(), render_tables::scorecard_csv(&scorecard).map_err(Error::Output)?),
-        ("series.csv".to_string(), render_tables::series_csv(&scorecard).map_err(Error::Output)?),
-        ("scorecard.json".to_string(), render_tables::scorecard_json(&scorecard).map_err(Error::Output)?),
-    ];
-    let target = bundle::write_bundle(&loaded.project.output_dir(), month, &files).map_err(Error::Output)?;
+    let mut scorecard = pipeline::scorecard(&loaded, &computed, month);
+    let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
+    let mut commentary = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
+    for indicator in &mut scorecard.indicators {
+        indicator.commentary = commentary.remove(&indicator.id);
+    }
+    let built = BuildTime::from_environment();
+    let files = render_bundle::render(&loaded, &data, &scorecard, &built).map_err(Error::Output)?;
+    let output = loaded.project.output_dir();
+    let target = bundle::write_bundle(&output, month, &files).map_err(Error::Output)?;
+    let zip = bundle::zip(&files).map_err(Error::Output)?;
+    bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
+    let archive = render_html::archive_page(&scorecard.authority, &bundle::archive_entries(&output)).map_err(Error::Output)?;
+    bundle::write_file_atomically(&output.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
     let (red, amber, green) = scorecard.counts();
     say!(out, "{} scorecard for {month}: {} indicators ({red} red, {amber} amber, {green} green)", scorecard.authority, scorecard.indicators.len());
     for indicator in &scorecard.indicators {
@@ -88,6 +104,13 @@ fn build(root: &std::path::Path, month: Option<Month>, out: &mut String) -> Resu
         say!(out, "  [{rag}] {:<40} {value:>10}  {travel}", indicator.id);
     }
     say!(out, "wrote {}", target.display());
+    Ok(())
+}
+
+fn publish(root: &std::path::Path, month: Month, to: &std::path::Path, out: &mut String) -> Result<(), Error> {
+    let project = crate::project::Project::load(root).map_err(Error::Invalid)?;
+    let target = bundle::publish(&project.output_dir(), month, to).map_err(Error::Output)?;
+    say!(out, "published {}", target.display());
     Ok(())
 }
 

@@ -91,10 +91,10 @@ pub fn locate(project: &Project, name: &str, config: &DatasetConfig, months: &[M
     files
 }
 
-/// Read and type one extract.
-pub fn read_table(path: &Path, config: &DatasetConfig) -> Result<Table, Diagnostics> {
+/// Read and type one extract; also its SHA-256, for the bundle's manifest.
+pub fn read_table(path: &Path, config: &DatasetConfig) -> Result<(Table, String), Diagnostics> {
     let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
-    parse_table(path, &bytes, config)
+    Ok((parse_table(path, &bytes, config)?, crate::bundle::sha256(&bytes)))
 }
 
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {

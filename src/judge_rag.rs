@@ -50,7 +50,15 @@ pub fn tolerance(spec: &RagSpec) -> f64 {
     }
 }
 
-pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
+/// Where green ends and where amber ends: a value at or better than the
+/// first is green, at or better than the second amber, otherwise red.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limits {
+    pub green: f64,
+    pub amber: f64,
+}
+
+pub fn limits(spec: &RagSpec, polarity: Polarity) -> Option<Limits> {
     if polarity == Polarity::NoJudgement {
         return None;
     }
@@ -63,6 +71,11 @@ pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
         }
         RagMethod::Thresholds => (*spec.green.as_ref()?.get_ref(), *spec.amber.as_ref()?.get_ref()),
     };
+    Some(Limits { green, amber })
+}
+
+pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
+    let Limits { green, amber } = limits(spec, polarity)?;
     Some(if at_least_as_good(value, green, polarity) {
         Rag::Green
     } else if at_least_as_good(value, amber, polarity) {

@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod calendar;
+pub mod commentary;
 pub mod cli;
 pub mod datasets;
 pub mod definitions;
@@ -21,7 +22,11 @@ pub mod parallel;
 pub mod period;
 pub mod pipeline;
 pub mod project;
+pub mod render_bundle;
+pub mod render_charts;
+pub mod render_html;
 pub mod render_tables;
+pub mod render_xlsx;
 pub mod report;
 pub mod results;
 pub mod sample;

@@ -14,7 +14,7 @@ use crate::report::{self, IndicatorSeries, Scorecard};
 use crate::results::{self, Context, Observation};
 use crate::windows;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Exit codes, documented in the README.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,8 @@ pub struct Data {
     /// Every month from the first to the last with any extract.
     pub months: Vec<Month>,
     datasets: BTreeMap<String, (Stacked, BTreeSet<Month>)>,
+    /// Every extract read, with its SHA-256, in path order.
+    pub inputs: Vec<(PathBuf, String)>,
 }
 
 impl Data {
@@ -93,14 +95,17 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     let used: Vec<&str> = used.into_iter().collect();
     let mut diagnostics = Diagnostics::default();
     let mut stacked = BTreeMap::new();
+    let mut inputs = Vec::new();
     for (name, result) in used.iter().zip(parallel::map(&used, |name| read_dataset(project, name, &folders))) {
         match result {
-            Ok(dataset) => {
-                stacked.insert(name.to_string(), dataset);
+            Ok((frame, months, files)) => {
+                stacked.insert(name.to_string(), (frame, months));
+                inputs.extend(files);
             }
             Err(found) => diagnostics.extend(found),
         }
     }
+    inputs.sort();
     let present: BTreeSet<Month> = stacked.values().flat_map(|(_, months)| months.iter().copied()).chain(folders.iter().copied()).collect();
     let months = match (present.first(), present.last()) {
         (Some(first), Some(last)) => first.through(*last).collect(),
@@ -109,19 +114,25 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     if months.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
     }
-    diagnostics.into_result(Data { months, datasets: stacked }).map_err(Error::Data)
+    diagnostics.into_result(Data { months, datasets: stacked, inputs }).map_err(Error::Data)
 }
 
-fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<(Stacked, BTreeSet<Month>), Diagnostics> {
+type ReadDataset = (Stacked, BTreeSet<Month>, Vec<(PathBuf, String)>);
+
+fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<ReadDataset, Diagnostics> {
     let config = project.dataset(name).expect("checked");
     let files = datasets::locate(project, name, config, folders);
     let mut tables: Vec<(Vec<Month>, Table)> = Vec::new();
+    let mut inputs = Vec::new();
     let mut diagnostics = Diagnostics::default();
     match config.layout {
         Layout::Monthly => {
             for (month, path) in &files.monthly {
                 match datasets::read_table(path, config) {
-                    Ok(table) => tables.push((vec![*month], table)),
+                    Ok((table, hash)) => {
+                        tables.push((vec![*month], table));
+                        inputs.push((path.clone(), hash));
+                    }
                     Err(found) => diagnostics.extend(found),
                 }
             }
@@ -129,7 +140,8 @@ fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<(Sta
         Layout::Periodic => {
             let path = files.single.expect("periodic datasets have one file");
             let column = config.period_column.as_ref().expect("checked").get_ref();
-            let table = datasets::read_table(&path, config)?;
+            let (table, hash) = datasets::read_table(&path, config)?;
+            inputs.push((path.clone(), hash));
             let periods = datasets::row_periods(&path, &table, column, project.financial_year_start_month())?;
             tables.push((periods, table));
         }
@@ -139,7 +151,7 @@ fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<(Sta
         return Err(diagnostics);
     }
     let stacked = Stacked::new(config, &tables).map_err(|error| Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}")))?;
-    Ok((stacked, present))
+    Ok((stacked, present, inputs))
 }
 
 /// Evaluate every indicator over every month.

@@ -2,7 +2,7 @@
 //! month, total and breakdown groups) and scorecard.json (everything).
 
 use crate::report::{Comparison, IndicatorReport, Scorecard};
-use crate::results::{round_to, Observation};
+use crate::results::{round_to, show_quantity, Observation};
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe.
 pub fn neutralise_formula(text: &str) -> String {
@@ -14,11 +14,6 @@ pub fn neutralise_formula(text: &str) -> String {
 
 fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
-}
-
-/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
-fn quantity(value: Option<f64>) -> String {
-    number(value, 2).trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn direction(comparison: &Comparison) -> String {
@@ -53,8 +48,8 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         indicator.unit.to_string(),
         latest.period.to_string(),
         number(latest.value, indicator.decimals),
-        quantity(latest.numerator),
-        quantity(latest.denominator),
+        show_quantity(latest.numerator),
+        show_quantity(latest.denominator),
         indicator.target.map(|target| target.to_string()).unwrap_or_default(),
         indicator.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
         direction(&indicator.vs_previous_month),
@@ -74,8 +69,8 @@ pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
                     group.to_string(),
                     observation.period.to_string(),
                     number(observation.value, indicator.decimals),
-                    quantity(observation.numerator),
-                    quantity(observation.denominator),
+                    show_quantity(observation.numerator),
+                    show_quantity(observation.denominator),
                     observation.not_calculable.clone().unwrap_or_default(),
                 ]);
             }

@@ -32,6 +32,12 @@ pub struct IndicatorReport {
     pub latest: Observation,
     pub rag: Option<Rag>,
     pub target: Option<f64>,
+    /// Where the RAG bands change, for charts.
+    pub rag_limits: Option<judge_rag::Limits>,
+    /// The definition spelt out, label by label, generated from the TOML.
+    pub definition: Vec<(String, String)>,
+    /// Commentary from the service lead, if given for this month.
+    pub commentary: Option<String>,
     pub vs_previous_month: Comparison,
     pub vs_last_year: Comparison,
     pub series: Vec<Observation>,
@@ -103,6 +109,9 @@ pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) 
         window: computed.window.clone(),
         rag: rag(&latest),
         target: indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref()),
+        rag_limits: indicator.rag.as_ref().and_then(|spec| judge_rag::limits(spec.get_ref(), definition.polarity())),
+        definition: plain_english(definition, &computed.window),
+        commentary: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         latest,
@@ -138,4 +147,68 @@ impl Scorecard {
         let count = |rag: Rag| self.indicators.iter().filter(|indicator| indicator.rag == Some(rag)).count();
         (count(Rag::Red), count(Rag::Amber), count(Rag::Green))
     }
+}
+
+/// The rule as a reader checks it: what is counted, over which dates, and
+/// how it is rated. Expressions are quoted as written in the definition.
+pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, String)> {
+    let indicator = &definition.indicator;
+    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", indicator.dataset.get_ref()))];
+    for lookup in &indicator.lookup {
+        let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
+        lines.push(("Looked up".into(), format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref())));
+    }
+    for (name, derived) in &indicator.derive {
+        let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
+            (Some(sql), _) => sql.get_ref().clone(),
+            (None, Some(days)) => format!("working days after {} up to and including {} (weekends and bank holidays left out)", days.from.get_ref(), days.to.get_ref()),
+            (None, None) => String::new(),
+        };
+        lines.push((format!("Computed {name}"), rule));
+    }
+    if let Some(filter) = &indicator.filter {
+        lines.push(("Records included".into(), filter.get_ref().clone()));
+    }
+    if let Some(per_entity) = &indicator.per_entity {
+        for (name, aggregate) in &per_entity.aggregate {
+            lines.push((format!("Per {} : {name}", per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str())), aggregate.get_ref().clone()));
+        }
+    }
+    let measure = &indicator.measure;
+    let mut push = |label: &str, value: &Option<toml::Spanned<String>>| {
+        if let Some(value) = value {
+            lines.push((label.to_string(), value.get_ref().clone()));
+        }
+    };
+    push("Counted where", &measure.condition);
+    push("Value of", &measure.of);
+    push("Numerator", &measure.numerator);
+    push("Denominator", &measure.denominator);
+    push("Weighted by", &measure.weight);
+    lines.push(("Calculation".into(), measure_words(*measure.kind.get_ref()).to_string()));
+    if let Some(rating) = rating_words(definition) {
+        lines.push(("Rating".into(), rating));
+    }
+    lines
+}
+
+fn measure_words(kind: crate::definitions::MeasureKind) -> &'static str {
+    use crate::definitions::MeasureKind::*;
+    match kind {
+        Count => "the number of records",
+        DistinctCount => "the number of different values",
+        Sum => "the total",
+        Mean => "the average (mean)",
+        Median => "the middle value (median)",
+        Proportion => "numerator as a percentage of denominator",
+        Ratio => "total of the numerator divided by total of the denominator",
+        RatePer10000 => "the number of records per 10,000 children aged 0-17",
+    }
+}
+
+fn rating_words(definition: &Definition) -> Option<String> {
+    let spec = definition.indicator.rag.as_ref()?;
+    let limits = judge_rag::limits(spec.get_ref(), definition.polarity())?;
+    let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter { ("at or above", "below") } else { ("at or below", "above") };
+    Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
 }

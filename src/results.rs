@@ -137,3 +137,20 @@ mod tests {
         assert_eq!(round_to(2.5, 0), 3.0);
     }
 }
+
+/// A value as the board sees it: rounded, with its unit.
+pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
+    let Some(value) = value else { return "n/a".to_string() };
+    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
+    match unit {
+        "percent" => format!("{number}%"),
+        "days" => format!("{number} days"),
+        "rate per 10,000" => format!("{number} per 10,000"),
+        _ => number,
+    }
+}
+
+/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
+pub fn show_quantity(value: Option<f64>) -> String {
+    value.map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string()).unwrap_or_default()
+}

@@ -2,6 +2,8 @@
 
 mod helpers;
 
+mod bundle;
+mod charts;
 mod cli;
 mod definition_errors;
 mod evaluation;

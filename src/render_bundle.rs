@@ -1,0 +1,96 @@
+//! Every file of a month's bundle, rendered in memory: the page, the
+//! tables, the workbook, the charts and the manifest that lists them.
+
+use crate::bundle::{sha256, Manifest};
+use crate::parallel;
+use crate::pipeline::{Data, Loaded};
+use crate::render_html::{self, ArchiveEntry, PageContext};
+use crate::report::{IndicatorReport, Scorecard};
+use crate::{render_charts, render_tables, render_xlsx};
+use std::collections::BTreeMap;
+
+/// When the build happened: `SOURCE_DATE_EPOCH` when set (reproducible
+/// builds), otherwise now.
+#[derive(Debug, Clone)]
+pub struct BuildTime {
+    pub epoch: i64,
+    pub text: String,
+}
+
+impl BuildTime {
+    pub fn from_environment() -> BuildTime {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|text| text.trim().parse::<i64>().ok())
+            .unwrap_or_else(|| chrono::Utc::now().timestamp());
+        BuildTime::at(epoch)
+    }
+
+    pub fn at(epoch: i64) -> BuildTime {
+        let text = chrono::DateTime::from_timestamp(epoch, 0).map(|time| time.format("%-d %B %Y %H:%M UTC").to_string()).unwrap_or_default();
+        BuildTime { epoch, text }
+    }
+}
+
+pub type Files = Vec<(String, Vec<u8>)>;
+
+fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
+    let svg = render_charts::trend_svg(indicator)?;
+    let png = render_charts::trend_png(indicator)?;
+    let sparkline = render_charts::sparkline_svg(indicator)?;
+    Ok((vec![(format!("charts/{}.svg", indicator.id), svg.into_bytes()), (format!("charts/{}.png", indicator.id), png)], sparkline))
+}
+
+/// Hash of the project file and every definition, in path order: a change
+/// to any rule changes it.
+pub fn definitions_hash(loaded: &Loaded) -> String {
+    let mut text = loaded.project.source.text.to_string();
+    let mut sources: Vec<_> = loaded.definitions.iter().map(|d| (&d.source.path, &d.source.text)).collect();
+    sources.sort();
+    for (path, source) in sources {
+        text.push_str(&format!("\0{}\0{source}", path.display()));
+    }
+    sha256(text.as_bytes())
+}
+
+pub fn render(loaded: &Loaded, data: &Data, scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
+    let drawn = parallel::map(&scorecard.indicators, charts);
+    let mut files: Files = Vec::new();
+    let mut sparklines = BTreeMap::new();
+    for (indicator, result) in scorecard.indicators.iter().zip(drawn) {
+        let (chart_files, sparkline) = result?;
+        files.extend(chart_files);
+        sparklines.insert(indicator.id.clone(), sparkline);
+    }
+    let page = render_html::scorecard_page(scorecard, &PageContext { built: &built.text, sparklines: &sparklines })?;
+    files.push(("index.html".into(), page.into_bytes()));
+    files.push(("scorecard.csv".into(), render_tables::scorecard_csv(scorecard)?));
+    files.push(("series.csv".into(), render_tables::series_csv(scorecard)?));
+    files.push(("scorecard.json".into(), render_tables::scorecard_json(scorecard)?));
+    files.push(("scorecard.xlsx".into(), render_xlsx::workbook(scorecard, built.epoch)?));
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let (red, amber, green) = scorecard.counts();
+    let root = &loaded.project.root;
+    let manifest = Manifest {
+        authority: scorecard.authority.clone(),
+        month: scorecard.month.to_string(),
+        engine_version: scorecard.engine_version.to_string(),
+        built: built.text.clone(),
+        definitions_sha256: definitions_hash(loaded),
+        inputs: data
+            .inputs
+            .iter()
+            .map(|(path, hash)| crate::bundle::ManifestFile {
+                path: path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/"),
+                bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+                sha256: hash.clone(),
+            })
+            .collect(),
+        files: Manifest::describe(&files),
+        counts: ArchiveEntry { month: scorecard.month.to_string(), red, amber, green },
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest).map_err(|error| error.to_string())?;
+    json.push(b'\n');
+    files.push(("manifest.json".into(), json));
+    Ok(files)
+}

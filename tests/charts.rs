@@ -1,0 +1,63 @@
+//! The trend chart for a fixed series, compared with the SVG committed in
+//! tests/fixtures/charts/ (set UPDATE_SNAPSHOTS=1 to rewrite it after an
+//! intended change, and review the difference).
+
+use scorecard::definitions::Polarity;
+use scorecard::judge_rag::{Limits, Rag};
+use scorecard::period::Month;
+use scorecard::report::{Comparison, IndicatorReport};
+use scorecard::results::Observation;
+
+fn fixed_indicator() -> IndicatorReport {
+    let start = Month::new(2024, 4).unwrap();
+    let values = [30.0, 28.5, 27.0, 26.0, 24.5, 23.0, 21.0, 20.5, 19.0, 17.5, 16.0, 15.5];
+    let mut series: Vec<Observation> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Observation { period: start.plus(i as i32), value: Some(*v), numerator: None, denominator: None, not_calculable: None })
+        .collect();
+    // A month that is not calculable leaves a gap in the line.
+    series[5] = Observation::not_calculable(start.plus(5), "no extract");
+    let comparison = Comparison { period: start.plus(10), direction: None, change: None, not_comparable: None };
+    IndicatorReport {
+        id: "fixed".into(),
+        title: "Agency social worker rate".into(),
+        description: String::new(),
+        plan_ref: None,
+        theme: "workforce".into(),
+        unit: "percent",
+        decimals: 1,
+        polarity: Polarity::LowerIsBetter,
+        dataset: "workforce".into(),
+        window: String::new(),
+        latest: series[11].clone(),
+        rag: Some(Rag::Amber),
+        target: Some(14.0),
+        rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
+        definition: Vec::new(),
+        commentary: None,
+        vs_previous_month: comparison.clone(),
+        vs_last_year: comparison,
+        series,
+        breakdown: None,
+    }
+}
+
+#[test]
+fn trend_chart_svg_matches_the_snapshot() {
+    let svg = scorecard::render_charts::trend_svg(&fixed_indicator()).unwrap();
+    // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
+    for needle in ["Agency social worker rate", "target 14", ">\nR\n<", ">\nA\n<", ">\nG\n<", "Apr 24", "Mar 25", "15.5", "percent"] {
+        assert!(svg.contains(needle), "{needle} missing from the chart");
+    }
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/fixed-series.svg");
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &svg).unwrap();
+    }
+    let expected = std::fs::read_to_string(&path).expect("snapshot exists (run once with UPDATE_SNAPSHOTS=1)");
+    assert!(svg == expected, "chart differs from {}", path.display());
+    // Same input, same bytes: PNG too.
+    let indicator = fixed_indicator();
+    assert_eq!(scorecard::render_charts::trend_png(&indicator).unwrap(), scorecard::render_charts::trend_png(&indicator).unwrap());
+}
