@@ -1,17 +1,30 @@
-//! The whole sample build: 36 months, every indicator, CSV + JSON.
+//! The whole sample build (36 months, every indicator, CSV + JSON), and the
+//! rendering of the published bundle (charts, page, workbook, zip) on top.
 //! Run with `cargo bench --bench build_sample`; figures in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use scorecard::{pipeline, render_tables};
+use scorecard::pipeline::{self, Data, Loaded};
+use scorecard::render_bundle::{self, BuildTime};
+use scorecard::report::Scorecard;
+use scorecard::{bundle, render_tables};
 use std::path::Path;
 
-fn build_sample() -> usize {
+fn load() -> (Loaded, Data) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let loaded = pipeline::load(root).expect("sample project loads");
     let data = pipeline::read_data(&loaded).expect("sample extracts read");
-    let month = pipeline::choose_month(&data, None).expect("a month");
-    let computed = pipeline::compute(&loaded, &data).expect("sample computes");
-    let scorecard = pipeline::scorecard(&loaded, &computed, month);
+    (loaded, data)
+}
+
+fn evaluate(loaded: &Loaded, data: &Data) -> Scorecard {
+    let month = pipeline::choose_month(data, None).expect("a month");
+    let computed = pipeline::compute(loaded, data).expect("sample computes");
+    pipeline::scorecard(loaded, &computed, month)
+}
+
+fn build_sample() -> usize {
+    let (loaded, data) = load();
+    let scorecard = evaluate(&loaded, &data);
     let csv = render_tables::scorecard_csv(&scorecard).expect("csv");
     let series = render_tables::series_csv(&scorecard).expect("series");
     let json = render_tables::scorecard_json(&scorecard).expect("json");
@@ -22,6 +35,15 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("sample");
     group.sample_size(10);
     group.bench_function("build_36_months_all_indicators", |b| b.iter(build_sample));
+    let (loaded, data) = load();
+    let scorecard = evaluate(&loaded, &data);
+    let built = BuildTime::at(1_774_915_200);
+    group.bench_function("render_bundle_charts_page_xlsx_zip", |b| {
+        b.iter(|| {
+            let files = render_bundle::render(&loaded, &data, &scorecard, &built).expect("bundle renders");
+            bundle::zip(&files).expect("zip").len()
+        })
+    });
     group.finish();
 }
 

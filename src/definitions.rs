@@ -42,6 +42,16 @@ pub struct Indicator {
     /// Decimal places shown; comparisons for "no change" use them too.
     pub decimals: Option<u32>,
     pub rag: Option<Spanned<Rag>>,
+    /// A published comparator shown beside the value and on the chart.
+    pub benchmark: Option<Benchmark>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+pub struct Benchmark {
+    /// In the indicator's unit.
+    pub value: f64,
+    /// Whose figure and when, e.g. "England 2024-25".
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -260,6 +270,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<PerEntity>(),
         field_names::<Measure>(),
         field_names::<Rag>(),
+        field_names::<Benchmark>(),
     ]
     .concat()
 }

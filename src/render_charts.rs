@@ -23,6 +23,8 @@ pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
 /// each band also carrying its letter so that colour is never the only signal.
 const SERIES: RGBColor = RGBColor(0, 114, 178);
 const TARGET: RGBColor = RGBColor(60, 60, 60);
+/// Okabe-Ito vermillion, dotted, for the benchmark.
+const BENCHMARK: RGBColor = RGBColor(213, 94, 0);
 const TEXT: RGBColor = RGBColor(33, 33, 33);
 const BAND_GREEN: RGBColor = RGBColor(215, 236, 218);
 const BAND_AMBER: RGBColor = RGBColor(253, 234, 200);
@@ -100,7 +102,8 @@ fn segments(indicator: &IndicatorReport) -> Vec<Vec<(f64, f64)>> {
 /// percentages stay within 0-100.
 fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     let limits = indicator.rag_limits.iter().flat_map(|limits| [limits.green, limits.amber]);
-    let values: Vec<f64> = indicator.series.iter().filter_map(|o| o.value).chain(indicator.target).chain(limits).collect();
+    let benchmark = indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
+    let values: Vec<f64> = indicator.series.iter().filter_map(|o| o.value).chain(indicator.target).chain(benchmark).chain(limits).collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !low.is_finite() {
@@ -179,6 +182,11 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
         chart.draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?.label(format!("target {target}")).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
     }
+    if let Some(benchmark) = &indicator.benchmark {
+        let style = ShapeStyle { color: BENCHMARK.to_rgba(), filled: false, stroke_width: 2 };
+        let line = DashedLineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], 2, 5, style);
+        chart.draw_series(line)?.label(format!("{} {}", benchmark.label, benchmark.value)).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+    }
     for run in segments(indicator) {
         chart.draw_series(LineSeries::new(run.clone(), SERIES.stroke_width(2)))?;
         chart.draw_series(run.into_iter().map(|point| Circle::new(point, 3, SERIES.filled())))?;
@@ -190,7 +198,7 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
         chart.draw_series(std::iter::once(Text::new(label, (point.0 - 0.4, point.1), style)))?;
     }
-    if indicator.target.is_some() {
+    if indicator.target.is_some() || indicator.benchmark.is_some() {
         chart.configure_series_labels().position(SeriesLabelPosition::UpperMiddle).label_font((FAMILY, 12).into_font().color(&TEXT)).background_style(WHITE.mix(0.8)).border_style(BLACK.mix(0.3)).draw()?;
     }
     root.present()

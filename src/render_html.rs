@@ -60,6 +60,13 @@ fn travel_class(direction: Direction) -> &'static str {
     }
 }
 
+fn benchmark_text(indicator: &IndicatorReport) -> String {
+    match &indicator.benchmark {
+        Some(benchmark) => format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label),
+        None => "none given".to_string(),
+    }
+}
+
 fn value_text(indicator: &IndicatorReport) -> String {
     match (&indicator.latest.not_calculable, indicator.latest.value) {
         (Some(reason), _) => format!("not calculable: {reason}"),
@@ -78,7 +85,7 @@ fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value
         value => value_text(indicator),
         target => target,
         vs_month, vs_month_class, vs_year, vs_year_class,
-        benchmark => "not yet available",
+        benchmark => benchmark_text(indicator),
         sparkline => Value::from_safe_string(sparkline.cloned().unwrap_or_default()),
         ..Value::from_serialize(rag_view(indicator.rag)),
     }

@@ -32,6 +32,7 @@ pub struct IndicatorReport {
     pub latest: Observation,
     pub rag: Option<Rag>,
     pub target: Option<f64>,
+    pub benchmark: Option<crate::definitions::Benchmark>,
     /// Where the RAG bands change, for charts.
     pub rag_limits: Option<judge_rag::Limits>,
     /// The definition spelt out, label by label, generated from the TOML.
@@ -109,6 +110,7 @@ pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) 
         window: computed.window.clone(),
         rag: rag(&latest),
         target: indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref()),
+        benchmark: indicator.benchmark.clone(),
         rag_limits: indicator.rag.as_ref().and_then(|spec| judge_rag::limits(spec.get_ref(), definition.polarity())),
         definition: plain_english(definition, &computed.window),
         commentary: None,

@@ -2,7 +2,7 @@
 //! tests/fixtures/charts/ (set UPDATE_SNAPSHOTS=1 to rewrite it after an
 //! intended change, and review the difference).
 
-use scorecard::definitions::Polarity;
+use scorecard::definitions::{Benchmark, Polarity};
 use scorecard::judge_rag::{Limits, Rag};
 use scorecard::period::Month;
 use scorecard::report::{Comparison, IndicatorReport};
@@ -33,6 +33,7 @@ fn fixed_indicator() -> IndicatorReport {
         latest: series[11].clone(),
         rag: Some(Rag::Amber),
         target: Some(14.0),
+        benchmark: Some(Benchmark { value: 13.0, label: "England 2025".into() }),
         rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
         definition: Vec::new(),
         commentary: None,
@@ -47,7 +48,7 @@ fn fixed_indicator() -> IndicatorReport {
 fn trend_chart_svg_matches_the_snapshot() {
     let svg = scorecard::render_charts::trend_svg(&fixed_indicator()).unwrap();
     // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
-    for needle in ["Agency social worker rate", "target 14", ">\nR\n<", ">\nA\n<", ">\nG\n<", "Apr 24", "Mar 25", "15.5", "percent"] {
+    for needle in ["Agency social worker rate", "target 14", ">\nR\n<", ">\nA\n<", ">\nG\n<", "Apr 24", "Mar 25", "15.5", "percent", "England 2025 13"] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/fixed-series.svg");
