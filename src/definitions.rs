@@ -44,6 +44,15 @@ pub struct Indicator {
     pub rag: Option<Spanned<Rag>>,
     /// A published comparator shown beside the value and on the chart.
     pub benchmark: Option<Benchmark>,
+    /// Statistical process control settings.
+    #[serde(default)]
+    pub spc: SpcSettings,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SpcSettings {
+    /// How many leading months set the mean and limits (default: all).
+    pub baseline_months: Option<usize>,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
@@ -221,6 +230,8 @@ pub struct Rag {
     pub green: Option<Spanned<f64>>,
     /// ...at or better than `amber` is amber, otherwise red.
     pub amber: Option<Spanned<f64>>,
+    /// Significance method: confidence level, 95 (default) or 99.8.
+    pub level: Option<Spanned<f64>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -228,6 +239,11 @@ pub struct Rag {
 pub enum RagMethod {
     Target,
     Thresholds,
+    /// Better / similar / worse than the `[benchmark]`, within `tolerance`.
+    Benchmark,
+    /// Fingertips style: the benchmark inside the value's confidence
+    /// interval (at `level`, 95 or 99.8) is similar.
+    Significance,
 }
 
 /// A checked definition and the file it came from.
@@ -271,6 +287,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Measure>(),
         field_names::<Rag>(),
         field_names::<Benchmark>(),
+        field_names::<SpcSettings>(),
     ]
     .concat()
 }
@@ -510,6 +527,19 @@ fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
                     let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
                     diagnostics.push(definition.error(green.span(), format!("green ({g}) is worse than amber ({a}) for an indicator where {better} is better"), "contradicts the polarity").with_help(format!("for {better} is better, green must be {better} than or equal to amber")));
                 }
+            }
+        }
+        RagMethod::Benchmark | RagMethod::Significance => {
+            if definition.indicator.benchmark.is_none() {
+                diagnostics.push(definition.error(spec.method.span(), "this RAG method compares with the benchmark, but there is no [benchmark]", "needs [benchmark]"));
+            }
+            let kind = *definition.indicator.measure.kind.get_ref();
+            let has_interval = matches!(kind, MeasureKind::Proportion | MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000);
+            if *spec.method.get_ref() == RagMethod::Significance && !has_interval {
+                diagnostics.push(definition.error(spec.method.span(), format!("significance needs a confidence interval, which a {} measure does not have", kind.name()), "use proportion, count or rate_per_10000"));
+            }
+            if let Some(level) = spec.level.as_ref().filter(|level| ![95.0, 99.8].contains(level.get_ref())) {
+                diagnostics.push(definition.error(level.span(), format!("level must be 95 or 99.8, not {}", level.get_ref()), "here"));
             }
         }
     }

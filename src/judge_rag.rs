@@ -70,6 +70,7 @@ pub fn limits(spec: &RagSpec, polarity: Polarity) -> Option<Limits> {
             (target, amber)
         }
         RagMethod::Thresholds => (*spec.green.as_ref()?.get_ref(), *spec.amber.as_ref()?.get_ref()),
+        RagMethod::Benchmark | RagMethod::Significance => return None,
     };
     Some(Limits { green, amber })
 }
@@ -85,6 +86,35 @@ pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
     })
 }
 
+/// Better than the benchmark by more than the tolerance is green, within it
+/// amber ("similar"), worse by more than it red.
+pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: Polarity) -> Option<Rag> {
+    let better_by = match polarity {
+        Polarity::HigherIsBetter => value - benchmark,
+        Polarity::LowerIsBetter => benchmark - value,
+        Polarity::NoJudgement => return None,
+    };
+    // 23.6 - 22.6 is 1.0000000000000014 in floating point: compare as written.
+    let better_by = crate::results::round_to(better_by, 9);
+    Some(if better_by > tolerance {
+        Rag::Green
+    } else if better_by >= -tolerance {
+        Rag::Amber
+    } else {
+        Rag::Red
+    })
+}
+
+/// Fingertips' better / similar / worse, as RAG.
+pub fn from_significance(comparison: crate::judge_significance::Comparison) -> Rag {
+    use crate::judge_significance::Comparison;
+    match comparison {
+        Comparison::Better => Rag::Green,
+        Comparison::Similar => Rag::Amber,
+        Comparison::Worse => Rag::Red,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,7 +122,16 @@ mod tests {
 
     fn spec(method: RagMethod, target: Option<f64>, tolerance: Option<f64>, percent: Option<f64>, green: Option<f64>, amber: Option<f64>) -> RagSpec {
         let s = |v: Option<f64>| v.map(|v| Spanned::new(0..0, v));
-        RagSpec { method: Spanned::new(0..0, method), target: s(target), tolerance: s(tolerance), tolerance_percent: s(percent), green: s(green), amber: s(amber) }
+        RagSpec { method: Spanned::new(0..0, method), target: s(target), tolerance: s(tolerance), tolerance_percent: s(percent), green: s(green), amber: s(amber), level: None }
+    }
+
+    #[test]
+    fn against_a_benchmark_with_tolerance() {
+        // England 22.6, tolerance 1: 21.5 is better by 1.1 (green), 23.6 worse by 1.0 (amber), 23.7 red.
+        assert_eq!(against_benchmark(21.5, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Green));
+        assert_eq!(against_benchmark(23.6, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Amber));
+        assert_eq!(against_benchmark(23.7, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Red));
+        assert_eq!(against_benchmark(23.7, 22.6, 1.0, Polarity::HigherIsBetter), Some(Rag::Green));
     }
 
     #[test]

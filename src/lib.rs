@@ -17,6 +17,8 @@ pub mod evaluate;
 pub mod evaluate_frames;
 pub mod evaluate_plan;
 pub mod judge_rag;
+pub mod judge_significance;
+pub mod judge_spc;
 pub mod judge_trend;
 pub mod parallel;
 pub mod period;

@@ -25,6 +25,8 @@ const SERIES: RGBColor = RGBColor(0, 114, 178);
 const TARGET: RGBColor = RGBColor(60, 60, 60);
 /// Okabe-Ito vermillion, dotted, for the benchmark.
 const BENCHMARK: RGBColor = RGBColor(213, 94, 0);
+/// SPC mean (solid) and process limits (dashed).
+const PROCESS: RGBColor = RGBColor(120, 120, 120);
 const TEXT: RGBColor = RGBColor(33, 33, 33);
 const BAND_GREEN: RGBColor = RGBColor(215, 236, 218);
 const BAND_AMBER: RGBColor = RGBColor(253, 234, 200);
@@ -187,6 +189,19 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         let line = DashedLineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], 2, 5, style);
         chart.draw_series(line)?.label(format!("{} {}", benchmark.label, benchmark.value)).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
     }
+    if let Some(spc) = &indicator.spc {
+        let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
+        let line = |y: f64| [(x_range.start, y), (x_range.end, y)];
+        chart.draw_series(LineSeries::new(line(spc.mean), grey))?.label("mean").legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey));
+        for limit in [spc.upper_limit, spc.lower_limit].into_iter().filter(|y| (low..=high).contains(y)) {
+            chart.draw_series(DashedLineSeries::new(line(limit), 3, 3, grey))?;
+        }
+    }
+    if let Some(interval) = indicator.confidence.first() {
+        let x = (months - 1) as f64;
+        let bar = [(x, interval.lower.clamp(low, high)), (x, interval.upper.clamp(low, high))];
+        chart.draw_series(std::iter::once(PathElement::new(bar, SERIES.stroke_width(2))))?;
+    }
     for run in segments(indicator) {
         chart.draw_series(LineSeries::new(run.clone(), SERIES.stroke_width(2)))?;
         chart.draw_series(run.into_iter().map(|point| Circle::new(point, 3, SERIES.filled())))?;
@@ -198,7 +213,7 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
         chart.draw_series(std::iter::once(Text::new(label, (point.0 - 0.4, point.1), style)))?;
     }
-    if indicator.target.is_some() || indicator.benchmark.is_some() {
+    if indicator.target.is_some() || indicator.benchmark.is_some() || indicator.spc.is_some() {
         chart.configure_series_labels().position(SeriesLabelPosition::UpperMiddle).label_font((FAMILY, 12).into_font().color(&TEXT)).background_style(WHITE.mix(0.8)).border_style(BLACK.mix(0.3)).draw()?;
     }
     root.present()

@@ -6,6 +6,7 @@ use crate::judge_rag::Rag;
 use crate::judge_trend::Direction;
 use crate::period::Month;
 use crate::report::{Comparison, IndicatorReport, Scorecard};
+use crate::render_tables;
 use crate::results::{show_quantity, show_value};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -67,6 +68,24 @@ fn benchmark_text(indicator: &IndicatorReport) -> String {
     }
 }
 
+/// Confidence interval and process control, in sentences.
+fn statistics(indicator: &IndicatorReport) -> Vec<String> {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let mut lines: Vec<String> = indicator.confidence.iter().map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper))).collect();
+    if let Some(spc) = &indicator.spc {
+        let (variation, assurance) = render_tables::spc_words(indicator);
+        let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
+        lines.push(format!(
+            "Process control (limits from {} months): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
+            spc.baseline_points,
+            show(spc.mean),
+            show(spc.lower_limit),
+            show(spc.upper_limit)
+        ));
+    }
+    lines
+}
+
 fn value_text(indicator: &IndicatorReport) -> String {
     match (&indicator.latest.not_calculable, indicator.latest.value) {
         (Some(reason), _) => format!("not calculable: {reason}"),
@@ -86,6 +105,7 @@ fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value
         target => target,
         vs_month, vs_month_class, vs_year, vs_year_class,
         benchmark => benchmark_text(indicator),
+        variation => render_tables::spc_words(indicator).0,
         sparkline => Value::from_safe_string(sparkline.cloned().unwrap_or_default()),
         ..Value::from_serialize(rag_view(indicator.rag)),
     }
@@ -128,6 +148,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
         vs_month_sentence => format!("Since last month: {vs_month}."),
         alt,
+        statistics => statistics(indicator),
         definition => &indicator.definition,
         commentary => &indicator.commentary,
         breakdown,

@@ -32,7 +32,7 @@ fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String
 pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
     let header = [
         "id", "title", "plan_ref", "theme", "unit", "period", "value", "numerator", "denominator", "target", "rag",
-        "vs_previous_month", "vs_last_year", "not_calculable",
+        "vs_previous_month", "vs_last_year", "not_calculable", "benchmark", "ci95_lower", "ci95_upper", "spc_variation", "spc_assurance",
     ];
     let rows = scorecard.indicators.iter().map(summary_row).collect();
     write_rows(&header, rows)
@@ -55,7 +55,18 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         direction(&indicator.vs_previous_month),
         direction(&indicator.vs_last_year),
         latest.not_calculable.clone().unwrap_or_default(),
+        indicator.benchmark.as_ref().map(|benchmark| benchmark.value.to_string()).unwrap_or_default(),
+        number(indicator.confidence.first().map(|ci| ci.lower), indicator.decimals + 1),
+        number(indicator.confidence.first().map(|ci| ci.upper), indicator.decimals + 1),
+        spc_words(indicator).0,
+        spc_words(indicator).1,
     ]
+}
+
+/// The latest point's variation and the target assurance, in words.
+pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
+    let Some(spc) = &indicator.spc else { return (String::new(), String::new()) };
+    (spc.latest.map(|v| v.describe().to_string()).unwrap_or_default(), spc.assurance.map(|a| a.describe().to_string()).unwrap_or_default())
 }
 
 pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {

@@ -1,7 +1,10 @@
 //! The judged scorecard for one month: what every renderer draws from.
 
 use crate::definitions::{Definition, Polarity};
+use crate::definitions::{MeasureKind, RagMethod};
 use crate::judge_rag::{self, Rag};
+use crate::judge_significance::{self, Z95, Z998};
+use crate::judge_spc;
 use crate::judge_trend::{direction, Direction};
 use crate::period::Month;
 use crate::results::{round_to, Observation};
@@ -33,6 +36,11 @@ pub struct IndicatorReport {
     pub rag: Option<Rag>,
     pub target: Option<f64>,
     pub benchmark: Option<crate::definitions::Benchmark>,
+    /// Confidence limits of the latest value, at 95% and 99.8%, where the
+    /// measure has them (unweighted proportions, counts, rates).
+    pub confidence: Vec<Confidence>,
+    /// Statistical process control over the series.
+    pub spc: Option<judge_spc::Spc>,
     /// Where the RAG bands change, for charts.
     pub rag_limits: Option<judge_rag::Limits>,
     /// The definition spelt out, label by label, generated from the TOML.
@@ -44,6 +52,13 @@ pub struct IndicatorReport {
     pub series: Vec<Observation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Breakdown>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Confidence {
+    pub level: f64,
+    pub lower: f64,
+    pub upper: f64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,10 +99,11 @@ pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) 
     let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
     let series = upto(&computed.series);
     let latest = find(&series, month);
-    let rag = |observation: &Observation| {
-        let spec = indicator.rag.as_ref()?;
-        judge_rag::rate(spec.get_ref(), definition.polarity(), round_to(observation.value?, definition.decimals()))
-    };
+    let rag = |observation: &Observation| rate(definition, observation);
+    let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
+    let target = indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref());
+    let spc = judge_spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
+    let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
     let groups = computed
         .groups
         .iter()
@@ -109,7 +125,9 @@ pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) 
         dataset: indicator.dataset.get_ref().clone(),
         window: computed.window.clone(),
         rag: rag(&latest),
-        target: indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref()),
+        target,
+        confidence,
+        spc,
         benchmark: indicator.benchmark.clone(),
         rag_limits: indicator.rag.as_ref().and_then(|spec| judge_rag::limits(spec.get_ref(), definition.polarity())),
         definition: plain_english(definition, &computed.window),
@@ -213,4 +231,43 @@ fn rating_words(definition: &Definition) -> Option<String> {
     let limits = judge_rag::limits(spec.get_ref(), definition.polarity())?;
     let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter { ("at or above", "below") } else { ("at or below", "above") };
     Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
+}
+
+/// The latest value's RAG rating by the definition's method.
+fn rate(definition: &Definition, observation: &Observation) -> Option<Rag> {
+    let spec = definition.indicator.rag.as_ref()?.get_ref();
+    let value = round_to(observation.value?, definition.decimals());
+    let benchmark = definition.indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
+    match spec.method.get_ref() {
+        RagMethod::Target | RagMethod::Thresholds => judge_rag::rate(spec, definition.polarity(), value),
+        RagMethod::Benchmark => judge_rag::against_benchmark(value, benchmark?, judge_rag::tolerance(spec), definition.polarity()),
+        RagMethod::Significance => {
+            let level = spec.level.as_ref().map_or(95.0, |level| *level.get_ref());
+            let limits = confidence(definition, observation, level)?;
+            let interval = judge_significance::Interval { lower: limits.lower, upper: limits.upper };
+            judge_significance::compare(interval, benchmark?, definition.polarity()).map(judge_rag::from_significance)
+        }
+    }
+}
+
+/// Confidence limits in the indicator's own scale: Wilson for unweighted
+/// proportions (x100), Poisson (Byar / exact) for counts, scaled for rates.
+fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
+    let z = if level == 99.8 { Z998 } else { Z95 };
+    let measure = &definition.indicator.measure;
+    let numerator = observation.numerator?;
+    let interval = match measure.kind.get_ref() {
+        MeasureKind::Proportion if measure.weight.is_none() => {
+            let interval = judge_significance::wilson(numerator, observation.denominator?, z)?;
+            judge_significance::Interval { lower: interval.lower * 100.0, upper: interval.upper * 100.0 }
+        }
+        MeasureKind::Count | MeasureKind::DistinctCount => judge_significance::poisson(numerator, z)?,
+        MeasureKind::RatePer10000 => {
+            let per = 10_000.0 / observation.denominator?;
+            let interval = judge_significance::poisson(numerator, z)?;
+            judge_significance::Interval { lower: interval.lower * per, upper: interval.upper * per }
+        }
+        _ => return None,
+    };
+    Some(Confidence { level, lower: interval.lower, upper: interval.upper })
 }

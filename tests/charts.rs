@@ -5,7 +5,7 @@
 use scorecard::definitions::{Benchmark, Polarity};
 use scorecard::judge_rag::{Limits, Rag};
 use scorecard::period::Month;
-use scorecard::report::{Comparison, IndicatorReport};
+use scorecard::report::{Comparison, Confidence, IndicatorReport};
 use scorecard::results::Observation;
 
 fn fixed_indicator() -> IndicatorReport {
@@ -35,6 +35,8 @@ fn fixed_indicator() -> IndicatorReport {
         target: Some(14.0),
         benchmark: Some(Benchmark { value: 13.0, label: "England 2025".into() }),
         rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
+        confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],
+        spc: None,
         definition: Vec::new(),
         commentary: None,
         vs_previous_month: comparison.clone(),
