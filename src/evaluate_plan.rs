@@ -91,12 +91,18 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
         let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
         let mut aggregates: Vec<Expr> = spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
-        if let Some(column) = &breakdown {
+        // The entity's group: its last non-blank breakdown value (unless the
+        // breakdown is the key itself, which the grouping keeps anyway).
+        if let Some(column) = breakdown.as_ref().filter(|column| **column != key) {
             aggregates.push(col(column.as_str()).drop_nulls().last());
         }
         // The window bounds are the same for every row of a period; keep them.
         aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
         checker.frame = checker.frame.clone().group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
+        if let Err(error) = checker.frame.clone().collect_schema() {
+            let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
+            checker.diagnostics.push(definition.error(span, format!("per_entity: {}", clean_polars_error(&error)), "here"));
+        }
         Some((key, aggregates))
     });
     let measure = checker.measure();

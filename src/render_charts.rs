@@ -105,7 +105,8 @@ fn segments(indicator: &IndicatorReport) -> Vec<Vec<(f64, f64)>> {
 fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     let limits = indicator.rag_limits.iter().flat_map(|limits| [limits.green, limits.amber]);
     let benchmark = indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
-    let values: Vec<f64> = indicator.series.iter().filter_map(|o| o.value).chain(indicator.target).chain(benchmark).chain(limits).collect();
+    let confidence = indicator.confidence.first().into_iter().flat_map(|ci| [ci.lower, ci.upper]);
+    let values: Vec<f64> = indicator.series.iter().filter_map(|o| o.value).chain(indicator.target).chain(benchmark).chain(limits).chain(confidence).collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !low.is_finite() {

@@ -7,4 +7,5 @@ mod charts;
 mod cli;
 mod definition_errors;
 mod evaluation;
+mod real_data;
 mod sample_build;
