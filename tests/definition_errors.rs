@@ -54,6 +54,7 @@ fn every_mistake_in_every_file_is_reported_in_one_pass() {
         ("g1", with(1, "id = \"same\"")),
         ("g2", with(1, "id = \"same\"")),
         ("h", with(1, "id = \"h\"") + "\n[rag]\nmethod = \"thresholds\"\ngreen = 10\namber = 20\n"),
+        ("i", with(1, "id = \"i\"") + "\n[rag]\nmethod = \"significance\"\nlevel = 90\n"),
     ];
     let errors = errors_for(&files);
     // Unknown key, with a suggestion: line 11 is the numerator line.
@@ -66,6 +67,9 @@ fn every_mistake_in_every_file_is_reported_in_one_pass() {
     assert_error(&errors, "g2.toml", 1, "duplicate indicator id `same`");
     // higher_is_better with green 10 below amber 20; [rag] starts at line 13.
     assert_error(&errors, "h.toml", 15, "worse than amber");
+    // Significance without a benchmark, and a level that is not offered.
+    assert_error(&errors, "i.toml", 14, "there is no [benchmark]");
+    assert_error(&errors, "i.toml", 15, "level must be 95 or 99.8");
     // a.toml's unknown key also leaves the proportion without a numerator.
     assert_error(&errors, "a.toml", 10, "needs `numerator`");
 }

@@ -195,3 +195,31 @@ denominator = "fte"
     // Mean FTE of E1 only: 40 in 2024-03, 50 in 2025-03.
     assert_eq!(fixture.observe("mean-fte", "2025-03").value, Some(50.0));
 }
+
+#[test]
+fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
+    let fixture = Fixture::shipped(&["children-in-need/re-referrals"]);
+    let referrals = "\
+LAchildID,CINdetailsID,CINreferralDate,ReferralSource,CINclosureDate,ReferralNFA
+X,1,2023-05-10,1A,,0
+X,2,2024-05-10,1A,,0
+Y,3,2023-05-10,1A,,0
+Y,4,2024-05-11,1A,,0
+Z,5,2024-06-01,1A,,0
+Z,6,2024-09-01,1A,,0
+W,7,2024-07-01,1A,,0
+";
+    fixture.extract("2025-03", "cin_referrals.csv", referrals);
+    let loaded = scorecard::pipeline::load(fixture.root()).unwrap();
+    let data = scorecard::pipeline::read_data(&loaded).unwrap();
+    let computed = scorecard::pipeline::compute(&loaded, &data).unwrap();
+    let scorecard = scorecard::pipeline::scorecard(&loaded, &computed, "2025-03".parse().unwrap());
+    let indicator = &scorecard.indicators[0];
+    // 2 re-referrals of 5 (see above). Wilson 95%, z = 1.96:
+    // (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)) = (7.8415 ∓ 5.7617) / 17.683
+    // = 11.76% to 76.93%. England's 22.6% is inside: similar, so amber.
+    let ci = indicator.confidence.iter().find(|ci| ci.level == 95.0).unwrap();
+    approx::assert_abs_diff_eq!(ci.lower, 11.762, epsilon = 0.001);
+    approx::assert_abs_diff_eq!(ci.upper, 76.928, epsilon = 0.001);
+    assert_eq!(indicator.rag, Some(scorecard::judge_rag::Rag::Amber));
+}
