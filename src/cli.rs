@@ -78,6 +78,7 @@ fn build(root: &std::path::Path, month: Option<Month>, out: &mut String) -> Resu
     let data = pipeline::read_data(&loaded)?;
     let month = pipeline::choose_month(&data, month)?;
     let computed = pipeline::compute(&loaded, &data)?;
+    pipeline::check_benchmarks(&loaded, month)?;
     let mut scorecard = pipeline::scorecard(&loaded, &computed, month);
     let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
     let mut commentary = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
@@ -118,6 +119,9 @@ fn check(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
     let data = pipeline::read_data(&loaded)?;
     pipeline::compute(&loaded, &data)?;
+    if let Some(last) = data.months.last() {
+        pipeline::check_benchmarks(&loaded, *last)?;
+    }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());

@@ -44,6 +44,9 @@ pub struct Indicator {
     pub rag: Option<Spanned<Rag>>,
     /// A published comparator shown beside the value and on the chart.
     pub benchmark: Option<Benchmark>,
+    /// A benchmark read from a DfE published file (England, region,
+    /// statistical neighbours), instead of a fixed `[benchmark]`.
+    pub published_benchmark: Option<crate::benchmarks::Source>,
     /// Statistical process control settings.
     #[serde(default)]
     pub spc: SpcSettings,
@@ -288,6 +291,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Rag>(),
         field_names::<Benchmark>(),
         field_names::<SpcSettings>(),
+        field_names::<crate::benchmarks::Source>(),
     ]
     .concat()
 }
@@ -369,6 +373,7 @@ pub fn check(project: &Project, definition: &Definition) -> Diagnostics {
     check_window(definition, &mut diagnostics);
     check_measure(definition, &mut diagnostics);
     check_rag(definition, &mut diagnostics);
+    check_published_benchmark(project, definition, &mut diagnostics);
     let dataset_name = indicator.dataset.get_ref();
     let Some(dataset) = project.dataset(dataset_name) else {
         let names = project.file.datasets.keys().map(String::as_str);
@@ -488,6 +493,21 @@ fn check_measure(definition: &Definition, diagnostics: &mut Diagnostics) {
     }
 }
 
+fn check_published_benchmark(project: &Project, definition: &Definition, diagnostics: &mut Diagnostics) {
+    let Some(source) = &definition.indicator.published_benchmark else { return };
+    let whole_file = |message: String| Diagnostic::file(&definition.source.path, message);
+    if definition.indicator.benchmark.is_some() {
+        diagnostics.push(whole_file("give [benchmark] or [published_benchmark], not both".into()));
+    }
+    let counts = source.numerator_column.is_some() && source.denominator_column.is_some();
+    if source.value_column.is_some() == counts || (source.numerator_column.is_some() != source.denominator_column.is_some()) {
+        diagnostics.push(whole_file("[published_benchmark] needs value_column, or numerator_column and denominator_column".into()));
+    }
+    if project.file.benchmarks.folder.is_none() {
+        diagnostics.push(whole_file("[published_benchmark] needs [benchmarks] folder in scorecard.toml".into()));
+    }
+}
+
 fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
     let Some(rag) = &definition.indicator.rag else { return };
     let polarity = definition.polarity();
@@ -530,7 +550,7 @@ fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
             }
         }
         RagMethod::Benchmark | RagMethod::Significance => {
-            if definition.indicator.benchmark.is_none() {
+            if definition.indicator.benchmark.is_none() && definition.indicator.published_benchmark.is_none() {
                 diagnostics.push(definition.error(spec.method.span(), "this RAG method compares with the benchmark, but there is no [benchmark]", "needs [benchmark]"));
             }
             let kind = *definition.indicator.measure.kind.get_ref();

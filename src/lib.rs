@@ -6,6 +6,7 @@
 //! -> `results` -> `judge_rag` / `judge_trend` -> `report` -> `render_tables`
 //! -> `bundle`. `pipeline` runs the stages; `cli` is the command line.
 
+pub mod benchmarks;
 pub mod bundle;
 pub mod calendar;
 pub mod commentary;

@@ -10,7 +10,9 @@ use crate::evaluate_plan::{self, Plan};
 use crate::parallel;
 use crate::period::Month;
 use crate::project::{Layout, Project};
-use crate::report::{self, IndicatorSeries, Scorecard};
+use crate::benchmarks;
+use crate::definitions::Benchmark;
+use crate::report::{self, IndicatorSeries, ResolvedBenchmark, Scorecard};
 use crate::results::{self, Context, Observation};
 use crate::windows;
 use std::collections::{BTreeMap, BTreeSet};
@@ -206,7 +208,12 @@ pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) ->
         authority_code: authority.code.get_ref().clone(),
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
-        indicators: loaded.definitions.iter().zip(computed).map(|(definition, series)| report::judge(definition, series, month)).collect(),
+        indicators: loaded
+            .definitions
+            .iter()
+            .zip(computed)
+            .map(|(definition, series)| report::judge(definition, series, month, resolve_benchmark(loaded, definition, month).unwrap_or_default()))
+            .collect(),
     }
 }
 
@@ -221,4 +228,33 @@ pub fn choose_month(data: &Data, requested: Option<Month>) -> Result<Month, Erro
         ))),
         None => data.months.last().copied().ok_or_else(|| Error::Usage("no months with extracts".into())),
     }
+}
+
+/// The benchmark for `month`: the fixed one, or the chosen comparator from
+/// the published file. A published value that is suppressed or missing
+/// leaves the benchmark out ("not available").
+fn resolve_benchmark(loaded: &Loaded, definition: &Definition, month: Month) -> Result<ResolvedBenchmark, Diagnostic> {
+    let indicator = &definition.indicator;
+    let Some(source) = &indicator.published_benchmark else {
+        return Ok(ResolvedBenchmark { benchmark: indicator.benchmark.clone(), published: None });
+    };
+    let project = &loaded.project;
+    let folder = project.benchmark_folder().ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;
+    let scale = if *indicator.unit.get_ref() == crate::definitions::Unit::Percent { 100.0 } else { 1.0 };
+    let code = project.file.authority.code.get_ref();
+    let by_year = benchmarks::load(&folder, source, code, project.neighbours_file().as_deref(), scale)?;
+    let published = benchmarks::for_month(&by_year, month);
+    let benchmark = published.as_ref().and_then(|values| values.pick(source.compare_with)).map(|(value, label)| Benchmark { value, label });
+    Ok(ResolvedBenchmark { benchmark, published })
+}
+
+/// Every published benchmark readable, before a build relies on them.
+pub fn check_benchmarks(loaded: &Loaded, month: Month) -> Result<(), Error> {
+    let mut diagnostics = Diagnostics::default();
+    for definition in &loaded.definitions {
+        if let Err(diagnostic) = resolve_benchmark(loaded, definition, month) {
+            diagnostics.push(diagnostic);
+        }
+    }
+    diagnostics.into_result(()).map_err(Error::Data)
 }

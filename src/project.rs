@@ -22,6 +22,17 @@ pub struct ProjectFile {
     #[serde(default)]
     pub calendar: CalendarConfig,
     pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
+    #[serde(default)]
+    pub benchmarks: BenchmarkFiles,
+}
+
+/// Where published statistics for benchmarks live.
+#[derive(Debug, Default, Deserialize)]
+pub struct BenchmarkFiles {
+    /// Folder of DfE Explore Education Statistics CSVs.
+    pub folder: Option<String>,
+    /// The statistical neighbour groupings file in that folder.
+    pub neighbours: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +183,14 @@ impl Project {
         self.file.paths.indicators.iter().map(|dir| self.resolve(dir)).collect()
     }
 
+    pub fn benchmark_folder(&self) -> Option<PathBuf> {
+        self.file.benchmarks.folder.as_deref().map(|folder| self.resolve(folder))
+    }
+
+    pub fn neighbours_file(&self) -> Option<PathBuf> {
+        Some(self.benchmark_folder()?.join(self.file.benchmarks.neighbours.as_deref()?))
+    }
+
     pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
         self.file.datasets.get(name).map(Spanned::get_ref)
     }
@@ -199,6 +218,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Paths>(),
         field_names::<CalendarConfig>(),
         field_names::<DatasetConfig>(),
+        field_names::<BenchmarkFiles>(),
     ]
     .concat()
 }

@@ -64,6 +64,7 @@ fn travel_class(direction: Direction) -> &'static str {
 fn benchmark_text(indicator: &IndicatorReport) -> String {
     match &indicator.benchmark {
         Some(benchmark) => format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label),
+        None if indicator.published_benchmarks.is_some() => "not available".to_string(),
         None => "none given".to_string(),
     }
 }
@@ -72,6 +73,19 @@ fn benchmark_text(indicator: &IndicatorReport) -> String {
 fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
     let mut lines: Vec<String> = indicator.confidence.iter().map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper))).collect();
+    if let Some(published) = &indicator.published_benchmarks {
+        let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
+        lines.push(format!(
+            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({} of 10 with data). Source: {}.",
+            published.year,
+            if published.latest_available { " (the latest published)" } else { "" },
+            or_missing(published.england),
+            or_missing(published.region),
+            or_missing(published.neighbours),
+            published.neighbours_with_data,
+            published.vintage
+        ));
+    }
     if let Some(spc) = &indicator.spc {
         let (variation, assurance) = render_tables::spc_words(indicator);
         let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };

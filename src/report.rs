@@ -36,6 +36,9 @@ pub struct IndicatorReport {
     pub rag: Option<Rag>,
     pub target: Option<f64>,
     pub benchmark: Option<crate::definitions::Benchmark>,
+    /// England, region and statistical neighbours from published files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_benchmarks: Option<crate::benchmarks::Values>,
     /// Confidence limits of the latest value, at 95% and 99.8%, where the
     /// measure has them (unweighted proportions, counts, rates).
     pub confidence: Vec<Confidence>,
@@ -94,12 +97,20 @@ pub struct IndicatorSeries {
     pub window: String,
 }
 
-pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) -> IndicatorReport {
+/// A benchmark resolved for the report month, fixed or published.
+#[derive(Debug, Clone, Default)]
+pub struct ResolvedBenchmark {
+    pub benchmark: Option<crate::definitions::Benchmark>,
+    pub published: Option<crate::benchmarks::Values>,
+}
+
+pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month, resolved: ResolvedBenchmark) -> IndicatorReport {
+    let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
     let indicator = &definition.indicator;
     let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
     let series = upto(&computed.series);
     let latest = find(&series, month);
-    let rag = |observation: &Observation| rate(definition, observation);
+    let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
     let target = indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref());
     let spc = judge_spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
@@ -128,7 +139,8 @@ pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month) 
         target,
         confidence,
         spc,
-        benchmark: indicator.benchmark.clone(),
+        benchmark: resolved.benchmark,
+        published_benchmarks: resolved.published,
         rag_limits: indicator.rag.as_ref().and_then(|spec| judge_rag::limits(spec.get_ref(), definition.polarity())),
         definition: plain_english(definition, &computed.window),
         commentary: None,
@@ -234,10 +246,9 @@ fn rating_words(definition: &Definition) -> Option<String> {
 }
 
 /// The latest value's RAG rating by the definition's method.
-fn rate(definition: &Definition, observation: &Observation) -> Option<Rag> {
+fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f64>) -> Option<Rag> {
     let spec = definition.indicator.rag.as_ref()?.get_ref();
     let value = round_to(observation.value?, definition.decimals());
-    let benchmark = definition.indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
     match spec.method.get_ref() {
         RagMethod::Target | RagMethod::Thresholds => judge_rag::rate(spec, definition.polarity(), value),
         RagMethod::Benchmark => judge_rag::against_benchmark(value, benchmark?, judge_rag::tolerance(spec), definition.polarity()),

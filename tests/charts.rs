@@ -34,6 +34,7 @@ fn fixed_indicator() -> IndicatorReport {
         rag: Some(Rag::Amber),
         target: Some(14.0),
         benchmark: Some(Benchmark { value: 13.0, label: "England 2025".into() }),
+        published_benchmarks: None,
         rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
         confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],
         spc: None,

@@ -130,3 +130,71 @@ fn dfe_definitions_reproduce_published_rates() {
     eprintln!("real-data check against {}:\n{}", dfe_dir().display(), report.join("\n"));
     assert!(all_unexplained.is_empty(), "unexplained mismatches:\n{}", all_unexplained.join("\n"));
 }
+
+/// A fixture authority (Blackburn with Darwen, E06000008) whose agency rate is
+/// benchmarked against DfE's workforce file.
+fn benchmark_fixture(compare_with: &str, code: &str, column: &str) -> crate::helpers::Fixture {
+    let fixture = crate::helpers::Fixture::shipped(&["workforce/agency-rate"]);
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    let project = project.replace("code = \"E06000999\"", &format!("code = \"{code}\""));
+    let folder = dfe_dir().display().to_string().replace('\\', "/");
+    fixture.write("scorecard.toml", &format!("{project}\n[benchmarks]\nfolder = \"{folder}\"\nneighbours = \"New_Statistical_Neighbour_Groupings_April_2021.csv\"\n"));
+    let definition = std::fs::read_to_string(fixture.root().join("indicators/workforce/agency-rate.toml")).unwrap();
+    let (head, _) = definition.split_once("[benchmark]").unwrap();
+    fixture.write(
+        "indicators/workforce/agency-rate.toml",
+        &format!("{head}[published_benchmark]\nfile = \"csww_indicators_2017_to_2025.csv\"\nvalue_column = \"{column}\"\ncompare_with = \"{compare_with}\"\n"),
+    );
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    for month in ["2025-03", "2026-03"] {
+        fixture.extract(month, "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,9.0,5,01/01/2020,,10,0\n"));
+    }
+    fixture
+}
+
+fn benchmarks_for(fixture: &crate::helpers::Fixture, month: &str) -> Result<scorecard::report::IndicatorReport, String> {
+    let loaded = pipeline::load(fixture.root()).map_err(|e| crate::helpers::describe(&e))?;
+    let data = pipeline::read_data(&loaded).map_err(|e| crate::helpers::describe(&e))?;
+    let computed = pipeline::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
+    let month: Month = month.parse().unwrap();
+    pipeline::check_benchmarks(&loaded, month).map_err(|e| crate::helpers::describe(&e))?;
+    Ok(pipeline::scorecard(&loaded, &computed, month).indicators.remove(0))
+}
+
+#[test]
+fn england_region_and_neighbours_come_from_the_published_file() {
+    if !dfe_dir().exists() {
+        eprintln!("skipped: {} not found", dfe_dir().display());
+        return;
+    }
+    let fixture = benchmark_fixture("neighbours", "E06000008", "agency_rate_fte");
+    let indicator = benchmarks_for(&fixture, "2025-03").unwrap();
+    let published = indicator.published_benchmarks.clone().unwrap();
+    // csww_indicators_2017_to_2025.csv, time_period 2025: National 13; North West
+    // (E12000002, Blackburn with Darwen's region) 16.6; the ten neighbours of LA 889
+    // in the April 2021 groupings (380, 335, 350, 874, 354, 831, 382, 353, 331, 894)
+    // have 22.2, 7.7, 25.3, 18.4, 15.7, 0, 0, 15.2, 6.1, 4: sum 114.6, mean 11.46.
+    assert_eq!((published.year, published.latest_available), (2025, false));
+    assert_eq!(published.england, Some(13.0));
+    assert_eq!(published.region, Some(16.6));
+    approx::assert_relative_eq!(published.neighbours.unwrap(), 11.46, epsilon = 1e-9);
+    assert_eq!(published.neighbours_with_data, 10);
+    let benchmark = indicator.benchmark.unwrap();
+    assert_eq!(benchmark.label, "Statistical neighbours 2025 (10 of 10)");
+    // 2026 is not published: 2025 stands in, and says so.
+    let later = benchmarks_for(&fixture, "2026-03").unwrap();
+    assert!(later.published_benchmarks.unwrap().latest_available);
+    assert_eq!(later.benchmark.unwrap().label, "Statistical neighbours 2025 (10 of 10) (latest published)");
+}
+
+#[test]
+fn bad_benchmark_mappings_are_clear_errors() {
+    if !dfe_dir().exists() {
+        eprintln!("skipped: {} not found", dfe_dir().display());
+        return;
+    }
+    let unknown = benchmarks_for(&benchmark_fixture("england", "E06000999", "agency_rate_fte"), "2025-03").unwrap_err();
+    assert!(unknown.contains("authority code `E06000999` does not appear"), "{unknown}");
+    let column = benchmarks_for(&benchmark_fixture("england", "E06000008", "agency_rate_ft"), "2025-03").unwrap_err();
+    assert!(column.contains("no column `agency_rate_ft`") && column.contains("did you mean `agency_rate_fte`?"), "{column}");
+}
