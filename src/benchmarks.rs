@@ -198,6 +198,21 @@ mod tests {
         let year = &values[&2025];
         assert_eq!((year.england, year.region), (None, Some(12.5)));
         assert_eq!(year.pick(Comparator::England), None);
-        assert_eq!(for_month(&values, Month::new(2025, 10).unwrap()).unwrap().latest_available, true);
+        assert!(for_month(&values, Month::new(2025, 10).unwrap()).unwrap().latest_available);
+    }
+
+    #[test]
+    fn counts_are_divided_and_scaled() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = "time_period,geographic_level,region_code,old_la_code,new_la_code,n,d,kind\n\
+                    2025,National,,,,1003,5378,a\n\
+                    2025,National,,,,1,1,b\n\
+                    2025,Local authority,E1,889,E06000008,0,0,a\n";
+        std::fs::write(dir.path().join("f.csv"), file).unwrap();
+        let filters = BTreeMap::from([("kind".to_string(), "a".to_string())]);
+        let source = Source { file: "f.csv".into(), value_column: None, numerator_column: Some("n".into()), denominator_column: Some("d".into()), filters, compare_with: Comparator::England };
+        let values = load(dir.path(), &source, "E06000008", None, 100.0).unwrap();
+        // 1003 / 5378 x 100 = 18.650...; the "b" row is filtered out.
+        approx::assert_relative_eq!(values[&2025].england.unwrap(), 100.0 * 1003.0 / 5378.0);
     }
 }
