@@ -27,15 +27,56 @@ pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]
         file.write_all(bytes).map_err(context("cannot write", &path))?;
         file.sync_all().map_err(context("cannot flush", &path))?;
     }
-    let previous = output_dir.join(format!(".{month}.previous-{}", std::process::id()));
     if target.exists() {
-        fs::rename(&target, &previous).map_err(context("cannot move aside", &target))?;
+        // One atomic swap: readers see the old bundle or the new one, and a
+        // kill at any moment leaves one of them in place.
+        exchange(&staging, &target).map_err(context("cannot publish", &target))?;
+        fs::remove_dir_all(&staging).map_err(context("cannot remove the previous bundle from", &staging))?;
+    } else {
+        fs::rename(&staging, &target).map_err(context("cannot publish", &target))?;
     }
-    fs::rename(&staging, &target).map_err(context("cannot publish", &target))?;
-    if previous.exists() {
-        fs::remove_dir_all(&previous).map_err(context("cannot remove", &previous))?;
-    }
+    sync_dir(output_dir);
     Ok(target)
+}
+
+/// Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let text = |path: &Path| CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    let (a, b) = (text(a)?, text(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let result = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if result == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+}
+
+/// Elsewhere: move the old bundle aside, then the new one in (a moment with
+/// no bundle, never a half one).
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("previous");
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+/// Make the renames durable before reporting success.
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Hidden staging folders left by a build that was killed; safe to remove
+/// once the output lock is held.
+pub fn remove_leftovers(output_dir: &Path) {
+    for entry in fs::read_dir(output_dir).into_iter().flatten().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".partial-") {
+            let _ = if entry.path().is_dir() { fs::remove_dir_all(entry.path()) } else { fs::remove_file(entry.path()) };
+        }
+    }
 }
 
 /// Hex SHA-256 of some bytes.
@@ -44,7 +85,7 @@ pub fn sha256(bytes: &[u8]) -> String {
     sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManifestFile {
     pub path: String,
     pub bytes: u64,

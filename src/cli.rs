@@ -3,8 +3,7 @@
 use crate::diagnostics::Diagnostics;
 use crate::period::Month;
 use crate::pipeline::{self, Error};
-use crate::render_bundle::{self, BuildTime};
-use crate::{bundle, commentary, render_html, sample};
+use crate::{build_month, bundle, sample};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -14,8 +13,38 @@ pub struct Cli {
     /// Project folder (holding scorecard.toml).
     #[arg(long, global = true, default_value = ".")]
     pub project: PathBuf,
+    /// Log format on stderr: `human`, or `json` for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+    /// Only errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr (-v debug, -vv trace).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+/// Logs go to stderr; stdout carries only results.
+fn init_logging(cli: &Cli) {
+    let level = match (cli.quiet, cli.verbose) {
+        (true, _) => tracing::Level::ERROR,
+        (false, 0) => tracing::Level::INFO,
+        (false, 1) => tracing::Level::DEBUG,
+        (false, _) => tracing::Level::TRACE,
+    };
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level).with_target(false);
+    let _ = match cli.log_format {
+        LogFormat::Human => builder.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
 }
 
 #[derive(Debug, Subcommand)]
@@ -23,8 +52,17 @@ pub enum Command {
     /// Evaluate every indicator and write reports/YYYY-MM/.
     Build {
         /// Month to report (default: the latest month with extracts).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "all")]
         month: Option<Month>,
+        /// Build every month whose bundle is missing or out of date.
+        #[arg(long)]
+        all: bool,
+        /// Rebuild even when the bundle is up to date.
+        #[arg(long)]
+        force: bool,
+        /// Wait up to this many seconds for another build to finish.
+        #[arg(long, default_value_t = 0.0)]
+        wait: f64,
     },
     /// Check the project, definitions and extracts without writing anything.
     Check,
@@ -55,9 +93,13 @@ macro_rules! say {
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
+    init_logging(&cli);
     let mut out = String::new();
     let result = match cli.command {
-        Command::Build { month } => build(&cli.project, month, &mut out),
+        Command::Build { month, all, force, wait } => {
+            let options = build_month::Options { month, all, force, wait: std::time::Duration::from_secs_f64(wait.max(0.0)) };
+            build(&cli.project, &options, &mut out)
+        }
         Command::Check => check(&cli.project, &mut out),
         Command::List => list(&cli.project, &mut out),
         Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
@@ -73,38 +115,15 @@ fn print(text: &str) {
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
-fn build(root: &std::path::Path, month: Option<Month>, out: &mut String) -> Result<(), Error> {
-    let loaded = pipeline::load(root)?;
-    let data = pipeline::read_data(&loaded)?;
-    let month = pipeline::choose_month(&data, month)?;
-    let computed = pipeline::compute(&loaded, &data)?;
-    pipeline::check_benchmarks(&loaded, month)?;
-    let mut scorecard = pipeline::scorecard(&loaded, &computed, month);
-    let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
-    let mut commentary = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
-    for indicator in &mut scorecard.indicators {
-        indicator.commentary = commentary.remove(&indicator.id);
+fn build(root: &std::path::Path, options: &build_month::Options, out: &mut String) -> Result<(), Error> {
+    for outcome in build_month::run(root, options)? {
+        match outcome {
+            build_month::Outcome::Built { month, path, counts: (red, amber, green) } => {
+                say!(out, "built {month}: {red} red, {amber} amber, {green} green -> {}", path.display())
+            }
+            build_month::Outcome::UpToDate { month } => say!(out, "{month} is up to date: nothing to do (--force rebuilds)"),
+        }
     }
-    let built = BuildTime::from_environment();
-    let files = render_bundle::render(&loaded, &data, &scorecard, &built).map_err(Error::Output)?;
-    let output = loaded.project.output_dir();
-    let target = bundle::write_bundle(&output, month, &files).map_err(Error::Output)?;
-    let zip = bundle::zip(&files).map_err(Error::Output)?;
-    bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
-    let archive = render_html::archive_page(&scorecard.authority, &bundle::archive_entries(&output)).map_err(Error::Output)?;
-    bundle::write_file_atomically(&output.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
-    let (red, amber, green) = scorecard.counts();
-    say!(out, "{} scorecard for {month}: {} indicators ({red} red, {amber} amber, {green} green)", scorecard.authority, scorecard.indicators.len());
-    for indicator in &scorecard.indicators {
-        let value = match (indicator.latest.value, &indicator.latest.not_calculable) {
-            (Some(value), _) => format!("{:.*}", indicator.decimals as usize, crate::results::round_to(value, indicator.decimals)),
-            (None, reason) => format!("not calculable: {}", reason.clone().unwrap_or_default()),
-        };
-        let rag = indicator.rag.map(|rag| rag.letter()).unwrap_or("-");
-        let travel = indicator.vs_previous_month.direction.map(|direction| direction.describe()).unwrap_or("-");
-        say!(out, "  [{rag}] {:<40} {value:>10}  {travel}", indicator.id);
-    }
-    say!(out, "wrote {}", target.display());
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 //! -> `bundle`. `pipeline` runs the stages; `cli` is the command line.
 
 pub mod benchmarks;
+pub mod build_month;
 pub mod bundle;
 pub mod calendar;
 pub mod commentary;
@@ -21,6 +22,7 @@ pub mod judge_rag;
 pub mod judge_significance;
 pub mod judge_spc;
 pub mod judge_trend;
+pub mod lock;
 pub mod parallel;
 pub mod period;
 pub mod pipeline;

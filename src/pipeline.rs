@@ -29,6 +29,8 @@ pub enum Error {
     Output(String),
     #[error("{0}")]
     Usage(String),
+    #[error("{0}")]
+    Locked(String),
 }
 
 impl Error {
@@ -38,6 +40,7 @@ impl Error {
             Error::Invalid(_) => 3,
             Error::Data(_) => 4,
             Error::Output(_) => 5,
+            Error::Locked(_) => 6,
         }
     }
 
@@ -86,14 +89,7 @@ impl Data {
 pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     let project = &loaded.project;
     let folders = datasets::month_folders(&project.data_dir()).map_err(|error| Error::Data(error.into()))?;
-    let used: BTreeSet<&str> = loaded
-        .definitions
-        .iter()
-        .flat_map(|definition| {
-            let indicator = &definition.indicator;
-            std::iter::once(indicator.dataset.get_ref().as_str()).chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
-        })
-        .collect();
+    let used = used_datasets(loaded);
     let used: Vec<&str> = used.into_iter().collect();
     let mut diagnostics = Diagnostics::default();
     let mut stacked = BTreeMap::new();
@@ -257,4 +253,50 @@ pub fn check_benchmarks(loaded: &Loaded, month: Month) -> Result<(), Error> {
         }
     }
     diagnostics.into_result(()).map_err(Error::Data)
+}
+
+/// Months that have a month folder (or rows in a periodic dataset's file is
+/// not known until it is read, so those count via `read_data`).
+pub fn months_with_extracts(loaded: &Loaded) -> Result<Vec<Month>, Error> {
+    let folders = datasets::month_folders(&loaded.project.data_dir()).map_err(|error| Error::Data(error.into()))?;
+    if !folders.is_empty() {
+        return Ok(folders);
+    }
+    Ok(read_data(loaded)?.months)
+}
+
+fn used_datasets(loaded: &Loaded) -> BTreeSet<&str> {
+    loaded
+        .definitions
+        .iter()
+        .flat_map(|definition| {
+            let indicator = &definition.indicator;
+            std::iter::once(indicator.dataset.get_ref().as_str()).chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
+        })
+        .collect()
+}
+
+/// The files a month's bundle is made from: every extract of the datasets
+/// in use for that month and the months before it, periodic files, and the
+/// month's commentary. Sorted.
+pub fn input_files(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
+    let project = &loaded.project;
+    let folders: Vec<Month> = datasets::month_folders(&project.data_dir()).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for name in used_datasets(loaded) {
+        let Some(config) = project.dataset(name) else { continue };
+        let located = datasets::locate(project, name, config, &folders);
+        files.extend(located.monthly.into_values().chain(located.single));
+    }
+    let commentary = project.root.join(crate::commentary::FOLDER).join(format!("{month}.toml"));
+    if commentary.exists() {
+        files.push(commentary);
+    }
+    files.sort();
+    files
+}
+
+/// A path as the manifest records it: relative to the project, with `/`.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }

@@ -77,13 +77,17 @@ pub fn render(loaded: &Loaded, data: &Data, scorecard: &Scorecard, built: &Build
         engine_version: scorecard.engine_version.to_string(),
         built: built.text.clone(),
         definitions_sha256: definitions_hash(loaded),
-        inputs: data
-            .inputs
+        inputs: crate::pipeline::input_files(loaded, scorecard.month)
             .iter()
-            .map(|(path, hash)| crate::bundle::ManifestFile {
-                path: path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/"),
-                bytes: std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
-                sha256: hash.clone(),
+            .map(|path| {
+                let path_text = crate::pipeline::relative(root, path);
+                match data.inputs.iter().find(|(read, _)| read == path) {
+                    Some((_, hash)) => crate::bundle::ManifestFile { path: path_text, bytes: std::fs::metadata(path).map_or(0, |m| m.len()), sha256: hash.clone() },
+                    None => {
+                        let bytes = std::fs::read(path).unwrap_or_default();
+                        crate::bundle::ManifestFile { path: path_text, bytes: bytes.len() as u64, sha256: sha256(&bytes) }
+                    }
+                }
             })
             .collect(),
         files: Manifest::describe(&files),

@@ -7,5 +7,6 @@ mod charts;
 mod cli;
 mod definition_errors;
 mod evaluation;
+mod operations;
 mod real_data;
 mod sample_build;

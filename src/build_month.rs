@@ -1,0 +1,110 @@
+//! `scorecard build`: under the output lock, work out which month bundles
+//! are missing or out of date, evaluate once, and write those bundles.
+//!
+//! A bundle is up to date when its manifest records this engine version, the
+//! same project and definitions hash, and exactly the same input files
+//! (every extract of that month and the months before it, and the month's
+//! commentary) with the same SHA-256.
+
+use crate::bundle::{self, Manifest};
+use crate::lock::{LockError, OutputLock};
+use crate::period::Month;
+use crate::pipeline::{self, Error, Loaded};
+use crate::render_bundle::{self, BuildTime};
+use crate::{commentary, render_html};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The month to build (default: the latest with extracts).
+    pub month: Option<Month>,
+    /// Every month with extracts whose bundle is missing or out of date.
+    pub all: bool,
+    /// Rebuild even when up to date.
+    pub force: bool,
+    /// Wait this long for another build's lock.
+    pub wait: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Built { month: Month, path: PathBuf, counts: (usize, usize, usize) },
+    UpToDate { month: Month },
+}
+
+pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
+    let loaded = pipeline::load(root)?;
+    let output = loaded.project.output_dir();
+    let _lock = OutputLock::acquire(&output, options.wait).map_err(|error| match error {
+        LockError::Held { waited } => Error::Locked(format!("another build holds {} (waited {:.1} s)", output.join(".lock").display(), waited.as_secs_f64())),
+        LockError::Io(message) => Error::Output(message),
+    })?;
+    bundle::remove_leftovers(&output);
+    let available = pipeline::months_with_extracts(&loaded)?;
+    let targets = targets(&available, options)?;
+    let definitions_hash = render_bundle::definitions_hash(&loaded);
+    let (stale, fresh): (Vec<Month>, Vec<Month>) = targets.into_iter().partition(|month| options.force || !up_to_date(&loaded, *month, &definitions_hash));
+    for month in &fresh {
+        tracing::info!(%month, "bundle is up to date; nothing to do (use --force to rebuild)");
+    }
+    let mut outcomes: Vec<Outcome> = fresh.into_iter().map(|month| Outcome::UpToDate { month }).collect();
+    if stale.is_empty() {
+        return Ok(outcomes);
+    }
+    let started = std::time::Instant::now();
+    let data = pipeline::read_data(&loaded)?;
+    tracing::info!(files = data.inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
+    let computed = pipeline::compute(&loaded, &data)?;
+    tracing::info!(indicators = computed.len(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated every indicator over every month");
+    let built = BuildTime::from_environment();
+    for month in stale {
+        outcomes.push(build_one(&loaded, &data, &computed, month, &built)?);
+    }
+    let authority = &loaded.project.file.authority.name;
+    let archive = render_html::archive_page(authority, &bundle::archive_entries(&output)).map_err(Error::Output)?;
+    bundle::write_file_atomically(&output.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
+    Ok(outcomes)
+}
+
+fn targets(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> {
+    let range = || format!("{} to {}", available.first().map(Month::to_string).unwrap_or_default(), available.last().map(Month::to_string).unwrap_or_default());
+    match (options.all, options.month) {
+        (true, _) => Ok(available.to_vec()),
+        (false, Some(month)) if available.contains(&month) => Ok(vec![month]),
+        (false, Some(month)) => Err(Error::Usage(format!("no extracts for {month}: months available are {}", range()))),
+        (false, None) => available.last().map(|month| vec![*month]).ok_or_else(|| Error::Usage("no months with extracts".into())),
+    }
+}
+
+fn up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str) -> bool {
+    let path = loaded.project.output_dir().join(month.to_string()).join("manifest.json");
+    let Some(manifest) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok()) else { return false };
+    if manifest.engine_version != env!("CARGO_PKG_VERSION") || manifest.definitions_sha256 != definitions_hash {
+        return false;
+    }
+    let current = pipeline::input_files(loaded, month);
+    let root = &loaded.project.root;
+    current.len() == manifest.inputs.len()
+        && current.iter().zip(&manifest.inputs).all(|(path, recorded)| {
+            pipeline::relative(root, path) == recorded.path && std::fs::read(path).is_ok_and(|bytes| bundle::sha256(&bytes) == recorded.sha256)
+        })
+}
+
+fn build_one(loaded: &Loaded, data: &pipeline::Data, computed: &[crate::report::IndicatorSeries], month: Month, built: &BuildTime) -> Result<Outcome, Error> {
+    pipeline::check_benchmarks(loaded, month)?;
+    let mut scorecard = pipeline::scorecard(loaded, computed, month);
+    let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
+    let mut notes = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
+    for indicator in &mut scorecard.indicators {
+        indicator.commentary = notes.remove(&indicator.id);
+    }
+    let files = render_bundle::render(loaded, data, &scorecard, built).map_err(Error::Output)?;
+    let output = loaded.project.output_dir();
+    let path = bundle::write_bundle(&output, month, &files).map_err(Error::Output)?;
+    let zip = bundle::zip(&files).map_err(Error::Output)?;
+    bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
+    let counts = scorecard.counts();
+    tracing::info!(%month, path = %path.display(), red = counts.0, amber = counts.1, green = counts.2, "wrote bundle");
+    Ok(Outcome::Built { month, path, counts })
+}
