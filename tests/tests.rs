@@ -6,6 +6,7 @@ mod bundle;
 mod charts;
 mod cli;
 mod definition_errors;
+mod disclosure;
 mod evaluation;
 mod operations;
 mod real_data;

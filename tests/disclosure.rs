@@ -1,0 +1,84 @@
+//! Nothing that identifies a child reaches a published file: every child id,
+//! date of birth and postcode in the sample extracts is searched for in every
+//! file of the sample bundle (inside the workbook's zip too).
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+fn identifiers(extracts: &Path) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    for entry in std::fs::read_dir(extracts).unwrap() {
+        let path = entry.unwrap().path();
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        for record in reader.records() {
+            let record = record.unwrap();
+            for (header, value) in headers.iter().zip(record.iter()) {
+                let identifying = matches!(header, "CHILD" | "LAchildID" | "UPN" | "DOB" | "HOME_POST" | "PL_POST");
+                if identifying && !value.trim().is_empty() {
+                    found.insert(value.trim().to_string());
+                    // Dates of birth also as the engine would print them.
+                    if let Ok(date) = chrono::NaiveDate::parse_from_str(value.trim(), "%d/%m/%Y") {
+                        found.insert(date.format("%Y-%m-%d").to_string());
+                        found.insert(date.format("%-d %B %Y").to_string());
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+fn published_texts(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            published_texts(&path, out);
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("png") => {} // pixels; the chart's text is drawn from the same strings as its SVG
+            Some("xlsx") | Some("zip") => {
+                let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+                for index in 0..archive.len() {
+                    let mut inner = archive.by_index(index).unwrap();
+                    let mut text = Vec::new();
+                    inner.read_to_end(&mut text).unwrap();
+                    let name = inner.name().map(|name| name.into_owned()).unwrap_or_default();
+                    out.push((path.join(name), String::from_utf8_lossy(&text).into_owned()));
+                }
+            }
+            _ => out.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+}
+
+#[test]
+fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = tempfile::tempdir().unwrap();
+    for item in ["scorecard.toml", "indicators", "sample-data"] {
+        let status = std::process::Command::new("cp").arg("-r").arg(repo.join(item)).arg(project.path()).status().unwrap();
+        assert!(status.success());
+    }
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(project.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let secrets = identifiers(&project.path().join("sample-data/2026-03"));
+    assert!(secrets.len() > 1000, "the scan must have something to look for");
+    let mut texts = Vec::new();
+    published_texts(&project.path().join("reports"), &mut texts);
+    assert!(texts.iter().any(|(path, _)| path.to_string_lossy().contains("scorecard.xlsx")), "the workbook was scanned");
+    // Every window of every secret's length is looked up in a set, rather
+    // than searching each text once per secret.
+    let lengths: BTreeSet<usize> = secrets.iter().map(String::len).collect();
+    let wanted: std::collections::HashSet<&[u8]> = secrets.iter().map(|secret| secret.as_bytes()).collect();
+    for (path, text) in &texts {
+        for length in &lengths {
+            if let Some(found) = text.as_bytes().windows(*length).find(|window| wanted.contains(window)) {
+                panic!("{} contains `{}`", path.display(), String::from_utf8_lossy(found));
+            }
+        }
+    }
+}
