@@ -68,6 +68,17 @@ pub enum Command {
     Check,
     /// List the indicators.
     List,
+    /// Show how one indicator's figure was worked out, with the records
+    /// behind it (child ids, workers): for local use, never published.
+    Explain {
+        indicator: String,
+        /// Month (default: the latest with extracts).
+        #[arg(long)]
+        month: Option<Month>,
+        /// Write the records to this CSV file instead of the screen.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Copy a built month's bundle to a publication folder, atomically.
     Publish {
         #[arg(long)]
@@ -102,6 +113,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check => check(&cli.project, &mut out),
         Command::List => list(&cli.project, &mut out),
+        Command::Explain { indicator, month, out: file } => explain(&cli.project, &indicator, month, file.as_deref(), &mut out),
         Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
         Command::Sample { seed, out: dir } => sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output),
     };
@@ -131,6 +143,49 @@ fn publish(root: &std::path::Path, month: Month, to: &std::path::Path, out: &mut
     let project = crate::project::Project::load(root).map_err(Error::Invalid)?;
     let target = bundle::publish(&project.output_dir(), month, to).map_err(Error::Output)?;
     say!(out, "published {}", target.display());
+    Ok(())
+}
+
+fn explain(root: &std::path::Path, id: &str, month: Option<Month>, file: Option<&std::path::Path>, out: &mut String) -> Result<(), Error> {
+    let loaded = pipeline::load(root)?;
+    let data = pipeline::read_data(&loaded)?;
+    let month = pipeline::choose_month(&data, month)?;
+    let explanation = pipeline::explain(&loaded, &data, id, month)?;
+    say!(out, "{} ({id}), {month}", explanation.title);
+    for (label, text) in &explanation.rule {
+        say!(out, "  {label}: {text}");
+    }
+    let observation = &explanation.observation;
+    match (&observation.not_calculable, observation.value) {
+        (Some(reason), _) => say!(out, "  Value: not calculable: {reason}"),
+        (None, _) => say!(
+            out,
+            "  Value: {}  numerator: {}  denominator: {}",
+            explanation.value,
+            crate::results::show_quantity(observation.numerator),
+            crate::results::show_quantity(observation.denominator)
+        ),
+    }
+    let (columns, rows) = (&explanation.columns, &explanation.rows);
+    match file {
+        Some(path) => {
+            let mut writer = csv::Writer::from_path(path).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            for record in std::iter::once(columns).chain(rows) {
+                writer.write_record(record).map_err(|error| Error::Output(error.to_string()))?;
+            }
+            writer.flush().map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            say!(out, "wrote {} records to {}", rows.len(), path.display());
+        }
+        None => {
+            say!(out, "  {} records taking part ({}):", rows.len(), explanation.window);
+            let widths: Vec<usize> = (0..columns.len()).map(|i| rows.iter().map(|row| row[i].len()).chain([columns[i].len()]).max().unwrap_or(0)).collect();
+            let line = |cells: &[String]| cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect::<Vec<_>>().join("  ");
+            say!(out, "  {}", line(columns));
+            for row in rows {
+                say!(out, "  {}", line(row));
+            }
+        }
+    }
     Ok(())
 }
 

@@ -31,7 +31,8 @@ pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], windows: &[Pe
     run(plan, &data.frame, lookups, windows).map_err(|error| clean_polars_error(&error))
 }
 
-fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
+/// The rows (or entities) an indicator measures, before aggregation.
+fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<LazyFrame> {
     let mut rows = data.clone().lazy().inner_join(windows_frame(windows)?.lazy(), col(PERIOD), col(PERIOD));
     for (lookup, other) in plan.lookups.iter().zip(lookups) {
         rows = join_lookup(rows, lookup, &other.frame);
@@ -45,7 +46,42 @@ fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWin
     if let Some((key, aggregates)) = &plan.per_entity {
         rows = rows.group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
     }
-    let rows = rows.cache();
+    Ok(rows)
+}
+
+/// The records behind one period's figure, as text: the key, the breakdown
+/// group, and the per-row values the measure uses, for every row taking part.
+pub fn explain(plan: &Plan, data: &Stacked, lookups: &[&Stacked], window: &PeriodWindow) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    explain_rows(plan, &data.frame, lookups, window).map_err(|error| clean_polars_error(&error))
+}
+
+fn explain_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], window: &PeriodWindow) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
+    let mut rows = measured_rows(plan, data, lookups, std::slice::from_ref(window))?;
+    if let Some(taking_part) = &plan.explain_filter {
+        rows = rows.filter(taking_part.clone());
+    }
+    let mut columns: Vec<Expr> = plan.key.iter().chain(&plan.breakdown).map(|name| col(name.as_str())).collect();
+    columns.dedup_by(|a, b| a == b);
+    columns.extend(plan.entity_columns.iter().map(|name| col(name.as_str())));
+    columns.extend(plan.explain.iter().cloned());
+    let as_text: Vec<Expr> = columns.into_iter().map(|expr| expr.cast(DataType::String)).collect();
+    let mut frame = rows.select(as_text).collect()?;
+    if let Some(key) = &plan.key {
+        frame = frame.sort([key.as_str()], SortMultipleOptions::default())?;
+    }
+    let names: Vec<String> = frame.get_column_names().iter().map(|name| name.to_string()).collect();
+    let mut table = vec![Vec::with_capacity(names.len()); frame.height()];
+    for column in frame.columns() {
+        let values = column.as_materialized_series().str()?.clone();
+        for (row, value) in table.iter_mut().zip(values.iter()) {
+            row.push(value.unwrap_or("").to_string());
+        }
+    }
+    Ok((names, table))
+}
+
+fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
+    let rows = measured_rows(plan, data, lookups, windows)?.cache();
     let total = rows.clone().group_by([col(PERIOD)]).agg(plan.measure.clone()).collect()?;
     let mut evaluated = Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
     if let Some(breakdown) = &plan.breakdown {

@@ -32,6 +32,13 @@ pub struct Plan {
     pub measure: Vec<Expr>,
     pub breakdown: Option<String>,
     pub lookups: Vec<LookupPlan>,
+    /// For `explain`: the row (or entity) identifier, the per-row columns
+    /// behind the measure, and which rows take part.
+    pub key: Option<String>,
+    /// The per-entity aggregates' names, shown by `explain`.
+    pub entity_columns: Vec<String>,
+    pub explain: Vec<Expr>,
+    pub explain_filter: Option<Expr>,
 }
 
 /// Columns joined in from another dataset of the same period.
@@ -105,9 +112,11 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         }
         Some((key, aggregates))
     });
-    let measure = checker.measure();
+    let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
+    let (measure, explain, explain_filter) = checker.measure().unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
-    diagnostics.into_result(Plan { derive, filter, per_entity, measure: measure.unwrap_or_default(), breakdown, lookups })
+    let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
+    diagnostics.into_result(Plan { derive, filter, per_entity, measure, breakdown, lookups, key, entity_columns, explain, explain_filter: Some(explain_filter) })
 }
 
 fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
@@ -249,7 +258,9 @@ impl Checker<'_> {
         Some(expr)
     }
 
-    fn measure(&mut self) -> Option<Vec<Expr>> {
+    /// The aggregations, the per-row columns behind them (for `explain`),
+    /// and the condition selecting the rows that take part.
+    fn measure(&mut self) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
         let measure = &self.definition.indicator.measure;
         let condition = match &measure.condition {
             Some(text) => self.condition(text, "measure.where")?,
@@ -257,20 +268,21 @@ impl Checker<'_> {
         };
         let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
         let rows = counted(condition.clone()).alias(ROWS);
-        let exprs = match *measure.kind.get_ref() {
-            MeasureKind::Count | MeasureKind::RatePer10000 => vec![rows, counted(condition).alias(NUMERATOR)],
+        let (exprs, explain, taking_part) = match *measure.kind.get_ref() {
+            MeasureKind::Count | MeasureKind::RatePer10000 => (vec![rows, counted(condition.clone()).alias(NUMERATOR)], vec![condition.clone().alias("counted")], condition),
             MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
                 let kind = *measure.kind.get_ref();
                 let of = measure.of.as_ref().expect("checked: kind needs `of`");
                 let value = if kind == MeasureKind::DistinctCount { self.parse(of, "measure.of")? } else { self.numeric(of, "measure.of")? };
-                let selected = value.filter(condition);
+                let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
+                let selected = value.filter(condition.clone());
                 let summary = match kind {
                     MeasureKind::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
                     MeasureKind::Sum => selected.clone().sum(),
                     MeasureKind::Mean => selected.clone().mean(),
                     _ => selected.clone().median(),
                 };
-                vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)]
+                (vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)], explain, condition)
             }
             MeasureKind::Proportion => {
                 let numerator = self.condition(measure.numerator.as_ref().expect("checked"), "measure.numerator");
@@ -285,23 +297,27 @@ impl Checker<'_> {
                 let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
                 let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
                 let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
-                vec![
+                let explain = vec![numerator.clone().and(denominator.clone()).alias("in_numerator"), denominator.clone().alias("in_denominator"), weight.clone().alias("weight")];
+                let exprs = vec![
                     counted(denominator.clone()).alias(ROWS),
                     weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
-                    weighted(denominator).alias(DENOMINATOR),
+                    weighted(denominator.clone()).alias(DENOMINATOR),
                     known.alias(NON_NULL),
-                ]
+                ];
+                (exprs, explain, denominator)
             }
             MeasureKind::Ratio => {
                 let numerator = self.numeric(measure.numerator.as_ref().expect("checked"), "measure.numerator");
                 let denominator = self.numeric(measure.denominator.as_ref().expect("checked"), "measure.denominator");
                 let (numerator, denominator) = (numerator?, denominator?);
-                vec![
+                let explain = vec![condition.clone().alias("counted"), numerator.clone().alias("numerator"), denominator.clone().alias("denominator")];
+                let exprs = vec![
                     rows,
                     numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
                     denominator.clone().filter(condition.clone()).sum().alias(DENOMINATOR),
-                    numerator.filter(condition).count().cast(DataType::Float64).alias(NON_NULL),
-                ]
+                    numerator.filter(condition.clone()).count().cast(DataType::Float64).alias(NON_NULL),
+                ];
+                (exprs, explain, condition)
             }
         };
         let exprs: Vec<Expr> = exprs.into_iter().map(|expr| expr.cast(DataType::Float64)).collect();
@@ -312,7 +328,7 @@ impl Checker<'_> {
             self.diagnostics.push(self.definition.error(kind_span, message, "in this measure"));
             return None;
         }
-        Some(exprs)
+        Some((exprs, explain, taking_part))
     }
 }
 

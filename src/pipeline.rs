@@ -300,3 +300,42 @@ pub fn input_files(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
 pub fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
+
+/// `scorecard explain`: one indicator's figure for one month and the
+/// records behind it. Local only: never part of a bundle.
+pub struct Explanation {
+    pub title: String,
+    /// The value as shown, with its unit.
+    pub value: String,
+    pub rule: Vec<(String, String)>,
+    pub window: String,
+    pub observation: Observation,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<Explanation, Error> {
+    let Some(index) = loaded.definitions.iter().position(|definition| definition.id() == id) else {
+        let ids = loaded.definitions.iter().map(|definition| definition.id());
+        let help = crate::diagnostics::did_you_mean(id, ids).map(|help| format!(" ({help})")).unwrap_or_default();
+        return Err(Error::Usage(format!("no indicator `{id}`{help}; `scorecard list` shows them")));
+    };
+    let (definition, plan) = (&loaded.definitions[index], &loaded.plans[index]);
+    let failed = |message: String| Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into());
+    let series = compute_one(loaded, data, definition, plan).map_err(failed)?;
+    let observation = series.series.iter().find(|o| o.period == month).cloned().unwrap_or_else(|| Observation::not_calculable(month, "no data for this month"));
+    let window = windows::PeriodWindow::new(month, definition.indicator.window.get_ref(), loaded.project.financial_year_start_month());
+    let (stacked, _) = data.datasets.get(definition.indicator.dataset.get_ref()).ok_or_else(|| failed("dataset was not read".into()))?;
+    let lookups = plan.lookups.iter().filter_map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked)).collect::<Vec<_>>();
+    let (columns, rows) = evaluate::explain(plan, stacked, &lookups, &window).map_err(failed)?;
+    let value = crate::results::show_value(observation.value, definition.decimals(), definition.indicator.unit.get_ref().describe());
+    Ok(Explanation {
+        title: definition.indicator.title.clone(),
+        value,
+        rule: report::plain_english(definition, &window.describe()),
+        window: window.describe(),
+        observation,
+        columns,
+        rows,
+    })
+}

@@ -203,7 +203,8 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
     }
     if let Some(per_entity) = &indicator.per_entity {
         for (name, aggregate) in &per_entity.aggregate {
-            lines.push((format!("Per {} : {name}", per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str())), aggregate.get_ref().clone()));
+            let entity = per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str());
+            lines.push((format!("Per {entity}, {name}"), aggregate.get_ref().clone()));
         }
     }
     let measure = &indicator.measure;

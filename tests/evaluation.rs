@@ -215,3 +215,37 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     approx::assert_abs_diff_eq!(ci.upper, 76.928, epsilon = 0.001);
     assert_eq!(indicator.rag, Some(scorecard::judge_rag::Rag::Amber));
 }
+
+#[test]
+fn explain_lists_the_children_behind_the_three_placements_figure() {
+    let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
+    let episodes = "\
+CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE
+A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL
+A,15/05/2024,P,C2,U4,01/08/2024,X1,
+A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL
+A,01/10/2024,T,E1,U5,,,
+D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
+D,01/07/2024,P,V2,U4,,,
+E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL
+E,01/05/2024,P,V2,U4,01/07/2024,E13,
+";
+    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    let out = fixture.root().join("local/explain.csv");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["explain", "placements-3-plus", "--month", "2025-03", "--out"])
+        .arg(&out)
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // A has 3 placements in the window (see the three-placements test), D has 2;
+    // E left care in July 2024 so is not in the denominator: 1 of 2 = 50%.
+    assert!(stdout.contains("Value: 50.0%  numerator: 1  denominator: 2"), "{stdout}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "CHILD,looked_after_at_end,placements,in_numerator,in_denominator,weight");
+    assert_eq!(&lines[1..], ["A,1,3,true,true,1.0", "D,1,2,false,true,1.0"]);
+}
