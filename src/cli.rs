@@ -86,6 +86,8 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Start a new project in DIR.
+    Init { dir: PathBuf },
     /// Write the deterministic sample authority's extracts.
     Sample {
         #[arg(long, default_value_t = 1)]
@@ -113,6 +115,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check => check(&cli.project, &mut out),
         Command::List => list(&cli.project, &mut out),
+        Command::Init { dir } => {
+            let month = Month::containing(chrono::Utc::now().date_naive());
+            crate::init::scaffold(&dir, month).map(|files| say!(out, "created {} (next: put this month's extracts in data/{month}/, then `scorecard check`)", files.len())).map_err(Error::Usage)
+        }
         Command::Explain { indicator, month, out: file } => explain(&cli.project, &indicator, month, file.as_deref(), &mut out),
         Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
         Command::Sample { seed, out: dir } => sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output),

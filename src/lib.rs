@@ -18,6 +18,7 @@ pub mod diagnostics;
 pub mod evaluate;
 pub mod evaluate_frames;
 pub mod evaluate_plan;
+pub mod init;
 pub mod judge_rag;
 pub mod judge_significance;
 pub mod judge_spc;

@@ -46,3 +46,24 @@ fn build_for_a_month_without_extracts_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no extracts for 2030-01"));
 }
+
+#[test]
+fn init_makes_a_project_that_checks_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("new");
+    let run = |args: &[&str]| Command::cargo_bin("scorecard").unwrap().args(args).arg("--project").arg(&project).output().unwrap();
+    let init = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
+    assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+    assert!(std::fs::read_to_string(project.join("README.md")).unwrap().contains("0 6 3 * *"));
+    let check = run(&["check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    // A month folder with no extract yet: the build says so rather than inventing a value.
+    let month = std::fs::read_dir(project.join("data")).unwrap().next().unwrap().unwrap().file_name();
+    let build = run(&["build", "--quiet"]);
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let csv = std::fs::read_to_string(project.join("reports").join(&month).join("scorecard.csv")).unwrap();
+    assert!(csv.contains("no `workforce` extract for"), "{csv}");
+    // A second init never overwrites the project.
+    let again = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+}
