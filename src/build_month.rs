@@ -11,7 +11,7 @@ use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
 use crate::pipeline::{self, Error, Loaded};
 use crate::render_bundle::{self, BuildTime};
-use crate::{commentary, render_html};
+use crate::{commentary, disclosure, render_html};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -93,7 +93,9 @@ fn up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str) -> bool {
 
 fn build_one(loaded: &Loaded, data: &pipeline::Data, computed: &[crate::report::IndicatorSeries], month: Month, built: &BuildTime) -> Result<Outcome, Error> {
     pipeline::check_benchmarks(loaded, month)?;
-    let mut scorecard = pipeline::scorecard(loaded, computed, month);
+    let below = loaded.project.file.disclosure.suppress_below;
+    let published: Vec<_> = loaded.definitions.iter().zip(computed).map(|(definition, series)| disclosure::suppress(definition, series, below)).collect();
+    let mut scorecard = pipeline::scorecard(loaded, &published, month);
     let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
     let mut notes = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
     for indicator in &mut scorecard.indicators {

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod commentary;
 pub mod cli;
 pub mod datasets;
+pub mod disclosure;
 pub mod definitions;
 pub mod diagnostics;
 pub mod evaluate;

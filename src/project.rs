@@ -24,6 +24,27 @@ pub struct ProjectFile {
     pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
     #[serde(default)]
     pub benchmarks: BenchmarkFiles,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// Small-number suppression in published outputs.
+#[derive(Debug, Deserialize)]
+pub struct Disclosure {
+    /// Counts of people from 1 to `suppress_below - 1` are shown as `c`
+    /// (DfE: 6, so 1-5); 0 turns suppression off.
+    #[serde(default = "six")]
+    pub suppress_below: u32,
+}
+
+impl Default for Disclosure {
+    fn default() -> Disclosure {
+        Disclosure { suppress_below: six() }
+    }
+}
+
+fn six() -> u32 {
+    6
 }
 
 /// Where published statistics for benchmarks live.
@@ -219,6 +240,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<CalendarConfig>(),
         field_names::<DatasetConfig>(),
         field_names::<BenchmarkFiles>(),
+        field_names::<Disclosure>(),
     ]
     .concat()
 }

@@ -101,6 +101,9 @@ fn statistics(indicator: &IndicatorReport) -> Vec<String> {
 }
 
 fn value_text(indicator: &IndicatorReport) -> String {
+    if crate::disclosure::is_suppressed(&indicator.latest) {
+        return "c (suppressed: small number)".to_string();
+    }
     match (&indicator.latest.not_calculable, indicator.latest.value) {
         (Some(reason), _) => format!("not calculable: {reason}"),
         (None, value) => show_value(value, indicator.decimals, indicator.unit),
@@ -142,7 +145,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
             .map(|group| {
                 context! {
                     name => &group.group,
-                    value => group.latest.not_calculable.clone().unwrap_or_else(|| show_value(group.latest.value, indicator.decimals, indicator.unit)),
+                    value => if crate::disclosure::is_suppressed(&group.latest) { "c".to_string() } else { group.latest.not_calculable.clone().unwrap_or_else(|| show_value(group.latest.value, indicator.decimals, indicator.unit)) },
                     numerator => show_quantity(group.latest.numerator),
                     denominator => show_quantity(group.latest.denominator),
                     ..Value::from_serialize(rag_view(group.rag)),

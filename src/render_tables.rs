@@ -12,6 +12,11 @@ pub fn neutralise_formula(text: &str) -> String {
     }
 }
 
+/// A value cell: `c` where suppressed, blank where not calculable.
+fn value_cell(observation: &Observation, decimals: u32) -> String {
+    if crate::disclosure::is_suppressed(observation) { "c".to_string() } else { number(observation.value, decimals) }
+}
+
 fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
 }
@@ -47,7 +52,7 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         indicator.theme.clone(),
         indicator.unit.to_string(),
         latest.period.to_string(),
-        number(latest.value, indicator.decimals),
+        value_cell(latest, indicator.decimals),
         show_quantity(latest.numerator),
         show_quantity(latest.denominator),
         indicator.target.map(|target| target.to_string()).unwrap_or_default(),
@@ -79,7 +84,7 @@ pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
                     indicator.id.clone(),
                     group.to_string(),
                     observation.period.to_string(),
-                    number(observation.value, indicator.decimals),
+                    value_cell(observation, indicator.decimals),
                     show_quantity(observation.numerator),
                     show_quantity(observation.denominator),
                     observation.not_calculable.clone().unwrap_or_default(),

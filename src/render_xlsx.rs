@@ -51,6 +51,9 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 2, &indicator.title)?;
         sheet.write_string(row, 3, indicator.unit)?;
         sheet.write_string(row, 4, indicator.latest.period.to_string())?;
+        if crate::disclosure::is_suppressed(&indicator.latest) {
+            sheet.write_string(row, 5, "c")?;
+        }
         write_optional(sheet, row, 5, indicator.latest.value.map(|value| round_to(value, indicator.decimals)))?;
         write_optional(sheet, row, 6, indicator.latest.numerator)?;
         write_optional(sheet, row, 7, indicator.latest.denominator)?;
@@ -77,6 +80,9 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
                 data.write_string(row, 0, &indicator.id)?;
                 data.write_string(row, 1, group)?;
                 data.write_string(row, 2, observation.period.to_string())?;
+                if crate::disclosure::is_suppressed(observation) {
+                    data.write_string(row, 3, "c")?;
+                }
                 write_optional(data, row, 3, observation.value)?;
                 write_optional(data, row, 4, observation.numerator)?;
                 write_optional(data, row, 5, observation.denominator)?;

@@ -82,3 +82,33 @@ fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
         }
     }
 }
+
+#[test]
+fn small_counts_are_published_as_c_with_secondary_suppression() {
+    let fixture = crate::helpers::Fixture::shipped(&["workforce/caseloads-within-limit"]);
+    let mut rows = String::from("SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n");
+    // Team A: 1 of 2 within the limit; B: 7 of 8; C: 9 of 10. Total 17 of 20 = 85%.
+    for (team, within, over) in [("Team A", 1, 1), ("Team B", 7, 1), ("Team C", 9, 1)] {
+        for i in 0..within {
+            rows.push_str(&format!("{team}-{i},{team},0,1.0,5,01/01/2020,,20,0\n"));
+        }
+        for i in 0..over {
+            rows.push_str(&format!("{team}-over-{i},{team},0,1.0,5,01/01/2020,,30,0\n"));
+        }
+    }
+    fixture.extract("2025-03", "workforce.csv", &rows);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(fixture.root()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let series = std::fs::read_to_string(fixture.root().join("reports/2025-03/series.csv")).unwrap();
+    let line = |group: &str| series.lines().find(|line| line.contains(&format!(",{group},2025-03,"))).unwrap().to_string();
+    // A's numerator 1 is suppressed; B (7, the smallest remaining) goes with it; C stays.
+    assert!(line("Team A").contains(",Team A,2025-03,c,,,"), "{}", line("Team A"));
+    assert!(line("Team B").contains(",Team B,2025-03,c,,,"), "{}", line("Team B"));
+    assert!(line("Team C").contains(",Team C,2025-03,90.0,9,10,"), "{}", line("Team C"));
+    assert!(series.contains("caseloads-within-limit,,2025-03,85.0,17,20,"), "{series}");
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
+    assert!(page.contains("<th scope=\"row\">Team A</th><td class=\"num\">c</td>"), "the page shows c for Team A");
+    // The local drill-down is not suppressed.
+    let explain = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["explain", "caseloads-within-limit"]).current_dir(fixture.root()).output().unwrap();
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("numerator: 17  denominator: 20"));
+}
