@@ -47,6 +47,22 @@ fn init_logging(cli: &Cli) {
     };
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Indicator,
+    Project,
+}
+
+/// JSON Schema of a user-written file, generated from the same types the
+/// engine reads it into.
+pub fn schema(kind: SchemaKind) -> String {
+    let schema = match kind {
+        SchemaKind::Indicator => schemars::schema_for!(crate::definitions::Indicator),
+        SchemaKind::Project => schemars::schema_for!(crate::project::ProjectFile),
+    };
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate every indicator and write reports/YYYY-MM/.
@@ -86,6 +102,11 @@ pub enum Command {
         #[arg(long)]
         to: PathBuf,
     },
+    /// Print the JSON Schema of the indicator or project file, for editor completion.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Indicator)]
+        kind: SchemaKind,
+    },
     /// Start a new project in DIR.
     Init { dir: PathBuf },
     /// Write the deterministic sample authority's extracts.
@@ -115,6 +136,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Check => check(&cli.project, &mut out),
         Command::List => list(&cli.project, &mut out),
+        Command::Schema { kind } => {
+            out.push_str(&schema(kind));
+            Ok(())
+        }
         Command::Init { dir } => {
             let month = Month::containing(chrono::Utc::now().date_naive());
             crate::init::scaffold(&dir, month).map(|files| say!(out, "created {} (next: put this month's extracts in data/{month}/, then `scorecard check`)", files.len())).map_err(Error::Usage)

@@ -11,9 +11,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Indicator {
     /// Lower-case letters, digits and hyphens: it becomes a file name.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     pub title: String,
     /// States the rule in words a service manager can check.
@@ -22,25 +23,33 @@ pub struct Indicator {
     pub plan_ref: Option<String>,
     /// Defaults to the name of the folder holding the file.
     pub theme: Option<String>,
+    #[schemars(with = "Unit")]
     pub unit: Spanned<Unit>,
+    #[schemars(with = "Polarity")]
     pub polarity: Spanned<Polarity>,
+    #[schemars(with = "String")]
     pub dataset: Spanned<String>,
     #[serde(default = "default_window")]
+    #[schemars(with = "Window")]
     pub window: Spanned<Window>,
     /// Columns brought in from another dataset of the same period, matched on a key.
     #[serde(default)]
     pub lookup: Vec<Lookup>,
     /// Columns computed on every row before filtering.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Derived>")]
     pub derive: BTreeMap<String, Spanned<Derived>>,
     /// SQL condition: rows that take part at all.
+    #[schemars(with = "Option<String>")]
     pub filter: Option<Spanned<String>>,
     pub per_entity: Option<PerEntity>,
     pub measure: Measure,
     /// Column giving a value per group (e.g. team) as well as the total.
+    #[schemars(with = "Option<String>")]
     pub breakdown: Option<Spanned<String>>,
     /// Decimal places shown; comparisons for "no change" use them too.
     pub decimals: Option<u32>,
+    #[schemars(with = "Option<Rag>")]
     pub rag: Option<Spanned<Rag>>,
     /// A published comparator shown beside the value and on the chart.
     pub benchmark: Option<Benchmark>,
@@ -52,13 +61,13 @@ pub struct Indicator {
     pub spc: SpcSettings,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SpcSettings {
     /// How many leading months set the mean and limits (default: all).
     pub baseline_months: Option<usize>,
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Benchmark {
     /// In the indicator's unit.
     pub value: f64,
@@ -66,7 +75,7 @@ pub struct Benchmark {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     Percent,
@@ -96,7 +105,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
     HigherIsBetter,
@@ -104,7 +113,7 @@ pub enum Polarity {
     NoJudgement,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Window {
     pub kind: WindowKind,
     /// Rolling windows only: how many months, ending at the period end.
@@ -115,7 +124,7 @@ fn default_window() -> Spanned<Window> {
     Spanned::new(0..0, Window { kind: WindowKind::AsAt, months: None })
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowKind {
     /// The period end only (window_start = window_end = period_end).
@@ -128,48 +137,62 @@ pub enum WindowKind {
     FinancialYearToDate,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Lookup {
+    #[schemars(with = "String")]
     pub dataset: Spanned<String>,
     /// Key column present in both datasets.
+    #[schemars(with = "String")]
     pub on: Spanned<String>,
+    #[schemars(with = "Vec<String>")]
     pub columns: Vec<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Derived {
     /// A SQL expression over the row.
+    #[schemars(with = "Option<String>")]
     pub sql: Option<Spanned<String>>,
     /// Working days after `from` up to and including `to`.
     pub working_days: Option<WorkingDays>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct WorkingDays {
+    #[schemars(with = "String")]
     pub from: Spanned<String>,
+    #[schemars(with = "String")]
     pub to: Spanned<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct PerEntity {
     /// Defaults to the dataset's key.
+    #[schemars(with = "Option<String>")]
     pub key: Option<Spanned<String>>,
     /// Name -> SQL aggregate over the entity's rows, e.g. `SUM(...)`.
+    #[schemars(with = "BTreeMap<String, String>")]
     pub aggregate: BTreeMap<String, Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Measure {
+    #[schemars(with = "MeasureKind")]
     pub kind: Spanned<MeasureKind>,
+    #[schemars(with = "Option<String>")]
     pub numerator: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub denominator: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub weight: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
     pub of: Option<Spanned<String>>,
     #[serde(rename = "where")]
+    #[schemars(with = "Option<String>")]
     pub condition: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
     Count,
@@ -221,23 +244,30 @@ impl Measure {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Rag {
+    #[schemars(with = "RagMethod")]
     pub method: Spanned<RagMethod>,
+    #[schemars(with = "Option<f64>")]
     pub target: Option<Spanned<f64>>,
     /// Target method: amber within this many units of the target.
+    #[schemars(with = "Option<f64>")]
     pub tolerance: Option<Spanned<f64>>,
     /// Target method: amber within this percentage of the target.
+    #[schemars(with = "Option<f64>")]
     pub tolerance_percent: Option<Spanned<f64>>,
     /// Thresholds method: at or better than `green` is green...
+    #[schemars(with = "Option<f64>")]
     pub green: Option<Spanned<f64>>,
     /// ...at or better than `amber` is amber, otherwise red.
+    #[schemars(with = "Option<f64>")]
     pub amber: Option<Spanned<f64>>,
     /// Significance method: confidence level, 95 (default) or 99.8.
+    #[schemars(with = "Option<f64>")]
     pub level: Option<Spanned<f64>>,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RagMethod {
     Target,

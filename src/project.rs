@@ -12,15 +12,17 @@ use toml::Spanned;
 
 pub const PROJECT_FILE: &str = "scorecard.toml";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct ProjectFile {
     pub authority: Authority,
     /// Children aged 0-17 by calendar year (ONS mid-year estimates).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, u64>")]
     pub population: BTreeMap<String, Spanned<u64>>,
     pub paths: Paths,
     #[serde(default)]
     pub calendar: CalendarConfig,
+    #[schemars(with = "BTreeMap<String, DatasetConfig>")]
     pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
     #[serde(default)]
     pub benchmarks: BenchmarkFiles,
@@ -29,7 +31,7 @@ pub struct ProjectFile {
 }
 
 /// Small-number suppression in published outputs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Disclosure {
     /// Counts of people from 1 to `suppress_below - 1` are shown as `c`
     /// (DfE: 6, so 1-5); 0 turns suppression off.
@@ -48,7 +50,7 @@ fn six() -> u32 {
 }
 
 /// Where published statistics for benchmarks live.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 pub struct BenchmarkFiles {
     /// Folder of DfE Explore Education Statistics CSVs.
     pub folder: Option<String>,
@@ -56,15 +58,16 @@ pub struct BenchmarkFiles {
     pub neighbours: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Authority {
     pub name: String,
     /// ONS code, e.g. E06000008.
+    #[schemars(with = "String")]
     pub code: Spanned<String>,
     pub region: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Paths {
     /// Folder holding `YYYY-MM/` month folders (and period files).
     pub data: String,
@@ -74,15 +77,18 @@ pub struct Paths {
     pub output: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct CalendarConfig {
     #[serde(default = "april")]
+    #[schemars(with = "u32")]
     pub financial_year_start_month: Spanned<u32>,
     /// `england-and-wales` (built-in 2015-2030 list) or `none`.
     #[serde(default = "england_and_wales")]
+    #[schemars(with = "String")]
     pub bank_holidays: Spanned<String>,
     /// Extra non-working days (YYYY-MM-DD), e.g. a council closure day.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub extra_holidays: Vec<Spanned<String>>,
 }
 
@@ -100,7 +106,7 @@ fn england_and_wales() -> Spanned<String> {
     Spanned::new(0..0, "england-and-wales".to_string())
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// `<data>/YYYY-MM/<file>`: one month-end snapshot per month.
@@ -109,7 +115,7 @@ pub enum Layout {
     Periodic,
 }
 
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnType {
     Text,
@@ -129,12 +135,13 @@ impl ColumnType {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct DatasetConfig {
     pub layout: Layout,
     pub file: String,
     /// The column identifying one entity (child, worker): used by
     /// `per_entity` aggregation and checked for blanks.
+    #[schemars(with = "Option<String>")]
     pub key: Option<Spanned<String>>,
     /// chrono formats tried in order, e.g. `%d/%m/%Y`.
     #[serde(default = "default_date_formats")]
@@ -143,8 +150,10 @@ pub struct DatasetConfig {
     #[serde(default = "default_null_markers")]
     pub null_markers: Vec<String>,
     /// Column name -> type. Columns in the file but not listed are ignored.
+    #[schemars(with = "BTreeMap<String, ColumnType>")]
     pub columns: BTreeMap<String, Spanned<ColumnType>>,
     /// Periodic layout only: the column naming each row's period.
+    #[schemars(with = "Option<String>")]
     pub period_column: Option<Spanned<String>>,
 }
 

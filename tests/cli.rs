@@ -67,3 +67,17 @@ fn init_makes_a_project_that_checks_and_builds() {
     let again = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn committed_json_schemas_match_the_engine() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (kind, file) in [(scorecard::cli::SchemaKind::Indicator, "indicator.json"), (scorecard::cli::SchemaKind::Project, "project.json")] {
+        let committed = std::fs::read_to_string(repo.join("docs/schema").join(file)).unwrap();
+        assert_eq!(scorecard::cli::schema(kind), committed, "docs/schema/{file} is stale: run `scorecard schema` to regenerate it");
+    }
+    let schema: serde_json::Value = serde_json::from_str(&scorecard::cli::schema(scorecard::cli::SchemaKind::Indicator)).unwrap();
+    // Fields and their allowed values, as an editor completes them.
+    assert!(schema["properties"]["measure"].is_object());
+    let text = schema.to_string();
+    assert!(text.contains("rate_per_10000") && text.contains("financial_year_to_date") && text.contains("significance"));
+}
