@@ -25,6 +25,8 @@ pub struct Options {
     pub force: bool,
     /// Wait this long for another build's lock.
     pub wait: Duration,
+    /// Draw progress bars (only when stderr is a terminal).
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,18 +55,38 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         return Ok(outcomes);
     }
     let started = std::time::Instant::now();
+    let bar = progress_bar(options.progress, stale.len() as u64 + 2);
+    bar.set_message("reading extracts");
     let data = pipeline::read_data(&loaded)?;
+    bar.inc(1);
+    bar.set_message("evaluating indicators");
     tracing::info!(files = data.inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     let computed = pipeline::compute(&loaded, &data)?;
     tracing::info!(indicators = computed.len(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated every indicator over every month");
+    bar.inc(1);
     let built = BuildTime::from_environment();
     for month in stale {
+        bar.set_message(format!("writing {month}"));
         outcomes.push(build_one(&loaded, &data, &computed, month, &built)?);
+        bar.inc(1);
     }
+    bar.finish_and_clear();
     let authority = &loaded.project.file.authority.name;
     let archive = render_html::archive_page(authority, &bundle::archive_entries(&output)).map_err(Error::Output)?;
     bundle::write_file_atomically(&output.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
     Ok(outcomes)
+}
+
+/// A bar on stderr for people watching; hidden for cron and pipes.
+fn progress_bar(show: bool, steps: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(steps);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}") {
+        bar.set_style(style);
+    }
+    bar
 }
 
 fn targets(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> {

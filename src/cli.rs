@@ -131,7 +131,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let mut out = String::new();
     let result = match cli.command {
         Command::Build { month, all, force, wait } => {
-            let options = build_month::Options { month, all, force, wait: std::time::Duration::from_secs_f64(wait.max(0.0)) };
+            let progress = !cli.quiet && cli.log_format == LogFormat::Human && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let options = build_month::Options { month, all, force, wait: std::time::Duration::from_secs_f64(wait.max(0.0)), progress };
             build(&cli.project, &options, &mut out)
         }
         Command::Check => check(&cli.project, &mut out),
