@@ -81,3 +81,19 @@ fn committed_json_schemas_match_the_engine() {
     let text = schema.to_string();
     assert!(text.contains("rate_per_10000") && text.contains("financial_year_to_date") && text.contains("significance"));
 }
+
+#[test]
+fn bad_extracts_exit_4_and_unwritable_output_exits_5() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,one,5,01/01/2020,,10,0\n"));
+    let bad = scorecard(&fixture).arg("build").output().unwrap();
+    assert_eq!(bad.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(stderr.contains("workforce.csv:2:4") && stderr.contains("`one` is not a number"), "{stderr}");
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\n"));
+    let _ = std::fs::remove_dir_all(fixture.root().join("reports"));
+    std::fs::write(fixture.root().join("reports"), "a file where the output folder should be").unwrap();
+    let unwritable = scorecard(&fixture).arg("build").output().unwrap();
+    assert_eq!(unwritable.status.code(), Some(5), "{}", String::from_utf8_lossy(&unwritable.stderr));
+}
