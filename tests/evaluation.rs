@@ -33,15 +33,20 @@ SW7,Team A,0,1.0,5,01/01/2020,15/03/2024,30,0
     approx::assert_relative_eq!(team("Team B"), 200.0 / 3.0, epsilon = 1e-9);
 }
 
-#[test]
-fn three_placements_rule_counts_open_placement_and_new_placements_only() {
-    let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
-    let episodes = "\
+/// Header and child A of the placement tests: open at the window start, a
+/// new placement, a legal-status-only change, then a new placement.
+const CHILD_A_EPISODES: &str = "\
 CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE
 A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL
 A,15/05/2024,P,C2,U4,01/08/2024,X1,
 A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL
 A,01/10/2024,T,E1,U5,,,
+";
+
+#[test]
+fn three_placements_rule_counts_open_placement_and_new_placements_only() {
+    let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
+    let episodes = CHILD_A_EPISODES.to_string() + "\
 B,01/02/2024,S,C2,U1,01/06/2024,X1,CARPL
 B,01/06/2024,P,C2,U4,01/09/2024,X1,
 B,01/09/2024,L,E1,U4,01/12/2024,X1,
@@ -57,7 +62,7 @@ E,01/06/2024,P,V2,U4,01/07/2024,E13,
 F,01/01/2023,S,C2,U1,01/04/2024,X1,CARPL
 F,01/04/2024,P,C2,U4,,,
 ";
-    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
     // Window 01/04/2024 - 31/03/2025.
     // A: open at window start (1) + P (2) + L not counted + T (3) = 3 -> counted.
     // B: open at start (1) + P (2); two L changes not counted = 2.
@@ -219,18 +224,13 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
 #[test]
 fn explain_lists_the_children_behind_the_three_placements_figure() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
-    let episodes = "\
-CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE
-A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL
-A,15/05/2024,P,C2,U4,01/08/2024,X1,
-A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL
-A,01/10/2024,T,E1,U5,,,
+    let episodes = CHILD_A_EPISODES.to_string() + "\
 D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
 D,01/07/2024,P,V2,U4,,,
 E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL
 E,01/05/2024,P,V2,U4,01/07/2024,E13,
 ";
-    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
     let out = fixture.root().join("local/explain.csv");
     std::fs::create_dir_all(out.parent().unwrap()).unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
