@@ -13,6 +13,13 @@ use std::path::{Path, PathBuf};
 /// Stop listing bad values in one file after this many; the rest are counted.
 const MAX_VALUE_ERRORS_PER_FILE: usize = 20;
 
+/// No cell of a case-management extract is this long; a longer one is a
+/// broken export (an unclosed quote swallowing the file, say).
+const MAX_FIELD_BYTES: usize = 1 << 20;
+
+/// Excel's day 0 for serial dates (1900 date system, after its leap-year bug).
+const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
     Text(Vec<Option<String>>),
@@ -65,11 +72,16 @@ pub struct DatasetFiles {
 /// Month folders (`YYYY-MM`) under the data folder, sorted.
 pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostic> {
     let entries = std::fs::read_dir(data_dir).map_err(|error| Diagnostic::file(data_dir, format!("cannot read data folder: {error}")))?;
-    let mut months: Vec<Month> = entries
-        .filter_map(Result::ok)
-        .filter(|entry| entry.path().is_dir())
-        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
-        .collect();
+    let mut months: Vec<Month> = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let Some(month) = entry.file_name().to_str().and_then(|name| name.parse::<Month>().ok()) else { continue };
+        if entry.path().is_dir() {
+            months.push(month);
+        } else {
+            // Not a folder: that month has no extracts (and says so in each indicator).
+            tracing::warn!(path = %entry.path().display(), "a month name that is not a folder is ignored");
+        }
+    }
     months.sort();
     Ok(months)
 }
@@ -102,6 +114,18 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(Diagnostic::file(path, "extract is empty: expected a header line naming the columns").into());
     }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
+        return Err(Diagnostic::file(path, "this is an Excel workbook (or another zip), not a CSV file").with_help("save it from Excel as \"CSV UTF-8\"").into());
+    }
+    let decoded;
+    let bytes = if std::str::from_utf8(bytes).is_ok() {
+        bytes
+    } else {
+        // Excel on Windows saves "CSV" as Windows-1252 (a £ is byte 0xA3).
+        tracing::warn!(file = %path.display(), "not UTF-8: read as Windows-1252");
+        decoded = encoding_rs::WINDOWS_1252.decode(bytes).0.into_owned();
+        decoded.as_bytes()
+    };
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = reader.headers().map_err(|error| csv_error(path, &error))?.clone();
     let positions = column_positions(path, &headers, config)?;
@@ -117,6 +141,10 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
         let line = record.position().map_or(0, |position| line_of(bytes, &newlines, position.byte() as usize));
         for ((name, index, _), (_, values)) in positions.iter().zip(columns.iter_mut()) {
             let raw = record.get(*index).unwrap_or("");
+            if raw.len() > MAX_FIELD_BYTES {
+                let message = format!("column {} (`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)", index + 1, raw.len());
+                return Err(Diagnostic::at(path, line, index + 1, message).into());
+            }
             let cell = Cell { path, line, column: *index + 1, name, raw };
             push_value(values, &cell, config, &mut errors);
         }
@@ -229,8 +257,15 @@ fn parse_integer(text: &str) -> Option<i64> {
     })
 }
 
+/// The declared formats first; then an Excel serial number (what a date
+/// cell becomes when a column is formatted as a number), for days from 1927
+/// to 2119 only, so that other numbers are not mistaken for dates.
 fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
-    formats.iter().find_map(|format| NaiveDate::parse_from_str(text, format).ok())
+    formats.iter().find_map(|format| NaiveDate::parse_from_str(text, format).ok()).or_else(|| {
+        let serial = parse_integer(text).filter(|days| (10_000..=80_000).contains(days))?;
+        let (year, month, day) = EXCEL_EPOCH;
+        NaiveDate::from_ymd_opt(year, month, day)?.checked_add_days(chrono::Days::new(serial as u64))
+    })
 }
 
 #[cfg(test)]

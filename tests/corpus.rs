@@ -1,0 +1,117 @@
+//! The corpus of messy and hostile extracts in tests/fixtures/extracts/:
+//! each gives a documented normalisation or an error naming file, line,
+//! column and value (docs/reliability.md lists them all).
+
+use chrono::NaiveDate;
+use scorecard::datasets::{read_table, Table, Values};
+use scorecard::project::{ColumnType, DatasetConfig, Layout};
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+fn config() -> DatasetConfig {
+    let columns = [("SWENo", ColumnType::Text), ("Team", ColumnType::Text), ("FTE", ColumnType::Number), ("Cases30", ColumnType::Integer), ("RoleStartDate", ColumnType::Date)];
+    DatasetConfig {
+        layout: Layout::Monthly,
+        file: "workforce.csv".into(),
+        key: None,
+        date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
+        null_markers: ["", "NULL", "N/A"].map(String::from).to_vec(),
+        columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
+        period_column: None,
+    }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extracts").join(name)
+}
+
+fn read(name: &str) -> Result<Table, scorecard::diagnostics::Diagnostics> {
+    read_table(&fixture(name), &config()).map(|(table, _)| table)
+}
+
+fn column<'a>(table: &'a Table, name: &str) -> &'a Values {
+    &table.columns.iter().find(|(column, _)| column == name).unwrap().1
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// (line, column, part of the message) of the first error.
+fn error(name: &str) -> (usize, usize, String) {
+    let errors = read(name).err().unwrap_or_else(|| panic!("{name} should be refused"));
+    let first = &errors.0[0];
+    assert!(first.path.ends_with(name), "the error names the file");
+    (first.line, first.column, format!("{}{}", first.message, first.help.as_deref().unwrap_or("")))
+}
+
+#[test]
+fn normalisations() {
+    for name in ["bom.csv", "crlf.csv"] {
+        let table = read(name).unwrap();
+        assert_eq!(column(&table, "SWENo"), &Values::Text(vec![Some("SW1".into()), Some("SW2".into())]), "{name}");
+        assert_eq!(column(&table, "FTE"), &Values::Number(vec![Some(1.0), Some(0.5)]), "{name}");
+    }
+    // Byte 0xE9 is é and 0xA3 is £ in Windows-1252.
+    assert_eq!(column(&read("windows-1252.csv").unwrap(), "Team"), &Values::Text(vec![Some("Café £ team".into())]));
+    // Extra columns are ignored; header case and surrounding spaces do not matter.
+    assert_eq!(read("extra-columns.csv").unwrap().rows, 1);
+    assert_eq!(column(&read("header-drift.csv").unwrap(), "Cases30"), &Values::Integer(vec![Some(20)]));
+    // dd/mm/yyyy, yyyy-mm-dd and Excel serial 45383 (1899-12-30 + 45383 days) are all 1 April 2024.
+    assert_eq!(column(&read("dates-mixed.csv").unwrap(), "RoleStartDate"), &Values::Date(vec![date("2024-04-01"); 3]));
+    let nulls = read("nulls.csv").unwrap();
+    assert_eq!((column(&nulls, "Team"), column(&nulls, "FTE"), column(&nulls, "Cases30")), (&Values::Text(vec![None]), &Values::Number(vec![None]), &Values::Integer(vec![None])));
+    assert_eq!(column(&read("integer-as-decimal.csv").unwrap(), "Cases30"), &Values::Integer(vec![Some(10)]));
+    assert_eq!(read("header-only.csv").unwrap().rows, 0);
+    assert_eq!(read("trailing-blank-lines.csv").unwrap().rows, 1);
+}
+
+#[test]
+fn refusals_name_file_line_column_and_value() {
+    // The quoted field spans lines 2-3, so the bad date is on line 4, column 5.
+    let (line, column, message) = error("quoted-multiline.csv");
+    assert_eq!((line, column), (4, 5));
+    assert!(message.contains("`31/13/2024` is not a date"), "{message}");
+    let (line, column, message) = error("impossible-date.csv");
+    assert_eq!((line, column), (3, 5));
+    assert!(message.contains("`31/02/2025`"), "{message}");
+    let (line, _, message) = error("duplicate-header.csv");
+    assert_eq!(line, 1);
+    assert!(message.contains("appears twice"), "{message}");
+    let (_, _, message) = error("missing-column.csv");
+    assert!(message.contains("missing column `Cases30`") && message.contains("did you mean `Cases`?"), "{message}");
+    assert!(error("empty.csv").2.contains("empty"));
+    assert!(error("really-xlsx.csv").2.contains("Excel workbook"));
+}
+
+#[test]
+fn a_100_mb_field_is_refused_not_swallowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("huge.csv");
+    let huge = "x".repeat(100 * 1024 * 1024);
+    std::fs::write(&path, format!("SWENo,Team,FTE,Cases30,RoleStartDate\nSW1,{huge},1.0,20,01/04/2024\n")).unwrap();
+    let errors = read_table(&path, &config()).err().unwrap();
+    assert_eq!((errors.0[0].line, errors.0[0].column), (2, 2));
+    assert!(errors.0[0].message.contains("104857600 bytes"), "{}", errors.0[0].message);
+}
+
+#[test]
+fn a_symlink_loop_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loop.csv");
+    std::os::unix::fs::symlink(&path, &path).unwrap();
+    let errors = read_table(&path, &config()).err().unwrap();
+    assert!(errors.0[0].path.ends_with("loop.csv"));
+    assert!(errors.0[0].message.contains("cannot read extract"), "{}", errors.0[0].message);
+}
+
+#[test]
+fn a_month_folder_that_is_a_file_makes_that_month_not_calculable() {
+    let fixture = crate::helpers::Fixture::shipped(&["workforce/agency-rate"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\n"));
+    fixture.extract("2025-05", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\n"));
+    fixture.write("sample-data/2025-04", "not a folder");
+    let april = fixture.observe("agency-rate", "2025-04");
+    assert_eq!(april.not_calculable.as_deref(), Some("no `workforce` extract for 2025-04"));
+}
