@@ -123,6 +123,10 @@ fn build_one(loaded: &Loaded, data: &pipeline::Data, computed: &[crate::report::
     for indicator in &mut scorecard.indicators {
         indicator.commentary = notes.remove(&indicator.id);
     }
+    scorecard.data_quality = pipeline::data_quality(loaded, data, month)?;
+    for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
+        tracing::warn!(%month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
+    }
     let files = render_bundle::render(loaded, data, &scorecard, built).map_err(Error::Output)?;
     let output = loaded.project.output_dir();
     let path = bundle::write_bundle(&output, month, &files).map_err(Error::Output)?;

@@ -228,6 +228,11 @@ fn check(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
     if let Some(last) = data.months.last() {
         pipeline::check_benchmarks(&loaded, *last)?;
     }
+    if let Some(last) = data.months.last() {
+        for finding in pipeline::data_quality(&loaded, &data, *last)? {
+            say!(out, "data quality {last}: {} `{}`: {} records failing", finding.dataset, finding.check, finding.records);
+        }
+    }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());

@@ -282,6 +282,7 @@ mod tests {
             null_markers: vec!["".into(), "NULL".into()],
             columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
             period_column: None,
+            checks: Vec::new(),
         }
     }
 

@@ -127,3 +127,14 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
     }
     Ok(out)
 }
+
+/// Rows failing a data-quality check, per period.
+pub fn count_failures(check: &crate::evaluate_plan::CheckPlan, data: &Stacked) -> Result<BTreeMap<Month, u64>, String> {
+    let run = || -> PolarsResult<BTreeMap<Month, u64>> {
+        let counts = data.frame.clone().lazy().filter(check.fails.clone()).group_by([col(PERIOD)]).agg([len().cast(DataType::UInt64).alias("failing")]).collect()?;
+        let periods = counts.column(PERIOD)?.as_materialized_series().i32()?.clone();
+        let failing = counts.column("failing")?.as_materialized_series().u64()?.clone();
+        Ok(periods.iter().zip(failing.iter()).filter_map(|(period, count)| Some((month_of_index(period?), count?))).collect())
+    };
+    run().map_err(|error| clean_polars_error(&error))
+}

@@ -4,8 +4,8 @@
 //! at the expression in the user's TOML file.
 
 use crate::calendar::HolidayCalendar;
-use crate::definitions::{Definition, Derived, MeasureKind};
-use crate::diagnostics::{did_you_mean, Diagnostics};
+use crate::definitions::{Definition, Derived, Measure, MeasureKind};
+use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
 use crate::project::{ColumnType, DatasetConfig, Project};
 use crate::toml_file::string_contents;
 use polars::prelude::*;
@@ -81,7 +81,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         let added: Vec<Expr> = lookup.columns.iter().map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str())).collect();
         frame = frame.with_columns(added);
     }
-    let mut checker = Checker { definition, frame, diagnostics: Diagnostics::default() };
+    let mut checker = Checker { source: &definition.source, frame, diagnostics: Diagnostics::default() };
 
     let mut derive = Vec::new();
     for (name, spec) in &indicator.derive {
@@ -113,7 +113,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         Some((key, aggregates))
     });
     let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
-    let (measure, explain, explain_filter) = checker.measure().unwrap_or_default();
+    let (measure, explain, explain_filter) = checker.measure(&indicator.measure).unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
     let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
     diagnostics.into_result(Plan { derive, filter, per_entity, measure, breakdown, lookups, key, entity_columns, explain, explain_filter: Some(explain_filter) })
@@ -151,15 +151,15 @@ pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Ex
 }
 
 struct Checker<'a> {
-    definition: &'a Definition,
+    source: &'a SourceFile,
     frame: LazyFrame,
     diagnostics: Diagnostics,
 }
 
 impl Checker<'_> {
     fn error_at(&mut self, text: &Spanned<String>, message: String, label: &str, help: Option<String>) {
-        let span = string_contents(&self.definition.source.text, &text.span());
-        self.diagnostics.push(self.definition.error(span, message, label).with_help_opt(help));
+        let span = string_contents(&self.source.text, &text.span());
+        self.diagnostics.push(self.source.error(span, message, label).with_help_opt(help));
     }
 
     fn columns(&self) -> Vec<String> {
@@ -190,10 +190,10 @@ impl Checker<'_> {
             if !available.iter().any(|column| column == name.as_str()) {
                 let help = did_you_mean(&name, available.iter().map(String::as_str));
                 let offset = sql.find(name.as_str()).unwrap_or(0);
-                let contents = string_contents(&self.definition.source.text, &text.span());
+                let contents = string_contents(&self.source.text, &text.span());
                 let span = contents.start + offset..contents.start + offset + name.len();
                 let message = format!("{role}: unknown column `{name}`");
-                self.diagnostics.push(self.definition.error(span, message, "not a column here").with_help_opt(help));
+                self.diagnostics.push(self.source.error(span, message, "not a column here").with_help_opt(help));
                 ok = false;
             }
         }
@@ -260,8 +260,7 @@ impl Checker<'_> {
 
     /// The aggregations, the per-row columns behind them (for `explain`),
     /// and the condition selecting the rows that take part.
-    fn measure(&mut self) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
-        let measure = &self.definition.indicator.measure;
+    fn measure(&mut self, measure: &Measure) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
         let condition = match &measure.condition {
             Some(text) => self.condition(text, "measure.where")?,
             None => every_row(),
@@ -325,7 +324,7 @@ impl Checker<'_> {
         if let Err(error) = plan.collect() {
             let message = format!("measure: {}", clean_polars_error(&error));
             let kind_span = measure.kind.span();
-            self.diagnostics.push(self.definition.error(kind_span, message, "in this measure"));
+            self.diagnostics.push(self.source.error(kind_span, message, "in this measure"));
             return None;
         }
         Some((exprs, explain, taking_part))
@@ -355,4 +354,30 @@ pub(crate) fn clean_polars_error(error: &PolarsError) -> String {
     let text = error.to_string();
     let first = text.lines().next().unwrap_or("").trim();
     first.trim_start_matches("SQL interface error: ").trim_start_matches("sql parser error: ").to_string()
+}
+
+/// A data-quality check from the project file, ready to run.
+#[derive(Clone)]
+pub struct CheckPlan {
+    pub dataset: String,
+    pub name: String,
+    pub fails: Expr,
+}
+
+/// Compile every dataset's `checks`; problems point into scorecard.toml.
+pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut plans = Vec::new();
+    for (name, dataset) in &project.file.datasets {
+        let dataset = dataset.get_ref();
+        for check in &dataset.checks {
+            let mut checker = Checker { source: &project.source, frame: empty_frame(dataset), diagnostics: Diagnostics::default() };
+            let role = format!("check `{}`", check.name);
+            if let Some(fails) = checker.condition(&check.fails, &role) {
+                plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails });
+            }
+            diagnostics.extend(checker.diagnostics);
+        }
+    }
+    diagnostics.into_result(plans)
 }

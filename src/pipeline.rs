@@ -57,13 +57,18 @@ pub struct Loaded {
     pub project: Project,
     pub definitions: Vec<Definition>,
     pub plans: Vec<Plan>,
+    pub checks: Vec<evaluate_plan::CheckPlan>,
 }
 
 pub fn load(root: &Path) -> Result<Loaded, Error> {
     let project = Project::load(root).map_err(Error::Invalid)?;
     let (definitions, mut diagnostics) = definitions::load_all(&project);
+    let checks = evaluate_plan::compile_checks(&project).unwrap_or_else(|found| {
+        diagnostics.extend(found);
+        Vec::new()
+    });
     match evaluate_plan::compile_all(&project, &definitions) {
-        Ok(plans) => diagnostics.into_result(Loaded { project, definitions, plans }).map_err(Error::Invalid),
+        Ok(plans) => diagnostics.into_result(Loaded { project, definitions, plans, checks }).map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);
             Err(Error::Invalid(diagnostics))
@@ -204,6 +209,7 @@ pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) ->
         authority_code: authority.code.get_ref().clone(),
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
+        data_quality: Vec::new(),
         indicators: loaded
             .definitions
             .iter()
@@ -338,4 +344,28 @@ pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<E
         columns,
         rows,
     })
+}
+
+/// One data-quality check's result for a month.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Finding {
+    pub dataset: String,
+    pub check: String,
+    /// Records failing the check (0 when the extract is clean).
+    pub records: u64,
+}
+
+/// Every check on a dataset that was read, for `month`. Findings never stop
+/// a build: the indicators' numbers do not depend on them.
+pub fn data_quality(loaded: &Loaded, data: &Data, month: Month) -> Result<Vec<Finding>, Error> {
+    let mut findings = Vec::new();
+    for check in &loaded.checks {
+        let Some((stacked, present)) = data.datasets.get(&check.dataset) else { continue };
+        if !present.contains(&month) {
+            continue;
+        }
+        let counts = evaluate::count_failures(check, stacked).map_err(|message| Error::Data(Diagnostic::file(&loaded.project.source.path, format!("check `{}`: {message}", check.name)).into()))?;
+        findings.push(Finding { dataset: check.dataset.clone(), check: check.name.clone(), records: counts.get(&month).copied().unwrap_or(0) });
+    }
+    Ok(findings)
 }

@@ -152,9 +152,22 @@ pub struct DatasetConfig {
     /// Column name -> type. Columns in the file but not listed are ignored.
     #[schemars(with = "BTreeMap<String, ColumnType>")]
     pub columns: BTreeMap<String, Spanned<ColumnType>>,
+    /// Data-quality checks: rows for which `fails` is true are counted and
+    /// reported in the bundle's data-quality section; they do not stop a build.
+    #[serde(default)]
+    pub checks: Vec<Check>,
     /// Periodic layout only: the column naming each row's period.
     #[schemars(with = "Option<String>")]
     pub period_column: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Check {
+    /// Shown in the data-quality section, e.g. "episode ends before it starts".
+    pub name: String,
+    /// SQL condition true for a failing row, e.g. `DEC < DECOM`.
+    #[schemars(with = "String")]
+    pub fails: Spanned<String>,
 }
 
 fn default_date_formats() -> Vec<String> {
@@ -250,6 +263,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<DatasetConfig>(),
         field_names::<BenchmarkFiles>(),
         field_names::<Disclosure>(),
+        field_names::<Check>(),
     ]
     .concat()
 }

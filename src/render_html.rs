@@ -197,6 +197,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             counts => context! { red, amber, green, unrated },
             themes,
             details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
+            data_quality => &scorecard.data_quality,
         })
         .map_err(|error| error.to_string())
 }

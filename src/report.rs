@@ -17,6 +17,8 @@ pub struct Scorecard {
     pub month: Month,
     pub engine_version: &'static str,
     pub indicators: Vec<IndicatorReport>,
+    /// Data-quality checks for the month (records failing each).
+    pub data_quality: Vec<crate::pipeline::Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -18,6 +18,7 @@ fn config() -> DatasetConfig {
         null_markers: ["", "NULL", "N/A"].map(String::from).to_vec(),
         columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
         period_column: None,
+        checks: Vec::new(),
     }
 }
 
@@ -114,4 +115,40 @@ fn a_month_folder_that_is_a_file_makes_that_month_not_calculable() {
     fixture.write("sample-data/2025-04", "not a folder");
     let april = fixture.observe("agency-rate", "2025-04");
     assert_eq!(april.not_calculable.as_deref(), Some("no `workforce` extract for 2025-04"));
+}
+
+#[test]
+fn data_quality_findings_are_reported_without_stopping_the_build() {
+    let fixture = crate::helpers::Fixture::shipped(&["workforce/agency-rate", "looked-after/placements-3-plus"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    // S2 appears twice (2 rows fail "more than one row"); S3 has a negative FTE.
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,1.0,5,01/01/2020,,10,0\nS2,T,0,1.0,5,01/01/2021,,10,0\nS3,T,0,-1.0,5,01/01/2020,,10,0\n"));
+    // Child B's second episode starts before the first ends (overlap); C's episode ends before it starts.
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE\n\
+                    A,01/01/2024,S,C2,U1,,,\n\
+                    B,01/01/2024,S,C2,U1,01/06/2024,X1,\n\
+                    B,01/05/2024,P,C2,U1,,,\n\
+                    C,01/06/2024,S,C2,U1,01/05/2024,E13,\n";
+    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(fixture.root()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-03/scorecard.json")).unwrap()).unwrap();
+    let records = |check: &str| json["data_quality"].as_array().unwrap().iter().find(|f| f["check"] == check).unwrap()["records"].as_u64().unwrap();
+    assert_eq!(records("worker id on more than one row"), 2);
+    assert_eq!(records("FTE zero, negative or over 1"), 1);
+    assert_eq!(records("episode starts before the previous one ends (overlap)"), 1);
+    assert_eq!(records("episode ends before it starts"), 1);
+    assert_eq!(records("blank child id"), 0);
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
+    assert!(page.contains("<h2>Data quality</h2>"));
+}
+
+#[test]
+fn a_bad_check_points_into_the_project_file() {
+    let fixture = crate::helpers::Fixture::shipped(&["workforce/agency-rate"]);
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &project.replace("fails = \"FTE <= 0 OR FTE > 1\"", "fails = \"FTEE <= 0\""));
+    let errors = fixture.load_errors();
+    let line = project.lines().position(|line| line.contains("FTE <= 0 OR FTE > 1")).unwrap() + 1;
+    assert!(errors.iter().any(|(file, l, message)| file == "scorecard.toml" && *l == line && message.contains("unknown column `FTEE`")), "{errors:?}");
 }
