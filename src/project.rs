@@ -280,6 +280,7 @@ fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
             diagnostics.push(source.error(count.span(), format!("population `{year}` must be a year with a positive count"), "here"));
         }
     }
+    check_paths(source, &file.paths, &mut diagnostics);
     let start = &file.calendar.financial_year_start_month;
     if !(1..=12).contains(start.get_ref()) {
         diagnostics.push(source.error(start.span(), "financial_year_start_month must be 1-12", "not a month"));
@@ -288,6 +289,22 @@ fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
         check_dataset(source, name, dataset, &mut diagnostics);
     }
     diagnostics
+}
+
+/// Builds replace whole folders under the output folder, so it must never
+/// hold, or be held by, the extracts or the definitions.
+fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics) {
+    let normal = |path: &str| -> PathBuf { Path::new(path).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect() };
+    let output = normal(&paths.output);
+    let inputs = std::iter::once(&paths.data).chain(&paths.indicators);
+    for input in inputs {
+        let input_path = normal(input);
+        if output.as_os_str().is_empty() || output.starts_with(&input_path) || input_path.starts_with(&output) {
+            let at = source.text.find("output").unwrap_or(0);
+            let message = format!("the output folder `{}` overlaps `{input}`: builds replace folders under the output folder", paths.output);
+            diagnostics.push(source.error(at..at + 6, message, "choose a separate folder"));
+        }
+    }
 }
 
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {

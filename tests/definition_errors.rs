@@ -84,3 +84,14 @@ fn column_errors_point_at_the_column_inside_the_expression() {
     assert_eq!((diagnostic.line, diagnostic.column), (11, 14));
     assert!(diagnostic.render().contains("^^^^^^^"), "{}", diagnostic.render());
 }
+
+#[test]
+fn the_output_folder_cannot_be_the_data_folder() {
+    let fixture = Fixture::new();
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    for output in ["data", "./data/reports", "."] {
+        fixture.write("scorecard.toml", &project.replace("output = \"reports\"", &format!("output = \"{output}\"")));
+        let errors = fixture.load_errors();
+        assert!(errors.iter().any(|(file, _, message)| file == "scorecard.toml" && message.contains("overlaps")), "{output}: {errors:?}");
+    }
+}
