@@ -1,0 +1,123 @@
+//! Fuzzing: random and mutated inputs for the definition loader, the project
+//! loader and CSV ingest must give results or diagnostics, never a panic.
+//! Each target runs for FUZZ_SECONDS (2 by default, so CI stays quick); the
+//! long runs recorded in docs/reliability.md use
+//! `FUZZ_SECONDS=600 cargo test --test tests fuzz -- --test-threads 1`.
+
+use crate::helpers::{Fixture, PROJECT};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use scorecard::datasets::parse_table;
+use scorecard::project::{ColumnType, DatasetConfig, Layout};
+use std::time::{Duration, Instant};
+
+const DEFINITION: &str = r#"id = "fuzzed"
+title = "t"
+description = "d"
+unit = "percent"
+polarity = "lower_is_better"
+dataset = "workforce"
+window = { kind = "rolling", months = 12 }
+filter = "OrgRole = 5 AND Cases30 IS NOT NULL"
+breakdown = "Team"
+
+[derive.double]
+sql = "Cases30 * 2"
+
+[per_entity.aggregate]
+cases = "SUM(Cases30)"
+
+[measure]
+kind = "proportion"
+numerator = "cases <= 25"
+
+[rag]
+method = "thresholds"
+green = 10
+amber = 20
+"#;
+
+const CSV: &str = "SWENo,Team,FTE,Cases30,RoleStartDate\nSW1,\"A, B\",1.0,20,01/04/2024\nSW2,B,0.5,NULL,2024-04-02\n";
+
+fn seconds() -> Duration {
+    Duration::from_secs(std::env::var("FUZZ_SECONDS").ok().and_then(|s| s.parse().ok()).unwrap_or(2))
+}
+
+/// Run `test` on values from `strategy` until the time is up; returns cases run.
+fn fuzz<S: Strategy>(strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) -> u64
+where
+    S::Value: std::fmt::Debug,
+{
+    let deadline = Instant::now() + seconds();
+    let mut cases = 0;
+    while Instant::now() < deadline {
+        let mut runner = TestRunner::new(Config { cases: 64, failure_persistence: None, ..Config::default() });
+        if let Err(failure) = runner.run(&strategy, &test) {
+            panic!("fuzzing found a failure: {failure}");
+        }
+        cases += 64;
+    }
+    eprintln!("fuzzed {cases} cases in {:?}", seconds());
+    cases
+}
+
+/// A valid text with one random span replaced by random text (char boundaries kept).
+fn mutated(seed: &'static str) -> impl Strategy<Value = String> {
+    (0..seed.len(), 0..40usize, ".{0,24}", any::<bool>()).prop_map(move |(start, length, insert, twice)| {
+        let floor = |mut at: usize| {
+            while !seed.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let (start, end) = (floor(start), floor((start + length).min(seed.len())));
+        let once = format!("{}{insert}{}", &seed[..start], &seed[end..]);
+        if twice { format!("{once}{insert}") } else { once }
+    })
+}
+
+fn config() -> DatasetConfig {
+    let columns = [("SWENo", ColumnType::Text), ("Team", ColumnType::Text), ("FTE", ColumnType::Number), ("Cases30", ColumnType::Integer), ("RoleStartDate", ColumnType::Date)];
+    DatasetConfig {
+        layout: Layout::Monthly,
+        file: "x.csv".into(),
+        key: Some(toml::Spanned::new(0..0, "SWENo".into())),
+        date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
+        null_markers: vec!["".into(), "NULL".into()],
+        columns: columns.iter().map(|(name, kind)| (name.to_string(), toml::Spanned::new(0..0, *kind))).collect(),
+        period_column: None,
+        checks: Vec::new(),
+    }
+}
+
+#[test]
+fn fuzz_csv_ingest() {
+    let path = std::path::Path::new("fuzz.csv");
+    let bytes = prop_oneof![proptest::collection::vec(any::<u8>(), 0..600), mutated(CSV).prop_map(String::into_bytes)];
+    assert!(fuzz(bytes, |bytes| {
+        let _ = parse_table(path, &bytes, &config());
+        Ok(())
+    }) > 0);
+}
+
+#[test]
+fn fuzz_definition_loader() {
+    let fixture = Fixture::new();
+    let path = fixture.indicator("theme", "fuzzed", DEFINITION);
+    assert!(scorecard::pipeline::load(fixture.root()).is_ok(), "the seed definition is valid");
+    assert!(fuzz(mutated(DEFINITION), |text| {
+        std::fs::write(&path, text).unwrap();
+        let _ = scorecard::pipeline::load(fixture.root());
+        Ok(())
+    }) > 0);
+}
+
+#[test]
+fn fuzz_project_loader() {
+    let fixture = Fixture::new();
+    assert!(fuzz(mutated(PROJECT), |text| {
+        fixture.write("scorecard.toml", &text);
+        let _ = scorecard::project::Project::load(fixture.root());
+        Ok(())
+    }) > 0);
+}
