@@ -25,6 +25,35 @@ fn hostile_fixture() -> Fixture {
     fixture
 }
 
+/// Script tags and both kinds of quote in every text field a user writes:
+/// authority name, title, description, plan reference, theme, benchmark
+/// label, team name (an extract value) and commentary.
+#[test]
+fn every_text_field_is_escaped_in_the_page() {
+    let fixture = hostile_fixture();
+    let evil = r#"<script>alert("x")</script>'"#;
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &project.replace("name = \"Northbridge Borough Council (sample)\"", &format!("name = '''{evil}'''")));
+    let definition = std::fs::read_to_string(fixture.root().join("indicators/workforce/agency-rate.toml")).unwrap();
+    // Replace the multi-line description as a whole.
+    let start = definition.find("description = \"\"\"").unwrap();
+    let end = start + 18 + definition[start + 18..].find("\"\"\"").unwrap() + 3;
+    let definition = format!("{}description = '''{evil}'''{}", &definition[..start], &definition[end..])
+        .replace("plan_ref = \"9.1\"", &format!("plan_ref = '''{evil}'''\ntheme = '''{evil}'''"))
+        .replace("label = \"England 2025\"", &format!("label = '''{evil}'''"));
+    fixture.write("indicators/workforce/agency-rate.toml", &definition);
+    fixture.write("commentary/2025-04.toml", &format!("agency-rate = '''{evil}'''\n"));
+    let output = build(&fixture, "1767225600");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for file in ["reports/2025-04/index.html", "reports/index.html", "reports/2025-04/charts/agency-rate.svg"] {
+        let text = std::fs::read_to_string(fixture.root().join(file)).unwrap();
+        assert!(!text.contains("<script"), "{file} has a raw script tag");
+        assert!(!text.contains(r#"alert("x")"#), "{file} has a raw double quote from user text");
+    }
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-04/index.html")).unwrap();
+    assert!(page.matches("&lt;script&gt;").count() >= 6, "every field appears, escaped");
+}
+
 #[test]
 fn scripts_in_titles_and_team_names_come_out_escaped() {
     let fixture = hostile_fixture();
