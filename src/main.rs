@@ -1,6 +1,14 @@
 use clap::Parser;
 
 fn main() {
+    // Past a file-size limit (`ulimit -f`) the default is to die mid-write;
+    // ignored, the write fails and the build exits with the output code,
+    // leaving the previous bundle in place.
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to "ignore" before any threads start.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
     let cli = scorecard::cli::Cli::parse();
     if let Err(error) = scorecard::cli::run(cli) {
         scorecard::cli::report(&error);

@@ -9,6 +9,7 @@ mod corpus;
 mod definition_errors;
 mod disclosure;
 mod evaluation;
+mod faults;
 mod fuzz;
 mod operations;
 mod real_data;
