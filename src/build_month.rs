@@ -31,7 +31,7 @@ pub struct Options {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Built { month: Month, path: PathBuf, counts: (usize, usize, usize) },
+    Built { month: Month, path: PathBuf, counts: (usize, usize, usize), summary: Vec<String> },
     UpToDate { month: Month },
 }
 
@@ -134,5 +134,26 @@ fn build_one(loaded: &Loaded, data: &pipeline::Data, computed: &[crate::report::
     bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
     let counts = scorecard.counts();
     tracing::info!(%month, path = %path.display(), red = counts.0, amber = counts.1, green = counts.2, "wrote bundle");
-    Ok(Outcome::Built { month, path, counts })
+    Ok(Outcome::Built { month, path, counts, summary: summary(&scorecard) })
+}
+
+/// One line per indicator: RAG letter, id, value as shown, direction since last month.
+fn summary(scorecard: &crate::report::Scorecard) -> Vec<String> {
+    scorecard
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let value = if crate::disclosure::is_suppressed(&indicator.latest) {
+                "c".to_string()
+            } else {
+                match &indicator.latest.not_calculable {
+                    Some(reason) => format!("not calculable: {reason}"),
+                    None => crate::results::show_value(indicator.latest.value, indicator.decimals, indicator.unit),
+                }
+            };
+            let rag = indicator.rag.map_or("-", |rag| rag.letter());
+            let travel = indicator.vs_previous_month.direction.map_or("", |direction| direction.describe());
+            format!("[{rag}] {:<38} {value:>16}  {travel}", indicator.id)
+        })
+        .collect()
 }

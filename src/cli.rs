@@ -160,13 +160,19 @@ fn print(text: &str) {
 }
 
 fn build(root: &std::path::Path, options: &build_month::Options, out: &mut String) -> Result<(), Error> {
+    let mut latest_summary = Vec::new();
     for outcome in build_month::run(root, options)? {
         match outcome {
-            build_month::Outcome::Built { month, path, counts: (red, amber, green) } => {
-                say!(out, "built {month}: {red} red, {amber} amber, {green} green -> {}", path.display())
+            build_month::Outcome::Built { month, path, counts: (red, amber, green), summary } => {
+                say!(out, "built {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
+                latest_summary = summary;
             }
             build_month::Outcome::UpToDate { month } => say!(out, "{month} is up to date: nothing to do (--force rebuilds)"),
         }
+    }
+    // The newest month built, indicator by indicator (the page has the rest).
+    for line in latest_summary {
+        say!(out, "  {line}");
     }
     Ok(())
 }
