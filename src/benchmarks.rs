@@ -59,12 +59,17 @@ const SUPPRESSED: [&str; 7] = ["", "c", "z", "x", "k", "low", "u"];
 
 /// The authority's ten statistical neighbours, by old three-digit LA code.
 pub fn neighbours(path: &Path, old_code: &str) -> Result<Vec<String>, Diagnostic> {
-    let mut reader = csv::Reader::from_path(path).map_err(|error| Diagnostic::file(path, format!("cannot read neighbour groupings: {error}")))?;
+    let mut reader = csv::Reader::from_path(path)
+        .map_err(|error| Diagnostic::file(path, format!("cannot read neighbour groupings: {error}")))?;
     for record in reader.records() {
         let record = record.map_err(|error| Diagnostic::file(path, error.to_string()))?;
         if record.get(0).map(str::trim) == Some(old_code) {
             // SN1, SNP, SN2, SNP, ...: codes in columns 5, 7, 9...
-            return Ok((0..10).filter_map(|i| record.get(5 + 2 * i)).map(|code| code.trim().to_string()).filter(|code| !code.is_empty()).collect());
+            return Ok((0..10)
+                .filter_map(|i| record.get(5 + 2 * i))
+                .map(|code| code.trim().to_string())
+                .filter(|code| !code.is_empty())
+                .collect());
         }
     }
     Err(Diagnostic::file(path, format!("LA {old_code} is not in the statistical neighbour groupings")))
@@ -80,20 +85,32 @@ struct Row {
 }
 
 fn read_rows(path: &Path, source: &Source, scale: f64) -> Result<Vec<Row>, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read benchmark file: {error}")))?;
+    let bytes =
+        std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read benchmark file: {error}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let mut reader = csv::Reader::from_reader(bytes);
     let headers = reader.headers().map_err(|error| Diagnostic::file(path, error.to_string()))?.clone();
     let column = |name: &str| {
         headers.iter().position(|header| header == name).ok_or_else(|| {
-            Diagnostic::at(path, 1, 1, format!("benchmark file has no column `{name}`")).with_help_opt(did_you_mean(name, headers.iter()))
+            Diagnostic::at(path, 1, 1, format!("benchmark file has no column `{name}`"))
+                .with_help_opt(did_you_mean(name, headers.iter()))
         })
     };
-    let (year, level, region, old_code, new_code) = (column("time_period")?, column("geographic_level")?, column("region_code")?, column("old_la_code")?, column("new_la_code")?);
+    let (year, level, region, old_code, new_code) = (
+        column("time_period")?,
+        column("geographic_level")?,
+        column("region_code")?,
+        column("old_la_code")?,
+        column("new_la_code")?,
+    );
     let value = source.value_column.as_deref().map(column).transpose()?;
     let numerator = source.numerator_column.as_deref().map(column).transpose()?;
     let denominator = source.denominator_column.as_deref().map(column).transpose()?;
-    let filters = source.filters.iter().map(|(name, wanted)| Ok((column(name)?, wanted.as_str()))).collect::<Result<Vec<_>, Diagnostic>>()?;
+    let filters = source
+        .filters
+        .iter()
+        .map(|(name, wanted)| Ok((column(name)?, wanted.as_str())))
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
     let number = |text: &str| if SUPPRESSED.contains(&text.trim()) { None } else { text.trim().parse::<f64>().ok() };
     let mut rows = Vec::new();
     for record in reader.records() {
@@ -111,18 +128,32 @@ fn read_rows(path: &Path, source: &Source, scale: f64) -> Result<Vec<Row>, Diagn
             },
             _ => None,
         };
-        rows.push(Row { year: row_year, level: get(level).to_string(), region: get(region).to_string(), old_code: get(old_code).to_string(), new_code: get(new_code).to_string(), value });
+        rows.push(Row {
+            year: row_year,
+            level: get(level).to_string(),
+            region: get(region).to_string(),
+            old_code: get(old_code).to_string(),
+            new_code: get(new_code).to_string(),
+            value,
+        });
     }
     Ok(rows)
 }
 
 /// Comparators for every year in the file. `scale` multiplies
 /// numerator/denominator (100 for percentages).
-pub fn load(folder: &Path, source: &Source, authority: &str, neighbours_file: Option<&Path>, scale: f64) -> Result<BTreeMap<i32, Values>, Diagnostic> {
+pub fn load(
+    folder: &Path,
+    source: &Source,
+    authority: &str,
+    neighbours_file: Option<&Path>,
+    scale: f64,
+) -> Result<BTreeMap<i32, Values>, Diagnostic> {
     let path = folder.join(&source.file);
     let rows = read_rows(&path, source, scale)?;
     let own = rows.iter().find(|row| row.new_code == authority && row.level == "Local authority").ok_or_else(|| {
-        Diagnostic::file(&path, format!("authority code `{authority}` does not appear in this file")).with_help("check [authority] code in scorecard.toml (an ONS code such as E06000008)")
+        Diagnostic::file(&path, format!("authority code `{authority}` does not appear in this file"))
+            .with_help("check [authority] code in scorecard.toml (an ONS code such as E06000008)")
     })?;
     let (region, old_code) = (own.region.clone(), own.old_code.clone());
     let group = match neighbours_file {
@@ -146,7 +177,9 @@ pub fn load(folder: &Path, source: &Source, authority: &str, neighbours_file: Op
         match row.level.as_str() {
             "National" => values.england = values.england.or(row.value),
             "Regional" if row.region == region => values.region = values.region.or(row.value),
-            "Local authority" if group.contains(&row.old_code) => neighbour_values.entry(row.year).or_default().extend(row.value),
+            "Local authority" if group.contains(&row.old_code) => {
+                neighbour_values.entry(row.year).or_default().extend(row.value)
+            }
             _ => {}
         }
     }
@@ -176,7 +209,9 @@ impl Values {
         match comparator {
             Comparator::England => self.england.map(|value| (value, format!("England {}{suffix}", self.year))),
             Comparator::Region => self.region.map(|value| (value, format!("Region {}{suffix}", self.year))),
-            Comparator::Neighbours => self.neighbours.map(|value| (value, format!("Statistical neighbours {} ({} of 10){suffix}", self.year, self.neighbours_with_data))),
+            Comparator::Neighbours => self.neighbours.map(|value| {
+                (value, format!("Statistical neighbours {} ({} of 10){suffix}", self.year, self.neighbours_with_data))
+            }),
         }
     }
 }
@@ -193,7 +228,14 @@ mod tests {
                     2025,Regional,E12000002,,,12.5\n\
                     2025,Local authority,E12000002,889,E06000008,low\n";
         std::fs::write(dir.path().join("f.csv"), file).unwrap();
-        let source = Source { file: "f.csv".into(), value_column: Some("rate".into()), numerator_column: None, denominator_column: None, filters: BTreeMap::new(), compare_with: Comparator::England };
+        let source = Source {
+            file: "f.csv".into(),
+            value_column: Some("rate".into()),
+            numerator_column: None,
+            denominator_column: None,
+            filters: BTreeMap::new(),
+            compare_with: Comparator::England,
+        };
         let values = load(dir.path(), &source, "E06000008", None, 100.0).unwrap();
         let year = &values[&2025];
         assert_eq!((year.england, year.region), (None, Some(12.5)));
@@ -210,7 +252,14 @@ mod tests {
                     2025,Local authority,E1,889,E06000008,0,0,a\n";
         std::fs::write(dir.path().join("f.csv"), file).unwrap();
         let filters = BTreeMap::from([("kind".to_string(), "a".to_string())]);
-        let source = Source { file: "f.csv".into(), value_column: None, numerator_column: Some("n".into()), denominator_column: Some("d".into()), filters, compare_with: Comparator::England };
+        let source = Source {
+            file: "f.csv".into(),
+            value_column: None,
+            numerator_column: Some("n".into()),
+            denominator_column: Some("d".into()),
+            filters,
+            compare_with: Comparator::England,
+        };
         let values = load(dir.path(), &source, "E06000008", None, 100.0).unwrap();
         // 1003 / 5378 x 100 = 18.650...; the "b" row is filtered out.
         approx::assert_relative_eq!(values[&2025].england.unwrap(), 100.0 * 1003.0 / 5378.0);

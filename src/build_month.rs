@@ -7,11 +7,14 @@
 //! commentary) with the same SHA-256.
 
 use crate::bundle::{self, Manifest};
+use crate::datasets;
 use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
 use crate::pipeline::{self, Error, Loaded};
 use crate::render_bundle::{self, BuildTime};
 use crate::{commentary, disclosure, render_html};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -39,14 +42,28 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     let loaded = pipeline::load(root)?;
     let output = loaded.project.output_dir();
     let _lock = OutputLock::acquire(&output, options.wait).map_err(|error| match error {
-        LockError::Held { waited } => Error::Locked(format!("another build holds {} (waited {:.1} s)", output.join(".lock").display(), waited.as_secs_f64())),
+        LockError::Held { waited } => Error::Locked(format!(
+            "another build holds {} (waited {:.1} s)",
+            output.join(".lock").display(),
+            waited.as_secs_f64()
+        )),
         LockError::Io(message) => Error::Output(message),
     })?;
     bundle::remove_leftovers(&output);
-    let available = pipeline::months_with_extracts(&loaded)?;
+    // Month folders say which months exist without reading anything; a
+    // project of periodic files only must be read to know, and that read is kept.
+    let folders = datasets::month_folders(&loaded.project.data_dir()).map_err(|error| Error::Data(error.into()))?;
+    let mut data = None;
+    let available = match folders.is_empty() {
+        true => data.insert(pipeline::read_data(&loaded)?).months.clone(),
+        false => folders,
+    };
     let targets = targets(&available, options)?;
     let definitions_hash = render_bundle::definitions_hash(&loaded);
-    let (stale, fresh): (Vec<Month>, Vec<Month>) = targets.into_iter().partition(|month| options.force || !up_to_date(&loaded, *month, &definitions_hash));
+    let hashes = RefCell::new(HashMap::new());
+    let (stale, fresh): (Vec<Month>, Vec<Month>) = targets
+        .into_iter()
+        .partition(|month| options.force || !up_to_date(&loaded, *month, &definitions_hash, &hashes));
     for month in &fresh {
         tracing::info!(%month, "bundle is up to date; nothing to do (use --force to rebuild)");
     }
@@ -57,12 +74,20 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     let started = std::time::Instant::now();
     let bar = progress_bar(options.progress, stale.len() as u64 + 2);
     bar.set_message("reading extracts");
-    let data = pipeline::read_data(&loaded)?;
+    let data = match data {
+        Some(data) => data,
+        None => pipeline::read_data(&loaded)?,
+    };
     bar.inc(1);
     bar.set_message("evaluating indicators");
     tracing::info!(files = data.inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     let computed = pipeline::compute(&loaded, &data)?;
-    tracing::info!(indicators = computed.len(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated every indicator over every month");
+    tracing::info!(
+        indicators = computed.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "evaluated every indicator over every month"
+    );
+    pipeline::check_benchmarks(&loaded)?;
     bar.inc(1);
     let built = BuildTime::from_environment();
     for month in stale {
@@ -90,18 +115,36 @@ fn progress_bar(show: bool, steps: u64) -> indicatif::ProgressBar {
 }
 
 fn targets(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> {
-    let range = || format!("{} to {}", available.first().map(Month::to_string).unwrap_or_default(), available.last().map(Month::to_string).unwrap_or_default());
+    let range = || {
+        format!(
+            "{} to {}",
+            available.first().map(Month::to_string).unwrap_or_default(),
+            available.last().map(Month::to_string).unwrap_or_default()
+        )
+    };
     match (options.all, options.month) {
         (true, _) => Ok(available.to_vec()),
         (false, Some(month)) if available.contains(&month) => Ok(vec![month]),
         (false, Some(month)) => Err(Error::Usage(format!("no extracts for {month}: months available are {}", range()))),
-        (false, None) => available.last().map(|month| vec![*month]).ok_or_else(|| Error::Usage("no months with extracts".into())),
+        (false, None) => {
+            available.last().map(|month| vec![*month]).ok_or_else(|| Error::Usage("no months with extracts".into()))
+        }
     }
 }
 
-fn up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str) -> bool {
+/// `hashes` remembers each input's SHA-256 across months: with `--all`,
+/// month M's inputs include every earlier month's extracts.
+fn up_to_date(
+    loaded: &Loaded,
+    month: Month,
+    definitions_hash: &str,
+    hashes: &RefCell<HashMap<PathBuf, Option<String>>>,
+) -> bool {
     let path = loaded.project.output_dir().join(month.to_string()).join("manifest.json");
-    let Some(manifest) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok()) else { return false };
+    let Some(manifest) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+    else {
+        return false;
+    };
     if manifest.engine_version != env!("CARGO_PKG_VERSION") || manifest.definitions_sha256 != definitions_hash {
         return false;
     }
@@ -109,14 +152,29 @@ fn up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str) -> bool {
     let root = &loaded.project.root;
     current.len() == manifest.inputs.len()
         && current.iter().zip(&manifest.inputs).all(|(path, recorded)| {
-            pipeline::relative(root, path) == recorded.path && std::fs::read(path).is_ok_and(|bytes| bundle::sha256(&bytes) == recorded.sha256)
+            let hash = hashes
+                .borrow_mut()
+                .entry(path.clone())
+                .or_insert_with(|| std::fs::read(path).ok().map(|bytes| bundle::sha256(&bytes)))
+                .clone();
+            pipeline::relative(root, path) == recorded.path && hash.as_deref() == Some(recorded.sha256.as_str())
         })
 }
 
-fn build_one(loaded: &Loaded, data: &pipeline::Data, computed: &[crate::report::IndicatorSeries], month: Month, built: &BuildTime) -> Result<Outcome, Error> {
-    pipeline::check_benchmarks(loaded, month)?;
+fn build_one(
+    loaded: &Loaded,
+    data: &pipeline::Data,
+    computed: &[crate::report::IndicatorSeries],
+    month: Month,
+    built: &BuildTime,
+) -> Result<Outcome, Error> {
     let below = loaded.project.file.disclosure.suppress_below;
-    let published: Vec<_> = loaded.definitions.iter().zip(computed).map(|(definition, series)| disclosure::suppress(definition, series, below)).collect();
+    let published: Vec<_> = loaded
+        .definitions
+        .iter()
+        .zip(computed)
+        .map(|(definition, series)| disclosure::suppress(definition, series, below))
+        .collect();
     let mut scorecard = pipeline::scorecard(loaded, &published, month);
     let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
     let mut notes = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;

@@ -44,11 +44,18 @@ pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
-    let text = |path: &Path| CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput));
+    let text = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
     let (a, b) = (text(a)?, text(b)?);
     // SAFETY: both are valid NUL-terminated paths that outlive the call.
-    let result = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
-    if result == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    let result =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
 }
 
 /// Elsewhere: move the old bundle aside, then the new one in (a moment with
@@ -74,7 +81,8 @@ pub fn remove_leftovers(output_dir: &Path) {
     for entry in fs::read_dir(output_dir).into_iter().flatten().filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') && name.contains(".partial-") {
-            let _ = if entry.path().is_dir() { fs::remove_dir_all(entry.path()) } else { fs::remove_file(entry.path()) };
+            let _ =
+                if entry.path().is_dir() { fs::remove_dir_all(entry.path()) } else { fs::remove_file(entry.path()) };
         }
     }
 }
@@ -110,7 +118,10 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn describe(files: &[(String, Vec<u8>)]) -> Vec<ManifestFile> {
-        files.iter().map(|(path, bytes)| ManifestFile { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) }).collect()
+        files
+            .iter()
+            .map(|(path, bytes)| ManifestFile { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
+            .collect()
     }
 }
 
@@ -133,9 +144,16 @@ pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
 /// Write a single file atomically: a temporary file beside it, flushed, renamed.
 pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
     let parent = path.parent().unwrap_or(Path::new("."));
-    let staging = parent.join(format!(".{}.partial-{}", path.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
-    let mut file = fs::File::create(&staging).map_err(|error| format!("cannot create {}: {error}", staging.display()))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(|error| format!("cannot write {}: {error}", staging.display()))?;
+    let staging = parent.join(format!(
+        ".{}.partial-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let mut file =
+        fs::File::create(&staging).map_err(|error| format!("cannot create {}: {error}", staging.display()))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|error| format!("cannot write {}: {error}", staging.display()))?;
     fs::rename(&staging, path).map_err(|error| format!("cannot publish {}: {error}", path.display()))
 }
 
@@ -159,7 +177,10 @@ pub fn archive_entries(output_dir: &Path) -> Vec<crate::render_html::ArchiveEntr
 pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, String> {
     let source = output_dir.join(month.to_string());
     if !source.join("manifest.json").exists() {
-        return Err(format!("no built bundle for {month} in {} (run `scorecard build --month {month}` first)", output_dir.display()));
+        return Err(format!(
+            "no built bundle for {month} in {} (run `scorecard build --month {month}` first)",
+            output_dir.display()
+        ));
     }
     let mut files = Vec::new();
     collect_files(&source, &source, &mut files)?;
@@ -172,7 +193,10 @@ pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, St
 }
 
 fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
-    let mut entries: Vec<PathBuf> = fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|error| format!("{}: {error}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {

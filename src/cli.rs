@@ -1,6 +1,5 @@
 //! The `scorecard` command line.
 
-use crate::diagnostics::Diagnostics;
 use crate::period::Month;
 use crate::pipeline::{self, Error};
 use crate::{build_month, bundle, sample};
@@ -131,8 +130,16 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let mut out = String::new();
     let result = match cli.command {
         Command::Build { month, all, force, wait } => {
-            let progress = !cli.quiet && cli.log_format == LogFormat::Human && std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let options = build_month::Options { month, all, force, wait: std::time::Duration::from_secs_f64(wait.max(0.0)), progress };
+            let progress = !cli.quiet
+                && cli.log_format == LogFormat::Human
+                && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let options = build_month::Options {
+                month,
+                all,
+                force,
+                wait: std::time::Duration::from_secs_f64(wait.max(0.0)),
+                progress,
+            };
             build(&cli.project, &options, &mut out)
         }
         Command::Check => check(&cli.project, &mut out),
@@ -143,11 +150,23 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Init { dir } => {
             let month = Month::containing(chrono::Utc::now().date_naive());
-            crate::init::scaffold(&dir, month).map(|files| say!(out, "created {} (next: put this month's extracts in data/{month}/, then `scorecard check`)", files.len())).map_err(Error::Usage)
+            crate::init::scaffold(&dir, month)
+                .map(|files| {
+                    say!(
+                        out,
+                        "created {} (next: put this month's extracts in data/{month}/, then `scorecard check`)",
+                        files.len()
+                    )
+                })
+                .map_err(Error::Usage)
         }
-        Command::Explain { indicator, month, out: file } => explain(&cli.project, &indicator, month, file.as_deref(), &mut out),
+        Command::Explain { indicator, month, out: file } => {
+            explain(&cli.project, &indicator, month, file.as_deref(), &mut out)
+        }
         Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
-        Command::Sample { seed, out: dir } => sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output),
+        Command::Sample { seed, out: dir } => {
+            sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output)
+        }
     };
     print(&out);
     result
@@ -167,7 +186,9 @@ fn build(root: &std::path::Path, options: &build_month::Options, out: &mut Strin
                 say!(out, "built {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
                 latest_summary = summary;
             }
-            build_month::Outcome::UpToDate { month } => say!(out, "{month} is up to date: nothing to do (--force rebuilds)"),
+            build_month::Outcome::UpToDate { month } => {
+                say!(out, "{month} is up to date: nothing to do (--force rebuilds)")
+            }
         }
     }
     // The newest month built, indicator by indicator (the page has the rest).
@@ -184,7 +205,13 @@ fn publish(root: &std::path::Path, month: Month, to: &std::path::Path, out: &mut
     Ok(())
 }
 
-fn explain(root: &std::path::Path, id: &str, month: Option<Month>, file: Option<&std::path::Path>, out: &mut String) -> Result<(), Error> {
+fn explain(
+    root: &std::path::Path,
+    id: &str,
+    month: Option<Month>,
+    file: Option<&std::path::Path>,
+    out: &mut String,
+) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
     let data = pipeline::read_data(&loaded)?;
     let month = pipeline::choose_month(&data, month)?;
@@ -207,7 +234,8 @@ fn explain(root: &std::path::Path, id: &str, month: Option<Month>, file: Option<
     let (columns, rows) = (&explanation.columns, &explanation.rows);
     match file {
         Some(path) => {
-            let mut writer = csv::Writer::from_path(path).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            let mut writer =
+                csv::Writer::from_path(path).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
             for record in std::iter::once(columns).chain(rows) {
                 writer.write_record(record).map_err(|error| Error::Output(error.to_string()))?;
             }
@@ -216,8 +244,12 @@ fn explain(root: &std::path::Path, id: &str, month: Option<Month>, file: Option<
         }
         None => {
             say!(out, "  {} records taking part ({}):", rows.len(), explanation.window);
-            let widths: Vec<usize> = (0..columns.len()).map(|i| rows.iter().map(|row| row[i].len()).chain([columns[i].len()]).max().unwrap_or(0)).collect();
-            let line = |cells: &[String]| cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect::<Vec<_>>().join("  ");
+            let widths: Vec<usize> = (0..columns.len())
+                .map(|i| rows.iter().map(|row| row[i].len()).chain([columns[i].len()]).max().unwrap_or(0))
+                .collect();
+            let line = |cells: &[String]| {
+                cells.iter().zip(&widths).map(|(cell, width)| format!("{cell:<width$}")).collect::<Vec<_>>().join("  ")
+            };
             say!(out, "  {}", line(columns));
             for row in rows {
                 say!(out, "  {}", line(row));
@@ -231,12 +263,16 @@ fn check(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
     let data = pipeline::read_data(&loaded)?;
     pipeline::compute(&loaded, &data)?;
-    if let Some(last) = data.months.last() {
-        pipeline::check_benchmarks(&loaded, *last)?;
-    }
+    pipeline::check_benchmarks(&loaded)?;
     if let Some(last) = data.months.last() {
         for finding in pipeline::data_quality(&loaded, &data, *last)? {
-            say!(out, "data quality {last}: {} `{}`: {} records failing", finding.dataset, finding.check, finding.records);
+            say!(
+                out,
+                "data quality {last}: {} `{}`: {} records failing",
+                finding.dataset,
+                finding.check,
+                finding.records
+            );
         }
     }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
@@ -258,11 +294,7 @@ fn list(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
 /// Print an error with its diagnostics to stderr.
 pub fn report(error: &Error) {
     match error.diagnostics() {
-        Some(diagnostics) => eprintln!("{}\n\nerror: {error}", render(diagnostics)),
+        Some(diagnostics) => eprintln!("{}\n\nerror: {error}", diagnostics.render()),
         None => eprintln!("error: {error}"),
     }
-}
-
-fn render(diagnostics: &Diagnostics) -> String {
-    diagnostics.render()
 }

@@ -29,14 +29,20 @@ pub fn load(project_root: &Path, month: Month, known_ids: &[&str]) -> Result<BTr
         let span = document.as_table().key(key).and_then(|k| k.span()).unwrap_or(0..0);
         if !known_ids.contains(&key) {
             let message = format!("`{key}` is not an indicator id");
-            diagnostics.push(source.error(span, message, "unknown indicator").with_help_opt(did_you_mean(key, known_ids.iter().copied())));
+            diagnostics.push(
+                source
+                    .error(span, message, "unknown indicator")
+                    .with_help_opt(did_you_mean(key, known_ids.iter().copied())),
+            );
             continue;
         }
         match item.as_str() {
             Some(text) => {
                 commentary.insert(key.to_string(), text.trim().to_string());
             }
-            None => diagnostics.push(source.error(span, format!("commentary for `{key}` must be a string"), "not text")),
+            None => {
+                diagnostics.push(source.error(span, format!("commentary for `{key}` must be a string"), "not text"))
+            }
         }
     }
     diagnostics.into_result(commentary)
@@ -50,7 +56,8 @@ mod tests {
     fn unknown_ids_are_errors_with_their_line() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join(FOLDER)).unwrap();
-        std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"ok\"\n\nagncy-rate = \"typo\"\n").unwrap();
+        std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"ok\"\n\nagncy-rate = \"typo\"\n")
+            .unwrap();
         let month = Month::new(2025, 3).unwrap();
         let errors = load(dir.path(), month, &["agency-rate"]).unwrap_err();
         let error = &errors.0[0];

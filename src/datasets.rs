@@ -71,7 +71,8 @@ pub struct DatasetFiles {
 
 /// Month folders (`YYYY-MM`) under the data folder, sorted.
 pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostic> {
-    let entries = std::fs::read_dir(data_dir).map_err(|error| Diagnostic::file(data_dir, format!("cannot read data folder: {error}")))?;
+    let entries = std::fs::read_dir(data_dir)
+        .map_err(|error| Diagnostic::file(data_dir, format!("cannot read data folder: {error}")))?;
     let mut months: Vec<Month> = Vec::new();
     for entry in entries.filter_map(Result::ok) {
         let Some(month) = entry.file_name().to_str().and_then(|name| name.parse::<Month>().ok()) else { continue };
@@ -115,7 +116,9 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
         return Err(Diagnostic::file(path, "extract is empty: expected a header line naming the columns").into());
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"\xD0\xCF\x11\xE0") {
-        return Err(Diagnostic::file(path, "this is an Excel workbook (or another zip), not a CSV file").with_help("save it from Excel as \"CSV UTF-8\"").into());
+        return Err(Diagnostic::file(path, "this is an Excel workbook (or another zip), not a CSV file")
+            .with_help("save it from Excel as \"CSV UTF-8\"")
+            .into());
     }
     let decoded;
     let bytes = if std::str::from_utf8(bytes).is_ok() {
@@ -129,7 +132,8 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = reader.headers().map_err(|error| csv_error(path, &error))?.clone();
     let positions = column_positions(path, &headers, config)?;
-    let mut columns: Vec<(String, Values)> = positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
+    let mut columns: Vec<(String, Values)> =
+        positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
     let mut errors = ValueErrors::default();
     let mut rows = 0;
     let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect();
@@ -142,7 +146,11 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
         for ((name, index, _), (_, values)) in positions.iter().zip(columns.iter_mut()) {
             let raw = record.get(*index).unwrap_or("");
             if raw.len() > MAX_FIELD_BYTES {
-                let message = format!("column {} (`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)", index + 1, raw.len());
+                let message = format!(
+                    "column {} (`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)",
+                    index + 1,
+                    raw.len()
+                );
                 return Err(Diagnostic::at(path, line, index + 1, message).into());
             }
             let cell = Cell { path, line, column: *index + 1, name, raw };
@@ -174,19 +182,38 @@ fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
 /// For each declared column: its name, its index in the file, its type.
 /// Header names are matched ignoring case and surrounding spaces, because
 /// case-management system upgrades change exactly those.
-fn column_positions(path: &Path, headers: &csv::StringRecord, config: &DatasetConfig) -> Result<Vec<(String, usize, ColumnType)>, Diagnostics> {
+fn column_positions(
+    path: &Path,
+    headers: &csv::StringRecord,
+    config: &DatasetConfig,
+) -> Result<Vec<(String, usize, ColumnType)>, Diagnostics> {
     let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
     let mut diagnostics = Diagnostics::default();
     let mut positions = Vec::new();
     for (name, kind) in &config.columns {
-        let matches: Vec<usize> = normalised.iter().enumerate().filter(|(_, header)| **header == name.to_lowercase()).map(|(index, _)| index).collect();
+        let matches: Vec<usize> = normalised
+            .iter()
+            .enumerate()
+            .filter(|(_, header)| **header == name.to_lowercase())
+            .map(|(index, _)| index)
+            .collect();
         match matches.as_slice() {
             [index] => positions.push((name.clone(), *index, *kind.get_ref())),
             [] => diagnostics.push(
-                Diagnostic::at(path, 1, 1, format!("missing column `{name}` (header has: {})", headers.iter().collect::<Vec<_>>().join(", ")))
-                    .with_help_opt(did_you_mean(name, headers.iter())),
+                Diagnostic::at(
+                    path,
+                    1,
+                    1,
+                    format!("missing column `{name}` (header has: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+                )
+                .with_help_opt(did_you_mean(name, headers.iter())),
             ),
-            [first, second, ..] => diagnostics.push(Diagnostic::at(path, 1, second + 1, format!("column `{name}` appears twice in the header (columns {} and {})", first + 1, second + 1))),
+            [first, second, ..] => diagnostics.push(Diagnostic::at(
+                path,
+                1,
+                second + 1,
+                format!("column `{name}` appears twice in the header (columns {} and {})", first + 1, second + 1),
+            )),
         }
     }
     diagnostics.into_result(positions)
@@ -231,7 +258,13 @@ fn push_value(values: &mut Values, cell: &Cell, config: &DatasetConfig, errors: 
     match values {
         Values::Text(v) => v.push((!is_null).then(|| text.to_string())),
         Values::Integer(v) => v.push(parse_or_report(is_null, parse_integer(text), cell, "a whole number", errors)),
-        Values::Number(v) => v.push(parse_or_report(is_null, text.parse::<f64>().ok().filter(|n| n.is_finite()), cell, "a number", errors)),
+        Values::Number(v) => v.push(parse_or_report(
+            is_null,
+            text.parse::<f64>().ok().filter(|n| n.is_finite()),
+            cell,
+            "a number",
+            errors,
+        )),
         Values::Date(v) => {
             let expected = format!("a date in the format {}", config.date_formats.join(" or "));
             v.push(parse_or_report(is_null, parse_date(text, &config.date_formats), cell, &expected, errors));
@@ -239,7 +272,13 @@ fn push_value(values: &mut Values, cell: &Cell, config: &DatasetConfig, errors: 
     }
 }
 
-fn parse_or_report<T>(is_null: bool, parsed: Option<T>, cell: &Cell, expected: &str, errors: &mut ValueErrors) -> Option<T> {
+fn parse_or_report<T>(
+    is_null: bool,
+    parsed: Option<T>,
+    cell: &Cell,
+    expected: &str,
+    errors: &mut ValueErrors,
+) -> Option<T> {
     if is_null {
         return None;
     }
@@ -325,7 +364,12 @@ mod tests {
 /// `YYYY-MM` as written; `YYYYYY` (DfE's financial year, e.g. 202425) as the
 /// last month of that financial year; `YYYY` as the year ending 31 March
 /// (DfE's convention for children looked after and in need).
-pub fn row_periods(path: &Path, table: &Table, column: &str, financial_year_start_month: u32) -> Result<Vec<Month>, Diagnostics> {
+pub fn row_periods(
+    path: &Path,
+    table: &Table,
+    column: &str,
+    financial_year_start_month: u32,
+) -> Result<Vec<Month>, Diagnostics> {
     let Some((_, values)) = table.columns.iter().find(|(name, _)| name == column) else {
         return Err(Diagnostic::file(path, format!("period column `{column}` was not read")).into());
     };
@@ -341,7 +385,12 @@ pub fn row_periods(path: &Path, table: &Table, column: &str, financial_year_star
         .map(|(row, text)| {
             let text = text.as_deref().unwrap_or("");
             parse_period(text, financial_year_start_month).unwrap_or_else(|| {
-                diagnostics.push(Diagnostic::at(path, row + 2, 1, format!("`{text}` in `{column}` is not a period (YYYY-MM, YYYYYY or YYYY)")));
+                diagnostics.push(Diagnostic::at(
+                    path,
+                    row + 2,
+                    1,
+                    format!("`{text}` in `{column}` is not a period (YYYY-MM, YYYYYY or YYYY)"),
+                ));
                 Month { year: 0, month: 1 }
             })
         })

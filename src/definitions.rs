@@ -211,7 +211,9 @@ impl MeasureKind {
     fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             MeasureKind::Count | MeasureKind::RatePer10000 => (&[], &["where"]),
-            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => (&["of"], &["of", "where"]),
+            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
+                (&["of"], &["of", "where"])
+            }
             MeasureKind::Proportion => (&["numerator"], &["numerator", "denominator", "weight"]),
             MeasureKind::Ratio => (&["numerator", "denominator"], &["numerator", "denominator", "where"]),
         }
@@ -300,13 +302,21 @@ impl Definition {
         *self.indicator.polarity.get_ref()
     }
 
-    pub fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        &self,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         self.source.error(span, message, label)
     }
 }
 
 pub fn is_safe_id(id: &str) -> bool {
-    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') && !id.starts_with('-')
+    !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
 }
 
 fn known_keys() -> Vec<&'static str> {
@@ -341,14 +351,20 @@ pub fn definition_files(project: &Project) -> Result<Vec<(PathBuf, String)>, Dia
         for theme_dir in themes.into_iter().filter(|path| path.is_dir()) {
             let theme = theme_dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
             let entries = sorted_entries(&theme_dir).unwrap_or_default();
-            files.extend(entries.into_iter().filter(|path| path.extension().is_some_and(|ext| ext == "toml")).map(|path| (path, theme.clone())));
+            files.extend(
+                entries
+                    .into_iter()
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+                    .map(|path| (path, theme.clone())),
+            );
         }
     }
     diagnostics.into_result(files)
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut entries = std::fs::read_dir(dir)?.map(|entry| entry.map(|entry| entry.path())).collect::<Result<Vec<_>, _>>()?;
+    let mut entries =
+        std::fs::read_dir(dir)?.map(|entry| entry.map(|entry| entry.path())).collect::<Result<Vec<_>, _>>()?;
     entries.sort();
     Ok(entries)
 }
@@ -381,7 +397,11 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         let id = definition.id().to_string();
         if let Some(first) = first_seen.get(&id) {
             let span = definition.indicator.id.span();
-            diagnostics.push(definition.error(span, format!("duplicate indicator id `{id}`"), "already used").with_help(format!("first defined in {}", first.display())));
+            diagnostics.push(
+                definition
+                    .error(span, format!("duplicate indicator id `{id}`"), "already used")
+                    .with_help(format!("first defined in {}", first.display())),
+            );
         } else {
             first_seen.insert(id, path);
         }
@@ -398,7 +418,11 @@ pub fn check(project: &Project, definition: &Definition) -> Diagnostics {
     let indicator = &definition.indicator;
     let id = &indicator.id;
     if !is_safe_id(id.get_ref()) {
-        diagnostics.push(definition.error(id.span(), format!("indicator id `{}` must use only a-z, 0-9 and - (it becomes a file name)", id.get_ref()), "unsafe id"));
+        diagnostics.push(definition.error(
+            id.span(),
+            format!("indicator id `{}` must use only a-z, 0-9 and - (it becomes a file name)", id.get_ref()),
+            "unsafe id",
+        ));
     }
     check_window(definition, &mut diagnostics);
     check_measure(definition, &mut diagnostics);
@@ -407,10 +431,15 @@ pub fn check(project: &Project, definition: &Definition) -> Diagnostics {
     let dataset_name = indicator.dataset.get_ref();
     let Some(dataset) = project.dataset(dataset_name) else {
         let names = project.file.datasets.keys().map(String::as_str);
-        diagnostics.push(definition.error(indicator.dataset.span(), format!("unknown dataset `{dataset_name}`"), "not in scorecard.toml").with_help_opt(did_you_mean(dataset_name, names)));
+        diagnostics.push(
+            definition
+                .error(indicator.dataset.span(), format!("unknown dataset `{dataset_name}`"), "not in scorecard.toml")
+                .with_help_opt(did_you_mean(dataset_name, names)),
+        );
         return diagnostics;
     };
-    let mut columns: BTreeMap<&str, Option<ColumnType>> = dataset.columns.iter().map(|(name, kind)| (name.as_str(), Some(*kind.get_ref()))).collect();
+    let mut columns: BTreeMap<&str, Option<ColumnType>> =
+        dataset.columns.iter().map(|(name, kind)| (name.as_str(), Some(*kind.get_ref()))).collect();
     for lookup in &indicator.lookup {
         check_lookup(project, definition, lookup, &mut columns, &mut diagnostics);
     }
@@ -421,7 +450,11 @@ pub fn check(project: &Project, definition: &Definition) -> Diagnostics {
     let mut check_column = |column: &Spanned<String>, role: &str| {
         if !columns.contains_key(column.get_ref().as_str()) {
             let message = format!("{role} `{}` is not a column of dataset `{dataset_name}`", column.get_ref());
-            diagnostics.push(definition.error(column.span(), message, "unknown column").with_help_opt(did_you_mean(column.get_ref(), columns.keys().copied())));
+            diagnostics.push(
+                definition
+                    .error(column.span(), message, "unknown column")
+                    .with_help_opt(did_you_mean(column.get_ref(), columns.keys().copied())),
+            );
         }
     };
     if let Some(breakdown) = &indicator.breakdown {
@@ -430,27 +463,48 @@ pub fn check(project: &Project, definition: &Definition) -> Diagnostics {
     if let Some(per_entity) = &indicator.per_entity {
         match per_entity.key.as_ref().or(dataset.key.as_ref()) {
             Some(key) => check_column(key, "per_entity key"),
-            None => diagnostics.push(Diagnostic::file(&definition.source.path, format!("per_entity needs a key: dataset `{dataset_name}` declares none"))),
+            None => diagnostics.push(Diagnostic::file(
+                &definition.source.path,
+                format!("per_entity needs a key: dataset `{dataset_name}` declares none"),
+            )),
         }
     }
     diagnostics
 }
 
-fn check_lookup<'a>(project: &'a Project, definition: &Definition, lookup: &'a Lookup, columns: &mut BTreeMap<&'a str, Option<ColumnType>>, diagnostics: &mut Diagnostics) {
+fn check_lookup<'a>(
+    project: &'a Project,
+    definition: &Definition,
+    lookup: &'a Lookup,
+    columns: &mut BTreeMap<&'a str, Option<ColumnType>>,
+    diagnostics: &mut Diagnostics,
+) {
     let name = lookup.dataset.get_ref();
     let Some(other) = project.dataset(name) else {
         let names = project.file.datasets.keys().map(String::as_str);
-        diagnostics.push(definition.error(lookup.dataset.span(), format!("unknown lookup dataset `{name}`"), "not in scorecard.toml").with_help_opt(did_you_mean(name, names)));
+        diagnostics.push(
+            definition
+                .error(lookup.dataset.span(), format!("unknown lookup dataset `{name}`"), "not in scorecard.toml")
+                .with_help_opt(did_you_mean(name, names)),
+        );
         return;
     };
     let on = lookup.on.get_ref();
     if !columns.contains_key(on.as_str()) || !other.columns.contains_key(on) {
-        diagnostics.push(definition.error(lookup.on.span(), format!("lookup key `{on}` must be a column of both datasets"), "not in both"));
+        diagnostics.push(definition.error(
+            lookup.on.span(),
+            format!("lookup key `{on}` must be a column of both datasets"),
+            "not in both",
+        ));
     }
     for column in &lookup.columns {
         let wanted = column.get_ref();
         match other.columns.get(wanted) {
-            Some(_) if columns.contains_key(wanted.as_str()) => diagnostics.push(definition.error(column.span(), format!("lookup column `{wanted}` is already a column here"), "name clash")),
+            Some(_) if columns.contains_key(wanted.as_str()) => diagnostics.push(definition.error(
+                column.span(),
+                format!("lookup column `{wanted}` is already a column here"),
+                "name clash",
+            )),
             Some(kind) => {
                 columns.insert(wanted.as_str(), Some(*kind.get_ref()));
             }
@@ -463,9 +517,19 @@ fn check_lookup<'a>(project: &'a Project, definition: &Definition, lookup: &'a L
     }
 }
 
-fn check_derived(definition: &Definition, name: &str, derived: &Spanned<Derived>, columns: &BTreeMap<&str, Option<ColumnType>>, diagnostics: &mut Diagnostics) {
+fn check_derived(
+    definition: &Definition,
+    name: &str,
+    derived: &Spanned<Derived>,
+    columns: &BTreeMap<&str, Option<ColumnType>>,
+    diagnostics: &mut Diagnostics,
+) {
     if columns.contains_key(name) {
-        diagnostics.push(definition.error(derived.span(), format!("derived column `{name}` has the name of a dataset column"), "choose another name"));
+        diagnostics.push(definition.error(
+            derived.span(),
+            format!("derived column `{name}` has the name of a dataset column"),
+            "choose another name",
+        ));
     }
     let spec = derived.get_ref();
     match (&spec.sql, &spec.working_days) {
@@ -474,16 +538,28 @@ fn check_derived(definition: &Definition, name: &str, derived: &Spanned<Derived>
             for end in [&days.from, &days.to] {
                 match columns.get(end.get_ref().as_str()) {
                     Some(Some(ColumnType::Date)) => {}
-                    Some(_) => diagnostics.push(definition.error(end.span(), format!("`{}` is not a date column", end.get_ref()), "working_days needs dates")),
+                    Some(_) => diagnostics.push(definition.error(
+                        end.span(),
+                        format!("`{}` is not a date column", end.get_ref()),
+                        "working_days needs dates",
+                    )),
                     None => diagnostics.push(
                         definition
-                            .error(end.span(), format!("`{}` is not a column of the dataset", end.get_ref()), "unknown column")
+                            .error(
+                                end.span(),
+                                format!("`{}` is not a column of the dataset", end.get_ref()),
+                                "unknown column",
+                            )
                             .with_help_opt(did_you_mean(end.get_ref(), columns.keys().copied())),
                     ),
                 }
             }
         }
-        _ => diagnostics.push(definition.error(derived.span(), format!("derived column `{name}` needs exactly one of `sql` or `working_days`"), "here")),
+        _ => diagnostics.push(definition.error(
+            derived.span(),
+            format!("derived column `{name}` needs exactly one of `sql` or `working_days`"),
+            "here",
+        )),
     }
 }
 
@@ -491,8 +567,16 @@ fn check_window(definition: &Definition, diagnostics: &mut Diagnostics) {
     let window = &definition.indicator.window;
     match (window.get_ref().kind, window.get_ref().months) {
         (WindowKind::Rolling, Some(1..=120)) => {}
-        (WindowKind::Rolling, _) => diagnostics.push(definition.error(window.span(), "a rolling window needs `months` between 1 and 120", "here")),
-        (_, Some(_)) => diagnostics.push(definition.error(window.span(), "`months` applies only to kind = \"rolling\"", "remove months")),
+        (WindowKind::Rolling, _) => diagnostics.push(definition.error(
+            window.span(),
+            "a rolling window needs `months` between 1 and 120",
+            "here",
+        )),
+        (_, Some(_)) => diagnostics.push(definition.error(
+            window.span(),
+            "`months` applies only to kind = \"rolling\"",
+            "remove months",
+        )),
         (_, None) => {}
     }
 }
@@ -504,12 +588,20 @@ fn check_measure(definition: &Definition, diagnostics: &mut Diagnostics) {
     let (required, allowed) = kind.fields();
     for field in required {
         if measure.field(field).is_none() {
-            diagnostics.push(definition.error(measure.kind.span(), format!("a {} measure needs `{field}`", kind.name()), "here"));
+            diagnostics.push(definition.error(
+                measure.kind.span(),
+                format!("a {} measure needs `{field}`", kind.name()),
+                "here",
+            ));
         }
     }
     for field in ["numerator", "denominator", "weight", "of", "where"] {
         if let (Some(value), false) = (measure.field(field), allowed.contains(&field)) {
-            diagnostics.push(definition.error(value.span(), format!("`{field}` does not apply to a {} measure", kind.name()), "not used").with_help(format!("a {} measure takes: {}", kind.name(), allowed.join(", "))));
+            diagnostics.push(
+                definition
+                    .error(value.span(), format!("`{field}` does not apply to a {} measure", kind.name()), "not used")
+                    .with_help(format!("a {} measure takes: {}", kind.name(), allowed.join(", "))),
+            );
         }
     }
     let unit = *indicator.unit.get_ref();
@@ -519,7 +611,11 @@ fn check_measure(definition: &Definition, diagnostics: &mut Diagnostics) {
         _ => unit != Unit::RatePer10000,
     };
     if !unit_fits {
-        diagnostics.push(definition.error(indicator.unit.span(), format!("unit `{}` does not fit a {} measure", unit.describe(), kind.name()), "here"));
+        diagnostics.push(definition.error(
+            indicator.unit.span(),
+            format!("unit `{}` does not fit a {} measure", unit.describe(), kind.name()),
+            "here",
+        ));
     }
 }
 
@@ -530,8 +626,12 @@ fn check_published_benchmark(project: &Project, definition: &Definition, diagnos
         diagnostics.push(whole_file("give [benchmark] or [published_benchmark], not both".into()));
     }
     let counts = source.numerator_column.is_some() && source.denominator_column.is_some();
-    if source.value_column.is_some() == counts || (source.numerator_column.is_some() != source.denominator_column.is_some()) {
-        diagnostics.push(whole_file("[published_benchmark] needs value_column, or numerator_column and denominator_column".into()));
+    if source.value_column.is_some() == counts
+        || (source.numerator_column.is_some() != source.denominator_column.is_some())
+    {
+        diagnostics.push(whole_file(
+            "[published_benchmark] needs value_column, or numerator_column and denominator_column".into(),
+        ));
     }
     if project.file.benchmarks.folder.is_none() {
         diagnostics.push(whole_file("[published_benchmark] needs [benchmarks] folder in scorecard.toml".into()));
@@ -542,7 +642,11 @@ fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
     let Some(rag) = &definition.indicator.rag else { return };
     let polarity = definition.polarity();
     if polarity == Polarity::NoJudgement {
-        diagnostics.push(definition.error(rag.span(), "an indicator with polarity = \"no_judgement\" cannot have a RAG rating", "remove [rag]"));
+        diagnostics.push(definition.error(
+            rag.span(),
+            "an indicator with polarity = \"no_judgement\" cannot have a RAG rating",
+            "remove [rag]",
+        ));
         return;
     }
     let spec = rag.get_ref();
@@ -555,7 +659,11 @@ fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
         RagMethod::Target => {
             require(&spec.target, "target");
             if spec.tolerance.is_some() && spec.tolerance_percent.is_some() {
-                diagnostics.push(definition.error(rag.span(), "give `tolerance` or `tolerance_percent`, not both", "here"));
+                diagnostics.push(definition.error(
+                    rag.span(),
+                    "give `tolerance` or `tolerance_percent`, not both",
+                    "here",
+                ));
             }
             for tolerance in [&spec.tolerance, &spec.tolerance_percent].into_iter().flatten() {
                 if *tolerance.get_ref() < 0.0 {
@@ -575,21 +683,48 @@ fn check_rag(definition: &Definition, diagnostics: &mut Diagnostics) {
                 };
                 if contradicts {
                     let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
-                    diagnostics.push(definition.error(green.span(), format!("green ({g}) is worse than amber ({a}) for an indicator where {better} is better"), "contradicts the polarity").with_help(format!("for {better} is better, green must be {better} than or equal to amber")));
+                    diagnostics.push(
+                        definition
+                            .error(
+                                green.span(),
+                                format!(
+                                    "green ({g}) is worse than amber ({a}) for an indicator where {better} is better"
+                                ),
+                                "contradicts the polarity",
+                            )
+                            .with_help(format!(
+                                "for {better} is better, green must be {better} than or equal to amber"
+                            )),
+                    );
                 }
             }
         }
         RagMethod::Benchmark | RagMethod::Significance => {
             if definition.indicator.benchmark.is_none() && definition.indicator.published_benchmark.is_none() {
-                diagnostics.push(definition.error(spec.method.span(), "this RAG method compares with the benchmark, but there is no [benchmark]", "needs [benchmark]"));
+                diagnostics.push(definition.error(
+                    spec.method.span(),
+                    "this RAG method compares with the benchmark, but there is no [benchmark]",
+                    "needs [benchmark]",
+                ));
             }
             let kind = *definition.indicator.measure.kind.get_ref();
-            let has_interval = matches!(kind, MeasureKind::Proportion | MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000);
+            let has_interval = matches!(
+                kind,
+                MeasureKind::Proportion | MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000
+            );
             if *spec.method.get_ref() == RagMethod::Significance && !has_interval {
-                diagnostics.push(definition.error(spec.method.span(), format!("significance needs a confidence interval, which a {} measure does not have", kind.name()), "use proportion, count or rate_per_10000"));
+                diagnostics.push(definition.error(
+                    spec.method.span(),
+                    format!("significance needs a confidence interval, which a {} measure does not have", kind.name()),
+                    "use proportion, count or rate_per_10000",
+                ));
             }
             if let Some(level) = spec.level.as_ref().filter(|level| ![95.0, 99.8].contains(level.get_ref())) {
-                diagnostics.push(definition.error(level.span(), format!("level must be 95 or 99.8, not {}", level.get_ref()), "here"));
+                diagnostics.push(definition.error(
+                    level.span(),
+                    format!("level must be 95 or 99.8, not {}", level.get_ref()),
+                    "here",
+                ));
             }
         }
     }

@@ -21,7 +21,8 @@ impl SourceFile {
     }
 
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
-        let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read file: {error}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read file: {error}")))?;
         let text = String::from_utf8(bytes).map_err(|error| {
             let source = SourceFile::new(path, String::from_utf8_lossy(error.as_bytes()).into_owned());
             let at = error.utf8_error().valid_up_to();
@@ -120,7 +121,11 @@ impl Diagnostic {
         };
         let origin = self.path.display().to_string();
         let span = span.start.min(text.len())..span.end.min(text.len()).max(span.start.min(text.len()));
-        let snippet = Snippet::source(text).line_start(1).origin(&origin).fold(true).annotation(Level::Error.span(span).label(&self.label));
+        let snippet = Snippet::source(text)
+            .line_start(1)
+            .origin(&origin)
+            .fold(true)
+            .annotation(Level::Error.span(span).label(&self.label));
         let mut message = Level::Error.title(&self.message).snippet(snippet);
         if let Some(help) = &self.help {
             message = message.footer(Level::Help.title(help));
@@ -167,7 +172,11 @@ impl Diagnostics {
 
     /// `Ok(value)` when nothing was found, otherwise every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
-        if self.is_empty() { Ok(value) } else { Err(self) }
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
     }
 
     pub fn render(&self) -> String {

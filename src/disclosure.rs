@@ -39,7 +39,9 @@ pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -
         return series.clone();
     }
     let proportion = *definition.indicator.measure.kind.get_ref() == MeasureKind::Proportion;
-    let primary = |observation: &Observation| small(observation.numerator, below) || (proportion && small(observation.denominator, below));
+    let primary = |observation: &Observation| {
+        small(observation.numerator, below) || (proportion && small(observation.denominator, below))
+    };
     let mut out = series.clone();
     for observation in &mut out.series {
         if primary(observation) {
@@ -87,7 +89,13 @@ mod tests {
     use crate::period::Month;
 
     fn observation(numerator: f64, denominator: f64) -> Observation {
-        Observation { period: Month::new(2025, 3).unwrap(), value: Some(100.0 * numerator / denominator), numerator: Some(numerator), denominator: Some(denominator), not_calculable: None }
+        Observation {
+            period: Month::new(2025, 3).unwrap(),
+            value: Some(100.0 * numerator / denominator),
+            numerator: Some(numerator),
+            denominator: Some(denominator),
+            not_calculable: None,
+        }
     }
 
     #[test]

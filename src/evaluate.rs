@@ -2,7 +2,9 @@
 //! all periods at once, grouped by period (and breakdown group).
 
 use crate::evaluate_frames::{month_of_index, windows_frame, Stacked};
-use crate::evaluate_plan::{clean_polars_error, LookupPlan, Plan, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE};
+use crate::evaluate_plan::{
+    clean_polars_error, LookupPlan, Plan, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE,
+};
 use crate::period::Month;
 use crate::windows::PeriodWindow;
 use polars::prelude::*;
@@ -27,12 +29,22 @@ pub struct Evaluated {
 
 /// Evaluate one plan over a dataset's stacked frame for the given windows.
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
-pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], windows: &[PeriodWindow]) -> Result<Evaluated, String> {
+pub fn evaluate(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    windows: &[PeriodWindow],
+) -> Result<Evaluated, String> {
     run(plan, &data.frame, lookups, windows).map_err(|error| clean_polars_error(&error))
 }
 
 /// The rows (or entities) an indicator measures, before aggregation.
-fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<LazyFrame> {
+fn measured_rows(
+    plan: &Plan,
+    data: &DataFrame,
+    lookups: &[&Stacked],
+    windows: &[PeriodWindow],
+) -> PolarsResult<LazyFrame> {
     let mut rows = data.clone().lazy().inner_join(windows_frame(windows)?.lazy(), col(PERIOD), col(PERIOD));
     for (lookup, other) in plan.lookups.iter().zip(lookups) {
         rows = join_lookup(rows, lookup, &other.frame);
@@ -51,11 +63,21 @@ fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &
 
 /// The records behind one period's figure, as text: the key, the breakdown
 /// group, and the per-row values the measure uses, for every row taking part.
-pub fn explain(plan: &Plan, data: &Stacked, lookups: &[&Stacked], window: &PeriodWindow) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+pub fn explain(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    window: &PeriodWindow,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
     explain_rows(plan, &data.frame, lookups, window).map_err(|error| clean_polars_error(&error))
 }
 
-fn explain_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], window: &PeriodWindow) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
+fn explain_rows(
+    plan: &Plan,
+    data: &DataFrame,
+    lookups: &[&Stacked],
+    window: &PeriodWindow,
+) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
     let mut rows = measured_rows(plan, data, lookups, std::slice::from_ref(window))?;
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
@@ -83,7 +105,8 @@ fn explain_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], window: &Pe
 fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
     let rows = measured_rows(plan, data, lookups, windows)?.cache();
     let total = rows.clone().group_by([col(PERIOD)]).agg(plan.measure.clone()).collect()?;
-    let mut evaluated = Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
+    let mut evaluated =
+        Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
     if let Some(breakdown) = &plan.breakdown {
         let group = col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
         let groups = rows.group_by([col(PERIOD), group]).agg(plan.measure.clone()).collect()?;
@@ -109,7 +132,8 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
             Err(_) => Ok(None),
         }
     };
-    let (rows, numerator, denominator, value, non_null) = (optional(ROWS)?, optional(NUMERATOR)?, optional(DENOMINATOR)?, optional(VALUE)?, optional(NON_NULL)?);
+    let (rows, numerator, denominator, value, non_null) =
+        (optional(ROWS)?, optional(NUMERATOR)?, optional(DENOMINATOR)?, optional(VALUE)?, optional(NON_NULL)?);
     let groups = if grouped { Some(frame.column(GROUP)?.as_materialized_series().str()?.clone()) } else { None };
     let get = |column: &Option<Float64Chunked>, index: usize| column.as_ref().and_then(|values| values.get(index));
     let mut out: BTreeMap<String, BTreeMap<Month, Aggregates>> = BTreeMap::new();
@@ -131,10 +155,21 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
 /// Rows failing a data-quality check, per period.
 pub fn count_failures(check: &crate::evaluate_plan::CheckPlan, data: &Stacked) -> Result<BTreeMap<Month, u64>, String> {
     let run = || -> PolarsResult<BTreeMap<Month, u64>> {
-        let counts = data.frame.clone().lazy().filter(check.fails.clone()).group_by([col(PERIOD)]).agg([len().cast(DataType::UInt64).alias("failing")]).collect()?;
+        let counts = data
+            .frame
+            .clone()
+            .lazy()
+            .filter(check.fails.clone())
+            .group_by([col(PERIOD)])
+            .agg([len().cast(DataType::UInt64).alias("failing")])
+            .collect()?;
         let periods = counts.column(PERIOD)?.as_materialized_series().i32()?.clone();
         let failing = counts.column("failing")?.as_materialized_series().u64()?.clone();
-        Ok(periods.iter().zip(failing.iter()).filter_map(|(period, count)| Some((month_of_index(period?), count?))).collect())
+        Ok(periods
+            .iter()
+            .zip(failing.iter())
+            .filter_map(|(period, count)| Some((month_of_index(period?), count?)))
+            .collect())
     };
     run().map_err(|error| clean_polars_error(&error))
 }

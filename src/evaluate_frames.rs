@@ -38,7 +38,8 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
 pub fn stack(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> PolarsResult<DataFrame> {
     let mut frames = Vec::with_capacity(tables.len());
     for (periods, table) in tables {
-        let mut columns = table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
+        let mut columns =
+            table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
         let tags: Vec<i32> = periods.iter().map(|period| period_index(*period)).collect();
         let tags = if tags.len() == 1 { vec![tags[0]; table.rows] } else { tags };
         columns.push(Series::new(PERIOD.into(), tags).into());
@@ -81,7 +82,9 @@ pub struct Stacked {
 
 impl Stacked {
     pub fn new(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> Result<Stacked, String> {
-        stack(config, tables).map(|frame| Stacked { frame }).map_err(|error| crate::evaluate_plan::clean_polars_error(&error))
+        stack(config, tables)
+            .map(|frame| Stacked { frame })
+            .map_err(|error| crate::evaluate_plan::clean_polars_error(&error))
     }
 
     pub fn rows(&self) -> usize {

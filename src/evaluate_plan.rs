@@ -78,7 +78,11 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let mut frame = empty_frame(dataset);
     for lookup in &lookups {
         let other = project.dataset(&lookup.dataset).expect("definitions::check verified the lookup");
-        let added: Vec<Expr> = lookup.columns.iter().map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str())).collect();
+        let added: Vec<Expr> = lookup
+            .columns
+            .iter()
+            .map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str()))
+            .collect();
         frame = frame.with_columns(added);
     }
     let mut checker = Checker { source: &definition.source, frame, diagnostics: Diagnostics::default() };
@@ -97,7 +101,8 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
     let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
         let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
-        let mut aggregates: Vec<Expr> = spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+        let mut aggregates: Vec<Expr> =
+            spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
         // The entity's group: its last non-blank breakdown value (unless the
         // breakdown is the key itself, which the grouping keeps anyway).
         if let Some(column) = breakdown.as_ref().filter(|column| **column != key) {
@@ -108,7 +113,11 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         checker.frame = checker.frame.clone().group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
         if let Err(error) = checker.frame.clone().collect_schema() {
             let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
-            checker.diagnostics.push(definition.error(span, format!("per_entity: {}", clean_polars_error(&error)), "here"));
+            checker.diagnostics.push(definition.error(
+                span,
+                format!("per_entity: {}", clean_polars_error(&error)),
+                "here",
+            ));
         }
         Some((key, aggregates))
     });
@@ -116,7 +125,18 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let (measure, explain, explain_filter) = checker.measure(&indicator.measure).unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
     let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
-    diagnostics.into_result(Plan { derive, filter, per_entity, measure, breakdown, lookups, key, entity_columns, explain, explain_filter: Some(explain_filter) })
+    diagnostics.into_result(Plan {
+        derive,
+        filter,
+        per_entity,
+        measure,
+        breakdown,
+        lookups,
+        key,
+        entity_columns,
+        explain,
+        explain_filter: Some(explain_filter),
+    })
 }
 
 fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
@@ -145,7 +165,8 @@ pub(crate) fn polars_type(kind: ColumnType) -> DataType {
 pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Expr {
     let next_day = |name: &str| (col(name).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
     let days: Vec<i32> = holidays.holidays().map(crate::evaluate_frames::days_since_epoch).collect();
-    let holiday_list = lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
+    let holiday_list =
+        lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
     let weekdays = [true, true, true, true, true, false, false];
     polars::lazy::dsl::business_day_count(next_day(from), next_day(to), weekdays, holiday_list).cast(DataType::Int64)
 }
@@ -213,10 +234,19 @@ impl Checker<'_> {
     }
 
     fn expect_type(&mut self, text: &Spanned<String>, role: &str, dtype: &DataType, want_boolean: bool) -> bool {
-        let fits = if want_boolean { dtype.is_bool() || dtype.is_null() } else { dtype.is_primitive_numeric() || dtype.is_bool() || dtype.is_null() };
+        let fits = if want_boolean {
+            dtype.is_bool() || dtype.is_null()
+        } else {
+            dtype.is_primitive_numeric() || dtype.is_bool() || dtype.is_null()
+        };
         if !fits {
             let wanted = if want_boolean { "a true/false condition" } else { "a number" };
-            self.error_at(text, format!("{role} must be {wanted}, but this expression gives {dtype}"), "wrong type", None);
+            self.error_at(
+                text,
+                format!("{role} must be {wanted}, but this expression gives {dtype}"),
+                "wrong type",
+                None,
+            );
         }
         fits
     }
@@ -250,9 +280,15 @@ impl Checker<'_> {
     fn aggregate(&mut self, key: &str, name: &str, text: &Spanned<String>) -> Option<Expr> {
         let role = format!("per_entity.aggregate.{name}");
         let expr = self.parse(text, &role)?.alias(name);
-        let dtype = self.type_of(text, &role, self.frame.clone().group_by([col(PERIOD), col(key)]).agg([expr.clone()]))?;
+        let dtype =
+            self.type_of(text, &role, self.frame.clone().group_by([col(PERIOD), col(key)]).agg([expr.clone()]))?;
         if dtype.is_list() {
-            self.error_at(text, format!("{role} must give one value per entity (use SUM, MAX, COUNT...)"), "not an aggregate", None);
+            self.error_at(
+                text,
+                format!("{role} must give one value per entity (use SUM, MAX, COUNT...)"),
+                "not an aggregate",
+                None,
+            );
             return None;
         }
         Some(expr)
@@ -268,11 +304,19 @@ impl Checker<'_> {
         let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
         let rows = counted(condition.clone()).alias(ROWS);
         let (exprs, explain, taking_part) = match *measure.kind.get_ref() {
-            MeasureKind::Count | MeasureKind::RatePer10000 => (vec![rows, counted(condition.clone()).alias(NUMERATOR)], vec![condition.clone().alias("counted")], condition),
+            MeasureKind::Count | MeasureKind::RatePer10000 => (
+                vec![rows, counted(condition.clone()).alias(NUMERATOR)],
+                vec![condition.clone().alias("counted")],
+                condition,
+            ),
             MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
                 let kind = *measure.kind.get_ref();
                 let of = measure.of.as_ref().expect("checked: kind needs `of`");
-                let value = if kind == MeasureKind::DistinctCount { self.parse(of, "measure.of")? } else { self.numeric(of, "measure.of")? };
+                let value = if kind == MeasureKind::DistinctCount {
+                    self.parse(of, "measure.of")?
+                } else {
+                    self.numeric(of, "measure.of")?
+                };
                 let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
                 let selected = value.filter(condition.clone());
                 let summary = match kind {
@@ -281,7 +325,11 @@ impl Checker<'_> {
                     MeasureKind::Mean => selected.clone().mean(),
                     _ => selected.clone().median(),
                 };
-                (vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)], explain, condition)
+                (
+                    vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)],
+                    explain,
+                    condition,
+                )
             }
             MeasureKind::Proportion => {
                 let numerator = self.condition(measure.numerator.as_ref().expect("checked"), "measure.numerator");
@@ -296,7 +344,11 @@ impl Checker<'_> {
                 let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
                 let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
                 let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
-                let explain = vec![numerator.clone().and(denominator.clone()).alias("in_numerator"), denominator.clone().alias("in_denominator"), weight.clone().alias("weight")];
+                let explain = vec![
+                    numerator.clone().and(denominator.clone()).alias("in_numerator"),
+                    denominator.clone().alias("in_denominator"),
+                    weight.clone().alias("weight"),
+                ];
                 let exprs = vec![
                     counted(denominator.clone()).alias(ROWS),
                     weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
@@ -309,7 +361,11 @@ impl Checker<'_> {
                 let numerator = self.numeric(measure.numerator.as_ref().expect("checked"), "measure.numerator");
                 let denominator = self.numeric(measure.denominator.as_ref().expect("checked"), "measure.denominator");
                 let (numerator, denominator) = (numerator?, denominator?);
-                let explain = vec![condition.clone().alias("counted"), numerator.clone().alias("numerator"), denominator.clone().alias("denominator")];
+                let explain = vec![
+                    condition.clone().alias("counted"),
+                    numerator.clone().alias("numerator"),
+                    denominator.clone().alias("denominator"),
+                ];
                 let exprs = vec![
                     rows,
                     numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
@@ -371,7 +427,8 @@ pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> 
     for (name, dataset) in &project.file.datasets {
         let dataset = dataset.get_ref();
         for check in &dataset.checks {
-            let mut checker = Checker { source: &project.source, frame: empty_frame(dataset), diagnostics: Diagnostics::default() };
+            let mut checker =
+                Checker { source: &project.source, frame: empty_frame(dataset), diagnostics: Diagnostics::default() };
             let role = format!("check `{}`", check.name);
             if let Some(fails) = checker.condition(&check.fails, &role) {
                 plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails });

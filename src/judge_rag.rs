@@ -120,9 +120,24 @@ mod tests {
     use super::*;
     use toml::Spanned;
 
-    fn spec(method: RagMethod, target: Option<f64>, tolerance: Option<f64>, percent: Option<f64>, green: Option<f64>, amber: Option<f64>) -> RagSpec {
+    fn spec(
+        method: RagMethod,
+        target: Option<f64>,
+        tolerance: Option<f64>,
+        percent: Option<f64>,
+        green: Option<f64>,
+        amber: Option<f64>,
+    ) -> RagSpec {
         let s = |v: Option<f64>| v.map(|v| Spanned::new(0..0, v));
-        RagSpec { method: Spanned::new(0..0, method), target: s(target), tolerance: s(tolerance), tolerance_percent: s(percent), green: s(green), amber: s(amber), level: None }
+        RagSpec {
+            method: Spanned::new(0..0, method),
+            target: s(target),
+            tolerance: s(tolerance),
+            tolerance_percent: s(percent),
+            green: s(green),
+            amber: s(amber),
+            level: None,
+        }
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
     let z2 = z * z;
     let spread = z * (z2 + 4.0 * x * (1.0 - x / n)).sqrt();
     let denominator = 2.0 * (n + z2);
-    Some(Interval { lower: ((2.0 * x + z2 - spread) / denominator).max(0.0), upper: ((2.0 * x + z2 + spread) / denominator).min(1.0) })
+    Some(Interval {
+        lower: ((2.0 * x + z2 - spread) / denominator).max(0.0),
+        upper: ((2.0 * x + z2 + spread) / denominator).min(1.0),
+    })
 }
 
 /// Limits for a count of events: Byar's approximation from 10 events, exact
@@ -74,7 +77,11 @@ fn solve_decreasing(f: impl Fn(f64) -> f64, target: f64) -> f64 {
     let (mut low, mut high) = (0.0_f64, 1000.0_f64);
     for _ in 0..200 {
         let middle = (low + high) / 2.0;
-        if f(middle) > target { low = middle } else { high = middle }
+        if f(middle) > target {
+            low = middle
+        } else {
+            high = middle
+        }
     }
     (low + high) / 2.0
 }
@@ -122,7 +129,12 @@ mod tests {
     /// (1998) 857-872, Table II, method 3 (Wilson score, 95%).
     #[test]
     fn wilson_matches_newcombe_1998() {
-        for (x, n, lower, upper) in [(81.0, 263.0, 0.2553, 0.3662), (15.0, 148.0, 0.0624, 0.1605), (0.0, 20.0, 0.0, 0.1611), (1.0, 29.0, 0.0061, 0.1718)] {
+        for (x, n, lower, upper) in [
+            (81.0, 263.0, 0.2553, 0.3662),
+            (15.0, 148.0, 0.0624, 0.1605),
+            (0.0, 20.0, 0.0, 0.1611),
+            (1.0, 29.0, 0.0061, 0.1718),
+        ] {
             let interval = wilson(x, n, Z95).unwrap();
             assert_abs_diff_eq!(interval.lower, lower, epsilon = 0.00006);
             assert_abs_diff_eq!(interval.upper, upper, epsilon = 0.00006);

@@ -77,7 +77,12 @@ pub struct Spc {
 
 /// `baseline` is how many leading values set the limits (all when None).
 /// Needs at least 2 values in the baseline.
-pub fn analyse(values: &[Option<f64>], baseline: Option<usize>, polarity: Polarity, target: Option<f64>) -> Option<Spc> {
+pub fn analyse(
+    values: &[Option<f64>],
+    baseline: Option<usize>,
+    polarity: Polarity,
+    target: Option<f64>,
+) -> Option<Spc> {
     let known: Vec<f64> = values.iter().flatten().copied().collect();
     let base: Vec<f64> = known.iter().copied().take(baseline.unwrap_or(known.len()).max(2)).collect();
     if base.len() < 2 {
@@ -89,8 +94,33 @@ pub fn analyse(values: &[Option<f64>], baseline: Option<usize>, polarity: Polari
     let (upper_limit, lower_limit) = (mean + SIGMA_FACTOR * mean_range, mean - SIGMA_FACTOR * mean_range);
 
     // Which direction (true = high) makes each known point special.
-    let mut special: Vec<Option<bool>> = known.iter().map(|v| if *v > upper_limit { Some(true) } else if *v < lower_limit { Some(false) } else { None }).collect();
-    mark_runs(&known, &mut special, |v| if v > mean { Some(true) } else if v < mean { Some(false) } else { None }, SHIFT_RUN, false);
+    let mut special: Vec<Option<bool>> = known
+        .iter()
+        .map(|v| {
+            if *v > upper_limit {
+                Some(true)
+            } else if *v < lower_limit {
+                Some(false)
+            } else {
+                None
+            }
+        })
+        .collect();
+    mark_runs(
+        &known,
+        &mut special,
+        |v| {
+            if v > mean {
+                Some(true)
+            } else if v < mean {
+                Some(false)
+            } else {
+                None
+            }
+        },
+        SHIFT_RUN,
+        false,
+    );
     mark_runs(&known, &mut special, |_| None, TREND_RUN, true);
 
     let label = |high: bool| match (polarity, high) {
@@ -103,7 +133,11 @@ pub fn analyse(values: &[Option<f64>], baseline: Option<usize>, polarity: Polari
     let points: Vec<Option<Variation>> = values.iter().map(|value| value.and_then(|_| flags.next())).collect();
     let latest = points.iter().rev().flatten().next().copied();
     let assurance = target.filter(|_| polarity != Polarity::NoJudgement).map(|target| {
-        let (good_side_low, good_side_high) = if polarity == Polarity::HigherIsBetter { (lower_limit, upper_limit) } else { (-upper_limit, -lower_limit) };
+        let (good_side_low, good_side_high) = if polarity == Polarity::HigherIsBetter {
+            (lower_limit, upper_limit)
+        } else {
+            (-upper_limit, -lower_limit)
+        };
         let target = if polarity == Polarity::HigherIsBetter { target } else { -target };
         if good_side_low >= target {
             Assurance::ConsistentlyMet
@@ -119,11 +153,23 @@ pub fn analyse(values: &[Option<f64>], baseline: Option<usize>, polarity: Polari
 /// Mark every point in a run of `length` or more. For shifts, `side` says
 /// which side of the mean a point is on; for trends (`trend`), the run is of
 /// successive rises (high) or falls (low), counted in points.
-fn mark_runs(values: &[f64], special: &mut [Option<bool>], side: impl Fn(f64) -> Option<bool>, length: usize, trend: bool) {
+fn mark_runs(
+    values: &[f64],
+    special: &mut [Option<bool>],
+    side: impl Fn(f64) -> Option<bool>,
+    length: usize,
+    trend: bool,
+) {
     let direction = |index: usize| -> Option<bool> {
         if trend {
             let (before, now) = (values.get(index.checked_sub(1)?)?, values[index]);
-            if now > *before { Some(true) } else if now < *before { Some(false) } else { None }
+            if now > *before {
+                Some(true)
+            } else if now < *before {
+                Some(false)
+            } else {
+                None
+            }
         } else {
             side(values[index])
         }
@@ -174,7 +220,10 @@ mod tests {
         let values = series(&[10.0, 12.0, 11.0, 13.0, 12.0, 20.0]);
         let lower_better = analyse(&values, Some(5), Polarity::LowerIsBetter, None).unwrap();
         assert_eq!(lower_better.latest, Some(Variation::Concerning));
-        assert_eq!(analyse(&values, Some(5), Polarity::HigherIsBetter, None).unwrap().latest, Some(Variation::Improving));
+        assert_eq!(
+            analyse(&values, Some(5), Polarity::HigherIsBetter, None).unwrap().latest,
+            Some(Variation::Improving)
+        );
     }
 
     #[test]
@@ -200,7 +249,10 @@ mod tests {
         let spc = analyse(&series(&rising), Some(4), Polarity::LowerIsBetter, None).unwrap();
         assert_eq!(spc.latest, Some(Variation::Concerning));
         let broken: Vec<f64> = base.iter().copied().chain([21.0, 22.0, 23.0, 23.0, 24.0, 25.0]).collect();
-        assert_eq!(analyse(&series(&broken), Some(4), Polarity::LowerIsBetter, None).unwrap().latest, Some(Variation::CommonCause));
+        assert_eq!(
+            analyse(&series(&broken), Some(4), Polarity::LowerIsBetter, None).unwrap().latest,
+            Some(Variation::CommonCause)
+        );
     }
 
     #[test]

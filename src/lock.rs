@@ -13,14 +13,17 @@ pub struct OutputLock {
 #[derive(Debug)]
 pub enum LockError {
     /// Another process holds it (still, after waiting `waited`).
-    Held { waited: Duration },
+    Held {
+        waited: Duration,
+    },
     Io(String),
 }
 
 impl OutputLock {
     /// Take the lock, waiting up to `wait` for another build to finish.
     pub fn acquire(output_dir: &Path, wait: Duration) -> Result<OutputLock, LockError> {
-        std::fs::create_dir_all(output_dir).map_err(|error| LockError::Io(format!("cannot create {}: {error}", output_dir.display())))?;
+        std::fs::create_dir_all(output_dir)
+            .map_err(|error| LockError::Io(format!("cannot create {}: {error}", output_dir.display())))?;
         let path = output_dir.join(".lock");
         let file = OpenOptions::new()
             .create(true)
@@ -32,9 +35,13 @@ impl OutputLock {
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(OutputLock { _file: file }),
-                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => std::thread::sleep(Duration::from_millis(100)),
+                Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
+                    std::thread::sleep(Duration::from_millis(100))
+                }
                 Err(std::fs::TryLockError::WouldBlock) => return Err(LockError::Held { waited: started.elapsed() }),
-                Err(std::fs::TryLockError::Error(error)) => return Err(LockError::Io(format!("cannot lock {}: {error}", path.display()))),
+                Err(std::fs::TryLockError::Error(error)) => {
+                    return Err(LockError::Io(format!("cannot lock {}: {error}", path.display())))
+                }
             }
         }
     }

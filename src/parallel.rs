@@ -17,7 +17,12 @@ pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<
             });
         }
     });
-    results.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).into_iter().map(|result| result.expect("every item was worked")).collect()
+    results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .into_iter()
+        .map(|result| result.expect("every item was worked"))
+        .collect()
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The build, stage by stage: project -> definitions -> datasets ->
 //! evaluate -> judge -> render -> bundle.
 
+use crate::benchmarks;
 use crate::datasets::{self, Table};
+use crate::definitions::Benchmark;
 use crate::definitions::{self, Definition};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::evaluate::{self, Aggregates};
@@ -10,8 +12,6 @@ use crate::evaluate_plan::{self, Plan};
 use crate::parallel;
 use crate::period::Month;
 use crate::project::{Layout, Project};
-use crate::benchmarks;
-use crate::definitions::Benchmark;
 use crate::report::{self, IndicatorSeries, ResolvedBenchmark, Scorecard};
 use crate::results::{self, Context, Observation};
 use crate::windows;
@@ -58,6 +58,8 @@ pub struct Loaded {
     pub definitions: Vec<Definition>,
     pub plans: Vec<Plan>,
     pub checks: Vec<evaluate_plan::CheckPlan>,
+    /// Published benchmark files, read on first use.
+    published: std::sync::OnceLock<Vec<PublishedByYear>>,
 }
 
 pub fn load(root: &Path) -> Result<Loaded, Error> {
@@ -68,7 +70,9 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         Vec::new()
     });
     match evaluate_plan::compile_all(&project, &definitions) {
-        Ok(plans) => diagnostics.into_result(Loaded { project, definitions, plans, checks }).map_err(Error::Invalid),
+        Ok(plans) => diagnostics
+            .into_result(Loaded { project, definitions, plans, checks, published: Default::default() })
+            .map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);
             Err(Error::Invalid(diagnostics))
@@ -109,7 +113,8 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
         }
     }
     inputs.sort();
-    let present: BTreeSet<Month> = stacked.values().flat_map(|(_, months)| months.iter().copied()).chain(folders.iter().copied()).collect();
+    let present: BTreeSet<Month> =
+        stacked.values().flat_map(|(_, months)| months.iter().copied()).chain(folders.iter().copied()).collect();
     let months = match (present.first(), present.last()) {
         (Some(first), Some(last)) => first.through(*last).collect(),
         _ => Vec::new(),
@@ -153,7 +158,8 @@ fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<Read
     if !diagnostics.is_empty() {
         return Err(diagnostics);
     }
-    let stacked = Stacked::new(config, &tables).map_err(|error| Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}")))?;
+    let stacked = Stacked::new(config, &tables)
+        .map_err(|error| Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}")))?;
     Ok((stacked, present, inputs))
 }
 
@@ -166,7 +172,10 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Vec<IndicatorSeries>, Err
     for ((definition, _), result) in pairs.iter().zip(results) {
         match result {
             Ok(series) => computed.push(series),
-            Err(message) => diagnostics.push(Diagnostic::file(&definition.source.path, format!("evaluating `{}` failed: {message}", definition.id()))),
+            Err(message) => diagnostics.push(Diagnostic::file(
+                &definition.source.path,
+                format!("evaluating `{}` failed: {message}", definition.id()),
+            )),
         }
     }
     diagnostics.into_result(computed).map_err(Error::Data)
@@ -181,21 +190,29 @@ fn compute_one(loaded: &Loaded, data: &Data, definition: &Definition, plan: &Pla
     let lookups = plan
         .lookups
         .iter()
-        .map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked).ok_or("lookup dataset was not read"))
+        .map(|lookup| {
+            data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked).ok_or("lookup dataset was not read")
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let evaluated = evaluate::evaluate(plan, stacked, &lookups, &period_windows)?;
     let observe = |month: Month, aggregates: Option<&Aggregates>| -> Observation {
         if !present.contains(&month) {
             return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
         }
-        let context = Context { kind: *indicator.measure.kind.get_ref(), unit: *indicator.unit.get_ref(), population: loaded.project.population(month.year) };
+        let context = Context {
+            kind: *indicator.measure.kind.get_ref(),
+            unit: *indicator.unit.get_ref(),
+            population: loaded.project.population(month.year),
+        };
         results::observe(month, aggregates.copied().unwrap_or_default(), &context)
     };
     let series = data.months.iter().map(|month| observe(*month, evaluated.total.get(month))).collect();
     let groups = evaluated
         .groups
         .iter()
-        .map(|(group, by_month)| (group.clone(), data.months.iter().map(|month| observe(*month, by_month.get(month))).collect()))
+        .map(|(group, by_month)| {
+            (group.clone(), data.months.iter().map(|month| observe(*month, by_month.get(month))).collect())
+        })
         .collect();
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
     Ok(IndicatorSeries { series, groups, window })
@@ -214,7 +231,10 @@ pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) ->
             .definitions
             .iter()
             .zip(computed)
-            .map(|(definition, series)| report::judge(definition, series, month, resolve_benchmark(loaded, definition, month).unwrap_or_default()))
+            .enumerate()
+            .map(|(index, (definition, series))| {
+                report::judge(definition, series, month, resolve_benchmark(loaded, index, month))
+            })
             .collect(),
     }
 }
@@ -232,43 +252,50 @@ pub fn choose_month(data: &Data, requested: Option<Month>) -> Result<Month, Erro
     }
 }
 
-/// The benchmark for `month`: the fixed one, or the chosen comparator from
-/// the published file. A published value that is suppressed or missing
-/// leaves the benchmark out ("not available").
-fn resolve_benchmark(loaded: &Loaded, definition: &Definition, month: Month) -> Result<ResolvedBenchmark, Diagnostic> {
+/// A definition's published benchmark file, read once per run: comparators
+/// by year, or None for a definition without `[published_benchmark]`.
+type PublishedByYear = Result<Option<BTreeMap<i32, benchmarks::Values>>, Diagnostic>;
+
+fn published_benchmarks(loaded: &Loaded) -> &[PublishedByYear] {
+    loaded
+        .published
+        .get_or_init(|| loaded.definitions.iter().map(|definition| read_published(loaded, definition)).collect())
+}
+
+fn read_published(loaded: &Loaded, definition: &Definition) -> PublishedByYear {
     let indicator = &definition.indicator;
-    let Some(source) = &indicator.published_benchmark else {
-        return Ok(ResolvedBenchmark { benchmark: indicator.benchmark.clone(), published: None });
-    };
+    let Some(source) = &indicator.published_benchmark else { return Ok(None) };
     let project = &loaded.project;
-    let folder = project.benchmark_folder().ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;
+    let folder = project
+        .benchmark_folder()
+        .ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;
     let scale = if *indicator.unit.get_ref() == crate::definitions::Unit::Percent { 100.0 } else { 1.0 };
     let code = project.file.authority.code.get_ref();
-    let by_year = benchmarks::load(&folder, source, code, project.neighbours_file().as_deref(), scale)?;
-    let published = benchmarks::for_month(&by_year, month);
-    let benchmark = published.as_ref().and_then(|values| values.pick(source.compare_with)).map(|(value, label)| Benchmark { value, label });
-    Ok(ResolvedBenchmark { benchmark, published })
+    benchmarks::load(&folder, source, code, project.neighbours_file().as_deref(), scale).map(Some)
 }
 
-/// Every published benchmark readable, before a build relies on them.
-pub fn check_benchmarks(loaded: &Loaded, month: Month) -> Result<(), Error> {
-    let mut diagnostics = Diagnostics::default();
-    for definition in &loaded.definitions {
-        if let Err(diagnostic) = resolve_benchmark(loaded, definition, month) {
-            diagnostics.push(diagnostic);
-        }
-    }
-    diagnostics.into_result(()).map_err(Error::Data)
+/// The benchmark for `month`: the fixed one, or the chosen comparator from
+/// the published file. A published value that is suppressed or missing
+/// leaves the benchmark out ("not available"); so does an unreadable file,
+/// which `check_benchmarks` reports before a build relies on it.
+fn resolve_benchmark(loaded: &Loaded, index: usize, month: Month) -> ResolvedBenchmark {
+    let indicator = &loaded.definitions[index].indicator;
+    let (Some(source), Ok(Some(by_year))) = (&indicator.published_benchmark, &published_benchmarks(loaded)[index])
+    else {
+        return ResolvedBenchmark { benchmark: indicator.benchmark.clone(), published: None };
+    };
+    let published = benchmarks::for_month(by_year, month);
+    let benchmark = published
+        .as_ref()
+        .and_then(|values| values.pick(source.compare_with))
+        .map(|(value, label)| Benchmark { value, label });
+    ResolvedBenchmark { benchmark, published }
 }
 
-/// Months that have a month folder (or rows in a periodic dataset's file is
-/// not known until it is read, so those count via `read_data`).
-pub fn months_with_extracts(loaded: &Loaded) -> Result<Vec<Month>, Error> {
-    let folders = datasets::month_folders(&loaded.project.data_dir()).map_err(|error| Error::Data(error.into()))?;
-    if !folders.is_empty() {
-        return Ok(folders);
-    }
-    Ok(read_data(loaded)?.months)
+/// Every published benchmark file readable, before a build relies on them.
+pub fn check_benchmarks(loaded: &Loaded) -> Result<(), Error> {
+    let problems = published_benchmarks(loaded).iter().filter_map(|result| result.as_ref().err().cloned());
+    Diagnostics(problems.collect()).into_result(()).map_err(Error::Data)
 }
 
 fn used_datasets(loaded: &Loaded) -> BTreeSet<&str> {
@@ -277,7 +304,8 @@ fn used_datasets(loaded: &Loaded) -> BTreeSet<&str> {
         .iter()
         .flat_map(|definition| {
             let indicator = &definition.indicator;
-            std::iter::once(indicator.dataset.get_ref().as_str()).chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
+            std::iter::once(indicator.dataset.get_ref().as_str())
+                .chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
         })
         .collect()
 }
@@ -287,7 +315,8 @@ fn used_datasets(loaded: &Loaded) -> BTreeSet<&str> {
 /// month's commentary. Sorted.
 pub fn input_files(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
     let project = &loaded.project;
-    let folders: Vec<Month> = datasets::month_folders(&project.data_dir()).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
+    let folders: Vec<Month> =
+        datasets::month_folders(&project.data_dir()).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
     let mut files: Vec<PathBuf> = Vec::new();
     for name in used_datasets(loaded) {
         let Some(config) = project.dataset(name) else { continue };
@@ -327,14 +356,36 @@ pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<E
         return Err(Error::Usage(format!("no indicator `{id}`{help}; `scorecard list` shows them")));
     };
     let (definition, plan) = (&loaded.definitions[index], &loaded.plans[index]);
-    let failed = |message: String| Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into());
+    let failed = |message: String| {
+        Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
+    };
     let series = compute_one(loaded, data, definition, plan).map_err(failed)?;
-    let observation = series.series.iter().find(|o| o.period == month).cloned().unwrap_or_else(|| Observation::not_calculable(month, "no data for this month"));
-    let window = windows::PeriodWindow::new(month, definition.indicator.window.get_ref(), loaded.project.financial_year_start_month());
-    let (stacked, _) = data.datasets.get(definition.indicator.dataset.get_ref()).ok_or_else(|| failed("dataset was not read".into()))?;
-    let lookups = plan.lookups.iter().filter_map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked)).collect::<Vec<_>>();
+    let observation = series
+        .series
+        .iter()
+        .find(|o| o.period == month)
+        .cloned()
+        .unwrap_or_else(|| Observation::not_calculable(month, "no data for this month"));
+    let window = windows::PeriodWindow::new(
+        month,
+        definition.indicator.window.get_ref(),
+        loaded.project.financial_year_start_month(),
+    );
+    let (stacked, _) = data
+        .datasets
+        .get(definition.indicator.dataset.get_ref())
+        .ok_or_else(|| failed("dataset was not read".into()))?;
+    let lookups = plan
+        .lookups
+        .iter()
+        .filter_map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked))
+        .collect::<Vec<_>>();
     let (columns, rows) = evaluate::explain(plan, stacked, &lookups, &window).map_err(failed)?;
-    let value = crate::results::show_value(observation.value, definition.decimals(), definition.indicator.unit.get_ref().describe());
+    let value = crate::results::show_value(
+        observation.value,
+        definition.decimals(),
+        definition.indicator.unit.get_ref().describe(),
+    );
     Ok(Explanation {
         title: definition.indicator.title.clone(),
         value,
@@ -364,8 +415,16 @@ pub fn data_quality(loaded: &Loaded, data: &Data, month: Month) -> Result<Vec<Fi
         if !present.contains(&month) {
             continue;
         }
-        let counts = evaluate::count_failures(check, stacked).map_err(|message| Error::Data(Diagnostic::file(&loaded.project.source.path, format!("check `{}`: {message}", check.name)).into()))?;
-        findings.push(Finding { dataset: check.dataset.clone(), check: check.name.clone(), records: counts.get(&month).copied().unwrap_or(0) });
+        let counts = evaluate::count_failures(check, stacked).map_err(|message| {
+            Error::Data(
+                Diagnostic::file(&loaded.project.source.path, format!("check `{}`: {message}", check.name)).into(),
+            )
+        })?;
+        findings.push(Finding {
+            dataset: check.dataset.clone(),
+            check: check.name.clone(),
+            records: counts.get(&month).copied().unwrap_or(0),
+        });
     }
     Ok(findings)
 }

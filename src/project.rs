@@ -94,7 +94,11 @@ pub struct CalendarConfig {
 
 impl Default for CalendarConfig {
     fn default() -> CalendarConfig {
-        CalendarConfig { financial_year_start_month: april(), bank_holidays: england_and_wales(), extra_holidays: Vec::new() }
+        CalendarConfig {
+            financial_year_start_month: april(),
+            bank_holidays: england_and_wales(),
+            extra_holidays: Vec::new(),
+        }
     }
 }
 
@@ -211,7 +215,11 @@ impl Project {
     /// A path from the project file, relative to the project folder (and
     /// kept relative when that is the current folder, for short messages).
     fn resolve(&self, relative: &str) -> PathBuf {
-        if self.root == Path::new(".") { PathBuf::from(relative) } else { self.root.join(relative) }
+        if self.root == Path::new(".") {
+            PathBuf::from(relative)
+        } else {
+            self.root.join(relative)
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -271,13 +279,23 @@ fn known_keys() -> Vec<&'static str> {
 fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let code = &file.authority.code;
-    let valid_code = code.get_ref().len() == 9 && code.get_ref().starts_with('E') && code.get_ref()[1..].bytes().all(|b| b.is_ascii_digit());
+    let valid_code = code.get_ref().len() == 9
+        && code.get_ref().starts_with('E')
+        && code.get_ref()[1..].bytes().all(|b| b.is_ascii_digit());
     if !valid_code {
-        diagnostics.push(source.error(code.span(), format!("`{}` is not an English local authority code", code.get_ref()), "expected E followed by 8 digits, e.g. E06000008"));
+        diagnostics.push(source.error(
+            code.span(),
+            format!("`{}` is not an English local authority code", code.get_ref()),
+            "expected E followed by 8 digits, e.g. E06000008",
+        ));
     }
     for (year, count) in &file.population {
         if year.parse::<i32>().is_err() || *count.get_ref() == 0 {
-            diagnostics.push(source.error(count.span(), format!("population `{year}` must be a year with a positive count"), "here"));
+            diagnostics.push(source.error(
+                count.span(),
+                format!("population `{year}` must be a year with a positive count"),
+                "here",
+            ));
         }
     }
     check_paths(source, &file.paths, &mut diagnostics);
@@ -294,14 +312,19 @@ fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
 /// Builds replace whole folders under the output folder, so it must never
 /// hold, or be held by, the extracts or the definitions.
 fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics) {
-    let normal = |path: &str| -> PathBuf { Path::new(path).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect() };
+    let normal = |path: &str| -> PathBuf {
+        Path::new(path).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+    };
     let output = normal(&paths.output);
     let inputs = std::iter::once(&paths.data).chain(&paths.indicators);
     for input in inputs {
         let input_path = normal(input);
         if output.as_os_str().is_empty() || output.starts_with(&input_path) || input_path.starts_with(&output) {
             let at = source.text.find("output").unwrap_or(0);
-            let message = format!("the output folder `{}` overlaps `{input}`: builds replace folders under the output folder", paths.output);
+            let message = format!(
+                "the output folder `{}` overlaps `{input}`: builds replace folders under the output folder",
+                paths.output
+            );
             diagnostics.push(source.error(at..at + 6, message, "choose a separate folder"));
         }
     }
@@ -310,14 +333,22 @@ fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
     let config = dataset.get_ref();
     if !crate::definitions::is_safe_id(name) {
-        diagnostics.push(source.error(dataset.span(), format!("dataset name `{name}` must use only a-z, 0-9 and -"), "here"));
+        diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset name `{name}` must use only a-z, 0-9 and -"),
+            "here",
+        ));
     }
     let names = config.columns.keys().map(String::as_str);
     let mut check_column = |column: &Spanned<String>, role: &str| {
         if !config.columns.contains_key(column.get_ref()) {
             diagnostics.push(
                 source
-                    .error(column.span(), format!("{role} `{}` is not a column of dataset `{name}`", column.get_ref()), "unknown column")
+                    .error(
+                        column.span(),
+                        format!("{role} `{}` is not a column of dataset `{name}`", column.get_ref()),
+                        "unknown column",
+                    )
                     .with_help_opt(did_you_mean(column.get_ref(), names.clone())),
             );
         }
@@ -327,12 +358,24 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
     }
     match (config.layout, &config.period_column) {
         (Layout::Periodic, Some(column)) => check_column(column, "period_column"),
-        (Layout::Periodic, None) => diagnostics.push(source.error(dataset.span(), format!("dataset `{name}` has layout = \"periodic\" but no period_column"), "add period_column")),
-        (Layout::Monthly, Some(column)) => diagnostics.push(source.error(column.span(), "period_column applies only to layout = \"periodic\"", "remove this")),
+        (Layout::Periodic, None) => diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset `{name}` has layout = \"periodic\" but no period_column"),
+            "add period_column",
+        )),
+        (Layout::Monthly, Some(column)) => diagnostics.push(source.error(
+            column.span(),
+            "period_column applies only to layout = \"periodic\"",
+            "remove this",
+        )),
         (Layout::Monthly, None) => {}
     }
     if config.file.contains(['/', '\\']) || config.file.starts_with('.') {
-        diagnostics.push(source.error(dataset.span(), format!("dataset `{name}`: file `{}` must be a plain file name", config.file), "here"));
+        diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset `{name}`: file `{}` must be a plain file name", config.file),
+            "here",
+        ));
     }
 }
 
@@ -341,17 +384,26 @@ fn holiday_calendar(source: &SourceFile, config: &CalendarConfig, diagnostics: &
         "england-and-wales" => HolidayCalendar::england_and_wales(),
         "none" => HolidayCalendar::from_dates([]),
         other => {
-            diagnostics.push(source.error(config.bank_holidays.span(), format!("unknown bank holiday list `{other}`"), "expected \"england-and-wales\" or \"none\""));
+            diagnostics.push(source.error(
+                config.bank_holidays.span(),
+                format!("unknown bank holiday list `{other}`"),
+                "expected \"england-and-wales\" or \"none\"",
+            ));
             HolidayCalendar::from_dates([])
         }
     };
-    let extra = config.extra_holidays.iter().filter_map(|day| match NaiveDate::parse_from_str(day.get_ref(), "%Y-%m-%d") {
-        Ok(date) => Some(date),
-        Err(_) => {
-            diagnostics.push(source.error(day.span(), format!("`{}` is not a date written YYYY-MM-DD", day.get_ref()), "here"));
-            None
-        }
-    });
+    let extra =
+        config.extra_holidays.iter().filter_map(|day| match NaiveDate::parse_from_str(day.get_ref(), "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                diagnostics.push(source.error(
+                    day.span(),
+                    format!("`{}` is not a date written YYYY-MM-DD", day.get_ref()),
+                    "here",
+                ));
+                None
+            }
+        });
     calendar.add(extra.collect::<Vec<_>>());
     calendar
 }

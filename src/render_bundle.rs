@@ -27,7 +27,9 @@ impl BuildTime {
     }
 
     pub fn at(epoch: i64) -> BuildTime {
-        let text = chrono::DateTime::from_timestamp(epoch, 0).map(|time| time.format("%-d %B %Y %H:%M UTC").to_string()).unwrap_or_default();
+        let text = chrono::DateTime::from_timestamp(epoch, 0)
+            .map(|time| time.format("%-d %B %Y %H:%M UTC").to_string())
+            .unwrap_or_default();
         BuildTime { epoch, text }
     }
 }
@@ -38,7 +40,10 @@ fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
     let svg = render_charts::trend_svg(indicator)?;
     let png = render_charts::trend_png(indicator)?;
     let sparkline = render_charts::sparkline_svg(indicator)?;
-    Ok((vec![(format!("charts/{}.svg", indicator.id), svg.into_bytes()), (format!("charts/{}.png", indicator.id), png)], sparkline))
+    Ok((
+        vec![(format!("charts/{}.svg", indicator.id), svg.into_bytes()), (format!("charts/{}.png", indicator.id), png)],
+        sparkline,
+    ))
 }
 
 /// Hash of the project file and every definition, in path order: a change
@@ -81,11 +86,21 @@ pub fn render(loaded: &Loaded, data: &Data, scorecard: &Scorecard, built: &Build
             .iter()
             .map(|path| {
                 let path_text = crate::pipeline::relative(root, path);
-                match data.inputs.iter().find(|(read, _)| read == path) {
-                    Some((_, hash)) => crate::bundle::ManifestFile { path: path_text, bytes: std::fs::metadata(path).map_or(0, |m| m.len()), sha256: hash.clone() },
+                // `data.inputs` is sorted by path.
+                match data.inputs.binary_search_by(|(read, _)| read.as_path().cmp(path)).ok().map(|at| &data.inputs[at])
+                {
+                    Some((_, hash)) => crate::bundle::ManifestFile {
+                        path: path_text,
+                        bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
+                        sha256: hash.clone(),
+                    },
                     None => {
                         let bytes = std::fs::read(path).unwrap_or_default();
-                        crate::bundle::ManifestFile { path: path_text, bytes: bytes.len() as u64, sha256: sha256(&bytes) }
+                        crate::bundle::ManifestFile {
+                            path: path_text,
+                            bytes: bytes.len() as u64,
+                            sha256: sha256(&bytes),
+                        }
                     }
                 }
             })

@@ -106,7 +106,15 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     let limits = indicator.rag_limits.iter().flat_map(|limits| [limits.green, limits.amber]);
     let benchmark = indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
     let confidence = indicator.confidence.first().into_iter().flat_map(|ci| [ci.lower, ci.upper]);
-    let values: Vec<f64> = indicator.series.iter().filter_map(|o| o.value).chain(indicator.target).chain(benchmark).chain(limits).chain(confidence).collect();
+    let values: Vec<f64> = indicator
+        .series
+        .iter()
+        .filter_map(|o| o.value)
+        .chain(indicator.target)
+        .chain(benchmark)
+        .chain(limits)
+        .chain(confidence)
+        .collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if !low.is_finite() {
@@ -162,9 +170,14 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         .x_label_area_size(34)
         .y_label_area_size(60)
         .build_cartesian_2d(x_range.clone(), low..high)?;
-    for (from, to, colour, letter) in indicator.rag_limits.map(|limits| bands(limits, indicator.polarity, (low, high))).unwrap_or_default() {
+    for (from, to, colour, letter) in
+        indicator.rag_limits.map(|limits| bands(limits, indicator.polarity, (low, high))).unwrap_or_default()
+    {
         if to > from {
-            chart.draw_series(std::iter::once(Rectangle::new([(x_range.start, from), (x_range.end, to)], colour.filled())))?;
+            chart.draw_series(std::iter::once(Rectangle::new(
+                [(x_range.start, from), (x_range.end, to)],
+                colour.filled(),
+            )))?;
             let label_at = (x_range.start + 0.1, (from + to) / 2.0);
             chart.draw_series(std::iter::once(Text::new(letter, label_at, (FAMILY, 13).into_font().color(&TEXT))))?;
         }
@@ -183,17 +196,27 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         .draw()?;
     if let Some(target) = indicator.target {
         let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
-        chart.draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?.label(format!("target {target}")).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        chart
+            .draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?
+            .label(format!("target {target}"))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
     }
     if let Some(benchmark) = &indicator.benchmark {
         let style = ShapeStyle { color: BENCHMARK.to_rgba(), filled: false, stroke_width: 2 };
-        let line = DashedLineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], 2, 5, style);
-        chart.draw_series(line)?.label(format!("{} {}", benchmark.label, benchmark.value)).legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        let line =
+            DashedLineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], 2, 5, style);
+        chart
+            .draw_series(line)?
+            .label(format!("{} {}", benchmark.label, benchmark.value))
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
     }
     if let Some(spc) = &indicator.spc {
         let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
         let line = |y: f64| [(x_range.start, y), (x_range.end, y)];
-        chart.draw_series(LineSeries::new(line(spc.mean), grey))?.label("mean").legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey));
+        chart
+            .draw_series(LineSeries::new(line(spc.mean), grey))?
+            .label("mean")
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey));
         for limit in [spc.upper_limit, spc.lower_limit].into_iter().filter(|y| (low..=high).contains(y)) {
             chart.draw_series(DashedLineSeries::new(line(limit), 3, 3, grey))?;
         }
@@ -211,11 +234,18 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         let point = ((months - 1) as f64, latest);
         chart.draw_series(std::iter::once(Circle::new(point, 7, SERIES.stroke_width(3))))?;
         let label = format!("{:.*}", indicator.decimals as usize, round_to(latest, indicator.decimals));
-        let style = (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
+        let style =
+            (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
         chart.draw_series(std::iter::once(Text::new(label, (point.0 - 0.4, point.1), style)))?;
     }
     if indicator.target.is_some() || indicator.benchmark.is_some() || indicator.spc.is_some() {
-        chart.configure_series_labels().position(SeriesLabelPosition::UpperMiddle).label_font((FAMILY, 12).into_font().color(&TEXT)).background_style(WHITE.mix(0.8)).border_style(BLACK.mix(0.3)).draw()?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperMiddle)
+            .label_font((FAMILY, 12).into_font().color(&TEXT))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK.mix(0.3))
+            .draw()?;
     }
     root.present()
 }
@@ -229,7 +259,8 @@ fn draw_sparkline<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: 
         return root.present();
     }
     let pad = ((high - low) * 0.1).max(0.01);
-    let mut chart = ChartBuilder::on(root).margin(4).build_cartesian_2d(-0.5..(months as f64 - 0.5), (low - pad)..(high + pad))?;
+    let mut chart =
+        ChartBuilder::on(root).margin(4).build_cartesian_2d(-0.5..(months as f64 - 0.5), (low - pad)..(high + pad))?;
     for run in segments(indicator) {
         chart.draw_series(LineSeries::new(run, SERIES.stroke_width(1)))?;
     }

@@ -5,8 +5,8 @@
 use crate::judge_rag::Rag;
 use crate::judge_trend::Direction;
 use crate::period::Month;
-use crate::report::{Comparison, IndicatorReport, Scorecard};
 use crate::render_tables;
+use crate::report::{Comparison, IndicatorReport, Scorecard};
 use crate::results::{show_quantity, show_value};
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -63,7 +63,9 @@ fn travel_class(direction: Direction) -> &'static str {
 
 fn benchmark_text(indicator: &IndicatorReport) -> String {
     match &indicator.benchmark {
-        Some(benchmark) => format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label),
+        Some(benchmark) => {
+            format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label)
+        }
         None if indicator.published_benchmarks.is_some() => "not available".to_string(),
         None => "none given".to_string(),
     }
@@ -72,7 +74,11 @@ fn benchmark_text(indicator: &IndicatorReport) -> String {
 /// Confidence interval and process control, in sentences.
 fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    let mut lines: Vec<String> = indicator.confidence.iter().map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper))).collect();
+    let mut lines: Vec<String> = indicator
+        .confidence
+        .iter()
+        .map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper)))
+        .collect();
     if let Some(published) = &indicator.published_benchmarks {
         let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
         lines.push(format!(
@@ -113,7 +119,8 @@ fn value_text(indicator: &IndicatorReport) -> String {
 fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value {
     let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
     let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
-    let target = indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)).unwrap_or_default();
+    let target =
+        indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)).unwrap_or_default();
     context! {
         id => &indicator.id,
         title => &indicator.title,
@@ -136,7 +143,10 @@ fn detail(indicator: &IndicatorReport) -> Value {
         indicator.title,
         month_name(indicator.latest.period),
         value_text(indicator),
-        indicator.target.map(|target| format!(", target {}", show_value(Some(target), indicator.decimals, indicator.unit))).unwrap_or_default()
+        indicator
+            .target
+            .map(|target| format!(", target {}", show_value(Some(target), indicator.decimals, indicator.unit)))
+            .unwrap_or_default()
     );
     let breakdown = indicator.breakdown.as_ref().map(|breakdown| {
         let groups: Vec<Value> = breakdown
@@ -182,7 +192,8 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             None => themes.push((indicator.theme.clone(), vec![row])),
         }
     }
-    let themes: Vec<Value> = themes.into_iter().map(|(name, rows)| context! { name => theme_title(&name), rows }).collect();
+    let themes: Vec<Value> =
+        themes.into_iter().map(|(name, rows)| context! { name => theme_title(&name), rows }).collect();
     let (red, amber, green) = scorecard.counts();
     let unrated = scorecard.indicators.len() - red - amber - green;
     let template = environment();

@@ -14,7 +14,11 @@ pub fn neutralise_formula(text: &str) -> String {
 
 /// A value cell: `c` where suppressed, blank where not calculable.
 fn value_cell(observation: &Observation, decimals: u32) -> String {
-    if crate::disclosure::is_suppressed(observation) { "c".to_string() } else { number(observation.value, decimals) }
+    if crate::disclosure::is_suppressed(observation) {
+        "c".to_string()
+    } else {
+        number(observation.value, decimals)
+    }
 }
 
 fn number(value: Option<f64>, decimals: u32) -> String {
@@ -36,8 +40,25 @@ fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String
 
 pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
     let header = [
-        "id", "title", "plan_ref", "theme", "unit", "period", "value", "numerator", "denominator", "target", "rag",
-        "vs_previous_month", "vs_last_year", "not_calculable", "benchmark", "ci95_lower", "ci95_upper", "spc_variation", "spc_assurance",
+        "id",
+        "title",
+        "plan_ref",
+        "theme",
+        "unit",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "rag",
+        "vs_previous_month",
+        "vs_last_year",
+        "not_calculable",
+        "benchmark",
+        "ci95_lower",
+        "ci95_upper",
+        "spc_variation",
+        "spc_assurance",
     ];
     let rows = scorecard.indicators.iter().map(summary_row).collect();
     write_rows(&header, rows)
@@ -71,7 +92,10 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
 /// The latest point's variation and the target assurance, in words.
 pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
     let Some(spc) = &indicator.spc else { return (String::new(), String::new()) };
-    (spc.latest.map(|v| v.describe().to_string()).unwrap_or_default(), spc.assurance.map(|a| a.describe().to_string()).unwrap_or_default())
+    (
+        spc.latest.map(|v| v.describe().to_string()).unwrap_or_default(),
+        spc.assurance.map(|a| a.describe().to_string()).unwrap_or_default(),
+    )
 }
 
 pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {

@@ -18,7 +18,10 @@ fn rag_format(rag: Option<Rag>) -> Format {
 }
 
 fn direction(comparison: &Comparison) -> String {
-    comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_else(|| comparison.not_comparable.clone().unwrap_or_default())
+    comparison
+        .direction
+        .map(|direction| direction.describe().to_string())
+        .unwrap_or_else(|| comparison.not_comparable.clone().unwrap_or_default())
 }
 
 fn write_optional(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>) -> Result<(), XlsxError> {
@@ -37,10 +40,29 @@ pub fn workbook(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, String>
 fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let created = ExcelDateTime::from_timestamp(built_at)?;
-    workbook.set_properties(&DocProperties::new().set_title(&format!("{} scorecard {}", scorecard.authority, scorecard.month)).set_creation_datetime(&created));
+    workbook.set_properties(
+        &DocProperties::new()
+            .set_title(&format!("{} scorecard {}", scorecard.authority, scorecard.month))
+            .set_creation_datetime(&created),
+    );
     let header = Format::new().set_bold().set_background_color(Color::RGB(0x0B3C5D)).set_font_color(Color::White);
     let sheet = workbook.add_worksheet().set_name("Scorecard")?;
-    let columns = ["Theme", "Plan", "Indicator", "Unit", "Month", "Value", "Numerator", "Denominator", "Target", "RAG", "Since last month", "Since last year", "Not calculable", "Commentary"];
+    let columns = [
+        "Theme",
+        "Plan",
+        "Indicator",
+        "Unit",
+        "Month",
+        "Value",
+        "Numerator",
+        "Denominator",
+        "Target",
+        "RAG",
+        "Since last month",
+        "Since last year",
+        "Not calculable",
+        "Commentary",
+    ];
     for (column, title) in columns.iter().enumerate() {
         sheet.write_string_with_format(0, column as u16, *title, &header)?;
     }
@@ -58,7 +80,12 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
         write_optional(sheet, row, 6, indicator.latest.numerator)?;
         write_optional(sheet, row, 7, indicator.latest.denominator)?;
         write_optional(sheet, row, 8, indicator.target)?;
-        sheet.write_string_with_format(row, 9, indicator.rag.map_or("not rated", Rag::name), &rag_format(indicator.rag))?;
+        sheet.write_string_with_format(
+            row,
+            9,
+            indicator.rag.map_or("not rated", Rag::name),
+            &rag_format(indicator.rag),
+        )?;
         sheet.write_string(row, 10, direction(&indicator.vs_previous_month))?;
         sheet.write_string(row, 11, direction(&indicator.vs_last_year))?;
         sheet.write_string(row, 12, indicator.latest.not_calculable.as_deref().unwrap_or(""))?;
@@ -69,12 +96,17 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
     sheet.set_freeze_panes(1, 0)?;
 
     let data = workbook.add_worksheet().set_name("Data")?;
-    for (column, title) in ["Indicator", "Group", "Month", "Value", "Numerator", "Denominator", "Not calculable"].iter().enumerate() {
+    for (column, title) in
+        ["Indicator", "Group", "Month", "Value", "Numerator", "Denominator", "Not calculable"].iter().enumerate()
+    {
         data.write_string_with_format(0, column as u16, *title, &header)?;
     }
     let mut row = 1;
     for indicator in &scorecard.indicators {
-        let groups = indicator.breakdown.iter().flat_map(|breakdown| breakdown.groups.iter().map(|group| (group.group.as_str(), &group.series)));
+        let groups = indicator
+            .breakdown
+            .iter()
+            .flat_map(|breakdown| breakdown.groups.iter().map(|group| (group.group.as_str(), &group.series)));
         for (group, series) in std::iter::once(("", &indicator.series)).chain(groups) {
             for observation in series {
                 data.write_string(row, 0, &indicator.id)?;

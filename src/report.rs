@@ -106,7 +106,12 @@ pub struct ResolvedBenchmark {
     pub published: Option<crate::benchmarks::Values>,
 }
 
-pub fn judge(definition: &Definition, computed: &IndicatorSeries, month: Month, resolved: ResolvedBenchmark) -> IndicatorReport {
+pub fn judge(
+    definition: &Definition,
+    computed: &IndicatorSeries,
+    month: Month,
+    resolved: ResolvedBenchmark,
+) -> IndicatorReport {
     let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
     let indicator = &definition.indicator;
     let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
@@ -190,12 +195,19 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
     let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", indicator.dataset.get_ref()))];
     for lookup in &indicator.lookup {
         let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
-        lines.push(("Looked up".into(), format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref())));
+        lines.push((
+            "Looked up".into(),
+            format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref()),
+        ));
     }
     for (name, derived) in &indicator.derive {
         let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
             (Some(sql), _) => sql.get_ref().clone(),
-            (None, Some(days)) => format!("working days after {} up to and including {} (weekends and bank holidays left out)", days.from.get_ref(), days.to.get_ref()),
+            (None, Some(days)) => format!(
+                "working days after {} up to and including {} (weekends and bank holidays left out)",
+                days.from.get_ref(),
+                days.to.get_ref()
+            ),
             (None, None) => String::new(),
         };
         lines.push((format!("Computed {name}"), rule));
@@ -244,7 +256,11 @@ fn measure_words(kind: crate::definitions::MeasureKind) -> &'static str {
 fn rating_words(definition: &Definition) -> Option<String> {
     let spec = definition.indicator.rag.as_ref()?;
     let limits = judge_rag::limits(spec.get_ref(), definition.polarity())?;
-    let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter { ("at or above", "below") } else { ("at or below", "above") };
+    let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter {
+        ("at or above", "below")
+    } else {
+        ("at or below", "above")
+    };
     Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
 }
 
@@ -254,7 +270,9 @@ fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f6
     let value = round_to(observation.value?, definition.decimals());
     match spec.method.get_ref() {
         RagMethod::Target | RagMethod::Thresholds => judge_rag::rate(spec, definition.polarity(), value),
-        RagMethod::Benchmark => judge_rag::against_benchmark(value, benchmark?, judge_rag::tolerance(spec), definition.polarity()),
+        RagMethod::Benchmark => {
+            judge_rag::against_benchmark(value, benchmark?, judge_rag::tolerance(spec), definition.polarity())
+        }
         RagMethod::Significance => {
             let level = spec.level.as_ref().map_or(95.0, |level| *level.get_ref());
             let limits = confidence(definition, observation, level)?;

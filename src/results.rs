@@ -44,7 +44,11 @@ pub struct Context {
 pub fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Observation {
     let scale = if context.unit == Unit::Percent { 100.0 } else { 1.0 };
     let no_values = |what: &str| {
-        let reason = if aggregates.rows == 0.0 { "no records in the window".to_string() } else { format!("every {what} is blank") };
+        let reason = if aggregates.rows == 0.0 {
+            "no records in the window".to_string()
+        } else {
+            format!("every {what} is blank")
+        };
         Observation::not_calculable(period, reason)
     };
     let all_blank = aggregates.rows > 0.0 && aggregates.non_null == Some(0.0);
@@ -59,23 +63,35 @@ pub fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Obse
             Observation::with_parts(period, total, Some(total), None)
         }
         MeasureKind::Mean | MeasureKind::Median => match aggregates.value {
-            Some(value) if aggregates.non_null.unwrap_or(0.0) > 0.0 => Observation::with_parts(period, value, None, aggregates.non_null),
+            Some(value) if aggregates.non_null.unwrap_or(0.0) > 0.0 => {
+                Observation::with_parts(period, value, None, aggregates.non_null)
+            }
             _ => no_values("value of `of`"),
         },
         MeasureKind::Proportion | MeasureKind::Ratio => {
             let numerator = aggregates.numerator.unwrap_or(0.0);
             match aggregates.denominator {
                 _ if all_blank => no_values("numerator value"),
-                Some(denominator) if denominator != 0.0 => Observation::with_parts(period, scale * numerator / denominator, Some(numerator), Some(denominator)),
+                Some(denominator) if denominator != 0.0 => {
+                    Observation::with_parts(period, scale * numerator / denominator, Some(numerator), Some(denominator))
+                }
                 _ => Observation::not_calculable(period, "the denominator is zero: no records meet its condition"),
             }
         }
         MeasureKind::RatePer10000 => match context.population {
             Some((_, population)) => {
                 let count = aggregates.numerator.unwrap_or(0.0);
-                Observation::with_parts(period, count / population as f64 * 10_000.0, Some(count), Some(population as f64))
+                Observation::with_parts(
+                    period,
+                    count / population as f64 * 10_000.0,
+                    Some(count),
+                    Some(population as f64),
+                )
             }
-            None => Observation::not_calculable(period, format!("no child population for {} or earlier in scorecard.toml", period.year)),
+            None => Observation::not_calculable(
+                period,
+                format!("no child population for {} or earlier in scorecard.toml", period.year),
+            ),
         },
     }
 }
@@ -109,7 +125,13 @@ mod tests {
     #[test]
     fn proportion_is_scaled_to_percent() {
         // 3 of 8 = 37.5%
-        let aggregates = Aggregates { rows: 8.0, numerator: Some(3.0), denominator: Some(8.0), non_null: Some(8.0), ..Default::default() };
+        let aggregates = Aggregates {
+            rows: 8.0,
+            numerator: Some(3.0),
+            denominator: Some(8.0),
+            non_null: Some(8.0),
+            ..Default::default()
+        };
         let observation = observe(month(), aggregates, &context(MeasureKind::Proportion, Unit::Percent));
         assert_eq!(observation.value, Some(37.5));
     }
@@ -152,5 +174,7 @@ pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
 
 /// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
 pub fn show_quantity(value: Option<f64>) -> String {
-    value.map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string()).unwrap_or_default()
+    value
+        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
+        .unwrap_or_default()
 }

@@ -63,7 +63,8 @@ impl Draw {
     }
 
     pub fn day_in(&mut self, month: Month) -> NaiveDate {
-        month.first_day() + Duration::days(self.between(0, month.last_day().signed_duration_since(month.first_day()).num_days()))
+        month.first_day()
+            + Duration::days(self.between(0, month.last_day().signed_duration_since(month.first_day()).num_days()))
     }
 
     pub fn postcode(&mut self) -> String {
@@ -137,5 +138,9 @@ pub fn write(out: &Path, seed: u64) -> Result<String, String> {
         files += cin.write_snapshot(&dir, as_at)?;
         files += workforce.write_snapshot(&dir, as_at)?;
     }
-    Ok(format!("wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}", FIRST_MONTH.months_until(LAST_MONTH) + 1, out.display()))
+    Ok(format!(
+        "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
+        FIRST_MONTH.months_until(LAST_MONTH) + 1,
+        out.display()
+    ))
 }

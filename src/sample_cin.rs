@@ -90,39 +90,110 @@ impl CinHistory {
             .collect();
         write_csv(
             &dir.join("cin_referrals.csv"),
-            &["LAchildID", "CINdetailsID", "CINreferralDate", "ReferralSource", "PrimaryNeedCode", "CINclosureDate", "ReasonForClosure", "ReferralNFA"],
+            &[
+                "LAchildID",
+                "CINdetailsID",
+                "CINreferralDate",
+                "ReferralSource",
+                "PrimaryNeedCode",
+                "CINclosureDate",
+                "ReasonForClosure",
+                "ReferralNFA",
+            ],
             &referral_rows,
         )?;
-        let assessed: Vec<(&Referral, &Assessment)> = visible.iter().filter_map(|r| Some((*r, r.assessment.as_ref()?))).filter(|(_, a)| a.start <= as_at && a.start > since(15)).collect();
+        let assessed: Vec<(&Referral, &Assessment)> = visible
+            .iter()
+            .filter_map(|r| Some((*r, r.assessment.as_ref()?)))
+            .filter(|(_, a)| a.start <= as_at && a.start > since(15))
+            .collect();
         let assessment_rows: Vec<Vec<String>> = assessed
             .iter()
-            .map(|(r, a)| vec![r.child.clone(), r.cin_id.clone(), a.id.clone(), iso(a.start), shown(Some(a.authorised), as_at, iso), a.factors.into()])
+            .map(|(r, a)| {
+                vec![
+                    r.child.clone(),
+                    r.cin_id.clone(),
+                    a.id.clone(),
+                    iso(a.start),
+                    shown(Some(a.authorised), as_at, iso),
+                    a.factors.into(),
+                ]
+            })
             .collect();
         write_csv(
             &dir.join("cin_assessments.csv"),
-            &["LAchildID", "CINdetailsID", "AssessmentID", "AssessmentActualStartDate", "AssessmentAuthorisationDate", "AssessmentFactors"],
+            &[
+                "LAchildID",
+                "CINdetailsID",
+                "AssessmentID",
+                "AssessmentActualStartDate",
+                "AssessmentAuthorisationDate",
+                "AssessmentFactors",
+            ],
             &assessment_rows,
         )?;
-        let enquiries: Vec<(&Referral, &Enquiry)> = assessed.iter().filter_map(|(r, a)| Some((*r, a.enquiry.as_ref()?))).filter(|(_, e)| e.start <= as_at).collect();
+        let enquiries: Vec<(&Referral, &Enquiry)> = assessed
+            .iter()
+            .filter_map(|(r, a)| Some((*r, a.enquiry.as_ref()?)))
+            .filter(|(_, e)| e.start <= as_at)
+            .collect();
         let enquiry_rows: Vec<Vec<String>> = enquiries
             .iter()
             .map(|(r, e)| {
                 let not_required = e.conference.is_none() && e.target <= as_at;
-                vec![r.child.clone(), r.cin_id.clone(), iso(e.start), iso(e.target), shown(e.conference, as_at, iso), if not_required { "1".into() } else { "0".into() }]
+                vec![
+                    r.child.clone(),
+                    r.cin_id.clone(),
+                    iso(e.start),
+                    iso(e.target),
+                    shown(e.conference, as_at, iso),
+                    if not_required { "1".into() } else { "0".into() },
+                ]
             })
             .collect();
-        write_csv(&dir.join("cin_section47.csv"), &["LAchildID", "CINdetailsID", "S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"], &enquiry_rows)?;
+        write_csv(
+            &dir.join("cin_section47.csv"),
+            &[
+                "LAchildID",
+                "CINdetailsID",
+                "S47ActualStartDate",
+                "InitialCPCtarget",
+                "DateOfInitialCPC",
+                "ICPCnotRequired",
+            ],
+            &enquiry_rows,
+        )?;
         // Plans are listed while open and for 13 months after they end.
         let plan_rows: Vec<Vec<String>> = self
             .referrals
             .iter()
             .filter_map(|r| Some((r, r.assessment.as_ref()?.enquiry.as_ref()?.plan.as_ref()?)))
             .filter(|(_, p)| p.start <= as_at && p.end > since(13))
-            .map(|(r, p)| vec![r.child.clone(), r.cin_id.clone(), p.id.clone(), iso(p.start), shown(Some(p.end), as_at, iso), p.category.into(), p.category.into(), p.previous_plans.to_string()])
+            .map(|(r, p)| {
+                vec![
+                    r.child.clone(),
+                    r.cin_id.clone(),
+                    p.id.clone(),
+                    iso(p.start),
+                    shown(Some(p.end), as_at, iso),
+                    p.category.into(),
+                    p.category.into(),
+                    p.previous_plans.to_string(),
+                ]
+            })
             .collect();
         write_csv(
             &dir.join("cin_cp_plans.csv"),
-            &["LAchildID", "CINdetailsID", "CPPID", "CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse", "NumberOfPreviousCPP"],
+            &[
+                "LAchildID",
+                "CINdetailsID",
+                "CPPID",
+                "CPPstartDate",
+                "CPPendDate",
+                "InitialCategoryOfAbuse",
+                "LatestCategoryOfAbuse",
+                "NumberOfPreviousCPP",
+            ],
             &plan_rows,
         )?;
         Ok(4)
@@ -134,7 +205,8 @@ impl CinHistory {
 fn choose_child(draw: &mut Draw, referrals: &[Referral], day: NaiveDate, counter: usize) -> String {
     let year_ago = Month::months_before(day, 12);
     if draw.chance(trend(day, 0.24, 0.19)) {
-        let recent: Vec<&Referral> = referrals.iter().rev().take_while(|r| r.date >= year_ago).filter(|r| r.closed < day).collect();
+        let recent: Vec<&Referral> =
+            referrals.iter().rev().take_while(|r| r.date >= year_ago).filter(|r| r.closed < day).collect();
         if !recent.is_empty() {
             return draw.pick(&recent).child.clone();
         }
@@ -142,14 +214,21 @@ fn choose_child(draw: &mut Draw, referrals: &[Referral], day: NaiveDate, counter
     format!("L{:07}", 2_000_000 + counter)
 }
 
-fn simulate_referral(draw: &mut Draw, calendar: &HolidayCalendar, child: String, date: NaiveDate, counter: usize) -> Referral {
+fn simulate_referral(
+    draw: &mut Draw,
+    calendar: &HolidayCalendar,
+    child: String,
+    date: NaiveDate,
+    counter: usize,
+) -> Referral {
     let no_further_action = draw.chance(0.07);
     let assessment = (!no_further_action).then(|| simulate_assessment(draw, calendar, date, counter));
     let last_event = assessment
         .as_ref()
         .map(|a| a.enquiry.as_ref().and_then(|e| e.plan.as_ref()).map_or(a.authorised, |p| p.end))
         .unwrap_or(date);
-    let closed = last_event + Duration::days(if no_further_action { draw.between(0, 5) } else { draw.between(10, 200) });
+    let closed =
+        last_event + Duration::days(if no_further_action { draw.between(0, 5) } else { draw.between(10, 200) });
     Referral {
         child,
         cin_id: format!("CIN{:07}", counter),
@@ -172,7 +251,12 @@ fn simulate_assessment(draw: &mut Draw, calendar: &HolidayCalendar, referral: Na
     Assessment { id: format!("A{:07}", counter), start, authorised, factors: *draw.pick(&FACTORS), enquiry }
 }
 
-fn simulate_enquiry(draw: &mut Draw, calendar: &HolidayCalendar, assessment_start: NaiveDate, counter: usize) -> Enquiry {
+fn simulate_enquiry(
+    draw: &mut Draw,
+    calendar: &HolidayCalendar,
+    assessment_start: NaiveDate,
+    counter: usize,
+) -> Enquiry {
     let start = add_working_days(calendar, assessment_start, draw.between(0, 4));
     let target = add_working_days(calendar, start, 15);
     let conference = draw.chance(0.6).then(|| add_working_days(calendar, start, draw.between(8, 20)));
@@ -188,7 +272,13 @@ fn simulate_enquiry(draw: &mut Draw, calendar: &HolidayCalendar, assessment_star
         while matches!(end.weekday(), Weekday::Sat | Weekday::Sun) {
             end = end.succ_opt().expect("dates in range");
         }
-        Plan { id: format!("CPP{:07}", counter), start: conference, end, category: *draw.pick(&CATEGORIES), previous_plans }
+        Plan {
+            id: format!("CPP{:07}", counter),
+            start: conference,
+            end,
+            category: *draw.pick(&CATEGORIES),
+            previous_plans,
+        }
     });
     Enquiry { start, target, conference, plan }
 }

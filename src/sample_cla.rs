@@ -6,7 +6,8 @@ use crate::sample::{dmy, shown, trend, write_csv, Draw};
 use chrono::{Datelike, Duration, NaiveDate};
 use std::path::Path;
 
-const ETHNICITIES: [&str; 12] = ["WBRI", "WBRI", "WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "MWAS", "APKN", "AIND", "BAFR", "OOTH"];
+const ETHNICITIES: [&str; 12] =
+    ["WBRI", "WBRI", "WBRI", "WBRI", "WBRI", "WOTH", "MWBC", "MWAS", "APKN", "AIND", "BAFR", "OOTH"];
 const PLACEMENTS: [&str; 8] = ["U1", "U4", "U4", "U5", "U6", "R1", "K2", "P1"];
 const PROVIDERS: [&str; 4] = ["PR1", "PR1", "PR4", "PR5"];
 const LEGAL: [&str; 4] = ["C2", "C2", "V2", "J2"];
@@ -84,20 +85,52 @@ impl ClaHistory {
 
     pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
         let year_ago = Month::months_before(as_at, 12) + Duration::days(1);
-        let in_scope: Vec<&Child> = self.children.iter().filter(|child| child.looked_after_between(year_ago, as_at)).collect();
-        write_csv(&dir.join("ssda903_header.csv"), &["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"], &in_scope.iter().map(|c| header_row(c)).collect::<Vec<_>>())?;
-        let episodes: Vec<Vec<String>> = in_scope.iter().flat_map(|child| child.episodes.iter().filter(|e| e.start <= as_at).map(move |e| episode_row(child, e, as_at))).collect();
+        let in_scope: Vec<&Child> =
+            self.children.iter().filter(|child| child.looked_after_between(year_ago, as_at)).collect();
+        write_csv(
+            &dir.join("ssda903_header.csv"),
+            &["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"],
+            &in_scope.iter().map(|c| header_row(c)).collect::<Vec<_>>(),
+        )?;
+        let episodes: Vec<Vec<String>> = in_scope
+            .iter()
+            .flat_map(|child| {
+                child.episodes.iter().filter(|e| e.start <= as_at).map(move |e| episode_row(child, e, as_at))
+            })
+            .collect();
         write_csv(
             &dir.join("ssda903_episodes.csv"),
-            &["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC", "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"],
+            &[
+                "CHILD",
+                "DECOM",
+                "RNE",
+                "LS",
+                "CIN",
+                "PLACE",
+                "PLACE_PROVIDER",
+                "DEC",
+                "REC",
+                "REASON_PLACE_CHANGE",
+                "HOME_POST",
+                "PL_POST",
+                "URN",
+            ],
             &episodes,
         )?;
         let missing: Vec<Vec<String>> = in_scope
             .iter()
             .flat_map(|child| {
-                child.missing.iter().filter(|(start, _, _)| *start >= year_ago && *start <= as_at).map(move |(start, end, kind)| {
-                    vec![child.id.clone(), dmy(child.dob), kind.to_string(), dmy(*start), shown(Some(*end), as_at, dmy)]
-                })
+                child.missing.iter().filter(|(start, _, _)| *start >= year_ago && *start <= as_at).map(
+                    move |(start, end, kind)| {
+                        vec![
+                            child.id.clone(),
+                            dmy(child.dob),
+                            kind.to_string(),
+                            dmy(*start),
+                            shown(Some(*end), as_at, dmy),
+                        ]
+                    },
+                )
             })
             .collect();
         write_csv(&dir.join("ssda903_missing.csv"), &["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"], &missing)?;
@@ -105,7 +138,11 @@ impl ClaHistory {
             .children
             .iter()
             .enumerate()
-            .filter(|(_, child)| child.is_care_leaver() && child.care_end.is_some_and(|end| end <= as_at) && (17..=21).contains(&age_on(child.dob, as_at)))
+            .filter(|(_, child)| {
+                child.is_care_leaver()
+                    && child.care_end.is_some_and(|end| end <= as_at)
+                    && (17..=21).contains(&age_on(child.dob, as_at))
+            })
             .map(|(index, child)| self.leaver_row(index, child, as_at))
             .collect();
         write_csv(&dir.join("ssda903_oc3.csv"), &["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], &leavers)?;
@@ -128,15 +165,30 @@ impl ClaHistory {
             draw.pick(&["G4", "G5", "G6"])
         };
         let suitable = draw.chance(trend(as_at, 0.86, 0.92));
-        let accommodation = format!("{}{}", draw.pick(&["B", "C", "D", "E", "K", "R", "S", "T"]), if suitable { 1 } else { 2 });
+        let accommodation =
+            format!("{}{}", draw.pick(&["B", "C", "D", "E", "K", "R", "S", "T"]), if suitable { 1 } else { 2 });
         let touch = if in_touch { "YES" } else { "NO" };
-        vec![child.id.clone(), dmy(child.dob), touch.into(), activity.into(), if in_touch { accommodation } else { "0".into() }]
+        vec![
+            child.id.clone(),
+            dmy(child.dob),
+            touch.into(),
+            activity.into(),
+            if in_touch { accommodation } else { "0".into() },
+        ]
     }
 }
 
 fn header_row(child: &Child) -> Vec<String> {
     let sex = if child.female { "2" } else { "1" };
-    vec![child.id.clone(), sex.into(), dmy(child.dob), child.ethnicity.into(), child.upn.clone(), String::new(), String::new()]
+    vec![
+        child.id.clone(),
+        sex.into(),
+        dmy(child.dob),
+        child.ethnicity.into(),
+        child.upn.clone(),
+        String::new(),
+        String::new(),
+    ]
 }
 
 fn episode_row(child: &Child, episode: &Episode, as_at: NaiveDate) -> Vec<String> {
@@ -185,7 +237,12 @@ fn simulate_child(draw: &mut Draw, id: String, care_start: NaiveDate, simulation
 
 /// Placement moves are most frequent early in care, and become less
 /// frequent over the report years as the sufficiency strategy bites.
-fn simulate_episodes(draw: &mut Draw, care_start: NaiveDate, care_end: Option<NaiveDate>, simulation_end: NaiveDate) -> Vec<Episode> {
+fn simulate_episodes(
+    draw: &mut Draw,
+    care_start: NaiveDate,
+    care_end: Option<NaiveDate>,
+    simulation_end: NaiveDate,
+) -> Vec<Episode> {
     let stop = care_end.unwrap_or(simulation_end + Duration::days(1));
     let mut episodes = Vec::new();
     let mut start = care_start;
@@ -195,7 +252,13 @@ fn simulate_episodes(draw: &mut Draw, care_start: NaiveDate, care_end: Option<Na
     let mut placement_postcode = draw.postcode();
     loop {
         let months_in_care = (start - care_start).num_days() as f64 / 30.4;
-        let yearly_moves = if months_in_care < 6.0 { 1.2 } else if months_in_care < 24.0 { 0.24 } else { 0.1 };
+        let yearly_moves = if months_in_care < 6.0 {
+            1.2
+        } else if months_in_care < 24.0 {
+            0.24
+        } else {
+            0.1
+        };
         let yearly_moves = yearly_moves * trend(start, 1.1, 0.75);
         let next_move = start + Duration::days(draw.wait_days(365.0 / yearly_moves).max(1));
         let next_legal = start + Duration::days(draw.wait_days(365.0 / 0.25).max(1));
@@ -203,12 +266,32 @@ fn simulate_episodes(draw: &mut Draw, care_start: NaiveDate, care_end: Option<Na
         let provider = *draw.pick(&PROVIDERS);
         if next >= stop {
             let leaving_reason = care_end.map(|_| *draw.pick(&LEAVING));
-            episodes.push(Episode { start, end: care_end, rne, legal_status, place, provider, leaving_reason, move_reason: None, placement_postcode });
+            episodes.push(Episode {
+                start,
+                end: care_end,
+                rne,
+                legal_status,
+                place,
+                provider,
+                leaving_reason,
+                move_reason: None,
+                placement_postcode,
+            });
             return episodes;
         }
         let moving = next == next_move;
         let move_reason = moving.then(|| *draw.pick(&MOVE_REASONS));
-        episodes.push(Episode { start, end: Some(next), rne, legal_status, place, provider, leaving_reason: None, move_reason, placement_postcode: placement_postcode.clone() });
+        episodes.push(Episode {
+            start,
+            end: Some(next),
+            rne,
+            legal_status,
+            place,
+            provider,
+            leaving_reason: None,
+            move_reason,
+            placement_postcode: placement_postcode.clone(),
+        });
         start = next;
         if moving {
             rne = *draw.pick(&["P", "P", "P", "P", "P", "T", "B", "U"]);
@@ -224,7 +307,11 @@ fn simulate_episodes(draw: &mut Draw, care_start: NaiveDate, care_end: Option<Na
     }
 }
 
-fn simulate_missing(draw: &mut Draw, child: &Child, simulation_end: NaiveDate) -> Vec<(NaiveDate, NaiveDate, &'static str)> {
+fn simulate_missing(
+    draw: &mut Draw,
+    child: &Child,
+    simulation_end: NaiveDate,
+) -> Vec<(NaiveDate, NaiveDate, &'static str)> {
     // Most children never go missing; a few teenagers do so repeatedly.
     let teenager = age_on(child.dob, child.care_start) >= 12;
     let yearly = if teenager && draw.chance(0.25) { 3.0 } else { 0.05 };

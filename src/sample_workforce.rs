@@ -94,7 +94,8 @@ impl WorkforceHistory {
         }
         let target_agency = trend(month_end, 0.30, 0.13);
         for (team, (_, posts, typical)) in TEAMS.iter().enumerate() {
-            let in_post = self.workers.iter().filter(|w| w.team == team && w.case_holder && w.in_post(month_end)).count();
+            let in_post =
+                self.workers.iter().filter(|w| w.team == team && w.case_holder && w.in_post(month_end)).count();
             for _ in in_post..*posts {
                 if draw.chance(0.75) {
                     let agency = self.agency_share(month_end) < target_agency;
@@ -112,8 +113,16 @@ impl WorkforceHistory {
     }
 
     fn agency_share(&self, date: NaiveDate) -> f64 {
-        let (agency, all) = self.workers.iter().filter(|w| w.case_holder && w.in_post(date)).fold((0.0, 0.0), |(agency, all), w| (agency + if w.agency { w.fte } else { 0.0 }, all + w.fte));
-        if all == 0.0 { 0.0 } else { agency / all }
+        let (agency, all) = self
+            .workers
+            .iter()
+            .filter(|w| w.case_holder && w.in_post(date))
+            .fold((0.0, 0.0), |(agency, all), w| (agency + if w.agency { w.fte } else { 0.0 }, all + w.fte));
+        if all == 0.0 {
+            0.0
+        } else {
+            agency / all
+        }
     }
 
     pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
@@ -139,7 +148,21 @@ impl WorkforceHistory {
                 ]
             })
             .collect();
-        write_csv(&dir.join("workforce.csv"), &["SWENo", "Team", "AgencyWorker", "FTE", "OrgRole", "RoleStartDate", "RoleEndDate", "Cases30", "CFKSSstatus"], &rows)?;
+        write_csv(
+            &dir.join("workforce.csv"),
+            &[
+                "SWENo",
+                "Team",
+                "AgencyWorker",
+                "FTE",
+                "OrgRole",
+                "RoleStartDate",
+                "RoleEndDate",
+                "Cases30",
+                "CFKSSstatus",
+            ],
+            &rows,
+        )?;
         Ok(1)
     }
 }

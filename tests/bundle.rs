@@ -9,14 +9,20 @@ use std::process::Command;
 const WORKFORCE_HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
 
 fn build(fixture: &Fixture, epoch: &str) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("build").current_dir(fixture.root()).env("SOURCE_DATE_EPOCH", epoch).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .unwrap()
 }
 
 /// A workforce fixture with a hostile team name and indicator title.
 fn hostile_fixture() -> Fixture {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
     let definition = std::fs::read_to_string(fixture.root().join("indicators/workforce/agency-rate.toml")).unwrap();
-    let definition = definition.replace("title = \"Agency social worker rate\"", "title = \"Agency <script>alert('title')</script> rate\"");
+    let definition = definition
+        .replace("title = \"Agency social worker rate\"", "title = \"Agency <script>alert('title')</script> rate\"");
     fixture.write("indicators/workforce/agency-rate.toml", &definition);
     let rows = "S1,<script>alert('team')</script>,1,1.0,5,01/01/2020,,10,0\nS2,=HYPERLINK(\"http://x\"),0,3.0,5,01/01/2020,,10,0\n";
     fixture.extract("2025-03", "workforce.csv", &format!("{WORKFORCE_HEADER}{rows}"));
@@ -33,7 +39,10 @@ fn every_text_field_is_escaped_in_the_page() {
     let fixture = hostile_fixture();
     let evil = r#"<script>alert("x")</script>'"#;
     let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
-    fixture.write("scorecard.toml", &project.replace("name = \"Northbridge Borough Council (sample)\"", &format!("name = '''{evil}'''")));
+    fixture.write(
+        "scorecard.toml",
+        &project.replace("name = \"Northbridge Borough Council (sample)\"", &format!("name = '''{evil}'''")),
+    );
     let definition = std::fs::read_to_string(fixture.root().join("indicators/workforce/agency-rate.toml")).unwrap();
     // Replace the multi-line description as a whole.
     let start = definition.find("description = \"\"\"").unwrap();
@@ -61,7 +70,10 @@ fn scripts_in_titles_and_team_names_come_out_escaped() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let page = std::fs::read_to_string(fixture.root().join("reports/2025-04/index.html")).unwrap();
     assert!(!page.contains("<script"), "unescaped script in page");
-    assert!(page.contains("Agency &lt;script&gt;alert(&#x27;title&#x27;)&lt;&#x2f;script&gt; rate"), "title not escaped as expected");
+    assert!(
+        page.contains("Agency &lt;script&gt;alert(&#x27;title&#x27;)&lt;&#x2f;script&gt; rate"),
+        "title not escaped as expected"
+    );
     assert!(page.contains("&lt;script&gt;alert(&#x27;team&#x27;)"), "team name not escaped");
     assert!(page.contains("Two &lt;b&gt;new&lt;&#x2f;b&gt; starters &amp; one leaver."), "commentary not escaped");
     let series = std::fs::read_to_string(fixture.root().join("reports/2025-04/series.csv")).unwrap();
@@ -83,7 +95,8 @@ fn manifest_hashes_verify_and_the_zip_lists_the_same_files() {
     }
     // Every input extract is listed with its hash.
     let extract = fixture.root().join("sample-data/2025-04/workforce.csv");
-    let input = manifest.inputs.iter().find(|input| input.path == "sample-data/2025-04/workforce.csv").expect("input listed");
+    let input =
+        manifest.inputs.iter().find(|input| input.path == "sample-data/2025-04/workforce.csv").expect("input listed");
     assert_eq!(input.sha256, sha256(&std::fs::read(extract).unwrap()));
     // The zip holds exactly the manifest's files plus the manifest.
     let zip = std::fs::File::open(fixture.root().join("reports/2025-04.zip")).unwrap();
@@ -92,7 +105,15 @@ fn manifest_hashes_verify_and_the_zip_lists_the_same_files() {
     let mut listed: BTreeSet<String> = manifest.files.iter().map(|file| file.path.clone()).collect();
     listed.insert("manifest.json".into());
     assert_eq!(zipped, listed);
-    for expected in ["index.html", "scorecard.csv", "scorecard.json", "scorecard.xlsx", "series.csv", "charts/agency-rate.png", "charts/agency-rate.svg"] {
+    for expected in [
+        "index.html",
+        "scorecard.csv",
+        "scorecard.json",
+        "scorecard.xlsx",
+        "series.csv",
+        "charts/agency-rate.png",
+        "charts/agency-rate.svg",
+    ] {
         assert!(listed.contains(expected), "{expected} missing");
     }
     // The archive page links the month with its counts.
@@ -135,15 +156,25 @@ fn two_builds_of_the_same_inputs_are_byte_identical() {
 fn commentary_reaches_page_and_workbook_and_publish_copies_the_bundle() {
     let fixture = hostile_fixture();
     assert!(build(&fixture, "1767225600").status.success());
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
     assert_eq!(json["indicators"][0]["commentary"], "Two <b>new</b> starters & one leaver.");
     let destination = fixture.root().join("published");
-    let output = Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["publish", "--month", "2025-04", "--to"]).arg(&destination).current_dir(fixture.root()).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["publish", "--month", "2025-04", "--to"])
+        .arg(&destination)
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert_eq!(files_under(&destination.join("2025-04")), files_under(&fixture.root().join("reports/2025-04")));
     assert!(destination.join("2025-04.zip").exists());
     // Nothing half-copied is left beside it.
-    let leftovers: Vec<_> = std::fs::read_dir(&destination).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&destination)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty());
 }
 

@@ -14,7 +14,13 @@ fn fixed_indicator() -> IndicatorReport {
     let mut series: Vec<Observation> = values
         .iter()
         .enumerate()
-        .map(|(i, v)| Observation { period: start.plus(i as i32), value: Some(*v), numerator: None, denominator: None, not_calculable: None })
+        .map(|(i, v)| Observation {
+            period: start.plus(i as i32),
+            value: Some(*v),
+            numerator: None,
+            denominator: None,
+            not_calculable: None,
+        })
         .collect();
     // A month that is not calculable leaves a gap in the line.
     series[5] = Observation::not_calculable(start.plus(5), "no extract");
@@ -51,7 +57,18 @@ fn fixed_indicator() -> IndicatorReport {
 fn trend_chart_svg_matches_the_snapshot() {
     let svg = scorecard::render_charts::trend_svg(&fixed_indicator()).unwrap();
     // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
-    for needle in ["Agency social worker rate", "target 14", ">\nR\n<", ">\nA\n<", ">\nG\n<", "Apr 24", "Mar 25", "15.5", "percent", "England 2025 13"] {
+    for needle in [
+        "Agency social worker rate",
+        "target 14",
+        ">\nR\n<",
+        ">\nA\n<",
+        ">\nG\n<",
+        "Apr 24",
+        "Mar 25",
+        "15.5",
+        "percent",
+        "England 2025 13",
+    ] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
     }
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/fixed-series.svg");
@@ -63,5 +80,8 @@ fn trend_chart_svg_matches_the_snapshot() {
     assert!(svg == expected, "chart differs from {}", path.display());
     // Same input, same bytes: PNG too.
     let indicator = fixed_indicator();
-    assert_eq!(scorecard::render_charts::trend_png(&indicator).unwrap(), scorecard::render_charts::trend_png(&indicator).unwrap());
+    assert_eq!(
+        scorecard::render_charts::trend_png(&indicator).unwrap(),
+        scorecard::render_charts::trend_png(&indicator).unwrap()
+    );
 }

@@ -25,8 +25,16 @@ fn build_writes_csv_and_json_for_the_latest_month() {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
     let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
     // March: agency FTE 1 of 4 = 25%. April: agency FTE 0.5 of (0.5 + 2.5) = 16.7%.
-    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,3.0,5,01/01/2020,,10,0\n"));
-    fixture.extract("2025-04", "workforce.csv", &format!("{header}S1,T,1,0.5,5,01/01/2020,,10,0\nS2,T,0,2.5,5,01/01/2020,,10,0\n"));
+    fixture.extract(
+        "2025-03",
+        "workforce.csv",
+        &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,3.0,5,01/01/2020,,10,0\n"),
+    );
+    fixture.extract(
+        "2025-04",
+        "workforce.csv",
+        &format!("{header}S1,T,1,0.5,5,01/01/2020,,10,0\nS2,T,0,2.5,5,01/01/2020,,10,0\n"),
+    );
     let output = scorecard(&fixture).arg("build").output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let csv = std::fs::read_to_string(fixture.root().join("reports/2025-04/scorecard.csv")).unwrap();
@@ -34,14 +42,19 @@ fn build_writes_csv_and_json_for_the_latest_month() {
     assert!(row.starts_with("agency-rate,"), "{row}");
     // 16.7%, target 14 with 25% tolerance (17.5): amber; 25.0 -> 16.7 is improving.
     assert!(row.contains(",2025-04,16.7,0.5,3,14,amber,improving,"), "{row}");
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
     assert_eq!(json["indicators"][0]["series"][0]["value"], 25.0);
 }
 
 #[test]
 fn build_for_a_month_without_extracts_is_a_usage_error() {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
-    fixture.extract("2025-03", "workforce.csv", "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n");
+    fixture.extract(
+        "2025-03",
+        "workforce.csv",
+        "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n",
+    );
     let output = scorecard(&fixture).args(["build", "--month", "2030-01"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no extracts for 2030-01"));
@@ -51,7 +64,9 @@ fn build_for_a_month_without_extracts_is_a_usage_error() {
 fn init_makes_a_project_that_checks_and_builds() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("new");
-    let run = |args: &[&str]| Command::cargo_bin("scorecard").unwrap().args(args).arg("--project").arg(&project).output().unwrap();
+    let run = |args: &[&str]| {
+        Command::cargo_bin("scorecard").unwrap().args(args).arg("--project").arg(&project).output().unwrap()
+    };
     let init = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     assert!(std::fs::read_to_string(project.join("README.md")).unwrap().contains("0 6 3 * *"));
@@ -71,15 +86,25 @@ fn init_makes_a_project_that_checks_and_builds() {
 #[test]
 fn committed_json_schemas_match_the_engine() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    for (kind, file) in [(scorecard::cli::SchemaKind::Indicator, "indicator.json"), (scorecard::cli::SchemaKind::Project, "project.json")] {
+    for (kind, file) in [
+        (scorecard::cli::SchemaKind::Indicator, "indicator.json"),
+        (scorecard::cli::SchemaKind::Project, "project.json"),
+    ] {
         let committed = std::fs::read_to_string(repo.join("docs/schema").join(file)).unwrap();
-        assert_eq!(scorecard::cli::schema(kind), committed, "docs/schema/{file} is stale: run `scorecard schema` to regenerate it");
+        assert_eq!(
+            scorecard::cli::schema(kind),
+            committed,
+            "docs/schema/{file} is stale: run `scorecard schema` to regenerate it"
+        );
     }
-    let schema: serde_json::Value = serde_json::from_str(&scorecard::cli::schema(scorecard::cli::SchemaKind::Indicator)).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&scorecard::cli::schema(scorecard::cli::SchemaKind::Indicator)).unwrap();
     // Fields and their allowed values, as an editor completes them.
     assert!(schema["properties"]["measure"].is_object());
     let text = schema.to_string();
-    assert!(text.contains("rate_per_10000") && text.contains("financial_year_to_date") && text.contains("significance"));
+    assert!(
+        text.contains("rate_per_10000") && text.contains("financial_year_to_date") && text.contains("significance")
+    );
 }
 
 #[test]

@@ -9,7 +9,13 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 fn config() -> DatasetConfig {
-    let columns = [("SWENo", ColumnType::Text), ("Team", ColumnType::Text), ("FTE", ColumnType::Number), ("Cases30", ColumnType::Integer), ("RoleStartDate", ColumnType::Date)];
+    let columns = [
+        ("SWENo", ColumnType::Text),
+        ("Team", ColumnType::Text),
+        ("FTE", ColumnType::Number),
+        ("Cases30", ColumnType::Integer),
+        ("RoleStartDate", ColumnType::Date),
+    ];
     DatasetConfig {
         layout: Layout::Monthly,
         file: "workforce.csv".into(),
@@ -61,7 +67,10 @@ fn normalisations() {
     // dd/mm/yyyy, yyyy-mm-dd and Excel serial 45383 (1899-12-30 + 45383 days) are all 1 April 2024.
     assert_eq!(column(&read("dates-mixed.csv").unwrap(), "RoleStartDate"), &Values::Date(vec![date("2024-04-01"); 3]));
     let nulls = read("nulls.csv").unwrap();
-    assert_eq!((column(&nulls, "Team"), column(&nulls, "FTE"), column(&nulls, "Cases30")), (&Values::Text(vec![None]), &Values::Number(vec![None]), &Values::Integer(vec![None])));
+    assert_eq!(
+        (column(&nulls, "Team"), column(&nulls, "FTE"), column(&nulls, "Cases30")),
+        (&Values::Text(vec![None]), &Values::Number(vec![None]), &Values::Integer(vec![None]))
+    );
     assert_eq!(column(&read("integer-as-decimal.csv").unwrap(), "Cases30"), &Values::Integer(vec![Some(10)]));
     assert_eq!(read("header-only.csv").unwrap().rows, 0);
     assert_eq!(read("trailing-blank-lines.csv").unwrap().rows, 1);
@@ -130,10 +139,19 @@ fn data_quality_findings_are_reported_without_stopping_the_build() {
                     B,01/05/2024,P,C2,U1,,,\n\
                     C,01/06/2024,S,C2,U1,01/05/2024,E13,\n";
     fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(fixture.root()).output().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["build", "--quiet"])
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-03/scorecard.json")).unwrap()).unwrap();
-    let records = |check: &str| json["data_quality"].as_array().unwrap().iter().find(|f| f["check"] == check).unwrap()["records"].as_u64().unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-03/scorecard.json")).unwrap()).unwrap();
+    let records = |check: &str| {
+        json["data_quality"].as_array().unwrap().iter().find(|f| f["check"] == check).unwrap()["records"]
+            .as_u64()
+            .unwrap()
+    };
     assert_eq!(records("worker id on more than one row"), 2);
     assert_eq!(records("FTE zero, negative or over 1"), 1);
     assert_eq!(records("episode starts before the previous one ends (overlap)"), 1);
@@ -150,5 +168,10 @@ fn a_bad_check_points_into_the_project_file() {
     fixture.write("scorecard.toml", &project.replace("fails = \"FTE <= 0 OR FTE > 1\"", "fails = \"FTEE <= 0\""));
     let errors = fixture.load_errors();
     let line = project.lines().position(|line| line.contains("FTE <= 0 OR FTE > 1")).unwrap() + 1;
-    assert!(errors.iter().any(|(file, l, message)| file == "scorecard.toml" && *l == line && message.contains("unknown column `FTEE`")), "{errors:?}");
+    assert!(
+        errors.iter().any(|(file, l, message)| file == "scorecard.toml"
+            && *l == line
+            && message.contains("unknown column `FTEE`")),
+        "{errors:?}"
+    );
 }

@@ -92,6 +92,9 @@ fn the_output_folder_cannot_be_the_data_folder() {
     for output in ["data", "./data/reports", "."] {
         fixture.write("scorecard.toml", &project.replace("output = \"reports\"", &format!("output = \"{output}\"")));
         let errors = fixture.load_errors();
-        assert!(errors.iter().any(|(file, _, message)| file == "scorecard.toml" && message.contains("overlaps")), "{output}: {errors:?}");
+        assert!(
+            errors.iter().any(|(file, _, message)| file == "scorecard.toml" && message.contains("overlaps")),
+            "{output}: {errors:?}"
+        );
     }
 }

@@ -60,16 +60,24 @@ fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let project = tempfile::tempdir().unwrap();
     for item in ["scorecard.toml", "indicators", "sample-data"] {
-        let status = std::process::Command::new("cp").arg("-r").arg(repo.join(item)).arg(project.path()).status().unwrap();
+        let status =
+            std::process::Command::new("cp").arg("-r").arg(repo.join(item)).arg(project.path()).status().unwrap();
         assert!(status.success());
     }
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(project.path()).output().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["build", "--quiet"])
+        .current_dir(project.path())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let secrets = identifiers(&project.path().join("sample-data/2026-03"));
     assert!(secrets.len() > 1000, "the scan must have something to look for");
     let mut texts = Vec::new();
     published_texts(&project.path().join("reports"), &mut texts);
-    assert!(texts.iter().any(|(path, _)| path.to_string_lossy().contains("scorecard.xlsx")), "the workbook was scanned");
+    assert!(
+        texts.iter().any(|(path, _)| path.to_string_lossy().contains("scorecard.xlsx")),
+        "the workbook was scanned"
+    );
     // Every window of every secret's length is looked up in a set, rather
     // than searching each text once per secret.
     let lengths: BTreeSet<usize> = secrets.iter().map(String::len).collect();
@@ -97,10 +105,15 @@ fn small_counts_are_published_as_c_with_secondary_suppression() {
         }
     }
     fixture.extract("2025-03", "workforce.csv", &rows);
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["build", "--quiet"]).current_dir(fixture.root()).output().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["build", "--quiet"])
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let series = std::fs::read_to_string(fixture.root().join("reports/2025-03/series.csv")).unwrap();
-    let line = |group: &str| series.lines().find(|line| line.contains(&format!(",{group},2025-03,"))).unwrap().to_string();
+    let line =
+        |group: &str| series.lines().find(|line| line.contains(&format!(",{group},2025-03,"))).unwrap().to_string();
     // A's numerator 1 is suppressed; B (7, the smallest remaining) goes with it; C stays.
     assert!(line("Team A").contains(",Team A,2025-03,c,,,"), "{}", line("Team A"));
     assert!(line("Team B").contains(",Team B,2025-03,c,,,"), "{}", line("Team B"));
@@ -109,6 +122,10 @@ fn small_counts_are_published_as_c_with_secondary_suppression() {
     let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
     assert!(page.contains("<th scope=\"row\">Team A</th><td class=\"num\">c</td>"), "the page shows c for Team A");
     // The local drill-down is not suppressed.
-    let explain = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard")).args(["explain", "caseloads-within-limit"]).current_dir(fixture.root()).output().unwrap();
+    let explain = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["explain", "caseloads-within-limit"])
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&explain.stdout).contains("numerator: 17  denominator: 20"));
 }

@@ -46,7 +46,8 @@ A,01/10/2024,T,E1,U5,,,
 #[test]
 fn three_placements_rule_counts_open_placement_and_new_placements_only() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
-    let episodes = CHILD_A_EPISODES.to_string() + "\
+    let episodes = CHILD_A_EPISODES.to_string()
+        + "\
 B,01/02/2024,S,C2,U1,01/06/2024,X1,CARPL
 B,01/06/2024,P,C2,U4,01/09/2024,X1,
 B,01/09/2024,L,E1,U4,01/12/2024,X1,
@@ -143,7 +144,11 @@ fn zero_denominator_and_missing_month_are_not_calculable_with_reasons() {
 fn bad_value_names_file_line_column_and_value() {
     let fixture = Fixture::shipped(&["children-in-need/assessments-in-45-days"]);
     let header = "LAchildID,AssessmentID,AssessmentActualStartDate,AssessmentAuthorisationDate\r\n";
-    fixture.extract("2025-03", "cin_assessments.csv", &format!("\u{feff}{header}X1,A1,2025-03-03,2025-03-04\r\nX2,A2,2025-02-31,2025-03-04\r\n"));
+    fixture.extract(
+        "2025-03",
+        "cin_assessments.csv",
+        &format!("\u{feff}{header}X1,A1,2025-03-03,2025-03-04\r\nX2,A2,2025-02-31,2025-03-04\r\n"),
+    );
     let error = fixture.compute().err().expect("bad date is an error");
     let diagnostic = &error.diagnostics().unwrap().0[0];
     assert!(diagnostic.path.ends_with("2025-03/cin_assessments.csv"));
@@ -193,7 +198,10 @@ denominator = "fte"
     let diagnostic = &error.diagnostics().unwrap().0[0];
     assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
 
-    fixture.write("data/csww.csv", "time_period,new_la_code,agency_fte,fte\n202324,E1,10,40\n202324,E2,NULL,60\n2025,E1,5,50\n2025,E2,15,50\n");
+    fixture.write(
+        "data/csww.csv",
+        "time_period,new_la_code,agency_fte,fte\n202324,E1,10,40\n202324,E2,NULL,60\n2025,E1,5,50\n2025,E2,15,50\n",
+    );
     // 2024-03: agency 10 (the NULL is left out) / FTE 100 = 10%. 2025-03: 20 / 100 = 20%.
     assert_eq!(fixture.observe("agency-share", "2024-03").value, Some(10.0));
     assert_eq!(fixture.observe("agency-share", "2025-03").value, Some(20.0));
@@ -224,7 +232,8 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
 #[test]
 fn explain_lists_the_children_behind_the_three_placements_figure() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
-    let episodes = CHILD_A_EPISODES.to_string() + "\
+    let episodes = CHILD_A_EPISODES.to_string()
+        + "\
 D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
 D,01/07/2024,P,V2,U4,,,
 E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL

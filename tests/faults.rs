@@ -11,13 +11,22 @@ const HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndD
 
 fn fixture() -> Fixture {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
-    fixture.extract("2025-03", "workforce.csv", &format!("{HEADER}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,U,0,3.0,5,01/01/2020,,10,0\n"));
+    fixture.extract(
+        "2025-03",
+        "workforce.csv",
+        &format!("{HEADER}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,U,0,3.0,5,01/01/2020,,10,0\n"),
+    );
     fixture
 }
 
 fn build(root: &Path, shell_prefix: &str) -> Output {
     let binary = env!("CARGO_BIN_EXE_scorecard");
-    Command::new("sh").arg("-c").arg(format!("{shell_prefix} exec '{binary}' build --force --quiet")).current_dir(root).output().unwrap()
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{shell_prefix} exec '{binary}' build --force --quiet"))
+        .current_dir(root)
+        .output()
+        .unwrap()
 }
 
 fn assert_whole(bundle: &Path) -> Manifest {
@@ -36,7 +45,11 @@ fn a_full_disk_exits_5_and_keeps_the_previous_bundle() {
     // 16 KB per file: the PNG charts do not fit.
     let output = build(fixture.root(), "ulimit -f 32;");
     assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write"), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("cannot write"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert_eq!(assert_whole(&fixture.root().join("reports/2025-03")).files, before.files);
 }
 
@@ -45,7 +58,12 @@ fn a_read_only_output_folder_exits_5_and_keeps_the_previous_bundle() {
     let fixture = fixture();
     let reports = fixture.root().join("reports");
     std::fs::create_dir_all(&reports).unwrap();
-    let mounted = Command::new("mount").args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"]).arg(&reports).status().map(|s| s.success()).unwrap_or(false);
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=8m", "tmpfs"])
+        .arg(&reports)
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
     if !mounted {
         eprintln!("skipped: cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN)");
         return;
@@ -57,7 +75,11 @@ fn a_read_only_output_folder_exits_5_and_keeps_the_previous_bundle() {
         assert!(Command::new("mount").args(["-o", "remount,ro"]).arg(&reports).status().unwrap().success());
         let output = build(fixture.root(), "");
         assert_eq!(output.status.code(), Some(5), "{}", String::from_utf8_lossy(&output.stderr));
-        assert!(String::from_utf8_lossy(&output.stderr).contains("Read-only file system"), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            String::from_utf8_lossy(&output.stderr).contains("Read-only file system"),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert_eq!(assert_whole(&reports.join("2025-03")).files, before.files);
     });
     let _ = unmount();
@@ -76,7 +98,13 @@ fn an_extract_deleted_during_the_build_is_an_error_or_was_already_read() {
     for delay_ms in [0, 5, 20, 60, 150] {
         std::fs::write(&extract, &text).unwrap();
         let binary = env!("CARGO_BIN_EXE_scorecard");
-        let child = Command::new(binary).args(["build", "--force", "--quiet"]).current_dir(fixture.root()).stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+        let child = Command::new(binary)
+            .args(["build", "--force", "--quiet"])
+            .current_dir(fixture.root())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = std::fs::remove_file(&extract);
         let output = child.wait_with_output().unwrap();
@@ -85,8 +113,15 @@ fn an_extract_deleted_during_the_build_is_an_error_or_was_already_read() {
             // before the folder was listed (the month says "no extract").
             Some(0) => {}
             // Gone before it was read: the month has no extract, or the read failed naming it.
-            Some(4) => assert!(String::from_utf8_lossy(&output.stderr).contains("workforce.csv"), "{}", String::from_utf8_lossy(&output.stderr)),
-            other => panic!("deleting the extract after {delay_ms} ms gave exit {other:?}: {}", String::from_utf8_lossy(&output.stderr)),
+            Some(4) => assert!(
+                String::from_utf8_lossy(&output.stderr).contains("workforce.csv"),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            other => panic!(
+                "deleting the extract after {delay_ms} ms gave exit {other:?}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
         }
         let now = assert_whole(&fixture.root().join("reports/2025-03"));
         assert!(now.files.len() == before.files.len());

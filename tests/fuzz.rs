@@ -72,12 +72,22 @@ fn mutated(seed: &'static str) -> impl Strategy<Value = String> {
         };
         let (start, end) = (floor(start), floor((start + length).min(seed.len())));
         let once = format!("{}{insert}{}", &seed[..start], &seed[end..]);
-        if twice { format!("{once}{insert}") } else { once }
+        if twice {
+            format!("{once}{insert}")
+        } else {
+            once
+        }
     })
 }
 
 fn config() -> DatasetConfig {
-    let columns = [("SWENo", ColumnType::Text), ("Team", ColumnType::Text), ("FTE", ColumnType::Number), ("Cases30", ColumnType::Integer), ("RoleStartDate", ColumnType::Date)];
+    let columns = [
+        ("SWENo", ColumnType::Text),
+        ("Team", ColumnType::Text),
+        ("FTE", ColumnType::Number),
+        ("Cases30", ColumnType::Integer),
+        ("RoleStartDate", ColumnType::Date),
+    ];
     DatasetConfig {
         layout: Layout::Monthly,
         file: "x.csv".into(),
@@ -94,10 +104,12 @@ fn config() -> DatasetConfig {
 fn fuzz_csv_ingest() {
     let path = std::path::Path::new("fuzz.csv");
     let bytes = prop_oneof![proptest::collection::vec(any::<u8>(), 0..600), mutated(CSV).prop_map(String::into_bytes)];
-    assert!(fuzz(bytes, |bytes| {
-        let _ = parse_table(path, &bytes, &config());
-        Ok(())
-    }) > 0);
+    assert!(
+        fuzz(bytes, |bytes| {
+            let _ = parse_table(path, &bytes, &config());
+            Ok(())
+        }) > 0
+    );
 }
 
 #[test]
@@ -105,19 +117,23 @@ fn fuzz_definition_loader() {
     let fixture = Fixture::new();
     let path = fixture.indicator("theme", "fuzzed", DEFINITION);
     assert!(scorecard::pipeline::load(fixture.root()).is_ok(), "the seed definition is valid");
-    assert!(fuzz(mutated(DEFINITION), |text| {
-        std::fs::write(&path, text).unwrap();
-        let _ = scorecard::pipeline::load(fixture.root());
-        Ok(())
-    }) > 0);
+    assert!(
+        fuzz(mutated(DEFINITION), |text| {
+            std::fs::write(&path, text).unwrap();
+            let _ = scorecard::pipeline::load(fixture.root());
+            Ok(())
+        }) > 0
+    );
 }
 
 #[test]
 fn fuzz_project_loader() {
     let fixture = Fixture::new();
-    assert!(fuzz(mutated(PROJECT), |text| {
-        fixture.write("scorecard.toml", &text);
-        let _ = scorecard::project::Project::load(fixture.root());
-        Ok(())
-    }) > 0);
+    assert!(
+        fuzz(mutated(PROJECT), |text| {
+            fixture.write("scorecard.toml", &text);
+            let _ = scorecard::project::Project::load(fixture.root());
+            Ok(())
+        }) > 0
+    );
 }

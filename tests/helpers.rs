@@ -67,7 +67,8 @@ impl Fixture {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         std::fs::copy(repo.join("scorecard.toml"), fixture.root().join("scorecard.toml")).expect("copy project");
         for definition in definitions {
-            let text = std::fs::read_to_string(repo.join(format!("indicators/{definition}.toml"))).expect("shipped definition");
+            let text = std::fs::read_to_string(repo.join(format!("indicators/{definition}.toml")))
+                .expect("shipped definition");
             fixture.write(&format!("indicators/{definition}.toml"), &text);
         }
         fixture
@@ -115,7 +116,13 @@ impl Fixture {
                 .diagnostics()
                 .expect("diagnostics")
                 .iter()
-                .map(|d| (d.path.file_name().unwrap().to_string_lossy().into_owned(), d.line, format!("{}{}", d.message, d.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default())))
+                .map(|d| {
+                    (
+                        d.path.file_name().unwrap().to_string_lossy().into_owned(),
+                        d.line,
+                        format!("{}{}", d.message, d.help.as_ref().map(|h| format!(" ({h})")).unwrap_or_default()),
+                    )
+                })
                 .collect(),
         }
     }

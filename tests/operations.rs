@@ -13,7 +13,11 @@ const HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndD
 fn fixture() -> Fixture {
     let fixture = Fixture::shipped(&["workforce/agency-rate", "workforce/caseloads-within-limit"]);
     for (month, agency) in [("2025-02", "1"), ("2025-03", "1"), ("2025-04", "0")] {
-        fixture.extract(month, "workforce.csv", &format!("{HEADER}S1,Team A,{agency},1.0,5,01/01/2020,,20,0\nS2,Team B,0,3.0,5,01/01/2020,,26,0\n"));
+        fixture.extract(
+            month,
+            "workforce.csv",
+            &format!("{HEADER}S1,Team A,{agency},1.0,5,01/01/2020,,20,0\nS2,Team B,0,3.0,5,01/01/2020,,26,0\n"),
+        );
     }
     fixture
 }
@@ -36,7 +40,8 @@ fn stdout(output: &Output) -> String {
 fn verified_manifest(bundle: &Path) -> Manifest {
     let manifest: Manifest = serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
     for file in &manifest.files {
-        let bytes = std::fs::read(bundle.join(&file.path)).unwrap_or_else(|_| panic!("{} missing from {}", file.path, bundle.display()));
+        let bytes = std::fs::read(bundle.join(&file.path))
+            .unwrap_or_else(|_| panic!("{} missing from {}", file.path, bundle.display()));
         assert_eq!(sha256(&bytes), file.sha256, "{} does not match its manifest", file.path);
     }
     manifest
@@ -53,7 +58,10 @@ fn an_unchanged_month_is_not_rebuilt_and_a_change_rebuilds_only_what_depends_on_
     // Change April's extract: February's and March's bundles do not depend on it.
     fixture.extract("2025-04", "workforce.csv", &format!("{HEADER}S1,Team A,1,1.0,5,01/01/2020,,20,0\n"));
     let after_change = stdout(&run(&fixture, &["build", "--all"]));
-    assert!(after_change.contains("2025-02 is up to date") && after_change.contains("2025-03 is up to date"), "{after_change}");
+    assert!(
+        after_change.contains("2025-02 is up to date") && after_change.contains("2025-03 is up to date"),
+        "{after_change}"
+    );
     assert!(after_change.contains("built 2025-04"), "{after_change}");
     // --force rebuilds regardless; a new commentary file makes its month out of date.
     assert!(stdout(&run(&fixture, &["build", "--force"])).contains("built 2025-04"));
@@ -96,19 +104,32 @@ fn a_killed_build_never_leaves_a_partial_bundle() {
         // Every file matches its manifest (checked inside), and the bundle is
         // either the original or the finished rebuild from the changed extract.
         let manifest = verified_manifest(&bundle);
-        let rebuilt = manifest.inputs.iter().any(|input| input.path == "sample-data/2025-04/workforce.csv" && input.sha256 == changed_hash);
-        assert!(manifest.files == original.files || rebuilt, "a kill at {delay_ms} ms left a bundle that is neither old nor new");
+        let rebuilt = manifest
+            .inputs
+            .iter()
+            .any(|input| input.path == "sample-data/2025-04/workforce.csv" && input.sha256 == changed_hash);
+        assert!(
+            manifest.files == original.files || rebuilt,
+            "a kill at {delay_ms} ms left a bundle that is neither old nor new"
+        );
         let visible: Vec<String> = std::fs::read_dir(fixture.root().join("reports"))
             .unwrap()
             .filter_map(Result::ok)
             .map(|entry| entry.file_name().to_string_lossy().into_owned())
             .filter(|name| !name.starts_with('.'))
             .collect();
-        assert!(visible.iter().all(|name| ["2025-04", "2025-04.zip", "index.html"].contains(&name.as_str())), "after a kill at {delay_ms} ms: {visible:?}");
+        assert!(
+            visible.iter().all(|name| ["2025-04", "2025-04.zip", "index.html"].contains(&name.as_str())),
+            "after a kill at {delay_ms} ms: {visible:?}"
+        );
     }
     // The next build clears what killed builds left behind.
     assert!(run(&fixture, &["build", "--month", "2025-04", "--force"]).status.success());
-    let hidden: Vec<_> = std::fs::read_dir(fixture.root().join("reports")).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains(".partial-")).collect();
+    let hidden: Vec<_> = std::fs::read_dir(fixture.root().join("reports"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".partial-"))
+        .collect();
     assert!(hidden.is_empty());
 }
 

@@ -26,7 +26,11 @@ struct Published {
 }
 
 fn field<'a>(headers: &csv::StringRecord, record: &'a csv::StringRecord, name: &str) -> &'a str {
-    headers.iter().position(|header| header.trim_start_matches('\u{feff}') == name).and_then(|index| record.get(index)).unwrap_or("")
+    headers
+        .iter()
+        .position(|header| header.trim_start_matches('\u{feff}') == name)
+        .and_then(|index| record.get(index))
+        .unwrap_or("")
 }
 
 fn any_row(_: &csv::StringRecord, _: &csv::StringRecord) -> bool {
@@ -34,16 +38,59 @@ fn any_row(_: &csv::StringRecord, _: &csv::StringRecord) -> bool {
 }
 
 fn three_plus_row(headers: &csv::StringRecord, record: &csv::StringRecord) -> bool {
-    field(headers, record, "cla_group") == "CLA on 31 March" && field(headers, record, "placement_stability") == "With 3 or more placements during the year"
+    field(headers, record, "cla_group") == "CLA on 31 March"
+        && field(headers, record, "placement_stability") == "With 3 or more placements during the year"
 }
 
 const PUBLISHED: [Published; 6] = [
-    Published { id: "agency-rate", file: "csww_indicators_2017_to_2025.csv", column: "agency_rate_fte", from_fte: true, decimals: 1, row: any_row },
-    Published { id: "turnover-rate", file: "csww_indicators_2017_to_2025.csv", column: "turnover_rate_fte", from_fte: true, decimals: 1, row: any_row },
-    Published { id: "caseload", file: "csww_indicators_2017_to_2025.csv", column: "caseload_fte", from_fte: true, decimals: 1, row: any_row },
-    Published { id: "re-referrals", file: "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv", column: "rereferral_percent", from_fte: false, decimals: 1, row: any_row },
-    Published { id: "cp-subsequent", file: "d3_cpps_subsequent_plan_2013_to_2025.csv", column: "CPP_subsequent_percent", from_fte: false, decimals: 1, row: any_row },
-    Published { id: "placements-3-plus", file: "la_cla_placement_stability.csv", column: "children_percent", from_fte: false, decimals: 0, row: three_plus_row },
+    Published {
+        id: "agency-rate",
+        file: "csww_indicators_2017_to_2025.csv",
+        column: "agency_rate_fte",
+        from_fte: true,
+        decimals: 1,
+        row: any_row,
+    },
+    Published {
+        id: "turnover-rate",
+        file: "csww_indicators_2017_to_2025.csv",
+        column: "turnover_rate_fte",
+        from_fte: true,
+        decimals: 1,
+        row: any_row,
+    },
+    Published {
+        id: "caseload",
+        file: "csww_indicators_2017_to_2025.csv",
+        column: "caseload_fte",
+        from_fte: true,
+        decimals: 1,
+        row: any_row,
+    },
+    Published {
+        id: "re-referrals",
+        file: "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        column: "rereferral_percent",
+        from_fte: false,
+        decimals: 1,
+        row: any_row,
+    },
+    Published {
+        id: "cp-subsequent",
+        file: "d3_cpps_subsequent_plan_2013_to_2025.csv",
+        column: "CPP_subsequent_percent",
+        from_fte: false,
+        decimals: 1,
+        row: any_row,
+    },
+    Published {
+        id: "placements-3-plus",
+        file: "la_cla_placement_stability.csv",
+        column: "children_percent",
+        from_fte: false,
+        decimals: 0,
+        row: three_plus_row,
+    },
 ];
 
 #[derive(Default, Debug)]
@@ -78,19 +125,22 @@ fn dfe_definitions_reproduce_published_rates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-data");
     let loaded = pipeline::load(&root).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     let data = pipeline::read_data(&loaded).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
-    let computed = pipeline::compute(&loaded, &data).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
+    let computed =
+        pipeline::compute(&loaded, &data).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     let by_id: HashMap<&str, _> = loaded.definitions.iter().map(|d| d.id()).zip(&computed).collect();
     let mut report = Vec::new();
     let mut all_unexplained = Vec::new();
     for published in &PUBLISHED {
         let series = by_id[published.id];
-        let groups: HashMap<&str, &Vec<scorecard::results::Observation>> = series.groups.iter().map(|(group, s)| (group.as_str(), s)).collect();
+        let groups: HashMap<&str, &Vec<scorecard::results::Observation>> =
+            series.groups.iter().map(|(group, s)| (group.as_str(), s)).collect();
         let mut reader = csv::Reader::from_path(dfe_dir().join(published.file)).unwrap();
         let headers = reader.headers().unwrap().clone();
         let mut tally = Tally::default();
         for record in reader.records() {
             let record = record.unwrap();
-            if field(&headers, &record, "geographic_level") != "Local authority" || !(published.row)(&headers, &record) {
+            if field(&headers, &record, "geographic_level") != "Local authority" || !(published.row)(&headers, &record)
+            {
                 continue;
             }
             let Ok(expected) = field(&headers, &record, published.column).parse::<f64>() else {
@@ -104,12 +154,20 @@ fn dfe_definitions_reproduce_published_rates() {
             let unit = 10f64.powi(-(published.decimals as i32));
             let parts = observation.and_then(|o| Some((o.value?, o.numerator?, o.denominator?)));
             match parts {
-                Some((value, _, _)) if (round_to(value, published.decimals) - expected).abs() < 1e-9 => tally.matched += 1,
-                Some((value, numerator, denominator)) if published.from_fte && within_fte_rounding(value, numerator, denominator, expected, unit) => {
+                Some((value, _, _)) if (round_to(value, published.decimals) - expected).abs() < 1e-9 => {
+                    tally.matched += 1
+                }
+                Some((value, numerator, denominator))
+                    if published.from_fte && within_fte_rounding(value, numerator, denominator, expected, unit) =>
+                {
                     tally.fte_rounding += 1
                 }
-                None if expected == 0.0 && observation.is_none_or(|o| o.value.is_none()) => tally.undefined_published_as_zero += 1,
-                other => tally.unexplained.push(format!("{} {code} {year}: published {expected}, engine {other:?}", published.id)),
+                None if expected == 0.0 && observation.is_none_or(|o| o.value.is_none()) => {
+                    tally.undefined_published_as_zero += 1
+                }
+                other => tally
+                    .unexplained
+                    .push(format!("{} {code} {year}: published {expected}, engine {other:?}", published.id)),
             }
         }
         let total = tally.matched + tally.fte_rounding + tally.undefined_published_as_zero + tally.unexplained.len();
@@ -147,17 +205,24 @@ fn benchmark_fixture(compare_with: &str, code: &str, column: &str) -> crate::hel
     );
     let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
     for month in ["2025-03", "2026-03"] {
-        fixture.extract(month, "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,9.0,5,01/01/2020,,10,0\n"));
+        fixture.extract(
+            month,
+            "workforce.csv",
+            &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,9.0,5,01/01/2020,,10,0\n"),
+        );
     }
     fixture
 }
 
-fn benchmarks_for(fixture: &crate::helpers::Fixture, month: &str) -> Result<scorecard::report::IndicatorReport, String> {
+fn benchmarks_for(
+    fixture: &crate::helpers::Fixture,
+    month: &str,
+) -> Result<scorecard::report::IndicatorReport, String> {
     let loaded = pipeline::load(fixture.root()).map_err(|e| crate::helpers::describe(&e))?;
     let data = pipeline::read_data(&loaded).map_err(|e| crate::helpers::describe(&e))?;
     let computed = pipeline::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
     let month: Month = month.parse().unwrap();
-    pipeline::check_benchmarks(&loaded, month).map_err(|e| crate::helpers::describe(&e))?;
+    pipeline::check_benchmarks(&loaded).map_err(|e| crate::helpers::describe(&e))?;
     Ok(pipeline::scorecard(&loaded, &computed, month).indicators.remove(0))
 }
 
@@ -196,5 +261,8 @@ fn bad_benchmark_mappings_are_clear_errors() {
     let unknown = benchmarks_for(&benchmark_fixture("england", "E06000999", "agency_rate_fte"), "2025-03").unwrap_err();
     assert!(unknown.contains("authority code `E06000999` does not appear"), "{unknown}");
     let column = benchmarks_for(&benchmark_fixture("england", "E06000008", "agency_rate_ft"), "2025-03").unwrap_err();
-    assert!(column.contains("no column `agency_rate_ft`") && column.contains("did you mean `agency_rate_fte`?"), "{column}");
+    assert!(
+        column.contains("no column `agency_rate_ft`") && column.contains("did you mean `agency_rate_fte`?"),
+        "{column}"
+    );
 }

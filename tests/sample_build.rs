@@ -44,7 +44,11 @@ fn committed_sample_is_exactly_what_the_generator_writes() {
     for path in generated {
         let relative = path.strip_prefix(out.path()).unwrap();
         let expected = std::fs::read(committed.join(relative)).unwrap_or_default();
-        assert!(std::fs::read(&path).unwrap() == expected, "{} differs from the generator's output", relative.display());
+        assert!(
+            std::fs::read(&path).unwrap() == expected,
+            "{} differs from the generator's output",
+            relative.display()
+        );
     }
 }
 
@@ -91,7 +95,17 @@ fn agency_rate_matches_an_independent_calculation() {
 #[test]
 fn sample_trends_are_the_ones_the_board_pack_needs() {
     let scorecard = sample_scorecard();
-    let series = |id: &str| scorecard.indicators.iter().find(|i| i.id == id).unwrap().series.iter().map(|o| o.value.unwrap()).collect::<Vec<_>>();
+    let series = |id: &str| {
+        scorecard
+            .indicators
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap()
+            .series
+            .iter()
+            .map(|o| o.value.unwrap())
+            .collect::<Vec<_>>()
+    };
     let agency = series("agency-rate");
     assert!(agency[0] > 25.0 && *agency.last().unwrap() < 15.0, "{agency:?}");
     let placements = series("placements-3-plus");
