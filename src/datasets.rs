@@ -307,59 +307,6 @@ fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use toml::Spanned;
-
-    fn config(columns: &[(&str, ColumnType)]) -> DatasetConfig {
-        DatasetConfig {
-            layout: Layout::Monthly,
-            file: "x.csv".into(),
-            key: None,
-            date_formats: vec!["%d/%m/%Y".into()],
-            null_markers: vec!["".into(), "NULL".into()],
-            columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
-            period_column: None,
-            checks: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn bom_crlf_and_header_drift_are_normalised() {
-        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date), ("N", ColumnType::Integer)]);
-        let bytes = b"\xEF\xBB\xBFchild ,DECOM,N\r\nC1,01/04/2024,10.0\r\nC2,NULL,\r\n\r\n";
-        let table = parse_table(Path::new("e.csv"), bytes, &config).unwrap();
-        assert_eq!(table.rows, 2);
-        assert_eq!(table.columns[1].1, Values::Date(vec![NaiveDate::from_ymd_opt(2024, 4, 1), None]));
-        assert_eq!(table.columns[2].1, Values::Integer(vec![Some(10), None]));
-    }
-
-    #[test]
-    fn bad_values_name_line_column_and_value() {
-        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date)]);
-        let bytes = b"CHILD,DECOM\nC1,01/04/2024\nC2,31/02/2025\n";
-        let errors = parse_table(Path::new("e.csv"), bytes, &config).unwrap_err();
-        let error = &errors.0[0];
-        assert_eq!((error.line, error.column), (3, 2));
-        assert!(error.message.contains("`31/02/2025` is not a date"), "{}", error.message);
-    }
-
-    #[test]
-    fn missing_column_suggests_the_near_header() {
-        let config = config(&[("DECOM", ColumnType::Date)]);
-        let errors = parse_table(Path::new("e.csv"), b"CHILD,DECOMM\n", &config).unwrap_err();
-        assert_eq!(errors.0[0].help.as_deref(), Some("did you mean `DECOMM`?"));
-    }
-
-    #[test]
-    fn empty_file_is_an_error() {
-        let config = config(&[("DECOM", ColumnType::Date)]);
-        let errors = parse_table(Path::new("e.csv"), b"", &config).unwrap_err();
-        assert!(errors.0[0].message.contains("empty"));
-    }
-}
-
 /// The period of each row of a periodic table, from its period column:
 /// `YYYY-MM` as written; `YYYYYY` (DfE's financial year, e.g. 202425) as the
 /// last month of that financial year; `YYYY` as the year ending 31 March
@@ -412,5 +359,58 @@ fn parse_period(text: &str, financial_year_start_month: u32) -> Option<Month> {
         }
         4 if digits => fy_end(text.parse().ok()?),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Spanned;
+
+    fn config(columns: &[(&str, ColumnType)]) -> DatasetConfig {
+        DatasetConfig {
+            layout: Layout::Monthly,
+            file: "x.csv".into(),
+            key: None,
+            date_formats: vec!["%d/%m/%Y".into()],
+            null_markers: vec!["".into(), "NULL".into()],
+            columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
+            period_column: None,
+            checks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn bom_crlf_and_header_drift_are_normalised() {
+        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date), ("N", ColumnType::Integer)]);
+        let bytes = b"\xEF\xBB\xBFchild ,DECOM,N\r\nC1,01/04/2024,10.0\r\nC2,NULL,\r\n\r\n";
+        let table = parse_table(Path::new("e.csv"), bytes, &config).unwrap();
+        assert_eq!(table.rows, 2);
+        assert_eq!(table.columns[1].1, Values::Date(vec![NaiveDate::from_ymd_opt(2024, 4, 1), None]));
+        assert_eq!(table.columns[2].1, Values::Integer(vec![Some(10), None]));
+    }
+
+    #[test]
+    fn bad_values_name_line_column_and_value() {
+        let config = config(&[("CHILD", ColumnType::Text), ("DECOM", ColumnType::Date)]);
+        let bytes = b"CHILD,DECOM\nC1,01/04/2024\nC2,31/02/2025\n";
+        let errors = parse_table(Path::new("e.csv"), bytes, &config).unwrap_err();
+        let error = &errors.0[0];
+        assert_eq!((error.line, error.column), (3, 2));
+        assert!(error.message.contains("`31/02/2025` is not a date"), "{}", error.message);
+    }
+
+    #[test]
+    fn missing_column_suggests_the_near_header() {
+        let config = config(&[("DECOM", ColumnType::Date)]);
+        let errors = parse_table(Path::new("e.csv"), b"CHILD,DECOMM\n", &config).unwrap_err();
+        assert_eq!(errors.0[0].help.as_deref(), Some("did you mean `DECOMM`?"));
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let config = config(&[("DECOM", ColumnType::Date)]);
+        let errors = parse_table(Path::new("e.csv"), b"", &config).unwrap_err();
+        assert!(errors.0[0].message.contains("empty"));
     }
 }

@@ -6,6 +6,10 @@
 //! -> `results` -> `judge_rag` / `judge_trend` -> `report` -> `render_tables`
 //! -> `bundle`. `pipeline` runs the stages; `cli` is the command line.
 
+// Diagnostics carry the text they point into; they are built on error paths
+// only, so their size does not matter.
+#![allow(clippy::result_large_err)]
+
 pub mod benchmarks;
 pub mod build_month;
 pub mod bundle;

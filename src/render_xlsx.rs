@@ -42,7 +42,7 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
     let created = ExcelDateTime::from_timestamp(built_at)?;
     workbook.set_properties(
         &DocProperties::new()
-            .set_title(&format!("{} scorecard {}", scorecard.authority, scorecard.month))
+            .set_title(format!("{} scorecard {}", scorecard.authority, scorecard.month))
             .set_creation_datetime(&created),
     );
     let header = Format::new().set_bold().set_background_color(Color::RGB(0x0B3C5D)).set_font_color(Color::White);

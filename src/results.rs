@@ -102,6 +102,25 @@ pub fn round_to(value: f64, decimals: u32) -> f64 {
     (value * factor).round() / factor
 }
 
+/// A value as the board sees it: rounded, with its unit.
+pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
+    let Some(value) = value else { return "n/a".to_string() };
+    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
+    match unit {
+        "percent" => format!("{number}%"),
+        "days" => format!("{number} days"),
+        "rate per 10,000" => format!("{number} per 10,000"),
+        _ => number,
+    }
+}
+
+/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
+pub fn show_quantity(value: Option<f64>) -> String {
+    value
+        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,23 +177,4 @@ mod tests {
         assert_eq!(round_to(84.25, 1), 84.3);
         assert_eq!(round_to(2.5, 0), 3.0);
     }
-}
-
-/// A value as the board sees it: rounded, with its unit.
-pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
-    let Some(value) = value else { return "n/a".to_string() };
-    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
-    match unit {
-        "percent" => format!("{number}%"),
-        "days" => format!("{number} days"),
-        "rate per 10,000" => format!("{number} per 10,000"),
-        _ => number,
-    }
-}
-
-/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
-pub fn show_quantity(value: Option<f64>) -> String {
-    value
-        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
-        .unwrap_or_default()
 }

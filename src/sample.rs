@@ -44,6 +44,11 @@ impl Draw {
         &items[self.0.gen_range(0..items.len())]
     }
 
+    /// `pick` for small copyable items such as codes.
+    pub fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+        *self.pick(items)
+    }
+
     /// Exponential waiting time with the given mean, in days.
     pub fn wait_days(&mut self, mean_days: f64) -> i64 {
         let uniform: f64 = self.0.gen::<f64>().max(1e-12);

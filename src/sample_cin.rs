@@ -233,8 +233,8 @@ fn simulate_referral(
         child,
         cin_id: format!("CIN{:07}", counter),
         date,
-        source: *draw.pick(&SOURCES),
-        need: *draw.pick(&NEEDS),
+        source: draw.choose(&SOURCES),
+        need: draw.choose(&NEEDS),
         closed,
         no_further_action,
         assessment,
@@ -248,7 +248,7 @@ fn simulate_assessment(draw: &mut Draw, calendar: &HolidayCalendar, referral: Na
     let working_days = if in_time { draw.between(10, 45) } else { draw.between(46, 80) };
     let authorised = add_working_days(calendar, start, working_days);
     let enquiry = draw.chance(0.22).then(|| simulate_enquiry(draw, calendar, start, counter));
-    Assessment { id: format!("A{:07}", counter), start, authorised, factors: *draw.pick(&FACTORS), enquiry }
+    Assessment { id: format!("A{:07}", counter), start, authorised, factors: draw.choose(&FACTORS), enquiry }
 }
 
 fn simulate_enquiry(
@@ -276,7 +276,7 @@ fn simulate_enquiry(
             id: format!("CPP{:07}", counter),
             start: conference,
             end,
-            category: *draw.pick(&CATEGORIES),
+            category: draw.choose(&CATEGORIES),
             previous_plans,
         }
     });

@@ -212,7 +212,7 @@ fn episode_row(child: &Child, episode: &Episode, as_at: NaiveDate) -> Vec<String
 }
 
 fn simulate_child(draw: &mut Draw, id: String, care_start: NaiveDate, simulation_end: NaiveDate) -> Child {
-    let age = *draw.pick(&[0, 0, 0, 1, 2, 4, 6, 8, 10, 11, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17]) as i64;
+    let age = draw.choose(&[0, 0, 0, 1, 2, 4, 6, 8, 10, 11, 12, 13, 13, 14, 14, 15, 15, 16, 16, 17]) as i64;
     let dob = care_start - Duration::days(age * 365 + draw.between(0, 360));
     let long_stay = draw.chance(0.62);
     let stay = if long_stay { draw.wait_days(3.4 * 365.0) } else { draw.wait_days(0.6 * 365.0) } + 14;
@@ -222,7 +222,7 @@ fn simulate_child(draw: &mut Draw, id: String, care_start: NaiveDate, simulation
         id,
         female: draw.chance(0.46),
         dob,
-        ethnicity: *draw.pick(&ETHNICITIES),
+        ethnicity: draw.choose(&ETHNICITIES),
         upn: format!("A{:012}", draw.between(0, 999_999_999_999)),
         home_postcode: draw.postcode(),
         care_start,
@@ -247,8 +247,8 @@ fn simulate_episodes(
     let mut episodes = Vec::new();
     let mut start = care_start;
     let mut rne = "S";
-    let mut legal_status = *draw.pick(&LEGAL);
-    let mut place = *draw.pick(&PLACEMENTS);
+    let mut legal_status = draw.choose(&LEGAL);
+    let mut place = draw.choose(&PLACEMENTS);
     let mut placement_postcode = draw.postcode();
     loop {
         let months_in_care = (start - care_start).num_days() as f64 / 30.4;
@@ -263,9 +263,9 @@ fn simulate_episodes(
         let next_move = start + Duration::days(draw.wait_days(365.0 / yearly_moves).max(1));
         let next_legal = start + Duration::days(draw.wait_days(365.0 / 0.25).max(1));
         let next = next_move.min(next_legal);
-        let provider = *draw.pick(&PROVIDERS);
+        let provider = draw.choose(&PROVIDERS);
         if next >= stop {
-            let leaving_reason = care_end.map(|_| *draw.pick(&LEAVING));
+            let leaving_reason = care_end.map(|_| draw.choose(&LEAVING));
             episodes.push(Episode {
                 start,
                 end: care_end,
@@ -280,7 +280,7 @@ fn simulate_episodes(
             return episodes;
         }
         let moving = next == next_move;
-        let move_reason = moving.then(|| *draw.pick(&MOVE_REASONS));
+        let move_reason = moving.then(|| draw.choose(&MOVE_REASONS));
         episodes.push(Episode {
             start,
             end: Some(next),
@@ -294,15 +294,15 @@ fn simulate_episodes(
         });
         start = next;
         if moving {
-            rne = *draw.pick(&["P", "P", "P", "P", "P", "T", "B", "U"]);
-            place = *draw.pick(&PLACEMENTS);
+            rne = draw.choose(&["P", "P", "P", "P", "P", "T", "B", "U"]);
+            place = draw.choose(&PLACEMENTS);
             placement_postcode = draw.postcode();
             if matches!(rne, "B" | "U") {
-                legal_status = *draw.pick(&LEGAL);
+                legal_status = draw.choose(&LEGAL);
             }
         } else {
             rne = "L";
-            legal_status = *draw.pick(&LEGAL);
+            legal_status = draw.choose(&LEGAL);
         }
     }
 }

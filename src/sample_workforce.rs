@@ -68,7 +68,7 @@ impl WorkforceHistory {
 
     fn hire(&mut self, draw: &mut Draw, team: usize, agency: bool, start: NaiveDate, case_holder: bool) {
         let asye = case_holder && !agency && draw.chance(0.3);
-        let fte = if agency || draw.chance(0.85) { 1.0 } else { *draw.pick(&[0.5, 0.6, 0.8]) };
+        let fte = if agency || draw.chance(0.85) { 1.0 } else { draw.choose(&[0.5, 0.6, 0.8]) };
         self.workers.push(Worker {
             id: format!("SW{:06}", 100_000 + self.workers.len() * 37 % 900_000),
             team,

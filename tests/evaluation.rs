@@ -149,7 +149,7 @@ fn bad_value_names_file_line_column_and_value() {
         "cin_assessments.csv",
         &format!("\u{feff}{header}X1,A1,2025-03-03,2025-03-04\r\nX2,A2,2025-02-31,2025-03-04\r\n"),
     );
-    let error = fixture.compute().err().expect("bad date is an error");
+    let error = fixture.compute().expect_err("bad date is an error");
     let diagnostic = &error.diagnostics().unwrap().0[0];
     assert!(diagnostic.path.ends_with("2025-03/cin_assessments.csv"));
     assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
@@ -194,7 +194,7 @@ denominator = "fte"
         "id = \"mean-fte\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"number\"\npolarity = \"no_judgement\"\ndataset = \"published\"\n\n[measure]\nkind = \"mean\"\nof = \"fte\"\nwhere = \"new_la_code = 'E1'\"\n",
     );
     // "x" is not a number: the whole file is refused, naming line 3, column 3.
-    let error = fixture.compute().err().expect("bad number");
+    let error = fixture.compute().expect_err("bad number");
     let diagnostic = &error.diagnostics().unwrap().0[0];
     assert_eq!((diagnostic.line, diagnostic.column), (3, 3));
 
