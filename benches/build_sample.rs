@@ -19,7 +19,7 @@ fn load() -> (Loaded, Data) {
 fn evaluate(loaded: &Loaded, data: &Data) -> Scorecard {
     let month = pipeline::choose_month(data, None).expect("a month");
     let computed = pipeline::compute(loaded, data).expect("sample computes");
-    pipeline::scorecard(loaded, &computed, month)
+    pipeline::scorecard(loaded, 0, &computed[0], month)
 }
 
 fn build_sample() -> usize {
@@ -40,7 +40,8 @@ fn bench(c: &mut Criterion) {
     let built = BuildTime::at(1_774_915_200);
     group.bench_function("render_bundle_charts_page_xlsx_zip", |b| {
         b.iter(|| {
-            let files = render_bundle::render(&loaded, &data, &scorecard, &built).expect("bundle renders");
+            let files =
+                render_bundle::render(&loaded, &loaded.members[0], &data, &scorecard, &built).expect("bundle renders");
             bundle::zip(&files).expect("zip").len()
         })
     });

@@ -1,5 +1,6 @@
 //! `scorecard build`: under the output lock, work out which month bundles
-//! are missing or out of date, evaluate once, and write those bundles.
+//! (of which members, in a consortium) are missing or out of date, evaluate
+//! once, and write those bundles, and a consortium's comparison.
 //!
 //! A bundle is up to date when its manifest records this engine version, the
 //! same project and definitions hash, and exactly the same input files
@@ -12,9 +13,10 @@ use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
 use crate::pipeline::{self, Error, Loaded};
 use crate::render_bundle::{self, BuildTime};
-use crate::{commentary, disclosure, render_html};
+use crate::report::Scorecard;
+use crate::{commentary, disclosure, judge_rank, parallel, render_comparison, render_html};
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -30,13 +32,32 @@ pub struct Options {
     pub wait: Duration,
     /// Draw progress bars (only when stderr is a terminal).
     pub progress: bool,
+    /// In a consortium, build only this member's bundles (and no comparison).
+    pub authority: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    Built { month: Month, path: PathBuf, counts: (usize, usize, usize), summary: Vec<String> },
-    UpToDate { month: Month },
+    /// `authority`: the member's code, in a consortium.
+    Built {
+        authority: Option<String>,
+        month: Month,
+        path: PathBuf,
+        counts: (usize, usize, usize),
+        summary: Vec<String>,
+    },
+    UpToDate {
+        authority: Option<String>,
+        month: Month,
+    },
+    Compared {
+        month: Month,
+        path: PathBuf,
+    },
 }
+
+/// Where a consortium's comparison bundles go, under the output folder.
+pub const COMPARISON_FOLDER: &str = "comparison";
 
 pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     let loaded = pipeline::load(root)?;
@@ -49,26 +70,51 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         )),
         LockError::Io(message) => Error::Output(message),
     })?;
+    let chosen: Vec<usize> = match &options.authority {
+        Some(code) => vec![loaded.member(Some(code))?],
+        None => (0..loaded.members.len()).collect(),
+    };
+    let comparing = options.authority.is_none() && loaded.members.len() > 1;
     bundle::remove_leftovers(&output);
+    for member in &chosen {
+        bundle::remove_leftovers(&loaded.members[*member].output_dir);
+    }
     // Month folders say which months exist without reading anything; a
     // project of periodic files only must be read to know, and that read is kept.
-    let folders = datasets::month_folders(&loaded.project.data_dir()).map_err(|error| Error::Data(error.into()))?;
     let mut data = None;
-    let available = match folders.is_empty() {
-        true => data.insert(pipeline::read_data(&loaded)?).months.clone(),
-        false => folders,
-    };
-    let targets = targets(&available, options)?;
+    let mut targets: Vec<(usize, Month)> = Vec::new();
+    for member in &chosen {
+        let folders =
+            datasets::month_folders(&loaded.members[*member].data_dir).map_err(|error| Error::Data(error.into()))?;
+        let available = match folders.is_empty() {
+            true => data.get_or_insert(pipeline::read_data(&loaded)?).months.clone(),
+            false => folders,
+        };
+        targets.extend(months_to_build(&available, options)?.into_iter().map(|month| (*member, month)));
+    }
     let definitions_hash = render_bundle::definitions_hash(&loaded);
     let hashes = RefCell::new(HashMap::new());
-    let (stale, fresh): (Vec<Month>, Vec<Month>) = targets
-        .into_iter()
-        .partition(|month| options.force || !up_to_date(&loaded, *month, &definitions_hash, &hashes));
-    for month in &fresh {
-        tracing::info!(%month, "bundle is up to date; nothing to do (use --force to rebuild)");
+    let (stale, fresh): (Vec<(usize, Month)>, Vec<(usize, Month)>) = targets.iter().partition(|(member, month)| {
+        options.force || !up_to_date(&loaded, *member, *month, &definitions_hash, &hashes)
+    });
+    let code = |member: usize| loaded.members[member].code.clone();
+    let consortium_code = |member: usize| Some(code(member)).filter(|_| loaded.members.len() > 1);
+    for (member, month) in &fresh {
+        tracing::info!(authority = %code(*member), %month, "bundle is up to date; nothing to do (use --force to rebuild)");
     }
-    let mut outcomes: Vec<Outcome> = fresh.into_iter().map(|month| Outcome::UpToDate { month }).collect();
-    if stale.is_empty() {
+    let mut outcomes: Vec<Outcome> = fresh
+        .iter()
+        .map(|(member, month)| Outcome::UpToDate { authority: consortium_code(*member), month: *month })
+        .collect();
+    let compare_months: BTreeSet<Month> = match comparing {
+        true => stale
+            .iter()
+            .map(|(_, month)| *month)
+            .chain(targets.iter().map(|(_, month)| *month).filter(|month| !comparison_exists(&output, *month)))
+            .collect(),
+        false => BTreeSet::new(),
+    };
+    if stale.is_empty() && compare_months.is_empty() {
         return Ok(outcomes);
     }
     let started = std::time::Instant::now();
@@ -83,23 +129,88 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     tracing::info!(files = data.inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     let computed = pipeline::compute(&loaded, &data)?;
     tracing::info!(
-        indicators = computed.len(),
+        indicators = loaded.definitions.len(),
+        authorities = loaded.members.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "evaluated every indicator over every month"
     );
     pipeline::check_benchmarks(&loaded)?;
+    let quality = pipeline::data_quality(&loaded, &data)?;
     bar.inc(1);
     let built = BuildTime::from_environment();
-    for month in stale {
-        bar.set_message(format!("writing {month}"));
-        outcomes.push(build_one(&loaded, &data, &computed, month, &built)?);
+    let published = published_series(&loaded, &computed);
+    let context =
+        BuildContext { loaded: &loaded, data: &data, published: &published, quality: &quality, built: &built };
+    let results = parallel::map(&stale, |(member, month)| {
+        let outcome = build_one(&context, *member, *month);
         bar.inc(1);
+        outcome
+    });
+    for result in results {
+        outcomes.push(result?);
+    }
+    for month in compare_months {
+        outcomes.push(compare(&context, month)?);
     }
     bar.finish_and_clear();
-    let authority = &loaded.project.file.authority.name;
-    let archive = render_html::archive_page(authority, &bundle::archive_entries(&output)).map_err(Error::Output)?;
-    bundle::write_file_atomically(&output.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
+    for member in chosen {
+        let member = &loaded.members[member];
+        let entries = bundle::archive_entries(&member.output_dir);
+        let archive = render_html::archive_page(&member.name, &entries).map_err(Error::Output)?;
+        bundle::write_file_atomically(&member.output_dir.join("index.html"), archive.as_bytes())
+            .map_err(Error::Output)?;
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "build finished");
     Ok(outcomes)
+}
+
+/// Everything a bundle is made from, shared by the bundles of one build.
+struct BuildContext<'a> {
+    loaded: &'a Loaded,
+    data: &'a pipeline::Data,
+    /// Each member's series after disclosure control: `[member][indicator]`.
+    published: &'a pipeline::Computed,
+    quality: &'a pipeline::DataQuality,
+    built: &'a BuildTime,
+}
+
+/// Every member's series as they may be published: small numbers hidden
+/// before anything is judged, so RAG, SPC and ranks never use them.
+fn published_series(loaded: &Loaded, computed: &pipeline::Computed) -> pipeline::Computed {
+    let below = loaded.project.file.disclosure.suppress_below;
+    computed
+        .iter()
+        .map(|series| {
+            loaded
+                .definitions
+                .iter()
+                .zip(series)
+                .map(|(definition, one)| disclosure::suppress(definition, one, below))
+                .collect()
+        })
+        .collect()
+}
+
+fn comparison_exists(output: &Path, month: Month) -> bool {
+    output.join(COMPARISON_FOLDER).join(month.to_string()).join("manifest.json").is_file()
+}
+
+/// The consortium's comparison for `month`, written as a bundle of its own.
+fn compare(context: &BuildContext, month: Month) -> Result<Outcome, Error> {
+    let loaded = context.loaded;
+    let scorecards: Vec<Scorecard> = (0..loaded.members.len())
+        .map(|member| pipeline::scorecard(loaded, member, &context.published[member], month))
+        .collect();
+    let ranking = judge_rank::rank(&scorecards).ok_or_else(|| Error::Usage("no members to compare".into()))?;
+    let mut files = render_comparison::render(&ranking, &loaded.project.file.authority.name, &context.built.text)
+        .map_err(Error::Output)?;
+    let manifest = render_bundle::comparison_manifest(loaded, context.data, &files, month, context.built)
+        .map_err(Error::Output)?;
+    files.push(("manifest.json".into(), manifest));
+    let path = bundle::write_bundle(&loaded.project.output_dir().join(COMPARISON_FOLDER), month, &files)
+        .map_err(Error::Output)?;
+    tracing::info!(%month, path = %path.display(), "wrote comparison");
+    Ok(Outcome::Compared { month, path })
 }
 
 /// A bar on stderr for people watching; hidden for cron and pipes.
@@ -114,7 +225,7 @@ fn progress_bar(show: bool, steps: u64) -> indicatif::ProgressBar {
     bar
 }
 
-fn targets(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> {
+fn months_to_build(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> {
     let range = || {
         format!(
             "{} to {}",
@@ -136,11 +247,13 @@ fn targets(available: &[Month], options: &Options) -> Result<Vec<Month>, Error> 
 /// month M's inputs include every earlier month's extracts.
 fn up_to_date(
     loaded: &Loaded,
+    member: usize,
     month: Month,
     definitions_hash: &str,
     hashes: &RefCell<HashMap<PathBuf, Option<String>>>,
 ) -> bool {
-    let path = loaded.project.output_dir().join(month.to_string()).join("manifest.json");
+    let member = &loaded.members[member];
+    let path = member.output_dir.join(month.to_string()).join("manifest.json");
     let Some(manifest) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
     else {
         return false;
@@ -148,7 +261,7 @@ fn up_to_date(
     if manifest.engine_version != env!("CARGO_PKG_VERSION") || manifest.definitions_sha256 != definitions_hash {
         return false;
     }
-    let current = pipeline::input_files(loaded, month);
+    let current = pipeline::input_files(loaded, member, month);
     let root = &loaded.project.root;
     current.len() == manifest.inputs.len()
         && current.iter().zip(&manifest.inputs).all(|(path, recorded)| {
@@ -161,38 +274,29 @@ fn up_to_date(
         })
 }
 
-fn build_one(
-    loaded: &Loaded,
-    data: &pipeline::Data,
-    computed: &[crate::report::IndicatorSeries],
-    month: Month,
-    built: &BuildTime,
-) -> Result<Outcome, Error> {
-    let below = loaded.project.file.disclosure.suppress_below;
-    let published: Vec<_> = loaded
-        .definitions
-        .iter()
-        .zip(computed)
-        .map(|(definition, series)| disclosure::suppress(definition, series, below))
-        .collect();
-    let mut scorecard = pipeline::scorecard(loaded, &published, month);
+fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outcome, Error> {
+    let loaded = context.loaded;
+    let authority = &loaded.members[member];
+    let mut scorecard = pipeline::scorecard(loaded, member, &context.published[member], month);
     let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
-    let mut notes = commentary::load(&loaded.project.root, month, &ids).map_err(Error::Invalid)?;
+    let mut notes = commentary::load(&authority.commentary_dir, month, &ids).map_err(Error::Invalid)?;
     for indicator in &mut scorecard.indicators {
         indicator.commentary = notes.remove(&indicator.id);
     }
-    scorecard.data_quality = pipeline::data_quality(loaded, data, month)?;
+    scorecard.data_quality = context.quality.findings(context.data, member, month);
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
-        tracing::warn!(%month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
+        tracing::warn!(authority = %authority.code, %month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
     }
-    let files = render_bundle::render(loaded, data, &scorecard, built).map_err(Error::Output)?;
-    let output = loaded.project.output_dir();
-    let path = bundle::write_bundle(&output, month, &files).map_err(Error::Output)?;
+    let files =
+        render_bundle::render(loaded, authority, context.data, &scorecard, context.built).map_err(Error::Output)?;
+    let output = &authority.output_dir;
+    let path = bundle::write_bundle(output, month, &files).map_err(Error::Output)?;
     let zip = bundle::zip(&files).map_err(Error::Output)?;
     bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
     let counts = scorecard.counts();
-    tracing::info!(%month, path = %path.display(), red = counts.0, amber = counts.1, green = counts.2, "wrote bundle");
-    Ok(Outcome::Built { month, path, counts, summary: summary(&scorecard) })
+    tracing::info!(authority = %authority.code, %month, path = %path.display(), red = counts.0, amber = counts.1, green = counts.2, "wrote bundle");
+    let code = Some(authority.code.clone()).filter(|_| loaded.members.len() > 1);
+    Ok(Outcome::Built { authority: code, month, path, counts, summary: summary(&scorecard) })
 }
 
 /// One line per indicator: RAG letter, id, value as shown, direction since last month.

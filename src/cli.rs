@@ -78,6 +78,17 @@ pub enum Command {
         /// Wait up to this many seconds for another build to finish.
         #[arg(long, default_value_t = 0.0)]
         wait: f64,
+        /// In a consortium: build only this member's bundles (code).
+        #[arg(long)]
+        authority: Option<String>,
+    },
+    /// Evaluate every indicator for every month (and member) and write the
+    /// values as CSV, without judging or rendering: for analysts and
+    /// benchmarks. Unsuppressed, so for local use, never published.
+    Values {
+        /// Write to this file instead of the screen.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Check the project, definitions and extracts without writing anything.
     Check,
@@ -90,6 +101,9 @@ pub enum Command {
         /// Month (default: the latest with extracts).
         #[arg(long)]
         month: Option<Month>,
+        /// In a consortium: the member (code).
+        #[arg(long)]
+        authority: Option<String>,
         /// Write the records to this CSV file instead of the screen.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -100,6 +114,9 @@ pub enum Command {
         month: Month,
         #[arg(long)]
         to: PathBuf,
+        /// In a consortium: the member (code).
+        #[arg(long)]
+        authority: Option<String>,
     },
     /// Print the JSON Schema of the indicator or project file, for editor completion.
     Schema {
@@ -108,12 +125,16 @@ pub enum Command {
     },
     /// Start a new project in DIR.
     Init { dir: PathBuf },
-    /// Write the deterministic sample authority's extracts.
+    /// Write the deterministic sample authority's extracts, or with
+    /// --authorities N a consortium's (members.csv and a folder per member).
     Sample {
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long, default_value = "sample-data")]
         out: PathBuf,
+        /// Generate a consortium of this many authorities of varied sizes.
+        #[arg(long)]
+        authorities: Option<usize>,
     },
 }
 
@@ -129,7 +150,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     init_logging(&cli);
     let mut out = String::new();
     let result = match cli.command {
-        Command::Build { month, all, force, wait } => {
+        Command::Build { month, all, force, wait, authority } => {
             let progress = !cli.quiet
                 && cli.log_format == LogFormat::Human
                 && std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -139,6 +160,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 force,
                 wait: std::time::Duration::from_secs_f64(wait.max(0.0)),
                 progress,
+                authority,
             };
             build(&cli.project, &options, &mut out)
         }
@@ -160,12 +182,17 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 })
                 .map_err(Error::Usage)
         }
-        Command::Explain { indicator, month, out: file } => {
-            explain(&cli.project, &indicator, month, file.as_deref(), &mut out)
+        Command::Explain { indicator, month, authority, out: file } => {
+            explain(&cli.project, &indicator, month, authority.as_deref(), file.as_deref(), &mut out)
         }
-        Command::Publish { month, to } => publish(&cli.project, month, &to, &mut out),
-        Command::Sample { seed, out: dir } => {
-            sample::write(&dir, seed).map(|summary| say!(out, "{summary}")).map_err(Error::Output)
+        Command::Values { out: file } => values(&cli.project, file.as_deref(), &mut out),
+        Command::Publish { month, to, authority } => publish(&cli.project, month, &to, authority.as_deref(), &mut out),
+        Command::Sample { seed, out: dir, authorities } => {
+            let written = match authorities {
+                Some(count) => sample::write_consortium(&dir, seed, count),
+                None => sample::write(&dir, seed),
+            };
+            written.map(|summary| say!(out, "{summary}")).map_err(Error::Output)
         }
     };
     print(&out);
@@ -182,12 +209,17 @@ fn build(root: &std::path::Path, options: &build_month::Options, out: &mut Strin
     let mut latest_summary = Vec::new();
     for outcome in build_month::run(root, options)? {
         match outcome {
-            build_month::Outcome::Built { month, path, counts: (red, amber, green), summary } => {
-                say!(out, "built {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
+            build_month::Outcome::Built { authority, month, path, counts: (red, amber, green), summary } => {
+                let who = authority.map(|code| format!(" {code}")).unwrap_or_default();
+                say!(out, "built{who} {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
                 latest_summary = summary;
             }
-            build_month::Outcome::UpToDate { month } => {
-                say!(out, "{month} is up to date: nothing to do (--force rebuilds)")
+            build_month::Outcome::UpToDate { authority, month } => {
+                let who = authority.map(|code| format!("{code} ")).unwrap_or_default();
+                say!(out, "{who}{month} is up to date: nothing to do (--force rebuilds)")
+            }
+            build_month::Outcome::Compared { month, path } => {
+                say!(out, "compared {month}: {}", path.display())
             }
         }
     }
@@ -198,9 +230,16 @@ fn build(root: &std::path::Path, options: &build_month::Options, out: &mut Strin
     Ok(())
 }
 
-fn publish(root: &std::path::Path, month: Month, to: &std::path::Path, out: &mut String) -> Result<(), Error> {
-    let project = crate::project::Project::load(root).map_err(Error::Invalid)?;
-    let target = bundle::publish(&project.output_dir(), month, to).map_err(Error::Output)?;
+fn publish(
+    root: &std::path::Path,
+    month: Month,
+    to: &std::path::Path,
+    authority: Option<&str>,
+    out: &mut String,
+) -> Result<(), Error> {
+    let loaded = pipeline::load(root)?;
+    let member = &loaded.members[loaded.member(authority)?];
+    let target = bundle::publish(&member.output_dir, month, to).map_err(Error::Output)?;
     say!(out, "published {}", target.display());
     Ok(())
 }
@@ -209,13 +248,15 @@ fn explain(
     root: &std::path::Path,
     id: &str,
     month: Option<Month>,
+    authority: Option<&str>,
     file: Option<&std::path::Path>,
     out: &mut String,
 ) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
+    let member = loaded.member(authority)?;
     let data = pipeline::read_data(&loaded)?;
     let month = pipeline::choose_month(&data, month)?;
-    let explanation = pipeline::explain(&loaded, &data, id, month)?;
+    let explanation = pipeline::explain(&loaded, &data, member, id, month)?;
     say!(out, "{} ({id}), {month}", explanation.title);
     for (label, text) in &explanation.rule {
         say!(out, "  {label}: {text}");
@@ -264,20 +305,40 @@ fn check(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
     let data = pipeline::read_data(&loaded)?;
     pipeline::compute(&loaded, &data)?;
     pipeline::check_benchmarks(&loaded)?;
+    let quality = pipeline::data_quality(&loaded, &data)?;
     if let Some(last) = data.months.last() {
-        for finding in pipeline::data_quality(&loaded, &data, *last)? {
-            say!(
-                out,
-                "data quality {last}: {} `{}`: {} records failing",
-                finding.dataset,
-                finding.check,
-                finding.records
-            );
+        for (index, member) in loaded.members.iter().enumerate() {
+            let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
+            for finding in quality.findings(&data, index, *last) {
+                say!(
+                    out,
+                    "data quality{who} {last}: {} `{}`: {} records failing",
+                    finding.dataset,
+                    finding.check,
+                    finding.records
+                );
+            }
         }
     }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
+    Ok(())
+}
+
+fn values(root: &std::path::Path, file: Option<&std::path::Path>, out: &mut String) -> Result<(), Error> {
+    let loaded = pipeline::load(root)?;
+    let data = pipeline::read_data(&loaded)?;
+    let computed = pipeline::compute(&loaded, &data)?;
+    let csv = crate::render_tables::values_csv(&loaded, &computed).map_err(Error::Output)?;
+    match file {
+        Some(path) => {
+            std::fs::write(path, &csv).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            let rows = csv.iter().filter(|byte| **byte == b'\n').count().saturating_sub(1);
+            say!(out, "wrote {rows} values to {}", path.display());
+        }
+        None => out.push_str(&String::from_utf8_lossy(&csv)),
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
-//! Progress commentary: `commentary/YYYY-MM.toml` in the project, one
-//! string per indicator id, shown beside that month's figures.
+//! Progress commentary: `commentary/YYYY-MM.toml` in the project (in a
+//! consortium, `commentary/<member code>/YYYY-MM.toml`), one string per
+//! indicator id, shown beside that month's figures.
 //!
 //! ```toml
 //! agency-rate = "Twelve agency workers converted to permanent contracts."
@@ -8,13 +9,18 @@
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
 use crate::period::Month;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub const FOLDER: &str = "commentary";
 
+/// The month's commentary file in an authority's commentary folder.
+pub fn file(folder: &Path, month: Month) -> PathBuf {
+    folder.join(format!("{month}.toml"))
+}
+
 /// The month's commentary by indicator id; no file means no commentary.
-pub fn load(project_root: &Path, month: Month, known_ids: &[&str]) -> Result<BTreeMap<String, String>, Diagnostics> {
-    let path = project_root.join(FOLDER).join(format!("{month}.toml"));
+pub fn load(folder: &Path, month: Month, known_ids: &[&str]) -> Result<BTreeMap<String, String>, Diagnostics> {
+    let path = file(folder, month);
     if !path.exists() {
         return Ok(BTreeMap::new());
     }
@@ -59,11 +65,11 @@ mod tests {
         std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"ok\"\n\nagncy-rate = \"typo\"\n")
             .unwrap();
         let month = Month::new(2025, 3).unwrap();
-        let errors = load(dir.path(), month, &["agency-rate"]).unwrap_err();
+        let errors = load(&dir.path().join(FOLDER), month, &["agency-rate"]).unwrap_err();
         let error = &errors.0[0];
         assert_eq!(error.line, 3);
         assert_eq!(error.help.as_deref(), Some("did you mean `agency-rate`?"));
         std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"<b>ok</b>\"\n").unwrap();
-        assert_eq!(load(dir.path(), month, &["agency-rate"]).unwrap()["agency-rate"], "<b>ok</b>");
+        assert_eq!(load(&dir.path().join(FOLDER), month, &["agency-rate"]).unwrap()["agency-rate"], "<b>ok</b>");
     }
 }

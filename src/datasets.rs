@@ -5,7 +5,7 @@
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::period::Month;
-use crate::project::{ColumnType, DatasetConfig, Layout, Project};
+use crate::project::{ColumnType, DatasetConfig, Layout};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -87,8 +87,8 @@ pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostic> {
     Ok(months)
 }
 
-pub fn locate(project: &Project, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
-    let data_dir = project.data_dir();
+/// A dataset's files in one authority's data folder.
+pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
     let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None };
     match config.layout {
         Layout::Monthly => {

@@ -1,9 +1,11 @@
 //! Running compiled plans over stacked extracts: one pass per indicator over
-//! all periods at once, grouped by period (and breakdown group).
+//! every authority's periods at once, grouped by snapshot (authority and
+//! period) and breakdown group.
 
 use crate::evaluate_frames::{month_of_index, windows_frame, Stacked};
 use crate::evaluate_plan::{
-    clean_polars_error, LookupPlan, Plan, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE,
+    clean_polars_error, snapshot_keys, snapshot_keys_and, LookupPlan, Plan, AUTHORITY, DENOMINATOR, GROUP, NON_NULL,
+    NUMERATOR, PERIOD, ROWS, VALUE,
 };
 use crate::period::Month;
 use crate::windows::PeriodWindow;
@@ -21,10 +23,13 @@ pub struct Aggregates {
     pub non_null: Option<f64>,
 }
 
+/// One authority's (by its index among the members) month.
+pub type Snapshot = (usize, Month);
+
 #[derive(Debug, Clone, Default)]
 pub struct Evaluated {
-    pub total: BTreeMap<Month, Aggregates>,
-    pub groups: BTreeMap<String, BTreeMap<Month, Aggregates>>,
+    pub total: BTreeMap<Snapshot, Aggregates>,
+    pub groups: BTreeMap<String, BTreeMap<Snapshot, Aggregates>>,
 }
 
 /// Evaluate one plan over a dataset's stacked frame for the given windows.
@@ -56,7 +61,7 @@ fn measured_rows(
         rows = rows.filter(filter.clone());
     }
     if let Some((key, aggregates)) = &plan.per_entity {
-        rows = rows.group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
+        rows = rows.group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
     }
     Ok(rows)
 }
@@ -67,18 +72,21 @@ pub fn explain(
     plan: &Plan,
     data: &Stacked,
     lookups: &[&Stacked],
+    member: usize,
     window: &PeriodWindow,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    explain_rows(plan, &data.frame, lookups, window).map_err(|error| clean_polars_error(&error))
+    explain_rows(plan, &data.frame, lookups, member, window).map_err(|error| clean_polars_error(&error))
 }
 
 fn explain_rows(
     plan: &Plan,
     data: &DataFrame,
     lookups: &[&Stacked],
+    member: usize,
     window: &PeriodWindow,
 ) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
-    let mut rows = measured_rows(plan, data, lookups, std::slice::from_ref(window))?;
+    let mut rows =
+        measured_rows(plan, data, lookups, std::slice::from_ref(window))?.filter(col(AUTHORITY).eq(lit(member as i32)));
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
     }
@@ -104,12 +112,12 @@ fn explain_rows(
 
 fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
     let rows = measured_rows(plan, data, lookups, windows)?.cache();
-    let total = rows.clone().group_by([col(PERIOD)]).agg(plan.measure.clone()).collect()?;
+    let total = rows.clone().group_by(snapshot_keys()).agg(plan.measure.clone()).collect()?;
     let mut evaluated =
         Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
     if let Some(breakdown) = &plan.breakdown {
         let group = col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
-        let groups = rows.group_by([col(PERIOD), group]).agg(plan.measure.clone()).collect()?;
+        let groups = rows.group_by(snapshot_keys_and(group)).agg(plan.measure.clone()).collect()?;
         evaluated.groups = read(&groups, true)?;
     }
     Ok(evaluated)
@@ -119,13 +127,13 @@ fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWin
 /// never multiply rows: a duplicated key takes its first row.
 fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: &DataFrame) -> LazyFrame {
     let firsts: Vec<Expr> = lookup.columns.iter().map(|name| col(name.as_str()).first()).collect();
-    let keys = [col(PERIOD), col(lookup.on.as_str())];
+    let keys = snapshot_keys_and(col(lookup.on.as_str()));
     let right = other.clone().lazy().group_by_stable(keys.clone()).agg(firsts);
     rows.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Left))
 }
 
-fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTreeMap<Month, Aggregates>>> {
-    let periods = frame.column(PERIOD)?.as_materialized_series().i32()?.clone();
+fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTreeMap<Snapshot, Aggregates>>> {
+    let snapshots = snapshots(frame)?;
     let optional = |name: &str| -> PolarsResult<Option<Float64Chunked>> {
         match frame.column(name) {
             Ok(column) => Ok(Some(column.as_materialized_series().f64()?.clone())),
@@ -136,9 +144,9 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
         (optional(ROWS)?, optional(NUMERATOR)?, optional(DENOMINATOR)?, optional(VALUE)?, optional(NON_NULL)?);
     let groups = if grouped { Some(frame.column(GROUP)?.as_materialized_series().str()?.clone()) } else { None };
     let get = |column: &Option<Float64Chunked>, index: usize| column.as_ref().and_then(|values| values.get(index));
-    let mut out: BTreeMap<String, BTreeMap<Month, Aggregates>> = BTreeMap::new();
-    for index in 0..frame.height() {
-        let Some(period) = periods.get(index) else { continue };
+    let mut out: BTreeMap<String, BTreeMap<Snapshot, Aggregates>> = BTreeMap::new();
+    for (index, snapshot) in snapshots.into_iter().enumerate() {
+        let Some(snapshot) = snapshot else { continue };
         let group = groups.as_ref().and_then(|names| names.get(index)).unwrap_or("").to_string();
         let aggregates = Aggregates {
             rows: get(&rows, index).unwrap_or(0.0),
@@ -147,28 +155,41 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
             value: get(&value, index),
             non_null: get(&non_null, index),
         };
-        out.entry(group).or_default().insert(month_of_index(period), aggregates);
+        out.entry(group).or_default().insert(snapshot, aggregates);
     }
     Ok(out)
 }
 
-/// Rows failing a data-quality check, per period.
-pub fn count_failures(check: &crate::evaluate_plan::CheckPlan, data: &Stacked) -> Result<BTreeMap<Month, u64>, String> {
-    let run = || -> PolarsResult<BTreeMap<Month, u64>> {
+/// Each row's authority and month.
+fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
+    let periods = frame.column(PERIOD)?.as_materialized_series().i32()?.clone();
+    let members = frame.column(AUTHORITY)?.as_materialized_series().i32()?.clone();
+    Ok(members
+        .iter()
+        .zip(periods.iter())
+        .map(|(member, period)| Some((usize::try_from(member?).ok()?, month_of_index(period?))))
+        .collect())
+}
+
+/// Rows failing a data-quality check, per authority and period.
+pub fn count_failures(
+    check: &crate::evaluate_plan::CheckPlan,
+    data: &Stacked,
+) -> Result<BTreeMap<Snapshot, u64>, String> {
+    let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
         let counts = data
             .frame
             .clone()
             .lazy()
             .filter(check.fails.clone())
-            .group_by([col(PERIOD)])
+            .group_by(snapshot_keys())
             .agg([len().cast(DataType::UInt64).alias("failing")])
             .collect()?;
-        let periods = counts.column(PERIOD)?.as_materialized_series().i32()?.clone();
         let failing = counts.column("failing")?.as_materialized_series().u64()?.clone();
-        Ok(periods
-            .iter()
+        Ok(snapshots(&counts)?
+            .into_iter()
             .zip(failing.iter())
-            .filter_map(|(period, count)| Some((month_of_index(period?), count?)))
+            .filter_map(|(snapshot, count)| Some((snapshot?, count?)))
             .collect())
     };
     run().map_err(|error| clean_polars_error(&error))

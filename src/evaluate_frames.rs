@@ -1,7 +1,7 @@
 //! Typed extract tables into polars frames, stacked over periods.
 
 use crate::datasets::{Table, Values};
-use crate::evaluate_plan::{polars_type, PERIOD};
+use crate::evaluate_plan::{clean_polars_error, polars_type, AUTHORITY, PERIOD};
 use crate::period::Month;
 use crate::project::DatasetConfig;
 use crate::windows::PeriodWindow;
@@ -34,25 +34,41 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
     Ok(series.into())
 }
 
-/// One frame holding every period's rows, tagged with `__period`.
-pub fn stack(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> PolarsResult<DataFrame> {
-    let mut frames = Vec::with_capacity(tables.len());
-    for (periods, table) in tables {
-        let mut columns =
-            table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
-        let tags: Vec<i32> = periods.iter().map(|period| period_index(*period)).collect();
-        let tags = if tags.len() == 1 { vec![tags[0]; table.rows] } else { tags };
-        columns.push(Series::new(PERIOD.into(), tags).into());
-        frames.push(DataFrame::new(table.rows, columns)?.lazy());
+/// One extract's rows as a frame, tagged with its authority and period(s).
+/// Made as soon as a file is read, so that the text cells' strings are
+/// freed file by file rather than all held until the end.
+pub struct Piece(DataFrame);
+
+impl Piece {
+    /// `periods` has one month for a monthly extract, or one per row.
+    pub fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, String> {
+        let frame = || -> PolarsResult<DataFrame> {
+            let mut columns =
+                table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
+            let periods = match periods {
+                [single] => Column::new_scalar(PERIOD.into(), Scalar::from(period_index(*single)), table.rows),
+                many => Series::new(PERIOD.into(), many.iter().map(|p| period_index(*p)).collect::<Vec<_>>()).into(),
+            };
+            columns.push(periods);
+            columns.push(Column::new_scalar(AUTHORITY.into(), Scalar::from(member as i32), table.rows));
+            DataFrame::new(table.rows, columns)
+        };
+        frame().map(Piece).map_err(|error| clean_polars_error(&error))
     }
-    if frames.is_empty() {
+}
+
+/// One frame holding every authority's and period's rows.
+fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> {
+    if pieces.is_empty() {
         let mut schema = Schema::default();
         for (name, kind) in &config.columns {
             schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
         }
         schema.insert(PERIOD.into(), DataType::Int32);
+        schema.insert(AUTHORITY.into(), DataType::Int32);
         return Ok(DataFrame::empty_with_schema(&schema));
     }
+    let frames: Vec<LazyFrame> = pieces.into_iter().map(|piece| piece.0.lazy()).collect();
     concat(frames, UnionArgs::default())?.collect()
 }
 
@@ -81,8 +97,8 @@ pub struct Stacked {
 }
 
 impl Stacked {
-    pub fn new(config: &DatasetConfig, tables: &[(Vec<Month>, Table)]) -> Result<Stacked, String> {
-        stack(config, tables)
+    pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
+        stack(config, pieces)
             .map(|frame| Stacked { frame })
             .map_err(|error| crate::evaluate_plan::clean_polars_error(&error))
     }

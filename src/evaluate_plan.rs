@@ -14,6 +14,21 @@ use toml::Spanned;
 /// Columns every expression can use: the bounds of the period and window.
 pub const WINDOW_COLUMNS: [&str; 4] = ["period_start", "period_end", "window_start", "window_end"];
 pub(crate) const PERIOD: &str = "__period";
+/// Index of the authority (consortium member) a row belongs to.
+pub(crate) const AUTHORITY: &str = "__authority";
+
+/// One authority's extract of one period: the unit every window function,
+/// per-entity group and measure is computed within.
+pub(crate) fn snapshot_keys() -> Vec<Expr> {
+    vec![col(AUTHORITY), col(PERIOD)]
+}
+
+/// `snapshot_keys` and one more column.
+pub(crate) fn snapshot_keys_and(column: Expr) -> Vec<Expr> {
+    let mut keys = snapshot_keys();
+    keys.push(column);
+    keys
+}
 pub(crate) const GROUP: &str = "__group";
 pub(crate) const ROWS: &str = "__rows";
 pub(crate) const NUMERATOR: &str = "__numerator";
@@ -110,7 +125,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         }
         // The window bounds are the same for every row of a period; keep them.
         aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
-        checker.frame = checker.frame.clone().group_by([col(PERIOD), col(key.as_str())]).agg(aggregates.clone());
+        checker.frame = checker.frame.clone().group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
         if let Err(error) = checker.frame.clone().collect_schema() {
             let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
             checker.diagnostics.push(definition.error(
@@ -148,6 +163,7 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
         schema.insert(name.into(), DataType::Date);
     }
     schema.insert(PERIOD.into(), DataType::Int32);
+    schema.insert(AUTHORITY.into(), DataType::Int32);
     DataFrame::empty_with_schema(&schema).lazy()
 }
 
@@ -201,7 +217,7 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let expr = partition_windows_by_period(expr);
+        let expr = partition_windows_by_snapshot(expr);
         let available = self.columns();
         let mut ok = true;
         let mut names = expr.clone().meta().root_names();
@@ -281,7 +297,7 @@ impl Checker<'_> {
         let role = format!("per_entity.aggregate.{name}");
         let expr = self.parse(text, &role)?.alias(name);
         let dtype =
-            self.type_of(text, &role, self.frame.clone().group_by([col(PERIOD), col(key)]).agg([expr.clone()]))?;
+            self.type_of(text, &role, self.frame.clone().group_by(snapshot_keys_and(col(key))).agg([expr.clone()]))?;
         if dtype.is_list() {
             self.error_at(
                 text,
@@ -393,12 +409,12 @@ fn every_row() -> Expr {
     col(PERIOD).is_not_null()
 }
 
-/// `OVER (PARTITION BY child ...)` must not reach across periods: every
-/// period is a separate snapshot, so the period joins every partition.
-fn partition_windows_by_period(expr: Expr) -> Expr {
+/// `OVER (PARTITION BY child ...)` must not reach across snapshots: every
+/// authority's period is a separate extract, so both join every partition.
+fn partition_windows_by_snapshot(expr: Expr) -> Expr {
     expr.map_expr(|node| match node {
         Expr::Over { function, mut partition_by, order_by, mapping } => {
-            partition_by.push(col(PERIOD));
+            partition_by.extend(snapshot_keys());
             Expr::Over { function, partition_by, order_by, mapping }
         }
         other => other,

@@ -2,16 +2,17 @@
 //! evaluate -> judge -> render -> bundle.
 
 use crate::benchmarks;
-use crate::datasets::{self, Table};
+use crate::datasets;
 use crate::definitions::Benchmark;
 use crate::definitions::{self, Definition};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::evaluate::{self, Aggregates};
-use crate::evaluate_frames::Stacked;
+use crate::evaluate::{self, Aggregates, Snapshot};
+use crate::evaluate_frames::{Piece, Stacked};
 use crate::evaluate_plan::{self, Plan};
+use crate::members::{self, Member};
 use crate::parallel;
 use crate::period::Month;
-use crate::project::{Layout, Project};
+use crate::project::Project;
 use crate::report::{self, IndicatorSeries, ResolvedBenchmark, Scorecard};
 use crate::results::{self, Context, Observation};
 use crate::windows;
@@ -58,8 +59,30 @@ pub struct Loaded {
     pub definitions: Vec<Definition>,
     pub plans: Vec<Plan>,
     pub checks: Vec<evaluate_plan::CheckPlan>,
-    /// Published benchmark files, read on first use.
-    published: std::sync::OnceLock<Vec<PublishedByYear>>,
+    /// The authorities reported on: one, or a consortium's members.
+    pub members: Vec<Member>,
+    /// Published benchmark files, read on first use, per member.
+    published: Vec<std::sync::OnceLock<Vec<PublishedByYear>>>,
+}
+
+impl Loaded {
+    /// A member by its code, or the only member when none is named.
+    pub fn member(&self, code: Option<&str>) -> Result<usize, Error> {
+        let codes = || self.members.iter().map(|member| member.code.as_str());
+        match code {
+            Some(code) => codes().position(|found| found == code).ok_or_else(|| {
+                let help =
+                    crate::diagnostics::did_you_mean(code, codes()).map(|h| format!(" ({h})")).unwrap_or_default();
+                Error::Usage(format!("no member authority `{code}`{help}"))
+            }),
+            None if self.members.len() == 1 => Ok(0),
+            None => Err(Error::Usage(format!(
+                "this consortium has {} members: name one with --authority (e.g. --authority {})",
+                self.members.len(),
+                self.members[0].code
+            ))),
+        }
+    }
 }
 
 pub fn load(root: &Path) -> Result<Loaded, Error> {
@@ -69,9 +92,14 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         diagnostics.extend(found);
         Vec::new()
     });
+    let members = members::load(&project).unwrap_or_else(|found| {
+        diagnostics.extend(found);
+        Vec::new()
+    });
+    let published = members.iter().map(|_| Default::default()).collect();
     match evaluate_plan::compile_all(&project, &definitions) {
         Ok(plans) => diagnostics
-            .into_result(Loaded { project, definitions, plans, checks, published: Default::default() })
+            .into_result(Loaded { project, definitions, plans, checks, members, published })
             .map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);
@@ -80,11 +108,13 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     }
 }
 
-/// Every dataset the definitions use, read once and stacked over periods.
+/// Every dataset the definitions use, read once and stacked over every
+/// member's periods.
 pub struct Data {
     /// Every month from the first to the last with any extract.
     pub months: Vec<Month>,
-    datasets: BTreeMap<String, (Stacked, BTreeSet<Month>)>,
+    /// Each dataset's frame and the (member, month) extracts it holds.
+    datasets: BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>,
     /// Every extract read, with its SHA-256, in path order.
     pub inputs: Vec<(PathBuf, String)>,
 }
@@ -95,26 +125,65 @@ impl Data {
     }
 }
 
+/// One extract to read: a member's monthly file, or a periodic file
+/// (`month` is None) whose rows say their own period.
+struct Extract<'a> {
+    dataset: &'a str,
+    member: usize,
+    month: Option<Month>,
+    path: PathBuf,
+}
+
+type ReadExtract = (Piece, BTreeSet<Month>, String);
+
+/// Every extract is read and typed on its own, spread over the cores, then
+/// each dataset's pieces are stacked into one frame.
 pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     let project = &loaded.project;
-    let folders = datasets::month_folders(&project.data_dir()).map_err(|error| Error::Data(error.into()))?;
-    let used = used_datasets(loaded);
-    let used: Vec<&str> = used.into_iter().collect();
     let mut diagnostics = Diagnostics::default();
-    let mut stacked = BTreeMap::new();
+    let mut folders = Vec::new();
+    for member in &loaded.members {
+        folders.push(datasets::month_folders(&member.data_dir).unwrap_or_else(|error| {
+            diagnostics.push(error);
+            Vec::new()
+        }));
+    }
+    let used: Vec<&str> = used_datasets(loaded).into_iter().collect();
+    let extracts = extracts(loaded, &used, &folders);
+    let results = parallel::map(&extracts, |extract| read_extract(project, extract));
+    let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
-    for (name, result) in used.iter().zip(parallel::map(&used, |name| read_dataset(project, name, &folders))) {
+    for (extract, result) in extracts.iter().zip(results) {
         match result {
-            Ok((frame, months, files)) => {
-                stacked.insert(name.to_string(), (frame, months));
-                inputs.extend(files);
+            Ok((piece, months, hash)) => {
+                let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
+                dataset_pieces.push(piece);
+                present.extend(months.into_iter().map(|month| (extract.member, month)));
+                inputs.push((extract.path.clone(), hash));
             }
             Err(found) => diagnostics.extend(found),
         }
     }
+    if !diagnostics.is_empty() {
+        return Err(Error::Data(diagnostics));
+    }
     inputs.sort();
-    let present: BTreeSet<Month> =
-        stacked.values().flat_map(|(_, months)| months.iter().copied()).chain(folders.iter().copied()).collect();
+    let mut stacked = BTreeMap::new();
+    for name in used {
+        let config = project.dataset(name).expect("checked");
+        let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
+        match Stacked::new(config, dataset_pieces) {
+            Ok(frame) => {
+                stacked.insert(name.to_string(), (frame, present));
+            }
+            Err(error) => diagnostics.push(Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}"))),
+        }
+    }
+    let present: BTreeSet<Month> = stacked
+        .values()
+        .flat_map(|(_, present)| present.iter().map(|(_, month)| *month))
+        .chain(folders.iter().flatten().copied())
+        .collect();
     let months = match (present.first(), present.last()) {
         (Some(first), Some(last)) => first.through(*last).collect(),
         _ => Vec::new(),
@@ -125,53 +194,51 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     diagnostics.into_result(Data { months, datasets: stacked, inputs }).map_err(Error::Data)
 }
 
-type ReadDataset = (Stacked, BTreeSet<Month>, Vec<(PathBuf, String)>);
-
-fn read_dataset(project: &Project, name: &str, folders: &[Month]) -> Result<ReadDataset, Diagnostics> {
-    let config = project.dataset(name).expect("checked");
-    let files = datasets::locate(project, name, config, folders);
-    let mut tables: Vec<(Vec<Month>, Table)> = Vec::new();
-    let mut inputs = Vec::new();
-    let mut diagnostics = Diagnostics::default();
-    match config.layout {
-        Layout::Monthly => {
-            for (month, path) in &files.monthly {
-                match datasets::read_table(path, config) {
-                    Ok((table, hash)) => {
-                        tables.push((vec![*month], table));
-                        inputs.push((path.clone(), hash));
-                    }
-                    Err(found) => diagnostics.extend(found),
-                }
-            }
-        }
-        Layout::Periodic => {
-            let path = files.single.expect("periodic datasets have one file");
-            let column = config.period_column.as_ref().expect("checked").get_ref();
-            let (table, hash) = datasets::read_table(&path, config)?;
-            inputs.push((path.clone(), hash));
-            let periods = datasets::row_periods(&path, &table, column, project.financial_year_start_month())?;
-            tables.push((periods, table));
+fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
+    let mut extracts = Vec::new();
+    for name in used {
+        let config = loaded.project.dataset(name).expect("checked");
+        for (member, (details, months)) in loaded.members.iter().zip(folders).enumerate() {
+            let files = datasets::locate(&details.data_dir, name, config, months);
+            extracts.extend(files.monthly.into_iter().map(|(month, path)| Extract {
+                dataset: name,
+                member,
+                month: Some(month),
+                path,
+            }));
+            extracts.extend(files.single.map(|path| Extract { dataset: name, member, month: None, path }));
         }
     }
-    let present: BTreeSet<Month> = tables.iter().flat_map(|(months, _)| months.iter().copied()).collect();
-    if !diagnostics.is_empty() {
-        return Err(diagnostics);
-    }
-    let stacked = Stacked::new(config, &tables)
-        .map_err(|error| Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}")))?;
-    Ok((stacked, present, inputs))
+    extracts
 }
 
-/// Evaluate every indicator over every month.
-pub fn compute(loaded: &Loaded, data: &Data) -> Result<Vec<IndicatorSeries>, Error> {
+fn read_extract(project: &Project, extract: &Extract) -> Result<ReadExtract, Diagnostics> {
+    let config = project.dataset(extract.dataset).expect("checked");
+    let (table, hash) = datasets::read_table(&extract.path, config)?;
+    let periods = match extract.month {
+        Some(month) => vec![month],
+        None => {
+            let column = config.period_column.as_ref().expect("checked").get_ref();
+            datasets::row_periods(&extract.path, &table, column, project.financial_year_start_month())?
+        }
+    };
+    let present = periods.iter().copied().collect();
+    let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
+    Ok((piece, present, hash))
+}
+
+/// Every indicator's series, per member: `computed[member][indicator]`.
+pub type Computed = Vec<Vec<IndicatorSeries>>;
+
+/// Evaluate every indicator over every month of every member.
+pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
     let mut diagnostics = Diagnostics::default();
-    let mut computed = Vec::new();
+    let mut computed: Computed = loaded.members.iter().map(|_| Vec::new()).collect();
     let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
     let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, data, definition, plan));
     for ((definition, _), result) in pairs.iter().zip(results) {
         match result {
-            Ok(series) => computed.push(series),
+            Ok(by_member) => computed.iter_mut().zip(by_member).for_each(|(series, one)| series.push(one)),
             Err(message) => diagnostics.push(Diagnostic::file(
                 &definition.source.path,
                 format!("evaluating `{}` failed: {message}", definition.id()),
@@ -181,7 +248,13 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Vec<IndicatorSeries>, Err
     diagnostics.into_result(computed).map_err(Error::Data)
 }
 
-fn compute_one(loaded: &Loaded, data: &Data, definition: &Definition, plan: &Plan) -> Result<IndicatorSeries, String> {
+/// One indicator's series for each member, in member order.
+fn compute_one(
+    loaded: &Loaded,
+    data: &Data,
+    definition: &Definition,
+    plan: &Plan,
+) -> Result<Vec<IndicatorSeries>, String> {
     let indicator = &definition.indicator;
     let dataset = indicator.dataset.get_ref();
     let (stacked, present) = data.datasets.get(dataset).ok_or("dataset was not read")?;
@@ -195,35 +268,37 @@ fn compute_one(loaded: &Loaded, data: &Data, definition: &Definition, plan: &Pla
         })
         .collect::<Result<Vec<_>, _>>()?;
     let evaluated = evaluate::evaluate(plan, stacked, &lookups, &period_windows)?;
-    let observe = |month: Month, aggregates: Option<&Aggregates>| -> Observation {
-        if !present.contains(&month) {
-            return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
-        }
-        let context = Context {
-            kind: *indicator.measure.kind.get_ref(),
-            unit: *indicator.unit.get_ref(),
-            population: loaded.project.population(month.year),
-        };
-        results::observe(month, aggregates.copied().unwrap_or_default(), &context)
-    };
-    let series = data.months.iter().map(|month| observe(*month, evaluated.total.get(month))).collect();
-    let groups = evaluated
-        .groups
-        .iter()
-        .map(|(group, by_month)| {
-            (group.clone(), data.months.iter().map(|month| observe(*month, by_month.get(month))).collect())
-        })
-        .collect();
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
-    Ok(IndicatorSeries { series, groups, window })
+    let for_member = |index: usize, member: &Member| {
+        let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
+            if !present.contains(&(index, month)) {
+                return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
+            }
+            let context = Context {
+                kind: *indicator.measure.kind.get_ref(),
+                unit: *indicator.unit.get_ref(),
+                population: member.population(month.year),
+            };
+            results::observe(month, by_snapshot.get(&(index, month)).copied().unwrap_or_default(), &context)
+        };
+        let series_of = |by_snapshot| data.months.iter().map(|month| observe(*month, by_snapshot)).collect();
+        let groups = evaluated
+            .groups
+            .iter()
+            .filter(|(_, by_snapshot)| by_snapshot.keys().any(|(member, _)| *member == index))
+            .map(|(group, by_snapshot)| (group.clone(), series_of(by_snapshot)))
+            .collect();
+        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone() }
+    };
+    Ok(loaded.members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
 }
 
-/// Judge every indicator for `month`.
-pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) -> Scorecard {
-    let authority = &loaded.project.file.authority;
+/// Judge every indicator for one member's `month`.
+pub fn scorecard(loaded: &Loaded, member: usize, computed: &[IndicatorSeries], month: Month) -> Scorecard {
+    let authority = &loaded.members[member];
     Scorecard {
         authority: authority.name.clone(),
-        authority_code: authority.code.get_ref().clone(),
+        authority_code: authority.code.clone(),
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
         data_quality: Vec::new(),
@@ -233,7 +308,7 @@ pub fn scorecard(loaded: &Loaded, computed: &[IndicatorSeries], month: Month) ->
             .zip(computed)
             .enumerate()
             .map(|(index, (definition, series))| {
-                report::judge(definition, series, month, resolve_benchmark(loaded, index, month))
+                report::judge(definition, series, month, resolve_benchmark(loaded, member, index, month))
             })
             .collect(),
     }
@@ -256,13 +331,13 @@ pub fn choose_month(data: &Data, requested: Option<Month>) -> Result<Month, Erro
 /// by year, or None for a definition without `[published_benchmark]`.
 type PublishedByYear = Result<Option<BTreeMap<i32, benchmarks::Values>>, Diagnostic>;
 
-fn published_benchmarks(loaded: &Loaded) -> &[PublishedByYear] {
-    loaded
-        .published
-        .get_or_init(|| loaded.definitions.iter().map(|definition| read_published(loaded, definition)).collect())
+fn published_benchmarks(loaded: &Loaded, member: usize) -> &[PublishedByYear] {
+    loaded.published[member].get_or_init(|| {
+        loaded.definitions.iter().map(|definition| read_published(loaded, member, definition)).collect()
+    })
 }
 
-fn read_published(loaded: &Loaded, definition: &Definition) -> PublishedByYear {
+fn read_published(loaded: &Loaded, member: usize, definition: &Definition) -> PublishedByYear {
     let indicator = &definition.indicator;
     let Some(source) = &indicator.published_benchmark else { return Ok(None) };
     let project = &loaded.project;
@@ -270,7 +345,7 @@ fn read_published(loaded: &Loaded, definition: &Definition) -> PublishedByYear {
         .benchmark_folder()
         .ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;
     let scale = if *indicator.unit.get_ref() == crate::definitions::Unit::Percent { 100.0 } else { 1.0 };
-    let code = project.file.authority.code.get_ref();
+    let code = &loaded.members[member].code;
     benchmarks::load(&folder, source, code, project.neighbours_file().as_deref(), scale).map(Some)
 }
 
@@ -278,9 +353,10 @@ fn read_published(loaded: &Loaded, definition: &Definition) -> PublishedByYear {
 /// the published file. A published value that is suppressed or missing
 /// leaves the benchmark out ("not available"); so does an unreadable file,
 /// which `check_benchmarks` reports before a build relies on it.
-fn resolve_benchmark(loaded: &Loaded, index: usize, month: Month) -> ResolvedBenchmark {
+fn resolve_benchmark(loaded: &Loaded, member: usize, index: usize, month: Month) -> ResolvedBenchmark {
     let indicator = &loaded.definitions[index].indicator;
-    let (Some(source), Ok(Some(by_year))) = (&indicator.published_benchmark, &published_benchmarks(loaded)[index])
+    let (Some(source), Ok(Some(by_year))) =
+        (&indicator.published_benchmark, &published_benchmarks(loaded, member)[index])
     else {
         return ResolvedBenchmark { benchmark: indicator.benchmark.clone(), published: None };
     };
@@ -292,9 +368,12 @@ fn resolve_benchmark(loaded: &Loaded, index: usize, month: Month) -> ResolvedBen
     ResolvedBenchmark { benchmark, published }
 }
 
-/// Every published benchmark file readable, before a build relies on them.
+/// Every published benchmark file readable for every member, before a
+/// build relies on them.
 pub fn check_benchmarks(loaded: &Loaded) -> Result<(), Error> {
-    let problems = published_benchmarks(loaded).iter().filter_map(|result| result.as_ref().err().cloned());
+    let problems = (0..loaded.members.len())
+        .flat_map(|member| published_benchmarks(loaded, member))
+        .filter_map(|result| result.as_ref().err().cloned());
     Diagnostics(problems.collect()).into_result(()).map_err(Error::Data)
 }
 
@@ -310,20 +389,20 @@ fn used_datasets(loaded: &Loaded) -> BTreeSet<&str> {
         .collect()
 }
 
-/// The files a month's bundle is made from: every extract of the datasets
-/// in use for that month and the months before it, periodic files, and the
-/// month's commentary. Sorted.
-pub fn input_files(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
+/// The files a member's month bundle is made from: every extract of the
+/// datasets in use for that month and the months before it, periodic files,
+/// and the month's commentary. Sorted.
+pub fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBuf> {
     let project = &loaded.project;
     let folders: Vec<Month> =
-        datasets::month_folders(&project.data_dir()).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
+        datasets::month_folders(&member.data_dir).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
     let mut files: Vec<PathBuf> = Vec::new();
     for name in used_datasets(loaded) {
         let Some(config) = project.dataset(name) else { continue };
-        let located = datasets::locate(project, name, config, &folders);
+        let located = datasets::locate(&member.data_dir, name, config, &folders);
         files.extend(located.monthly.into_values().chain(located.single));
     }
-    let commentary = project.root.join(crate::commentary::FOLDER).join(format!("{month}.toml"));
+    let commentary = crate::commentary::file(&member.commentary_dir, month);
     if commentary.exists() {
         files.push(commentary);
     }
@@ -349,7 +428,7 @@ pub struct Explanation {
     pub rows: Vec<Vec<String>>,
 }
 
-pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<Explanation, Error> {
+pub fn explain(loaded: &Loaded, data: &Data, member: usize, id: &str, month: Month) -> Result<Explanation, Error> {
     let Some(index) = loaded.definitions.iter().position(|definition| definition.id() == id) else {
         let ids = loaded.definitions.iter().map(|definition| definition.id());
         let help = crate::diagnostics::did_you_mean(id, ids).map(|help| format!(" ({help})")).unwrap_or_default();
@@ -359,8 +438,9 @@ pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<E
     let failed = |message: String| {
         Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
     };
-    let series = compute_one(loaded, data, definition, plan).map_err(failed)?;
-    let observation = series
+    let mut by_member = compute_one(loaded, data, definition, plan).map_err(failed)?;
+    let observation = by_member
+        .swap_remove(member)
         .series
         .iter()
         .find(|o| o.period == month)
@@ -380,7 +460,7 @@ pub fn explain(loaded: &Loaded, data: &Data, id: &str, month: Month) -> Result<E
         .iter()
         .filter_map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked))
         .collect::<Vec<_>>();
-    let (columns, rows) = evaluate::explain(plan, stacked, &lookups, &window).map_err(failed)?;
+    let (columns, rows) = evaluate::explain(plan, stacked, &lookups, member, &window).map_err(failed)?;
     let value = crate::results::show_value(
         observation.value,
         definition.decimals(),
@@ -406,25 +486,40 @@ pub struct Finding {
     pub records: u64,
 }
 
-/// Every check on a dataset that was read, for `month`. Findings never stop
-/// a build: the indicators' numbers do not depend on them.
-pub fn data_quality(loaded: &Loaded, data: &Data, month: Month) -> Result<Vec<Finding>, Error> {
-    let mut findings = Vec::new();
+/// Every check's failing-record counts for every member and month, worked
+/// out once per build.
+pub struct DataQuality(Vec<(evaluate_plan::CheckPlan, BTreeMap<Snapshot, u64>)>);
+
+/// Run every check on a dataset that was read. Findings never stop a
+/// build: the indicators' numbers do not depend on them.
+pub fn data_quality(loaded: &Loaded, data: &Data) -> Result<DataQuality, Error> {
+    let mut counted = Vec::new();
     for check in &loaded.checks {
-        let Some((stacked, present)) = data.datasets.get(&check.dataset) else { continue };
-        if !present.contains(&month) {
-            continue;
-        }
+        let Some((stacked, _)) = data.datasets.get(&check.dataset) else { continue };
         let counts = evaluate::count_failures(check, stacked).map_err(|message| {
             Error::Data(
                 Diagnostic::file(&loaded.project.source.path, format!("check `{}`: {message}", check.name)).into(),
             )
         })?;
-        findings.push(Finding {
-            dataset: check.dataset.clone(),
-            check: check.name.clone(),
-            records: counts.get(&month).copied().unwrap_or(0),
-        });
+        counted.push((check.clone(), counts));
     }
-    Ok(findings)
+    Ok(DataQuality(counted))
+}
+
+impl DataQuality {
+    /// The findings for a member's month, for each check whose dataset has
+    /// an extract that month.
+    pub fn findings(&self, data: &Data, member: usize, month: Month) -> Vec<Finding> {
+        self.0
+            .iter()
+            .filter(|(check, _)| {
+                data.datasets.get(&check.dataset).is_some_and(|(_, present)| present.contains(&(member, month)))
+            })
+            .map(|(check, counts)| Finding {
+                dataset: check.dataset.clone(),
+                check: check.name.clone(),
+                records: counts.get(&(member, month)).copied().unwrap_or(0),
+            })
+            .collect()
+    }
 }

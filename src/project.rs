@@ -249,17 +249,6 @@ impl Project {
     pub fn financial_year_start_month(&self) -> u32 {
         *self.file.calendar.financial_year_start_month.get_ref()
     }
-
-    /// Population for a year: that year's estimate, or the latest earlier one
-    /// (estimates are published a year in arrears).
-    pub fn population(&self, year: i32) -> Option<(i32, u64)> {
-        self.file
-            .population
-            .iter()
-            .filter_map(|(key, value)| Some((key.parse::<i32>().ok()?, *value.get_ref())))
-            .filter(|(estimate_year, _)| *estimate_year <= year)
-            .max_by_key(|(estimate_year, _)| *estimate_year)
-    }
 }
 
 fn known_keys() -> Vec<&'static str> {
@@ -279,10 +268,7 @@ fn known_keys() -> Vec<&'static str> {
 fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let code = &file.authority.code;
-    let valid_code = code.get_ref().len() == 9
-        && code.get_ref().starts_with('E')
-        && code.get_ref()[1..].bytes().all(|b| b.is_ascii_digit());
-    if !valid_code {
+    if !crate::members::is_authority_code(code.get_ref()) {
         diagnostics.push(source.error(
             code.span(),
             format!("`{}` is not an English local authority code", code.get_ref()),

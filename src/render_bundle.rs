@@ -1,13 +1,15 @@
 //! Every file of a month's bundle, rendered in memory: the page, the
 //! tables, the workbook, the charts and the manifest that lists them.
 
-use crate::bundle::{sha256, Manifest};
+use crate::bundle::{sha256, Manifest, ManifestFile};
+use crate::members::Member;
 use crate::parallel;
 use crate::pipeline::{Data, Loaded};
 use crate::render_html::{self, ArchiveEntry, PageContext};
 use crate::report::{IndicatorReport, Scorecard};
 use crate::{render_charts, render_tables, render_xlsx};
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// When the build happened: `SOURCE_DATE_EPOCH` when set (reproducible
 /// builds), otherwise now.
@@ -58,7 +60,13 @@ pub fn definitions_hash(loaded: &Loaded) -> String {
     sha256(text.as_bytes())
 }
 
-pub fn render(loaded: &Loaded, data: &Data, scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
+pub fn render(
+    loaded: &Loaded,
+    member: &Member,
+    data: &Data,
+    scorecard: &Scorecard,
+    built: &BuildTime,
+) -> Result<Files, String> {
     let drawn = parallel::map(&scorecard.indicators, charts);
     let mut files: Files = Vec::new();
     let mut sparklines = BTreeMap::new();
@@ -75,41 +83,71 @@ pub fn render(loaded: &Loaded, data: &Data, scorecard: &Scorecard, built: &Build
     files.push(("scorecard.xlsx".into(), render_xlsx::workbook(scorecard, built.epoch)?));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let (red, amber, green) = scorecard.counts();
-    let root = &loaded.project.root;
+    let inputs = crate::pipeline::input_files(loaded, member, scorecard.month);
     let manifest = Manifest {
         authority: scorecard.authority.clone(),
         month: scorecard.month.to_string(),
         engine_version: scorecard.engine_version.to_string(),
         built: built.text.clone(),
         definitions_sha256: definitions_hash(loaded),
-        inputs: crate::pipeline::input_files(loaded, scorecard.month)
-            .iter()
-            .map(|path| {
-                let path_text = crate::pipeline::relative(root, path);
-                // `data.inputs` is sorted by path.
-                match data.inputs.binary_search_by(|(read, _)| read.as_path().cmp(path)).ok().map(|at| &data.inputs[at])
-                {
-                    Some((_, hash)) => crate::bundle::ManifestFile {
-                        path: path_text,
-                        bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
-                        sha256: hash.clone(),
-                    },
-                    None => {
-                        let bytes = std::fs::read(path).unwrap_or_default();
-                        crate::bundle::ManifestFile {
-                            path: path_text,
-                            bytes: bytes.len() as u64,
-                            sha256: sha256(&bytes),
-                        }
-                    }
-                }
-            })
-            .collect(),
+        inputs: describe_inputs(loaded, data, &inputs),
         files: Manifest::describe(&files),
         counts: ArchiveEntry { month: scorecard.month.to_string(), red, amber, green },
     };
-    let mut json = serde_json::to_vec_pretty(&manifest).map_err(|error| error.to_string())?;
-    json.push(b'\n');
-    files.push(("manifest.json".into(), json));
+    files.push(("manifest.json".into(), manifest_json(&manifest)?));
     Ok(files)
+}
+
+/// The manifest of a consortium's comparison: every member's inputs.
+pub fn comparison_manifest(
+    loaded: &Loaded,
+    data: &Data,
+    files: &Files,
+    month: crate::period::Month,
+    built: &BuildTime,
+) -> Result<Vec<u8>, String> {
+    let mut inputs: Vec<_> =
+        loaded.members.iter().flat_map(|member| crate::pipeline::input_files(loaded, member, month)).collect();
+    inputs.sort();
+    let manifest = Manifest {
+        authority: loaded.project.file.authority.name.clone(),
+        month: month.to_string(),
+        engine_version: env!("CARGO_PKG_VERSION").to_string(),
+        built: built.text.clone(),
+        definitions_sha256: definitions_hash(loaded),
+        inputs: describe_inputs(loaded, data, &inputs),
+        files: Manifest::describe(files),
+        counts: ArchiveEntry { month: month.to_string(), red: 0, amber: 0, green: 0 },
+    };
+    manifest_json(&manifest)
+}
+
+fn manifest_json(manifest: &Manifest) -> Result<Vec<u8>, String> {
+    let mut json = serde_json::to_vec_pretty(manifest).map_err(|error| error.to_string())?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// Each input's path (relative to the project), size and SHA-256; hashes
+/// come from the read where the file was read.
+fn describe_inputs(loaded: &Loaded, data: &Data, inputs: &[PathBuf]) -> Vec<ManifestFile> {
+    let root = &loaded.project.root;
+    inputs
+        .iter()
+        .map(|path| {
+            let path_text = crate::pipeline::relative(root, path);
+            // `data.inputs` is sorted by path.
+            match data.inputs.binary_search_by(|(read, _)| read.as_path().cmp(path)).ok().map(|at| &data.inputs[at]) {
+                Some((_, hash)) => ManifestFile {
+                    path: path_text,
+                    bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
+                    sha256: hash.clone(),
+                },
+                None => {
+                    let bytes = std::fs::read(path).unwrap_or_default();
+                    ManifestFile { path: path_text, bytes: bytes.len() as u64, sha256: sha256(&bytes) }
+                }
+            }
+        })
+        .collect()
 }

@@ -12,11 +12,12 @@ use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-fn environment() -> Environment<'static> {
+pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("style.css", include_str!("../templates/style.css")).expect("template parses");
     env.add_template("scorecard.html", include_str!("../templates/scorecard.html")).expect("template parses");
     env.add_template("archive.html", include_str!("../templates/archive.html")).expect("template parses");
+    env.add_template("comparison.html", include_str!("../templates/comparison.html")).expect("template parses");
     env
 }
 
@@ -31,13 +32,13 @@ pub struct PageContext<'a> {
 }
 
 #[derive(Serialize)]
-struct RagView {
+pub(crate) struct RagView {
     rag: &'static str,
     rag_letter: &'static str,
     rag_text: &'static str,
 }
 
-fn rag_view(rag: Option<Rag>) -> RagView {
+pub(crate) fn rag_view(rag: Option<Rag>) -> RagView {
     match rag {
         Some(rag) => RagView { rag: rag.name(), rag_letter: rag.letter(), rag_text: rag.name() },
         None => RagView { rag: "none", rag_letter: "–", rag_text: "not rated" },

@@ -5,7 +5,11 @@ use crate::report::{Comparison, IndicatorReport, Scorecard};
 use crate::results::{round_to, show_quantity, Observation};
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe.
+/// Numbers (a negative change, say) are left as they are: they cannot run.
 pub fn neutralise_formula(text: &str) -> String {
+    if text.parse::<f64>().is_ok_and(f64::is_finite) {
+        return text.to_string();
+    }
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_string(),
@@ -29,7 +33,7 @@ fn direction(comparison: &Comparison) -> String {
     comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_default()
 }
 
-fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
+pub(crate) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(|error| error.to_string())?;
     for row in rows {
@@ -139,4 +143,28 @@ mod tests {
         assert_eq!(neutralise_formula("-1+2"), "'-1+2");
         assert_eq!(neutralise_formula("Team A"), "Team A");
     }
+}
+
+/// `scorecard values`: every member's unrounded value, numerator and
+/// denominator of every indicator for every month, or why it is not
+/// calculable. Not disclosure-controlled: local use only.
+pub fn values_csv(loaded: &crate::pipeline::Loaded, computed: &crate::pipeline::Computed) -> Result<Vec<u8>, String> {
+    let quantity = |value: Option<f64>| value.map(|value| value.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for (member, series) in loaded.members.iter().zip(computed) {
+        for (definition, indicator) in loaded.definitions.iter().zip(series) {
+            for observation in &indicator.series {
+                rows.push(vec![
+                    member.code.clone(),
+                    definition.id().to_string(),
+                    observation.period.to_string(),
+                    quantity(observation.value),
+                    quantity(observation.numerator),
+                    quantity(observation.denominator),
+                    observation.not_calculable.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    write_rows(&["authority_code", "indicator", "month", "value", "numerator", "denominator", "not_calculable"], rows)
 }

@@ -130,10 +130,21 @@ pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(
 
 /// Write every month's extracts under `out/YYYY-MM/`. Returns a summary line.
 pub fn write(out: &Path, seed: u64) -> Result<String, String> {
+    let files = write_authority(out, seed, 1.0)?;
+    Ok(format!(
+        "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
+        FIRST_MONTH.months_until(LAST_MONTH) + 1,
+        out.display()
+    ))
+}
+
+/// One authority's history, `scale` times the size of the sample's, cut
+/// into month-end snapshots. Returns the number of files written.
+fn write_authority(out: &Path, seed: u64, scale: f64) -> Result<usize, String> {
     let calendar = HolidayCalendar::england_and_wales();
-    let cla = ClaHistory::simulate(&mut Draw::new(seed), seed);
-    let cin = CinHistory::simulate(&mut Draw::new(seed.wrapping_add(1)), &calendar);
-    let workforce = WorkforceHistory::simulate(&mut Draw::new(seed.wrapping_add(2)));
+    let cla = ClaHistory::simulate(&mut Draw::new(seed), seed, scale);
+    let cin = CinHistory::simulate(&mut Draw::new(seed.wrapping_add(1)), &calendar, scale);
+    let workforce = WorkforceHistory::simulate(&mut Draw::new(seed.wrapping_add(2)), scale);
     let mut files = 0;
     for month in FIRST_MONTH.through(LAST_MONTH) {
         let dir = out.join(month.to_string());
@@ -143,8 +154,82 @@ pub fn write(out: &Path, seed: u64) -> Result<String, String> {
         files += cin.write_snapshot(&dir, as_at)?;
         files += workforce.write_snapshot(&dir, as_at)?;
     }
+    Ok(files)
+}
+
+/// Fictional places: none is an English authority.
+const PLACES: [&str; 24] = [
+    "Northbridge",
+    "Ashmere",
+    "Brackenford",
+    "Colwick Vale",
+    "Dunmore",
+    "Eastholme",
+    "Fernley",
+    "Greyhaven",
+    "Hollinsworth",
+    "Ironbridge Fields",
+    "Kestrel Moor",
+    "Larkhill",
+    "Marlow Down",
+    "Netherby",
+    "Oakridge",
+    "Pennington",
+    "Quarrystone",
+    "Ravensholt",
+    "Saltmarsh",
+    "Thornbury Wells",
+    "Upperdale",
+    "Wexcombe",
+    "Yarrowby",
+    "Zennor Bay",
+];
+
+const REGIONS: [&str; 3] = ["North West", "North East", "Yorkshire and The Humber"];
+
+/// The sample authority's children (0-17) by year; members scale it.
+const POPULATION: [(i32, u64); 4] = [(2022, 44800), (2023, 45100), (2024, 45300), (2025, 45500)];
+
+/// A consortium of `count` fictional authorities under `out/`: members.csv
+/// and a folder per member code (E069000NN), each of a different size
+/// (0.75 to 3.25 times the sample authority, 2 on average) so that the
+/// data total is predictable: sizes are evenly spaced, in shuffled order.
+pub fn write_consortium(out: &Path, seed: u64, count: usize) -> Result<String, String> {
+    if count == 0 || count > 9999 {
+        return Err("--authorities must be between 1 and 9999".into());
+    }
+    let mut sizes: Vec<f64> = (0..count).map(|index| 0.75 + 2.5 * (index as f64 + 0.5) / count as f64).collect();
+    let mut draw = Draw::new(seed);
+    for index in (1..sizes.len()).rev() {
+        sizes.swap(index, draw.between(0, index as i64) as usize);
+    }
+    let members: Vec<(String, String, f64, u64)> = sizes
+        .iter()
+        .enumerate()
+        .map(|(index, scale)| {
+            let name = match PLACES.get(index) {
+                Some(place) => format!("{place} (sample)"),
+                None => format!("Authority {} (sample)", index + 1),
+            };
+            (format!("E0690{:04}", index + 1), name, *scale, seed.wrapping_add(1000 * (index as u64 + 1)))
+        })
+        .collect();
+    let written = crate::parallel::map(&members, |(code, _, scale, member_seed)| {
+        write_authority(&out.join(code), *member_seed, *scale)
+    });
+    let files = written.into_iter().sum::<Result<usize, String>>()?;
+    let mut rows = Vec::new();
+    for (index, (code, name, scale, _)) in members.iter().enumerate() {
+        let mut row = vec![code.clone(), name.clone(), REGIONS[index % REGIONS.len()].to_string()];
+        row.extend(POPULATION.iter().map(|(_, children)| ((*children as f64 * scale).round() as u64).to_string()));
+        rows.push(row);
+    }
+    let mut header = vec!["code".to_string(), "name".into(), "region".into()];
+    header.extend(POPULATION.iter().map(|(year, _)| format!("population_{year}")));
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    write_csv(&out.join(crate::members::MEMBERS_FILE), &header, &rows)?;
     Ok(format!(
-        "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
+        "wrote {files} extracts for {count} authorities x {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
         FIRST_MONTH.months_until(LAST_MONTH) + 1,
         out.display()
     ))

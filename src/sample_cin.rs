@@ -51,14 +51,15 @@ pub struct CinHistory {
 }
 
 impl CinHistory {
-    pub fn simulate(draw: &mut Draw, calendar: &HolidayCalendar) -> CinHistory {
+    /// `scale`: referrals relative to the sample authority's (6.4 a working day).
+    pub fn simulate(draw: &mut Draw, calendar: &HolidayCalendar, scale: f64) -> CinHistory {
         let mut day = NaiveDate::from_ymd_opt(2018, 4, 1).expect("valid");
         let end = crate::sample::LAST_MONTH.last_day();
         let mut referrals: Vec<Referral> = Vec::new();
         let mut counter = 0;
         while day <= end {
             if calendar.is_working_day(day) {
-                for _ in 0..draw.poisson(6.4) {
+                for _ in 0..draw.poisson(6.4 * scale) {
                     counter += 1;
                     let child = choose_child(draw, &referrals, day, counter);
                     referrals.push(simulate_referral(draw, calendar, child, day, counter));

@@ -66,14 +66,15 @@ pub struct ClaHistory {
 const SIMULATION_START: (i32, u32, u32) = (2012, 4, 1);
 
 impl ClaHistory {
-    pub fn simulate(draw: &mut Draw, seed: u64) -> ClaHistory {
+    /// `scale`: children coming into care relative to the sample authority.
+    pub fn simulate(draw: &mut Draw, seed: u64, scale: f64) -> ClaHistory {
         let start = NaiveDate::from_ymd_opt(SIMULATION_START.0, SIMULATION_START.1, SIMULATION_START.2).expect("valid");
         let end = crate::sample::LAST_MONTH.last_day();
         let mut children = Vec::new();
         let mut day = start;
         while day <= end {
             // About 16 children a month come into care, rising to 17 or 18.
-            let arrivals = draw.poisson(trend(day, 16.0, 17.5) / 30.4);
+            let arrivals = draw.poisson(trend(day, 16.0, 17.5) * scale / 30.4);
             for _ in 0..arrivals {
                 let id = format!("C{:06}", 100_000 + children.len());
                 children.push(simulate_child(draw, id, day, end));

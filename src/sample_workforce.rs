@@ -42,19 +42,21 @@ impl Worker {
 
 pub struct WorkforceHistory {
     workers: Vec<Worker>,
+    /// Posts per team relative to the sample authority's.
+    scale: f64,
 }
 
 const SIMULATION_START: Month = Month { year: 2021, month: 4 };
 
 impl WorkforceHistory {
-    pub fn simulate(draw: &mut Draw) -> WorkforceHistory {
-        let mut history = WorkforceHistory { workers: Vec::new() };
+    pub fn simulate(draw: &mut Draw, scale: f64) -> WorkforceHistory {
+        let mut history = WorkforceHistory { workers: Vec::new(), scale };
         let first_day = SIMULATION_START.first_day();
-        for (team, (_, posts, _)) in TEAMS.iter().enumerate() {
+        for team in 0..TEAMS.len() {
             // The team manager (OrgRole 3) holds no cases.
             let started = first_day - Duration::days(draw.between(30, 3000));
             history.hire(draw, team, false, started, false);
-            for _ in 0..*posts {
+            for _ in 0..history.posts(team) {
                 let started = first_day - Duration::days(draw.between(30, 3000));
                 let agency = draw.chance(0.31);
                 history.hire(draw, team, agency, started, true);
@@ -64,6 +66,10 @@ impl WorkforceHistory {
             history.step(draw, month);
         }
         history
+    }
+
+    fn posts(&self, team: usize) -> usize {
+        (TEAMS[team].1 as f64 * self.scale).round() as usize
     }
 
     fn hire(&mut self, draw: &mut Draw, team: usize, agency: bool, start: NaiveDate, case_holder: bool) {
@@ -93,10 +99,10 @@ impl WorkforceHistory {
             }
         }
         let target_agency = trend(month_end, 0.30, 0.13);
-        for (team, (_, posts, typical)) in TEAMS.iter().enumerate() {
+        for (team, (_, _, typical)) in TEAMS.iter().enumerate() {
             let in_post =
                 self.workers.iter().filter(|w| w.team == team && w.case_holder && w.in_post(month_end)).count();
-            for _ in in_post..*posts {
+            for _ in in_post..self.posts(team) {
                 if draw.chance(0.75) {
                     let agency = self.agency_share(month_end) < target_agency;
                     let start = draw.day_in(month);

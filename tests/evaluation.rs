@@ -218,7 +218,7 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     let loaded = scorecard::pipeline::load(fixture.root()).unwrap();
     let data = scorecard::pipeline::read_data(&loaded).unwrap();
     let computed = scorecard::pipeline::compute(&loaded, &data).unwrap();
-    let scorecard = scorecard::pipeline::scorecard(&loaded, &computed, "2025-03".parse().unwrap());
+    let scorecard = scorecard::pipeline::scorecard(&loaded, 0, &computed[0], "2025-03".parse().unwrap());
     let indicator = &scorecard.indicators[0];
     // 2 re-referrals of 5 (see above). Wilson 95%, z = 1.96:
     // (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)) = (7.8415 ∓ 5.7617) / 17.683

@@ -96,8 +96,8 @@ impl Fixture {
     pub fn compute(&self) -> Result<Vec<(String, IndicatorSeries)>, Error> {
         let loaded = pipeline::load(self.root())?;
         let data = pipeline::read_data(&loaded)?;
-        let computed = pipeline::compute(&loaded, &data)?;
-        Ok(loaded.definitions.iter().map(|d| d.id().to_string()).zip(computed).collect())
+        let mut computed = pipeline::compute(&loaded, &data)?;
+        Ok(loaded.definitions.iter().map(|d| d.id().to_string()).zip(computed.swap_remove(0)).collect())
     }
 
     /// The observation of one indicator for one month.

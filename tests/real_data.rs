@@ -127,7 +127,7 @@ fn dfe_definitions_reproduce_published_rates() {
     let data = pipeline::read_data(&loaded).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     let computed =
         pipeline::compute(&loaded, &data).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
-    let by_id: HashMap<&str, _> = loaded.definitions.iter().map(|d| d.id()).zip(&computed).collect();
+    let by_id: HashMap<&str, _> = loaded.definitions.iter().map(|d| d.id()).zip(&computed[0]).collect();
     let mut report = Vec::new();
     let mut all_unexplained = Vec::new();
     for published in &PUBLISHED {
@@ -223,7 +223,7 @@ fn benchmarks_for(
     let computed = pipeline::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
     let month: Month = month.parse().unwrap();
     pipeline::check_benchmarks(&loaded).map_err(|e| crate::helpers::describe(&e))?;
-    Ok(pipeline::scorecard(&loaded, &computed, month).indicators.remove(0))
+    Ok(pipeline::scorecard(&loaded, 0, &computed[0], month).indicators.remove(0))
 }
 
 #[test]

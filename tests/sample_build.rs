@@ -16,7 +16,7 @@ fn sample_scorecard() -> &'static Scorecard {
         let loaded = pipeline::load(repo()).expect("sample project loads");
         let data = pipeline::read_data(&loaded).expect("sample extracts read");
         let computed = pipeline::compute(&loaded, &data).expect("sample computes");
-        pipeline::scorecard(&loaded, &computed, "2026-03".parse().unwrap())
+        pipeline::scorecard(&loaded, 0, &computed[0], "2026-03".parse().unwrap())
     })
 }
 
