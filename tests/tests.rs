@@ -5,6 +5,7 @@ mod helpers;
 mod bundle;
 mod charts;
 mod cli;
+mod consortium;
 mod corpus;
 mod definition_errors;
 mod disclosure;

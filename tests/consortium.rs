@@ -1,0 +1,143 @@
+//! A consortium: members.csv and a folder per member; one evaluation for
+//! all, a bundle per member and a comparison with ranks.
+
+use crate::helpers::Fixture;
+use assert_cmd::Command;
+
+const HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+
+fn scorecard(fixture: &Fixture, args: &[&str]) -> std::process::Output {
+    let mut command = Command::cargo_bin("scorecard").expect("binary built");
+    command.current_dir(fixture.root()).args(args).output().expect("runs")
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Three members with one month each. Agency rate = agency FTE / all FTE:
+///   E06900001: 1.0 / (1.0 + 3.0) = 25.0%
+///   E06900002: 0.5 / (0.5 + 4.5) = 10.0%
+///   E06900003: 1.0 / (1.0 + 9.0) = 10.0%  (ties with 002 at one decimal)
+/// Lower is better, so 002 and 003 share rank 1 and 001 is 3rd of 3.
+fn consortium() -> Fixture {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.write(
+        "sample-data/members.csv",
+        "code,name,region,population_2024\n\
+         E06900001,First Borough,North West,20000\n\
+         E06900002,Second City,North West,30000\n\
+         E06900003,=Third Shire,North East,40000\n",
+    );
+    let workers = [("E06900001", 1.0, 3.0), ("E06900002", 0.5, 4.5), ("E06900003", 1.0, 9.0)];
+    for (code, agency, employed) in workers {
+        fixture.write(
+            &format!("sample-data/{code}/2025-03/workforce.csv"),
+            &format!("{HEADER}S1,T,1,{agency},5,01/01/2020,,10,0\nS2,T,0,{employed},5,01/01/2020,,10,0\n"),
+        );
+    }
+    fixture
+}
+
+#[test]
+fn every_member_gets_a_bundle_and_the_comparison_ranks_them() {
+    let fixture = consortium();
+    let output = scorecard(&fixture, &["build"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    for code in ["E06900001", "E06900002", "E06900003"] {
+        let csv = std::fs::read_to_string(fixture.root().join(format!("reports/{code}/2025-03/scorecard.csv")))
+            .unwrap_or_else(|_| panic!("{code} has a bundle"));
+        assert!(csv.contains("agency-rate"), "{csv}");
+        assert!(fixture.root().join(format!("reports/{code}/index.html")).exists());
+    }
+    let comparison = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = comparison.lines().skip(1).map(|line| line.split(',').collect()).collect();
+    // indicator,title,unit,authority_code,authority,value,not_calculable,rank,of,rag (title has no commas)
+    let ranks: Vec<(&str, &str, &str, &str)> = rows.iter().map(|row| (row[3], row[5], row[7], row[8])).collect();
+    assert_eq!(
+        ranks,
+        [("E06900001", "25.0", "3", "3"), ("E06900002", "10.0", "1", "3"), ("E06900003", "10.0", "1", "3")]
+    );
+    // A member name that looks like a formula is neutralised, and escaped on the page.
+    assert!(comparison.contains(",'=Third Shire,"), "{comparison}");
+    let page = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
+    assert!(page.contains("1 of 3") && page.contains("3 of 3"), "{page}");
+    let manifest = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/manifest.json")).unwrap();
+    assert!(manifest.contains("sample-data/E06900003/2025-03/workforce.csv"), "{manifest}");
+    // Nothing changed: every member is up to date and nothing is rewritten.
+    let again = stdout(&scorecard(&fixture, &["build"]));
+    assert_eq!(again.matches("is up to date").count(), 3, "{again}");
+    assert!(!again.contains("compared"), "{again}");
+}
+
+#[test]
+fn one_member_can_be_built_alone_and_explain_needs_a_member() {
+    let fixture = consortium();
+    let output = scorecard(&fixture, &["build", "--authority", "E06900002"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(fixture.root().join("reports/E06900002/2025-03/index.html").exists());
+    assert!(!fixture.root().join("reports/E06900001").exists());
+    assert!(!fixture.root().join("reports/comparison").exists());
+
+    let unknown = scorecard(&fixture, &["build", "--authority", "E06900004"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no member authority `E06900004`"));
+
+    let unnamed = scorecard(&fixture, &["explain", "agency-rate"]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--authority"));
+    let named = stdout(&scorecard(&fixture, &["explain", "agency-rate", "--authority", "E06900002"]));
+    assert!(named.contains("numerator: 0.5  denominator: 5"), "{named}");
+}
+
+#[test]
+fn values_lists_every_member_month_and_indicator_unrounded() {
+    let fixture = consortium();
+    let output = scorecard(&fixture, &["values"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        stdout(&output),
+        "authority_code,indicator,month,value,numerator,denominator,not_calculable\n\
+         E06900001,agency-rate,2025-03,25,1,4,\n\
+         E06900002,agency-rate,2025-03,10,0.5,5,\n\
+         E06900003,agency-rate,2025-03,10,1,10,\n"
+    );
+}
+
+#[test]
+fn a_bad_members_file_is_reported_with_line_and_column() {
+    let fixture = consortium();
+    fixture.write(
+        "sample-data/members.csv",
+        "code,name,population_2024\nE06900001,First,20000\n../etc,Bad,1\nE06900001,Again,5\nE06900002,Second,lots\n",
+    );
+    let output = scorecard(&fixture, &["check"]);
+    assert_eq!(output.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("members.csv:3:1") && stderr.contains("`../etc` is not an English local authority code"));
+    assert!(stderr.contains("members.csv:4:1") && stderr.contains("`E06900001` is listed twice"), "{stderr}");
+    assert!(stderr.contains("members.csv:5:3") && stderr.contains("population `lots`"), "{stderr}");
+}
+
+#[test]
+fn the_sample_consortium_is_deterministic_with_members_of_different_sizes() {
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for dir in [&one, &two] {
+        let mut command = Command::cargo_bin("scorecard").expect("binary built");
+        let output = command.args(["sample", "--authorities", "2", "--out"]).arg(dir.path()).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let read = |dir: &tempfile::TempDir, file: &str| std::fs::read(dir.path().join(file)).unwrap();
+    let members = String::from_utf8(read(&one, "members.csv")).unwrap();
+    // Two members: sizes 0.75 + 2.5 x (0.5, 1.5) / 2 = 1.375 and 2.625 times
+    // the sample's 45,100 children in 2023 (62,013 and 118,388), in some order.
+    let populations: Vec<&str> = members.lines().skip(1).map(|line| line.split(',').nth(4).unwrap()).collect();
+    let mut sorted = populations.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["118388", "62013"], "{members}");
+    assert_eq!(members, String::from_utf8(read(&two, "members.csv")).unwrap());
+    for file in ["E06900001/2026-03/ssda903_episodes.csv", "E06900002/2025-01/cin_referrals.csv"] {
+        assert!(read(&one, file) == read(&two, file), "{file} differs between runs");
+    }
+    assert_ne!(read(&one, "E06900001/2026-03/workforce.csv"), read(&one, "E06900002/2026-03/workforce.csv"));
+}
