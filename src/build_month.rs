@@ -11,7 +11,7 @@ use crate::bundle::{self, Manifest};
 use crate::datasets;
 use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
-use crate::pipeline::{self, Error, Loaded};
+use crate::pipeline::{self, Error, Loaded, Reading};
 use crate::render_bundle::{self, BuildTime};
 use crate::report::Scorecard;
 use crate::{commentary, disclosure, judge_rank, parallel, render_comparison, render_html};
@@ -87,7 +87,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         let folders =
             datasets::month_folders(&loaded.members[*member].data_dir).map_err(|error| Error::Data(error.into()))?;
         let available = match folders.is_empty() {
-            true => data.get_or_insert(pipeline::read_data(&loaded)?).months.clone(),
+            true => data.get_or_insert(pipeline::read_data_for(&loaded, Reading::ForBundles)?).months.clone(),
             false => folders,
         };
         targets.extend(months_to_build(&available, options)?.into_iter().map(|month| (*member, month)));
@@ -122,18 +122,11 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     bar.set_message("reading extracts");
     let data = match data {
         Some(data) => data,
-        None => pipeline::read_data(&loaded)?,
+        None => pipeline::read_data_for(&loaded, Reading::ForBundles)?,
     };
     bar.inc(1);
     bar.set_message("evaluating indicators");
-    tracing::info!(files = data.inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     let computed = pipeline::compute(&loaded, &data)?;
-    tracing::info!(
-        indicators = loaded.definitions.len(),
-        authorities = loaded.members.len(),
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        "evaluated every indicator over every month"
-    );
     pipeline::check_benchmarks(&loaded)?;
     let quality = pipeline::data_quality(&loaded, &data)?;
     bar.inc(1);

@@ -254,7 +254,7 @@ fn explain(
 ) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
     let member = loaded.member(authority)?;
-    let data = pipeline::read_data(&loaded)?;
+    let data = pipeline::read_data_for(&loaded, pipeline::Reading::ValuesOnly)?;
     let month = pipeline::choose_month(&data, month)?;
     let explanation = pipeline::explain(&loaded, &data, member, id, month)?;
     say!(out, "{} ({id}), {month}", explanation.title);
@@ -328,7 +328,7 @@ fn check(root: &std::path::Path, out: &mut String) -> Result<(), Error> {
 
 fn values(root: &std::path::Path, file: Option<&std::path::Path>, out: &mut String) -> Result<(), Error> {
     let loaded = pipeline::load(root)?;
-    let data = pipeline::read_data(&loaded)?;
+    let data = pipeline::read_data_for(&loaded, pipeline::Reading::ValuesOnly)?;
     let computed = pipeline::compute(&loaded, &data)?;
     let csv = crate::render_tables::values_csv(&loaded, &computed).map_err(Error::Output)?;
     match file {

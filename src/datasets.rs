@@ -22,16 +22,61 @@ const EXCEL_EPOCH: (i32, u32, u32) = (1899, 12, 30);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
-    Text(Vec<Option<String>>),
+    Text(Texts),
     Integer(Vec<Option<i64>>),
     Number(Vec<Option<f64>>),
     Date(Vec<Option<NaiveDate>>),
 }
 
+/// A text column in one buffer: a string per cell would be millions of
+/// small allocations for a consortium's extracts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Texts {
+    buffer: String,
+    /// Where each cell ends in `buffer`; None for a blank (null) cell.
+    ends: Vec<Option<usize>>,
+}
+
+impl Texts {
+    pub fn push(&mut self, text: Option<&str>) {
+        self.ends.push(text.map(|text| {
+            self.buffer.push_str(text);
+            self.buffer.len()
+        }));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |end| {
+            end.map(|end| {
+                let text = &self.buffer[start..end];
+                start = end;
+                text
+            })
+        })
+    }
+}
+
+impl<'a> FromIterator<Option<&'a str>> for Texts {
+    fn from_iter<I: IntoIterator<Item = Option<&'a str>>>(cells: I) -> Texts {
+        let mut texts = Texts::default();
+        cells.into_iter().for_each(|cell| texts.push(cell));
+        texts
+    }
+}
+
 impl Values {
     fn new(kind: ColumnType) -> Values {
         match kind {
-            ColumnType::Text => Values::Text(Vec::new()),
+            ColumnType::Text => Values::Text(Texts::default()),
             ColumnType::Integer => Values::Integer(Vec::new()),
             ColumnType::Number => Values::Number(Vec::new()),
             ColumnType::Date => Values::Date(Vec::new()),
@@ -104,10 +149,12 @@ pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Mon
     files
 }
 
-/// Read and type one extract; also its SHA-256, for the bundle's manifest.
-pub fn read_table(path: &Path, config: &DatasetConfig) -> Result<(Table, String), Diagnostics> {
+/// Read and type one extract; also its SHA-256 (for the bundle's manifest)
+/// when `hash` is set, or an empty string.
+pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
     let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
-    Ok((parse_table(path, &bytes, config)?, crate::bundle::sha256(&bytes)))
+    let sha256 = if hash { crate::bundle::sha256(&bytes) } else { String::new() };
+    Ok((parse_table(path, &bytes, config)?, sha256))
 }
 
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
@@ -136,25 +183,28 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
         positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
     let mut errors = ValueErrors::default();
     let mut rows = 0;
-    let newlines: Vec<usize> = bytes.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect();
-    for record in reader.records() {
-        let record = record.map_err(|error| csv_error(path, &error))?;
-        if record.iter().all(|field| field.trim().is_empty()) {
+    let lines = Lines::new(bytes);
+    let formats = DateFormats::new(&config.date_formats);
+    // One record reused for every row; fields are slices of the file, which
+    // is valid UTF-8 (checked above), so each field is too.
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(|error| csv_error(path, &error))? {
+        if record.iter().all(|field| field.trim_ascii().is_empty()) {
             continue; // blank lines, e.g. trailing ones from Excel
         }
-        let line = record.position().map_or(0, |position| line_of(bytes, &newlines, position.byte() as usize));
+        let offset = record.position().map_or(0, |position| position.byte() as usize);
         for ((name, index, _), (_, values)) in positions.iter().zip(columns.iter_mut()) {
-            let raw = record.get(*index).unwrap_or("");
+            let raw = std::str::from_utf8(record.get(*index).unwrap_or(b"")).unwrap_or("");
             if raw.len() > MAX_FIELD_BYTES {
                 let message = format!(
                     "column {} (`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)",
                     index + 1,
                     raw.len()
                 );
-                return Err(Diagnostic::at(path, line, index + 1, message).into());
+                return Err(Diagnostic::at(path, lines.of(offset), index + 1, message).into());
             }
-            let cell = Cell { path, line, column: *index + 1, name, raw };
-            push_value(values, &cell, config, &mut errors);
+            let cell = Cell { path, lines: &lines, offset, column: *index + 1, name, raw };
+            push_value(values, &cell, config, &formats, &mut errors);
         }
         rows += 1;
     }
@@ -162,14 +212,30 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
     Ok(Table { columns, rows })
 }
 
-/// 1-based line of the record starting at `offset`. Counted here rather than
-/// taken from the csv reader: on CRLF files the reader's record position is
-/// the `\n` that ends the previous line.
-fn line_of(bytes: &[u8], newlines: &[usize], mut offset: usize) -> usize {
-    while bytes.get(offset).is_some_and(|byte| matches!(byte, b'\r' | b'\n')) {
-        offset += 1;
+/// Line numbers for error messages, worked out only when one is needed.
+struct Lines<'a> {
+    bytes: &'a [u8],
+    newlines: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Lines<'a> {
+        Lines { bytes, newlines: std::cell::OnceCell::new() }
     }
-    newlines.partition_point(|at| *at < offset) + 1
+
+    /// 1-based line of the record starting at `offset`. Counted here rather
+    /// than taken from the csv reader: on CRLF files the reader's record
+    /// position is the `\n` that ends the previous line.
+    fn of(&self, mut offset: usize) -> usize {
+        let bytes = self.bytes;
+        let newlines = self
+            .newlines
+            .get_or_init(|| bytes.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect());
+        while bytes.get(offset).is_some_and(|byte| matches!(byte, b'\r' | b'\n')) {
+            offset += 1;
+        }
+        newlines.partition_point(|at| *at < offset) + 1
+    }
 }
 
 fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
@@ -221,7 +287,9 @@ fn column_positions(
 
 struct Cell<'a> {
     path: &'a Path,
-    line: usize,
+    lines: &'a Lines<'a>,
+    /// Where the cell's record starts in the file.
+    offset: usize,
     column: usize,
     name: &'a str,
     raw: &'a str,
@@ -234,13 +302,13 @@ struct ValueErrors {
 }
 
 impl ValueErrors {
-    fn push(&mut self, cell: &Cell, expected: &str) {
+    fn push(&mut self, cell: &Cell, expected: &dyn Fn() -> String) {
         if self.listed.len() >= MAX_VALUE_ERRORS_PER_FILE {
             self.unlisted += 1;
             return;
         }
-        let message = format!("column {} (`{}`): `{}` is not {expected}", cell.column, cell.name, cell.raw);
-        self.listed.push(Diagnostic::at(cell.path, cell.line, cell.column, message));
+        let message = format!("column {} (`{}`): `{}` is not {}", cell.column, cell.name, cell.raw, expected());
+        self.listed.push(Diagnostic::at(cell.path, cell.lines.of(cell.offset), cell.column, message));
     }
 
     fn into_result(self, path: &Path) -> Result<(), Diagnostics> {
@@ -252,22 +320,30 @@ impl ValueErrors {
     }
 }
 
-fn push_value(values: &mut Values, cell: &Cell, config: &DatasetConfig, errors: &mut ValueErrors) {
+fn push_value(
+    values: &mut Values,
+    cell: &Cell,
+    config: &DatasetConfig,
+    formats: &DateFormats,
+    errors: &mut ValueErrors,
+) {
     let text = cell.raw.trim();
     let is_null = config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(text));
     match values {
-        Values::Text(v) => v.push((!is_null).then(|| text.to_string())),
-        Values::Integer(v) => v.push(parse_or_report(is_null, parse_integer(text), cell, "a whole number", errors)),
+        Values::Text(v) => v.push((!is_null).then_some(text)),
+        Values::Integer(v) => {
+            v.push(parse_or_report(is_null, parse_integer(text), cell, &|| "a whole number".into(), errors))
+        }
         Values::Number(v) => v.push(parse_or_report(
             is_null,
             text.parse::<f64>().ok().filter(|n| n.is_finite()),
             cell,
-            "a number",
+            &|| "a number".into(),
             errors,
         )),
         Values::Date(v) => {
-            let expected = format!("a date in the format {}", config.date_formats.join(" or "));
-            v.push(parse_or_report(is_null, parse_date(text, &config.date_formats), cell, &expected, errors));
+            let expected = || format!("a date in the format {}", config.date_formats.join(" or "));
+            v.push(parse_or_report(is_null, formats.parse(text), cell, &expected, errors));
         }
     }
 }
@@ -276,7 +352,7 @@ fn parse_or_report<T>(
     is_null: bool,
     parsed: Option<T>,
     cell: &Cell,
-    expected: &str,
+    expected: &dyn Fn() -> String,
     errors: &mut ValueErrors,
 ) -> Option<T> {
     if is_null {
@@ -296,15 +372,72 @@ fn parse_integer(text: &str) -> Option<i64> {
     })
 }
 
-/// The declared formats first; then an Excel serial number (what a date
-/// cell becomes when a column is formatted as a number), for days from 1927
-/// to 2119 only, so that other numbers are not mistaken for dates.
-fn parse_date(text: &str, formats: &[String]) -> Option<NaiveDate> {
-    formats.iter().find_map(|format| NaiveDate::parse_from_str(text, format).ok()).or_else(|| {
-        let serial = parse_integer(text).filter(|days| (10_000..=80_000).contains(days))?;
-        let (year, month, day) = EXCEL_EPOCH;
-        NaiveDate::from_ymd_opt(year, month, day)?.checked_add_days(chrono::Days::new(serial as u64))
-    })
+/// A dataset's date formats, with the two that extracts almost always use
+/// read without chrono's format interpreter (the slowest part of reading).
+struct DateFormats<'a>(Vec<DateFormat<'a>>);
+
+enum DateFormat<'a> {
+    /// `%d/%m/%Y` written in full, as 05/04/2024.
+    DayMonthYear,
+    /// `%Y-%m-%d` written in full, as 2024-04-05.
+    YearMonthDay,
+    Other(&'a str),
+}
+
+impl<'a> DateFormats<'a> {
+    fn new(formats: &'a [String]) -> DateFormats<'a> {
+        DateFormats(
+            formats
+                .iter()
+                .map(|format| match format.as_str() {
+                    "%d/%m/%Y" => DateFormat::DayMonthYear,
+                    "%Y-%m-%d" => DateFormat::YearMonthDay,
+                    other => DateFormat::Other(other),
+                })
+                .collect(),
+        )
+    }
+
+    /// The declared formats first; then an Excel serial number (what a date
+    /// cell becomes when a column is formatted as a number), for days from
+    /// 1927 to 2119 only, so that other numbers are not mistaken for dates.
+    fn parse(&self, text: &str) -> Option<NaiveDate> {
+        self.0.iter().find_map(|format| format.parse(text)).or_else(|| {
+            let serial = parse_integer(text).filter(|days| (10_000..=80_000).contains(days))?;
+            let (year, month, day) = EXCEL_EPOCH;
+            NaiveDate::from_ymd_opt(year, month, day)?.checked_add_days(chrono::Days::new(serial as u64))
+        })
+    }
+}
+
+impl DateFormat<'_> {
+    fn parse(&self, text: &str) -> Option<NaiveDate> {
+        let fixed = |day: &[u8], month: &[u8], year: &[u8]| {
+            NaiveDate::from_ymd_opt(digits(year)? as i32, digits(month)?, digits(day)?)
+        };
+        let bytes = text.as_bytes();
+        let fast = match (self, bytes) {
+            (DateFormat::DayMonthYear, [d @ .., b'/', _, _, b'/', _, _, _, _]) if d.len() == 2 => {
+                fixed(&bytes[0..2], &bytes[3..5], &bytes[6..10])
+            }
+            (DateFormat::YearMonthDay, [_, _, _, _, b'-', _, _, b'-', _, _]) => {
+                fixed(&bytes[8..10], &bytes[5..7], &bytes[0..4])
+            }
+            _ => None,
+        };
+        // Anything else (a one-digit day, say) is chrono's to judge.
+        let format = match self {
+            DateFormat::DayMonthYear => "%d/%m/%Y",
+            DateFormat::YearMonthDay => "%Y-%m-%d",
+            DateFormat::Other(format) => format,
+        };
+        fast.or_else(|| NaiveDate::parse_from_str(text, format).ok())
+    }
+}
+
+/// A run of ASCII digits as a number.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |number, byte| byte.is_ascii_digit().then(|| number * 10 + u32::from(byte - b'0')))
 }
 
 /// The period of each row of a periodic table, from its period column:
@@ -321,7 +454,7 @@ pub fn row_periods(
         return Err(Diagnostic::file(path, format!("period column `{column}` was not read")).into());
     };
     let texts: Vec<Option<String>> = match values {
-        Values::Text(v) => v.clone(),
+        Values::Text(v) => v.iter().map(|text| text.map(str::to_string)).collect(),
         Values::Integer(v) => v.iter().map(|value| value.map(|n| n.to_string())).collect(),
         _ => return Err(Diagnostic::file(path, format!("period column `{column}` must be text or integer")).into()),
     };

@@ -2,7 +2,7 @@
 //! every authority's periods at once, grouped by snapshot (authority and
 //! period) and breakdown group.
 
-use crate::evaluate_frames::{month_of_index, windows_frame, Stacked};
+use crate::evaluate_frames::{month_of_index, period_index, window_columns, Stacked};
 use crate::evaluate_plan::{
     clean_polars_error, snapshot_keys, snapshot_keys_and, LookupPlan, Plan, AUTHORITY, DENOMINATOR, GROUP, NON_NULL,
     NUMERATOR, PERIOD, ROWS, VALUE,
@@ -32,27 +32,31 @@ pub struct Evaluated {
     pub groups: BTreeMap<String, BTreeMap<Snapshot, Aggregates>>,
 }
 
-/// Evaluate one plan over a dataset's stacked frame for the given windows.
+/// Where an indicator looks: its window for each period, and whether only
+/// one period is wanted (for `explain`).
+pub struct Scope<'a> {
+    pub windows: &'a [PeriodWindow],
+    pub only: Option<Month>,
+}
+
+/// Evaluate one plan over a dataset's stacked frame.
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
-pub fn evaluate(
-    plan: &Plan,
-    data: &Stacked,
-    lookups: &[&Stacked],
-    windows: &[PeriodWindow],
-) -> Result<Evaluated, String> {
-    run(plan, &data.frame, lookups, windows).map_err(|error| clean_polars_error(&error))
+pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Result<Evaluated, String> {
+    run(plan, &data.frame, lookups, scope).map_err(|error| clean_polars_error(&error))
 }
 
 /// The rows (or entities) an indicator measures, before aggregation.
-fn measured_rows(
-    plan: &Plan,
-    data: &DataFrame,
-    lookups: &[&Stacked],
-    windows: &[PeriodWindow],
-) -> PolarsResult<LazyFrame> {
-    let mut rows = data.clone().lazy().inner_join(windows_frame(windows)?.lazy(), col(PERIOD), col(PERIOD));
+fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<LazyFrame> {
+    let mut rows = data.clone().lazy();
+    if let Some(month) = scope.only {
+        rows = rows.filter(col(PERIOD).eq(lit(period_index(month))));
+    }
+    rows = rows.with_columns(window_columns(scope.windows));
     for (lookup, other) in plan.lookups.iter().zip(lookups) {
         rows = join_lookup(rows, lookup, &other.frame);
+    }
+    if let Some(order) = &plan.row_order {
+        rows = order.sort(rows);
     }
     if !plan.derive.is_empty() {
         rows = rows.with_columns(plan.derive.clone());
@@ -73,9 +77,9 @@ pub fn explain(
     data: &Stacked,
     lookups: &[&Stacked],
     member: usize,
-    window: &PeriodWindow,
+    scope: &Scope,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    explain_rows(plan, &data.frame, lookups, member, window).map_err(|error| clean_polars_error(&error))
+    explain_rows(plan, &data.frame, lookups, member, scope).map_err(|error| clean_polars_error(&error))
 }
 
 fn explain_rows(
@@ -83,10 +87,9 @@ fn explain_rows(
     data: &DataFrame,
     lookups: &[&Stacked],
     member: usize,
-    window: &PeriodWindow,
+    scope: &Scope,
 ) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
-    let mut rows =
-        measured_rows(plan, data, lookups, std::slice::from_ref(window))?.filter(col(AUTHORITY).eq(lit(member as i32)));
+    let mut rows = measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
     }
@@ -110,8 +113,8 @@ fn explain_rows(
     Ok((names, table))
 }
 
-fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], windows: &[PeriodWindow]) -> PolarsResult<Evaluated> {
-    let rows = measured_rows(plan, data, lookups, windows)?.cache();
+fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<Evaluated> {
+    let rows = measured_rows(plan, data, lookups, scope)?.cache();
     let total = rows.clone().group_by(snapshot_keys()).agg(plan.measure.clone()).collect()?;
     let mut evaluated =
         Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
@@ -177,10 +180,11 @@ pub fn count_failures(
     data: &Stacked,
 ) -> Result<BTreeMap<Snapshot, u64>, String> {
     let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
-        let counts = data
-            .frame
-            .clone()
-            .lazy()
+        let mut rows = data.frame.clone().lazy();
+        if let Some(order) = &check.row_order {
+            rows = order.sort(rows);
+        }
+        let counts = rows
             .filter(check.fails.clone())
             .group_by(snapshot_keys())
             .agg([len().cast(DataType::UInt64).alias("failing")])

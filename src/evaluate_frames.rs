@@ -23,7 +23,7 @@ pub(crate) fn month_of_index(index: i32) -> Month {
 fn column(name: &str, values: &Values) -> PolarsResult<Column> {
     let name: PlSmallStr = name.into();
     let series = match values {
-        Values::Text(v) => Series::new(name, v),
+        Values::Text(texts) => StringChunked::from_iter_options(name, texts.iter()).into_series(),
         Values::Integer(v) => Series::new(name, v),
         Values::Number(v) => Series::new(name, v),
         Values::Date(v) => {
@@ -72,22 +72,23 @@ fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> 
     concat(frames, UnionArgs::default())?.collect()
 }
 
-pub fn windows_frame(windows: &[PeriodWindow]) -> PolarsResult<DataFrame> {
-    let dates = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| -> PolarsResult<Column> {
-        let days: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
-        Ok(Series::new(name.into(), days).cast(&DataType::Date)?.into())
+/// The window columns (`period_start`, `period_end`, `window_start`,
+/// `window_end`) of each row, looked up by its period's position among
+/// `windows` (consecutive months): cheaper than joining a table of windows,
+/// which copies every column of every row.
+pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
+    let first = windows.first().map_or(0, |window| period_index(window.period));
+    let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);
+    let column = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| {
+        let dates: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
+        lit(Series::new(name.into(), dates)).gather(position.clone(), true).cast(DataType::Date).alias(name)
     };
-    let periods: Vec<i32> = windows.iter().map(|window| period_index(window.period)).collect();
-    DataFrame::new(
-        windows.len(),
-        vec![
-            Series::new(PERIOD.into(), periods).into(),
-            dates("period_start", |w| w.period_start)?,
-            dates("period_end", |w| w.period_end)?,
-            dates("window_start", |w| w.window_start)?,
-            dates("window_end", |w| w.window_end)?,
-        ],
-    )
+    vec![
+        column("period_start", |w| w.period_start),
+        column("period_end", |w| w.period_end),
+        column("window_start", |w| w.window_start),
+        column("window_end", |w| w.window_end),
+    ]
 }
 
 /// A dataset's rows for every period, ready to evaluate. Opaque outside the

@@ -9,6 +9,7 @@ use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
 use crate::project::{ColumnType, DatasetConfig, Project};
 use crate::toml_file::string_contents;
 use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
 
 /// Columns every expression can use: the bounds of the period and window.
@@ -39,6 +40,8 @@ pub(crate) const NON_NULL: &str = "__non_null";
 /// A definition turned into polars expressions.
 #[derive(Clone)]
 pub struct Plan {
+    /// The order rows are sorted into before `derive`, for `LAG`/`LEAD`.
+    pub row_order: Option<RowOrder>,
     pub derive: Vec<Expr>,
     pub filter: Option<Expr>,
     /// The entity key and the aggregates computed per entity.
@@ -100,7 +103,13 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
             .collect();
         frame = frame.with_columns(added);
     }
-    let mut checker = Checker { source: &definition.source, frame, diagnostics: Diagnostics::default() };
+    let mut checker = Checker {
+        source: &definition.source,
+        frame,
+        diagnostics: Diagnostics::default(),
+        row_level: true,
+        row_order: None,
+    };
 
     let mut derive = Vec::new();
     for (name, spec) in &indicator.derive {
@@ -113,6 +122,8 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     if let Some(filter) = &filter {
         checker.frame = checker.frame.clone().filter(filter.clone());
     }
+    checker.row_level = false;
+    let row_order = checker.row_order.clone();
     let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
     let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
         let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
@@ -141,6 +152,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let Checker { diagnostics, .. } = checker;
     let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
     diagnostics.into_result(Plan {
+        row_order,
         derive,
         filter,
         per_entity,
@@ -191,6 +203,9 @@ struct Checker<'a> {
     source: &'a SourceFile,
     frame: LazyFrame,
     diagnostics: Diagnostics,
+    /// Row-level stages (derive, filter, checks) may choose a row order.
+    row_level: bool,
+    row_order: Option<RowOrder>,
 }
 
 impl Checker<'_> {
@@ -217,7 +232,8 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let expr = partition_windows_by_snapshot(expr);
+        let row_order = self.row_level.then_some(&mut self.row_order);
+        let expr = partition_windows_by_snapshot(expr, row_order);
         let available = self.columns();
         let mut ok = true;
         let mut names = expr.clone().meta().root_names();
@@ -411,14 +427,81 @@ fn every_row() -> Expr {
 
 /// `OVER (PARTITION BY child ...)` must not reach across snapshots: every
 /// authority's period is a separate extract, so both join every partition.
-fn partition_windows_by_snapshot(expr: Expr) -> Expr {
+/// In row-level stages, a `LAG`/`LEAD` becomes a neighbour lookup in a
+/// frame sorted once for it (see `RowOrder`).
+fn partition_windows_by_snapshot(expr: Expr, row_order: Option<&mut Option<RowOrder>>) -> Expr {
+    let mut row_order = row_order;
     expr.map_expr(|node| match node {
         Expr::Over { function, mut partition_by, order_by, mapping } => {
             partition_by.extend(snapshot_keys());
-            Expr::Over { function, partition_by, order_by, mapping }
+            let neighbour = row_order
+                .as_deref_mut()
+                .and_then(|chosen| RowOrder::neighbour_shift(chosen, &function, &partition_by, order_by.as_ref()));
+            neighbour.unwrap_or(Expr::Over { function, partition_by, order_by, mapping })
         }
         other => other,
     })
+}
+
+/// The order a stage's rows are sorted into before it runs, so that `LAG`
+/// and `LEAD` are a look at the neighbouring row: sort by partition then
+/// order, shift, and blank the rows whose neighbour is in another partition.
+/// Polars evaluates `shift().over()` partition by partition, which is slow
+/// for the millions of tiny partitions extracts give (a child in one
+/// authority's snapshot): re-referrals for 20 authorities took 9.3 s that
+/// way (see BENCHMARKS.md). Rows tying on the order keep their order in the
+/// frame (a stable sort), so results are deterministic. One order per
+/// stage: a second window with a different order keeps polars' `over`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowOrder {
+    partition: Vec<Expr>,
+    order: Expr,
+    options: SortOptions,
+}
+
+impl RowOrder {
+    pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
+        let mut keys = self.partition.clone();
+        keys.push(self.order.clone());
+        let mut descending = vec![false; self.partition.len()];
+        descending.push(self.options.descending);
+        let mut nulls_last = vec![false; self.partition.len()];
+        nulls_last.push(self.options.nulls_last);
+        let options = SortMultipleOptions::default()
+            .with_order_descending_multi(descending)
+            .with_nulls_last_multi(nulls_last)
+            .with_maintain_order(true);
+        frame.sort_by_exprs(keys, options)
+    }
+
+    /// The neighbour form of a shift over ordered partitions, if the stage's
+    /// order is (or can become) this window's; None for anything else.
+    fn neighbour_shift(
+        chosen: &mut Option<RowOrder>,
+        function: &Expr,
+        partition_by: &[Expr],
+        order_by: Option<&(Arc<Expr>, SortOptions)>,
+    ) -> Option<Expr> {
+        let Expr::Function { input, function: FunctionExpr::Shift } = function else { return None };
+        let [values, Expr::Literal(offset)] = input.as_slice() else { return None };
+        let offset = offset.clone().to_any_value()?.extract::<i64>()?;
+        let (order, options) = order_by?;
+        // Snapshot keys first: the stacked frame is nearly in that order
+        // already. A constant (polars' `lit(1)` for no PARTITION BY) partitions nothing.
+        let snapshot = snapshot_keys();
+        let own = partition_by.iter().filter(|key| !matches!(key, Expr::Literal(_)) && !snapshot.contains(key));
+        let partition: Vec<Expr> = snapshot.iter().chain(own).cloned().collect();
+        let wanted = RowOrder { partition, order: order.as_ref().clone(), options: *options };
+        if chosen.get_or_insert_with(|| wanted.clone()) != &wanted {
+            return None;
+        }
+        let same_partition = wanted
+            .partition
+            .iter()
+            .map(|key| key.clone().eq_missing(key.clone().shift(lit(offset))))
+            .reduce(|all, next| all.and(next))?;
+        Some(when(same_partition).then(values.clone().shift(lit(offset))).otherwise(lit(NULL)))
+    }
 }
 
 /// Polars errors carry a backtrace hint and internal context; keep the message.
@@ -434,6 +517,7 @@ pub struct CheckPlan {
     pub dataset: String,
     pub name: String,
     pub fails: Expr,
+    pub row_order: Option<RowOrder>,
 }
 
 /// Compile every dataset's `checks`; problems point into scorecard.toml.
@@ -443,14 +527,61 @@ pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> 
     for (name, dataset) in &project.file.datasets {
         let dataset = dataset.get_ref();
         for check in &dataset.checks {
-            let mut checker =
-                Checker { source: &project.source, frame: empty_frame(dataset), diagnostics: Diagnostics::default() };
+            let mut checker = Checker {
+                source: &project.source,
+                frame: empty_frame(dataset),
+                diagnostics: Diagnostics::default(),
+                row_level: true,
+                row_order: None,
+            };
             let role = format!("check `{}`", check.name);
             if let Some(fails) = checker.condition(&check.fails, &role) {
-                plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails });
+                let row_order = checker.row_order.clone();
+                plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails, row_order });
             }
             diagnostics.extend(checker.diagnostics);
         }
     }
     diagnostics.into_result(plans)
+}
+
+/// The columns of each dataset that compiled plans (and checks) read, so
+/// that a build parses only those: for 20 authorities' extracts most
+/// declared columns are never used, and parsing them is most of the work.
+pub fn columns_used<'a>(
+    plans: &'a [Plan],
+    definitions: &'a [Definition],
+    checks: &'a [CheckPlan],
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
+    for (plan, definition) in plans.iter().zip(definitions) {
+        let dataset = definition.indicator.dataset.get_ref().as_str();
+        let exprs = plan
+            .derive
+            .iter()
+            .chain(&plan.filter)
+            .chain(plan.per_entity.iter().flat_map(|(_, aggregates)| aggregates))
+            .chain(&plan.measure)
+            .chain(&plan.explain)
+            .chain(&plan.explain_filter)
+            .chain(plan.row_order.iter().flat_map(|order| order.partition.iter().chain([&order.order])));
+        let mut names = root_names(exprs);
+        names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
+        names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
+        for lookup in &plan.lookups {
+            names.push(lookup.on.clone());
+            add(&lookup.dataset, lookup.columns.iter().chain([&lookup.on]).cloned().collect());
+        }
+        add(dataset, names);
+    }
+    for check in checks {
+        let orders = check.row_order.iter().flat_map(|order| order.partition.iter().chain([&order.order]));
+        add(&check.dataset, root_names(std::iter::once(&check.fails).chain(orders)));
+    }
+    used
+}
+
+fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
+    exprs.flat_map(|expr| expr.clone().meta().root_names()).map(|name| name.to_string()).collect()
 }

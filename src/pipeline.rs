@@ -12,7 +12,7 @@ use crate::evaluate_plan::{self, Plan};
 use crate::members::{self, Member};
 use crate::parallel;
 use crate::period::Month;
-use crate::project::Project;
+use crate::project::{DatasetConfig, Project};
 use crate::report::{self, IndicatorSeries, ResolvedBenchmark, Scorecard};
 use crate::results::{self, Context, Observation};
 use crate::windows;
@@ -136,10 +136,29 @@ struct Extract<'a> {
 
 type ReadExtract = (Piece, BTreeSet<Month>, String);
 
+/// What extracts are read for, which decides how much of them is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// `scorecard check`: every declared column is parsed and validated.
+    Everything,
+    /// A build: the columns indicators and checks use, with each file's
+    /// SHA-256 for the manifest.
+    ForBundles,
+    /// `scorecard values`: the columns indicators use; no hashes.
+    ValuesOnly,
+}
+
+/// Every declared column, with hashes: what `check` and the tests read.
+pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
+    read_data_for(loaded, Reading::Everything)
+}
+
 /// Every extract is read and typed on its own, spread over the cores, then
 /// each dataset's pieces are stacked into one frame.
-pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
+pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
+    let started = std::time::Instant::now();
     let project = &loaded.project;
+    let configs = dataset_configs(loaded, reading);
     let mut diagnostics = Diagnostics::default();
     let mut folders = Vec::new();
     for member in &loaded.members {
@@ -150,7 +169,9 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     }
     let used: Vec<&str> = used_datasets(loaded).into_iter().collect();
     let extracts = extracts(loaded, &used, &folders);
-    let results = parallel::map(&extracts, |extract| read_extract(project, extract));
+    let hash = reading != Reading::ValuesOnly;
+    let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
+    tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
     for (extract, result) in extracts.iter().zip(results) {
@@ -170,9 +191,8 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     inputs.sort();
     let mut stacked = BTreeMap::new();
     for name in used {
-        let config = project.dataset(name).expect("checked");
         let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
-        match Stacked::new(config, dataset_pieces) {
+        match Stacked::new(&configs[name], dataset_pieces) {
             Ok(frame) => {
                 stacked.insert(name.to_string(), (frame, present));
             }
@@ -191,6 +211,7 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
     if months.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
     }
+    tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     diagnostics.into_result(Data { months, datasets: stacked, inputs }).map_err(Error::Data)
 }
 
@@ -212,9 +233,33 @@ fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Ve
     extracts
 }
 
-fn read_extract(project: &Project, extract: &Extract) -> Result<ReadExtract, Diagnostics> {
-    let config = project.dataset(extract.dataset).expect("checked");
-    let (table, hash) = datasets::read_table(&extract.path, config)?;
+/// Each dataset's declared columns, cut down to those in use unless
+/// everything is to be validated.
+fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, DatasetConfig> {
+    let checks: &[evaluate_plan::CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
+    let used = evaluate_plan::columns_used(&loaded.plans, &loaded.definitions, checks);
+    let mut configs = BTreeMap::new();
+    for (name, config) in &loaded.project.file.datasets {
+        let mut config = config.get_ref().clone();
+        if reading != Reading::Everything {
+            let keep = |column: &str| {
+                used.get(name).is_some_and(|names| names.contains(column))
+                    || config.period_column.as_ref().is_some_and(|period| period.get_ref() == column)
+            };
+            config.columns = config.columns.clone().into_iter().filter(|(column, _)| keep(column)).collect();
+        }
+        configs.insert(name.clone(), config);
+    }
+    configs
+}
+
+fn read_extract(
+    project: &Project,
+    config: &DatasetConfig,
+    extract: &Extract,
+    hash: bool,
+) -> Result<ReadExtract, Diagnostics> {
+    let (table, hash) = datasets::read_table(&extract.path, config, hash)?;
     let periods = match extract.month {
         Some(month) => vec![month],
         None => {
@@ -232,6 +277,7 @@ pub type Computed = Vec<Vec<IndicatorSeries>>;
 
 /// Evaluate every indicator over every month of every member.
 pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
+    let started = std::time::Instant::now();
     let mut diagnostics = Diagnostics::default();
     let mut computed: Computed = loaded.members.iter().map(|_| Vec::new()).collect();
     let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
@@ -245,6 +291,12 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
             )),
         }
     }
+    tracing::info!(
+        indicators = loaded.definitions.len(),
+        authorities = loaded.members.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "evaluated every indicator over every month"
+    );
     diagnostics.into_result(computed).map_err(Error::Data)
 }
 
@@ -260,6 +312,7 @@ fn compute_one(
     let (stacked, present) = data.datasets.get(dataset).ok_or("dataset was not read")?;
     let fy_start = loaded.project.financial_year_start_month();
     let period_windows = windows::windows(&data.months, indicator.window.get_ref(), fy_start);
+    let scope = evaluate::Scope { windows: &period_windows, only: None };
     let lookups = plan
         .lookups
         .iter()
@@ -267,7 +320,9 @@ fn compute_one(
             data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked).ok_or("lookup dataset was not read")
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let evaluated = evaluate::evaluate(plan, stacked, &lookups, &period_windows)?;
+    let started = std::time::Instant::now();
+    let evaluated = evaluate::evaluate(plan, stacked, &lookups, &scope)?;
+    tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
     let for_member = |index: usize, member: &Member| {
         let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
@@ -460,7 +515,8 @@ pub fn explain(loaded: &Loaded, data: &Data, member: usize, id: &str, month: Mon
         .iter()
         .filter_map(|lookup| data.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked))
         .collect::<Vec<_>>();
-    let (columns, rows) = evaluate::explain(plan, stacked, &lookups, member, &window).map_err(failed)?;
+    let scope = evaluate::Scope { windows: std::slice::from_ref(&window), only: Some(month) };
+    let (columns, rows) = evaluate::explain(plan, stacked, &lookups, member, &scope).map_err(failed)?;
     let value = crate::results::show_value(
         observation.value,
         definition.decimals(),

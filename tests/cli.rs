@@ -122,3 +122,18 @@ fn bad_extracts_exit_4_and_unwritable_output_exits_5() {
     let unwritable = scorecard(&fixture).arg("build").output().unwrap();
     assert_eq!(unwritable.status.code(), Some(5), "{}", String::from_utf8_lossy(&unwritable.stderr));
 }
+
+#[test]
+fn builds_read_only_the_columns_in_use_and_check_reads_every_column() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    // Cases30 is declared but neither agency-rate nor a check uses it.
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,lots,0\n"));
+    let check = scorecard(&fixture).arg("check").output().unwrap();
+    assert_eq!(check.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("workforce.csv:2:8"), "{check:?}");
+    for args in [&["values"][..], &["build"]] {
+        let output = scorecard(&fixture).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}

@@ -258,3 +258,46 @@ E,01/05/2024,P,V2,U4,01/07/2024,E13,
     assert_eq!(lines[0], "CHILD,looked_after_at_end,placements,in_numerator,in_denominator,weight");
     assert_eq!(&lines[1..], ["A,1,3,true,true,1.0", "D,1,2,false,true,1.0"]);
 }
+
+/// A count of referrals meeting `condition`, with two window functions: one
+/// in the engine's sorted neighbour form, one (a different order) left to polars.
+fn lag_definition(id: &str, condition: &str) -> String {
+    format!(
+        r#"id = "{id}"
+title = "Window functions"
+description = "Referrals with window functions."
+unit = "count"
+polarity = "no_judgement"
+dataset = "referrals"
+window = {{ kind = "as_at" }}
+[derive.two_back]
+sql = "LAG(CINreferralDate, 2) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)"
+[derive.next]
+sql = "LAG(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate DESC)"
+[measure]
+kind = "count"
+where = "{condition}"
+"#
+    )
+}
+
+#[test]
+fn lag_and_lead_stay_within_each_child_and_month_in_either_form() {
+    let fixture = Fixture::new();
+    fixture.indicator("t", "two-back", &lag_definition("two-back", "two_back IS NOT NULL"));
+    fixture.indicator("t", "has-next", &lag_definition("has-next", "next IS NOT NULL"));
+    fixture.indicator("t", "previous-is-before", &lag_definition("previous-is-before", "two_back < CINreferralDate"));
+    // Rows out of order. A: 3 referrals, B: 2, C: 1, D: 2 on the same day.
+    let rows = "LAchildID,CINreferralDate\nA,2024-05-01\nB,2024-02-20\nD,2024-06-01\nA,2024-01-10\nC,2024-04-04\n\
+                B,2024-02-01\nD,2024-06-01\nA,2024-03-01\n";
+    fixture.extract("2024-06", "referrals.csv", rows);
+    // July repeats June's A only: LAG must not reach back into June's rows.
+    fixture.extract("2024-07", "referrals.csv", "LAchildID,CINreferralDate\nA,2024-05-01\n");
+    // Two back: only A's third referral (01/05, two back is 10/01). 1.
+    assert_eq!(fixture.observe("two-back", "2024-06").value, Some(1.0));
+    assert_eq!(fixture.observe("previous-is-before", "2024-06").value, Some(1.0));
+    // A later referral exists for A's first two, B's first and one of D's: 4.
+    assert_eq!(fixture.observe("has-next", "2024-06").value, Some(4.0));
+    assert_eq!(fixture.observe("two-back", "2024-07").value, Some(0.0));
+    assert_eq!(fixture.observe("has-next", "2024-07").value, Some(0.0));
+}
