@@ -9,6 +9,7 @@
 
 use crate::bundle::{self, Manifest};
 use crate::datasets;
+use crate::evaluate::Snapshot;
 use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
 use crate::pipeline::{self, Error, Loaded, Reading};
@@ -82,7 +83,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     // Month folders say which months exist without reading anything; a
     // project of periodic files only must be read to know, and that read is kept.
     let mut data = None;
-    let mut targets: Vec<(usize, Month)> = Vec::new();
+    let mut targets: Vec<Snapshot> = Vec::new();
     for member in &chosen {
         let folders =
             datasets::month_folders(&loaded.members[*member].data_dir).map_err(|error| Error::Data(error.into()))?;
@@ -94,7 +95,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     }
     let definitions_hash = render_bundle::definitions_hash(&loaded);
     let hashes = RefCell::new(HashMap::new());
-    let (stale, fresh): (Vec<(usize, Month)>, Vec<(usize, Month)>) = targets.iter().partition(|(member, month)| {
+    let (stale, fresh): (Vec<Snapshot>, Vec<Snapshot>) = targets.iter().partition(|(member, month)| {
         options.force || !up_to_date(&loaded, *member, *month, &definitions_hash, &hashes)
     });
     let code = |member: usize| loaded.members[member].code.clone();

@@ -8,8 +8,9 @@ use crate::windows::PeriodWindow;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
+/// Days from 1970-01-01 (polars' Date); 1970-01-01 is day 719,163 of the common era.
 pub fn days_since_epoch(date: NaiveDate) -> i32 {
-    (date - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid")).num_days() as i32
+    chrono::Datelike::num_days_from_ce(&date) - 719_163
 }
 
 pub(crate) fn period_index(month: Month) -> i32 {

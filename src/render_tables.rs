@@ -133,18 +133,6 @@ pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(neutralise_formula("-1+2"), "'-1+2");
-        assert_eq!(neutralise_formula("Team A"), "Team A");
-    }
-}
-
 /// `scorecard values`: every member's unrounded value, numerator and
 /// denominator of every indicator for every month, or why it is not
 /// calculable. Not disclosure-controlled: local use only.
@@ -167,4 +155,16 @@ pub fn values_csv(loaded: &crate::pipeline::Loaded, computed: &crate::pipeline::
         }
     }
     write_rows(&["authority_code", "indicator", "month", "value", "numerator", "denominator", "not_calculable"], rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise_formula("-1+2"), "'-1+2");
+        assert_eq!(neutralise_formula("Team A"), "Team A");
+    }
 }
