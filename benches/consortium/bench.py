@@ -158,24 +158,26 @@ def peers(args):
 
 def scale(args):
     print(f"full bundle for every authority (`build --force`), median of {args.runs} runs")
-    print(f"{'case':38} {'rows':>12} {'seconds':>8} {'peak MB':>8} {'vs first':>9}")
-    cases = [(f"{n} authorities x 17 indicators", n, None) for n in (1, 4, 16)]
-    cases += [(f"4 authorities x {len(d)} indicator(s)", 4, d) for d in (SIX[:1], TWELVE)]
+    print(f"{'case':44} {'rows':>12} {'seconds':>8} {'peak MB':>8} {'vs first':>9}")
+    # Data: 1x, 4x, 16x, and the 20 authorities of the targets (peak memory).
+    cases = [("data", f"{n} authorities x 17 indicators", n, all_definitions()) for n in (1, 4, 16, 20)]
+    # Indicators over the same 4 authorities: one on the smallest dataset,
+    # one on the largest (every indicator reads what it needs only), then 12.
+    for group, definitions in [("small", ["workforce/caseloads-within-limit"]),
+                               ("large", ["children-in-need/re-referrals"])]:
+        cases.append((group, f"4 authorities x 1 ({definitions[0].split('/')[1]})", 4, definitions))
+        cases.append((group, "4 authorities x 12 indicators", 4, TWELVE))
     first = {}
-    for label, authorities, definitions in cases:
+    for group, label, authorities, definitions in cases:
         data = consortium(args.engine, args.work, authorities)
-        if definitions is None:
-            root = project(args.work, f"all-{authorities}", data, all_definitions())
-        else:
-            root = project(args.work, f"some-{len(definitions)}", data, definitions)
+        root = project(args.work, f"{group}-{authorities}-{len(definitions)}", data, definitions)
         rows = sum(sum(1 for _ in open(os.path.join(d, f))) - 1 for d, _, fs in os.walk(data) for f in fs
                    if f != "members.csv")
         measured = [run([args.engine, "--quiet", "--project", root, "build", "--force"]) for _ in range(args.runs)]
         seconds = median([m[0] for m in measured])
         peak = median([m[1] for m in measured])
-        group = "data" if definitions is None else "indicators"
         first.setdefault(group, seconds)
-        print(f"{label:38} {rows:12,} {seconds:8.2f} {peak:8.0f} {seconds / first[group]:8.2f}x")
+        print(f"{label:44} {rows:12,} {seconds:8.2f} {peak:8.0f} {seconds / first[group]:8.2f}x")
     return 0
 
 
