@@ -147,15 +147,37 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         outcomes.push(compare(&context, month)?);
     }
     bar.finish_and_clear();
-    for member in chosen {
-        let member = &loaded.members[member];
+    write_archive_pages(&loaded, &chosen)?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "build finished");
+    Ok(outcomes)
+}
+
+/// Each built member's archive page; in a consortium, also the front page
+/// linking every member and every comparison.
+fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
+    for member in built {
+        let member = &loaded.members[*member];
         let entries = bundle::archive_entries(&member.output_dir);
         let archive = render_html::archive_page(&member.name, &entries).map_err(Error::Output)?;
         bundle::write_file_atomically(&member.output_dir.join("index.html"), archive.as_bytes())
             .map_err(Error::Output)?;
     }
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "build finished");
-    Ok(outcomes)
+    if loaded.members.len() < 2 {
+        return Ok(());
+    }
+    let output = loaded.project.output_dir();
+    let months = |folder: &Path| -> Vec<Month> {
+        bundle::archive_entries(folder).iter().filter_map(|entry| entry.month.parse().ok()).collect()
+    };
+    let members: Vec<(String, String, Option<Month>)> = loaded
+        .members
+        .iter()
+        .map(|member| (member.name.clone(), member.code.clone(), months(&member.output_dir).last().copied()))
+        .collect();
+    let comparisons = months(&output.join(COMPARISON_FOLDER));
+    let page = render_html::consortium_page(&loaded.project.file.authority.name, &comparisons, &members)
+        .map_err(Error::Output)?;
+    bundle::write_file_atomically(&output.join("index.html"), page.as_bytes()).map_err(Error::Output)
 }
 
 /// Everything a bundle is made from, shared by the bundles of one build.

@@ -18,6 +18,7 @@ pub(crate) fn environment() -> Environment<'static> {
     env.add_template("scorecard.html", include_str!("../templates/scorecard.html")).expect("template parses");
     env.add_template("archive.html", include_str!("../templates/archive.html")).expect("template parses");
     env.add_template("comparison.html", include_str!("../templates/comparison.html")).expect("template parses");
+    env.add_template("consortium.html", include_str!("../templates/consortium.html")).expect("template parses");
     env
 }
 
@@ -242,4 +243,27 @@ pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String,
     let template = environment();
     let template = template.get_template("archive.html").map_err(|error| error.to_string())?;
     template.render(context! { authority, entries }).map_err(|error| error.to_string())
+}
+
+/// A consortium's front page: every comparison, and every member with its
+/// latest scorecard. `members` is (name, code, latest month built).
+pub fn consortium_page(
+    consortium: &str,
+    comparisons: &[Month],
+    members: &[(String, String, Option<Month>)],
+) -> Result<String, String> {
+    let comparisons: Vec<Value> = comparisons
+        .iter()
+        .rev()
+        .map(|month| context! { month => month.to_string(), name => month_name(*month) })
+        .collect();
+    let members: Vec<Value> = members
+        .iter()
+        .map(|(name, code, latest)| {
+            context! { name, code, latest => latest.map(|m| m.to_string()), latest_name => latest.map(month_name) }
+        })
+        .collect();
+    let template = environment();
+    let template = template.get_template("consortium.html").map_err(|error| error.to_string())?;
+    template.render(context! { consortium, comparisons, members }).map_err(|error| error.to_string())
 }

@@ -26,7 +26,7 @@ fn consortium() -> Fixture {
         "sample-data/members.csv",
         "code,name,region,population_2024\n\
          E06900001,First Borough,North West,20000\n\
-         E06900002,Second City,North West,30000\n\
+         E06900002,Second <b>City</b>,North West,30000\n\
          E06900003,=Third Shire,North East,40000\n",
     );
     let workers = [("E06900001", 1.0, 3.0), ("E06900002", 0.5, 4.5), ("E06900003", 1.0, 9.0)];
@@ -58,12 +58,34 @@ fn every_member_gets_a_bundle_and_the_comparison_ranks_them() {
         ranks,
         [("E06900001", "25.0", "3", "3"), ("E06900002", "10.0", "1", "3"), ("E06900003", "10.0", "1", "3")]
     );
-    // A member name that looks like a formula is neutralised, and escaped on the page.
+    // A member name that looks like a formula is neutralised in the CSV.
     assert!(comparison.contains(",'=Third Shire,"), "{comparison}");
     let page = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
     assert!(page.contains("1 of 3") && page.contains("3 of 3"), "{page}");
+    // Names from members.csv are escaped on the pages.
+    assert!(page.contains("Second &lt;b&gt;City&lt;&#x2f;b&gt;") && !page.contains("<b>City"), "{page}");
+    let front = std::fs::read_to_string(fixture.root().join("reports/index.html")).unwrap();
+    assert!(front.contains(r#"href="comparison/2025-03/comparison.html""#), "{front}");
+    assert!(front.contains(r#"href="E06900002/2025-03/index.html""#), "{front}");
+    assert!(!front.contains("<b>City"), "{front}");
     let manifest = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/manifest.json")).unwrap();
     assert!(manifest.contains("sample-data/E06900003/2025-03/workforce.csv"), "{manifest}");
+    // Checks run within each member's extract: S1 and S2 are in every member,
+    // but no worker id is on two rows of one extract.
+    let json = std::fs::read_to_string(fixture.root().join("reports/E06900001/2025-03/scorecard.json")).unwrap();
+    let findings: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duplicated = findings["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["check"] == "worker id on more than one row")
+        .expect("the check ran");
+    assert_eq!(duplicated["records"], 0, "{duplicated}");
+    let published = tempfile::tempdir().unwrap();
+    let to = published.path().to_str().unwrap();
+    let output = scorecard(&fixture, &["publish", "--month", "2025-03", "--authority", "E06900003", "--to", to]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(published.path().join("2025-03/index.html").exists());
     // Nothing changed: every member is up to date and nothing is rewritten.
     let again = stdout(&scorecard(&fixture, &["build"]));
     assert_eq!(again.matches("is up to date").count(), 3, "{again}");
