@@ -1,10 +1,11 @@
 //! Scorecard: children's services performance scorecards from monthly
 //! statutory-return extracts.
 //!
-//! The pipeline, one module per stage: `project` -> `definitions` ->
-//! `datasets` -> `evaluate_plan` / `evaluate` (the only modules using polars)
-//! -> `results` -> `judge_rag` / `judge_trend` -> `report` -> `render_tables`
-//! -> `bundle`. `pipeline` runs the stages; `cli` is the command line.
+//! The pipeline, one module per stage: `project` (+ `members`) ->
+//! `definitions` -> `datasets` -> `evaluate_plan` / `evaluate` /
+//! `evaluate_frames` (the only modules using polars) -> `results` ->
+//! `judge_*` -> `report` -> `render_*` -> `bundle`. `pipeline` runs the
+//! stages, `build_month` runs a build; `cli` is the command line.
 
 // Diagnostics carry the text they point into; they are built on error paths
 // only, so their size does not matter.
