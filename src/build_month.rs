@@ -107,11 +107,15 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         .iter()
         .map(|(member, month)| Outcome::UpToDate { authority: consortium_code(*member), month: *month })
         .collect();
+    // A comparison is out of date when any member's inputs for its month
+    // changed, including by a build of one member alone.
     let compare_months: BTreeSet<Month> = match comparing {
-        true => stale
+        true => targets
             .iter()
             .map(|(_, month)| *month)
-            .chain(targets.iter().map(|(_, month)| *month).filter(|month| !comparison_exists(&output, *month)))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|month| options.force || !comparison_up_to_date(&loaded, *month, &definitions_hash, &hashes))
             .collect(),
         false => BTreeSet::new(),
     };
@@ -207,10 +211,6 @@ fn published_series(loaded: &Loaded, computed: &pipeline::Computed) -> pipeline:
         .collect()
 }
 
-fn comparison_exists(output: &Path, month: Month) -> bool {
-    output.join(COMPARISON_FOLDER).join(month.to_string()).join("manifest.json").is_file()
-}
-
 /// The consortium's comparison for `month`, written as a bundle of its own.
 fn compare(context: &BuildContext, month: Month) -> Result<Outcome, Error> {
     let loaded = context.loaded;
@@ -259,25 +259,39 @@ fn months_to_build(available: &[Month], options: &Options) -> Result<Vec<Month>,
     }
 }
 
-/// `hashes` remembers each input's SHA-256 across months: with `--all`,
-/// month M's inputs include every earlier month's extracts.
-fn up_to_date(
-    loaded: &Loaded,
-    member: usize,
-    month: Month,
-    definitions_hash: &str,
-    hashes: &RefCell<HashMap<PathBuf, Option<String>>>,
-) -> bool {
+/// Each input's SHA-256, remembered across months: with `--all`, month M's
+/// inputs include every earlier month's extracts.
+type Hashes = RefCell<HashMap<PathBuf, Option<String>>>;
+
+fn up_to_date(loaded: &Loaded, member: usize, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
     let member = &loaded.members[member];
-    let path = member.output_dir.join(month.to_string()).join("manifest.json");
-    let Some(manifest) = std::fs::read(&path).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+    let manifest = member.output_dir.join(month.to_string()).join("manifest.json");
+    let inputs = pipeline::input_files(loaded, member, month);
+    manifest_is_current(loaded, &manifest, &inputs, definitions_hash, hashes)
+}
+
+fn comparison_up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
+    let manifest = loaded.project.output_dir().join(COMPARISON_FOLDER).join(month.to_string()).join("manifest.json");
+    let inputs = pipeline::comparison_inputs(loaded, month);
+    manifest_is_current(loaded, &manifest, &inputs, definitions_hash, hashes)
+}
+
+/// The manifest was written by this engine from these definitions, and
+/// records exactly `current` as inputs, with the same hashes.
+fn manifest_is_current(
+    loaded: &Loaded,
+    manifest: &Path,
+    current: &[PathBuf],
+    definitions_hash: &str,
+    hashes: &Hashes,
+) -> bool {
+    let Some(manifest) = std::fs::read(manifest).ok().and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
     else {
         return false;
     };
     if manifest.engine_version != env!("CARGO_PKG_VERSION") || manifest.definitions_sha256 != definitions_hash {
         return false;
     }
-    let current = pipeline::input_files(loaded, member, month);
     let root = &loaded.project.root;
     current.len() == manifest.inputs.len()
         && current.iter().zip(&manifest.inputs).all(|(path, recorded)| {

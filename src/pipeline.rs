@@ -465,6 +465,15 @@ pub fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBu
     files
 }
 
+/// The files a consortium's comparison for `month` is made from: every
+/// member's. Sorted.
+pub fn comparison_inputs(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
+    let mut inputs: Vec<PathBuf> =
+        loaded.members.iter().flat_map(|member| input_files(loaded, member, month)).collect();
+    inputs.sort();
+    inputs
+}
+
 /// A path as the manifest records it: relative to the project, with `/`.
 pub fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")

@@ -106,9 +106,7 @@ pub fn comparison_manifest(
     month: crate::period::Month,
     built: &BuildTime,
 ) -> Result<Vec<u8>, String> {
-    let mut inputs: Vec<_> =
-        loaded.members.iter().flat_map(|member| crate::pipeline::input_files(loaded, member, month)).collect();
-    inputs.sort();
+    let inputs = crate::pipeline::comparison_inputs(loaded, month);
     let manifest = Manifest {
         authority: loaded.project.file.authority.name.clone(),
         month: month.to_string(),

@@ -90,6 +90,19 @@ fn every_member_gets_a_bundle_and_the_comparison_ranks_them() {
     let again = stdout(&scorecard(&fixture, &["build"]));
     assert_eq!(again.matches("is up to date").count(), 3, "{again}");
     assert!(!again.contains("compared"), "{again}");
+    // A member rebuilt alone after its extract changed leaves the comparison
+    // out of date, and the next full build redoes it (and only it).
+    fixture.write(
+        "sample-data/E06900001/2025-03/workforce.csv",
+        &format!("{HEADER}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,1.0,5,01/01/2020,,10,0\n"),
+    );
+    assert!(stdout(&scorecard(&fixture, &["build", "--authority", "E06900001"])).contains("built E06900001"));
+    let after = stdout(&scorecard(&fixture, &["build"]));
+    assert_eq!(after.matches("is up to date").count(), 3, "{after}");
+    assert!(after.contains("compared 2025-03"), "{after}");
+    let comparison = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.csv")).unwrap();
+    // E06900001 is now 1.0 / 2.0 = 50.0%: still last of three.
+    assert!(comparison.contains("E06900001,First Borough,50.0,,3,3"), "{comparison}");
 }
 
 #[test]
