@@ -12,7 +12,7 @@ use crate::datasets;
 use crate::evaluate::Snapshot;
 use crate::lock::{LockError, OutputLock};
 use crate::period::Month;
-use crate::pipeline::{self, Error, Loaded, Reading};
+use crate::pipeline::{self, Data, Error, Loaded, Reading};
 use crate::render_bundle::{self, BuildTime};
 use crate::report::Scorecard;
 use crate::{commentary, disclosure, judge_rank, parallel, render_comparison, render_html};
@@ -62,98 +62,129 @@ pub const COMPARISON_FOLDER: &str = "comparison";
 
 pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     let loaded = pipeline::load(root)?;
+    let _lock = lock_output(&loaded, options)?;
+    let chosen: Vec<usize> = match &options.authority {
+        Some(code) => vec![loaded.member(Some(code))?],
+        None => (0..loaded.members.len()).collect(),
+    };
+    bundle::remove_leftovers(&loaded.project.output_dir());
+    for member in &chosen {
+        bundle::remove_leftovers(&loaded.members[*member].output_dir);
+    }
+    let (targets, data) = targets(&loaded, &chosen, options)?;
+    let work = Work::plan(&loaded, &targets, options);
+    let mut outcomes: Vec<Outcome> = work
+        .fresh
+        .iter()
+        .map(|(member, month)| Outcome::UpToDate { authority: consortium_code(&loaded, *member), month: *month })
+        .collect();
+    if work.stale.is_empty() && work.comparisons.is_empty() {
+        return Ok(outcomes);
+    }
+    outcomes.extend(work.carry_out(&loaded, data, options.progress)?);
+    write_archive_pages(&loaded, &chosen)?;
+    Ok(outcomes)
+}
+
+fn lock_output(loaded: &Loaded, options: &Options) -> Result<OutputLock, Error> {
     let output = loaded.project.output_dir();
-    let _lock = OutputLock::acquire(&output, options.wait).map_err(|error| match error {
+    OutputLock::acquire(&output, options.wait).map_err(|error| match error {
         LockError::Held { waited } => Error::Locked(format!(
             "another build holds {} (waited {:.1} s)",
             output.join(".lock").display(),
             waited.as_secs_f64()
         )),
         LockError::Io(message) => Error::Output(message),
-    })?;
-    let chosen: Vec<usize> = match &options.authority {
-        Some(code) => vec![loaded.member(Some(code))?],
-        None => (0..loaded.members.len()).collect(),
-    };
-    let comparing = options.authority.is_none() && loaded.members.len() > 1;
-    bundle::remove_leftovers(&output);
-    for member in &chosen {
-        bundle::remove_leftovers(&loaded.members[*member].output_dir);
-    }
-    // Month folders say which months exist without reading anything; a
-    // project of periodic files only must be read to know, and that read is kept.
+    })
+}
+
+/// The member's code, in a consortium (a single authority's outputs say nothing of it).
+fn consortium_code(loaded: &Loaded, member: usize) -> Option<String> {
+    Some(loaded.members[member].code.clone()).filter(|_| loaded.members.len() > 1)
+}
+
+/// Every (member, month) asked for. Month folders say which months exist
+/// without reading anything; a project of periodic files only must be read
+/// to know, and that read is kept.
+fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<Snapshot>, Option<Data>), Error> {
     let mut data = None;
-    let mut targets: Vec<Snapshot> = Vec::new();
-    for member in &chosen {
+    let mut targets = Vec::new();
+    for member in chosen {
         let folders =
             datasets::month_folders(&loaded.members[*member].data_dir).map_err(|error| Error::Data(error.into()))?;
         let available = match folders.is_empty() {
-            true => data.get_or_insert(pipeline::read_data_for(&loaded, Reading::ForBundles)?).months.clone(),
+            true => data.get_or_insert(pipeline::read_data_for(loaded, Reading::ForBundles)?).months.clone(),
             false => folders,
         };
         targets.extend(months_to_build(&available, options)?.into_iter().map(|month| (*member, month)));
     }
-    let definitions_hash = render_bundle::definitions_hash(&loaded);
-    let hashes = RefCell::new(HashMap::new());
-    let (stale, fresh): (Vec<Snapshot>, Vec<Snapshot>) = targets.iter().partition(|(member, month)| {
-        options.force || !up_to_date(&loaded, *member, *month, &definitions_hash, &hashes)
-    });
-    let code = |member: usize| loaded.members[member].code.clone();
-    let consortium_code = |member: usize| Some(code(member)).filter(|_| loaded.members.len() > 1);
-    for (member, month) in &fresh {
-        tracing::info!(authority = %code(*member), %month, "bundle is up to date; nothing to do (use --force to rebuild)");
-    }
-    let mut outcomes: Vec<Outcome> = fresh
-        .iter()
-        .map(|(member, month)| Outcome::UpToDate { authority: consortium_code(*member), month: *month })
-        .collect();
-    // A comparison is out of date when any member's inputs for its month
-    // changed, including by a build of one member alone.
-    let compare_months: BTreeSet<Month> = match comparing {
-        true => targets
-            .iter()
-            .map(|(_, month)| *month)
-            .collect::<BTreeSet<_>>()
+    Ok((targets, data))
+}
+
+/// What a build has to do: the bundles out of date, those up to date, and
+/// the consortium comparisons out of date.
+struct Work {
+    stale: Vec<Snapshot>,
+    fresh: Vec<Snapshot>,
+    comparisons: BTreeSet<Month>,
+}
+
+impl Work {
+    fn plan(loaded: &Loaded, targets: &[Snapshot], options: &Options) -> Work {
+        let definitions_hash = render_bundle::definitions_hash(loaded);
+        let hashes = RefCell::new(HashMap::new());
+        let (stale, fresh): (Vec<Snapshot>, Vec<Snapshot>) = targets.iter().partition(|(member, month)| {
+            options.force || !up_to_date(loaded, *member, *month, &definitions_hash, &hashes)
+        });
+        for (member, month) in &fresh {
+            let authority = &loaded.members[*member].code;
+            tracing::info!(%authority, %month, "bundle is up to date; nothing to do (use --force to rebuild)");
+        }
+        // A comparison is out of date when any member's inputs for its month
+        // changed, including by a build of one member alone.
+        let comparing = options.authority.is_none() && loaded.members.len() > 1;
+        let months: BTreeSet<Month> = targets.iter().map(|(_, month)| *month).collect();
+        let comparisons = months
             .into_iter()
-            .filter(|month| options.force || !comparison_up_to_date(&loaded, *month, &definitions_hash, &hashes))
-            .collect(),
-        false => BTreeSet::new(),
-    };
-    if stale.is_empty() && compare_months.is_empty() {
-        return Ok(outcomes);
+            .filter(|month| {
+                comparing && (options.force || !comparison_up_to_date(loaded, *month, &definitions_hash, &hashes))
+            })
+            .collect();
+        Work { stale, fresh, comparisons }
     }
-    let started = std::time::Instant::now();
-    let bar = progress_bar(options.progress, stale.len() as u64 + 2);
-    bar.set_message("reading extracts");
-    let data = match data {
-        Some(data) => data,
-        None => pipeline::read_data_for(&loaded, Reading::ForBundles)?,
-    };
-    bar.inc(1);
-    bar.set_message("evaluating indicators");
-    let computed = pipeline::compute(&loaded, &data)?;
-    pipeline::check_benchmarks(&loaded)?;
-    let quality = pipeline::data_quality(&loaded, &data)?;
-    bar.inc(1);
-    let built = BuildTime::from_environment();
-    let published = published_series(&loaded, &computed);
-    let context =
-        BuildContext { loaded: &loaded, data: &data, published: &published, quality: &quality, built: &built };
-    let results = parallel::map(&stale, |(member, month)| {
-        let outcome = build_one(&context, *member, *month);
+
+    /// Read once, evaluate once, then write every stale bundle (on every
+    /// core) and every stale comparison.
+    fn carry_out(&self, loaded: &Loaded, data: Option<Data>, progress: bool) -> Result<Vec<Outcome>, Error> {
+        let started = std::time::Instant::now();
+        let bar = progress_bar(progress, self.stale.len() as u64 + 2);
+        bar.set_message("reading extracts");
+        let data = match data {
+            Some(data) => data,
+            None => pipeline::read_data_for(loaded, Reading::ForBundles)?,
+        };
         bar.inc(1);
-        outcome
-    });
-    for result in results {
-        outcomes.push(result?);
+        bar.set_message("evaluating indicators");
+        let computed = pipeline::compute(loaded, &data)?;
+        pipeline::check_benchmarks(loaded)?;
+        let quality = pipeline::data_quality(loaded, &data)?;
+        bar.inc(1);
+        let built = BuildTime::from_environment();
+        let published = published_series(loaded, &computed);
+        let context = BuildContext { loaded, data: &data, published: &published, quality: &quality, built: &built };
+        let results = parallel::map(&self.stale, |(member, month)| {
+            let outcome = build_one(&context, *member, *month);
+            bar.inc(1);
+            outcome
+        });
+        let mut outcomes = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+        for month in &self.comparisons {
+            outcomes.push(compare(&context, *month)?);
+        }
+        bar.finish_and_clear();
+        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "build finished");
+        Ok(outcomes)
     }
-    for month in compare_months {
-        outcomes.push(compare(&context, month)?);
-    }
-    bar.finish_and_clear();
-    write_archive_pages(&loaded, &chosen)?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "build finished");
-    Ok(outcomes)
 }
 
 /// Each built member's archive page; in a consortium, also the front page
@@ -187,7 +218,7 @@ fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
 /// Everything a bundle is made from, shared by the bundles of one build.
 struct BuildContext<'a> {
     loaded: &'a Loaded,
-    data: &'a pipeline::Data,
+    data: &'a Data,
     /// Each member's series after disclosure control: `[member][indicator]`.
     published: &'a pipeline::Computed,
     quality: &'a pipeline::DataQuality,
@@ -325,8 +356,7 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     bundle::write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
     let counts = scorecard.counts();
     tracing::info!(authority = %authority.code, %month, path = %path.display(), red = counts.0, amber = counts.1, green = counts.2, "wrote bundle");
-    let code = Some(authority.code.clone()).filter(|_| loaded.members.len() > 1);
-    Ok(Outcome::Built { authority: code, month, path, counts, summary: summary(&scorecard) })
+    Ok(Outcome::Built { authority: consortium_code(loaded, member), month, path, counts, summary: summary(&scorecard) })
 }
 
 /// One line per indicator: RAG letter, id, value as shown, direction since last month.
