@@ -2,7 +2,7 @@
 //! statutory-return extracts.
 //!
 //! The pipeline, one module per stage: `project` (+ `members`) ->
-//! `definitions` -> `datasets` -> `evaluate_plan` / `evaluate` /
+//! `definitions` -> `datasets` (+ `extracts`) -> `evaluate_plan` / `evaluate` /
 //! `evaluate_frames` (the only modules using polars) -> `results` ->
 //! `judge_*` -> `report` -> `render_*` -> `bundle`. `pipeline` runs the
 //! stages, `build_month` runs a build; `cli` is the command line.
@@ -24,6 +24,7 @@ pub mod disclosure;
 pub mod evaluate;
 pub mod evaluate_frames;
 pub mod evaluate_plan;
+pub mod extracts;
 pub mod init;
 pub mod judge_rag;
 pub mod judge_rank;
