@@ -108,4 +108,9 @@ impl Stacked {
     pub fn rows(&self) -> usize {
         self.frame.height()
     }
+
+    /// Memory the frame holds, in bytes (polars' estimate).
+    pub fn bytes(&self) -> usize {
+        self.frame.estimated_size()
+    }
 }

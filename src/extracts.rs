@@ -100,6 +100,8 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
         let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
         match Stacked::new(&configs[name], dataset_pieces) {
             Ok(frame) => {
+                let megabytes = frame.bytes() / 1_000_000;
+                tracing::debug!(dataset = name, rows = frame.rows(), megabytes, "stacked");
                 stacked.insert(name.to_string(), (frame, present));
             }
             Err(error) => diagnostics.push(Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}"))),

@@ -1,5 +1,8 @@
 use clap::Parser;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     // Past a file-size limit (`ulimit -f`) the default is to die mid-write;
     // ignored, the write fails and the build exits with the output code,
