@@ -29,6 +29,9 @@ pub struct IndicatorRanking {
     pub polarity: Polarity,
     /// Members with a rank.
     pub ranked: usize,
+    /// The median of the members' values as shown (published, rounded),
+    /// whether or not the indicator is ranked.
+    pub median: Option<f64>,
     pub members: Vec<MemberValue>,
 }
 
@@ -77,13 +80,28 @@ pub fn rank(scorecards: &[Scorecard]) -> Option<Ranking> {
                 decimals: indicator.decimals,
                 polarity: indicator.polarity,
                 ranked: 0,
+                median: None,
                 members,
             };
             assign_ranks(&mut ranking);
+            ranking.median = median(&ranking);
             ranking
         })
         .collect();
     Some(Ranking { month: first.month, indicators })
+}
+
+/// The middle value, or the mean of the middle two.
+fn median(ranking: &IndicatorRanking) -> Option<f64> {
+    let mut values: Vec<f64> =
+        ranking.members.iter().filter_map(|m| m.value).map(|v| round_to(v, ranking.decimals)).collect();
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    match values.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(values[middle]),
+        _ => Some((values[middle - 1] + values[middle]) / 2.0),
+    }
 }
 
 fn assign_ranks(ranking: &mut IndicatorRanking) {
@@ -105,14 +123,15 @@ fn assign_ranks(ranking: &mut IndicatorRanking) {
 mod tests {
     use super::*;
 
-    fn ranking(polarity: Polarity, values: &[Option<f64>]) -> Vec<Option<usize>> {
-        let mut ranking = IndicatorRanking {
+    fn indicator(polarity: Polarity, values: &[Option<f64>]) -> IndicatorRanking {
+        IndicatorRanking {
             id: "x".into(),
             title: "x".into(),
             unit: "%",
             decimals: 1,
             polarity,
             ranked: 0,
+            median: None,
             members: values
                 .iter()
                 .map(|value| MemberValue {
@@ -125,7 +144,11 @@ mod tests {
                     rank: None,
                 })
                 .collect(),
-        };
+        }
+    }
+
+    fn ranking(polarity: Polarity, values: &[Option<f64>]) -> Vec<Option<usize>> {
+        let mut ranking = indicator(polarity, values);
         assign_ranks(&mut ranking);
         ranking.members.iter().map(|member| member.rank).collect()
     }
@@ -143,6 +166,17 @@ mod tests {
     fn ties_are_judged_on_the_values_the_board_sees() {
         // 12.34 and 12.26 both show as 12.3 at one decimal: a shared 1st.
         assert_eq!(ranking(Polarity::HigherIsBetter, &[Some(12.34), Some(12.26)]), [Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn median_of_the_values_shown() {
+        let median_of = |values: &[Option<f64>]| median(&indicator(Polarity::NoJudgement, values));
+        // Odd: 10, 20, 30 -> 20. Even: 10, 20, 30, 41 -> (20 + 30) / 2 = 25.
+        assert_eq!(median_of(&[Some(30.0), None, Some(10.0), Some(20.0)]), Some(20.0));
+        assert_eq!(median_of(&[Some(30.0), Some(41.0), Some(10.0), Some(20.0)]), Some(25.0));
+        // Rounded first, as shown: 10.04 and 10.06 show as 10.0 and 10.1 -> 10.05.
+        assert_eq!(median_of(&[Some(10.04), Some(10.06)]), Some(10.05));
+        assert_eq!(median_of(&[None]), None);
     }
 
     #[test]

@@ -84,7 +84,11 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
                 Polarity::LowerIsBetter => "lower is better",
                 Polarity::NoJudgement => "",
             };
-            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows }
+            let median = indicator
+                .median
+                .map(|median| show_value(Some(median), indicator.decimals + 1, indicator.unit))
+                .unwrap_or_else(|| "not calculable".into());
+            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median }
         })
         .collect();
     let members = ranking.indicators.first().map_or(0, |indicator| indicator.members.len());

@@ -62,6 +62,8 @@ fn every_member_gets_a_bundle_and_the_comparison_ranks_them() {
     assert!(comparison.contains(",'=Third Shire,"), "{comparison}");
     let page = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
     assert!(page.contains("1 of 3") && page.contains("3 of 3"), "{page}");
+    // Median of 25.0, 10.0, 10.0 is 10.0, shown to one more decimal.
+    assert!(page.contains("Median of the members</th><td class=\"num\">10.00%"), "{page}");
     // Names from members.csv are escaped on the pages.
     assert!(page.contains("Second &lt;b&gt;City&lt;&#x2f;b&gt;") && !page.contains("<b>City"), "{page}");
     let front = std::fs::read_to_string(fixture.root().join("reports/index.html")).unwrap();
