@@ -178,3 +178,16 @@ fn the_sample_consortium_is_deterministic_with_members_of_different_sizes() {
     }
     assert_ne!(read(&one, "E06900001/2026-03/workforce.csv"), read(&one, "E06900002/2026-03/workforce.csv"));
 }
+
+#[test]
+fn a_member_without_the_month_extract_is_not_calculable_and_unranked() {
+    let fixture = consortium();
+    std::fs::remove_file(fixture.root().join("sample-data/E06900003/2025-03/workforce.csv")).unwrap();
+    let output = scorecard(&fixture, &["build"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let comparison = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.csv")).unwrap();
+    // The other two rank among themselves: 10.0% 1st of 2, 25.0% 2nd of 2.
+    assert!(comparison.contains("E06900001,First Borough,25.0,,2,2"), "{comparison}");
+    assert!(comparison.contains(",10.0,,1,2,"), "{comparison}");
+    assert!(comparison.contains(",no `workforce` extract for 2025-03,,2,"), "{comparison}");
+}
