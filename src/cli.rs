@@ -334,8 +334,8 @@ fn values(root: &std::path::Path, file: Option<&std::path::Path>, out: &mut Stri
     match file {
         Some(path) => {
             std::fs::write(path, &csv).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
-            let rows = csv.iter().filter(|byte| **byte == b'\n').count().saturating_sub(1);
-            say!(out, "wrote {rows} values to {}", path.display());
+            let values = loaded.members.len() * loaded.definitions.len() * data.months.len();
+            say!(out, "wrote {values} values to {}", path.display());
         }
         None => out.push_str(&String::from_utf8_lossy(&csv)),
     }

@@ -75,8 +75,9 @@ fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> 
 
 /// The window columns (`period_start`, `period_end`, `window_start`,
 /// `window_end`) of each row, looked up by its period's position among
-/// `windows` (consecutive months): cheaper than joining a table of windows,
-/// which copies every column of every row.
+/// `windows` (consecutive months, covering every row's period; a row of
+/// any other period would get blank bounds): cheaper than joining a table
+/// of windows, which copies every column of every row.
 pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
     let first = windows.first().map_or(0, |window| period_index(window.period));
     let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);

@@ -429,8 +429,7 @@ fn every_row() -> Expr {
 /// authority's period is a separate extract, so both join every partition.
 /// In row-level stages, a `LAG`/`LEAD` becomes a neighbour lookup in a
 /// frame sorted once for it (see `RowOrder`).
-fn partition_windows_by_snapshot(expr: Expr, row_order: Option<&mut Option<RowOrder>>) -> Expr {
-    let mut row_order = row_order;
+fn partition_windows_by_snapshot(expr: Expr, mut row_order: Option<&mut Option<RowOrder>>) -> Expr {
     expr.map_expr(|node| match node {
         Expr::Over { function, mut partition_by, order_by, mapping } => {
             partition_by.extend(snapshot_keys());
@@ -460,9 +459,13 @@ pub struct RowOrder {
 }
 
 impl RowOrder {
+    /// The sort keys: partition keys, then the order.
+    fn keys(&self) -> impl Iterator<Item = &Expr> {
+        self.partition.iter().chain([&self.order])
+    }
+
     pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
-        let mut keys = self.partition.clone();
-        keys.push(self.order.clone());
+        let keys: Vec<Expr> = self.keys().cloned().collect();
         let mut descending = vec![false; self.partition.len()];
         descending.push(self.options.descending);
         let mut nulls_last = vec![false; self.partition.len()];
@@ -548,10 +551,10 @@ pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> 
 /// The columns of each dataset that compiled plans (and checks) read, so
 /// that a build parses only those: for 20 authorities' extracts most
 /// declared columns are never used, and parsing them is most of the work.
-pub fn columns_used<'a>(
-    plans: &'a [Plan],
-    definitions: &'a [Definition],
-    checks: &'a [CheckPlan],
+pub fn columns_used(
+    plans: &[Plan],
+    definitions: &[Definition],
+    checks: &[CheckPlan],
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
@@ -565,7 +568,7 @@ pub fn columns_used<'a>(
             .chain(&plan.measure)
             .chain(&plan.explain)
             .chain(&plan.explain_filter)
-            .chain(plan.row_order.iter().flat_map(|order| order.partition.iter().chain([&order.order])));
+            .chain(plan.row_order.iter().flat_map(RowOrder::keys));
         let mut names = root_names(exprs);
         names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
         names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
@@ -576,7 +579,7 @@ pub fn columns_used<'a>(
         add(dataset, names);
     }
     for check in checks {
-        let orders = check.row_order.iter().flat_map(|order| order.partition.iter().chain([&order.order]));
+        let orders = check.row_order.iter().flat_map(RowOrder::keys);
         add(&check.dataset, root_names(std::iter::once(&check.fails).chain(orders)));
     }
     used

@@ -150,11 +150,10 @@ fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, Datase
     for (name, config) in &loaded.project.file.datasets {
         let mut config = config.get_ref().clone();
         if reading != Reading::Everything {
-            let keep = |column: &str| {
-                used.get(name).is_some_and(|names| names.contains(column))
-                    || config.period_column.as_ref().is_some_and(|period| period.get_ref() == column)
-            };
-            config.columns = config.columns.clone().into_iter().filter(|(column, _)| keep(column)).collect();
+            let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
+            config.columns.retain(|column, _| {
+                used.get(name).is_some_and(|names| names.contains(column)) || period.as_ref() == Some(column)
+            });
         }
         configs.insert(name.clone(), config);
     }

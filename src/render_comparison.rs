@@ -5,8 +5,8 @@
 use crate::definitions::Polarity;
 use crate::judge_rank::{IndicatorRanking, MemberValue, Ranking};
 use crate::render_html::{environment, month_name, rag_view};
-use crate::render_tables::write_rows;
-use crate::results::{round_to, show_value};
+use crate::render_tables::{number, write_rows};
+use crate::results::show_value;
 use minijinja::{context, Value};
 
 pub type Files = Vec<(String, Vec<u8>)>;
@@ -33,12 +33,7 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
     let mut rows = Vec::new();
     for indicator in &ranking.indicators {
         for member in &indicator.members {
-            let value = match (member.suppressed, member.value) {
-                (true, _) => "c".to_string(),
-                (false, value) => value
-                    .map(|value| format!("{:.*}", indicator.decimals as usize, round_to(value, indicator.decimals)))
-                    .unwrap_or_default(),
-            };
+            let value = if member.suppressed { "c".to_string() } else { number(member.value, indicator.decimals) };
             rows.push(vec![
                 indicator.id.clone(),
                 indicator.title.clone(),

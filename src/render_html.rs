@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 pub(crate) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("style.css", include_str!("../templates/style.css")).expect("template parses");
+    env.add_template("page.html", include_str!("../templates/page.html")).expect("template parses");
     env.add_template("scorecard.html", include_str!("../templates/scorecard.html")).expect("template parses");
     env.add_template("archive.html", include_str!("../templates/archive.html")).expect("template parses");
     env.add_template("comparison.html", include_str!("../templates/comparison.html")).expect("template parses");

@@ -25,7 +25,8 @@ fn value_cell(observation: &Observation, decimals: u32) -> String {
     }
 }
 
-fn number(value: Option<f64>, decimals: u32) -> String {
+/// A number rounded to `decimals`, blank for none.
+pub(crate) fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
 }
 
