@@ -3,31 +3,31 @@
 //! Run with `cargo bench --bench build_sample`; figures in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use scorecard::pipeline::{self, Data, Loaded};
-use scorecard::render_bundle::{self, BuildTime};
-use scorecard::report::Scorecard;
-use scorecard::{bundle, render_tables};
+use scorecard::evaluate::{self, Data, Loaded};
+use scorecard::judge::Scorecard;
+use scorecard::render::{self, BuildTime};
+use scorecard::{publish::bundle, render::tables};
 use std::path::Path;
 
 fn load() -> (Loaded, Data) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let loaded = pipeline::load(root).expect("sample project loads");
-    let data = pipeline::read_data(&loaded).expect("sample extracts read");
+    let loaded = evaluate::load(root).expect("sample project loads");
+    let data = evaluate::read_data(&loaded).expect("sample extracts read");
     (loaded, data)
 }
 
 fn evaluate(loaded: &Loaded, data: &Data) -> Scorecard {
-    let month = pipeline::choose_month(data, None).expect("a month");
-    let computed = pipeline::compute(loaded, data).expect("sample computes");
-    pipeline::scorecard(loaded, 0, &computed[0], month)
+    let month = evaluate::choose_month(data, None).expect("a month");
+    let computed = evaluate::compute(loaded, data).expect("sample computes");
+    evaluate::scorecard(loaded, 0, &computed[0], month)
 }
 
 fn build_sample() -> usize {
     let (loaded, data) = load();
     let scorecard = evaluate(&loaded, &data);
-    let csv = render_tables::scorecard_csv(&scorecard).expect("csv");
-    let series = render_tables::series_csv(&scorecard).expect("series");
-    let json = render_tables::scorecard_json(&scorecard).expect("json");
+    let csv = tables::scorecard_csv(&scorecard).expect("csv");
+    let series = tables::series_csv(&scorecard).expect("series");
+    let json = tables::scorecard_json(&scorecard).expect("json");
     csv.len() + series.len() + json.len()
 }
 
@@ -40,8 +40,7 @@ fn bench(c: &mut Criterion) {
     let built = BuildTime::at(1_774_915_200);
     group.bench_function("render_bundle_charts_page_xlsx_zip", |b| {
         b.iter(|| {
-            let files =
-                render_bundle::render(&loaded, &loaded.members[0], &data, &scorecard, &built).expect("bundle renders");
+            let files = render::render(&loaded, &loaded.members[0], &data, &scorecard, &built).expect("bundle renders");
             bundle::zip(&files).expect("zip").len()
         })
     });

@@ -1,7 +1,7 @@
 //! The published bundle: charts, page, workbook, manifest and zip.
 
 use crate::helpers::Fixture;
-use scorecard::bundle::{sha256, Manifest};
+use scorecard::publish::bundle::{sha256, Manifest};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

@@ -2,11 +2,11 @@
 //! tests/fixtures/charts/ (set UPDATE_SNAPSHOTS=1 to rewrite it after an
 //! intended change, and review the difference).
 
-use scorecard::definitions::{Benchmark, Polarity};
-use scorecard::judge_rag::{Limits, Rag};
-use scorecard::period::Month;
-use scorecard::report::{Comparison, Confidence, IndicatorReport};
-use scorecard::results::Observation;
+use scorecard::evaluate::observe::Observation;
+use scorecard::judge::rag::{Limits, Rag};
+use scorecard::judge::{Comparison, Confidence, IndicatorReport};
+use scorecard::language::{Benchmark, Polarity};
+use scorecard::project::period::Month;
 
 fn fixed_indicator() -> IndicatorReport {
     let start = Month::new(2024, 4).unwrap();
@@ -55,7 +55,7 @@ fn fixed_indicator() -> IndicatorReport {
 
 #[test]
 fn trend_chart_svg_matches_the_snapshot() {
-    let svg = scorecard::render_charts::trend_svg(&fixed_indicator()).unwrap();
+    let svg = scorecard::render::charts::trend_svg(&fixed_indicator()).unwrap();
     // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
     for needle in [
         "Agency social worker rate",
@@ -81,7 +81,7 @@ fn trend_chart_svg_matches_the_snapshot() {
     // Same input, same bytes: PNG too.
     let indicator = fixed_indicator();
     assert_eq!(
-        scorecard::render_charts::trend_png(&indicator).unwrap(),
-        scorecard::render_charts::trend_png(&indicator).unwrap()
+        scorecard::render::charts::trend_png(&indicator).unwrap(),
+        scorecard::render::charts::trend_png(&indicator).unwrap()
     );
 }

@@ -3,7 +3,7 @@
 //! column and value (docs/reliability.md lists them all).
 
 use chrono::NaiveDate;
-use scorecard::datasets::{read_table, Table, Values};
+use scorecard::input::{read_table, Table, Values};
 use scorecard::project::{ColumnType, DatasetConfig, Layout};
 use std::path::{Path, PathBuf};
 use toml::Spanned;

@@ -78,7 +78,7 @@ fn every_mistake_in_every_file_is_reported_in_one_pass() {
 fn column_errors_point_at_the_column_inside_the_expression() {
     let fixture = Fixture::new();
     fixture.indicator("theme", "c", &GOOD.replace("Cases30 <= 25", "Cases31 <= 25"));
-    let error = scorecard::pipeline::load(fixture.root()).err().unwrap();
+    let error = scorecard::evaluate::load(fixture.root()).err().unwrap();
     let diagnostic = &error.diagnostics().unwrap().0[0];
     // `numerator = "` is 13 characters, so the column starts at column 14.
     assert_eq!((diagnostic.line, diagnostic.column), (11, 14));

@@ -215,10 +215,10 @@ denominator = "fte"
 fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     let fixture = Fixture::shipped(&["children-in-need/re-referrals"]);
     fixture.extract("2025-03", "cin_referrals.csv", REFERRALS);
-    let loaded = scorecard::pipeline::load(fixture.root()).unwrap();
-    let data = scorecard::pipeline::read_data(&loaded).unwrap();
-    let computed = scorecard::pipeline::compute(&loaded, &data).unwrap();
-    let scorecard = scorecard::pipeline::scorecard(&loaded, 0, &computed[0], "2025-03".parse().unwrap());
+    let loaded = scorecard::evaluate::load(fixture.root()).unwrap();
+    let data = scorecard::evaluate::read_data(&loaded).unwrap();
+    let computed = scorecard::evaluate::compute(&loaded, &data).unwrap();
+    let scorecard = scorecard::evaluate::scorecard(&loaded, 0, &computed[0], "2025-03".parse().unwrap());
     let indicator = &scorecard.indicators[0];
     // 2 re-referrals of 5 (see above). Wilson 95%, z = 1.96:
     // (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)) = (7.8415 ∓ 5.7617) / 17.683
@@ -226,7 +226,7 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     let ci = indicator.confidence.iter().find(|ci| ci.level == 95.0).unwrap();
     approx::assert_abs_diff_eq!(ci.lower, 11.762, epsilon = 0.001);
     approx::assert_abs_diff_eq!(ci.upper, 76.928, epsilon = 0.001);
-    assert_eq!(indicator.rag, Some(scorecard::judge_rag::Rag::Amber));
+    assert_eq!(indicator.rag, Some(scorecard::judge::rag::Rag::Amber));
 }
 
 #[test]

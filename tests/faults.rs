@@ -3,7 +3,7 @@
 //! the previous bundle whole.
 
 use crate::helpers::Fixture;
-use scorecard::bundle::{sha256, Manifest};
+use scorecard::publish::bundle::{sha256, Manifest};
 use std::path::Path;
 use std::process::{Command, Output};
 

@@ -7,7 +7,7 @@
 use crate::helpers::{Fixture, PROJECT};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
-use scorecard::datasets::parse_table;
+use scorecard::input::parse_table;
 use scorecard::project::{ColumnType, DatasetConfig, Layout};
 use std::time::{Duration, Instant};
 
@@ -116,11 +116,11 @@ fn fuzz_csv_ingest() {
 fn fuzz_definition_loader() {
     let fixture = Fixture::new();
     let path = fixture.indicator("theme", "fuzzed", DEFINITION);
-    assert!(scorecard::pipeline::load(fixture.root()).is_ok(), "the seed definition is valid");
+    assert!(scorecard::evaluate::load(fixture.root()).is_ok(), "the seed definition is valid");
     assert!(
         fuzz(mutated(DEFINITION), |text| {
             std::fs::write(&path, text).unwrap();
-            let _ = scorecard::pipeline::load(fixture.root());
+            let _ = scorecard::evaluate::load(fixture.root());
             Ok(())
         }) > 0
     );

@@ -1,10 +1,10 @@
 //! A throwaway project in a temp folder: a project file, definitions and
 //! month folders of small hand-made extracts.
 
-use scorecard::period::Month;
-use scorecard::pipeline::{self, Error};
-use scorecard::report::IndicatorSeries;
-use scorecard::results::Observation;
+use scorecard::evaluate::observe::Observation;
+use scorecard::evaluate::{self, Error};
+use scorecard::judge::IndicatorSeries;
+use scorecard::project::period::Month;
 use std::path::{Path, PathBuf};
 
 pub const PROJECT: &str = r#"
@@ -94,9 +94,9 @@ impl Fixture {
     }
 
     pub fn compute(&self) -> Result<Vec<(String, IndicatorSeries)>, Error> {
-        let loaded = pipeline::load(self.root())?;
-        let data = pipeline::read_data(&loaded)?;
-        let mut computed = pipeline::compute(&loaded, &data)?;
+        let loaded = evaluate::load(self.root())?;
+        let data = evaluate::read_data(&loaded)?;
+        let mut computed = evaluate::compute(&loaded, &data)?;
         Ok(loaded.definitions.iter().map(|d| d.id().to_string()).zip(computed.swap_remove(0)).collect())
     }
 
@@ -110,7 +110,7 @@ impl Fixture {
 
     /// Diagnostics from loading the project, as (file name, line, message).
     pub fn load_errors(&self) -> Vec<(String, usize, String)> {
-        match pipeline::load(self.root()) {
+        match evaluate::load(self.root()) {
             Ok(_) => Vec::new(),
             Err(error) => error
                 .diagnostics()

@@ -3,9 +3,9 @@
 //! rate columns from the published counts, to the published rounding.
 //! Runs when ../shared/data/dfe exists; otherwise says it is skipped.
 
-use scorecard::period::Month;
-use scorecard::pipeline;
-use scorecard::results::round_to;
+use scorecard::evaluate;
+use scorecard::evaluate::observe::round_to;
+use scorecard::project::period::Month;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -123,16 +123,16 @@ fn dfe_definitions_reproduce_published_rates() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-data");
-    let loaded = pipeline::load(&root).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
-    let data = pipeline::read_data(&loaded).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
+    let loaded = evaluate::load(&root).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
+    let data = evaluate::read_data(&loaded).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     let computed =
-        pipeline::compute(&loaded, &data).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
+        evaluate::compute(&loaded, &data).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     let by_id: HashMap<&str, _> = loaded.definitions.iter().map(|d| d.id()).zip(&computed[0]).collect();
     let mut report = Vec::new();
     let mut all_unexplained = Vec::new();
     for published in &PUBLISHED {
         let series = by_id[published.id];
-        let groups: HashMap<&str, &Vec<scorecard::results::Observation>> =
+        let groups: HashMap<&str, &Vec<scorecard::evaluate::observe::Observation>> =
             series.groups.iter().map(|(group, s)| (group.as_str(), s)).collect();
         let mut reader = csv::Reader::from_path(dfe_dir().join(published.file)).unwrap();
         let headers = reader.headers().unwrap().clone();
@@ -214,16 +214,13 @@ fn benchmark_fixture(compare_with: &str, code: &str, column: &str) -> crate::hel
     fixture
 }
 
-fn benchmarks_for(
-    fixture: &crate::helpers::Fixture,
-    month: &str,
-) -> Result<scorecard::report::IndicatorReport, String> {
-    let loaded = pipeline::load(fixture.root()).map_err(|e| crate::helpers::describe(&e))?;
-    let data = pipeline::read_data(&loaded).map_err(|e| crate::helpers::describe(&e))?;
-    let computed = pipeline::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
+fn benchmarks_for(fixture: &crate::helpers::Fixture, month: &str) -> Result<scorecard::judge::IndicatorReport, String> {
+    let loaded = evaluate::load(fixture.root()).map_err(|e| crate::helpers::describe(&e))?;
+    let data = evaluate::read_data(&loaded).map_err(|e| crate::helpers::describe(&e))?;
+    let computed = evaluate::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
     let month: Month = month.parse().unwrap();
-    pipeline::check_benchmarks(&loaded).map_err(|e| crate::helpers::describe(&e))?;
-    Ok(pipeline::scorecard(&loaded, 0, &computed[0], month).indicators.remove(0))
+    evaluate::check_benchmarks(&loaded).map_err(|e| crate::helpers::describe(&e))?;
+    Ok(evaluate::scorecard(&loaded, 0, &computed[0], month).indicators.remove(0))
 }
 
 #[test]

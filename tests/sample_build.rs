@@ -1,8 +1,8 @@
 //! The committed sample authority: reproducible from its generator, and its
 //! numbers agree with an independent calculation straight from the CSV.
 
-use scorecard::pipeline;
-use scorecard::report::Scorecard;
+use scorecard::evaluate;
+use scorecard::judge::Scorecard;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -13,10 +13,10 @@ fn repo() -> &'static Path {
 fn sample_scorecard() -> &'static Scorecard {
     static SCORECARD: OnceLock<Scorecard> = OnceLock::new();
     SCORECARD.get_or_init(|| {
-        let loaded = pipeline::load(repo()).expect("sample project loads");
-        let data = pipeline::read_data(&loaded).expect("sample extracts read");
-        let computed = pipeline::compute(&loaded, &data).expect("sample computes");
-        pipeline::scorecard(&loaded, 0, &computed[0], "2026-03".parse().unwrap())
+        let loaded = evaluate::load(repo()).expect("sample project loads");
+        let data = evaluate::read_data(&loaded).expect("sample extracts read");
+        let computed = evaluate::compute(&loaded, &data).expect("sample computes");
+        evaluate::scorecard(&loaded, 0, &computed[0], "2026-03".parse().unwrap())
     })
 }
 

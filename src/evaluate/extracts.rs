@@ -1,0 +1,180 @@
+//! Every extract the indicators use, of every member, read once: each file
+//! parsed and typed on its own (spread over the cores), then each dataset's
+//! pieces stacked into one frame tagged by authority and period.
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::evaluate::frames::{Piece, Stacked};
+use crate::evaluate::plan;
+use crate::evaluate::run::Snapshot;
+use crate::evaluate::{used_datasets, Error, Loaded};
+use crate::input;
+use crate::parallel;
+use crate::project::period::Month;
+use crate::project::{DatasetConfig, Project};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Every dataset the definitions use, read once and stacked over every
+/// member's periods.
+pub struct Data {
+    /// Every month from the first to the last with any extract.
+    pub months: Vec<Month>,
+    /// Each dataset's frame and the (member, month) extracts it holds.
+    pub(crate) datasets: BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>,
+    /// Every extract read, with its SHA-256, in path order.
+    pub inputs: Vec<(PathBuf, String)>,
+}
+
+impl Data {
+    pub fn rows(&self, dataset: &str) -> usize {
+        self.datasets.get(dataset).map_or(0, |(stacked, _)| stacked.rows())
+    }
+}
+
+/// One extract to read: a member's monthly file, or a periodic file
+/// (`month` is None) whose rows say their own period.
+struct Extract<'a> {
+    dataset: &'a str,
+    member: usize,
+    month: Option<Month>,
+    path: PathBuf,
+}
+
+type ReadExtract = (Piece, BTreeSet<Month>, String);
+
+/// What extracts are read for, which decides how much of them is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// `scorecard check`: every declared column is parsed and validated.
+    Everything,
+    /// A build: the columns indicators and checks use, with each file's
+    /// SHA-256 for the manifest.
+    ForBundles,
+    /// `scorecard values`: the columns indicators use; no hashes.
+    ValuesOnly,
+}
+
+/// Every declared column, with hashes: what `check` and the tests read.
+pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
+    read_data_for(loaded, Reading::Everything)
+}
+
+/// Every extract is read and typed on its own, spread over the cores, then
+/// each dataset's pieces are stacked into one frame.
+pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
+    let started = std::time::Instant::now();
+    let project = &loaded.project;
+    let configs = dataset_configs(loaded, reading);
+    let mut diagnostics = Diagnostics::default();
+    let mut folders = Vec::new();
+    for member in &loaded.members {
+        folders.push(input::month_folders(&member.data_dir).unwrap_or_else(|error| {
+            diagnostics.push(error);
+            Vec::new()
+        }));
+    }
+    let used: Vec<&str> = used_datasets(loaded).into_iter().collect();
+    let extracts = extracts(loaded, &used, &folders);
+    let hash = reading != Reading::ValuesOnly;
+    let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
+    tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
+    let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
+    let mut inputs = Vec::new();
+    for (extract, result) in extracts.iter().zip(results) {
+        match result {
+            Ok((piece, months, hash)) => {
+                let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
+                dataset_pieces.push(piece);
+                present.extend(months.into_iter().map(|month| (extract.member, month)));
+                inputs.push((extract.path.clone(), hash));
+            }
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::Data(diagnostics));
+    }
+    inputs.sort();
+    let mut stacked = BTreeMap::new();
+    for name in used {
+        let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
+        match Stacked::new(&configs[name], dataset_pieces) {
+            Ok(frame) => {
+                let megabytes = frame.bytes() / 1_000_000;
+                tracing::debug!(dataset = name, rows = frame.rows(), megabytes, "stacked");
+                stacked.insert(name.to_string(), (frame, present));
+            }
+            Err(error) => diagnostics.push(Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}"))),
+        }
+    }
+    let present: BTreeSet<Month> = stacked
+        .values()
+        .flat_map(|(_, present)| present.iter().map(|(_, month)| *month))
+        .chain(folders.iter().flatten().copied())
+        .collect();
+    let months = match (present.first(), present.last()) {
+        (Some(first), Some(last)) => first.through(*last).collect(),
+        _ => Vec::new(),
+    };
+    if months.is_empty() && diagnostics.is_empty() {
+        diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
+    }
+    tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
+    diagnostics.into_result(Data { months, datasets: stacked, inputs }).map_err(Error::Data)
+}
+
+fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
+    let mut extracts = Vec::new();
+    for name in used {
+        let config = loaded.project.dataset(name).expect("checked");
+        for (member, (details, months)) in loaded.members.iter().zip(folders).enumerate() {
+            let files = input::locate(&details.data_dir, name, config, months);
+            extracts.extend(files.monthly.into_iter().map(|(month, path)| Extract {
+                dataset: name,
+                member,
+                month: Some(month),
+                path,
+            }));
+            extracts.extend(files.single.map(|path| Extract { dataset: name, member, month: None, path }));
+        }
+    }
+    extracts
+}
+
+/// Each dataset's declared columns, cut down to those in use unless
+/// everything is to be validated.
+fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, DatasetConfig> {
+    let checks: &[plan::CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
+    let used = plan::columns_used(&loaded.plans, &loaded.definitions, checks);
+    let mut configs = BTreeMap::new();
+    for (name, config) in &loaded.project.file.datasets {
+        let mut config = config.get_ref().clone();
+        if reading != Reading::Everything {
+            let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
+            config.columns.retain(|column, _| {
+                used.get(name).is_some_and(|names| names.contains(column)) || period.as_ref() == Some(column)
+            });
+        }
+        configs.insert(name.clone(), config);
+    }
+    configs
+}
+
+fn read_extract(
+    project: &Project,
+    config: &DatasetConfig,
+    extract: &Extract,
+    hash: bool,
+) -> Result<ReadExtract, Diagnostics> {
+    let (table, hash) = input::read_table(&extract.path, config, hash)?;
+    let periods = match extract.month {
+        Some(month) => vec![month],
+        None => {
+            let column = config.period_column.as_ref().expect("checked").get_ref();
+            input::row_periods(&extract.path, &table, column, project.financial_year_start_month())?
+        }
+    };
+    let present = periods.iter().copied().collect();
+    let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
+    Ok((piece, present, hash))
+}

@@ -1,0 +1,117 @@
+//! Typed extract tables into polars frames, stacked over periods.
+
+use crate::evaluate::plan::{clean_polars_error, polars_type, AUTHORITY, PERIOD};
+use crate::input::{Table, Values};
+use crate::language::window::PeriodWindow;
+use crate::project::period::Month;
+use crate::project::DatasetConfig;
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+/// Days from 1970-01-01 (polars' Date); 1970-01-01 is day 719,163 of the common era.
+pub fn days_since_epoch(date: NaiveDate) -> i32 {
+    chrono::Datelike::num_days_from_ce(&date) - 719_163
+}
+
+pub(crate) fn period_index(month: Month) -> i32 {
+    month.year * 12 + month.month as i32 - 1
+}
+
+pub(crate) fn month_of_index(index: i32) -> Month {
+    Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).expect("index maps to a month")
+}
+
+fn column(name: &str, values: &Values) -> PolarsResult<Column> {
+    let name: PlSmallStr = name.into();
+    let series = match values {
+        Values::Text(texts) => StringChunked::from_iter_options(name, texts.iter()).into_series(),
+        Values::Integer(v) => Series::new(name, v),
+        Values::Number(v) => Series::new(name, v),
+        Values::Date(v) => {
+            let days: Vec<Option<i32>> = v.iter().map(|date| date.map(days_since_epoch)).collect();
+            Series::new(name, days).cast(&DataType::Date)?
+        }
+    };
+    Ok(series.into())
+}
+
+/// One extract's rows as a frame, tagged with its authority and period(s).
+/// Made as soon as a file is read, so that the text cells' strings are
+/// freed file by file rather than all held until the end.
+pub struct Piece(DataFrame);
+
+impl Piece {
+    /// `periods` has one month for a monthly extract, or one per row.
+    pub fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, String> {
+        let frame = || -> PolarsResult<DataFrame> {
+            let mut columns =
+                table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
+            let periods = match periods {
+                [single] => Column::new_scalar(PERIOD.into(), Scalar::from(period_index(*single)), table.rows),
+                many => Series::new(PERIOD.into(), many.iter().map(|p| period_index(*p)).collect::<Vec<_>>()).into(),
+            };
+            columns.push(periods);
+            columns.push(Column::new_scalar(AUTHORITY.into(), Scalar::from(member as i32), table.rows));
+            DataFrame::new(table.rows, columns)
+        };
+        frame().map(Piece).map_err(|error| clean_polars_error(&error))
+    }
+}
+
+/// One frame holding every authority's and period's rows.
+fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> {
+    if pieces.is_empty() {
+        let mut schema = Schema::default();
+        for (name, kind) in &config.columns {
+            schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+        }
+        schema.insert(PERIOD.into(), DataType::Int32);
+        schema.insert(AUTHORITY.into(), DataType::Int32);
+        return Ok(DataFrame::empty_with_schema(&schema));
+    }
+    let frames: Vec<LazyFrame> = pieces.into_iter().map(|piece| piece.0.lazy()).collect();
+    concat(frames, UnionArgs::default())?.collect()
+}
+
+/// The window columns (`period_start`, `period_end`, `window_start`,
+/// `window_end`) of each row, looked up by its period's position among
+/// `windows` (consecutive months, covering every row's period; a row of
+/// any other period would get blank bounds): cheaper than joining a table
+/// of windows, which copies every column of every row.
+pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
+    let first = windows.first().map_or(0, |window| period_index(window.period));
+    let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);
+    let column = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| {
+        let dates: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
+        lit(Series::new(name.into(), dates)).gather(position.clone(), true).cast(DataType::Date).alias(name)
+    };
+    vec![
+        column("period_start", |w| w.period_start),
+        column("period_end", |w| w.period_end),
+        column("window_start", |w| w.window_start),
+        column("window_end", |w| w.window_end),
+    ]
+}
+
+/// A dataset's rows for every period, ready to evaluate. Opaque outside the
+/// evaluation layer so that polars stays here.
+pub struct Stacked {
+    pub(crate) frame: DataFrame,
+}
+
+impl Stacked {
+    pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
+        stack(config, pieces)
+            .map(|frame| Stacked { frame })
+            .map_err(|error| crate::evaluate::plan::clean_polars_error(&error))
+    }
+
+    pub fn rows(&self) -> usize {
+        self.frame.height()
+    }
+
+    /// Memory the frame holds, in bytes (polars' estimate).
+    pub fn bytes(&self) -> usize {
+        self.frame.estimated_size()
+    }
+}

@@ -1,0 +1,180 @@
+//! From aggregates to a value, or to the reason there is none. Values are
+//! never NaN or infinite: every division checks its denominator here.
+
+use crate::evaluate::run::Aggregates;
+use crate::language::{MeasureKind, Unit};
+use crate::project::period::Month;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    pub period: Month,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<f64>,
+    /// Why there is no value; absent when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_calculable: Option<String>,
+}
+
+impl Observation {
+    pub fn not_calculable(period: Month, reason: impl Into<String>) -> Observation {
+        Observation { period, value: None, numerator: None, denominator: None, not_calculable: Some(reason.into()) }
+    }
+
+    fn with_parts(period: Month, value: f64, numerator: Option<f64>, denominator: Option<f64>) -> Observation {
+        if !value.is_finite() {
+            return Observation::not_calculable(period, "the calculation does not give a finite number");
+        }
+        Observation { period, value: Some(value), numerator, denominator, not_calculable: None }
+    }
+}
+
+/// What the measure needs to know besides the aggregates.
+pub struct Context {
+    pub kind: MeasureKind,
+    pub unit: Unit,
+    /// Population estimate (year, count) for rate measures.
+    pub population: Option<(i32, u64)>,
+}
+
+pub fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Observation {
+    let scale = if context.unit == Unit::Percent { 100.0 } else { 1.0 };
+    let no_values = |what: &str| {
+        let reason = if aggregates.rows == 0.0 {
+            "no records in the window".to_string()
+        } else {
+            format!("every {what} is blank")
+        };
+        Observation::not_calculable(period, reason)
+    };
+    let all_blank = aggregates.rows > 0.0 && aggregates.non_null == Some(0.0);
+    match context.kind {
+        MeasureKind::Count => {
+            let count = aggregates.numerator.unwrap_or(0.0);
+            Observation::with_parts(period, count, Some(count), None)
+        }
+        MeasureKind::DistinctCount | MeasureKind::Sum if all_blank => no_values("value of `of`"),
+        MeasureKind::DistinctCount | MeasureKind::Sum => {
+            let total = aggregates.value.unwrap_or(0.0);
+            Observation::with_parts(period, total, Some(total), None)
+        }
+        MeasureKind::Mean | MeasureKind::Median => match aggregates.value {
+            Some(value) if aggregates.non_null.unwrap_or(0.0) > 0.0 => {
+                Observation::with_parts(period, value, None, aggregates.non_null)
+            }
+            _ => no_values("value of `of`"),
+        },
+        MeasureKind::Proportion | MeasureKind::Ratio => {
+            let numerator = aggregates.numerator.unwrap_or(0.0);
+            match aggregates.denominator {
+                _ if all_blank => no_values("numerator value"),
+                Some(denominator) if denominator != 0.0 => {
+                    Observation::with_parts(period, scale * numerator / denominator, Some(numerator), Some(denominator))
+                }
+                _ => Observation::not_calculable(period, "the denominator is zero: no records meet its condition"),
+            }
+        }
+        MeasureKind::RatePer10000 => match context.population {
+            Some((_, population)) => {
+                let count = aggregates.numerator.unwrap_or(0.0);
+                Observation::with_parts(
+                    period,
+                    count / population as f64 * 10_000.0,
+                    Some(count),
+                    Some(population as f64),
+                )
+            }
+            None => Observation::not_calculable(
+                period,
+                format!("no child population for {} or earlier in scorecard.toml", period.year),
+            ),
+        },
+    }
+}
+
+/// Round half away from zero to `decimals` places, as shown to the board.
+pub fn round_to(value: f64, decimals: u32) -> f64 {
+    let factor = 10f64.powi(decimals as i32);
+    (value * factor).round() / factor
+}
+
+/// A value as the board sees it: rounded, with its unit.
+pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
+    let Some(value) = value else { return "n/a".to_string() };
+    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
+    match unit {
+        "percent" => format!("{number}%"),
+        "days" => format!("{number} days"),
+        "rate per 10,000" => format!("{number} per 10,000"),
+        _ => number,
+    }
+}
+
+/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
+pub fn show_quantity(value: Option<f64>) -> String {
+    value
+        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month() -> Month {
+        Month::new(2025, 3).unwrap()
+    }
+
+    fn context(kind: MeasureKind, unit: Unit) -> Context {
+        Context { kind, unit, population: None }
+    }
+
+    #[test]
+    fn zero_denominator_is_not_calculable_never_nan() {
+        let aggregates = Aggregates { rows: 0.0, numerator: Some(0.0), denominator: Some(0.0), ..Default::default() };
+        let observation = observe(month(), aggregates, &context(MeasureKind::Proportion, Unit::Percent));
+        assert_eq!(observation.value, None);
+        assert!(observation.not_calculable.unwrap().contains("denominator is zero"));
+    }
+
+    #[test]
+    fn proportion_is_scaled_to_percent() {
+        // 3 of 8 = 37.5%
+        let aggregates = Aggregates {
+            rows: 8.0,
+            numerator: Some(3.0),
+            denominator: Some(8.0),
+            non_null: Some(8.0),
+            ..Default::default()
+        };
+        let observation = observe(month(), aggregates, &context(MeasureKind::Proportion, Unit::Percent));
+        assert_eq!(observation.value, Some(37.5));
+    }
+
+    #[test]
+    fn mean_of_all_blank_values_says_why() {
+        let aggregates = Aggregates { rows: 4.0, value: None, non_null: Some(0.0), ..Default::default() };
+        let observation = observe(month(), aggregates, &context(MeasureKind::Mean, Unit::Days));
+        assert_eq!(observation.not_calculable.as_deref(), Some("every value of `of` is blank"));
+    }
+
+    #[test]
+    fn rate_needs_a_population() {
+        let aggregates = Aggregates { rows: 3.0, numerator: Some(450.0), ..Default::default() };
+        let mut context = context(MeasureKind::RatePer10000, Unit::RatePer10000);
+        assert!(observe(month(), aggregates, &context).not_calculable.is_some());
+        // 450 / 60,000 x 10,000 = 75
+        context.population = Some((2024, 60_000));
+        assert_eq!(observe(month(), aggregates, &context).value, Some(75.0));
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero() {
+        assert_eq!(round_to(84.25, 1), 84.3);
+        assert_eq!(round_to(2.5, 0), 3.0);
+    }
+}

@@ -1,0 +1,590 @@
+//! Compiling a definition into polars expressions, and checking them
+//! against the dataset's declared schema before any data is read: unknown
+//! columns, unparsable SQL and type mismatches are found here, each pointing
+//! at the expression in the user's TOML file.
+
+use crate::diagnostics::toml_file::string_contents;
+use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
+use crate::language::{Definition, Derived, Measure, MeasureKind};
+use crate::project::calendar::HolidayCalendar;
+use crate::project::{ColumnType, DatasetConfig, Project};
+use polars::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use toml::Spanned;
+
+/// Columns every expression can use: the bounds of the period and window.
+pub const WINDOW_COLUMNS: [&str; 4] = ["period_start", "period_end", "window_start", "window_end"];
+pub(crate) const PERIOD: &str = "__period";
+/// Index of the authority (consortium member) a row belongs to.
+pub(crate) const AUTHORITY: &str = "__authority";
+
+/// One authority's extract of one period: the unit every window function,
+/// per-entity group and measure is computed within.
+pub(crate) fn snapshot_keys() -> Vec<Expr> {
+    vec![col(AUTHORITY), col(PERIOD)]
+}
+
+/// `snapshot_keys` and one more column.
+pub(crate) fn snapshot_keys_and(column: Expr) -> Vec<Expr> {
+    let mut keys = snapshot_keys();
+    keys.push(column);
+    keys
+}
+pub(crate) const GROUP: &str = "__group";
+pub(crate) const ROWS: &str = "__rows";
+pub(crate) const NUMERATOR: &str = "__numerator";
+pub(crate) const DENOMINATOR: &str = "__denominator";
+pub(crate) const VALUE: &str = "__value";
+pub(crate) const NON_NULL: &str = "__non_null";
+
+/// A definition turned into polars expressions.
+#[derive(Clone)]
+pub struct Plan {
+    /// The order rows are sorted into before `derive`, for `LAG`/`LEAD`.
+    pub row_order: Option<RowOrder>,
+    pub derive: Vec<Expr>,
+    pub filter: Option<Expr>,
+    /// The entity key and the aggregates computed per entity.
+    pub per_entity: Option<(String, Vec<Expr>)>,
+    /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
+    pub measure: Vec<Expr>,
+    pub breakdown: Option<String>,
+    pub lookups: Vec<LookupPlan>,
+    /// For `explain`: the row (or entity) identifier, the per-row columns
+    /// behind the measure, and which rows take part.
+    pub key: Option<String>,
+    /// The per-entity aggregates' names, shown by `explain`.
+    pub entity_columns: Vec<String>,
+    pub explain: Vec<Expr>,
+    pub explain_filter: Option<Expr>,
+}
+
+/// Columns joined in from another dataset of the same period.
+#[derive(Clone)]
+pub struct LookupPlan {
+    pub dataset: String,
+    pub on: String,
+    pub columns: Vec<String>,
+}
+
+/// Compile every definition; every problem in every file is reported.
+pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut plans = Vec::new();
+    for definition in definitions {
+        match compile(project, definition) {
+            Ok(plan) => plans.push(plan),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    diagnostics.into_result(plans)
+}
+
+/// Stage by stage, so that an error is attributed to the expression causing it.
+pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
+    let indicator = &definition.indicator;
+    let dataset = project.dataset(indicator.dataset.get_ref()).expect("language::check verified the dataset");
+    let lookups: Vec<LookupPlan> = indicator
+        .lookup
+        .iter()
+        .map(|lookup| LookupPlan {
+            dataset: lookup.dataset.get_ref().clone(),
+            on: lookup.on.get_ref().clone(),
+            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
+        })
+        .collect();
+    let mut frame = empty_frame(dataset);
+    for lookup in &lookups {
+        let other = project.dataset(&lookup.dataset).expect("language::check verified the lookup");
+        let added: Vec<Expr> = lookup
+            .columns
+            .iter()
+            .map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str()))
+            .collect();
+        frame = frame.with_columns(added);
+    }
+    let mut checker = Checker {
+        source: &definition.source,
+        frame,
+        diagnostics: Diagnostics::default(),
+        row_level: true,
+        row_order: None,
+    };
+
+    let mut derive = Vec::new();
+    for (name, spec) in &indicator.derive {
+        if let Some(expr) = checker.derived(name, spec, &project.holidays) {
+            checker.frame = checker.frame.clone().with_column(expr.clone());
+            derive.push(expr);
+        }
+    }
+    let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
+    if let Some(filter) = &filter {
+        checker.frame = checker.frame.clone().filter(filter.clone());
+    }
+    checker.row_level = false;
+    let row_order = checker.row_order.clone();
+    let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
+    let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
+        let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
+        let mut aggregates: Vec<Expr> =
+            spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+        // The entity's group: its last non-blank breakdown value (unless the
+        // breakdown is the key itself, which the grouping keeps anyway).
+        if let Some(column) = breakdown.as_ref().filter(|column| **column != key) {
+            aggregates.push(col(column.as_str()).drop_nulls().last());
+        }
+        // The window bounds are the same for every row of a period; keep them.
+        aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
+        checker.frame = checker.frame.clone().group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
+        if let Err(error) = checker.frame.clone().collect_schema() {
+            let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
+            checker.diagnostics.push(definition.error(
+                span,
+                format!("per_entity: {}", clean_polars_error(&error)),
+                "here",
+            ));
+        }
+        Some((key, aggregates))
+    });
+    let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
+    let (measure, explain, explain_filter) = checker.measure(&indicator.measure).unwrap_or_default();
+    let Checker { diagnostics, .. } = checker;
+    let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
+    diagnostics.into_result(Plan {
+        row_order,
+        derive,
+        filter,
+        per_entity,
+        measure,
+        breakdown,
+        lookups,
+        key,
+        entity_columns,
+        explain,
+        explain_filter: Some(explain_filter),
+    })
+}
+
+fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
+    let mut schema = Schema::default();
+    for (name, kind) in &dataset.columns {
+        schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+    }
+    for name in WINDOW_COLUMNS {
+        schema.insert(name.into(), DataType::Date);
+    }
+    schema.insert(PERIOD.into(), DataType::Int32);
+    schema.insert(AUTHORITY.into(), DataType::Int32);
+    DataFrame::empty_with_schema(&schema).lazy()
+}
+
+pub(crate) fn polars_type(kind: ColumnType) -> DataType {
+    match kind {
+        ColumnType::Text => DataType::String,
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::Date => DataType::Date,
+    }
+}
+
+/// Working days after `from` up to and including `to`. polars counts
+/// [start, end), so both ends move one day later.
+pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Expr {
+    let next_day = |name: &str| (col(name).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
+    let days: Vec<i32> = holidays.holidays().map(crate::evaluate::frames::days_since_epoch).collect();
+    let holiday_list =
+        lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
+    let weekdays = [true, true, true, true, true, false, false];
+    polars::lazy::dsl::business_day_count(next_day(from), next_day(to), weekdays, holiday_list).cast(DataType::Int64)
+}
+
+struct Checker<'a> {
+    source: &'a SourceFile,
+    frame: LazyFrame,
+    diagnostics: Diagnostics,
+    /// Row-level stages (derive, filter, checks) may choose a row order.
+    row_level: bool,
+    row_order: Option<RowOrder>,
+}
+
+impl Checker<'_> {
+    fn error_at(&mut self, text: &Spanned<String>, message: String, label: &str, help: Option<String>) {
+        let span = string_contents(&self.source.text, &text.span());
+        self.diagnostics.push(self.source.error(span, message, label).with_help_opt(help));
+    }
+
+    fn columns(&self) -> Vec<String> {
+        match self.frame.clone().collect_schema() {
+            Ok(schema) => schema.iter_names().map(|name| name.to_string()).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// Parse one SQL expression and check its columns exist here.
+    fn parse(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        let sql = text.get_ref();
+        let expr = match polars::sql::sql_expr(sql) {
+            Ok(expr) => expr,
+            Err(error) => {
+                let message = format!("{role}: cannot parse SQL expression: {}", clean_polars_error(&error));
+                self.error_at(text, message, "not a valid SQL expression", None);
+                return None;
+            }
+        };
+        let row_order = self.row_level.then_some(&mut self.row_order);
+        let expr = partition_windows_by_snapshot(expr, row_order);
+        let available = self.columns();
+        let mut ok = true;
+        let mut names = expr.clone().meta().root_names();
+        names.sort();
+        names.dedup();
+        for name in names {
+            if !available.iter().any(|column| column == name.as_str()) {
+                let help = did_you_mean(&name, available.iter().map(String::as_str));
+                let offset = sql.find(name.as_str()).unwrap_or(0);
+                let contents = string_contents(&self.source.text, &text.span());
+                let span = contents.start + offset..contents.start + offset + name.len();
+                let message = format!("{role}: unknown column `{name}`");
+                self.diagnostics.push(self.source.error(span, message, "not a column here").with_help_opt(help));
+                ok = false;
+            }
+        }
+        ok.then_some(expr)
+    }
+
+    /// Run `expr` on the empty frame; return its type or report the failure.
+    fn type_of(&mut self, text: &Spanned<String>, role: &str, plan: LazyFrame) -> Option<DataType> {
+        match plan.collect() {
+            Ok(frame) => frame.columns().last().map(|column| column.dtype().clone()),
+            Err(error) => {
+                let message = format!("{role}: {}", clean_polars_error(&error));
+                self.error_at(text, message, "type error", None);
+                None
+            }
+        }
+    }
+
+    fn expect_type(&mut self, text: &Spanned<String>, role: &str, dtype: &DataType, want_boolean: bool) -> bool {
+        let fits = if want_boolean {
+            dtype.is_bool() || dtype.is_null()
+        } else {
+            dtype.is_primitive_numeric() || dtype.is_bool() || dtype.is_null()
+        };
+        if !fits {
+            let wanted = if want_boolean { "a true/false condition" } else { "a number" };
+            self.error_at(
+                text,
+                format!("{role} must be {wanted}, but this expression gives {dtype}"),
+                "wrong type",
+                None,
+            );
+        }
+        fits
+    }
+
+    fn row_expression(&mut self, text: &Spanned<String>, role: &str, want_boolean: Option<bool>) -> Option<Expr> {
+        let expr = self.parse(text, role)?;
+        let dtype = self.type_of(text, role, self.frame.clone().select([expr.clone()]))?;
+        match want_boolean {
+            Some(boolean) if !self.expect_type(text, role, &dtype, boolean) => None,
+            _ => Some(expr),
+        }
+    }
+
+    fn condition(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        self.row_expression(text, role, Some(true))
+    }
+
+    fn numeric(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+        self.row_expression(text, role, Some(false)).map(|expr| expr.cast(DataType::Float64))
+    }
+
+    fn derived(&mut self, name: &str, spec: &Spanned<Derived>, holidays: &HolidayCalendar) -> Option<Expr> {
+        let spec = spec.get_ref();
+        if let Some(days) = &spec.working_days {
+            return Some(working_days_expr(days.from.get_ref(), days.to.get_ref(), holidays).alias(name));
+        }
+        let text = spec.sql.as_ref()?;
+        self.row_expression(text, &format!("derive.{name}"), None).map(|expr| expr.alias(name))
+    }
+
+    fn aggregate(&mut self, key: &str, name: &str, text: &Spanned<String>) -> Option<Expr> {
+        let role = format!("per_entity.aggregate.{name}");
+        let expr = self.parse(text, &role)?.alias(name);
+        let dtype =
+            self.type_of(text, &role, self.frame.clone().group_by(snapshot_keys_and(col(key))).agg([expr.clone()]))?;
+        if dtype.is_list() {
+            self.error_at(
+                text,
+                format!("{role} must give one value per entity (use SUM, MAX, COUNT...)"),
+                "not an aggregate",
+                None,
+            );
+            return None;
+        }
+        Some(expr)
+    }
+
+    /// The aggregations, the per-row columns behind them (for `explain`),
+    /// and the condition selecting the rows that take part.
+    fn measure(&mut self, measure: &Measure) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
+        let condition = match &measure.condition {
+            Some(text) => self.condition(text, "measure.where")?,
+            None => every_row(),
+        };
+        let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
+        let rows = counted(condition.clone()).alias(ROWS);
+        let (exprs, explain, taking_part) = match *measure.kind.get_ref() {
+            MeasureKind::Count | MeasureKind::RatePer10000 => (
+                vec![rows, counted(condition.clone()).alias(NUMERATOR)],
+                vec![condition.clone().alias("counted")],
+                condition,
+            ),
+            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
+                let kind = *measure.kind.get_ref();
+                let of = measure.of.as_ref().expect("checked: kind needs `of`");
+                let value = if kind == MeasureKind::DistinctCount {
+                    self.parse(of, "measure.of")?
+                } else {
+                    self.numeric(of, "measure.of")?
+                };
+                let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
+                let selected = value.filter(condition.clone());
+                let summary = match kind {
+                    MeasureKind::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
+                    MeasureKind::Sum => selected.clone().sum(),
+                    MeasureKind::Mean => selected.clone().mean(),
+                    _ => selected.clone().median(),
+                };
+                (
+                    vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)],
+                    explain,
+                    condition,
+                )
+            }
+            MeasureKind::Proportion => {
+                let numerator = self.condition(measure.numerator.as_ref().expect("checked"), "measure.numerator");
+                let denominator = match &measure.denominator {
+                    Some(text) => self.condition(text, "measure.denominator"),
+                    None => Some(every_row()),
+                };
+                let weight = match &measure.weight {
+                    Some(text) => self.numeric(text, "measure.weight"),
+                    None => Some(every_row().cast(DataType::Float64)),
+                };
+                let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
+                let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
+                let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
+                let explain = vec![
+                    numerator.clone().and(denominator.clone()).alias("in_numerator"),
+                    denominator.clone().alias("in_denominator"),
+                    weight.clone().alias("weight"),
+                ];
+                let exprs = vec![
+                    counted(denominator.clone()).alias(ROWS),
+                    weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
+                    weighted(denominator.clone()).alias(DENOMINATOR),
+                    known.alias(NON_NULL),
+                ];
+                (exprs, explain, denominator)
+            }
+            MeasureKind::Ratio => {
+                let numerator = self.numeric(measure.numerator.as_ref().expect("checked"), "measure.numerator");
+                let denominator = self.numeric(measure.denominator.as_ref().expect("checked"), "measure.denominator");
+                let (numerator, denominator) = (numerator?, denominator?);
+                let explain = vec![
+                    condition.clone().alias("counted"),
+                    numerator.clone().alias("numerator"),
+                    denominator.clone().alias("denominator"),
+                ];
+                let exprs = vec![
+                    rows,
+                    numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
+                    denominator.clone().filter(condition.clone()).sum().alias(DENOMINATOR),
+                    numerator.filter(condition.clone()).count().cast(DataType::Float64).alias(NON_NULL),
+                ];
+                (exprs, explain, condition)
+            }
+        };
+        let exprs: Vec<Expr> = exprs.into_iter().map(|expr| expr.cast(DataType::Float64)).collect();
+        let plan = self.frame.clone().select(exprs.clone());
+        if let Err(error) = plan.collect() {
+            let message = format!("measure: {}", clean_polars_error(&error));
+            let kind_span = measure.kind.span();
+            self.diagnostics.push(self.source.error(kind_span, message, "in this measure"));
+            return None;
+        }
+        Some((exprs, explain, taking_part))
+    }
+}
+
+/// True on every row. A bare `lit(true)` would be a single scalar and sum to
+/// 1 however many rows there are.
+fn every_row() -> Expr {
+    col(PERIOD).is_not_null()
+}
+
+/// `OVER (PARTITION BY child ...)` must not reach across snapshots: every
+/// authority's period is a separate extract, so both join every partition.
+/// In row-level stages, a `LAG`/`LEAD` becomes a neighbour lookup in a
+/// frame sorted once for it (see `RowOrder`).
+fn partition_windows_by_snapshot(expr: Expr, mut row_order: Option<&mut Option<RowOrder>>) -> Expr {
+    expr.map_expr(|node| match node {
+        Expr::Over { function, mut partition_by, order_by, mapping } => {
+            partition_by.extend(snapshot_keys());
+            let neighbour = row_order
+                .as_deref_mut()
+                .and_then(|chosen| RowOrder::neighbour_shift(chosen, &function, &partition_by, order_by.as_ref()));
+            neighbour.unwrap_or(Expr::Over { function, partition_by, order_by, mapping })
+        }
+        other => other,
+    })
+}
+
+/// The order a stage's rows are sorted into before it runs, so that `LAG`
+/// and `LEAD` are a look at the neighbouring row: sort by partition then
+/// order, shift, and blank the rows whose neighbour is in another partition.
+/// Polars evaluates `shift().over()` partition by partition, which is slow
+/// for the millions of tiny partitions extracts give (a child in one
+/// authority's snapshot): re-referrals for 20 authorities took 9.3 s that
+/// way (see BENCHMARKS.md). Rows tying on the order keep their order in the
+/// frame (a stable sort), so results are deterministic. One order per
+/// stage: a second window with a different order keeps polars' `over`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RowOrder {
+    partition: Vec<Expr>,
+    order: Expr,
+    options: SortOptions,
+}
+
+impl RowOrder {
+    /// The sort keys: partition keys, then the order.
+    fn keys(&self) -> impl Iterator<Item = &Expr> {
+        self.partition.iter().chain([&self.order])
+    }
+
+    pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
+        let keys: Vec<Expr> = self.keys().cloned().collect();
+        let mut descending = vec![false; self.partition.len()];
+        descending.push(self.options.descending);
+        let mut nulls_last = vec![false; self.partition.len()];
+        nulls_last.push(self.options.nulls_last);
+        let options = SortMultipleOptions::default()
+            .with_order_descending_multi(descending)
+            .with_nulls_last_multi(nulls_last)
+            .with_maintain_order(true);
+        frame.sort_by_exprs(keys, options)
+    }
+
+    /// The neighbour form of a shift over ordered partitions, if the stage's
+    /// order is (or can become) this window's; None for anything else.
+    fn neighbour_shift(
+        chosen: &mut Option<RowOrder>,
+        function: &Expr,
+        partition_by: &[Expr],
+        order_by: Option<&(Arc<Expr>, SortOptions)>,
+    ) -> Option<Expr> {
+        let Expr::Function { input, function: FunctionExpr::Shift } = function else { return None };
+        let [values, Expr::Literal(offset)] = input.as_slice() else { return None };
+        let offset = offset.clone().to_any_value()?.extract::<i64>()?;
+        let (order, options) = order_by?;
+        // Snapshot keys first: the stacked frame is nearly in that order
+        // already. A constant (polars' `lit(1)` for no PARTITION BY) partitions nothing.
+        let snapshot = snapshot_keys();
+        let own = partition_by.iter().filter(|key| !matches!(key, Expr::Literal(_)) && !snapshot.contains(key));
+        let partition: Vec<Expr> = snapshot.iter().chain(own).cloned().collect();
+        let wanted = RowOrder { partition, order: order.as_ref().clone(), options: *options };
+        if chosen.get_or_insert_with(|| wanted.clone()) != &wanted {
+            return None;
+        }
+        let same_partition = wanted
+            .partition
+            .iter()
+            .map(|key| key.clone().eq_missing(key.clone().shift(lit(offset))))
+            .reduce(|all, next| all.and(next))?;
+        Some(when(same_partition).then(values.clone().shift(lit(offset))).otherwise(lit(NULL)))
+    }
+}
+
+/// Polars errors carry a backtrace hint and internal context; keep the message.
+pub(crate) fn clean_polars_error(error: &PolarsError) -> String {
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or("").trim();
+    first.trim_start_matches("SQL interface error: ").trim_start_matches("sql parser error: ").to_string()
+}
+
+/// A data-quality check from the project file, ready to run.
+#[derive(Clone)]
+pub struct CheckPlan {
+    pub dataset: String,
+    pub name: String,
+    pub fails: Expr,
+    pub row_order: Option<RowOrder>,
+}
+
+/// Compile every dataset's `checks`; problems point into scorecard.toml.
+pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut plans = Vec::new();
+    for (name, dataset) in &project.file.datasets {
+        let dataset = dataset.get_ref();
+        for check in &dataset.checks {
+            let mut checker = Checker {
+                source: &project.source,
+                frame: empty_frame(dataset),
+                diagnostics: Diagnostics::default(),
+                row_level: true,
+                row_order: None,
+            };
+            let role = format!("check `{}`", check.name);
+            if let Some(fails) = checker.condition(&check.fails, &role) {
+                let row_order = checker.row_order.clone();
+                plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails, row_order });
+            }
+            diagnostics.extend(checker.diagnostics);
+        }
+    }
+    diagnostics.into_result(plans)
+}
+
+/// The columns of each dataset that compiled plans (and checks) read, so
+/// that a build parses only those: for 20 authorities' extracts most
+/// declared columns are never used, and parsing them is most of the work.
+pub fn columns_used(
+    plans: &[Plan],
+    definitions: &[Definition],
+    checks: &[CheckPlan],
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
+    for (plan, definition) in plans.iter().zip(definitions) {
+        let dataset = definition.indicator.dataset.get_ref().as_str();
+        let exprs = plan
+            .derive
+            .iter()
+            .chain(&plan.filter)
+            .chain(plan.per_entity.iter().flat_map(|(_, aggregates)| aggregates))
+            .chain(&plan.measure)
+            .chain(&plan.explain)
+            .chain(&plan.explain_filter)
+            .chain(plan.row_order.iter().flat_map(RowOrder::keys));
+        let mut names = root_names(exprs);
+        names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
+        names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
+        for lookup in &plan.lookups {
+            names.push(lookup.on.clone());
+            add(&lookup.dataset, lookup.columns.iter().chain([&lookup.on]).cloned().collect());
+        }
+        add(dataset, names);
+    }
+    for check in checks {
+        let orders = check.row_order.iter().flat_map(RowOrder::keys);
+        add(&check.dataset, root_names(std::iter::once(&check.fails).chain(orders)));
+    }
+    used
+}
+
+fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
+    exprs.flat_map(|expr| expr.clone().meta().root_names()).map(|name| name.to_string()).collect()
+}

@@ -1,0 +1,200 @@
+//! Running compiled plans over stacked extracts: one pass per indicator over
+//! every authority's periods at once, grouped by snapshot (authority and
+//! period) and breakdown group.
+
+use crate::evaluate::frames::{month_of_index, period_index, window_columns, Stacked};
+use crate::evaluate::plan::{
+    clean_polars_error, snapshot_keys, snapshot_keys_and, LookupPlan, Plan, AUTHORITY, DENOMINATOR, GROUP, NON_NULL,
+    NUMERATOR, PERIOD, ROWS, VALUE,
+};
+use crate::language::window::PeriodWindow;
+use crate::project::period::Month;
+use polars::prelude::*;
+use std::collections::BTreeMap;
+
+/// The aggregates of one period (or one group in one period), before the
+/// value is worked out. Absent fields are nulls from polars.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Aggregates {
+    pub rows: f64,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    pub value: Option<f64>,
+    pub non_null: Option<f64>,
+}
+
+/// One authority's (by its index among the members) month.
+pub type Snapshot = (usize, Month);
+
+#[derive(Debug, Clone, Default)]
+pub struct Evaluated {
+    pub total: BTreeMap<Snapshot, Aggregates>,
+    pub groups: BTreeMap<String, BTreeMap<Snapshot, Aggregates>>,
+}
+
+/// Where an indicator looks: its window for each period, and whether only
+/// one period is wanted (for `explain`).
+pub struct Scope<'a> {
+    pub windows: &'a [PeriodWindow],
+    pub only: Option<Month>,
+}
+
+/// Evaluate one plan over a dataset's stacked frame.
+/// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
+pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Result<Evaluated, String> {
+    run(plan, &data.frame, lookups, scope).map_err(|error| clean_polars_error(&error))
+}
+
+/// The rows (or entities) an indicator measures, before aggregation.
+fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<LazyFrame> {
+    let mut rows = data.clone().lazy();
+    if let Some(month) = scope.only {
+        rows = rows.filter(col(PERIOD).eq(lit(period_index(month))));
+    }
+    rows = rows.with_columns(window_columns(scope.windows));
+    for (lookup, other) in plan.lookups.iter().zip(lookups) {
+        rows = join_lookup(rows, lookup, &other.frame);
+    }
+    if let Some(order) = &plan.row_order {
+        rows = order.sort(rows);
+    }
+    if !plan.derive.is_empty() {
+        rows = rows.with_columns(plan.derive.clone());
+    }
+    if let Some(filter) = &plan.filter {
+        rows = rows.filter(filter.clone());
+    }
+    if let Some((key, aggregates)) = &plan.per_entity {
+        rows = rows.group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
+    }
+    Ok(rows)
+}
+
+/// The records behind one period's figure, as text: the key, the breakdown
+/// group, and the per-row values the measure uses, for every row taking part.
+pub fn explain(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    member: usize,
+    scope: &Scope,
+) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
+    explain_rows(plan, &data.frame, lookups, member, scope).map_err(|error| clean_polars_error(&error))
+}
+
+fn explain_rows(
+    plan: &Plan,
+    data: &DataFrame,
+    lookups: &[&Stacked],
+    member: usize,
+    scope: &Scope,
+) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
+    let mut rows = measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
+    if let Some(taking_part) = &plan.explain_filter {
+        rows = rows.filter(taking_part.clone());
+    }
+    let mut columns: Vec<Expr> = plan.key.iter().chain(&plan.breakdown).map(|name| col(name.as_str())).collect();
+    columns.dedup_by(|a, b| a == b);
+    columns.extend(plan.entity_columns.iter().map(|name| col(name.as_str())));
+    columns.extend(plan.explain.iter().cloned());
+    let as_text: Vec<Expr> = columns.into_iter().map(|expr| expr.cast(DataType::String)).collect();
+    let mut frame = rows.select(as_text).collect()?;
+    if let Some(key) = &plan.key {
+        frame = frame.sort([key.as_str()], SortMultipleOptions::default())?;
+    }
+    let names: Vec<String> = frame.get_column_names().iter().map(|name| name.to_string()).collect();
+    let mut table = vec![Vec::with_capacity(names.len()); frame.height()];
+    for column in frame.columns() {
+        let values = column.as_materialized_series().str()?.clone();
+        for (row, value) in table.iter_mut().zip(values.iter()) {
+            row.push(value.unwrap_or("").to_string());
+        }
+    }
+    Ok((names, table))
+}
+
+fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<Evaluated> {
+    let rows = measured_rows(plan, data, lookups, scope)?.cache();
+    let total = rows.clone().group_by(snapshot_keys()).agg(plan.measure.clone()).collect()?;
+    let mut evaluated =
+        Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
+    if let Some(breakdown) = &plan.breakdown {
+        let group = col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
+        let groups = rows.group_by(snapshot_keys_and(group)).agg(plan.measure.clone()).collect()?;
+        evaluated.groups = read(&groups, true)?;
+    }
+    Ok(evaluated)
+}
+
+/// One row per (period, key) on the lookup side, so that the join can
+/// never multiply rows: a duplicated key takes its first row.
+fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: &DataFrame) -> LazyFrame {
+    let firsts: Vec<Expr> = lookup.columns.iter().map(|name| col(name.as_str()).first()).collect();
+    let keys = snapshot_keys_and(col(lookup.on.as_str()));
+    let right = other.clone().lazy().group_by_stable(keys.clone()).agg(firsts);
+    rows.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Left))
+}
+
+fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTreeMap<Snapshot, Aggregates>>> {
+    let snapshots = snapshots(frame)?;
+    let optional = |name: &str| -> PolarsResult<Option<Float64Chunked>> {
+        match frame.column(name) {
+            Ok(column) => Ok(Some(column.as_materialized_series().f64()?.clone())),
+            Err(_) => Ok(None),
+        }
+    };
+    let (rows, numerator, denominator, value, non_null) =
+        (optional(ROWS)?, optional(NUMERATOR)?, optional(DENOMINATOR)?, optional(VALUE)?, optional(NON_NULL)?);
+    let groups = if grouped { Some(frame.column(GROUP)?.as_materialized_series().str()?.clone()) } else { None };
+    let get = |column: &Option<Float64Chunked>, index: usize| column.as_ref().and_then(|values| values.get(index));
+    let mut out: BTreeMap<String, BTreeMap<Snapshot, Aggregates>> = BTreeMap::new();
+    for (index, snapshot) in snapshots.into_iter().enumerate() {
+        let Some(snapshot) = snapshot else { continue };
+        let group = groups.as_ref().and_then(|names| names.get(index)).unwrap_or("").to_string();
+        let aggregates = Aggregates {
+            rows: get(&rows, index).unwrap_or(0.0),
+            numerator: get(&numerator, index),
+            denominator: get(&denominator, index),
+            value: get(&value, index),
+            non_null: get(&non_null, index),
+        };
+        out.entry(group).or_default().insert(snapshot, aggregates);
+    }
+    Ok(out)
+}
+
+/// Each row's authority and month.
+fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
+    let periods = frame.column(PERIOD)?.as_materialized_series().i32()?.clone();
+    let members = frame.column(AUTHORITY)?.as_materialized_series().i32()?.clone();
+    Ok(members
+        .iter()
+        .zip(periods.iter())
+        .map(|(member, period)| Some((usize::try_from(member?).ok()?, month_of_index(period?))))
+        .collect())
+}
+
+/// Rows failing a data-quality check, per authority and period.
+pub fn count_failures(
+    check: &crate::evaluate::plan::CheckPlan,
+    data: &Stacked,
+) -> Result<BTreeMap<Snapshot, u64>, String> {
+    let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
+        let mut rows = data.frame.clone().lazy();
+        if let Some(order) = &check.row_order {
+            rows = order.sort(rows);
+        }
+        let counts = rows
+            .filter(check.fails.clone())
+            .group_by(snapshot_keys())
+            .agg([len().cast(DataType::UInt64).alias("failing")])
+            .collect()?;
+        let failing = counts.column("failing")?.as_materialized_series().u64()?.clone();
+        Ok(snapshots(&counts)?
+            .into_iter()
+            .zip(failing.iter())
+            .filter_map(|(snapshot, count)| Some((snapshot?, count?)))
+            .collect())
+    };
+    run().map_err(|error| clean_polars_error(&error))
+}

@@ -1,0 +1,116 @@
+//! Small-number suppression for published outputs, as DfE does: counts of
+//! people from 1 to 5 are shown as `c`; so is any percentage or rate whose
+//! numerator or denominator is suppressed; and when one breakdown group is
+//! suppressed in a month, the next smallest is too, so that the total minus
+//! the other groups cannot reveal it. Values are computed from unrounded
+//! counts before any of this. `explain` is local and unsuppressed.
+
+use crate::evaluate::observe::Observation;
+use crate::judge::IndicatorSeries;
+use crate::language::{Definition, MeasureKind};
+
+pub const SUPPRESSED: &str = "c: suppressed because the number is small";
+
+pub fn is_suppressed(observation: &Observation) -> bool {
+    observation.not_calculable.as_deref() == Some(SUPPRESSED)
+}
+
+/// Whether the indicator's numerator counts people (rather than FTE or days).
+fn counts_people(definition: &Definition) -> bool {
+    let measure = &definition.indicator.measure;
+    match measure.kind.get_ref() {
+        MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000 => true,
+        MeasureKind::Proportion => measure.weight.is_none(),
+        _ => false,
+    }
+}
+
+fn small(value: Option<f64>, below: u32) -> bool {
+    value.is_some_and(|value| value > 0.0 && value < below as f64)
+}
+
+fn suppressed(period: crate::project::period::Month) -> Observation {
+    Observation::not_calculable(period, SUPPRESSED)
+}
+
+/// `below`: counts from 1 up to `below - 1` are suppressed; 0 turns it off.
+pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -> IndicatorSeries {
+    if below == 0 || !counts_people(definition) {
+        return series.clone();
+    }
+    let proportion = *definition.indicator.measure.kind.get_ref() == MeasureKind::Proportion;
+    let primary = |observation: &Observation| {
+        small(observation.numerator, below) || (proportion && small(observation.denominator, below))
+    };
+    let mut out = series.clone();
+    for observation in &mut out.series {
+        if primary(observation) {
+            *observation = suppressed(observation.period);
+        }
+    }
+    for (_, group) in &mut out.groups {
+        for observation in group.iter_mut() {
+            if primary(observation) {
+                *observation = suppressed(observation.period);
+            }
+        }
+    }
+    secondary(&mut out.groups);
+    out
+}
+
+/// In each month with exactly one suppressed group, also suppress the group
+/// with the smallest remaining numerator.
+fn secondary(groups: &mut [(String, Vec<Observation>)]) {
+    let months = groups.first().map_or(0, |(_, series)| series.len());
+    for index in 0..months {
+        let hidden = groups.iter().filter(|(_, series)| series.get(index).is_some_and(is_suppressed)).count();
+        if hidden != 1 {
+            continue;
+        }
+        let smallest = groups
+            .iter()
+            .enumerate()
+            .filter_map(|(at, (_, series))| {
+                let observation = series.get(index)?;
+                (!is_suppressed(observation)).then_some((at, observation.numerator?))
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((at, _)) = smallest {
+            let period = groups[at].1[index].period;
+            groups[at].1[index] = suppressed(period);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::period::Month;
+
+    fn observation(numerator: f64, denominator: f64) -> Observation {
+        Observation {
+            period: Month::new(2025, 3).unwrap(),
+            value: Some(100.0 * numerator / denominator),
+            numerator: Some(numerator),
+            denominator: Some(denominator),
+            not_calculable: None,
+        }
+    }
+
+    #[test]
+    fn one_suppressed_group_takes_the_next_smallest_with_it() {
+        // Teams A 3/10 (suppressed: 3 is 1-5), B 7/12, C 9/15, total 19/37 shown.
+        // With only A hidden, the total minus B and C would give A away, so B
+        // (the smallest remaining numerator) is hidden too.
+        let mut groups = vec![
+            ("A".to_string(), vec![suppressed(Month::new(2025, 3).unwrap())]),
+            ("B".to_string(), vec![observation(7.0, 12.0)]),
+            ("C".to_string(), vec![observation(9.0, 15.0)]),
+        ];
+        secondary(&mut groups);
+        assert!(is_suppressed(&groups[1].1[0]));
+        assert!(!is_suppressed(&groups[2].1[0]));
+        assert!(small(Some(5.0), 6) && !small(Some(6.0), 6) && !small(Some(0.0), 6));
+    }
+}

@@ -1,0 +1,178 @@
+//! Red / amber / green, polarity-aware. Ratings compare the value as the
+//! board sees it, rounded to the indicator's decimal places, so a value shown
+//! as 90.0% against a 90% target is never amber.
+
+use crate::language::{Polarity, Rag as RagSpec, RagMethod};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Rag {
+    Red,
+    Amber,
+    Green,
+}
+
+impl Rag {
+    pub fn letter(self) -> &'static str {
+        match self {
+            Rag::Red => "R",
+            Rag::Amber => "A",
+            Rag::Green => "G",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rag::Red => "red",
+            Rag::Amber => "amber",
+            Rag::Green => "green",
+        }
+    }
+}
+
+/// `a` is at least as good as `b` for this polarity.
+fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
+    match polarity {
+        Polarity::HigherIsBetter => a >= b,
+        Polarity::LowerIsBetter => a <= b,
+        Polarity::NoJudgement => false,
+    }
+}
+
+/// The tolerance in the indicator's units.
+pub fn tolerance(spec: &RagSpec) -> f64 {
+    let target = spec.target.as_ref().map_or(0.0, |target| *target.get_ref());
+    match (&spec.tolerance, &spec.tolerance_percent) {
+        (Some(absolute), _) => *absolute.get_ref(),
+        (None, Some(percent)) => (target * percent.get_ref() / 100.0).abs(),
+        (None, None) => 0.0,
+    }
+}
+
+/// Where green ends and where amber ends: a value at or better than the
+/// first is green, at or better than the second amber, otherwise red.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Limits {
+    pub green: f64,
+    pub amber: f64,
+}
+
+pub fn limits(spec: &RagSpec, polarity: Polarity) -> Option<Limits> {
+    if polarity == Polarity::NoJudgement {
+        return None;
+    }
+    let (green, amber) = match spec.method.get_ref() {
+        RagMethod::Target => {
+            let target = *spec.target.as_ref()?.get_ref();
+            let slack = tolerance(spec);
+            let amber = if polarity == Polarity::HigherIsBetter { target - slack } else { target + slack };
+            (target, amber)
+        }
+        RagMethod::Thresholds => (*spec.green.as_ref()?.get_ref(), *spec.amber.as_ref()?.get_ref()),
+        RagMethod::Benchmark | RagMethod::Significance => return None,
+    };
+    Some(Limits { green, amber })
+}
+
+pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
+    let Limits { green, amber } = limits(spec, polarity)?;
+    Some(if at_least_as_good(value, green, polarity) {
+        Rag::Green
+    } else if at_least_as_good(value, amber, polarity) {
+        Rag::Amber
+    } else {
+        Rag::Red
+    })
+}
+
+/// Better than the benchmark by more than the tolerance is green, within it
+/// amber ("similar"), worse by more than it red.
+pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: Polarity) -> Option<Rag> {
+    let better_by = match polarity {
+        Polarity::HigherIsBetter => value - benchmark,
+        Polarity::LowerIsBetter => benchmark - value,
+        Polarity::NoJudgement => return None,
+    };
+    // 23.6 - 22.6 is 1.0000000000000014 in floating point: compare as written.
+    let better_by = crate::evaluate::observe::round_to(better_by, 9);
+    Some(if better_by > tolerance {
+        Rag::Green
+    } else if better_by >= -tolerance {
+        Rag::Amber
+    } else {
+        Rag::Red
+    })
+}
+
+/// Fingertips' better / similar / worse, as RAG.
+pub fn from_significance(comparison: crate::judge::significance::Comparison) -> Rag {
+    use crate::judge::significance::Comparison;
+    match comparison {
+        Comparison::Better => Rag::Green,
+        Comparison::Similar => Rag::Amber,
+        Comparison::Worse => Rag::Red,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use toml::Spanned;
+
+    fn spec(
+        method: RagMethod,
+        target: Option<f64>,
+        tolerance: Option<f64>,
+        percent: Option<f64>,
+        green: Option<f64>,
+        amber: Option<f64>,
+    ) -> RagSpec {
+        let s = |v: Option<f64>| v.map(|v| Spanned::new(0..0, v));
+        RagSpec {
+            method: Spanned::new(0..0, method),
+            target: s(target),
+            tolerance: s(tolerance),
+            tolerance_percent: s(percent),
+            green: s(green),
+            amber: s(amber),
+            level: None,
+        }
+    }
+
+    #[test]
+    fn against_a_benchmark_with_tolerance() {
+        // England 22.6, tolerance 1: 21.5 is better by 1.1 (green), 23.6 worse by 1.0 (amber), 23.7 red.
+        assert_eq!(against_benchmark(21.5, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Green));
+        assert_eq!(against_benchmark(23.6, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Amber));
+        assert_eq!(against_benchmark(23.7, 22.6, 1.0, Polarity::LowerIsBetter), Some(Rag::Red));
+        assert_eq!(against_benchmark(23.7, 22.6, 1.0, Polarity::HigherIsBetter), Some(Rag::Green));
+    }
+
+    #[test]
+    fn target_with_absolute_tolerance_higher_is_better() {
+        // target 90, tolerance 5: 90 green, 85 amber (90-5), 84.9 red.
+        let spec = spec(RagMethod::Target, Some(90.0), Some(5.0), None, None, None);
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 90.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 85.0), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::HigherIsBetter, 84.9), Some(Rag::Red));
+    }
+
+    #[test]
+    fn target_with_relative_tolerance_lower_is_better() {
+        // target 14, 10% tolerance = 1.4: 14 green, 15.4 amber, 15.5 red.
+        let spec = spec(RagMethod::Target, Some(14.0), None, Some(10.0), None, None);
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 13.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.4), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.5), Some(Rag::Red));
+    }
+
+    #[test]
+    fn thresholds_and_no_judgement() {
+        let spec = spec(RagMethod::Thresholds, None, None, None, Some(10.0), Some(12.0));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 10.0), Some(Rag::Green));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 11.0), Some(Rag::Amber));
+        assert_eq!(rate(&spec, Polarity::LowerIsBetter, 12.1), Some(Rag::Red));
+        assert_eq!(rate(&spec, Polarity::NoJudgement, 1.0), None);
+    }
+}

@@ -1,0 +1,395 @@
+//! The project file, `scorecard.toml`: who the authority is, where its
+//! extracts live, what each extract looks like, and where outputs go.
+
+use crate::diagnostics::toml_file::{self, field_names};
+use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
+use crate::project::calendar::HolidayCalendar;
+use chrono::NaiveDate;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const PROJECT_FILE: &str = "scorecard.toml";
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct ProjectFile {
+    pub authority: Authority,
+    /// Children aged 0-17 by calendar year (ONS mid-year estimates).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, u64>")]
+    pub population: BTreeMap<String, Spanned<u64>>,
+    pub paths: Paths,
+    #[serde(default)]
+    pub calendar: CalendarConfig,
+    #[schemars(with = "BTreeMap<String, DatasetConfig>")]
+    pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
+    #[serde(default)]
+    pub benchmarks: BenchmarkFiles,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// Small-number suppression in published outputs.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct Disclosure {
+    /// Counts of people from 1 to `suppress_below - 1` are shown as `c`
+    /// (DfE: 6, so 1-5); 0 turns suppression off.
+    #[serde(default = "six")]
+    pub suppress_below: u32,
+}
+
+impl Default for Disclosure {
+    fn default() -> Disclosure {
+        Disclosure { suppress_below: six() }
+    }
+}
+
+fn six() -> u32 {
+    6
+}
+
+/// Where published statistics for benchmarks live.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct BenchmarkFiles {
+    /// Folder of DfE Explore Education Statistics CSVs.
+    pub folder: Option<String>,
+    /// The statistical neighbour groupings file in that folder.
+    pub neighbours: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct Authority {
+    pub name: String,
+    /// ONS code, e.g. E06000008.
+    #[schemars(with = "String")]
+    pub code: Spanned<String>,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct Paths {
+    /// Folder holding `YYYY-MM/` month folders (and period files).
+    pub data: String,
+    /// Folders searched for `<theme>/<id>.toml` definitions.
+    pub indicators: Vec<String>,
+    /// Folder that receives `YYYY-MM/` report bundles.
+    pub output: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct CalendarConfig {
+    #[serde(default = "april")]
+    #[schemars(with = "u32")]
+    pub financial_year_start_month: Spanned<u32>,
+    /// `england-and-wales` (built-in 2015-2030 list) or `none`.
+    #[serde(default = "england_and_wales")]
+    #[schemars(with = "String")]
+    pub bank_holidays: Spanned<String>,
+    /// Extra non-working days (YYYY-MM-DD), e.g. a council closure day.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub extra_holidays: Vec<Spanned<String>>,
+}
+
+impl Default for CalendarConfig {
+    fn default() -> CalendarConfig {
+        CalendarConfig {
+            financial_year_start_month: april(),
+            bank_holidays: england_and_wales(),
+            extra_holidays: Vec::new(),
+        }
+    }
+}
+
+fn april() -> Spanned<u32> {
+    Spanned::new(0..0, 4)
+}
+
+fn england_and_wales() -> Spanned<String> {
+    Spanned::new(0..0, "england-and-wales".to_string())
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// `<data>/YYYY-MM/<file>`: one month-end snapshot per month.
+    Monthly,
+    /// `<data>/<file>`: one file whose `period_column` says which period a row belongs to.
+    Periodic,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Text,
+    Integer,
+    Number,
+    Date,
+}
+
+impl ColumnType {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Integer => "integer",
+            ColumnType::Number => "number",
+            ColumnType::Date => "date",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct DatasetConfig {
+    pub layout: Layout,
+    pub file: String,
+    /// The column identifying one entity (child, worker): used by
+    /// `per_entity` aggregation and checked for blanks.
+    #[schemars(with = "Option<String>")]
+    pub key: Option<Spanned<String>>,
+    /// chrono formats tried in order, e.g. `%d/%m/%Y`.
+    #[serde(default = "default_date_formats")]
+    pub date_formats: Vec<String>,
+    /// Cell values read as "no value".
+    #[serde(default = "default_null_markers")]
+    pub null_markers: Vec<String>,
+    /// Column name -> type. Columns in the file but not listed are ignored.
+    #[schemars(with = "BTreeMap<String, ColumnType>")]
+    pub columns: BTreeMap<String, Spanned<ColumnType>>,
+    /// Data-quality checks: rows for which `fails` is true are counted and
+    /// reported in the bundle's data-quality section; they do not stop a build.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    /// Periodic layout only: the column naming each row's period.
+    #[schemars(with = "Option<String>")]
+    pub period_column: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Check {
+    /// Shown in the data-quality section, e.g. "episode ends before it starts".
+    pub name: String,
+    /// SQL condition true for a failing row, e.g. `DEC < DECOM`.
+    #[schemars(with = "String")]
+    pub fails: Spanned<String>,
+}
+
+fn default_date_formats() -> Vec<String> {
+    vec!["%d/%m/%Y".to_string(), "%Y-%m-%d".to_string()]
+}
+
+fn default_null_markers() -> Vec<String> {
+    ["", "NULL", "N/A", "NA"].map(String::from).to_vec()
+}
+
+impl DatasetConfig {
+    pub fn column_type(&self, name: &str) -> Option<ColumnType> {
+        self.columns.get(name).map(|column| *column.get_ref())
+    }
+
+    pub fn key_name(&self) -> Option<&str> {
+        self.key.as_ref().map(|key| key.get_ref().as_str())
+    }
+}
+
+/// A loaded, checked project.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub source: SourceFile,
+    pub file: ProjectFile,
+    pub holidays: HolidayCalendar,
+}
+
+impl Project {
+    pub fn load(root: &Path) -> Result<Project, Diagnostics> {
+        let path = if root == Path::new(".") { PathBuf::from(PROJECT_FILE) } else { root.join(PROJECT_FILE) };
+        let source = SourceFile::read(&path)?;
+        let (file, mut diagnostics) = toml_file::parse::<ProjectFile>(&source, &known_keys());
+        let Some(file) = file else { return Err(diagnostics) };
+        diagnostics.extend(check(&source, &file));
+        let holidays = holiday_calendar(&source, &file.calendar, &mut diagnostics);
+        diagnostics.into_result(Project { root: root.to_owned(), source, file, holidays })
+    }
+
+    /// A path from the project file, relative to the project folder (and
+    /// kept relative when that is the current folder, for short messages).
+    fn resolve(&self, relative: &str) -> PathBuf {
+        if self.root == Path::new(".") {
+            PathBuf::from(relative)
+        } else {
+            self.root.join(relative)
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.resolve(&self.file.paths.data)
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.resolve(&self.file.paths.output)
+    }
+
+    pub fn indicator_dirs(&self) -> Vec<PathBuf> {
+        self.file.paths.indicators.iter().map(|dir| self.resolve(dir)).collect()
+    }
+
+    pub fn benchmark_folder(&self) -> Option<PathBuf> {
+        self.file.benchmarks.folder.as_deref().map(|folder| self.resolve(folder))
+    }
+
+    pub fn neighbours_file(&self) -> Option<PathBuf> {
+        Some(self.benchmark_folder()?.join(self.file.benchmarks.neighbours.as_deref()?))
+    }
+
+    pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
+        self.file.datasets.get(name).map(Spanned::get_ref)
+    }
+
+    pub fn financial_year_start_month(&self) -> u32 {
+        *self.file.calendar.financial_year_start_month.get_ref()
+    }
+}
+
+fn known_keys() -> Vec<&'static str> {
+    [
+        field_names::<ProjectFile>(),
+        field_names::<Authority>(),
+        field_names::<Paths>(),
+        field_names::<CalendarConfig>(),
+        field_names::<DatasetConfig>(),
+        field_names::<BenchmarkFiles>(),
+        field_names::<Disclosure>(),
+        field_names::<Check>(),
+    ]
+    .concat()
+}
+
+fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
+    let mut diagnostics = Diagnostics::default();
+    let code = &file.authority.code;
+    if !crate::project::members::is_authority_code(code.get_ref()) {
+        diagnostics.push(source.error(
+            code.span(),
+            format!("`{}` is not an English local authority code", code.get_ref()),
+            "expected E followed by 8 digits, e.g. E06000008",
+        ));
+    }
+    for (year, count) in &file.population {
+        if year.parse::<i32>().is_err() || *count.get_ref() == 0 {
+            diagnostics.push(source.error(
+                count.span(),
+                format!("population `{year}` must be a year with a positive count"),
+                "here",
+            ));
+        }
+    }
+    check_paths(source, &file.paths, &mut diagnostics);
+    let start = &file.calendar.financial_year_start_month;
+    if !(1..=12).contains(start.get_ref()) {
+        diagnostics.push(source.error(start.span(), "financial_year_start_month must be 1-12", "not a month"));
+    }
+    for (name, dataset) in &file.datasets {
+        check_dataset(source, name, dataset, &mut diagnostics);
+    }
+    diagnostics
+}
+
+/// Builds replace whole folders under the output folder, so it must never
+/// hold, or be held by, the extracts or the definitions.
+fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics) {
+    let normal = |path: &str| -> PathBuf {
+        Path::new(path).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+    };
+    let output = normal(&paths.output);
+    let inputs = std::iter::once(&paths.data).chain(&paths.indicators);
+    for input in inputs {
+        let input_path = normal(input);
+        if output.as_os_str().is_empty() || output.starts_with(&input_path) || input_path.starts_with(&output) {
+            let at = source.text.find("output").unwrap_or(0);
+            let message = format!(
+                "the output folder `{}` overlaps `{input}`: builds replace folders under the output folder",
+                paths.output
+            );
+            diagnostics.push(source.error(at..at + 6, message, "choose a separate folder"));
+        }
+    }
+}
+
+fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
+    let config = dataset.get_ref();
+    if !crate::language::is_safe_id(name) {
+        diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset name `{name}` must use only a-z, 0-9 and -"),
+            "here",
+        ));
+    }
+    let names = config.columns.keys().map(String::as_str);
+    let mut check_column = |column: &Spanned<String>, role: &str| {
+        if !config.columns.contains_key(column.get_ref()) {
+            diagnostics.push(
+                source
+                    .error(
+                        column.span(),
+                        format!("{role} `{}` is not a column of dataset `{name}`", column.get_ref()),
+                        "unknown column",
+                    )
+                    .with_help_opt(did_you_mean(column.get_ref(), names.clone())),
+            );
+        }
+    };
+    if let Some(key) = &config.key {
+        check_column(key, "key");
+    }
+    match (config.layout, &config.period_column) {
+        (Layout::Periodic, Some(column)) => check_column(column, "period_column"),
+        (Layout::Periodic, None) => diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset `{name}` has layout = \"periodic\" but no period_column"),
+            "add period_column",
+        )),
+        (Layout::Monthly, Some(column)) => diagnostics.push(source.error(
+            column.span(),
+            "period_column applies only to layout = \"periodic\"",
+            "remove this",
+        )),
+        (Layout::Monthly, None) => {}
+    }
+    if config.file.contains(['/', '\\']) || config.file.starts_with('.') {
+        diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset `{name}`: file `{}` must be a plain file name", config.file),
+            "here",
+        ));
+    }
+}
+
+fn holiday_calendar(source: &SourceFile, config: &CalendarConfig, diagnostics: &mut Diagnostics) -> HolidayCalendar {
+    let mut calendar = match config.bank_holidays.get_ref().as_str() {
+        "england-and-wales" => HolidayCalendar::england_and_wales(),
+        "none" => HolidayCalendar::from_dates([]),
+        other => {
+            diagnostics.push(source.error(
+                config.bank_holidays.span(),
+                format!("unknown bank holiday list `{other}`"),
+                "expected \"england-and-wales\" or \"none\"",
+            ));
+            HolidayCalendar::from_dates([])
+        }
+    };
+    let extra =
+        config.extra_holidays.iter().filter_map(|day| match NaiveDate::parse_from_str(day.get_ref(), "%Y-%m-%d") {
+            Ok(date) => Some(date),
+            Err(_) => {
+                diagnostics.push(source.error(
+                    day.span(),
+                    format!("`{}` is not a date written YYYY-MM-DD", day.get_ref()),
+                    "here",
+                ));
+                None
+            }
+        });
+    calendar.add(extra.collect::<Vec<_>>());
+    calendar
+}

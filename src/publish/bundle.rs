@@ -1,0 +1,211 @@
+//! Writing a month's bundle so that readers see the old bundle or the new
+//! one, never a half-written one: everything is written and flushed into a
+//! hidden folder beside the target, then renamed into place.
+
+use crate::project::period::Month;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
+    fn context<'a>(what: &'a str, path: &'a Path) -> impl FnOnce(std::io::Error) -> String + 'a {
+        move |error| format!("{what} {}: {error}", path.display())
+    }
+    fs::create_dir_all(output_dir).map_err(context("cannot create", output_dir))?;
+    let target = output_dir.join(month.to_string());
+    let staging = output_dir.join(format!(".{month}.partial-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(context("cannot clear", &staging))?;
+    }
+    fs::create_dir_all(&staging).map_err(context("cannot create", &staging))?;
+    for (name, bytes) in files {
+        let path = staging.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(context("cannot create", parent))?;
+        }
+        let mut file = fs::File::create(&path).map_err(context("cannot create", &path))?;
+        file.write_all(bytes).map_err(context("cannot write", &path))?;
+        file.sync_all().map_err(context("cannot flush", &path))?;
+    }
+    if target.exists() {
+        // One atomic swap: readers see the old bundle or the new one, and a
+        // kill at any moment leaves one of them in place.
+        exchange(&staging, &target).map_err(context("cannot publish", &target))?;
+        fs::remove_dir_all(&staging).map_err(context("cannot remove the previous bundle from", &staging))?;
+    } else {
+        fs::rename(&staging, &target).map_err(context("cannot publish", &target))?;
+    }
+    sync_dir(output_dir);
+    Ok(target)
+}
+
+/// Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let text = |path: &Path| {
+        CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidInput))
+    };
+    let (a, b) = (text(a)?, text(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let result =
+        unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if result == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere: move the old bundle aside, then the new one in (a moment with
+/// no bundle, never a half one).
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    let aside = a.with_extension("previous");
+    fs::rename(b, &aside)?;
+    fs::rename(a, b)?;
+    fs::rename(&aside, a)
+}
+
+/// Make the renames durable before reporting success.
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Hidden staging folders left by a build that was killed; safe to remove
+/// once the output lock is held.
+pub fn remove_leftovers(output_dir: &Path) {
+    for entry in fs::read_dir(output_dir).into_iter().flatten().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".partial-") {
+            let _ =
+                if entry.path().is_dir() { fs::remove_dir_all(entry.path()) } else { fs::remove_file(entry.path()) };
+        }
+    }
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ManifestFile {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// What a bundle holds and what it was made from.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub authority: String,
+    pub month: String,
+    pub engine_version: String,
+    pub built: String,
+    /// SHA-256 over the project file and every definition, in path order.
+    pub definitions_sha256: String,
+    /// Every extract read, with its hash.
+    pub inputs: Vec<ManifestFile>,
+    /// Every other file of the bundle.
+    pub files: Vec<ManifestFile>,
+    pub counts: crate::render::html::ArchiveEntry,
+}
+
+impl Manifest {
+    pub fn describe(files: &[(String, Vec<u8>)]) -> Vec<ManifestFile> {
+        files
+            .iter()
+            .map(|(path, bytes)| ManifestFile { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
+            .collect()
+    }
+}
+
+/// The bundle's files in a zip whose bytes depend only on its contents
+/// (fixed 1980-01-01 timestamps, files in the given order).
+pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+    use zip::write::SimpleFileOptions;
+    let options = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(zip::DateTime::default())
+        .unix_permissions(0o644);
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (path, bytes) in files {
+        writer.start_file(path.as_str(), options).map_err(|error| error.to_string())?;
+        writer.write_all(bytes).map_err(|error| error.to_string())?;
+    }
+    Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
+}
+
+/// Write a single file atomically: a temporary file beside it, flushed, renamed.
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let staging = parent.join(format!(
+        ".{}.partial-{}",
+        path.file_name().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    let mut file =
+        fs::File::create(&staging).map_err(|error| format!("cannot create {}: {error}", staging.display()))?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(|error| format!("cannot write {}: {error}", staging.display()))?;
+    fs::rename(&staging, path).map_err(|error| format!("cannot publish {}: {error}", path.display()))
+}
+
+/// The archive page lists every month bundle found under `output_dir`.
+pub fn archive_entries(output_dir: &Path) -> Vec<crate::render::html::ArchiveEntry> {
+    let mut entries: Vec<_> = fs::read_dir(output_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_str().is_some_and(|name| name.parse::<Month>().is_ok()))
+        .filter_map(|entry| fs::read(entry.path().join("manifest.json")).ok())
+        .filter_map(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+        .map(|manifest| manifest.counts)
+        .collect();
+    entries.sort_by(|a, b| a.month.cmp(&b.month));
+    entries
+}
+
+/// Copy a built bundle to a publication folder: copied beside the target
+/// first, then renamed, so the folder never holds half a bundle.
+pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, String> {
+    let source = output_dir.join(month.to_string());
+    if !source.join("manifest.json").exists() {
+        return Err(format!(
+            "no built bundle for {month} in {} (run `scorecard build --month {month}` first)",
+            output_dir.display()
+        ));
+    }
+    let mut files = Vec::new();
+    collect_files(&source, &source, &mut files)?;
+    let target = write_bundle(to, month, &files)?;
+    let zip_path = output_dir.join(format!("{month}.zip"));
+    if let Ok(bytes) = fs::read(&zip_path) {
+        write_file_atomically(&to.join(format!("{month}.zip")), &bytes)?;
+    }
+    Ok(target)
+}
+
+fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|error| format!("{}: {error}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_files(root, &path, files)?;
+        } else {
+            let bytes = fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
+            let relative = path.strip_prefix(root).map_err(|error| error.to_string())?;
+            files.push((relative.to_string_lossy().replace('\\', "/"), bytes));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! A consortium's comparison for one month: comparison.html (one ranked
+//! table per indicator), comparison.csv (one row per indicator and member)
+//! and comparison.json.
+
+use crate::evaluate::observe::show_value;
+use crate::judge::rank::{IndicatorRanking, MemberValue, Ranking};
+use crate::language::Polarity;
+use crate::render::html::{environment, month_name, rag_view};
+use crate::render::tables::{number, write_rows};
+use minijinja::{context, Value};
+
+pub type Files = Vec<(String, Vec<u8>)>;
+
+pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files, String> {
+    let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;
+    json.push(b'\n');
+    Ok(vec![
+        ("comparison.csv".into(), csv(ranking)?),
+        ("comparison.html".into(), page(ranking, consortium, built)?.into_bytes()),
+        ("comparison.json".into(), json),
+    ])
+}
+
+fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
+    match (member.suppressed, member.value) {
+        (true, _) => "c".into(),
+        (false, Some(value)) => show_value(Some(value), indicator.decimals, indicator.unit),
+        (false, None) => "not calculable".into(),
+    }
+}
+
+fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
+    let mut rows = Vec::new();
+    for indicator in &ranking.indicators {
+        for member in &indicator.members {
+            let value = if member.suppressed { "c".to_string() } else { number(member.value, indicator.decimals) };
+            rows.push(vec![
+                indicator.id.clone(),
+                indicator.title.clone(),
+                indicator.unit.to_string(),
+                member.code.clone(),
+                member.name.clone(),
+                value,
+                member.not_calculable.clone().unwrap_or_default(),
+                member.rank.map(|rank| rank.to_string()).unwrap_or_default(),
+                indicator.ranked.to_string(),
+                member.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
+            ]);
+        }
+    }
+    write_rows(
+        &["indicator", "title", "unit", "authority_code", "authority", "value", "not_calculable", "rank", "of", "rag"],
+        rows,
+    )
+}
+
+fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, String> {
+    let indicators: Vec<Value> = ranking
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let mut members: Vec<&MemberValue> = indicator.members.iter().collect();
+            // Ranked members best first, then the rest in member order.
+            members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
+            let rows: Vec<Value> = members
+                .iter()
+                .map(|member| {
+                    context! {
+                        rank => member.rank.map(|rank| format!("{rank} of {}", indicator.ranked)).unwrap_or_else(|| "–".into()),
+                        code => &member.code,
+                        name => &member.name,
+                        value => shown(indicator, member),
+                        ..Value::from_serialize(rag_view(member.rag)),
+                    }
+                })
+                .collect();
+            let polarity_text = match indicator.polarity {
+                Polarity::HigherIsBetter => "higher is better",
+                Polarity::LowerIsBetter => "lower is better",
+                Polarity::NoJudgement => "",
+            };
+            let median = indicator
+                .median
+                .map(|median| show_value(Some(median), indicator.decimals + 1, indicator.unit))
+                .unwrap_or_else(|| "not calculable".into());
+            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median }
+        })
+        .collect();
+    let members = ranking.indicators.first().map_or(0, |indicator| indicator.members.len());
+    let environment = environment();
+    let template = environment.get_template("comparison.html").map_err(|error| error.to_string())?;
+    template
+        .render(context! {
+            consortium,
+            members,
+            month => ranking.month.to_string(),
+            month_name => month_name(ranking.month),
+            built,
+            indicators,
+        })
+        .map_err(|error| error.to_string())
+}

@@ -1,0 +1,270 @@
+//! The scorecard page, `index.html`, and the archive page listing every
+//! month. Templates are minijinja with auto-escaping: every string from a
+//! definition, a commentary file or an extract is HTML-escaped.
+
+use crate::evaluate::observe::{show_quantity, show_value};
+use crate::judge::rag::Rag;
+use crate::judge::trend::Direction;
+use crate::judge::{Comparison, IndicatorReport, Scorecard};
+use crate::project::period::Month;
+use crate::render::tables;
+use minijinja::{context, Environment, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub(crate) fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.add_template("style.css", include_str!("../../templates/style.css")).expect("template parses");
+    env.add_template("page.html", include_str!("../../templates/page.html")).expect("template parses");
+    env.add_template("scorecard.html", include_str!("../../templates/scorecard.html")).expect("template parses");
+    env.add_template("archive.html", include_str!("../../templates/archive.html")).expect("template parses");
+    env.add_template("comparison.html", include_str!("../../templates/comparison.html")).expect("template parses");
+    env.add_template("consortium.html", include_str!("../../templates/consortium.html")).expect("template parses");
+    env
+}
+
+pub fn month_name(month: Month) -> String {
+    month.first_day().format("%B %Y").to_string()
+}
+
+/// What the page needs beyond the scorecard.
+pub struct PageContext<'a> {
+    pub built: &'a str,
+    pub sparklines: &'a BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RagView {
+    rag: &'static str,
+    rag_letter: &'static str,
+    rag_text: &'static str,
+}
+
+pub(crate) fn rag_view(rag: Option<Rag>) -> RagView {
+    match rag {
+        Some(rag) => RagView { rag: rag.name(), rag_letter: rag.letter(), rag_text: rag.name() },
+        None => RagView { rag: "none", rag_letter: "–", rag_text: "not rated" },
+    }
+}
+
+fn travel(comparison: &Comparison) -> (String, &'static str) {
+    match (comparison.direction, &comparison.not_comparable) {
+        (Some(direction), _) => (direction.describe().to_string(), travel_class(direction)),
+        (None, reason) => (reason.clone().unwrap_or_default(), "none"),
+    }
+}
+
+fn travel_class(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Improving => "improving",
+        Direction::Worsening => "worsening",
+        Direction::NoChange => "no-change",
+        Direction::Up => "up",
+        Direction::Down => "down",
+    }
+}
+
+fn benchmark_text(indicator: &IndicatorReport) -> String {
+    match &indicator.benchmark {
+        Some(benchmark) => {
+            format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label)
+        }
+        None if indicator.published_benchmarks.is_some() => "not available".to_string(),
+        None => "none given".to_string(),
+    }
+}
+
+/// Confidence interval and process control, in sentences.
+fn statistics(indicator: &IndicatorReport) -> Vec<String> {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let mut lines: Vec<String> = indicator
+        .confidence
+        .iter()
+        .map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper)))
+        .collect();
+    if let Some(published) = &indicator.published_benchmarks {
+        let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
+        lines.push(format!(
+            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({} of 10 with data). Source: {}.",
+            published.year,
+            if published.latest_available { " (the latest published)" } else { "" },
+            or_missing(published.england),
+            or_missing(published.region),
+            or_missing(published.neighbours),
+            published.neighbours_with_data,
+            published.vintage
+        ));
+    }
+    if let Some(spc) = &indicator.spc {
+        let (variation, assurance) = tables::spc_words(indicator);
+        let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
+        lines.push(format!(
+            "Process control (limits from {} months): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
+            spc.baseline_points,
+            show(spc.mean),
+            show(spc.lower_limit),
+            show(spc.upper_limit)
+        ));
+    }
+    lines
+}
+
+fn value_text(indicator: &IndicatorReport) -> String {
+    if crate::judge::disclosure::is_suppressed(&indicator.latest) {
+        return "c (suppressed: small number)".to_string();
+    }
+    match (&indicator.latest.not_calculable, indicator.latest.value) {
+        (Some(reason), _) => format!("not calculable: {reason}"),
+        (None, value) => show_value(value, indicator.decimals, indicator.unit),
+    }
+}
+
+fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value {
+    let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
+    let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
+    let target =
+        indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)).unwrap_or_default();
+    context! {
+        id => &indicator.id,
+        title => &indicator.title,
+        plan_ref => indicator.plan_ref.clone().unwrap_or_default(),
+        value => value_text(indicator),
+        target => target,
+        vs_month, vs_month_class, vs_year, vs_year_class,
+        benchmark => benchmark_text(indicator),
+        variation => tables::spc_words(indicator).0,
+        sparkline => Value::from_safe_string(sparkline.cloned().unwrap_or_default()),
+        ..Value::from_serialize(rag_view(indicator.rag)),
+    }
+}
+
+fn detail(indicator: &IndicatorReport) -> Value {
+    let (vs_month, _) = travel(&indicator.vs_previous_month);
+    let first = indicator.series.first().map(|o| month_name(o.period)).unwrap_or_default();
+    let alt = format!(
+        "Line chart of {} by month from {first} to {}; latest value {}{}.",
+        indicator.title,
+        month_name(indicator.latest.period),
+        value_text(indicator),
+        indicator
+            .target
+            .map(|target| format!(", target {}", show_value(Some(target), indicator.decimals, indicator.unit)))
+            .unwrap_or_default()
+    );
+    let breakdown = indicator.breakdown.as_ref().map(|breakdown| {
+        let groups: Vec<Value> = breakdown
+            .groups
+            .iter()
+            .map(|group| {
+                context! {
+                    name => &group.group,
+                    value => if crate::judge::disclosure::is_suppressed(&group.latest) { "c".to_string() } else { group.latest.not_calculable.clone().unwrap_or_else(|| show_value(group.latest.value, indicator.decimals, indicator.unit)) },
+                    numerator => show_quantity(group.latest.numerator),
+                    denominator => show_quantity(group.latest.denominator),
+                    ..Value::from_serialize(rag_view(group.rag)),
+                }
+            })
+            .collect();
+        context! { column => &breakdown.column, groups }
+    });
+    context! {
+        id => &indicator.id,
+        title => &indicator.title,
+        plan_ref => &indicator.plan_ref,
+        description => &indicator.description,
+        value => value_text(indicator),
+        numerator => show_quantity(indicator.latest.numerator),
+        denominator => show_quantity(indicator.latest.denominator),
+        target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
+        vs_month_sentence => format!("Since last month: {vs_month}."),
+        alt,
+        statistics => statistics(indicator),
+        definition => &indicator.definition,
+        commentary => &indicator.commentary,
+        breakdown,
+        ..Value::from_serialize(rag_view(indicator.rag)),
+    }
+}
+
+pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, String> {
+    let mut themes: Vec<(String, Vec<Value>)> = Vec::new();
+    for indicator in &scorecard.indicators {
+        let row = summary_row(indicator, page.sparklines.get(&indicator.id));
+        match themes.iter_mut().find(|(name, _)| *name == indicator.theme) {
+            Some((_, rows)) => rows.push(row),
+            None => themes.push((indicator.theme.clone(), vec![row])),
+        }
+    }
+    let themes: Vec<Value> =
+        themes.into_iter().map(|(name, rows)| context! { name => theme_title(&name), rows }).collect();
+    let (red, amber, green) = scorecard.counts();
+    let unrated = scorecard.indicators.len() - red - amber - green;
+    let template = environment();
+    let template = template.get_template("scorecard.html").map_err(|error| error.to_string())?;
+    template
+        .render(context! {
+            authority => &scorecard.authority,
+            month_name => month_name(scorecard.month),
+            data_currency => scorecard.month.last_day().format("%-d %B %Y").to_string(),
+            built => page.built,
+            engine_version => scorecard.engine_version,
+            counts => context! { red, amber, green, unrated },
+            themes,
+            details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
+            data_quality => &scorecard.data_quality,
+        })
+        .map_err(|error| error.to_string())
+}
+
+/// `children-in-need` -> `Children in need`.
+fn theme_title(theme: &str) -> String {
+    let words = theme.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+}
+
+/// One line of the archive page.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct ArchiveEntry {
+    pub month: String,
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
+}
+
+pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String, String> {
+    let entries: Vec<Value> = entries
+        .iter()
+        .rev()
+        .map(|entry| {
+            let month: Option<Month> = entry.month.parse().ok();
+            context! { month => &entry.month, name => month.map(month_name).unwrap_or_else(|| entry.month.clone()), red => entry.red, amber => entry.amber, green => entry.green }
+        })
+        .collect();
+    let template = environment();
+    let template = template.get_template("archive.html").map_err(|error| error.to_string())?;
+    template.render(context! { authority, entries }).map_err(|error| error.to_string())
+}
+
+/// A consortium's front page: every comparison, and every member with its
+/// latest scorecard. `members` is (name, code, latest month built).
+pub fn consortium_page(
+    consortium: &str,
+    comparisons: &[Month],
+    members: &[(String, String, Option<Month>)],
+) -> Result<String, String> {
+    let comparisons: Vec<Value> = comparisons
+        .iter()
+        .rev()
+        .map(|month| context! { month => month.to_string(), name => month_name(*month) })
+        .collect();
+    let members: Vec<Value> = members
+        .iter()
+        .map(|(name, code, latest)| {
+            context! { name, code, latest => latest.map(|m| m.to_string()), latest_name => latest.map(month_name) }
+        })
+        .collect();
+    let template = environment();
+    let template = template.get_template("consortium.html").map_err(|error| error.to_string())?;
+    template.render(context! { consortium, comparisons, members }).map_err(|error| error.to_string())
+}

@@ -1,0 +1,171 @@
+//! scorecard.csv (one row per indicator), series.csv (every value of every
+//! month, total and breakdown groups) and scorecard.json (everything).
+
+use crate::evaluate::observe::{round_to, show_quantity, Observation};
+use crate::judge::{Comparison, IndicatorReport, Scorecard};
+
+/// Text that a spreadsheet would run as a formula gets a leading apostrophe.
+/// Numbers (a negative change, say) are left as they are: they cannot run.
+pub fn neutralise_formula(text: &str) -> String {
+    if text.parse::<f64>().is_ok_and(f64::is_finite) {
+        return text.to_string();
+    }
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// A value cell: `c` where suppressed, blank where not calculable.
+fn value_cell(observation: &Observation, decimals: u32) -> String {
+    if crate::judge::disclosure::is_suppressed(observation) {
+        "c".to_string()
+    } else {
+        number(observation.value, decimals)
+    }
+}
+
+/// A number rounded to `decimals`, blank for none.
+pub(crate) fn number(value: Option<f64>, decimals: u32) -> String {
+    value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
+}
+
+fn direction(comparison: &Comparison) -> String {
+    comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_default()
+}
+
+pub(crate) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(|error| error.to_string())?;
+    for row in rows {
+        writer.write_record(row.iter().map(|cell| neutralise_formula(cell))).map_err(|error| error.to_string())?;
+    }
+    writer.into_inner().map_err(|error| error.to_string())
+}
+
+pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let header = [
+        "id",
+        "title",
+        "plan_ref",
+        "theme",
+        "unit",
+        "period",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "rag",
+        "vs_previous_month",
+        "vs_last_year",
+        "not_calculable",
+        "benchmark",
+        "ci95_lower",
+        "ci95_upper",
+        "spc_variation",
+        "spc_assurance",
+    ];
+    let rows = scorecard.indicators.iter().map(summary_row).collect();
+    write_rows(&header, rows)
+}
+
+fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
+    let latest = &indicator.latest;
+    vec![
+        indicator.id.clone(),
+        indicator.title.clone(),
+        indicator.plan_ref.clone().unwrap_or_default(),
+        indicator.theme.clone(),
+        indicator.unit.to_string(),
+        latest.period.to_string(),
+        value_cell(latest, indicator.decimals),
+        show_quantity(latest.numerator),
+        show_quantity(latest.denominator),
+        indicator.target.map(|target| target.to_string()).unwrap_or_default(),
+        indicator.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
+        direction(&indicator.vs_previous_month),
+        direction(&indicator.vs_last_year),
+        latest.not_calculable.clone().unwrap_or_default(),
+        indicator.benchmark.as_ref().map(|benchmark| benchmark.value.to_string()).unwrap_or_default(),
+        number(indicator.confidence.first().map(|ci| ci.lower), indicator.decimals + 1),
+        number(indicator.confidence.first().map(|ci| ci.upper), indicator.decimals + 1),
+        spc_words(indicator).0,
+        spc_words(indicator).1,
+    ]
+}
+
+/// The latest point's variation and the target assurance, in words.
+pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
+    let Some(spc) = &indicator.spc else { return (String::new(), String::new()) };
+    (
+        spc.latest.map(|v| v.describe().to_string()).unwrap_or_default(),
+        spc.assurance.map(|a| a.describe().to_string()).unwrap_or_default(),
+    )
+}
+
+pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let header = ["id", "group", "period", "value", "numerator", "denominator", "not_calculable"];
+    let mut rows = Vec::new();
+    for indicator in &scorecard.indicators {
+        let mut push = |group: &str, series: &[Observation]| {
+            for observation in series {
+                rows.push(vec![
+                    indicator.id.clone(),
+                    group.to_string(),
+                    observation.period.to_string(),
+                    value_cell(observation, indicator.decimals),
+                    show_quantity(observation.numerator),
+                    show_quantity(observation.denominator),
+                    observation.not_calculable.clone().unwrap_or_default(),
+                ]);
+            }
+        };
+        push("", &indicator.series);
+        for group in indicator.breakdown.iter().flat_map(|breakdown| &breakdown.groups) {
+            push(&group.group, &group.series);
+        }
+    }
+    write_rows(&header, rows)
+}
+
+pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+    let mut bytes = serde_json::to_vec_pretty(scorecard).map_err(|error| error.to_string())?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// `scorecard values`: every member's unrounded value, numerator and
+/// denominator of every indicator for every month, or why it is not
+/// calculable. Not disclosure-controlled: local use only.
+pub fn values_csv(loaded: &crate::evaluate::Loaded, computed: &crate::evaluate::Computed) -> Result<Vec<u8>, String> {
+    let quantity = |value: Option<f64>| value.map(|value| value.to_string()).unwrap_or_default();
+    let mut rows = Vec::new();
+    for (member, series) in loaded.members.iter().zip(computed) {
+        for (definition, indicator) in loaded.definitions.iter().zip(series) {
+            for observation in &indicator.series {
+                rows.push(vec![
+                    member.code.clone(),
+                    definition.id().to_string(),
+                    observation.period.to_string(),
+                    quantity(observation.value),
+                    quantity(observation.numerator),
+                    quantity(observation.denominator),
+                    observation.not_calculable.clone().unwrap_or_default(),
+                ]);
+            }
+        }
+    }
+    write_rows(&["authority_code", "indicator", "month", "value", "numerator", "denominator", "not_calculable"], rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise_formula("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(neutralise_formula("-1+2"), "'-1+2");
+        assert_eq!(neutralise_formula("Team A"), "Team A");
+    }
+}

@@ -1,0 +1,174 @@
+//! Sample social work workforce: one record per worker per role, with team,
+//! agency flag, FTE, ASYE status and the cases held at each month end.
+
+use crate::project::period::Month;
+use crate::sample::{dmy, shown, trend, write_csv, Draw};
+use chrono::{Duration, NaiveDate};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Team name, case-holding posts, typical caseload per FTE.
+const TEAMS: [(&str, usize, f64); 10] = [
+    ("Duty and Advice", 14, 23.0),
+    ("Assessment North", 15, 25.5),
+    ("Assessment South", 15, 22.0),
+    ("Child in Need North", 16, 21.0),
+    ("Child in Need South", 16, 24.5),
+    ("Child Protection", 17, 23.5),
+    ("Children in Care East", 16, 19.5),
+    ("Children in Care West", 15, 22.5),
+    ("Court and Permanence", 13, 17.0),
+    ("Leaving Care", 13, 20.0),
+];
+
+struct Worker {
+    id: String,
+    team: usize,
+    agency: bool,
+    fte: f64,
+    case_holder: bool,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    asye_until: Option<NaiveDate>,
+    /// Cases held at each month end while in post.
+    cases: BTreeMap<Month, i64>,
+}
+
+impl Worker {
+    fn in_post(&self, date: NaiveDate) -> bool {
+        self.start <= date && self.end.is_none_or(|end| end > date)
+    }
+}
+
+pub struct WorkforceHistory {
+    workers: Vec<Worker>,
+    /// Posts per team relative to the sample authority's.
+    scale: f64,
+}
+
+const SIMULATION_START: Month = Month { year: 2021, month: 4 };
+
+impl WorkforceHistory {
+    pub fn simulate(draw: &mut Draw, scale: f64) -> WorkforceHistory {
+        let mut history = WorkforceHistory { workers: Vec::new(), scale };
+        let first_day = SIMULATION_START.first_day();
+        for team in 0..TEAMS.len() {
+            // The team manager (OrgRole 3) holds no cases.
+            let started = first_day - Duration::days(draw.between(30, 3000));
+            history.hire(draw, team, false, started, false);
+            for _ in 0..history.posts(team) {
+                let started = first_day - Duration::days(draw.between(30, 3000));
+                let agency = draw.chance(0.31);
+                history.hire(draw, team, agency, started, true);
+            }
+        }
+        for month in SIMULATION_START.through(crate::sample::LAST_MONTH) {
+            history.step(draw, month);
+        }
+        history
+    }
+
+    fn posts(&self, team: usize) -> usize {
+        (TEAMS[team].1 as f64 * self.scale).round() as usize
+    }
+
+    fn hire(&mut self, draw: &mut Draw, team: usize, agency: bool, start: NaiveDate, case_holder: bool) {
+        let asye = case_holder && !agency && draw.chance(0.3);
+        let fte = if agency || draw.chance(0.85) { 1.0 } else { draw.choose(&[0.5, 0.6, 0.8]) };
+        self.workers.push(Worker {
+            id: format!("SW{:06}", 100_000 + self.workers.len() * 37 % 900_000),
+            team,
+            agency,
+            fte,
+            case_holder,
+            start,
+            end: None,
+            asye_until: asye.then(|| start + Duration::days(365)),
+            cases: BTreeMap::new(),
+        });
+    }
+
+    /// One month: some leave (agency staff far more often), vacancies are
+    /// filled, with employed staff preferred as the agency target falls.
+    fn step(&mut self, draw: &mut Draw, month: Month) {
+        let month_end = month.last_day();
+        for worker in self.workers.iter_mut().filter(|worker| worker.in_post(month.first_day())) {
+            let leaving = if worker.agency { 0.05 } else { 0.011 };
+            if worker.case_holder && draw.chance(leaving) {
+                worker.end = Some(draw.day_in(month));
+            }
+        }
+        let target_agency = trend(month_end, 0.30, 0.13);
+        for (team, (_, _, typical)) in TEAMS.iter().enumerate() {
+            let in_post =
+                self.workers.iter().filter(|w| w.team == team && w.case_holder && w.in_post(month_end)).count();
+            for _ in in_post..self.posts(team) {
+                if draw.chance(0.75) {
+                    let agency = self.agency_share(month_end) < target_agency;
+                    let start = draw.day_in(month);
+                    self.hire(draw, team, agency, start, true);
+                }
+            }
+            let pressure = typical * trend(month_end, 1.04, 0.94) * (1.0 + 0.05 * ((month.month as f64) / 1.9).sin());
+            for worker in self.workers.iter_mut().filter(|w| w.team == team && w.case_holder && w.in_post(month_end)) {
+                let protected = if worker.asye_until.is_some_and(|until| until > month_end) { 0.65 } else { 1.0 };
+                let cases = (pressure * protected * worker.fte * (0.78 + 0.44 * draw.unit())).round() as i64;
+                worker.cases.insert(month, cases);
+            }
+        }
+    }
+
+    fn agency_share(&self, date: NaiveDate) -> f64 {
+        let (agency, all) = self
+            .workers
+            .iter()
+            .filter(|w| w.case_holder && w.in_post(date))
+            .fold((0.0, 0.0), |(agency, all), w| (agency + if w.agency { w.fte } else { 0.0 }, all + w.fte));
+        if all == 0.0 {
+            0.0
+        } else {
+            agency / all
+        }
+    }
+
+    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
+        let year_ago = Month::months_before(as_at, 12);
+        let month = Month::containing(as_at);
+        let rows: Vec<Vec<String>> = self
+            .workers
+            .iter()
+            .filter(|w| w.start <= as_at && w.end.is_none_or(|end| end > year_ago))
+            .map(|w| {
+                let cases = w.cases.get(&month).filter(|_| w.in_post(as_at)).map(i64::to_string).unwrap_or_default();
+                let asye = w.asye_until.is_some_and(|until| until > as_at && w.start <= as_at);
+                vec![
+                    w.id.clone(),
+                    TEAMS[w.team].0.to_string(),
+                    if w.agency { "1".into() } else { "0".into() },
+                    format!("{:.1}", w.fte),
+                    if w.case_holder { "5".into() } else { "3".into() },
+                    dmy(w.start),
+                    shown(w.end, as_at, dmy),
+                    cases,
+                    if asye { "1".into() } else { "0".into() },
+                ]
+            })
+            .collect();
+        write_csv(
+            &dir.join("workforce.csv"),
+            &[
+                "SWENo",
+                "Team",
+                "AgencyWorker",
+                "FTE",
+                "OrgRole",
+                "RoleStartDate",
+                "RoleEndDate",
+                "Cases30",
+                "CFKSSstatus",
+            ],
+            &rows,
+        )?;
+        Ok(1)
+    }
+}
