@@ -4,9 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use scorecard::evaluate::{self, Data, Loaded};
-use scorecard::judge::Scorecard;
+use scorecard::judge::{self, PublishedBenchmarks, Scorecard};
+use scorecard::project::Month;
 use scorecard::render::{self, BuildTime};
-use scorecard::{publish::bundle, render::tables};
 use std::path::Path;
 
 fn load() -> (Loaded, Data) {
@@ -17,17 +17,17 @@ fn load() -> (Loaded, Data) {
 }
 
 fn evaluate(loaded: &Loaded, data: &Data) -> Scorecard {
-    let month = evaluate::choose_month(data, None).expect("a month");
+    let month = Month::choose(&data.months, None).expect("a month");
     let computed = evaluate::compute(loaded, data).expect("sample computes");
-    evaluate::scorecard(loaded, 0, &computed[0], month)
+    judge::scorecard(loaded, 0, &computed[0], month, &PublishedBenchmarks::of(loaded))
 }
 
 fn build_sample() -> usize {
     let (loaded, data) = load();
     let scorecard = evaluate(&loaded, &data);
-    let csv = tables::scorecard_csv(&scorecard).expect("csv");
-    let series = tables::series_csv(&scorecard).expect("series");
-    let json = tables::scorecard_json(&scorecard).expect("json");
+    let csv = render::scorecard_csv(&scorecard).expect("csv");
+    let series = render::series_csv(&scorecard).expect("series");
+    let json = render::scorecard_json(&scorecard).expect("json");
     csv.len() + series.len() + json.len()
 }
 
@@ -40,8 +40,8 @@ fn bench(c: &mut Criterion) {
     let built = BuildTime::at(1_774_915_200);
     group.bench_function("render_bundle_charts_page_xlsx_zip", |b| {
         b.iter(|| {
-            let files = render::render(&loaded, &loaded.members[0], &data, &scorecard, &built).expect("bundle renders");
-            bundle::zip(&files).expect("zip").len()
+            let files = render::month_files(&scorecard, &built).expect("bundle renders");
+            scorecard::publish::zip(&files).expect("zip").len()
         })
     });
     group.finish();

@@ -1,24 +1,48 @@
 //! Scorecard: children's services performance scorecards from monthly
 //! statutory-return extracts.
 //!
-//! The pipeline, one module per stage: `project` (+ `members`) ->
-//! `definitions` -> `datasets` (+ `extracts`) -> `evaluate_plan` / `evaluate` /
-//! `evaluate_frames` (the only modules using polars) -> `results` ->
-//! `judge_*` -> `report` -> `render_*` -> `bundle`. `pipeline` runs the
-//! stages, `build_month` runs a build; `cli` is the command line.
+//! The crate is the pipeline, one module per stage; each may use the
+//! stages above it and none below (a test in `tests/architecture.rs`
+//! enforces it):
+//!
+//! - [`diagnostics`], [`error`], [`parallel`]: what every stage shares.
+//! - [`project`]: `scorecard.toml`, the member authorities, calendar, months.
+//! - [`language`]: indicator definitions, checked into a typed model.
+//! - [`input`]: reading extracts, benchmark files and commentary (no polars).
+//! - [`evaluate`]: definitions compiled to polars plans and run over every
+//!   member's extracts; the only module that names polars.
+//! - [`judge`]: RAG, direction of travel, SPC, significance, benchmarks,
+//!   ranks and disclosure control.
+//! - [`render`]: charts, the HTML page, tables, the workbook, comparisons.
+//! - [`publish`]: a build under the output lock, atomic bundles, manifests.
+//! - [`cli`]: the command line; `main.rs` is a thin wrapper over it.
+//!
+//! [`sample`] generates the deterministic sample authority; it is a tool
+//! beside the engine, not part of it.
 
 // Diagnostics carry the text they point into; they are built on error paths
 // only, so their size does not matter.
 #![allow(clippy::result_large_err)]
 
-pub mod cli;
 pub mod diagnostics;
-pub mod evaluate;
-pub mod input;
-pub mod judge;
-pub mod language;
+pub mod error;
 pub mod parallel;
+
 pub mod project;
-pub mod publish;
+
+pub mod language;
+
+pub mod input;
+
+pub mod evaluate;
+
+pub mod judge;
+
 pub mod render;
+
+pub mod publish;
+
+pub mod cli;
+
+#[doc(hidden)]
 pub mod sample;

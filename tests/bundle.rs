@@ -1,7 +1,8 @@
 //! The published bundle: charts, page, workbook, manifest and zip.
 
 use crate::helpers::Fixture;
-use scorecard::publish::bundle::{sha256, Manifest};
+use scorecard::input::sha256;
+use scorecard::publish::Manifest;
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;

@@ -2,11 +2,11 @@
 //! tests/fixtures/charts/ (set UPDATE_SNAPSHOTS=1 to rewrite it after an
 //! intended change, and review the difference).
 
-use scorecard::evaluate::observe::Observation;
-use scorecard::judge::rag::{Limits, Rag};
+use scorecard::evaluate::Observation;
 use scorecard::judge::{Comparison, Confidence, IndicatorReport};
+use scorecard::judge::{Limits, Rag};
 use scorecard::language::{Benchmark, Polarity};
-use scorecard::project::period::Month;
+use scorecard::project::Month;
 
 fn fixed_indicator() -> IndicatorReport {
     let start = Month::new(2024, 4).unwrap();
@@ -19,7 +19,7 @@ fn fixed_indicator() -> IndicatorReport {
             value: Some(*v),
             numerator: None,
             denominator: None,
-            not_calculable: None,
+            missing: None,
         })
         .collect();
     // A month that is not calculable leaves a gap in the line.
@@ -31,7 +31,7 @@ fn fixed_indicator() -> IndicatorReport {
         description: String::new(),
         plan_ref: None,
         theme: "workforce".into(),
-        unit: "percent",
+        unit: scorecard::language::Unit::Percent,
         decimals: 1,
         polarity: Polarity::LowerIsBetter,
         dataset: "workforce".into(),
@@ -55,7 +55,7 @@ fn fixed_indicator() -> IndicatorReport {
 
 #[test]
 fn trend_chart_svg_matches_the_snapshot() {
-    let svg = scorecard::render::charts::trend_svg(&fixed_indicator()).unwrap();
+    let svg = scorecard::render::trend_svg(&fixed_indicator()).unwrap();
     // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
     for needle in [
         "Agency social worker rate",
@@ -80,8 +80,5 @@ fn trend_chart_svg_matches_the_snapshot() {
     assert!(svg == expected, "chart differs from {}", path.display());
     // Same input, same bytes: PNG too.
     let indicator = fixed_indicator();
-    assert_eq!(
-        scorecard::render::charts::trend_png(&indicator).unwrap(),
-        scorecard::render::charts::trend_png(&indicator).unwrap()
-    );
+    assert_eq!(scorecard::render::trend_png(&indicator).unwrap(), scorecard::render::trend_png(&indicator).unwrap());
 }

@@ -126,7 +126,7 @@ fn a_month_folder_that_is_a_file_makes_that_month_not_calculable() {
     fixture.extract("2025-05", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\n"));
     fixture.write("sample-data/2025-04", "not a folder");
     let april = fixture.observe("agency-rate", "2025-04");
-    assert_eq!(april.not_calculable.as_deref(), Some("no `workforce` extract for 2025-04"));
+    assert_eq!(april.reason(), Some("no `workforce` extract for 2025-04"));
 }
 
 #[test]

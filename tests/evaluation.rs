@@ -132,10 +132,10 @@ fn zero_denominator_and_missing_month_are_not_calculable_with_reasons() {
     fixture.extract("2025-05", "cin_assessments.csv", &format!("{header}X1,A1,2025-03-03,2025-03-04\n"));
     let april = fixture.observe("assessments-in-45-days", "2025-04");
     assert_eq!(april.value, None);
-    assert_eq!(april.not_calculable.as_deref(), Some("no `cin-assessments` extract for 2025-04"));
+    assert_eq!(april.reason(), Some("no `cin-assessments` extract for 2025-04"));
     let may = fixture.observe("assessments-in-45-days", "2025-05");
     assert_eq!(may.value, None);
-    assert!(may.not_calculable.unwrap().contains("denominator is zero"));
+    assert!(may.reason().unwrap().contains("denominator is zero"));
     // March: 1 working day, within 45: 1/1 = 100%.
     assert_eq!(fixture.observe("assessments-in-45-days", "2025-03").value, Some(100.0));
 }
@@ -206,7 +206,7 @@ denominator = "fte"
     assert_eq!(fixture.observe("agency-share", "2024-03").value, Some(10.0));
     assert_eq!(fixture.observe("agency-share", "2025-03").value, Some(20.0));
     // The months between have no rows: not calculable, with the reason.
-    assert!(fixture.observe("agency-share", "2024-09").not_calculable.unwrap().contains("no `published` extract"));
+    assert!(fixture.observe("agency-share", "2024-09").reason().unwrap().contains("no `published` extract"));
     // Mean FTE of E1 only: 40 in 2024-03, 50 in 2025-03.
     assert_eq!(fixture.observe("mean-fte", "2025-03").value, Some(50.0));
 }
@@ -218,7 +218,8 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     let loaded = scorecard::evaluate::load(fixture.root()).unwrap();
     let data = scorecard::evaluate::read_data(&loaded).unwrap();
     let computed = scorecard::evaluate::compute(&loaded, &data).unwrap();
-    let scorecard = scorecard::evaluate::scorecard(&loaded, 0, &computed[0], "2025-03".parse().unwrap());
+    let benchmarks = scorecard::judge::PublishedBenchmarks::of(&loaded);
+    let scorecard = scorecard::judge::scorecard(&loaded, 0, &computed[0], "2025-03".parse().unwrap(), &benchmarks);
     let indicator = &scorecard.indicators[0];
     // 2 re-referrals of 5 (see above). Wilson 95%, z = 1.96:
     // (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)) = (7.8415 ∓ 5.7617) / 17.683
@@ -226,7 +227,7 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     let ci = indicator.confidence.iter().find(|ci| ci.level == 95.0).unwrap();
     approx::assert_abs_diff_eq!(ci.lower, 11.762, epsilon = 0.001);
     approx::assert_abs_diff_eq!(ci.upper, 76.928, epsilon = 0.001);
-    assert_eq!(indicator.rag, Some(scorecard::judge::rag::Rag::Amber));
+    assert_eq!(indicator.rag, Some(scorecard::judge::Rag::Amber));
 }
 
 #[test]

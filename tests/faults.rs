@@ -3,7 +3,8 @@
 //! the previous bundle whole.
 
 use crate::helpers::Fixture;
-use scorecard::publish::bundle::{sha256, Manifest};
+use scorecard::input::sha256;
+use scorecard::publish::Manifest;
 use std::path::Path;
 use std::process::{Command, Output};
 

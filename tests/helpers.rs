@@ -1,10 +1,11 @@
 //! A throwaway project in a temp folder: a project file, definitions and
 //! month folders of small hand-made extracts.
 
-use scorecard::evaluate::observe::Observation;
-use scorecard::evaluate::{self, Error};
-use scorecard::judge::IndicatorSeries;
-use scorecard::project::period::Month;
+use scorecard::error::Error;
+use scorecard::evaluate;
+use scorecard::evaluate::IndicatorSeries;
+use scorecard::evaluate::Observation;
+use scorecard::project::Month;
 use std::path::{Path, PathBuf};
 
 pub const PROJECT: &str = r#"

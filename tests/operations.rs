@@ -3,7 +3,8 @@
 //! binary.
 
 use crate::helpers::Fixture;
-use scorecard::publish::bundle::{sha256, Manifest};
+use scorecard::input::sha256;
+use scorecard::publish::Manifest;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -74,7 +75,7 @@ fn an_unchanged_month_is_not_rebuilt_and_a_change_rebuilds_only_what_depends_on_
 fn a_second_build_exits_with_the_lock_code_or_waits() {
     let fixture = fixture();
     let output_dir = fixture.root().join("reports");
-    let held = scorecard::publish::lock::OutputLock::acquire(&output_dir, Duration::ZERO).unwrap();
+    let held = scorecard::publish::OutputLock::acquire(&output_dir, Duration::ZERO).unwrap();
     let started = Instant::now();
     let refused = run(&fixture, &["build"]);
     assert_eq!(refused.status.code(), Some(6), "{}", String::from_utf8_lossy(&refused.stderr));

@@ -4,8 +4,8 @@
 //! Runs when ../shared/data/dfe exists; otherwise says it is skipped.
 
 use scorecard::evaluate;
-use scorecard::evaluate::observe::round_to;
-use scorecard::project::period::Month;
+use scorecard::judge::round_to;
+use scorecard::project::Month;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -132,7 +132,7 @@ fn dfe_definitions_reproduce_published_rates() {
     let mut all_unexplained = Vec::new();
     for published in &PUBLISHED {
         let series = by_id[published.id];
-        let groups: HashMap<&str, &Vec<scorecard::evaluate::observe::Observation>> =
+        let groups: HashMap<&str, &Vec<scorecard::evaluate::Observation>> =
             series.groups.iter().map(|(group, s)| (group.as_str(), s)).collect();
         let mut reader = csv::Reader::from_path(dfe_dir().join(published.file)).unwrap();
         let headers = reader.headers().unwrap().clone();
@@ -219,8 +219,9 @@ fn benchmarks_for(fixture: &crate::helpers::Fixture, month: &str) -> Result<scor
     let data = evaluate::read_data(&loaded).map_err(|e| crate::helpers::describe(&e))?;
     let computed = evaluate::compute(&loaded, &data).map_err(|e| crate::helpers::describe(&e))?;
     let month: Month = month.parse().unwrap();
-    evaluate::check_benchmarks(&loaded).map_err(|e| crate::helpers::describe(&e))?;
-    Ok(evaluate::scorecard(&loaded, 0, &computed[0], month).indicators.remove(0))
+    let benchmarks = scorecard::judge::PublishedBenchmarks::of(&loaded);
+    benchmarks.check().map_err(|e| crate::helpers::describe(&scorecard::error::Error::Data(e)))?;
+    Ok(scorecard::judge::scorecard(&loaded, 0, &computed[0], month, &benchmarks).indicators.remove(0))
 }
 
 #[test]

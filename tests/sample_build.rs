@@ -16,7 +16,8 @@ fn sample_scorecard() -> &'static Scorecard {
         let loaded = evaluate::load(repo()).expect("sample project loads");
         let data = evaluate::read_data(&loaded).expect("sample extracts read");
         let computed = evaluate::compute(&loaded, &data).expect("sample computes");
-        evaluate::scorecard(&loaded, 0, &computed[0], "2026-03".parse().unwrap())
+        let benchmarks = scorecard::judge::PublishedBenchmarks::of(&loaded);
+        scorecard::judge::scorecard(&loaded, 0, &computed[0], "2026-03".parse().unwrap(), &benchmarks)
     })
 }
 
@@ -59,7 +60,7 @@ fn every_indicator_has_36_months_of_finite_values_or_reasons() {
     for indicator in &scorecard.indicators {
         assert_eq!(indicator.series.len(), 36, "{}", indicator.id);
         for observation in &indicator.series {
-            match (observation.value, &observation.not_calculable) {
+            match (observation.value, observation.reason()) {
                 (Some(value), None) => assert!(value.is_finite(), "{} {}", indicator.id, observation.period),
                 (None, Some(reason)) => assert!(!reason.is_empty()),
                 other => panic!("{} {}: {other:?}", indicator.id, observation.period),

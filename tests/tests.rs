@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod architecture;
 mod bundle;
 mod charts;
 mod cli;

@@ -1,7 +1,7 @@
 //! `scorecard init DIR`: a new project with a commented project file, one
 //! example indicator, an empty month folder and a README with a cron line.
 
-use crate::project::period::Month;
+use crate::project::Month;
 use std::path::{Path, PathBuf};
 
 const FILES: [(&str, &str); 3] = [

@@ -1,14 +1,14 @@
 //! Reading a user's TOML file into a typed value while keeping every
 //! unknown key and type error as a diagnostic pointing into the file.
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+use super::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde::Deserialize;
 use std::ops::Range;
 
 /// Parse `source` as `T`. Unknown keys are reported (with a suggestion from
 /// `known_keys`) but do not stop parsing; a syntax or type error does.
-pub fn parse<T: DeserializeOwned>(source: &SourceFile, known_keys: &[&str]) -> (Option<T>, Diagnostics) {
+pub fn parse_toml<T: DeserializeOwned>(source: &SourceFile, known_keys: &[&str]) -> (Option<T>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
     let mut unknown = Vec::new();
     let deserializer = toml::Deserializer::new(&source.text);
@@ -130,7 +130,7 @@ mod tests {
     fn every_unknown_key_is_reported_with_its_line() {
         let text = "name = \"x\"\nnmae = 1\n[inner]\nkind = \"a\"\ncuont = 2\n";
         let source = SourceFile::new("t.toml", text);
-        let (value, diagnostics) = parse::<Outer>(&source, &["name", "inner", "kind", "count"]);
+        let (value, diagnostics) = parse_toml::<Outer>(&source, &["name", "inner", "kind", "count"]);
         assert!(value.is_some());
         let found: Vec<_> = diagnostics.iter().map(|d| (d.line, d.column, d.help.clone().unwrap())).collect();
         assert_eq!(
@@ -152,7 +152,7 @@ mod tests {
             lookup: Vec<Lookup>,
         }
         let source = SourceFile::new("t.toml", "lookup = [{ on = \"a\", onn = \"b\" }]\n");
-        let (_, diagnostics) = parse::<WithLookups>(&source, &["lookup", "on"]);
+        let (_, diagnostics) = parse_toml::<WithLookups>(&source, &["lookup", "on"]);
         // `onn` starts at byte 22: column 23.
         assert_eq!(diagnostics.iter().map(|d| (d.line, d.column)).collect::<Vec<_>>(), vec![(1, 23)]);
     }

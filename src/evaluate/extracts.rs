@@ -2,15 +2,16 @@
 //! parsed and typed on its own (spread over the cores), then each dataset's
 //! pieces stacked into one frame tagged by authority and period.
 
+use super::frames::{Piece, Stacked};
+use super::loaded::Loaded;
+use super::plan::{columns_used, CheckPlan, LookupPlan, Plan};
+use super::run::Snapshot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::evaluate::frames::{Piece, Stacked};
-use crate::evaluate::plan;
-use crate::evaluate::run::Snapshot;
-use crate::evaluate::{used_datasets, Error, Loaded};
+use crate::error::Error;
 use crate::input;
+use crate::language::used_datasets;
 use crate::parallel;
-use crate::project::period::Month;
-use crate::project::{DatasetConfig, Project};
+use crate::project::{DatasetConfig, Month, Project};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -20,14 +21,21 @@ pub struct Data {
     /// Every month from the first to the last with any extract.
     pub months: Vec<Month>,
     /// Each dataset's frame and the (member, month) extracts it holds.
-    pub(crate) datasets: BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>,
+    pub(super) datasets: BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>,
     /// Every extract read, with its SHA-256, in path order.
     pub inputs: Vec<(PathBuf, String)>,
 }
 
 impl Data {
-    pub fn rows(&self, dataset: &str) -> usize {
-        self.datasets.get(dataset).map_or(0, |(stacked, _)| stacked.rows())
+    /// A dataset's frame and the (member, month) extracts it holds.
+    pub(super) fn dataset(&self, name: &str) -> Result<&(Stacked, BTreeSet<Snapshot>), &'static str> {
+        self.datasets.get(name).ok_or("dataset was not read")
+    }
+
+    /// The frames of a plan's lookup datasets, in the plan's order.
+    pub(super) fn lookups(&self, plan: &Plan) -> Result<Vec<&Stacked>, &'static str> {
+        let frame = |lookup: &LookupPlan| self.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked);
+        plan.lookups.iter().map(|lookup| frame(lookup).ok_or("lookup dataset was not read")).collect()
     }
 }
 
@@ -73,7 +81,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
             Vec::new()
         }));
     }
-    let used: Vec<&str> = used_datasets(loaded).into_iter().collect();
+    let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
     let extracts = extracts(loaded, &used, &folders);
     let hash = reading != Reading::ValuesOnly;
     let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
@@ -144,8 +152,8 @@ fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Ve
 /// Each dataset's declared columns, cut down to those in use unless
 /// everything is to be validated.
 fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, DatasetConfig> {
-    let checks: &[plan::CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
-    let used = plan::columns_used(&loaded.plans, &loaded.definitions, checks);
+    let checks: &[CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
+    let used = columns_used(&loaded.plans, &loaded.definitions, checks);
     let mut configs = BTreeMap::new();
     for (name, config) in &loaded.project.file.datasets {
         let mut config = config.get_ref().clone();

@@ -1,25 +1,11 @@
 //! Typed extract tables into polars frames, stacked over periods.
 
-use crate::evaluate::plan::{clean_polars_error, polars_type, AUTHORITY, PERIOD};
+use super::columns::{clean_polars_error, days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
 use crate::input::{Table, Values};
 use crate::language::window::PeriodWindow;
-use crate::project::period::Month;
-use crate::project::DatasetConfig;
+use crate::project::{DatasetConfig, Month};
 use chrono::NaiveDate;
 use polars::prelude::*;
-
-/// Days from 1970-01-01 (polars' Date); 1970-01-01 is day 719,163 of the common era.
-pub fn days_since_epoch(date: NaiveDate) -> i32 {
-    chrono::Datelike::num_days_from_ce(&date) - 719_163
-}
-
-pub(crate) fn period_index(month: Month) -> i32 {
-    month.year * 12 + month.month as i32 - 1
-}
-
-pub(crate) fn month_of_index(index: i32) -> Month {
-    Month::new(index.div_euclid(12), index.rem_euclid(12) as u32 + 1).expect("index maps to a month")
-}
 
 fn column(name: &str, values: &Values) -> PolarsResult<Column> {
     let name: PlSmallStr = name.into();
@@ -101,9 +87,7 @@ pub struct Stacked {
 
 impl Stacked {
     pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
-        stack(config, pieces)
-            .map(|frame| Stacked { frame })
-            .map_err(|error| crate::evaluate::plan::clean_polars_error(&error))
+        stack(config, pieces).map(|frame| Stacked { frame }).map_err(|error| clean_polars_error(&error))
     }
 
     pub fn rows(&self) -> usize {

@@ -1,12 +1,24 @@
-//! Evaluation: definitions compiled into polars plans and run over every
-//! authority's extracts. The only module that names polars; its public
-//! types are polars-free.
+//! Evaluation: definitions compiled into polars plans (checked against the
+//! datasets' schemas before any data is read) and run over every member's
+//! stacked extracts, one query per indicator. The only module that names
+//! polars; its public types are polars-free. Depends on `project`,
+//! `language` and `input`.
 
-pub mod extracts;
-pub mod frames;
-pub mod observe;
-mod pipeline;
-pub mod plan;
-pub mod run;
+mod columns;
+mod compute;
+mod explain;
+mod extracts;
+mod frames;
+mod loaded;
+mod observe;
+mod plan;
+mod quality;
+mod run;
 
-pub use pipeline::*;
+pub use compute::{compute, Computed};
+pub use explain::{explain, Explanation};
+pub use extracts::{read_data, read_data_for, Data, Reading};
+pub use loaded::{load, Loaded};
+pub use observe::{IndicatorSeries, Missing, Observation};
+pub use quality::{data_quality, DataQuality, Finding};
+pub use run::Snapshot;

@@ -1,11 +1,12 @@
 //! From aggregates to a value, or to the reason there is none. Values are
 //! never NaN or infinite: every division checks its denominator here.
 
-use crate::evaluate::run::Aggregates;
+use super::run::Aggregates;
 use crate::language::{MeasureKind, Unit};
-use crate::project::period::Month;
+use crate::project::Month;
 use serde::Serialize;
 
+/// One value of an indicator: a member's month, or a breakdown group's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
     pub period: Month,
@@ -16,32 +17,84 @@ pub struct Observation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denominator: Option<f64>,
     /// Why there is no value; absent when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_calculable: Option<String>,
+    #[serde(rename = "not_calculable", skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Missing>,
+}
+
+/// Why an observation has no value. Published as its reason, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Missing {
+    /// The calculation cannot be made, and why.
+    NotCalculable(String),
+    /// Hidden by disclosure control: a count of people from 1 to 5 (as DfE
+    /// does), or a value built on one.
+    Suppressed,
+}
+
+impl Missing {
+    pub fn reason(&self) -> &str {
+        match self {
+            Missing::NotCalculable(reason) => reason,
+            Missing::Suppressed => "c: suppressed because the number is small",
+        }
+    }
+}
+
+impl Serialize for Missing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.reason())
+    }
+}
+
+/// Everything computed for one indicator, over every period.
+#[derive(Debug, Clone)]
+pub struct IndicatorSeries {
+    pub series: Vec<Observation>,
+    pub groups: Vec<(String, Vec<Observation>)>,
+    /// The window of the latest period, in words.
+    pub window: String,
 }
 
 impl Observation {
     pub fn not_calculable(period: Month, reason: impl Into<String>) -> Observation {
-        Observation { period, value: None, numerator: None, denominator: None, not_calculable: Some(reason.into()) }
+        Observation::missing(period, Missing::NotCalculable(reason.into()))
+    }
+
+    pub fn suppressed(period: Month) -> Observation {
+        Observation::missing(period, Missing::Suppressed)
+    }
+
+    fn missing(period: Month, missing: Missing) -> Observation {
+        Observation { period, value: None, numerator: None, denominator: None, missing: Some(missing) }
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.missing == Some(Missing::Suppressed)
+    }
+
+    /// Why there is no value, in words; None when there is one.
+    pub fn reason(&self) -> Option<&str> {
+        self.missing.as_ref().map(Missing::reason)
     }
 
     fn with_parts(period: Month, value: f64, numerator: Option<f64>, denominator: Option<f64>) -> Observation {
         if !value.is_finite() {
             return Observation::not_calculable(period, "the calculation does not give a finite number");
         }
-        Observation { period, value: Some(value), numerator, denominator, not_calculable: None }
+        Observation { period, value: Some(value), numerator, denominator, missing: None }
     }
 }
 
 /// What the measure needs to know besides the aggregates.
-pub struct Context {
+pub(super) struct Context {
     pub kind: MeasureKind,
     pub unit: Unit,
     /// Population estimate (year, count) for rate measures.
     pub population: Option<(i32, u64)>,
 }
 
-pub fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Observation {
+/// The value of one period from its aggregates, or why there is none.
+pub(super) fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Observation {
     let scale = if context.unit == Unit::Percent { 100.0 } else { 1.0 };
     let no_values = |what: &str| {
         let reason = if aggregates.rows == 0.0 {
@@ -96,31 +149,6 @@ pub fn observe(period: Month, aggregates: Aggregates, context: &Context) -> Obse
     }
 }
 
-/// Round half away from zero to `decimals` places, as shown to the board.
-pub fn round_to(value: f64, decimals: u32) -> f64 {
-    let factor = 10f64.powi(decimals as i32);
-    (value * factor).round() / factor
-}
-
-/// A value as the board sees it: rounded, with its unit.
-pub fn show_value(value: Option<f64>, decimals: u32, unit: &str) -> String {
-    let Some(value) = value else { return "n/a".to_string() };
-    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
-    match unit {
-        "percent" => format!("{number}%"),
-        "days" => format!("{number} days"),
-        "rate per 10,000" => format!("{number} per 10,000"),
-        _ => number,
-    }
-}
-
-/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
-pub fn show_quantity(value: Option<f64>) -> String {
-    value
-        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -138,7 +166,7 @@ mod tests {
         let aggregates = Aggregates { rows: 0.0, numerator: Some(0.0), denominator: Some(0.0), ..Default::default() };
         let observation = observe(month(), aggregates, &context(MeasureKind::Proportion, Unit::Percent));
         assert_eq!(observation.value, None);
-        assert!(observation.not_calculable.unwrap().contains("denominator is zero"));
+        assert!(observation.reason().unwrap().contains("denominator is zero"));
     }
 
     #[test]
@@ -159,22 +187,16 @@ mod tests {
     fn mean_of_all_blank_values_says_why() {
         let aggregates = Aggregates { rows: 4.0, value: None, non_null: Some(0.0), ..Default::default() };
         let observation = observe(month(), aggregates, &context(MeasureKind::Mean, Unit::Days));
-        assert_eq!(observation.not_calculable.as_deref(), Some("every value of `of` is blank"));
+        assert_eq!(observation.reason(), Some("every value of `of` is blank"));
     }
 
     #[test]
     fn rate_needs_a_population() {
         let aggregates = Aggregates { rows: 3.0, numerator: Some(450.0), ..Default::default() };
         let mut context = context(MeasureKind::RatePer10000, Unit::RatePer10000);
-        assert!(observe(month(), aggregates, &context).not_calculable.is_some());
+        assert!(observe(month(), aggregates, &context).missing.is_some());
         // 450 / 60,000 x 10,000 = 75
         context.population = Some((2024, 60_000));
         assert_eq!(observe(month(), aggregates, &context).value, Some(75.0));
-    }
-
-    #[test]
-    fn rounding_is_half_away_from_zero() {
-        assert_eq!(round_to(84.25, 1), 84.3);
-        assert_eq!(round_to(2.5, 0), 3.0);
     }
 }

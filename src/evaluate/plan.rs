@@ -3,39 +3,17 @@
 //! columns, unparsable SQL and type mismatches are found here, each pointing
 //! at the expression in the user's TOML file.
 
-use crate::diagnostics::toml_file::string_contents;
+use super::columns::{
+    clean_polars_error, days_since_epoch, polars_type, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR,
+    NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE, WINDOW_COLUMNS,
+};
+use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
 use crate::language::{Definition, Derived, Measure, MeasureKind};
-use crate::project::calendar::HolidayCalendar;
-use crate::project::{ColumnType, DatasetConfig, Project};
+use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 use toml::Spanned;
-
-/// Columns every expression can use: the bounds of the period and window.
-pub const WINDOW_COLUMNS: [&str; 4] = ["period_start", "period_end", "window_start", "window_end"];
-pub(crate) const PERIOD: &str = "__period";
-/// Index of the authority (consortium member) a row belongs to.
-pub(crate) const AUTHORITY: &str = "__authority";
-
-/// One authority's extract of one period: the unit every window function,
-/// per-entity group and measure is computed within.
-pub(crate) fn snapshot_keys() -> Vec<Expr> {
-    vec![col(AUTHORITY), col(PERIOD)]
-}
-
-/// `snapshot_keys` and one more column.
-pub(crate) fn snapshot_keys_and(column: Expr) -> Vec<Expr> {
-    let mut keys = snapshot_keys();
-    keys.push(column);
-    keys
-}
-pub(crate) const GROUP: &str = "__group";
-pub(crate) const ROWS: &str = "__rows";
-pub(crate) const NUMERATOR: &str = "__numerator";
-pub(crate) const DENOMINATOR: &str = "__denominator";
-pub(crate) const VALUE: &str = "__value";
-pub(crate) const NON_NULL: &str = "__non_null";
 
 /// A definition turned into polars expressions.
 #[derive(Clone)]
@@ -179,20 +157,11 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
     DataFrame::empty_with_schema(&schema).lazy()
 }
 
-pub(crate) fn polars_type(kind: ColumnType) -> DataType {
-    match kind {
-        ColumnType::Text => DataType::String,
-        ColumnType::Integer => DataType::Int64,
-        ColumnType::Number => DataType::Float64,
-        ColumnType::Date => DataType::Date,
-    }
-}
-
 /// Working days after `from` up to and including `to`. polars counts
 /// [start, end), so both ends move one day later.
 pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Expr {
     let next_day = |name: &str| (col(name).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
-    let days: Vec<i32> = holidays.holidays().map(crate::evaluate::frames::days_since_epoch).collect();
+    let days: Vec<i32> = holidays.holidays().map(days_since_epoch).collect();
     let holiday_list =
         lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
     let weekdays = [true, true, true, true, true, false, false];
@@ -505,13 +474,6 @@ impl RowOrder {
             .reduce(|all, next| all.and(next))?;
         Some(when(same_partition).then(values.clone().shift(lit(offset))).otherwise(lit(NULL)))
     }
-}
-
-/// Polars errors carry a backtrace hint and internal context; keep the message.
-pub(crate) fn clean_polars_error(error: &PolarsError) -> String {
-    let text = error.to_string();
-    let first = text.lines().next().unwrap_or("").trim();
-    first.trim_start_matches("SQL interface error: ").trim_start_matches("sql parser error: ").to_string()
 }
 
 /// A data-quality check from the project file, ready to run.

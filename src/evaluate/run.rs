@@ -2,13 +2,14 @@
 //! every authority's periods at once, grouped by snapshot (authority and
 //! period) and breakdown group.
 
-use crate::evaluate::frames::{month_of_index, period_index, window_columns, Stacked};
-use crate::evaluate::plan::{
-    clean_polars_error, snapshot_keys, snapshot_keys_and, LookupPlan, Plan, AUTHORITY, DENOMINATOR, GROUP, NON_NULL,
-    NUMERATOR, PERIOD, ROWS, VALUE,
+use super::columns::{
+    clean_polars_error, month_of_index, period_index, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR, GROUP,
+    NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE,
 };
+use super::frames::{window_columns, Stacked};
+use super::plan::{CheckPlan, LookupPlan, Plan};
 use crate::language::window::PeriodWindow;
-use crate::project::period::Month;
+use crate::project::Month;
 use polars::prelude::*;
 use std::collections::BTreeMap;
 
@@ -175,10 +176,7 @@ fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
 }
 
 /// Rows failing a data-quality check, per authority and period.
-pub fn count_failures(
-    check: &crate::evaluate::plan::CheckPlan,
-    data: &Stacked,
-) -> Result<BTreeMap<Snapshot, u64>, String> {
+pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snapshot, u64>, String> {
     let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
         let mut rows = data.frame.clone().lazy();
         if let Some(order) = &check.row_order {

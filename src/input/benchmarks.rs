@@ -6,37 +6,11 @@
 //! "not available", never 0.
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::project::period::Month;
-use serde::{Deserialize, Serialize};
+use crate::language::{Comparator, PublishedBenchmark};
+use crate::project::Month;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-
-/// `[published_benchmark]` in a definition.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-pub struct Source {
-    /// An EES CSV in the project's `[benchmarks] folder`.
-    pub file: String,
-    /// The published rate column...
-    pub value_column: Option<String>,
-    /// ...or counts to divide (x100 for percent indicators).
-    pub numerator_column: Option<String>,
-    pub denominator_column: Option<String>,
-    /// Only rows whose columns have these exact values.
-    #[serde(default)]
-    pub filters: BTreeMap<String, String>,
-    /// Which comparator rates and draws: england (default), region or neighbours.
-    #[serde(default)]
-    pub compare_with: Comparator,
-}
-
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Comparator {
-    #[default]
-    England,
-    Region,
-    Neighbours,
-}
 
 /// The comparators for one year.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -84,7 +58,7 @@ struct Row {
     value: Option<f64>,
 }
 
-fn read_rows(path: &Path, source: &Source, scale: f64) -> Result<Vec<Row>, Diagnostic> {
+fn read_rows(path: &Path, source: &PublishedBenchmark, scale: f64) -> Result<Vec<Row>, Diagnostic> {
     let bytes =
         std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read benchmark file: {error}")))?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -144,7 +118,7 @@ fn read_rows(path: &Path, source: &Source, scale: f64) -> Result<Vec<Row>, Diagn
 /// numerator/denominator (100 for percentages).
 pub fn load(
     folder: &Path,
-    source: &Source,
+    source: &PublishedBenchmark,
     authority: &str,
     neighbours_file: Option<&Path>,
     scale: f64,
@@ -228,7 +202,7 @@ mod tests {
                     2025,Regional,E12000002,,,12.5\n\
                     2025,Local authority,E12000002,889,E06000008,low\n";
         std::fs::write(dir.path().join("f.csv"), file).unwrap();
-        let source = Source {
+        let source = PublishedBenchmark {
             file: "f.csv".into(),
             value_column: Some("rate".into()),
             numerator_column: None,
@@ -252,7 +226,7 @@ mod tests {
                     2025,Local authority,E1,889,E06000008,0,0,a\n";
         std::fs::write(dir.path().join("f.csv"), file).unwrap();
         let filters = BTreeMap::from([("kind".to_string(), "a".to_string())]);
-        let source = Source {
+        let source = PublishedBenchmark {
             file: "f.csv".into(),
             value_column: None,
             numerator_column: Some("n".into()),

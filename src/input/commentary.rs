@@ -7,11 +7,9 @@
 //! ```
 
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
-use crate::project::period::Month;
+use crate::project::Month;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-pub const FOLDER: &str = "commentary";
 
 /// The month's commentary file in an authority's commentary folder.
 pub fn file(folder: &Path, month: Month) -> PathBuf {
@@ -61,15 +59,15 @@ mod tests {
     #[test]
     fn unknown_ids_are_errors_with_their_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join(FOLDER)).unwrap();
+        std::fs::create_dir_all(dir.path().join("commentary")).unwrap();
         std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"ok\"\n\nagncy-rate = \"typo\"\n")
             .unwrap();
         let month = Month::new(2025, 3).unwrap();
-        let errors = load(&dir.path().join(FOLDER), month, &["agency-rate"]).unwrap_err();
+        let errors = load(&dir.path().join("commentary"), month, &["agency-rate"]).unwrap_err();
         let error = &errors.0[0];
         assert_eq!(error.line, 3);
         assert_eq!(error.help.as_deref(), Some("did you mean `agency-rate`?"));
         std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"<b>ok</b>\"\n").unwrap();
-        assert_eq!(load(&dir.path().join(FOLDER), month, &["agency-rate"]).unwrap()["agency-rate"], "<b>ok</b>");
+        assert_eq!(load(&dir.path().join("commentary"), month, &["agency-rate"]).unwrap()["agency-rate"], "<b>ok</b>");
     }
 }

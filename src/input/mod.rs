@@ -1,8 +1,13 @@
-//! Reading what users hand us: extracts (CSV), published benchmark files
-//! and commentary. No polars here. Depends on `diagnostics`, `project`, `language`.
+//! Reading what users hand us: extracts (CSV) typed column by column, where
+//! they are, published benchmark files and commentary. No polars here:
+//! `evaluate` turns a `Table` into a frame. Depends on `project` and `language`.
 
 pub mod benchmarks;
 pub mod commentary;
+mod files;
+mod sha256;
 mod table;
 
-pub use table::*;
+pub use files::{locate, month_folders, DatasetFiles};
+pub use sha256::sha256;
+pub use table::{parse_table, read_table, row_periods, Table, Texts, Values};

@@ -3,12 +3,12 @@
 //! column and the value itself. Polars is not used here: `evaluate` turns a
 //! `Table` into a frame.
 
+use super::sha256::sha256;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
-use crate::project::period::Month;
-use crate::project::{ColumnType, DatasetConfig, Layout};
+use crate::project::{ColumnType, DatasetConfig, Month};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+
+use std::path::Path;
 
 /// Stop listing bad values in one file after this many; the rest are counted.
 const MAX_VALUE_ERRORS_PER_FILE: usize = 20;
@@ -114,56 +114,11 @@ pub struct Table {
     pub rows: usize,
 }
 
-/// Where one dataset's extracts are, month by month.
-#[derive(Debug, Clone)]
-pub struct DatasetFiles {
-    pub name: String,
-    /// Monthly layout: each month's file; missing months are absent.
-    pub monthly: BTreeMap<Month, PathBuf>,
-    /// Periodic layout: the one file.
-    pub single: Option<PathBuf>,
-}
-
-/// Month folders (`YYYY-MM`) under the data folder, sorted.
-pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostic> {
-    let entries = std::fs::read_dir(data_dir)
-        .map_err(|error| Diagnostic::file(data_dir, format!("cannot read data folder: {error}")))?;
-    let mut months: Vec<Month> = Vec::new();
-    for entry in entries.filter_map(Result::ok) {
-        let Some(month) = entry.file_name().to_str().and_then(|name| name.parse::<Month>().ok()) else { continue };
-        if entry.path().is_dir() {
-            months.push(month);
-        } else {
-            // Not a folder: that month has no extracts (and says so in each indicator).
-            tracing::warn!(path = %entry.path().display(), "a month name that is not a folder is ignored");
-        }
-    }
-    months.sort();
-    Ok(months)
-}
-
-/// A dataset's files in one authority's data folder.
-pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
-    let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None };
-    match config.layout {
-        Layout::Monthly => {
-            for month in months {
-                let path = data_dir.join(month.to_string()).join(&config.file);
-                if path.exists() {
-                    files.monthly.insert(*month, path);
-                }
-            }
-        }
-        Layout::Periodic => files.single = Some(data_dir.join(&config.file)),
-    }
-    files
-}
-
 /// Read and type one extract; also its SHA-256 (for the bundle's manifest)
 /// when `hash` is set, or an empty string.
 pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
     let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
-    let sha256 = if hash { crate::publish::bundle::sha256(&bytes) } else { String::new() };
+    let sha256 = if hash { sha256(&bytes) } else { String::new() };
     Ok((parse_table(path, &bytes, config)?, sha256))
 }
 
@@ -506,6 +461,7 @@ fn parse_period(text: &str, financial_year_start_month: u32) -> Option<Month> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::project::Layout;
     use chrono::Datelike;
     use toml::Spanned;
 

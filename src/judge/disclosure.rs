@@ -5,15 +5,8 @@
 //! the other groups cannot reveal it. Values are computed from unrounded
 //! counts before any of this. `explain` is local and unsuppressed.
 
-use crate::evaluate::observe::Observation;
-use crate::judge::IndicatorSeries;
+use crate::evaluate::{Computed, IndicatorSeries, Observation};
 use crate::language::{Definition, MeasureKind};
-
-pub const SUPPRESSED: &str = "c: suppressed because the number is small";
-
-pub fn is_suppressed(observation: &Observation) -> bool {
-    observation.not_calculable.as_deref() == Some(SUPPRESSED)
-}
 
 /// Whether the indicator's numerator counts people (rather than FTE or days).
 fn counts_people(definition: &Definition) -> bool {
@@ -29,8 +22,13 @@ fn small(value: Option<f64>, below: u32) -> bool {
     value.is_some_and(|value| value > 0.0 && value < below as f64)
 }
 
-fn suppressed(period: crate::project::period::Month) -> Observation {
-    Observation::not_calculable(period, SUPPRESSED)
+/// Every member's series as they may be published: small numbers hidden
+/// before anything is judged, so RAG, SPC and ranks never use them.
+pub fn suppress_all(definitions: &[Definition], computed: &Computed, below: u32) -> Computed {
+    let member = |series: &Vec<IndicatorSeries>| {
+        definitions.iter().zip(series).map(|(definition, one)| suppress(definition, one, below)).collect()
+    };
+    computed.iter().map(member).collect()
 }
 
 /// `below`: counts from 1 up to `below - 1` are suppressed; 0 turns it off.
@@ -45,13 +43,13 @@ pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -
     let mut out = series.clone();
     for observation in &mut out.series {
         if primary(observation) {
-            *observation = suppressed(observation.period);
+            *observation = Observation::suppressed(observation.period);
         }
     }
     for (_, group) in &mut out.groups {
         for observation in group.iter_mut() {
             if primary(observation) {
-                *observation = suppressed(observation.period);
+                *observation = Observation::suppressed(observation.period);
             }
         }
     }
@@ -64,7 +62,8 @@ pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -
 fn secondary(groups: &mut [(String, Vec<Observation>)]) {
     let months = groups.first().map_or(0, |(_, series)| series.len());
     for index in 0..months {
-        let hidden = groups.iter().filter(|(_, series)| series.get(index).is_some_and(is_suppressed)).count();
+        let hidden =
+            groups.iter().filter(|(_, series)| series.get(index).is_some_and(Observation::is_suppressed)).count();
         if hidden != 1 {
             continue;
         }
@@ -73,12 +72,12 @@ fn secondary(groups: &mut [(String, Vec<Observation>)]) {
             .enumerate()
             .filter_map(|(at, (_, series))| {
                 let observation = series.get(index)?;
-                (!is_suppressed(observation)).then_some((at, observation.numerator?))
+                (!observation.is_suppressed()).then_some((at, observation.numerator?))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((at, _)) = smallest {
             let period = groups[at].1[index].period;
-            groups[at].1[index] = suppressed(period);
+            groups[at].1[index] = Observation::suppressed(period);
         }
     }
 }
@@ -86,7 +85,7 @@ fn secondary(groups: &mut [(String, Vec<Observation>)]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::period::Month;
+    use crate::project::Month;
 
     fn observation(numerator: f64, denominator: f64) -> Observation {
         Observation {
@@ -94,7 +93,7 @@ mod tests {
             value: Some(100.0 * numerator / denominator),
             numerator: Some(numerator),
             denominator: Some(denominator),
-            not_calculable: None,
+            missing: None,
         }
     }
 
@@ -104,13 +103,13 @@ mod tests {
         // With only A hidden, the total minus B and C would give A away, so B
         // (the smallest remaining numerator) is hidden too.
         let mut groups = vec![
-            ("A".to_string(), vec![suppressed(Month::new(2025, 3).unwrap())]),
+            ("A".to_string(), vec![Observation::suppressed(Month::new(2025, 3).unwrap())]),
             ("B".to_string(), vec![observation(7.0, 12.0)]),
             ("C".to_string(), vec![observation(9.0, 15.0)]),
         ];
         secondary(&mut groups);
-        assert!(is_suppressed(&groups[1].1[0]));
-        assert!(!is_suppressed(&groups[2].1[0]));
+        assert!(groups[1].1[0].is_suppressed());
+        assert!(!groups[2].1[0].is_suppressed());
         assert!(small(Some(5.0), 6) && !small(Some(6.0), 6) && !small(Some(0.0), 6));
     }
 }

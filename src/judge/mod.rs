@@ -1,12 +1,26 @@
-//! Judging a month: RAG, direction of travel, SPC, significance,
-//! benchmarks, ranks and disclosure control.
+//! Judging a member's month: RAG ratings against targets and benchmarks,
+//! direction of travel, statistical process control, confidence intervals
+//! and significance, consortium ranks, and small-number disclosure control
+//! (applied before anything is judged). Depends on `project`, `language`,
+//! `input` and `evaluate`.
 
-pub mod disclosure;
-pub mod rag;
-pub mod rank;
+mod benchmarks;
+mod disclosure;
+mod rag;
+mod rank;
+mod rounding;
 mod scorecard;
-pub mod significance;
-pub mod spc;
-pub mod trend;
+mod significance;
+mod spc;
+mod trend;
+mod wording;
 
-pub use scorecard::*;
+pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
+pub use disclosure::{suppress, suppress_all};
+pub use rag::{Limits, Rag};
+pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
+pub use rounding::round_to;
+pub use scorecard::{scorecard, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, RagCounts, Scorecard};
+pub use spc::{Assurance, Spc, Variation};
+pub use trend::Direction;
+pub use wording::plain_english;

@@ -2,6 +2,8 @@
 //! board sees it, rounded to the indicator's decimal places, so a value shown
 //! as 90.0% against a 90% target is never amber.
 
+use super::rounding::round_to;
+use super::significance::Comparison;
 use crate::language::{Polarity, Rag as RagSpec, RagMethod};
 use serde::Serialize;
 
@@ -95,7 +97,7 @@ pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: P
         Polarity::NoJudgement => return None,
     };
     // 23.6 - 22.6 is 1.0000000000000014 in floating point: compare as written.
-    let better_by = crate::evaluate::observe::round_to(better_by, 9);
+    let better_by = round_to(better_by, 9);
     Some(if better_by > tolerance {
         Rag::Green
     } else if better_by >= -tolerance {
@@ -106,8 +108,7 @@ pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: P
 }
 
 /// Fingertips' better / similar / worse, as RAG.
-pub fn from_significance(comparison: crate::judge::significance::Comparison) -> Rag {
-    use crate::judge::significance::Comparison;
+pub fn from_significance(comparison: Comparison) -> Rag {
     match comparison {
         Comparison::Better => Rag::Green,
         Comparison::Similar => Rag::Amber,

@@ -7,11 +7,11 @@
 //! calculable or suppressed has no rank, and `of` counts only ranked members.
 //! Indicators with no polarity are shown but not ranked.
 
-use crate::evaluate::observe::round_to;
-use crate::judge::rag::Rag;
-use crate::judge::Scorecard;
-use crate::language::Polarity;
-use crate::project::period::Month;
+use super::rag::Rag;
+use super::rounding::round_to;
+use super::scorecard::Scorecard;
+use crate::language::{Polarity, Unit};
+use crate::project::Month;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -24,7 +24,7 @@ pub struct Ranking {
 pub struct IndicatorRanking {
     pub id: String,
     pub title: String,
-    pub unit: &'static str,
+    pub unit: Unit,
     pub decimals: u32,
     pub polarity: Polarity,
     /// Members with a rank.
@@ -61,13 +61,13 @@ pub fn rank(scorecards: &[Scorecard]) -> Option<Ranking> {
                 .iter()
                 .map(|scorecard| {
                     let report = &scorecard.indicators[index];
-                    let suppressed = crate::judge::disclosure::is_suppressed(&report.latest);
+                    let suppressed = report.latest.is_suppressed();
                     MemberValue {
                         code: scorecard.authority_code.clone(),
                         name: scorecard.authority.clone(),
                         value: report.latest.value.filter(|_| !suppressed),
                         suppressed,
-                        not_calculable: report.latest.not_calculable.clone().filter(|_| !suppressed),
+                        not_calculable: report.latest.reason().map(str::to_string).filter(|_| !suppressed),
                         rag: report.rag,
                         rank: None,
                     }
@@ -127,7 +127,7 @@ mod tests {
         IndicatorRanking {
             id: "x".into(),
             title: "x".into(),
-            unit: "%",
+            unit: Unit::Percent,
             decimals: 1,
             polarity,
             ranked: 0,

@@ -1,13 +1,16 @@
 //! The judged scorecard for one month: what every renderer draws from.
 
-use crate::evaluate::observe::{round_to, Observation};
-use crate::judge::rag::{self, Rag};
-use crate::judge::significance::{self, Z95, Z998};
-use crate::judge::spc;
-use crate::judge::trend::{direction, Direction};
-use crate::language::{Definition, Polarity};
-use crate::language::{MeasureKind, RagMethod};
-use crate::project::period::Month;
+use super::benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
+use super::rag::{self, Rag};
+use super::rounding::round_to;
+use super::significance::{self, Z95, Z998};
+use super::spc;
+use super::trend::{direction, Direction};
+use super::wording::plain_english;
+use crate::evaluate::{Finding, IndicatorSeries, Loaded, Observation};
+use crate::input::benchmarks;
+use crate::language::{Definition, MeasureKind, Polarity, RagMethod, Unit};
+use crate::project::Month;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +21,7 @@ pub struct Scorecard {
     pub engine_version: &'static str,
     pub indicators: Vec<IndicatorReport>,
     /// Data-quality checks for the month (records failing each).
-    pub data_quality: Vec<crate::evaluate::Finding>,
+    pub data_quality: Vec<Finding>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +31,7 @@ pub struct IndicatorReport {
     pub description: String,
     pub plan_ref: Option<String>,
     pub theme: String,
-    pub unit: &'static str,
+    pub unit: Unit,
     pub decimals: u32,
     pub polarity: Polarity,
     pub dataset: String,
@@ -40,7 +43,7 @@ pub struct IndicatorReport {
     pub benchmark: Option<crate::language::Benchmark>,
     /// England, region and statistical neighbours from published files.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_benchmarks: Option<crate::input::benchmarks::Values>,
+    pub published_benchmarks: Option<benchmarks::Values>,
     /// Confidence limits of the latest value, at 95% and 99.8%, where the
     /// measure has them (unweighted proportions, counts, rates).
     pub confidence: Vec<Confidence>,
@@ -91,22 +94,34 @@ pub struct GroupSeries {
     pub series: Vec<Observation>,
 }
 
-/// Everything computed for one indicator, over every period.
-#[derive(Debug, Clone)]
-pub struct IndicatorSeries {
-    pub series: Vec<Observation>,
-    pub groups: Vec<(String, Vec<Observation>)>,
-    pub window: String,
+/// Judge every indicator for one member's `month`.
+pub fn scorecard(
+    loaded: &Loaded,
+    member: usize,
+    computed: &[IndicatorSeries],
+    month: Month,
+    benchmarks: &PublishedBenchmarks,
+) -> Scorecard {
+    let authority = &loaded.members[member];
+    Scorecard {
+        authority: authority.name.clone(),
+        authority_code: authority.code.clone(),
+        month,
+        engine_version: env!("CARGO_PKG_VERSION"),
+        data_quality: Vec::new(),
+        indicators: loaded
+            .definitions
+            .iter()
+            .zip(computed)
+            .enumerate()
+            .map(|(index, (definition, series))| {
+                judge(definition, series, month, benchmarks.resolve(member, index, definition, month))
+            })
+            .collect(),
+    }
 }
 
-/// A benchmark resolved for the report month, fixed or published.
-#[derive(Debug, Clone, Default)]
-pub struct ResolvedBenchmark {
-    pub benchmark: Option<crate::language::Benchmark>,
-    pub published: Option<crate::input::benchmarks::Values>,
-}
-
-pub fn judge(
+fn judge(
     definition: &Definition,
     computed: &IndicatorSeries,
     month: Month,
@@ -137,7 +152,7 @@ pub fn judge(
         description: indicator.description.clone(),
         plan_ref: indicator.plan_ref.clone(),
         theme: definition.theme.clone(),
-        unit: indicator.unit.get_ref().describe(),
+        unit: *indicator.unit.get_ref(),
         decimals: definition.decimals(),
         polarity: definition.polarity(),
         dataset: indicator.dataset.get_ref().clone(),
@@ -182,86 +197,18 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
 }
 
 impl Scorecard {
-    pub fn counts(&self) -> (usize, usize, usize) {
+    pub fn counts(&self) -> RagCounts {
         let count = |rag: Rag| self.indicators.iter().filter(|indicator| indicator.rag == Some(rag)).count();
-        (count(Rag::Red), count(Rag::Amber), count(Rag::Green))
+        RagCounts { red: count(Rag::Red), amber: count(Rag::Amber), green: count(Rag::Green) }
     }
 }
 
-/// The rule as a reader checks it: what is counted, over which dates, and
-/// how it is rated. Expressions are quoted as written in the definition.
-pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, String)> {
-    let indicator = &definition.indicator;
-    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", indicator.dataset.get_ref()))];
-    for lookup in &indicator.lookup {
-        let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
-        lines.push((
-            "Looked up".into(),
-            format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref()),
-        ));
-    }
-    for (name, derived) in &indicator.derive {
-        let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
-            (Some(sql), _) => sql.get_ref().clone(),
-            (None, Some(days)) => format!(
-                "working days after {} up to and including {} (weekends and bank holidays left out)",
-                days.from.get_ref(),
-                days.to.get_ref()
-            ),
-            (None, None) => String::new(),
-        };
-        lines.push((format!("Computed {name}"), rule));
-    }
-    if let Some(filter) = &indicator.filter {
-        lines.push(("Records included".into(), filter.get_ref().clone()));
-    }
-    if let Some(per_entity) = &indicator.per_entity {
-        for (name, aggregate) in &per_entity.aggregate {
-            let entity = per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str());
-            lines.push((format!("Per {entity}, {name}"), aggregate.get_ref().clone()));
-        }
-    }
-    let measure = &indicator.measure;
-    let mut push = |label: &str, value: &Option<toml::Spanned<String>>| {
-        if let Some(value) = value {
-            lines.push((label.to_string(), value.get_ref().clone()));
-        }
-    };
-    push("Counted where", &measure.condition);
-    push("Value of", &measure.of);
-    push("Numerator", &measure.numerator);
-    push("Denominator", &measure.denominator);
-    push("Weighted by", &measure.weight);
-    lines.push(("Calculation".into(), measure_words(*measure.kind.get_ref()).to_string()));
-    if let Some(rating) = rating_words(definition) {
-        lines.push(("Rating".into(), rating));
-    }
-    lines
-}
-
-fn measure_words(kind: crate::language::MeasureKind) -> &'static str {
-    use crate::language::MeasureKind::*;
-    match kind {
-        Count => "the number of records",
-        DistinctCount => "the number of different values",
-        Sum => "the total",
-        Mean => "the average (mean)",
-        Median => "the middle value (median)",
-        Proportion => "numerator as a percentage of denominator",
-        Ratio => "total of the numerator divided by total of the denominator",
-        RatePer10000 => "the number of records per 10,000 children aged 0-17",
-    }
-}
-
-fn rating_words(definition: &Definition) -> Option<String> {
-    let spec = definition.indicator.rag.as_ref()?;
-    let limits = rag::limits(spec.get_ref(), definition.polarity())?;
-    let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter {
-        ("at or above", "below")
-    } else {
-        ("at or below", "above")
-    };
-    Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
+/// How many indicators are rated red, amber and green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct RagCounts {
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
 }
 
 /// The latest value's RAG rating by the definition's method.
@@ -282,7 +229,7 @@ fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f6
 
 /// Confidence limits in the indicator's own scale: Wilson for unweighted
 /// proportions (x100), Poisson (Byar / exact) for counts, scaled for rates.
-fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
+pub(super) fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
     let z = if level == 99.8 { Z998 } else { Z95 };
     let measure = &definition.indicator.measure;
     let numerator = observation.numerator?;

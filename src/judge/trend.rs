@@ -2,7 +2,7 @@
 //! year, labelled by polarity. Values are compared as shown (rounded), so a
 //! change too small to see is "no change".
 
-use crate::evaluate::observe::round_to;
+use super::rounding::round_to;
 use crate::language::Polarity;
 use serde::Serialize;
 

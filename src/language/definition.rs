@@ -3,11 +3,12 @@
 //! that can be checked without parsing expressions; `evaluate_plan` checks
 //! the SQL expressions against the dataset schemas.
 
-use crate::diagnostics::toml_file::{self, field_names};
+use super::published_benchmark::PublishedBenchmark;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::project::{ColumnType, Project};
+use crate::diagnostics::{field_names, parse_toml};
+use crate::project::{is_safe_id, ColumnType, Project};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -55,7 +56,7 @@ pub struct Indicator {
     pub benchmark: Option<Benchmark>,
     /// A benchmark read from a DfE published file (England, region,
     /// statistical neighbours), instead of a fixed `[benchmark]`.
-    pub published_benchmark: Option<crate::input::benchmarks::Source>,
+    pub published_benchmark: Option<PublishedBenchmark>,
     /// Statistical process control settings.
     #[serde(default)]
     pub spc: SpcSettings,
@@ -86,6 +87,19 @@ pub enum Unit {
     Days,
 }
 
+/// Published (JSON, CSV, workbook) in words, as `describe` gives it.
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.describe())
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 impl Unit {
     pub fn describe(self) -> &'static str {
         match self {
@@ -97,6 +111,7 @@ impl Unit {
         }
     }
 
+    /// Decimal places shown when the definition gives none.
     pub fn default_decimals(self) -> u32 {
         match self {
             Unit::Count => 0,
@@ -312,13 +327,6 @@ impl Definition {
     }
 }
 
-pub fn is_safe_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-}
-
 fn known_keys() -> Vec<&'static str> {
     [
         field_names::<Indicator>(),
@@ -331,12 +339,24 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Rag>(),
         field_names::<Benchmark>(),
         field_names::<SpcSettings>(),
-        field_names::<crate::input::benchmarks::Source>(),
+        field_names::<PublishedBenchmark>(),
     ]
     .concat()
 }
 
 /// Every `*.toml` under the project's indicator folders, sorted, with its theme folder.
+/// Every dataset the definitions read, as the indicator's own or as a lookup.
+pub fn used_datasets(definitions: &[Definition]) -> BTreeSet<&str> {
+    definitions
+        .iter()
+        .flat_map(|definition| {
+            let indicator = &definition.indicator;
+            std::iter::once(indicator.dataset.get_ref().as_str())
+                .chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
+        })
+        .collect()
+}
+
 pub fn definition_files(project: &Project) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
@@ -387,7 +407,7 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
                 continue;
             }
         };
-        let (indicator, found) = toml_file::parse::<Indicator>(&source, &known_keys());
+        let (indicator, found) = parse_toml::<Indicator>(&source, &known_keys());
         diagnostics.extend(found);
         let Some(indicator) = indicator else { continue };
         let definition = Definition { theme: indicator.theme.clone().unwrap_or(theme), indicator, source };

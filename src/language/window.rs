@@ -1,7 +1,7 @@
 //! The window each indicator looks at, for each reporting period.
 
-use crate::language::{Window, WindowKind};
-use crate::project::period::Month;
+use super::definition::{Window, WindowKind};
+use crate::project::Month;
 use chrono::NaiveDate;
 
 /// Dates available to every expression as columns of the same names.

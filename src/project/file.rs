@@ -1,9 +1,10 @@
 //! The project file, `scorecard.toml`: who the authority is, where its
 //! extracts live, what each extract looks like, and where outputs go.
 
-use crate::diagnostics::toml_file::{self, field_names};
+use super::calendar::HolidayCalendar;
+use super::names::{is_authority_code, is_safe_id};
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
-use crate::project::calendar::HolidayCalendar;
+use crate::diagnostics::{field_names, parse_toml};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -205,7 +206,7 @@ impl Project {
     pub fn load(root: &Path) -> Result<Project, Diagnostics> {
         let path = if root == Path::new(".") { PathBuf::from(PROJECT_FILE) } else { root.join(PROJECT_FILE) };
         let source = SourceFile::read(&path)?;
-        let (file, mut diagnostics) = toml_file::parse::<ProjectFile>(&source, &known_keys());
+        let (file, mut diagnostics) = parse_toml::<ProjectFile>(&source, &known_keys());
         let Some(file) = file else { return Err(diagnostics) };
         diagnostics.extend(check(&source, &file));
         let holidays = holiday_calendar(&source, &file.calendar, &mut diagnostics);
@@ -268,7 +269,7 @@ fn known_keys() -> Vec<&'static str> {
 fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let code = &file.authority.code;
-    if !crate::project::members::is_authority_code(code.get_ref()) {
+    if !is_authority_code(code.get_ref()) {
         diagnostics.push(source.error(
             code.span(),
             format!("`{}` is not an English local authority code", code.get_ref()),
@@ -318,7 +319,7 @@ fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics
 
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
     let config = dataset.get_ref();
-    if !crate::language::is_safe_id(name) {
+    if !is_safe_id(name) {
         diagnostics.push(source.error(
             dataset.span(),
             format!("dataset name `{name}` must use only a-z, 0-9 and -"),

@@ -1,9 +1,17 @@
 //! The project: `scorecard.toml`, the authorities it reports on, the
-//! calendar and the reporting periods. Depends on `diagnostics` only.
+//! working-day calendar and the reporting periods. Depends on `diagnostics` only.
 
-pub mod calendar;
+mod calendar;
 mod file;
-pub mod members;
-pub mod period;
+mod members;
+mod names;
+mod period;
 
-pub use file::*;
+pub use calendar::HolidayCalendar;
+pub use file::{
+    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, Layout, Paths, Project,
+    ProjectFile, PROJECT_FILE,
+};
+pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
+pub use names::{is_authority_code, is_safe_id};
+pub use period::Month;

@@ -1,7 +1,7 @@
 //! A reporting period is a calendar month, written `YYYY-MM`.
 
 use chrono::{Datelike, Months, NaiveDate};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
@@ -58,6 +58,20 @@ impl Month {
         (0..count.max(0)).map(move |offset| self.plus(offset))
     }
 
+    /// The month to report from those `available` (sorted): the one asked
+    /// for, or the latest.
+    pub fn choose(available: &[Month], requested: Option<Month>) -> Result<Month, String> {
+        let range = || {
+            let first = available.first().map(Month::to_string).unwrap_or_default();
+            format!("{first} to {}", available.last().map(Month::to_string).unwrap_or_default())
+        };
+        match requested {
+            Some(month) if available.contains(&month) => Ok(month),
+            Some(month) => Err(format!("no extracts for {month}: months available are {}", range())),
+            None => available.last().copied().ok_or_else(|| "no months with extracts".to_string()),
+        }
+    }
+
     /// The day `months` calendar months before `date`, clamped to month end.
     pub fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
         date.checked_sub_months(Months::new(months)).expect("dates in range")
@@ -91,6 +105,12 @@ impl Serialize for Month {
     }
 }
 
+impl<'de> Deserialize<'de> for Month {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Month, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +123,16 @@ mod tests {
         assert_eq!(Month::new(2024, 2).unwrap().last_day().to_string(), "2024-02-29");
         assert_eq!(march.financial_year_start(4).to_string(), "2024-04");
         assert_eq!(Month::new(2025, 4).unwrap().financial_year_start(4).to_string(), "2025-04");
+    }
+
+    #[test]
+    fn the_month_asked_for_or_the_latest() {
+        let available: Vec<Month> = Month::new(2025, 1).unwrap().through(Month::new(2025, 3).unwrap()).collect();
+        assert_eq!(Month::choose(&available, None), Ok(Month::new(2025, 3).unwrap()));
+        assert_eq!(Month::choose(&available, Month::new(2025, 2)), Ok(Month::new(2025, 2).unwrap()));
+        let missing = Month::choose(&available, Month::new(2024, 12)).unwrap_err();
+        assert_eq!(missing, "no extracts for 2024-12: months available are 2025-01 to 2025-03");
+        assert_eq!(Month::choose(&[], None).unwrap_err(), "no months with extracts");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! one, never a half-written one: everything is written and flushed into a
 //! hidden folder beside the target, then renamed into place.
 
-use crate::project::period::Month;
+use crate::project::Month;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -87,44 +87,6 @@ pub fn remove_leftovers(output_dir: &Path) {
     }
 }
 
-/// Hex SHA-256 of some bytes.
-pub fn sha256(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ManifestFile {
-    pub path: String,
-    pub bytes: u64,
-    pub sha256: String,
-}
-
-/// What a bundle holds and what it was made from.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Manifest {
-    pub authority: String,
-    pub month: String,
-    pub engine_version: String,
-    pub built: String,
-    /// SHA-256 over the project file and every definition, in path order.
-    pub definitions_sha256: String,
-    /// Every extract read, with its hash.
-    pub inputs: Vec<ManifestFile>,
-    /// Every other file of the bundle.
-    pub files: Vec<ManifestFile>,
-    pub counts: crate::render::html::ArchiveEntry,
-}
-
-impl Manifest {
-    pub fn describe(files: &[(String, Vec<u8>)]) -> Vec<ManifestFile> {
-        files
-            .iter()
-            .map(|(path, bytes)| ManifestFile { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
-            .collect()
-    }
-}
-
 /// The bundle's files in a zip whose bytes depend only on its contents
 /// (fixed 1980-01-01 timestamps, files in the given order).
 pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
@@ -155,21 +117,6 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
         .and_then(|_| file.sync_all())
         .map_err(|error| format!("cannot write {}: {error}", staging.display()))?;
     fs::rename(&staging, path).map_err(|error| format!("cannot publish {}: {error}", path.display()))
-}
-
-/// The archive page lists every month bundle found under `output_dir`.
-pub fn archive_entries(output_dir: &Path) -> Vec<crate::render::html::ArchiveEntry> {
-    let mut entries: Vec<_> = fs::read_dir(output_dir)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_name().to_str().is_some_and(|name| name.parse::<Month>().is_ok()))
-        .filter_map(|entry| fs::read(entry.path().join("manifest.json")).ok())
-        .filter_map(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
-        .map(|manifest| manifest.counts)
-        .collect();
-    entries.sort_by(|a, b| a.month.cmp(&b.month));
-    entries
 }
 
 /// Copy a built bundle to a publication folder: copied beside the target

@@ -2,6 +2,7 @@
 //! `<output>/.lock`. The operating system drops the lock when the holder
 //! exits, however it exits, so a killed build never leaves a stale lock.
 
+use crate::error::Error;
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -44,6 +45,20 @@ impl OutputLock {
                 }
             }
         }
+    }
+}
+
+impl OutputLock {
+    /// The lock a build takes, its failure as the build's error.
+    pub fn acquire_for_build(output_dir: &Path, wait: Duration) -> Result<OutputLock, Error> {
+        OutputLock::acquire(output_dir, wait).map_err(|error| match error {
+            LockError::Held { waited } => Error::Locked(format!(
+                "another build holds {} (waited {:.1} s)",
+                output_dir.join(".lock").display(),
+                waited.as_secs_f64()
+            )),
+            LockError::Io(message) => Error::Output(message),
+        })
     }
 }
 

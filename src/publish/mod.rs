@@ -1,8 +1,21 @@
-//! Publishing: the build of a month under the output lock, bundles written
-//! atomically, manifests and staleness.
+//! Publishing: a build under the output lock (what is out of date, read and
+//! evaluate once, write each bundle), bundles written atomically, manifests,
+//! archive pages and a consortium's comparisons; `publish` copies a bundle
+//! to a publication folder. Depends on every stage before it.
 
+mod archive;
 mod build;
-pub mod bundle;
-pub mod lock;
+mod bundle;
+mod comparison;
+mod context;
+mod inputs;
+mod lock;
+mod manifest;
+mod progress;
+mod staleness;
 
-pub use build::*;
+pub use build::{run as build, Headline, Options, Outcome};
+pub use bundle::{publish, write_bundle, zip};
+pub use comparison::COMPARISON_FOLDER;
+pub use lock::{LockError, OutputLock};
+pub use manifest::{Manifest, ManifestFile};

@@ -2,10 +2,8 @@
 //! with DejaVu Sans compiled into the binary, so charts look the same on a
 //! server with no fonts; identical inputs give byte-identical files.
 
-use crate::evaluate::observe::round_to;
-use crate::judge::rag::Limits;
-use crate::judge::IndicatorReport;
-use crate::language::Polarity;
+use crate::judge::{round_to, IndicatorReport, Limits};
+use crate::language::{Polarity, Unit};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -122,7 +120,7 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     }
     let pad = ((high - low) * 0.15).max(high.abs() * 0.05).max(0.5);
     let (mut low, mut high) = ((low - pad).max(if low >= 0.0 { 0.0 } else { f64::NEG_INFINITY }), high + pad);
-    if indicator.unit == "percent" {
+    if indicator.unit == Unit::Percent {
         low = low.max(0.0);
         high = high.min(100.0).max(low + 1.0);
     }
@@ -190,7 +188,7 @@ fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &Ind
         .bold_line_style(BLACK.mix(0.12))
         .x_labels(months / step + 1)
         .x_label_formatter(&|x| month_label(indicator, *x))
-        .y_desc(indicator.unit)
+        .y_desc(indicator.unit.describe())
         .label_style((FAMILY, 12).into_font().color(&TEXT))
         .axis_desc_style((FAMILY, 13).into_font().color(&TEXT))
         .draw()?;

@@ -2,14 +2,13 @@
 //! table per indicator), comparison.csv (one row per indicator and member)
 //! and comparison.json.
 
-use crate::evaluate::observe::show_value;
-use crate::judge::rank::{IndicatorRanking, MemberValue, Ranking};
+use super::bundle::Files;
+use super::format::{number, show_value};
+use super::html::{environment, month_name, rag_view};
+use super::tables::write_rows;
+use crate::judge::{IndicatorRanking, MemberValue, Ranking};
 use crate::language::Polarity;
-use crate::render::html::{environment, month_name, rag_view};
-use crate::render::tables::{number, write_rows};
 use minijinja::{context, Value};
-
-pub type Files = Vec<(String, Vec<u8>)>;
 
 pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files, String> {
     let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;

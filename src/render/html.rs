@@ -2,17 +2,15 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use crate::evaluate::observe::{show_quantity, show_value};
-use crate::judge::rag::Rag;
-use crate::judge::trend::Direction;
-use crate::judge::{Comparison, IndicatorReport, Scorecard};
-use crate::project::period::Month;
-use crate::render::tables;
+use super::format::{show_quantity, show_value, Shown};
+use super::tables;
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Rag, RagCounts, Scorecard};
+use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-pub(crate) fn environment() -> Environment<'static> {
+pub(super) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.add_template("style.css", include_str!("../../templates/style.css")).expect("template parses");
     env.add_template("page.html", include_str!("../../templates/page.html")).expect("template parses");
@@ -34,13 +32,13 @@ pub struct PageContext<'a> {
 }
 
 #[derive(Serialize)]
-pub(crate) struct RagView {
+pub(super) struct RagView {
     rag: &'static str,
     rag_letter: &'static str,
     rag_text: &'static str,
 }
 
-pub(crate) fn rag_view(rag: Option<Rag>) -> RagView {
+pub(super) fn rag_view(rag: Option<Rag>) -> RagView {
     match rag {
         Some(rag) => RagView { rag: rag.name(), rag_letter: rag.letter(), rag_text: rag.name() },
         None => RagView { rag: "none", rag_letter: "–", rag_text: "not rated" },
@@ -110,12 +108,17 @@ fn statistics(indicator: &IndicatorReport) -> Vec<String> {
 }
 
 fn value_text(indicator: &IndicatorReport) -> String {
-    if crate::judge::disclosure::is_suppressed(&indicator.latest) {
-        return "c (suppressed: small number)".to_string();
+    match indicator.latest.shown() {
+        Shown::Suppressed => "c (suppressed: small number)".to_string(),
+        _ => super::format::value_text(&indicator.latest, indicator.decimals, indicator.unit),
     }
-    match (&indicator.latest.not_calculable, indicator.latest.value) {
-        (Some(reason), _) => format!("not calculable: {reason}"),
-        (None, value) => show_value(value, indicator.decimals, indicator.unit),
+}
+
+/// A breakdown group's value: the reason alone when not calculable, to fit the table.
+fn group_value(group: &GroupSeries, indicator: &IndicatorReport) -> String {
+    match group.latest.shown() {
+        Shown::NotCalculable(reason) => reason.to_string(),
+        _ => super::format::value_text(&group.latest, indicator.decimals, indicator.unit),
     }
 }
 
@@ -158,7 +161,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
             .map(|group| {
                 context! {
                     name => &group.group,
-                    value => if crate::judge::disclosure::is_suppressed(&group.latest) { "c".to_string() } else { group.latest.not_calculable.clone().unwrap_or_else(|| show_value(group.latest.value, indicator.decimals, indicator.unit)) },
+                    value => group_value(group, indicator),
                     numerator => show_quantity(group.latest.numerator),
                     denominator => show_quantity(group.latest.denominator),
                     ..Value::from_serialize(rag_view(group.rag)),
@@ -197,7 +200,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
     }
     let themes: Vec<Value> =
         themes.into_iter().map(|(name, rows)| context! { name => theme_title(&name), rows }).collect();
-    let (red, amber, green) = scorecard.counts();
+    let RagCounts { red, amber, green } = scorecard.counts();
     let unrated = scorecard.indicators.len() - red - amber - green;
     let template = environment();
     let template = template.get_template("scorecard.html").map_err(|error| error.to_string())?;
@@ -226,10 +229,9 @@ fn theme_title(theme: &str) -> String {
 /// One line of the archive page.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArchiveEntry {
-    pub month: String,
-    pub red: usize,
-    pub amber: usize,
-    pub green: usize,
+    pub month: Month,
+    #[serde(flatten)]
+    pub counts: RagCounts,
 }
 
 pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String, String> {
@@ -237,8 +239,8 @@ pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String,
         .iter()
         .rev()
         .map(|entry| {
-            let month: Option<Month> = entry.month.parse().ok();
-            context! { month => &entry.month, name => month.map(month_name).unwrap_or_else(|| entry.month.clone()), red => entry.red, amber => entry.amber, green => entry.green }
+            let RagCounts { red, amber, green } = entry.counts;
+            context! { month => entry.month.to_string(), name => month_name(entry.month), red, amber, green }
         })
         .collect();
     let template = environment();

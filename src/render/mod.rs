@@ -1,11 +1,20 @@
-//! Rendering a judged month: charts, the HTML page, tables, the workbook
-//! and a consortium's comparison.
+//! Rendering a judged month: trend charts, the HTML page, CSV and JSON
+//! tables, the workbook, a consortium's comparison, and the archive and
+//! front pages. Every value is shown by one rule (`format`). Depends on
+//! `project`, `language`, `evaluate` and `judge`.
 
 mod bundle;
-pub mod charts;
-pub mod comparison;
-pub mod html;
-pub mod tables;
-pub mod xlsx;
+mod charts;
+mod comparison;
+mod format;
+mod html;
+mod tables;
+mod xlsx;
 
-pub use bundle::*;
+pub use bundle::{month_files, BuildTime, Files};
+pub use charts::{sparkline_svg, trend_png, trend_svg, CHART_SIZE, SPARKLINE_SIZE};
+pub use comparison::render as comparison_files;
+pub use format::{number, show_quantity, show_value, value_text, Shown};
+pub use html::{archive_page, consortium_page, month_name, ArchiveEntry};
+pub use tables::{neutralise_formula, scorecard_csv, scorecard_json, series_csv, values_csv};
+pub use xlsx::workbook;

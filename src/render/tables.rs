@@ -1,7 +1,8 @@
 //! scorecard.csv (one row per indicator), series.csv (every value of every
 //! month, total and breakdown groups) and scorecard.json (everything).
 
-use crate::evaluate::observe::{round_to, show_quantity, Observation};
+use super::format::{number, show_quantity, Shown};
+use crate::evaluate::{Computed, Loaded, Observation};
 use crate::judge::{Comparison, IndicatorReport, Scorecard};
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe.
@@ -18,23 +19,17 @@ pub fn neutralise_formula(text: &str) -> String {
 
 /// A value cell: `c` where suppressed, blank where not calculable.
 fn value_cell(observation: &Observation, decimals: u32) -> String {
-    if crate::judge::disclosure::is_suppressed(observation) {
-        "c".to_string()
-    } else {
-        number(observation.value, decimals)
+    match observation.shown() {
+        Shown::Suppressed => "c".to_string(),
+        _ => number(observation.value, decimals),
     }
-}
-
-/// A number rounded to `decimals`, blank for none.
-pub(crate) fn number(value: Option<f64>, decimals: u32) -> String {
-    value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
 }
 
 fn direction(comparison: &Comparison) -> String {
     comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_default()
 }
 
-pub(crate) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
+pub(super) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(|error| error.to_string())?;
     for row in rows {
@@ -85,7 +80,7 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         indicator.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
         direction(&indicator.vs_previous_month),
         direction(&indicator.vs_last_year),
-        latest.not_calculable.clone().unwrap_or_default(),
+        latest.reason().unwrap_or_default().to_string(),
         indicator.benchmark.as_ref().map(|benchmark| benchmark.value.to_string()).unwrap_or_default(),
         number(indicator.confidence.first().map(|ci| ci.lower), indicator.decimals + 1),
         number(indicator.confidence.first().map(|ci| ci.upper), indicator.decimals + 1),
@@ -116,7 +111,7 @@ pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
                     value_cell(observation, indicator.decimals),
                     show_quantity(observation.numerator),
                     show_quantity(observation.denominator),
-                    observation.not_calculable.clone().unwrap_or_default(),
+                    observation.reason().unwrap_or_default().to_string(),
                 ]);
             }
         };
@@ -137,7 +132,7 @@ pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
 /// `scorecard values`: every member's unrounded value, numerator and
 /// denominator of every indicator for every month, or why it is not
 /// calculable. Not disclosure-controlled: local use only.
-pub fn values_csv(loaded: &crate::evaluate::Loaded, computed: &crate::evaluate::Computed) -> Result<Vec<u8>, String> {
+pub fn values_csv(loaded: &Loaded, computed: &Computed) -> Result<Vec<u8>, String> {
     let quantity = |value: Option<f64>| value.map(|value| value.to_string()).unwrap_or_default();
     let mut rows = Vec::new();
     for (member, series) in loaded.members.iter().zip(computed) {
@@ -150,7 +145,7 @@ pub fn values_csv(loaded: &crate::evaluate::Loaded, computed: &crate::evaluate::
                     quantity(observation.value),
                     quantity(observation.numerator),
                     quantity(observation.denominator),
-                    observation.not_calculable.clone().unwrap_or_default(),
+                    observation.reason().unwrap_or_default().to_string(),
                 ]);
             }
         }

@@ -2,9 +2,8 @@
 //! fills (with the RAG word too, never colour alone), and a "Data" sheet
 //! with every monthly value. Text is written as text, never as a formula.
 
-use crate::evaluate::observe::round_to;
-use crate::judge::rag::Rag;
-use crate::judge::{Comparison, Scorecard};
+use crate::evaluate::Observation;
+use crate::judge::{round_to, Comparison, Rag, Scorecard};
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 fn rag_format(rag: Option<Rag>) -> Format {
@@ -27,6 +26,19 @@ fn direction(comparison: &Comparison) -> String {
 fn write_optional(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>) -> Result<(), XlsxError> {
     if let Some(value) = value {
         sheet.write_number(row, column, value)?;
+    }
+    Ok(())
+}
+
+/// A suppressed value's cell says `c` (and holds no number).
+fn write_c_if_suppressed(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    observation: &Observation,
+) -> Result<(), XlsxError> {
+    if observation.is_suppressed() {
+        sheet.write_string(row, column, "c")?;
     }
     Ok(())
 }
@@ -71,11 +83,9 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 0, &indicator.theme)?;
         sheet.write_string(row, 1, indicator.plan_ref.as_deref().unwrap_or(""))?;
         sheet.write_string(row, 2, &indicator.title)?;
-        sheet.write_string(row, 3, indicator.unit)?;
+        sheet.write_string(row, 3, indicator.unit.describe())?;
         sheet.write_string(row, 4, indicator.latest.period.to_string())?;
-        if crate::judge::disclosure::is_suppressed(&indicator.latest) {
-            sheet.write_string(row, 5, "c")?;
-        }
+        write_c_if_suppressed(sheet, row, 5, &indicator.latest)?;
         write_optional(sheet, row, 5, indicator.latest.value.map(|value| round_to(value, indicator.decimals)))?;
         write_optional(sheet, row, 6, indicator.latest.numerator)?;
         write_optional(sheet, row, 7, indicator.latest.denominator)?;
@@ -88,7 +98,7 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
         )?;
         sheet.write_string(row, 10, direction(&indicator.vs_previous_month))?;
         sheet.write_string(row, 11, direction(&indicator.vs_last_year))?;
-        sheet.write_string(row, 12, indicator.latest.not_calculable.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 12, indicator.latest.reason().unwrap_or(""))?;
         sheet.write_string(row, 13, indicator.commentary.as_deref().unwrap_or(""))?;
     }
     sheet.set_column_width(2, 60)?;
@@ -112,13 +122,11 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
                 data.write_string(row, 0, &indicator.id)?;
                 data.write_string(row, 1, group)?;
                 data.write_string(row, 2, observation.period.to_string())?;
-                if crate::judge::disclosure::is_suppressed(observation) {
-                    data.write_string(row, 3, "c")?;
-                }
+                write_c_if_suppressed(data, row, 3, observation)?;
                 write_optional(data, row, 3, observation.value)?;
                 write_optional(data, row, 4, observation.numerator)?;
                 write_optional(data, row, 5, observation.denominator)?;
-                data.write_string(row, 6, observation.not_calculable.as_deref().unwrap_or(""))?;
+                data.write_string(row, 6, observation.reason().unwrap_or(""))?;
                 row += 1;
             }
         }

@@ -1,9 +1,9 @@
 //! Sample children in need: CIN census referrals, assessments, section 47
 //! enquiries and child protection plans, simulated from 2018.
 
-use crate::project::calendar::HolidayCalendar;
-use crate::project::period::Month;
-use crate::sample::{add_working_days, iso, shown, trend, write_csv, Draw};
+use super::simulation::{add_working_days, iso, shown, trend, write_csv, Draw, LAST_MONTH};
+use crate::project::HolidayCalendar;
+use crate::project::Month;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use std::path::Path;
 
@@ -54,7 +54,7 @@ impl CinHistory {
     /// `scale`: referrals relative to the sample authority's (6.4 a working day).
     pub fn simulate(draw: &mut Draw, calendar: &HolidayCalendar, scale: f64) -> CinHistory {
         let mut day = NaiveDate::from_ymd_opt(2018, 4, 1).expect("valid");
-        let end = crate::sample::LAST_MONTH.last_day();
+        let end = LAST_MONTH.last_day();
         let mut referrals: Vec<Referral> = Vec::new();
         let mut counter = 0;
         while day <= end {

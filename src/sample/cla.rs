@@ -1,8 +1,8 @@
 //! Sample children looked after: SSDA903 header, episodes, missing and
 //! care leavers (OC3), simulated from 2012 so that care histories are long.
 
-use crate::project::period::Month;
-use crate::sample::{dmy, shown, trend, write_csv, Draw};
+use super::simulation::{dmy, shown, trend, write_csv, Draw, LAST_MONTH};
+use crate::project::Month;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::path::Path;
 
@@ -69,7 +69,7 @@ impl ClaHistory {
     /// `scale`: children coming into care relative to the sample authority.
     pub fn simulate(draw: &mut Draw, seed: u64, scale: f64) -> ClaHistory {
         let start = NaiveDate::from_ymd_opt(SIMULATION_START.0, SIMULATION_START.1, SIMULATION_START.2).expect("valid");
-        let end = crate::sample::LAST_MONTH.last_day();
+        let end = LAST_MONTH.last_day();
         let mut children = Vec::new();
         let mut day = start;
         while day <= end {

@@ -1,8 +1,8 @@
 //! Sample social work workforce: one record per worker per role, with team,
 //! agency flag, FTE, ASYE status and the cases held at each month end.
 
-use crate::project::period::Month;
-use crate::sample::{dmy, shown, trend, write_csv, Draw};
+use super::simulation::{dmy, shown, trend, write_csv, Draw, LAST_MONTH};
+use crate::project::Month;
 use chrono::{Duration, NaiveDate};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -62,7 +62,7 @@ impl WorkforceHistory {
                 history.hire(draw, team, agency, started, true);
             }
         }
-        for month in SIMULATION_START.through(crate::sample::LAST_MONTH) {
+        for month in SIMULATION_START.through(LAST_MONTH) {
             history.step(draw, month);
         }
         history

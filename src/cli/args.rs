@@ -1,0 +1,113 @@
+//! The command line, as clap parses it. The handlers are beside it, one
+//! file per command family.
+
+use crate::project::Month;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "scorecard", version, about = "Children's services performance scorecards from monthly extracts")]
+pub struct Cli {
+    /// Project folder (holding scorecard.toml).
+    #[arg(long, global = true, default_value = ".")]
+    pub project: PathBuf,
+    /// Log format on stderr: `human`, or `json` for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Human)]
+    pub log_format: LogFormat,
+    /// Only errors on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr (-v debug, -vv trace).
+    #[arg(long, short, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Indicator,
+    Project,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every indicator and write reports/YYYY-MM/.
+    Build {
+        /// Month to report (default: the latest month with extracts).
+        #[arg(long, conflicts_with = "all")]
+        month: Option<Month>,
+        /// Build every month whose bundle is missing or out of date.
+        #[arg(long)]
+        all: bool,
+        /// Rebuild even when the bundle is up to date.
+        #[arg(long)]
+        force: bool,
+        /// Wait up to this many seconds for another build to finish.
+        #[arg(long, default_value_t = 0.0)]
+        wait: f64,
+        /// In a consortium: build only this member's bundles (code).
+        #[arg(long)]
+        authority: Option<String>,
+    },
+    /// Evaluate every indicator for every month (and member) and write the
+    /// values as CSV, without judging or rendering: for analysts and
+    /// benchmarks. Unsuppressed, so for local use, never published.
+    Values {
+        /// Write to this file instead of the screen.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check the project, definitions and extracts without writing anything.
+    Check,
+    /// List the indicators.
+    List,
+    /// Show how one indicator's figure was worked out, with the records
+    /// behind it (child ids, workers): for local use, never published.
+    Explain {
+        indicator: String,
+        /// Month (default: the latest with extracts).
+        #[arg(long)]
+        month: Option<Month>,
+        /// In a consortium: the member (code).
+        #[arg(long)]
+        authority: Option<String>,
+        /// Write the records to this CSV file instead of the screen.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Copy a built month's bundle to a publication folder, atomically.
+    Publish {
+        #[arg(long)]
+        month: Month,
+        #[arg(long)]
+        to: PathBuf,
+        /// In a consortium: the member (code).
+        #[arg(long)]
+        authority: Option<String>,
+    },
+    /// Print the JSON Schema of the indicator or project file, for editor completion.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Indicator)]
+        kind: SchemaKind,
+    },
+    /// Start a new project in DIR.
+    Init { dir: PathBuf },
+    /// Write the deterministic sample authority's extracts, or with
+    /// --authorities N a consortium's (members.csv and a folder per member).
+    Sample {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "sample-data")]
+        out: PathBuf,
+        /// Generate a consortium of this many authorities of varied sizes.
+        #[arg(long)]
+        authorities: Option<usize>,
+    },
+}

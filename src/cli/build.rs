@@ -1,0 +1,46 @@
+//! `scorecard build` and `scorecard publish`: what was built, and the newest
+//! month's indicators line by line (the page has the rest).
+
+use crate::error::Error;
+use crate::evaluate;
+use crate::project::Month;
+use crate::publish::{self, Headline, Outcome};
+use std::path::Path;
+
+pub fn build(root: &Path, options: &publish::Options, out: &mut String) -> Result<(), Error> {
+    let mut newest = Vec::new();
+    for outcome in publish::build(root, options)? {
+        match outcome {
+            Outcome::Built { authority, month, path, counts, headlines } => {
+                let who = authority.map(|code| format!(" {code}")).unwrap_or_default();
+                let (red, amber, green) = (counts.red, counts.amber, counts.green);
+                say!(out, "built{who} {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
+                newest = headlines;
+            }
+            Outcome::UpToDate { authority, month } => {
+                let who = authority.map(|code| format!("{code} ")).unwrap_or_default();
+                say!(out, "{who}{month} is up to date: nothing to do (--force rebuilds)")
+            }
+            Outcome::Compared { month, path } => say!(out, "compared {month}: {}", path.display()),
+        }
+    }
+    for headline in &newest {
+        say!(out, "  {}", headline_line(headline));
+    }
+    Ok(())
+}
+
+/// `[A] re-referrals   20.7%  worsening`: RAG letter, id, value, direction since last month.
+fn headline_line(headline: &Headline) -> String {
+    let rag = headline.rag.map_or("-", |rag| rag.letter());
+    let travel = headline.since_last_month.map_or("", |direction| direction.describe());
+    format!("[{rag}] {:<38} {:>16}  {travel}", headline.id, headline.value)
+}
+
+pub fn publish(root: &Path, month: Month, to: &Path, authority: Option<&str>, out: &mut String) -> Result<(), Error> {
+    let loaded = evaluate::load(root)?;
+    let member = &loaded.members[loaded.member(authority)?];
+    let target = publish::publish(&member.output_dir, month, to).map_err(Error::Output)?;
+    say!(out, "published {}", target.display());
+    Ok(())
+}

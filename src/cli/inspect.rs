@@ -1,0 +1,61 @@
+//! The commands that read and write nothing published: `check` (validate
+//! everything, report data quality), `list` and `values`.
+
+use crate::error::Error;
+use crate::evaluate::{self, Reading};
+use crate::judge::PublishedBenchmarks;
+use crate::project::Month;
+use crate::render::values_csv;
+use std::path::Path;
+
+pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
+    let loaded = evaluate::load(root)?;
+    let data = evaluate::read_data(&loaded)?;
+    evaluate::compute(&loaded, &data)?;
+    PublishedBenchmarks::of(&loaded).check().map_err(Error::Data)?;
+    let quality = evaluate::data_quality(&loaded, &data)?;
+    if let Some(last) = data.months.last() {
+        for (index, member) in loaded.members.iter().enumerate() {
+            let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
+            for finding in quality.findings(&data, index, *last) {
+                say!(
+                    out,
+                    "data quality{who} {last}: {} `{}`: {} records failing",
+                    finding.dataset,
+                    finding.check,
+                    finding.records
+                );
+            }
+        }
+    }
+    let first = data.months.first().map(Month::to_string).unwrap_or_default();
+    let last = data.months.last().map(Month::to_string).unwrap_or_default();
+    say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
+    Ok(())
+}
+
+pub fn values(root: &Path, file: Option<&Path>, out: &mut String) -> Result<(), Error> {
+    let loaded = evaluate::load(root)?;
+    let data = evaluate::read_data_for(&loaded, Reading::ValuesOnly)?;
+    let computed = evaluate::compute(&loaded, &data)?;
+    let csv = values_csv(&loaded, &computed).map_err(Error::Output)?;
+    match file {
+        Some(path) => {
+            std::fs::write(path, &csv).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            let values = loaded.members.len() * loaded.definitions.len() * data.months.len();
+            say!(out, "wrote {values} values to {}", path.display());
+        }
+        None => out.push_str(&String::from_utf8_lossy(&csv)),
+    }
+    Ok(())
+}
+
+pub fn list(root: &Path, out: &mut String) -> Result<(), Error> {
+    let loaded = evaluate::load(root)?;
+    for definition in &loaded.definitions {
+        let indicator = &definition.indicator;
+        let plan = indicator.plan_ref.as_deref().unwrap_or("-");
+        say!(out, "{:<40} {:<12} {:<6} {}", definition.id(), definition.theme, plan, indicator.title);
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! `scorecard schema`: the JSON Schema of a user-written file, for editor
+//! completion, generated from the same types the engine reads it into.
+
+use super::args::SchemaKind;
+
+pub fn schema(kind: SchemaKind) -> String {
+    let schema = match kind {
+        SchemaKind::Indicator => schemars::schema_for!(crate::language::Indicator),
+        SchemaKind::Project => schemars::schema_for!(crate::project::ProjectFile),
+    };
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}

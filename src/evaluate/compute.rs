@@ -1,0 +1,84 @@
+//! Every indicator over every month of every member: each plan run once over
+//! every member's stacked extracts, its aggregates turned into observations.
+
+use super::extracts::Data;
+use super::loaded::Loaded;
+use super::observe::{observe, Context, IndicatorSeries, Observation};
+use super::plan::Plan;
+use super::run::{self, Aggregates, Snapshot};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::language::{window, Definition};
+use crate::parallel;
+use crate::project::{Member, Month};
+use std::collections::BTreeMap;
+
+/// Every indicator's series, per member: `computed[member][indicator]`.
+pub type Computed = Vec<Vec<IndicatorSeries>>;
+
+/// Evaluate every indicator over every month of every member.
+pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
+    let started = std::time::Instant::now();
+    let mut diagnostics = Diagnostics::default();
+    let mut computed: Computed = loaded.members.iter().map(|_| Vec::new()).collect();
+    let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
+    let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, data, definition, plan));
+    for ((definition, _), result) in pairs.iter().zip(results) {
+        match result {
+            Ok(by_member) => computed.iter_mut().zip(by_member).for_each(|(series, one)| series.push(one)),
+            Err(message) => diagnostics.push(Diagnostic::file(
+                &definition.source.path,
+                format!("evaluating `{}` failed: {message}", definition.id()),
+            )),
+        }
+    }
+    tracing::info!(
+        indicators = loaded.definitions.len(),
+        authorities = loaded.members.len(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "evaluated every indicator over every month"
+    );
+    diagnostics.into_result(computed).map_err(Error::Data)
+}
+
+/// One indicator's series for each member, in member order.
+pub(super) fn compute_one(
+    loaded: &Loaded,
+    data: &Data,
+    definition: &Definition,
+    plan: &Plan,
+) -> Result<Vec<IndicatorSeries>, String> {
+    let indicator = &definition.indicator;
+    let dataset = indicator.dataset.get_ref();
+    let (stacked, present) = data.dataset(dataset)?;
+    let fy_start = loaded.project.financial_year_start_month();
+    let period_windows = window::windows(&data.months, indicator.window.get_ref(), fy_start);
+    let scope = run::Scope { windows: &period_windows, only: None };
+    let lookups = data.lookups(plan)?;
+    let started = std::time::Instant::now();
+    let evaluated = run::evaluate(plan, stacked, &lookups, &scope)?;
+    tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
+    let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
+    let for_member = |index: usize, member: &Member| {
+        let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
+            if !present.contains(&(index, month)) {
+                return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
+            }
+            let context = Context {
+                kind: *indicator.measure.kind.get_ref(),
+                unit: *indicator.unit.get_ref(),
+                population: member.population(month.year),
+            };
+            observe(month, by_snapshot.get(&(index, month)).copied().unwrap_or_default(), &context)
+        };
+        let series_of = |by_snapshot| data.months.iter().map(|month| observe(*month, by_snapshot)).collect();
+        let groups = evaluated
+            .groups
+            .iter()
+            .filter(|(_, by_snapshot)| by_snapshot.keys().any(|(member, _)| *member == index))
+            .map(|(group, by_snapshot)| (group.clone(), series_of(by_snapshot)))
+            .collect();
+        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone() }
+    };
+    Ok(loaded.members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
+}

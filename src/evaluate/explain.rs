@@ -1,0 +1,56 @@
+//! `scorecard explain`: one indicator's figure for one member's month and
+//! the records behind it. Local only: never part of a bundle, never
+//! disclosure-controlled.
+
+use super::compute::compute_one;
+use super::extracts::Data;
+use super::loaded::Loaded;
+use super::observe::Observation;
+use super::run;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::error::Error;
+use crate::language::window::PeriodWindow;
+use crate::language::Definition;
+use crate::project::Month;
+
+/// The figure, the window it covers and, as text, every record taking part.
+pub struct Explanation<'a> {
+    pub definition: &'a Definition,
+    pub window: PeriodWindow,
+    pub observation: Observation,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn explain<'a>(
+    loaded: &'a Loaded,
+    data: &Data,
+    member: usize,
+    id: &str,
+    month: Month,
+) -> Result<Explanation<'a>, Error> {
+    let Some(index) = loaded.definitions.iter().position(|definition| definition.id() == id) else {
+        let ids = loaded.definitions.iter().map(|definition| definition.id());
+        let help = did_you_mean(id, ids).map(|help| format!(" ({help})")).unwrap_or_default();
+        return Err(Error::Usage(format!("no indicator `{id}`{help}; `scorecard list` shows them")));
+    };
+    let (definition, plan) = (&loaded.definitions[index], &loaded.plans[index]);
+    let failed = |message: String| {
+        Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
+    };
+    let mut by_member = compute_one(loaded, data, definition, plan).map_err(failed)?;
+    let observation = by_member
+        .swap_remove(member)
+        .series
+        .iter()
+        .find(|o| o.period == month)
+        .cloned()
+        .unwrap_or_else(|| Observation::not_calculable(month, "no data for this month"));
+    let window =
+        PeriodWindow::new(month, definition.indicator.window.get_ref(), loaded.project.financial_year_start_month());
+    let (stacked, _) = data.dataset(definition.indicator.dataset.get_ref()).map_err(|error| failed(error.into()))?;
+    let lookups = data.lookups(plan).map_err(|error| failed(error.into()))?;
+    let scope = run::Scope { windows: std::slice::from_ref(&window), only: Some(month) };
+    let (columns, rows) = run::explain(plan, stacked, &lookups, member, &scope).map_err(failed)?;
+    Ok(Explanation { definition, window, observation, columns, rows })
+}

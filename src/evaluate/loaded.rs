@@ -1,0 +1,63 @@
+//! A project loaded for evaluation: the project file, its members and its
+//! definitions, each definition checked and compiled into a plan.
+
+use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
+use crate::diagnostics::did_you_mean;
+use crate::error::Error;
+use crate::language::{self, Definition};
+use crate::project::{self, Member, Project};
+use std::path::Path;
+
+/// A project whose definitions have all been checked and compiled.
+pub struct Loaded {
+    pub project: Project,
+    pub definitions: Vec<Definition>,
+    /// The authorities reported on: one, or a consortium's members.
+    pub members: Vec<Member>,
+    /// Each definition's plan, in definition order.
+    pub(super) plans: Vec<Plan>,
+    pub(super) checks: Vec<CheckPlan>,
+}
+
+impl Loaded {
+    /// A member by its code, or the only member when none is named.
+    pub fn member(&self, code: Option<&str>) -> Result<usize, Error> {
+        let codes = || self.members.iter().map(|member| member.code.as_str());
+        match code {
+            Some(code) => codes().position(|found| found == code).ok_or_else(|| {
+                let help = did_you_mean(code, codes()).map(|h| format!(" ({h})")).unwrap_or_default();
+                Error::Usage(format!("no member authority `{code}`{help}"))
+            }),
+            None if self.members.len() == 1 => Ok(0),
+            None => Err(Error::Usage(format!(
+                "this consortium has {} members: name one with --authority (e.g. --authority {})",
+                self.members.len(),
+                self.members[0].code
+            ))),
+        }
+    }
+}
+
+/// Read and check the project, its members and every definition, and
+/// compile the definitions: every problem in every file is reported.
+pub fn load(root: &Path) -> Result<Loaded, Error> {
+    let project = Project::load(root).map_err(Error::Invalid)?;
+    let (definitions, mut diagnostics) = language::load_all(&project);
+    let checks = compile_checks(&project).unwrap_or_else(|found| {
+        diagnostics.extend(found);
+        Vec::new()
+    });
+    let members = project::load_members(&project).unwrap_or_else(|found| {
+        diagnostics.extend(found);
+        Vec::new()
+    });
+    match compile_all(&project, &definitions) {
+        Ok(plans) => {
+            diagnostics.into_result(Loaded { project, definitions, members, plans, checks }).map_err(Error::Invalid)
+        }
+        Err(found) => {
+            diagnostics.extend(found);
+            Err(Error::Invalid(diagnostics))
+        }
+    }
+}

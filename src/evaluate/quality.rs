@@ -1,0 +1,58 @@
+//! Data-quality checks from the project file, counted per member and month.
+//! Findings never stop a build: the indicators' numbers do not depend on them.
+
+use super::extracts::Data;
+use super::loaded::Loaded;
+use super::plan::CheckPlan;
+use super::run::{count_failures, Snapshot};
+use crate::diagnostics::Diagnostic;
+use crate::error::Error;
+use crate::project::Month;
+use std::collections::BTreeMap;
+
+/// One data-quality check's result for a month.
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Finding {
+    pub dataset: String,
+    pub check: String,
+    /// Records failing the check (0 when the extract is clean).
+    pub records: u64,
+}
+
+/// Every check's failing-record counts for every member and month, worked
+/// out once per build.
+pub struct DataQuality(Vec<(CheckPlan, BTreeMap<Snapshot, u64>)>);
+
+/// Run every check on a dataset that was read. Findings never stop a
+/// build: the indicators' numbers do not depend on them.
+pub fn data_quality(loaded: &Loaded, data: &Data) -> Result<DataQuality, Error> {
+    let mut counted = Vec::new();
+    for check in &loaded.checks {
+        let Some((stacked, _)) = data.datasets.get(&check.dataset) else { continue };
+        let counts = count_failures(check, stacked).map_err(|message| {
+            Error::Data(
+                Diagnostic::file(&loaded.project.source.path, format!("check `{}`: {message}", check.name)).into(),
+            )
+        })?;
+        counted.push((check.clone(), counts));
+    }
+    Ok(DataQuality(counted))
+}
+
+impl DataQuality {
+    /// The findings for a member's month, for each check whose dataset has
+    /// an extract that month.
+    pub fn findings(&self, data: &Data, member: usize, month: Month) -> Vec<Finding> {
+        self.0
+            .iter()
+            .filter(|(check, _)| {
+                data.datasets.get(&check.dataset).is_some_and(|(_, present)| present.contains(&(member, month)))
+            })
+            .map(|(check, counts)| Finding {
+                dataset: check.dataset.clone(),
+                check: check.name.clone(),
+                records: counts.get(&(member, month)).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+}

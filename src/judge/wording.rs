@@ -1,0 +1,81 @@
+//! A definition in words a board member can check: what is counted, over
+//! which dates, and how it is rated. Expressions are quoted as written.
+
+use super::rag;
+use crate::language::{Definition, MeasureKind, Polarity};
+
+/// The rule as a reader checks it: what is counted, over which dates, and
+/// how it is rated. Expressions are quoted as written in the definition.
+pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, String)> {
+    let indicator = &definition.indicator;
+    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", indicator.dataset.get_ref()))];
+    for lookup in &indicator.lookup {
+        let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
+        lines.push((
+            "Looked up".into(),
+            format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref()),
+        ));
+    }
+    for (name, derived) in &indicator.derive {
+        let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
+            (Some(sql), _) => sql.get_ref().clone(),
+            (None, Some(days)) => format!(
+                "working days after {} up to and including {} (weekends and bank holidays left out)",
+                days.from.get_ref(),
+                days.to.get_ref()
+            ),
+            (None, None) => String::new(),
+        };
+        lines.push((format!("Computed {name}"), rule));
+    }
+    if let Some(filter) = &indicator.filter {
+        lines.push(("Records included".into(), filter.get_ref().clone()));
+    }
+    if let Some(per_entity) = &indicator.per_entity {
+        for (name, aggregate) in &per_entity.aggregate {
+            let entity = per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str());
+            lines.push((format!("Per {entity}, {name}"), aggregate.get_ref().clone()));
+        }
+    }
+    let measure = &indicator.measure;
+    let mut push = |label: &str, value: &Option<toml::Spanned<String>>| {
+        if let Some(value) = value {
+            lines.push((label.to_string(), value.get_ref().clone()));
+        }
+    };
+    push("Counted where", &measure.condition);
+    push("Value of", &measure.of);
+    push("Numerator", &measure.numerator);
+    push("Denominator", &measure.denominator);
+    push("Weighted by", &measure.weight);
+    lines.push(("Calculation".into(), measure_words(*measure.kind.get_ref()).to_string()));
+    if let Some(rating) = rating_words(definition) {
+        lines.push(("Rating".into(), rating));
+    }
+    lines
+}
+
+fn measure_words(kind: MeasureKind) -> &'static str {
+    use MeasureKind::*;
+    match kind {
+        Count => "the number of records",
+        DistinctCount => "the number of different values",
+        Sum => "the total",
+        Mean => "the average (mean)",
+        Median => "the middle value (median)",
+        Proportion => "numerator as a percentage of denominator",
+        Ratio => "total of the numerator divided by total of the denominator",
+        RatePer10000 => "the number of records per 10,000 children aged 0-17",
+    }
+}
+
+fn rating_words(definition: &Definition) -> Option<String> {
+    let spec = definition.indicator.rag.as_ref()?;
+    let limits = rag::limits(spec.get_ref(), definition.polarity())?;
+    let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter {
+        ("at or above", "below")
+    } else {
+        ("at or below", "above")
+    };
+    Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
+}

@@ -1,0 +1,32 @@
+//! A consortium's comparison for one month, written as a bundle of its own
+//! under `<output>/comparison/`: every member's published value, RAG and rank.
+
+use super::bundle::write_bundle;
+use super::context::BuildContext;
+use super::inputs::comparison_inputs;
+use super::manifest::Manifest;
+use crate::error::Error;
+use crate::judge::{rank, scorecard, Scorecard};
+use crate::project::Month;
+use crate::render::comparison_files;
+use std::path::PathBuf;
+
+/// Where a consortium's comparison bundles go, under the output folder.
+pub const COMPARISON_FOLDER: &str = "comparison";
+
+pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf, Error> {
+    let loaded = context.loaded;
+    let scorecards: Vec<Scorecard> = (0..loaded.members.len())
+        .map(|member| scorecard(loaded, member, &context.published[member], month, context.benchmarks))
+        .collect();
+    let ranking = rank(&scorecards).ok_or_else(|| Error::Usage("no members to compare".into()))?;
+    let consortium = &loaded.project.file.authority.name;
+    let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::Output)?;
+    let inputs = comparison_inputs(loaded, month);
+    let manifest = Manifest::for_comparison(loaded, context.data, &inputs, month, &files, context.built);
+    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::Output)?));
+    let path =
+        write_bundle(&loaded.project.output_dir().join(COMPARISON_FOLDER), month, &files).map_err(Error::Output)?;
+    tracing::info!(%month, path = %path.display(), "wrote comparison");
+    Ok(path)
+}

@@ -1,0 +1,86 @@
+//! One rule for how a value is shown everywhere (page, tables, workbook,
+//! charts, terminal): rounded to the indicator's decimals with its unit,
+//! `c` where disclosure control hides it, or why it cannot be calculated.
+
+use crate::evaluate::Observation;
+use crate::judge::round_to;
+use crate::language::Unit;
+
+/// What an observation shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Shown<'a> {
+    Value(f64),
+    /// Hidden by disclosure control: shown as `c`.
+    Suppressed,
+    NotCalculable(&'a str),
+}
+
+impl Observation {
+    pub fn shown(&self) -> Shown<'_> {
+        match (&self.value, self.is_suppressed(), self.reason()) {
+            (_, true, _) => Shown::Suppressed,
+            (Some(value), false, _) => Shown::Value(*value),
+            (None, false, reason) => Shown::NotCalculable(reason.unwrap_or("no value")),
+        }
+    }
+}
+
+/// The short form: the value with its unit, `c`, or "not calculable: why".
+pub fn value_text(observation: &Observation, decimals: u32, unit: Unit) -> String {
+    match observation.shown() {
+        Shown::Value(value) => show_value(Some(value), decimals, unit),
+        Shown::Suppressed => "c".to_string(),
+        Shown::NotCalculable(reason) => format!("not calculable: {reason}"),
+    }
+}
+
+/// A value as the board sees it: rounded, with its unit.
+pub fn show_value(value: Option<f64>, decimals: u32, unit: Unit) -> String {
+    let Some(value) = value else { return "n/a".to_string() };
+    let number = format!("{:.*}", decimals as usize, round_to(value, decimals));
+    match unit {
+        Unit::Percent => format!("{number}%"),
+        Unit::Days => format!("{number} days"),
+        Unit::RatePer10000 => format!("{number} per 10,000"),
+        Unit::Count | Unit::Number => number,
+    }
+}
+
+/// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
+pub fn show_quantity(value: Option<f64>) -> String {
+    value
+        .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
+        .unwrap_or_default()
+}
+
+/// A number for a CSV cell: rounded to `decimals`, blank for none.
+pub fn number(value: Option<f64>, decimals: u32) -> String {
+    value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Month;
+
+    #[test]
+    fn every_unit_is_shown_with_its_sign() {
+        // 37.46 to 1 decimal is 37.5.
+        assert_eq!(show_value(Some(37.46), 1, Unit::Percent), "37.5%");
+        assert_eq!(show_value(Some(30.0), 1, Unit::Days), "30.0 days");
+        assert_eq!(show_value(Some(85.94), 1, Unit::RatePer10000), "85.9 per 10,000");
+        assert_eq!(show_value(Some(55.0), 0, Unit::Count), "55");
+        assert_eq!(show_value(None, 1, Unit::Number), "n/a");
+    }
+
+    #[test]
+    fn suppressed_and_missing_values_say_so() {
+        let march = Month::new(2025, 3).unwrap();
+        assert_eq!(value_text(&Observation::suppressed(march), 1, Unit::Percent), "c");
+        let none = Observation::not_calculable(march, "no records in the window");
+        assert_eq!(value_text(&none, 1, Unit::Percent), "not calculable: no records in the window");
+        assert_eq!(show_quantity(Some(12.5)), "12.5");
+        assert_eq!(show_quantity(Some(12.0)), "12");
+        assert_eq!(number(None, 1), "");
+    }
+}

@@ -1,0 +1,121 @@
+//! What every part of the simulation shares: the report months, a seeded
+//! random source, trends over the report months, and dates as extracts
+//! write them.
+
+use crate::project::{HolidayCalendar, Month};
+use chrono::{Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+pub const FIRST_MONTH: Month = Month { year: 2023, month: 4 };
+pub const LAST_MONTH: Month = Month { year: 2026, month: 3 };
+
+/// A seeded random source with the few draws the simulation needs.
+pub struct Draw(ChaCha8Rng);
+
+impl Draw {
+    pub fn new(seed: u64) -> Draw {
+        Draw(ChaCha8Rng::seed_from_u64(seed))
+    }
+
+    pub fn chance(&mut self, probability: f64) -> bool {
+        self.0.gen::<f64>() < probability
+    }
+
+    /// Uniform whole number in `low..=high`.
+    pub fn between(&mut self, low: i64, high: i64) -> i64 {
+        self.0.gen_range(low..=high)
+    }
+
+    pub fn unit(&mut self) -> f64 {
+        self.0.gen::<f64>()
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.0.gen_range(0..items.len())]
+    }
+
+    /// `pick` for small copyable items such as codes.
+    pub fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+        *self.pick(items)
+    }
+
+    /// Exponential waiting time with the given mean, in days.
+    pub fn wait_days(&mut self, mean_days: f64) -> i64 {
+        let uniform: f64 = self.0.gen::<f64>().max(1e-12);
+        (-uniform.ln() * mean_days).round() as i64
+    }
+
+    /// Poisson count (Knuth's method; fine for the small means used here).
+    pub fn poisson(&mut self, mean: f64) -> u32 {
+        let limit = (-mean).exp();
+        let mut product = self.0.gen::<f64>();
+        let mut count = 0;
+        while product > limit {
+            product *= self.0.gen::<f64>();
+            count += 1;
+        }
+        count
+    }
+
+    pub fn day_in(&mut self, month: Month) -> NaiveDate {
+        month.first_day()
+            + Duration::days(self.between(0, month.last_day().signed_duration_since(month.first_day()).num_days()))
+    }
+
+    pub fn postcode(&mut self) -> String {
+        // "NB" is not a real postcode area, so sample postcodes can't match anyone's.
+        let letters = b"ABDEFGHJLNPQRSTUWXYZ";
+        let letter = |draw: &mut Draw| letters[draw.between(0, letters.len() as i64 - 1) as usize] as char;
+        let district = self.between(1, 9);
+        let sector = self.between(1, 9);
+        format!("NB{district} {sector}{}{}", letter(self), letter(self))
+    }
+}
+
+/// Linear change from `from` at the first report month to `to` at the last;
+/// flat at `from` before it.
+pub fn trend(date: NaiveDate, from: f64, to: f64) -> f64 {
+    let start = FIRST_MONTH.first_day();
+    let end = LAST_MONTH.last_day();
+    if date <= start {
+        return from;
+    }
+    let share = (date - start).num_days() as f64 / (end - start).num_days() as f64;
+    from + (to - from) * share.min(1.0)
+}
+
+pub fn add_working_days(calendar: &HolidayCalendar, start: NaiveDate, days: i64) -> NaiveDate {
+    let mut date = start;
+    let mut left = days;
+    while left > 0 {
+        date = date.succ_opt().expect("dates in range");
+        if calendar.is_working_day(date) {
+            left -= 1;
+        }
+    }
+    date
+}
+
+pub fn dmy(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// A date as the extract at `as_at` shows it: blank if it hasn't happened yet.
+pub fn shown(date: Option<NaiveDate>, as_at: NaiveDate, format: fn(NaiveDate) -> String) -> String {
+    date.filter(|date| *date <= as_at).map(format).unwrap_or_default()
+}
+
+pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
+    let mut writer = csv::Writer::from_path(path).map_err(|error| format!("{}: {error}", path.display()))?;
+    writer.write_record(header).map_err(|error| error.to_string())?;
+    for row in rows {
+        writer.write_record(row).map_err(|error| error.to_string())?;
+    }
+    writer.flush().map_err(|error| format!("{}: {error}", path.display()))
+}
