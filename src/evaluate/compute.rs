@@ -65,7 +65,7 @@ pub(super) fn compute_one(
                 return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
             }
             let context = Context {
-                kind: *indicator.measure.kind.get_ref(),
+                kind: definition.measure.kind(),
                 unit: *indicator.unit.get_ref(),
                 population: member.population(month.year),
             };

@@ -9,10 +9,11 @@ use super::columns::{
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
-use crate::language::{Definition, Derived, Measure, MeasureKind};
+use crate::language::{Definition, Derived, MeasureRule, Summary};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 use toml::Spanned;
 
 /// A definition turned into polars expressions.
@@ -126,7 +127,8 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         Some((key, aggregates))
     });
     let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
-    let (measure, explain, explain_filter) = checker.measure(&indicator.measure).unwrap_or_default();
+    let (measure, explain, explain_filter) =
+        checker.measure(&definition.measure, indicator.measure.kind.span()).unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
     let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
     diagnostics.into_result(Plan {
@@ -297,23 +299,21 @@ impl Checker<'_> {
 
     /// The aggregations, the per-row columns behind them (for `explain`),
     /// and the condition selecting the rows that take part.
-    fn measure(&mut self, measure: &Measure) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
-        let condition = match &measure.condition {
+    fn measure(&mut self, rule: &MeasureRule, kind_span: Range<usize>) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
+        let condition = match rule.condition() {
             Some(text) => self.condition(text, "measure.where")?,
             None => every_row(),
         };
         let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
         let rows = counted(condition.clone()).alias(ROWS);
-        let (exprs, explain, taking_part) = match *measure.kind.get_ref() {
-            MeasureKind::Count | MeasureKind::RatePer10000 => (
+        let (exprs, explain, taking_part) = match rule {
+            MeasureRule::Count { .. } | MeasureRule::RatePer10000 { .. } => (
                 vec![rows, counted(condition.clone()).alias(NUMERATOR)],
                 vec![condition.clone().alias("counted")],
                 condition,
             ),
-            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
-                let kind = *measure.kind.get_ref();
-                let of = measure.of.as_ref().expect("checked: kind needs `of`");
-                let value = if kind == MeasureKind::DistinctCount {
+            MeasureRule::Summary { kind, of, .. } => {
+                let value = if *kind == Summary::DistinctCount {
                     self.parse(of, "measure.of")?
                 } else {
                     self.numeric(of, "measure.of")?
@@ -321,10 +321,10 @@ impl Checker<'_> {
                 let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
                 let selected = value.filter(condition.clone());
                 let summary = match kind {
-                    MeasureKind::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
-                    MeasureKind::Sum => selected.clone().sum(),
-                    MeasureKind::Mean => selected.clone().mean(),
-                    _ => selected.clone().median(),
+                    Summary::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
+                    Summary::Sum => selected.clone().sum(),
+                    Summary::Mean => selected.clone().mean(),
+                    Summary::Median => selected.clone().median(),
                 };
                 (
                     vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)],
@@ -332,13 +332,13 @@ impl Checker<'_> {
                     condition,
                 )
             }
-            MeasureKind::Proportion => {
-                let numerator = self.condition(measure.numerator.as_ref().expect("checked"), "measure.numerator");
-                let denominator = match &measure.denominator {
+            MeasureRule::Proportion { numerator, denominator, weight } => {
+                let numerator = self.condition(numerator, "measure.numerator");
+                let denominator = match denominator {
                     Some(text) => self.condition(text, "measure.denominator"),
                     None => Some(every_row()),
                 };
-                let weight = match &measure.weight {
+                let weight = match weight {
                     Some(text) => self.numeric(text, "measure.weight"),
                     None => Some(every_row().cast(DataType::Float64)),
                 };
@@ -358,9 +358,9 @@ impl Checker<'_> {
                 ];
                 (exprs, explain, denominator)
             }
-            MeasureKind::Ratio => {
-                let numerator = self.numeric(measure.numerator.as_ref().expect("checked"), "measure.numerator");
-                let denominator = self.numeric(measure.denominator.as_ref().expect("checked"), "measure.denominator");
+            MeasureRule::Ratio { numerator, denominator, .. } => {
+                let numerator = self.numeric(numerator, "measure.numerator");
+                let denominator = self.numeric(denominator, "measure.denominator");
                 let (numerator, denominator) = (numerator?, denominator?);
                 let explain = vec![
                     condition.clone().alias("counted"),
@@ -380,7 +380,6 @@ impl Checker<'_> {
         let plan = self.frame.clone().select(exprs.clone());
         if let Err(error) = plan.collect() {
             let message = format!("measure: {}", clean_polars_error(&error));
-            let kind_span = measure.kind.span();
             self.diagnostics.push(self.source.error(kind_span, message, "in this measure"));
             return None;
         }

@@ -6,17 +6,7 @@
 //! counts before any of this. `explain` is local and unsuppressed.
 
 use crate::evaluate::{Computed, IndicatorSeries, Observation};
-use crate::language::{Definition, MeasureKind};
-
-/// Whether the indicator's numerator counts people (rather than FTE or days).
-fn counts_people(definition: &Definition) -> bool {
-    let measure = &definition.indicator.measure;
-    match measure.kind.get_ref() {
-        MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000 => true,
-        MeasureKind::Proportion => measure.weight.is_none(),
-        _ => false,
-    }
-}
+use crate::language::{Definition, MeasureRule};
 
 fn small(value: Option<f64>, below: u32) -> bool {
     value.is_some_and(|value| value > 0.0 && value < below as f64)
@@ -33,10 +23,10 @@ pub fn suppress_all(definitions: &[Definition], computed: &Computed, below: u32)
 
 /// `below`: counts from 1 up to `below - 1` are suppressed; 0 turns it off.
 pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -> IndicatorSeries {
-    if below == 0 || !counts_people(definition) {
+    if below == 0 || !definition.measure.counts_people() {
         return series.clone();
     }
-    let proportion = *definition.indicator.measure.kind.get_ref() == MeasureKind::Proportion;
+    let proportion = matches!(definition.measure, MeasureRule::Proportion { .. });
     let primary = |observation: &Observation| {
         small(observation.numerator, below) || (proportion && small(observation.denominator, below))
     };

@@ -4,7 +4,7 @@
 
 use super::rounding::round_to;
 use super::significance::Comparison;
-use crate::language::{Polarity, Rag as RagSpec, RagMethod};
+use crate::language::{Polarity, RatingRule};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,16 +42,6 @@ fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
     }
 }
 
-/// The tolerance in the indicator's units.
-pub fn tolerance(spec: &RagSpec) -> f64 {
-    let target = spec.target.as_ref().map_or(0.0, |target| *target.get_ref());
-    match (&spec.tolerance, &spec.tolerance_percent) {
-        (Some(absolute), _) => *absolute.get_ref(),
-        (None, Some(percent)) => (target * percent.get_ref() / 100.0).abs(),
-        (None, None) => 0.0,
-    }
-}
-
 /// Where green ends and where amber ends: a value at or better than the
 /// first is green, at or better than the second amber, otherwise red.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -60,25 +50,23 @@ pub struct Limits {
     pub amber: f64,
 }
 
-pub fn limits(spec: &RagSpec, polarity: Polarity) -> Option<Limits> {
-    if polarity == Polarity::NoJudgement {
-        return None;
-    }
-    let (green, amber) = match spec.method.get_ref() {
-        RagMethod::Target => {
-            let target = *spec.target.as_ref()?.get_ref();
-            let slack = tolerance(spec);
-            let amber = if polarity == Polarity::HigherIsBetter { target - slack } else { target + slack };
-            (target, amber)
-        }
-        RagMethod::Thresholds => (*spec.green.as_ref()?.get_ref(), *spec.amber.as_ref()?.get_ref()),
-        RagMethod::Benchmark | RagMethod::Significance => return None,
+/// Where the bands change, for the target and thresholds methods (the
+/// others compare with a benchmark, which has no fixed bands).
+pub fn limits(rule: &RatingRule, polarity: Polarity) -> Option<Limits> {
+    let (green, amber) = match *rule {
+        RatingRule::Target { target, tolerance } => match polarity {
+            Polarity::HigherIsBetter => (target, target - tolerance),
+            Polarity::LowerIsBetter => (target, target + tolerance),
+            Polarity::NoJudgement => return None,
+        },
+        RatingRule::Thresholds { green, amber } => (green, amber),
+        RatingRule::Benchmark { .. } | RatingRule::Significance { .. } => return None,
     };
-    Some(Limits { green, amber })
+    (polarity != Polarity::NoJudgement).then_some(Limits { green, amber })
 }
 
-pub fn rate(spec: &RagSpec, polarity: Polarity, value: f64) -> Option<Rag> {
-    let Limits { green, amber } = limits(spec, polarity)?;
+pub fn rate(rule: &RatingRule, polarity: Polarity, value: f64) -> Option<Rag> {
+    let Limits { green, amber } = limits(rule, polarity)?;
     Some(if at_least_as_good(value, green, polarity) {
         Rag::Green
     } else if at_least_as_good(value, amber, polarity) {
@@ -119,27 +107,6 @@ pub fn from_significance(comparison: Comparison) -> Rag {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use toml::Spanned;
-
-    fn spec(
-        method: RagMethod,
-        target: Option<f64>,
-        tolerance: Option<f64>,
-        percent: Option<f64>,
-        green: Option<f64>,
-        amber: Option<f64>,
-    ) -> RagSpec {
-        let s = |v: Option<f64>| v.map(|v| Spanned::new(0..0, v));
-        RagSpec {
-            method: Spanned::new(0..0, method),
-            target: s(target),
-            tolerance: s(tolerance),
-            tolerance_percent: s(percent),
-            green: s(green),
-            amber: s(amber),
-            level: None,
-        }
-    }
 
     #[test]
     fn against_a_benchmark_with_tolerance() {
@@ -153,7 +120,7 @@ mod tests {
     #[test]
     fn target_with_absolute_tolerance_higher_is_better() {
         // target 90, tolerance 5: 90 green, 85 amber (90-5), 84.9 red.
-        let spec = spec(RagMethod::Target, Some(90.0), Some(5.0), None, None, None);
+        let spec = RatingRule::Target { target: 90.0, tolerance: 5.0 };
         assert_eq!(rate(&spec, Polarity::HigherIsBetter, 90.0), Some(Rag::Green));
         assert_eq!(rate(&spec, Polarity::HigherIsBetter, 85.0), Some(Rag::Amber));
         assert_eq!(rate(&spec, Polarity::HigherIsBetter, 84.9), Some(Rag::Red));
@@ -161,8 +128,8 @@ mod tests {
 
     #[test]
     fn target_with_relative_tolerance_lower_is_better() {
-        // target 14, 10% tolerance = 1.4: 14 green, 15.4 amber, 15.5 red.
-        let spec = spec(RagMethod::Target, Some(14.0), None, Some(10.0), None, None);
+        // target 14, tolerance 1.4 (10% of it): 14 green, 15.4 amber, 15.5 red.
+        let spec = RatingRule::Target { target: 14.0, tolerance: 14.0 * 10.0 / 100.0 };
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 13.0), Some(Rag::Green));
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.4), Some(Rag::Amber));
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 15.5), Some(Rag::Red));
@@ -170,7 +137,7 @@ mod tests {
 
     #[test]
     fn thresholds_and_no_judgement() {
-        let spec = spec(RagMethod::Thresholds, None, None, None, Some(10.0), Some(12.0));
+        let spec = RatingRule::Thresholds { green: 10.0, amber: 12.0 };
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 10.0), Some(Rag::Green));
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 11.0), Some(Rag::Amber));
         assert_eq!(rate(&spec, Polarity::LowerIsBetter, 12.1), Some(Rag::Red));

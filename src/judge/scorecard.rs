@@ -9,7 +9,7 @@ use super::trend::{direction, Direction};
 use super::wording::plain_english;
 use crate::evaluate::{Finding, IndicatorSeries, Loaded, Observation};
 use crate::input::benchmarks;
-use crate::language::{Definition, MeasureKind, Polarity, RagMethod, Unit};
+use crate::language::{Definition, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
 
@@ -134,7 +134,7 @@ fn judge(
     let latest = find(&series, month);
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
-    let target = indicator.rag.as_ref().and_then(|spec| spec.get_ref().target.as_ref()).map(|target| *target.get_ref());
+    let target = definition.target();
     let spc = spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
     let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
     let groups = computed
@@ -163,7 +163,7 @@ fn judge(
         spc,
         benchmark: resolved.benchmark,
         published_benchmarks: resolved.published,
-        rag_limits: indicator.rag.as_ref().and_then(|spec| rag::limits(spec.get_ref(), definition.polarity())),
+        rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
         definition: plain_english(definition, &computed.window),
         commentary: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
@@ -213,14 +213,15 @@ pub struct RagCounts {
 
 /// The latest value's RAG rating by the definition's method.
 fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f64>) -> Option<Rag> {
-    let spec = definition.indicator.rag.as_ref()?.get_ref();
+    let rule = definition.rating.as_ref()?;
     let value = round_to(observation.value?, definition.decimals());
-    match spec.method.get_ref() {
-        RagMethod::Target | RagMethod::Thresholds => rag::rate(spec, definition.polarity(), value),
-        RagMethod::Benchmark => rag::against_benchmark(value, benchmark?, rag::tolerance(spec), definition.polarity()),
-        RagMethod::Significance => {
-            let level = spec.level.as_ref().map_or(95.0, |level| *level.get_ref());
-            let limits = confidence(definition, observation, level)?;
+    match *rule {
+        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(rule, definition.polarity(), value),
+        RatingRule::Benchmark { tolerance } => {
+            rag::against_benchmark(value, benchmark?, tolerance, definition.polarity())
+        }
+        RatingRule::Significance { level } => {
+            let limits = confidence(definition, observation, level.percent())?;
             let interval = significance::Interval { lower: limits.lower, upper: limits.upper };
             significance::compare(interval, benchmark?, definition.polarity()).map(rag::from_significance)
         }
@@ -231,15 +232,16 @@ fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f6
 /// proportions (x100), Poisson (Byar / exact) for counts, scaled for rates.
 pub(super) fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
     let z = if level == 99.8 { Z998 } else { Z95 };
-    let measure = &definition.indicator.measure;
     let numerator = observation.numerator?;
-    let interval = match measure.kind.get_ref() {
-        MeasureKind::Proportion if measure.weight.is_none() => {
+    let interval = match &definition.measure {
+        MeasureRule::Proportion { weight: None, .. } => {
             let interval = significance::wilson(numerator, observation.denominator?, z)?;
             significance::Interval { lower: interval.lower * 100.0, upper: interval.upper * 100.0 }
         }
-        MeasureKind::Count | MeasureKind::DistinctCount => significance::poisson(numerator, z)?,
-        MeasureKind::RatePer10000 => {
+        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => {
+            significance::poisson(numerator, z)?
+        }
+        MeasureRule::RatePer10000 { .. } => {
             let per = 10_000.0 / observation.denominator?;
             let interval = significance::poisson(numerator, z)?;
             significance::Interval { lower: interval.lower * per, upper: interval.upper * per }

@@ -70,8 +70,7 @@ fn measure_words(kind: MeasureKind) -> &'static str {
 }
 
 fn rating_words(definition: &Definition) -> Option<String> {
-    let spec = definition.indicator.rag.as_ref()?;
-    let limits = rag::limits(spec.get_ref(), definition.polarity())?;
+    let limits = rag::limits(definition.rating.as_ref()?, definition.polarity())?;
     let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter {
         ("at or above", "below")
     } else {

@@ -1,14 +1,20 @@
 //! The indicator language: one TOML definition per indicator under
 //! `indicators/<theme>/`, read with its spans and checked against the
-//! project's datasets (everything that can be checked without the SQL,
-//! which `evaluate` checks against the schemas). Depends on `project`.
+//! project's datasets into typed rules (everything that can be checked
+//! without the SQL; `evaluate` checks the SQL against the schemas).
+//! Depends on `project`.
 
+mod check;
 mod definition;
+mod indicator;
 mod published_benchmark;
+mod rules;
 pub mod window;
 
-pub use definition::{
-    check, definition_files, load_all, used_datasets, Benchmark, Definition, Derived, Indicator, Lookup, Measure,
-    MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDays,
+pub use definition::{definition_files, load_all, used_datasets, Definition};
+pub use indicator::{
+    Benchmark, Derived, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings,
+    Unit, Window, WindowKind, WorkingDays,
 };
 pub use published_benchmark::{Comparator, PublishedBenchmark};
+pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary};

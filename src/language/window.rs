@@ -1,6 +1,6 @@
 //! The window each indicator looks at, for each reporting period.
 
-use super::definition::{Window, WindowKind};
+use super::indicator::{Window, WindowKind};
 use crate::project::Month;
 use chrono::NaiveDate;
 

@@ -1,0 +1,311 @@
+//! An indicator definition as written: the TOML file's fields, with the
+//! spans of everything a diagnostic may point at. `check` turns it into the
+//! typed rules the engine uses.
+
+use super::published_benchmark::PublishedBenchmark;
+use crate::diagnostics::field_names;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use toml::Spanned;
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Indicator {
+    /// Lower-case letters, digits and hyphens: it becomes a file name.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    pub title: String,
+    /// States the rule in words a service manager can check.
+    pub description: String,
+    /// Reference in the improvement plan, e.g. "9.1".
+    pub plan_ref: Option<String>,
+    /// Defaults to the name of the folder holding the file.
+    pub theme: Option<String>,
+    #[schemars(with = "Unit")]
+    pub unit: Spanned<Unit>,
+    #[schemars(with = "Polarity")]
+    pub polarity: Spanned<Polarity>,
+    #[schemars(with = "String")]
+    pub dataset: Spanned<String>,
+    #[serde(default = "default_window")]
+    #[schemars(with = "Window")]
+    pub window: Spanned<Window>,
+    /// Columns brought in from another dataset of the same period, matched on a key.
+    #[serde(default)]
+    pub lookup: Vec<Lookup>,
+    /// Columns computed on every row before filtering.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Derived>")]
+    pub derive: BTreeMap<String, Spanned<Derived>>,
+    /// SQL condition: rows that take part at all.
+    #[schemars(with = "Option<String>")]
+    pub filter: Option<Spanned<String>>,
+    pub per_entity: Option<PerEntity>,
+    pub measure: Measure,
+    /// Column giving a value per group (e.g. team) as well as the total.
+    #[schemars(with = "Option<String>")]
+    pub breakdown: Option<Spanned<String>>,
+    /// Decimal places shown; comparisons for "no change" use them too.
+    pub decimals: Option<u32>,
+    #[schemars(with = "Option<Rag>")]
+    pub rag: Option<Spanned<Rag>>,
+    /// A published comparator shown beside the value and on the chart.
+    pub benchmark: Option<Benchmark>,
+    /// A benchmark read from a DfE published file (England, region,
+    /// statistical neighbours), instead of a fixed `[benchmark]`.
+    pub published_benchmark: Option<PublishedBenchmark>,
+    /// Statistical process control settings.
+    #[serde(default)]
+    pub spc: SpcSettings,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct SpcSettings {
+    /// How many leading months set the mean and limits (default: all).
+    pub baseline_months: Option<usize>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, schemars::JsonSchema)]
+pub struct Benchmark {
+    /// In the indicator's unit.
+    pub value: f64,
+    /// Whose figure and when, e.g. "England 2024-25".
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Percent,
+    Count,
+    Number,
+    #[serde(rename = "rate_per_10000")]
+    RatePer10000,
+    Days,
+}
+
+/// Published (JSON, CSV, workbook) in words, as `describe` gives it.
+impl serde::Serialize for Unit {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.describe())
+    }
+}
+
+impl std::fmt::Display for Unit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+impl Unit {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Count => "count",
+            Unit::Number => "number",
+            Unit::RatePer10000 => "rate per 10,000",
+            Unit::Days => "days",
+        }
+    }
+
+    /// Decimal places shown when the definition gives none.
+    pub fn default_decimals(self) -> u32 {
+        match self {
+            Unit::Count => 0,
+            _ => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Polarity {
+    HigherIsBetter,
+    LowerIsBetter,
+    NoJudgement,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct Window {
+    pub kind: WindowKind,
+    /// Rolling windows only: how many months, ending at the period end.
+    pub months: Option<u32>,
+}
+
+fn default_window() -> Spanned<Window> {
+    Spanned::new(0..0, Window { kind: WindowKind::AsAt, months: None })
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowKind {
+    /// The period end only (window_start = window_end = period_end).
+    AsAt,
+    /// The calendar month.
+    Month,
+    /// The last `months` months, ending at the period end.
+    Rolling,
+    /// From the start of the financial year to the period end.
+    FinancialYearToDate,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Lookup {
+    #[schemars(with = "String")]
+    pub dataset: Spanned<String>,
+    /// Key column present in both datasets.
+    #[schemars(with = "String")]
+    pub on: Spanned<String>,
+    #[schemars(with = "Vec<String>")]
+    pub columns: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Derived {
+    /// A SQL expression over the row.
+    #[schemars(with = "Option<String>")]
+    pub sql: Option<Spanned<String>>,
+    /// Working days after `from` up to and including `to`.
+    pub working_days: Option<WorkingDays>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct WorkingDays {
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    #[schemars(with = "String")]
+    pub to: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct PerEntity {
+    /// Defaults to the dataset's key.
+    #[schemars(with = "Option<String>")]
+    pub key: Option<Spanned<String>>,
+    /// Name -> SQL aggregate over the entity's rows, e.g. `SUM(...)`.
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub aggregate: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Measure {
+    #[schemars(with = "MeasureKind")]
+    pub kind: Spanned<MeasureKind>,
+    #[schemars(with = "Option<String>")]
+    pub numerator: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub denominator: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub weight: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub of: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    #[schemars(with = "Option<String>")]
+    pub condition: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    Count,
+    DistinctCount,
+    Sum,
+    Mean,
+    Median,
+    Proportion,
+    Ratio,
+    #[serde(rename = "rate_per_10000")]
+    RatePer10000,
+}
+
+impl MeasureKind {
+    /// Which measure fields the kind requires and which it accepts.
+    pub(super) fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            MeasureKind::Count | MeasureKind::RatePer10000 => (&[], &["where"]),
+            MeasureKind::DistinctCount | MeasureKind::Sum | MeasureKind::Mean | MeasureKind::Median => {
+                (&["of"], &["of", "where"])
+            }
+            MeasureKind::Proportion => (&["numerator"], &["numerator", "denominator", "weight"]),
+            MeasureKind::Ratio => (&["numerator", "denominator"], &["numerator", "denominator", "where"]),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MeasureKind::Count => "count",
+            MeasureKind::DistinctCount => "distinct_count",
+            MeasureKind::Sum => "sum",
+            MeasureKind::Mean => "mean",
+            MeasureKind::Median => "median",
+            MeasureKind::Proportion => "proportion",
+            MeasureKind::Ratio => "ratio",
+            MeasureKind::RatePer10000 => "rate_per_10000",
+        }
+    }
+}
+
+impl Measure {
+    pub(super) fn field(&self, name: &str) -> Option<&Spanned<String>> {
+        match name {
+            "numerator" => self.numerator.as_ref(),
+            "denominator" => self.denominator.as_ref(),
+            "weight" => self.weight.as_ref(),
+            "of" => self.of.as_ref(),
+            "where" => self.condition.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Rag {
+    #[schemars(with = "RagMethod")]
+    pub method: Spanned<RagMethod>,
+    #[schemars(with = "Option<f64>")]
+    pub target: Option<Spanned<f64>>,
+    /// Target method: amber within this many units of the target.
+    #[schemars(with = "Option<f64>")]
+    pub tolerance: Option<Spanned<f64>>,
+    /// Target method: amber within this percentage of the target.
+    #[schemars(with = "Option<f64>")]
+    pub tolerance_percent: Option<Spanned<f64>>,
+    /// Thresholds method: at or better than `green` is green...
+    #[schemars(with = "Option<f64>")]
+    pub green: Option<Spanned<f64>>,
+    /// ...at or better than `amber` is amber, otherwise red.
+    #[schemars(with = "Option<f64>")]
+    pub amber: Option<Spanned<f64>>,
+    /// Significance method: confidence level, 95 (default) or 99.8.
+    #[schemars(with = "Option<f64>")]
+    pub level: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RagMethod {
+    Target,
+    Thresholds,
+    /// Better / similar / worse than the `[benchmark]`, within `tolerance`.
+    Benchmark,
+    /// Fingertips style: the benchmark inside the value's confidence
+    /// interval (at `level`, 95 or 99.8) is similar.
+    Significance,
+}
+
+/// Every field name a definition may use, for "unknown key" diagnostics.
+pub(super) fn known_keys() -> Vec<&'static str> {
+    [
+        field_names::<Indicator>(),
+        field_names::<Window>(),
+        field_names::<Lookup>(),
+        field_names::<Derived>(),
+        field_names::<WorkingDays>(),
+        field_names::<PerEntity>(),
+        field_names::<Measure>(),
+        field_names::<Rag>(),
+        field_names::<Benchmark>(),
+        field_names::<SpcSettings>(),
+        field_names::<PublishedBenchmark>(),
+    ]
+    .concat()
+}

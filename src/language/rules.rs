@@ -1,0 +1,107 @@
+//! The checked model of a definition's measure and rating: built by `check`
+//! from the fields as written, each kind carrying exactly what it uses, so
+//! the engine never meets a measure without its numerator or a target
+//! method without a target.
+
+use super::indicator::MeasureKind;
+use toml::Spanned;
+
+/// A SQL expression as written, with its place in the definition file.
+pub type Sql = Spanned<String>;
+
+/// What an indicator measures, per period.
+#[derive(Debug, Clone)]
+pub enum MeasureRule {
+    /// How many rows meet `condition` (every row without one).
+    Count { condition: Option<Sql> },
+    /// How many rows meet `condition`, per 10,000 children aged 0-17.
+    RatePer10000 { condition: Option<Sql> },
+    /// A summary (`distinct_count`, `sum`, `mean` or `median`) of `of` over
+    /// the rows meeting `condition`.
+    Summary { kind: Summary, of: Sql, condition: Option<Sql> },
+    /// The (weighted) share of the denominator's rows that meet the
+    /// numerator too, as a percentage.
+    Proportion { numerator: Sql, denominator: Option<Sql>, weight: Option<Sql> },
+    /// The total of `numerator` over the total of `denominator`, over the
+    /// rows meeting `condition`.
+    Ratio { numerator: Sql, denominator: Sql, condition: Option<Sql> },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Summary {
+    DistinctCount,
+    Sum,
+    Mean,
+    Median,
+}
+
+impl MeasureRule {
+    pub fn kind(&self) -> MeasureKind {
+        match self {
+            MeasureRule::Count { .. } => MeasureKind::Count,
+            MeasureRule::RatePer10000 { .. } => MeasureKind::RatePer10000,
+            MeasureRule::Summary { kind: Summary::DistinctCount, .. } => MeasureKind::DistinctCount,
+            MeasureRule::Summary { kind: Summary::Sum, .. } => MeasureKind::Sum,
+            MeasureRule::Summary { kind: Summary::Mean, .. } => MeasureKind::Mean,
+            MeasureRule::Summary { kind: Summary::Median, .. } => MeasureKind::Median,
+            MeasureRule::Proportion { .. } => MeasureKind::Proportion,
+            MeasureRule::Ratio { .. } => MeasureKind::Ratio,
+        }
+    }
+
+    /// The condition selecting the rows that take part (`where`), if any.
+    pub fn condition(&self) -> Option<&Sql> {
+        match self {
+            MeasureRule::Count { condition }
+            | MeasureRule::RatePer10000 { condition }
+            | MeasureRule::Summary { condition, .. }
+            | MeasureRule::Ratio { condition, .. } => condition.as_ref(),
+            MeasureRule::Proportion { .. } => None,
+        }
+    }
+
+    /// Whether the numerator counts people (rather than FTE, days or a
+    /// weighted sum): what disclosure control and confidence intervals need.
+    pub fn counts_people(&self) -> bool {
+        match self {
+            MeasureRule::Count { .. }
+            | MeasureRule::RatePer10000 { .. }
+            | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => true,
+            MeasureRule::Proportion { weight, .. } => weight.is_none(),
+            MeasureRule::Summary { .. } | MeasureRule::Ratio { .. } => false,
+        }
+    }
+}
+
+/// How the latest value is rated red, amber or green. Values are rated as
+/// shown, rounded to the indicator's decimals.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RatingRule {
+    /// Green at or better than `target`; amber within `tolerance` of it
+    /// (in the indicator's units); red beyond.
+    Target { target: f64, tolerance: f64 },
+    /// Green at or better than `green`, amber at or better than `amber`.
+    Thresholds { green: f64, amber: f64 },
+    /// Better than the benchmark by more than `tolerance` green, within it
+    /// amber, worse by more red.
+    Benchmark { tolerance: f64 },
+    /// Fingertips style: the benchmark inside the value's confidence
+    /// interval at `level` (95 or 99.8) is amber ("similar").
+    Significance { level: ConfidenceLevel },
+}
+
+/// The confidence levels Fingertips uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfidenceLevel {
+    Level95,
+    Level998,
+}
+
+impl ConfidenceLevel {
+    pub fn percent(self) -> f64 {
+        match self {
+            ConfidenceLevel::Level95 => 95.0,
+            ConfidenceLevel::Level998 => 99.8,
+        }
+    }
+}
