@@ -1,6 +1,7 @@
 //! The library's error: what went wrong, as the exit code the README documents.
 
 use crate::diagnostics::Diagnostics;
+use std::path::{Path, PathBuf};
 
 /// Exit codes, documented in the README.
 #[derive(Debug, thiserror::Error)]
@@ -10,14 +11,51 @@ pub enum Error {
     #[error("the extracts have errors")]
     Data(Diagnostics),
     #[error("cannot write outputs: {0}")]
-    Output(String),
+    Output(#[from] OutputError),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]
     Locked(String),
 }
 
+/// Why an output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file or folder operation failed, with the operating system's reason.
+    #[error("{action} {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file could not be made (a template, the workbook, a chart, the zip).
+    #[error("{0}")]
+    Render(String),
+    /// `publish` was asked for a month that has not been built.
+    #[error("no built bundle for {month} in {} (run `scorecard build --month {month}` first)", folder.display())]
+    NotBuilt { month: crate::project::Month, folder: PathBuf },
+}
+
+impl OutputError {
+    /// `map_err(OutputError::io("cannot create", path))`: an io error with what was being done to which path.
+    pub fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> OutputError + 'a {
+        move |source| OutputError::Io { action, path: path.to_path_buf(), source }
+    }
+}
+
+impl From<String> for OutputError {
+    fn from(message: String) -> OutputError {
+        OutputError::Render(message)
+    }
+}
+
 impl Error {
+    /// An output that could not be rendered.
+    pub fn render(message: String) -> Error {
+        Error::Output(OutputError::Render(message))
+    }
+
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,

@@ -5,8 +5,9 @@
 //! stages above it and none below (a test in `tests/architecture.rs`
 //! enforces it):
 //!
-//! - [`diagnostics`], [`error`], [`parallel`]: what every stage shares.
-//! - [`project`]: `scorecard.toml`, the member authorities, calendar, months.
+//! - [`diagnostics`], [`parallel`]: what every stage shares.
+//! - [`project`]: `scorecard.toml`, the member authorities, calendar, months;
+//!   [`error`]: the error every later stage returns, with its exit code.
 //! - [`language`]: indicator definitions, checked into a typed model.
 //! - [`input`]: reading extracts, benchmark files and commentary (no polars).
 //! - [`evaluate`]: definitions compiled to polars plans and run over every
@@ -25,10 +26,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod diagnostics;
-pub mod error;
 pub mod parallel;
 
 pub mod project;
+
+pub mod error;
 
 pub mod language;
 

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 /// Every top-level module, in pipeline order: a module may use those before it.
 const STAGES: [&str; 12] = [
     "diagnostics",
-    "error",
     "parallel",
     "project",
+    "error",
     "language",
     "input",
     "evaluate",

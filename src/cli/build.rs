@@ -40,7 +40,7 @@ fn headline_line(headline: &Headline) -> String {
 pub fn publish(root: &Path, month: Month, to: &Path, authority: Option<&str>, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let member = &loaded.members[loaded.member(authority)?];
-    let target = publish::publish(&member.output_dir, month, to).map_err(Error::Output)?;
+    let target = publish::publish(&member.output_dir, month, to)?;
     say!(out, "published {}", target.display());
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `scorecard explain`: how one figure was worked out, and the records
 //! behind it, on screen or to a CSV file. Local use only.
 
-use crate::error::Error;
+use crate::error::{Error, OutputError};
 use crate::evaluate::{self, Reading};
 use crate::judge::plain_english;
 use crate::project::Month;
@@ -62,10 +62,10 @@ pub fn explain(
 }
 
 fn write_csv(path: &Path, columns: &[String], rows: &[Vec<String>]) -> Result<(), Error> {
-    let failed = |error: csv::Error| Error::Output(format!("{}: {error}", path.display()));
+    let failed = |error: csv::Error| OutputError::io("cannot write", path)(error.into());
     let mut writer = csv::Writer::from_path(path).map_err(failed)?;
     for record in std::iter::once(columns).chain(rows.iter().map(Vec::as_slice)) {
         writer.write_record(record).map_err(failed)?;
     }
-    writer.flush().map_err(|error| Error::Output(format!("{}: {error}", path.display())))
+    Ok(writer.flush().map_err(OutputError::io("cannot write", path))?)
 }

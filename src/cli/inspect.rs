@@ -1,7 +1,7 @@
 //! The commands that read and write nothing published: `check` (validate
 //! everything, report data quality), `list` and `values`.
 
-use crate::error::Error;
+use crate::error::{Error, OutputError};
 use crate::evaluate::{self, Reading};
 use crate::judge::PublishedBenchmarks;
 use crate::project::Month;
@@ -38,10 +38,10 @@ pub fn values(root: &Path, file: Option<&Path>, out: &mut String) -> Result<(), 
     let loaded = evaluate::load(root)?;
     let data = evaluate::read_data_for(&loaded, Reading::ValuesOnly)?;
     let computed = evaluate::compute(&loaded, &data)?;
-    let csv = values_csv(&loaded, &computed).map_err(Error::Output)?;
+    let csv = values_csv(&loaded, &computed).map_err(Error::render)?;
     match file {
         Some(path) => {
-            std::fs::write(path, &csv).map_err(|error| Error::Output(format!("{}: {error}", path.display())))?;
+            std::fs::write(path, &csv).map_err(OutputError::io("cannot write", path))?;
             let values = loaded.members.len() * loaded.definitions.len() * data.months.len();
             say!(out, "wrote {values} values to {}", path.display());
         }

@@ -71,7 +71,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Some(count) => crate::sample::write_consortium(&dir, seed, count),
                 None => crate::sample::write(&dir, seed),
             };
-            written.map(|summary| say!(out, "{summary}")).map_err(Error::Output)
+            written.map(|summary| say!(out, "{summary}")).map_err(Error::render)
         }
     };
     print(&out);

@@ -105,7 +105,7 @@ pub fn scorecard(
     let authority = &loaded.members[member];
     Scorecard {
         authority: authority.name.clone(),
-        authority_code: authority.code.clone(),
+        authority_code: authority.code.to_string(),
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
         data_quality: Vec::new(),

@@ -6,7 +6,7 @@
 //! bundles go to a folder of the same name under the output folder.
 
 use super::file::Project;
-use super::names::is_authority_code;
+use super::names::AuthorityCode;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ pub const COMMENTARY_FOLDER: &str = "commentary";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// ONS code (E + 8 digits); also the member's folder name.
-    pub code: String,
+    pub code: AuthorityCode,
     pub name: String,
     pub region: Option<String>,
     /// Children aged 0-17, by year of the estimate.
@@ -48,6 +48,11 @@ pub fn load(project: &Project) -> Result<Vec<Member>, Diagnostics> {
         return read_members_file(&project.data_dir(), &project.output_dir(), &commentary);
     }
     let authority = &project.file.authority;
+    let code = authority.code.get_ref();
+    // The project file's own check reports a bad code, pointing at it.
+    let code = AuthorityCode::parse(code).ok_or_else(|| {
+        Diagnostic::file(&project.source.path, format!("`{code}` is not an English local authority code"))
+    })?;
     let population = project
         .file
         .population
@@ -55,7 +60,7 @@ pub fn load(project: &Project) -> Result<Vec<Member>, Diagnostics> {
         .filter_map(|(year, count)| Some((year.parse::<i32>().ok()?, *count.get_ref())))
         .collect();
     Ok(vec![Member {
-        code: authority.code.get_ref().clone(),
+        code,
         name: authority.name.clone(),
         region: authority.region.clone(),
         population,
@@ -104,14 +109,14 @@ fn read_members_file(data_dir: &Path, output_dir: &Path, commentary: &Path) -> R
             }
         };
         let cell = |index: usize| record.get(index).unwrap_or("").trim().to_string();
-        let code = cell(code_at);
-        if !is_authority_code(&code) {
+        let text = cell(code_at);
+        let Some(code) = AuthorityCode::parse(&text) else {
             diagnostics.push(
-                Diagnostic::at(&path, line, code_at + 1, format!("`{code}` is not an English local authority code"))
+                Diagnostic::at(&path, line, code_at + 1, format!("`{text}` is not an English local authority code"))
                     .with_help("expected E followed by 8 digits, e.g. E06000008"),
             );
             continue;
-        }
+        };
         if members.iter().any(|member| member.code == code) {
             diagnostics.push(Diagnostic::at(&path, line, code_at + 1, format!("`{code}` is listed twice")));
             continue;
@@ -163,7 +168,7 @@ mod tests {
 
     fn member(population: &[(i32, u64)]) -> Member {
         Member {
-            code: "E06000001".into(),
+            code: AuthorityCode::parse("E06000001").unwrap(),
             name: "A".into(),
             region: None,
             population: population.iter().copied().collect(),

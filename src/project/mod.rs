@@ -13,5 +13,5 @@ pub use file::{
     ProjectFile, PROJECT_FILE,
 };
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
-pub use names::{is_authority_code, is_safe_id};
+pub use names::{is_authority_code, is_safe_id, AuthorityCode};
 pub use period::Month;

@@ -14,6 +14,40 @@ pub fn is_authority_code(code: &str) -> bool {
     code.len() == 9 && code.starts_with('E') && code[1..].bytes().all(|byte| byte.is_ascii_digit())
 }
 
+/// A member authority's code, checked to be an English local authority
+/// code when it is made: it names the member's data, output and commentary
+/// folders, so nothing else may reach them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AuthorityCode(String);
+
+impl AuthorityCode {
+    pub fn parse(text: &str) -> Option<AuthorityCode> {
+        is_authority_code(text).then(|| AuthorityCode(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AuthorityCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<std::path::Path> for AuthorityCode {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.as_ref()
+    }
+}
+
+impl serde::Serialize for AuthorityCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,6 +65,8 @@ mod tests {
         assert!(is_authority_code("E06000008"));
         for bad in ["../etc", "E0600000", "E06000008/..", "e06000008", "E0600000x"] {
             assert!(!is_authority_code(bad), "{bad}");
+            assert_eq!(AuthorityCode::parse(bad), None);
         }
+        assert_eq!(AuthorityCode::parse("E06000008").unwrap().as_str(), "E06000008");
     }
 }

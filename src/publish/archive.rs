@@ -31,8 +31,8 @@ pub fn archive_entries(output_dir: &Path) -> Vec<ArchiveEntry> {
 pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
     for member in built {
         let member = &loaded.members[*member];
-        let archive = archive_page(&member.name, &archive_entries(&member.output_dir)).map_err(Error::Output)?;
-        write_file_atomically(&member.output_dir.join("index.html"), archive.as_bytes()).map_err(Error::Output)?;
+        let archive = archive_page(&member.name, &archive_entries(&member.output_dir)).map_err(Error::render)?;
+        write_file_atomically(&member.output_dir.join("index.html"), archive.as_bytes())?;
     }
     if loaded.members.len() < 2 {
         return Ok(());
@@ -42,9 +42,9 @@ pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error
     let members: Vec<(String, String, Option<Month>)> = loaded
         .members
         .iter()
-        .map(|member| (member.name.clone(), member.code.clone(), months(&member.output_dir).last().copied()))
+        .map(|member| (member.name.clone(), member.code.to_string(), months(&member.output_dir).last().copied()))
         .collect();
     let comparisons = months(&output.join(COMPARISON_FOLDER));
-    let page = consortium_page(&loaded.project.file.authority.name, &comparisons, &members).map_err(Error::Output)?;
-    write_file_atomically(&output.join("index.html"), page.as_bytes()).map_err(Error::Output)
+    let page = consortium_page(&loaded.project.file.authority.name, &comparisons, &members).map_err(Error::render)?;
+    Ok(write_file_atomically(&output.join("index.html"), page.as_bytes())?)
 }

@@ -97,7 +97,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
 
 /// The member's code, in a consortium (a single authority's outputs say nothing of it).
 fn consortium_code(loaded: &Loaded, member: usize) -> Option<String> {
-    Some(loaded.members[member].code.clone()).filter(|_| loaded.members.len() > 1)
+    Some(loaded.members[member].code.to_string()).filter(|_| loaded.members.len() > 1)
 }
 
 /// Every (member, month) asked for. Month folders say which months exist
@@ -210,14 +210,14 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
         tracing::warn!(authority = %authority.code, %month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
     }
-    let mut files = render::month_files(&scorecard, context.built).map_err(Error::Output)?;
+    let mut files = render::month_files(&scorecard, context.built).map_err(Error::render)?;
     let inputs = input_files(loaded, authority, month);
     let manifest = Manifest::for_month(loaded, context.data, &inputs, &scorecard, &files, context.built);
-    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::Output)?));
+    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::render)?));
     let output = &authority.output_dir;
-    let path = write_bundle(output, month, &files).map_err(Error::Output)?;
-    let zip = zip(&files).map_err(Error::Output)?;
-    write_file_atomically(&output.join(format!("{month}.zip")), &zip).map_err(Error::Output)?;
+    let path = write_bundle(output, month, &files)?;
+    let zip = zip(&files)?;
+    write_file_atomically(&output.join(format!("{month}.zip")), &zip)?;
     let counts = scorecard.counts();
     tracing::info!(authority = %authority.code, %month, path = %path.display(), red = counts.red, amber = counts.amber, green = counts.green, "wrote bundle");
     let headlines = headlines(&scorecard);

@@ -2,15 +2,14 @@
 //! one, never a half-written one: everything is written and flushed into a
 //! hidden folder beside the target, then renamed into place.
 
+use crate::error::OutputError;
 use crate::project::Month;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]) -> Result<PathBuf, String> {
-    fn context<'a>(what: &'a str, path: &'a Path) -> impl FnOnce(std::io::Error) -> String + 'a {
-        move |error| format!("{what} {}: {error}", path.display())
-    }
+pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]) -> Result<PathBuf, OutputError> {
+    let context = OutputError::io;
     fs::create_dir_all(output_dir).map_err(context("cannot create", output_dir))?;
     let target = output_dir.join(month.to_string());
     let staging = output_dir.join(format!(".{month}.partial-{}", std::process::id()));
@@ -89,7 +88,8 @@ pub fn remove_leftovers(output_dir: &Path) {
 
 /// The bundle's files in a zip whose bytes depend only on its contents
 /// (fixed 1980-01-01 timestamps, files in the given order).
-pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, OutputError> {
+    let failed = |error: zip::result::ZipError| OutputError::Render(format!("the bundle's zip: {error}"));
     use zip::write::SimpleFileOptions;
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
@@ -97,37 +97,31 @@ pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
         .unix_permissions(0o644);
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (path, bytes) in files {
-        writer.start_file(path.as_str(), options).map_err(|error| error.to_string())?;
-        writer.write_all(bytes).map_err(|error| error.to_string())?;
+        writer.start_file(path.as_str(), options).map_err(failed)?;
+        writer.write_all(bytes).map_err(|error| failed(error.into()))?;
     }
-    Ok(writer.finish().map_err(|error| error.to_string())?.into_inner())
+    Ok(writer.finish().map_err(failed)?.into_inner())
 }
 
 /// Write a single file atomically: a temporary file beside it, flushed, renamed.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     let staging = parent.join(format!(
         ".{}.partial-{}",
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    let mut file =
-        fs::File::create(&staging).map_err(|error| format!("cannot create {}: {error}", staging.display()))?;
-    file.write_all(bytes)
-        .and_then(|_| file.sync_all())
-        .map_err(|error| format!("cannot write {}: {error}", staging.display()))?;
-    fs::rename(&staging, path).map_err(|error| format!("cannot publish {}: {error}", path.display()))
+    let mut file = fs::File::create(&staging).map_err(OutputError::io("cannot create", &staging))?;
+    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(OutputError::io("cannot write", &staging))?;
+    fs::rename(&staging, path).map_err(OutputError::io("cannot publish", path))
 }
 
 /// Copy a built bundle to a publication folder: copied beside the target
 /// first, then renamed, so the folder never holds half a bundle.
-pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, String> {
+pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, OutputError> {
     let source = output_dir.join(month.to_string());
     if !source.join("manifest.json").exists() {
-        return Err(format!(
-            "no built bundle for {month} in {} (run `scorecard build --month {month}` first)",
-            output_dir.display()
-        ));
+        return Err(OutputError::NotBuilt { month, folder: output_dir.to_path_buf() });
     }
     let mut files = Vec::new();
     collect_files(&source, &source, &mut files)?;
@@ -139,9 +133,9 @@ pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, St
     Ok(target)
 }
 
-fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), String> {
+fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) -> Result<(), OutputError> {
     let mut entries: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|error| format!("{}: {error}", dir.display()))?
+        .map_err(OutputError::io("cannot read", dir))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .collect();
     entries.sort();
@@ -149,8 +143,8 @@ fn collect_files(root: &Path, dir: &Path, files: &mut Vec<(String, Vec<u8>)>) ->
         if path.is_dir() {
             collect_files(root, &path, files)?;
         } else {
-            let bytes = fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))?;
-            let relative = path.strip_prefix(root).map_err(|error| error.to_string())?;
+            let bytes = fs::read(&path).map_err(OutputError::io("cannot read", &path))?;
+            let relative = path.strip_prefix(root).unwrap_or(&path);
             files.push((relative.to_string_lossy().replace('\\', "/"), bytes));
         }
     }

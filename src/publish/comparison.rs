@@ -21,12 +21,11 @@ pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf,
         .collect();
     let ranking = rank(&scorecards).ok_or_else(|| Error::Usage("no members to compare".into()))?;
     let consortium = &loaded.project.file.authority.name;
-    let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::Output)?;
+    let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::render)?;
     let inputs = comparison_inputs(loaded, month);
     let manifest = Manifest::for_comparison(loaded, context.data, &inputs, month, &files, context.built);
-    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::Output)?));
-    let path =
-        write_bundle(&loaded.project.output_dir().join(COMPARISON_FOLDER), month, &files).map_err(Error::Output)?;
+    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::render)?));
+    let path = write_bundle(&loaded.project.output_dir().join(COMPARISON_FOLDER), month, &files)?;
     tracing::info!(%month, path = %path.display(), "wrote comparison");
     Ok(path)
 }

@@ -2,7 +2,7 @@
 //! `<output>/.lock`. The operating system drops the lock when the holder
 //! exits, however it exits, so a killed build never leaves a stale lock.
 
-use crate::error::Error;
+use crate::error::{Error, OutputError};
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -17,21 +17,21 @@ pub enum LockError {
     Held {
         waited: Duration,
     },
-    Io(String),
+    Io(OutputError),
 }
 
 impl OutputLock {
     /// Take the lock, waiting up to `wait` for another build to finish.
     pub fn acquire(output_dir: &Path, wait: Duration) -> Result<OutputLock, LockError> {
         std::fs::create_dir_all(output_dir)
-            .map_err(|error| LockError::Io(format!("cannot create {}: {error}", output_dir.display())))?;
+            .map_err(|error| LockError::Io(OutputError::io("cannot create", output_dir)(error)))?;
         let path = output_dir.join(".lock");
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|error| LockError::Io(format!("cannot open {}: {error}", path.display())))?;
+            .map_err(|error| LockError::Io(OutputError::io("cannot open", &path)(error)))?;
         let started = Instant::now();
         loop {
             match file.try_lock() {
@@ -41,7 +41,7 @@ impl OutputLock {
                 }
                 Err(std::fs::TryLockError::WouldBlock) => return Err(LockError::Held { waited: started.elapsed() }),
                 Err(std::fs::TryLockError::Error(error)) => {
-                    return Err(LockError::Io(format!("cannot lock {}: {error}", path.display())))
+                    return Err(LockError::Io(OutputError::io("cannot lock", &path)(error)))
                 }
             }
         }

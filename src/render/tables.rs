@@ -139,7 +139,7 @@ pub fn values_csv(loaded: &Loaded, computed: &Computed) -> Result<Vec<u8>, Strin
         for (definition, indicator) in loaded.definitions.iter().zip(series) {
             for observation in &indicator.series {
                 rows.push(vec![
-                    member.code.clone(),
+                    member.code.to_string(),
                     definition.id().to_string(),
                     observation.period.to_string(),
                     quantity(observation.value),
