@@ -108,6 +108,28 @@ fn committed_json_schemas_match_the_engine() {
 }
 
 #[test]
+fn every_field_of_both_schemas_is_described_for_the_editor() {
+    let (mut undocumented, mut fields) = (Vec::new(), 0);
+    for kind in [scorecard::cli::SchemaKind::Indicator, scorecard::cli::SchemaKind::Project] {
+        let schema: serde_json::Value = serde_json::from_str(&scorecard::cli::schema(kind)).unwrap();
+        let objects = std::iter::once(("(file)", &schema))
+            .chain(schema["definitions"].as_object().unwrap().iter().map(|(name, value)| (name.as_str(), value)));
+        for (name, object) in objects {
+            let properties = object["properties"].as_object().into_iter().flatten();
+            for (field, property) in properties {
+                fields += 1;
+                if property["description"].as_str().is_none_or(str::is_empty) {
+                    undocumented.push(format!("{kind:?} {name}.{field}"));
+                }
+            }
+        }
+    }
+    // The indicator file alone has over 40 fields: the walk reached them.
+    assert!(fields > 60, "only {fields} fields found: has the schema's layout changed?");
+    assert!(undocumented.is_empty(), "fields without a description: {undocumented:?}");
+}
+
+#[test]
 fn bad_extracts_exit_4_and_unwritable_output_exits_5() {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
     let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";

@@ -8,11 +8,13 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
 
+/// One indicator: `indicators/<theme>/<id>.toml`.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Indicator {
     /// Lower-case letters, digits and hyphens: it becomes a file name.
     #[schemars(with = "String")]
     pub id: Spanned<String>,
+    /// The name the board reads, e.g. "Children with 3 or more placements in 12 months".
     pub title: String,
     /// States the rule in words a service manager can check.
     pub description: String,
@@ -20,12 +22,16 @@ pub struct Indicator {
     pub plan_ref: Option<String>,
     /// Defaults to the name of the folder holding the file.
     pub theme: Option<String>,
+    /// How the value is shown: `percent`, `count`, `number`, `rate_per_10000` or `days`.
     #[schemars(with = "Unit")]
     pub unit: Spanned<Unit>,
+    /// Which way is better: `higher_is_better`, `lower_is_better` or `no_judgement` (not rated).
     #[schemars(with = "Polarity")]
     pub polarity: Spanned<Polarity>,
+    /// The dataset (from `scorecard.toml`) whose rows are measured.
     #[schemars(with = "String")]
     pub dataset: Spanned<String>,
+    /// Which dates each period looks at (default: as at the period end).
     #[serde(default = "default_window")]
     #[schemars(with = "Window")]
     pub window: Spanned<Window>,
@@ -39,13 +45,16 @@ pub struct Indicator {
     /// SQL condition: rows that take part at all.
     #[schemars(with = "Option<String>")]
     pub filter: Option<Spanned<String>>,
+    /// Aggregate the rows of each entity (child, worker) first, then measure the entities.
     pub per_entity: Option<PerEntity>,
+    /// What is worked out for each period.
     pub measure: Measure,
     /// Column giving a value per group (e.g. team) as well as the total.
     #[schemars(with = "Option<String>")]
     pub breakdown: Option<Spanned<String>>,
     /// Decimal places shown; comparisons for "no change" use them too.
     pub decimals: Option<u32>,
+    /// How the latest value is rated red, amber or green (none: not rated).
     #[schemars(with = "Option<Rag>")]
     pub rag: Option<Spanned<Rag>>,
     /// A published comparator shown beside the value and on the chart.
@@ -58,12 +67,14 @@ pub struct Indicator {
     pub spc: SpcSettings,
 }
 
+/// `[spc]`: statistical process control settings.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SpcSettings {
     /// How many leading months set the mean and limits (default: all).
     pub baseline_months: Option<usize>,
 }
 
+/// `[benchmark]`: a fixed comparator.
 #[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Benchmark {
     /// In the indicator's unit.
@@ -72,14 +83,20 @@ pub struct Benchmark {
     pub label: String,
 }
 
+/// How a value is shown; a measure's kind decides which units fit it.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
+    /// A percentage, shown `85.8%` (proportion measures).
     Percent,
+    /// A whole number of records or people, shown `55`.
     Count,
+    /// Any other number, e.g. an average caseload, shown `21.5`.
     Number,
+    /// Per 10,000 children aged 0-17, shown `85.9 per 10,000` (rate measures).
     #[serde(rename = "rate_per_10000")]
     RatePer10000,
+    /// Days, shown `30.0 days`.
     Days,
 }
 
@@ -116,16 +133,22 @@ impl Unit {
     }
 }
 
+/// Which way is better, for RAG, direction of travel and SPC.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Polarity {
+    /// A higher value is better (e.g. assessments on time).
     HigherIsBetter,
+    /// A lower value is better (e.g. re-referrals).
     LowerIsBetter,
+    /// Neither: shown and charted, never rated (e.g. the number of children in care).
     NoJudgement,
 }
 
+/// `window`: the dates each period looks at, as columns `window_start` and `window_end`.
 #[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Window {
+    /// `as_at`, `month`, `rolling` or `financial_year_to_date`.
     pub kind: WindowKind,
     /// Rolling windows only: how many months, ending at the period end.
     pub months: Option<u32>,
@@ -135,6 +158,7 @@ fn default_window() -> Spanned<Window> {
     Spanned::new(0..0, Window { kind: WindowKind::AsAt, months: None })
 }
 
+/// The kinds of window.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowKind {
@@ -148,17 +172,21 @@ pub enum WindowKind {
     FinancialYearToDate,
 }
 
+/// `[[lookup]]`: columns joined in from another dataset of the same period.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Lookup {
+    /// The dataset to look up in.
     #[schemars(with = "String")]
     pub dataset: Spanned<String>,
     /// Key column present in both datasets.
     #[schemars(with = "String")]
     pub on: Spanned<String>,
+    /// The other dataset's columns to bring in (names must not clash).
     #[schemars(with = "Vec<String>")]
     pub columns: Vec<Spanned<String>>,
 }
 
+/// `[derive.<name>]`: a column computed on every row before filtering.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Derived {
     /// A SQL expression over the row.
@@ -168,14 +196,18 @@ pub struct Derived {
     pub working_days: Option<WorkingDays>,
 }
 
+/// Working days (weekends and bank holidays excluded) between two date columns.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct WorkingDays {
+    /// The start date column (not counted).
     #[schemars(with = "String")]
     pub from: Spanned<String>,
+    /// The end date column (counted).
     #[schemars(with = "String")]
     pub to: Spanned<String>,
 }
 
+/// `[per_entity]`: one row per entity (the dataset's key by default), with aggregates.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct PerEntity {
     /// Defaults to the dataset's key.
@@ -186,33 +218,49 @@ pub struct PerEntity {
     pub aggregate: BTreeMap<String, Spanned<String>>,
 }
 
+/// `[measure]`: what is worked out for each period; each kind takes the fields it names.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Measure {
+    /// The calculation (see the kinds).
     #[schemars(with = "MeasureKind")]
     pub kind: Spanned<MeasureKind>,
+    /// Proportion: the SQL condition counted in the numerator. Ratio: the SQL value summed.
     #[schemars(with = "Option<String>")]
     pub numerator: Option<Spanned<String>>,
+    /// Proportion: the SQL condition for the denominator (default: every row). Ratio: the SQL value summed.
     #[schemars(with = "Option<String>")]
     pub denominator: Option<Spanned<String>>,
+    /// Proportion: a SQL value weighting each row (e.g. FTE) instead of counting it.
     #[schemars(with = "Option<String>")]
     pub weight: Option<Spanned<String>>,
+    /// distinct_count, sum, mean, median: the SQL value summarised.
     #[schemars(with = "Option<String>")]
     pub of: Option<Spanned<String>>,
+    /// `where`: a SQL condition selecting the rows that take part (not for proportion).
     #[serde(rename = "where")]
     #[schemars(with = "Option<String>")]
     pub condition: Option<Spanned<String>>,
 }
 
+/// The calculations a measure can make.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MeasureKind {
+    /// The number of rows (`where` selects them).
     Count,
+    /// The number of different values of `of`.
     DistinctCount,
+    /// The total of `of`.
     Sum,
+    /// The average of `of`.
     Mean,
+    /// The middle value of `of`.
     Median,
+    /// The share of the denominator's rows also in the numerator, as a percentage.
     Proportion,
+    /// The total of `numerator` over the total of `denominator`.
     Ratio,
+    /// The number of rows per 10,000 children aged 0-17 (population from the project).
     #[serde(rename = "rate_per_10000")]
     RatePer10000,
 }
@@ -257,10 +305,13 @@ impl Measure {
     }
 }
 
+/// `[rag]`: how the latest value is rated; each method takes the fields it names.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Rag {
+    /// `target`, `thresholds`, `benchmark` or `significance`.
     #[schemars(with = "RagMethod")]
     pub method: Spanned<RagMethod>,
+    /// Target method: green at or better than this (also shown and charted).
     #[schemars(with = "Option<f64>")]
     pub target: Option<Spanned<f64>>,
     /// Target method: amber within this many units of the target.
@@ -280,10 +331,13 @@ pub struct Rag {
     pub level: Option<Spanned<f64>>,
 }
 
+/// The ways of rating.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RagMethod {
+    /// Green at or better than `target`, amber within the tolerance, red beyond.
     Target,
+    /// Green at or better than `green`, amber at or better than `amber`, red beyond.
     Thresholds,
     /// Better / similar / worse than the `[benchmark]`, within `tolerance`.
     Benchmark,

@@ -13,6 +13,7 @@ pub struct PublishedBenchmark {
     pub value_column: Option<String>,
     /// ...or counts to divide (x100 for percent indicators).
     pub numerator_column: Option<String>,
+    /// ...and the count to divide by.
     pub denominator_column: Option<String>,
     /// Only rows whose columns have these exact values.
     #[serde(default)]
@@ -22,11 +23,15 @@ pub struct PublishedBenchmark {
     pub compare_with: Comparator,
 }
 
+/// The published comparators.
 #[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Comparator {
+    /// England's figure.
     #[default]
     England,
+    /// The authority's region's figure.
     Region,
+    /// The mean of the authority's ten statistical neighbours.
     Neighbours,
 }

@@ -13,20 +13,27 @@ use toml::Spanned;
 
 pub const PROJECT_FILE: &str = "scorecard.toml";
 
+/// `scorecard.toml`: the authority, where its extracts are, what they look like and where outputs go.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct ProjectFile {
+    /// `[authority]`: who the scorecard is for (in a consortium, the consortium's name).
     pub authority: Authority,
     /// Children aged 0-17 by calendar year (ONS mid-year estimates).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, u64>")]
     pub population: BTreeMap<String, Spanned<u64>>,
+    /// `[paths]`: folders, relative to the project folder.
     pub paths: Paths,
+    /// `[calendar]`: financial year and working days.
     #[serde(default)]
     pub calendar: CalendarConfig,
+    /// `[datasets.<name>]`: each extract's file and columns.
     #[schemars(with = "BTreeMap<String, DatasetConfig>")]
     pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
+    /// `[benchmarks]`: where DfE published statistics are.
     #[serde(default)]
     pub benchmarks: BenchmarkFiles,
+    /// `[disclosure]`: small-number suppression in published outputs.
     #[serde(default)]
     pub disclosure: Disclosure,
 }
@@ -59,15 +66,19 @@ pub struct BenchmarkFiles {
     pub neighbours: Option<String>,
 }
 
+/// The authority a single council's project reports on.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Authority {
+    /// The name shown on every page, e.g. "Northbridge Council".
     pub name: String,
     /// ONS code, e.g. E06000008.
     #[schemars(with = "String")]
     pub code: Spanned<String>,
+    /// The region, as DfE names it (for regional benchmarks).
     pub region: Option<String>,
 }
 
+/// Folders, relative to the project folder.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct Paths {
     /// Folder holding `YYYY-MM/` month folders (and period files).
@@ -78,8 +89,10 @@ pub struct Paths {
     pub output: String,
 }
 
+/// The financial year and the working-day calendar.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct CalendarConfig {
+    /// The month the financial year starts (default 4, April).
     #[serde(default = "april")]
     #[schemars(with = "u32")]
     pub financial_year_start_month: Spanned<u32>,
@@ -111,6 +124,7 @@ fn england_and_wales() -> Spanned<String> {
     Spanned::new(0..0, "england-and-wales".to_string())
 }
 
+/// How a dataset's extracts are laid out in the data folder.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
@@ -120,29 +134,26 @@ pub enum Layout {
     Periodic,
 }
 
+/// How a column's cells are read.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ColumnType {
+    /// Any text; blank (or a null marker) is no value.
     Text,
+    /// Whole numbers.
     Integer,
+    /// Numbers with decimals.
     Number,
+    /// Dates in one of `date_formats` (or Excel serial numbers).
     Date,
 }
 
-impl ColumnType {
-    pub fn describe(self) -> &'static str {
-        match self {
-            ColumnType::Text => "text",
-            ColumnType::Integer => "integer",
-            ColumnType::Number => "number",
-            ColumnType::Date => "date",
-        }
-    }
-}
-
+/// One extract: its file, layout and typed columns.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct DatasetConfig {
+    /// `monthly` (a file in each month folder) or `periodic` (one file, a period column).
     pub layout: Layout,
+    /// The file name, e.g. `ssda903_episodes.csv` (a plain name, no folders).
     pub file: String,
     /// The column identifying one entity (child, worker): used by
     /// `per_entity` aggregation and checked for blanks.
@@ -166,6 +177,7 @@ pub struct DatasetConfig {
     pub period_column: Option<Spanned<String>>,
 }
 
+/// A data-quality check: rows failing it are counted and reported.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Check {
     /// Shown in the data-quality section, e.g. "episode ends before it starts".
@@ -196,9 +208,13 @@ impl DatasetConfig {
 /// A loaded, checked project.
 #[derive(Debug)]
 pub struct Project {
+    /// The project folder.
     pub root: PathBuf,
+    /// The project file's text, for diagnostics.
     pub source: SourceFile,
+    /// The project file as read.
     pub file: ProjectFile,
+    /// Bank holidays and extra closure days, for working days.
     pub holidays: HolidayCalendar,
 }
 
