@@ -1,6 +1,7 @@
 //! The `scorecard` command line: clap types (`args`), and a handler per
 //! command family that calls the library and writes what it found to
-//! stdout in one go. Logs go to stderr.
+//! stdout in one go. Logs go to stderr. Depends on every stage; nothing
+//! depends on it but `main.rs`.
 
 /// Lines for stdout, written in one go at the end.
 macro_rules! say {

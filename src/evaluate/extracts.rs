@@ -134,7 +134,8 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
 fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
     let mut extracts = Vec::new();
     for name in used {
-        let config = loaded.project.dataset(name).expect("checked");
+        // `used` holds only datasets the definitions' checks found in the project.
+        let Some(config) = loaded.project.dataset(name) else { continue };
         for (member, (details, months)) in loaded.members.iter().zip(folders).enumerate() {
             let files = input::locate(&details.data_dir, name, config, months);
             extracts.extend(files.monthly.into_iter().map(|(month, path)| Extract {
@@ -178,8 +179,10 @@ fn read_extract(
     let periods = match extract.month {
         Some(month) => vec![month],
         None => {
-            let column = config.period_column.as_ref().expect("checked").get_ref();
-            input::row_periods(&extract.path, &table, column, project.financial_year_start_month())?
+            let Some(column) = &config.period_column else {
+                return Err(Diagnostic::file(&extract.path, "a periodic dataset needs `period_column`").into());
+            };
+            input::row_periods(&extract.path, &table, column.get_ref(), project.financial_year_start_month())?
         }
     };
     let present = periods.iter().copied().collect();

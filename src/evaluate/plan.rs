@@ -8,7 +8,7 @@ use super::columns::{
     NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE, WINDOW_COLUMNS,
 };
 use crate::diagnostics::string_contents;
-use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::language::{Definition, Derived, MeasureRule, Summary};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
@@ -62,7 +62,9 @@ pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<
 /// Stage by stage, so that an error is attributed to the expression causing it.
 pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
     let indicator = &definition.indicator;
-    let dataset = project.dataset(indicator.dataset.get_ref()).expect("language::check verified the dataset");
+    // `language` checked the datasets and columns named; a plan is never made without them.
+    let unchecked = || Diagnostic::file(&definition.source.path, "the definition names a dataset or column it lacks");
+    let dataset = project.dataset(indicator.dataset.get_ref()).ok_or_else(unchecked)?;
     let lookups: Vec<LookupPlan> = indicator
         .lookup
         .iter()
@@ -74,12 +76,12 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         .collect();
     let mut frame = empty_frame(dataset);
     for lookup in &lookups {
-        let other = project.dataset(&lookup.dataset).expect("language::check verified the lookup");
-        let added: Vec<Expr> = lookup
-            .columns
-            .iter()
-            .map(|name| lit(NULL).cast(polars_type(other.column_type(name).expect("checked"))).alias(name.as_str()))
-            .collect();
+        let other = project.dataset(&lookup.dataset).ok_or_else(unchecked)?;
+        let column = |name: &String| {
+            let kind = other.column_type(name).ok_or_else(unchecked)?;
+            Ok::<Expr, Diagnostic>(lit(NULL).cast(polars_type(kind)).alias(name.as_str()))
+        };
+        let added: Vec<Expr> = lookup.columns.iter().map(column).collect::<Result<_, _>>()?;
         frame = frame.with_columns(added);
     }
     let mut checker = Checker {

@@ -86,11 +86,10 @@ fn rating_rule(spec: &Rag) -> Option<RatingRule> {
         RagMethod::Thresholds => RatingRule::Thresholds { green: value(&spec.green)?, amber: value(&spec.amber)? },
         RagMethod::Benchmark => RatingRule::Benchmark { tolerance: tolerance(spec) },
         RagMethod::Significance => RatingRule::Significance {
-            level: match value(&spec.level) {
-                None => ConfidenceLevel::Level95,
-                Some(level) if level == 95.0 => ConfidenceLevel::Level95,
-                Some(level) if level == 99.8 => ConfidenceLevel::Level998,
-                Some(_) => return None,
+            level: match value(&spec.level).unwrap_or(95.0) {
+                95.0 => ConfidenceLevel::Level95,
+                99.8 => ConfidenceLevel::Level998,
+                _ => return None,
             },
         },
     })

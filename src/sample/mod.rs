@@ -5,6 +5,9 @@
 //! then each month-end snapshot is cut from it, so that extracts agree with
 //! each other the way real ones do: a placement that ends next month is
 //! open in this month's extract.
+//!
+//! A tool beside the engine, not part of it: it depends on `project` (months,
+//! calendar) and `parallel` only, and only the `sample` command uses it.
 
 mod cin;
 mod cla;
