@@ -13,7 +13,8 @@ fn main() {
         libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
     let cli = scorecard::cli::Cli::parse();
-    if let Err(error) = scorecard::cli::run(cli) {
+    // Planning a definition recurses once per operator of its expressions.
+    if let Err(error) = scorecard::parallel::with_deep_stack(|| scorecard::cli::run(cli)) {
         scorecard::cli::report(&error);
         std::process::exit(error.exit_code());
     }

@@ -98,3 +98,41 @@ fn the_output_folder_cannot_be_the_data_folder() {
         );
     }
 }
+
+/// The binary on a fixture whose definition's filter is `filter`: its exit
+/// code and stderr. A stack overflow would abort (exit 134, "overflowed").
+fn check_with_filter(filter: &str) -> (Option<i32>, String) {
+    let fixture = Fixture::new();
+    fixture.indicator("theme", "good", &with(7, &format!("filter = \"{filter}\"")));
+    fixture.extract(
+        "2025-03",
+        "workforce.csv",
+        "SWENo,Team,AgencyWorker,FTE,OrgRole,Cases30,CFKSSstatus\nS1,A,0,1,5,10,1\n",
+    );
+    let output =
+        assert_cmd::Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("check").output().unwrap();
+    (output.status.code(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn extreme_expressions_are_definition_errors_not_crashes() {
+    // 20,000 OR terms: 19,999 ORs and 20,000 `=`, 39,999 operators, 258,888 characters.
+    let chain: Vec<String> = (0..20_000).map(|i| format!("Cases30 = {i}")).collect();
+    let (code, stderr) = check_with_filter(&chain.join(" OR "));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("good.toml:7:11") && stderr.contains("at most 20000 are allowed"), "{stderr}");
+    // Shorter, so that the operator bound is what refuses it: 76 terms, 75 + 76 = 151 operators.
+    let (code, stderr) = check_with_filter(&chain[..76].join(" OR "));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("151 operators; at most 150"), "{stderr}");
+    // 10,000 nested parentheses: 20,000 of them and the condition, past the length bound too.
+    let (code, stderr) = check_with_filter(&format!("{}OrgRole = 5{}", "(".repeat(10_000), ")".repeat(10_000)));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("characters; at most 20000"), "{stderr}");
+    let (code, stderr) = check_with_filter(&format!("{}OrgRole = 5{}", "(".repeat(33), ")".repeat(33)));
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("nests 33 parentheses deep"), "{stderr}");
+    // The largest allowed chain is planned and evaluated: 75 terms, 149 operators.
+    let (code, stderr) = check_with_filter(&chain[..75].join(" OR "));
+    assert_eq!(code, Some(0), "{stderr}");
+}

@@ -137,3 +137,23 @@ fn fuzz_project_loader() {
         }) > 0
     );
 }
+
+/// Long chains and deep nesting, past the bounds and just inside them: a
+/// definition error or a plan, never a stack overflow. Run on the deep
+/// stack the binary runs on (a test thread's 2 MiB is not what users get).
+#[test]
+fn fuzz_extreme_expressions() {
+    let fixture = Fixture::new();
+    let path = fixture.indicator("theme", "fuzzed", DEFINITION);
+    let operators = prop::sample::select(vec![" OR ", " AND ", " + ", " * ", " = "]);
+    let strategy = (1..400usize, operators, 0..60usize);
+    assert!(
+        fuzz(strategy, |(terms, operator, depth)| {
+            let chain = vec!["Cases30"; terms].join(operator);
+            let filter = format!("{}{chain}{} IS NOT NULL", "(".repeat(depth), ")".repeat(depth));
+            std::fs::write(&path, DEFINITION.replace("OrgRole = 5 AND Cases30 IS NOT NULL", &filter)).unwrap();
+            let _ = scorecard::parallel::with_deep_stack(|| scorecard::evaluate::load(fixture.root()).is_ok());
+            Ok(())
+        }) > 0
+    );
+}

@@ -9,7 +9,7 @@ use super::columns::{
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::language::{Definition, Derived, MeasureRule, Summary};
+use crate::language::{too_large, Definition, Derived, MeasureRule, Summary};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -197,6 +197,14 @@ impl Checker<'_> {
     /// Parse one SQL expression and check its columns exist here.
     fn parse(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
         let sql = text.get_ref();
+        if let Some(problem) = too_large(sql) {
+            // Point at the start only: underlining all of it would print the whole line.
+            let start = string_contents(&self.source.text, &text.span()).start;
+            let span = start..start + sql.chars().next().map_or(0, char::len_utf8);
+            let label = "too large to evaluate safely";
+            self.diagnostics.push(self.source.error(span, format!("{role}: {problem}"), label));
+            return None;
+        }
         let expr = match polars::sql::sql_expr(sql) {
             Ok(expr) => expr,
             Err(error) => {

@@ -7,6 +7,7 @@
 mod check;
 mod definition;
 mod indicator;
+mod limits;
 mod published_benchmark;
 mod rules;
 pub mod window;
@@ -16,5 +17,6 @@ pub use indicator::{
     Benchmark, Derived, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings,
     Unit, Window, WindowKind, WorkingDays,
 };
+pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
 pub use published_benchmark::{Comparator, PublishedBenchmark};
 pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary};
