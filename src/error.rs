@@ -16,6 +16,9 @@ pub enum Error {
     Usage(String),
     #[error("{0}")]
     Locked(String),
+    /// A month that is incomplete, or fails a check the project makes fatal.
+    #[error("not published: {0}")]
+    Unfit(String),
 }
 
 /// Why an output could not be written.
@@ -63,6 +66,7 @@ impl Error {
             Error::Data(_) => 4,
             Error::Output(_) => 5,
             Error::Locked(_) => 6,
+            Error::Unfit(_) => 7,
         }
     }
 

@@ -72,9 +72,13 @@ fn init_makes_a_project_that_checks_and_builds() {
     assert!(std::fs::read_to_string(project.join("README.md")).unwrap().contains("0 6 3 * *"));
     let check = run(&["check"]);
     assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    // A month folder with no extract yet: the build says so rather than inventing a value.
+    // A month folder with no extract yet: the build refuses to publish it (exit 7)...
     let month = std::fs::read_dir(project.join("data")).unwrap().next().unwrap().unwrap().file_name();
-    let build = run(&["build", "--quiet"]);
+    let refused = run(&["build", "--quiet"]);
+    assert_eq!(refused.status.code(), Some(7));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains(": no workforce.csv"));
+    // ...and, told to publish it anyway, says so rather than inventing a value.
+    let build = run(&["build", "--quiet", "--allow-incomplete"]);
     assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
     let csv = std::fs::read_to_string(project.join("reports").join(&month).join("scorecard.csv")).unwrap();
     assert!(csv.contains("no `workforce` extract for"), "{csv}");

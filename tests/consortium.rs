@@ -183,7 +183,10 @@ fn the_sample_consortium_is_deterministic_with_members_of_different_sizes() {
 fn a_member_without_the_month_extract_is_not_calculable_and_unranked() {
     let fixture = consortium();
     std::fs::remove_file(fixture.root().join("sample-data/E06900003/2025-03/workforce.csv")).unwrap();
-    let output = scorecard(&fixture, &["build"]);
+    let refused = scorecard(&fixture, &["build"]);
+    assert_eq!(refused.status.code(), Some(7));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("E06900003 2025-03: no workforce.csv"));
+    let output = scorecard(&fixture, &["build", "--allow-incomplete"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let comparison = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.csv")).unwrap();
     // The other two rank among themselves: 10.0% 1st of 2, 25.0% 2nd of 2.

@@ -14,5 +14,6 @@ mod evaluation;
 mod faults;
 mod fuzz;
 mod operations;
+mod readiness;
 mod real_data;
 mod sample_build;

@@ -55,6 +55,10 @@ pub enum Command {
         /// In a consortium: build only this member's bundles (code).
         #[arg(long)]
         authority: Option<String>,
+        /// Publish a month even when some extracts in use are missing (the
+        /// page says which); without it such a build exits 7 and writes nothing.
+        #[arg(long)]
+        allow_incomplete: bool,
     },
     /// Evaluate every indicator for every month (and member) and write the
     /// values as CSV, without judging or rendering: for analysts and

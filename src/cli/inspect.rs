@@ -3,7 +3,7 @@
 
 use crate::error::{Error, OutputError};
 use crate::evaluate::{self, Reading};
-use crate::judge::PublishedBenchmarks;
+use crate::judge::{self, PublishedBenchmarks};
 use crate::project::Month;
 use crate::render::values_csv;
 use std::path::Path;
@@ -17,6 +17,17 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     if let Some(last) = data.months.last() {
         for (index, member) in loaded.members.iter().enumerate() {
             let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
+            let mut complete = 0;
+            for month in &data.months {
+                match judge::missing_extracts(&loaded, index, *month) {
+                    missing if missing.is_empty() => complete += 1,
+                    missing => say!(out, "incomplete{who} {month}: no {}", missing.join(", ")),
+                }
+            }
+            say!(out, "complete{who}: {complete} of {} months", data.months.len());
+            for warning in judge::warnings(&loaded, &data, index, *last) {
+                say!(out, "warning{who} {last}: {}", warning.message);
+            }
             for finding in quality.findings(&data, index, *last) {
                 say!(
                     out,

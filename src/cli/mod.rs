@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     let mut out = String::new();
     let root = &cli.project;
     let result = match cli.command {
-        Command::Build { month, all, force, wait, authority } => {
+        Command::Build { month, all, force, wait, authority, allow_incomplete } => {
             let progress = !cli.quiet
                 && cli.log_format == LogFormat::Human
                 && std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 wait: std::time::Duration::from_secs_f64(wait.max(0.0)),
                 progress,
                 authority,
+                allow_incomplete,
             };
             build::build(root, &options, &mut out)
         }

@@ -24,9 +24,22 @@ pub struct Data {
     pub(super) datasets: BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>,
     /// Every extract read, with its SHA-256, in path order.
     pub inputs: Vec<(PathBuf, String)>,
+    /// Rows of each monthly extract, by dataset and (member, month).
+    rows: BTreeMap<(String, Snapshot), usize>,
 }
 
 impl Data {
+    /// Rows in a member's monthly extract of `dataset` for `month`, if it was read.
+    pub fn rows(&self, dataset: &str, member: usize, month: Month) -> Option<usize> {
+        self.rows.get(&(dataset.to_string(), (member, month))).copied()
+    }
+
+    /// An extract's SHA-256, if it was read with hashes (`check` and builds).
+    pub fn sha256(&self, path: &std::path::Path) -> Option<&str> {
+        let at = self.inputs.binary_search_by(|(read, _)| read.as_path().cmp(path)).ok()?;
+        Some(self.inputs[at].1.as_str()).filter(|hash| !hash.is_empty())
+    }
+
     /// A dataset's frame and the (member, month) extracts it holds.
     pub(super) fn dataset(&self, name: &str) -> Result<&(Stacked, BTreeSet<Snapshot>), &'static str> {
         self.datasets.get(name).ok_or("dataset was not read")
@@ -48,7 +61,8 @@ struct Extract<'a> {
     path: PathBuf,
 }
 
-type ReadExtract = (Piece, BTreeSet<Month>, String);
+/// The extract as a frame, the months it holds, its rows and its SHA-256.
+type ReadExtract = (Piece, BTreeSet<Month>, usize, String);
 
 /// What extracts are read for, which decides how much of them is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,8 +90,8 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     let mut diagnostics = Diagnostics::default();
     let mut folders = Vec::new();
     for member in &loaded.members {
-        folders.push(input::month_folders(&member.data_dir).unwrap_or_else(|error| {
-            diagnostics.push(error);
+        folders.push(input::month_folders(&member.data_dir).unwrap_or_else(|found| {
+            diagnostics.extend(found);
             Vec::new()
         }));
     }
@@ -88,9 +102,13 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
+    let mut rows = BTreeMap::new();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
-            Ok((piece, months, hash)) => {
+            Ok((piece, months, count, hash)) => {
+                if let Some(month) = extract.month {
+                    rows.insert((extract.dataset.to_string(), (extract.member, month)), count);
+                }
                 let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
                 dataset_pieces.push(piece);
                 present.extend(months.into_iter().map(|month| (extract.member, month)));
@@ -128,7 +146,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
         diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
-    diagnostics.into_result(Data { months, datasets: stacked, inputs }).map_err(Error::Data)
+    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows }).map_err(Error::Data)
 }
 
 fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
@@ -186,6 +204,7 @@ fn read_extract(
         }
     };
     let present = periods.iter().copied().collect();
+    let count = table.rows;
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok((piece, present, hash))
+    Ok((piece, present, count, hash))
 }

@@ -8,6 +8,6 @@ mod files;
 mod sha256;
 mod table;
 
-pub use files::{locate, month_folders, DatasetFiles};
+pub use files::{locate, missing_months, month_folders, DatasetFiles};
 pub use sha256::sha256;
 pub use table::{parse_table, read_table, row_periods, Table, Texts, Values};

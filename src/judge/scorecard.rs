@@ -2,6 +2,7 @@
 
 use super::benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
 use super::rag::{self, Rag};
+use super::readiness::Warning;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
 use super::spc;
@@ -20,6 +21,11 @@ pub struct Scorecard {
     pub month: Month,
     pub engine_version: &'static str,
     pub indicators: Vec<IndicatorReport>,
+    /// The monthly extracts in use that are missing: published only when
+    /// the build was told to (`--allow-incomplete`), and said at the top.
+    pub incomplete: Vec<String>,
+    /// What is implausible about the month against the one before.
+    pub warnings: Vec<Warning>,
     /// Data-quality checks for the month (records failing each).
     pub data_quality: Vec<Finding>,
 }
@@ -109,6 +115,8 @@ pub fn scorecard(
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
         data_quality: Vec::new(),
+        incomplete: Vec::new(),
+        warnings: Vec::new(),
         indicators: loaded
             .definitions
             .iter()

@@ -36,6 +36,56 @@ pub struct ProjectFile {
     /// `[disclosure]`: small-number suppression in published outputs.
     #[serde(default)]
     pub disclosure: Disclosure,
+    /// `[checks]`: what a month must pass, beyond having every extract, to be published.
+    #[serde(default)]
+    pub checks: PublishChecks,
+}
+
+/// Plausibility of a month against the previous one. Each failing check is
+/// a warning in `check`, the build's log and the bundle, unless it is named
+/// in `fail_on`, when it stops the build (exit 7) before anything is written.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct PublishChecks {
+    /// Warn when a dataset's row count differs from the previous month's by
+    /// more than this percentage, either way (default 30).
+    #[serde(default = "thirty")]
+    #[schemars(with = "f64")]
+    pub row_change_percent: Spanned<f64>,
+    /// The warnings that stop a build: `row_count`, `identical_extract`, `month_gap`.
+    #[serde(default)]
+    pub fail_on: Vec<WarningKind>,
+}
+
+impl Default for PublishChecks {
+    fn default() -> PublishChecks {
+        PublishChecks { row_change_percent: thirty(), fail_on: Vec::new() }
+    }
+}
+
+fn thirty() -> Spanned<f64> {
+    Spanned::new(0..0, 30.0)
+}
+
+impl WarningKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            WarningKind::RowCount => "row count",
+            WarningKind::IdenticalExtract => "identical to last month",
+            WarningKind::MonthGap => "months missing",
+        }
+    }
+}
+
+/// The kinds of plausibility warning.
+#[derive(Debug, Clone, Copy, Deserialize, serde::Serialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// A dataset's row count moved by more than `row_change_percent` since the previous month.
+    RowCount,
+    /// An extract is byte for byte the previous month's (a stale copy).
+    IdenticalExtract,
+    /// Months before this one have no folder.
+    MonthGap,
 }
 
 /// Small-number suppression in published outputs.
@@ -278,6 +328,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<BenchmarkFiles>(),
         field_names::<Disclosure>(),
         field_names::<Check>(),
+        field_names::<PublishChecks>(),
     ]
     .concat()
 }
@@ -302,6 +353,10 @@ fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
         }
     }
     check_paths(source, &file.paths, &mut diagnostics);
+    let band = &file.checks.row_change_percent;
+    if !(*band.get_ref() > 0.0 && band.get_ref().is_finite()) {
+        diagnostics.push(source.error(band.span(), "row_change_percent must be a positive percentage", "here"));
+    }
     let start = &file.calendar.financial_year_start_month;
     if !(1..=12).contains(start.get_ref()) {
         diagnostics.push(source.error(start.span(), "financial_year_start_month must be 1-12", "not a month"));

@@ -10,7 +10,7 @@ mod period;
 pub use calendar::HolidayCalendar;
 pub use file::{
     Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, Layout, Paths, Project,
-    ProjectFile, PROJECT_FILE,
+    ProjectFile, PublishChecks, WarningKind, PROJECT_FILE,
 };
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
 pub use names::{is_authority_code, is_safe_id, AuthorityCode};

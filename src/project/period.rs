@@ -58,6 +58,14 @@ impl Month {
         (0..count.max(0)).map(move |offset| self.plus(offset))
     }
 
+    /// The month the build runs in: that of `SOURCE_DATE_EPOCH` when set
+    /// (reproducible builds and tests), otherwise of the clock.
+    pub fn current() -> Month {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|text| text.trim().parse::<i64>().ok());
+        let now = epoch.and_then(|epoch| chrono::DateTime::from_timestamp(epoch, 0)).unwrap_or_else(chrono::Utc::now);
+        Month::containing(now.date_naive())
+    }
+
     /// The month to report from those `available` (sorted): the one asked
     /// for, or the latest.
     pub fn choose(available: &[Month], requested: Option<Month>) -> Result<Month, String> {

@@ -15,11 +15,11 @@ use super::staleness::{comparison_up_to_date, up_to_date, Hashes};
 use crate::error::Error;
 use crate::evaluate::{self, Data, Loaded, Reading, Snapshot};
 use crate::input::{self, commentary};
-use crate::judge::{self, Direction, PublishedBenchmarks, Rag, RagCounts};
+use crate::judge::{self, Direction, PublishedBenchmarks, Rag, RagCounts, Warning};
 use crate::parallel;
 use crate::project::Month;
 use crate::render::{self, BuildTime};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -37,6 +37,8 @@ pub struct Options {
     pub progress: bool,
     /// In a consortium, build only this member's bundles (and no comparison).
     pub authority: Option<String>,
+    /// Publish a month whose extracts are not all there, saying so at the top.
+    pub allow_incomplete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +92,9 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     if work.stale.is_empty() && work.comparisons.is_empty() {
         return Ok(outcomes);
     }
+    if !options.allow_incomplete {
+        work.refuse_incomplete(&loaded)?;
+    }
     outcomes.extend(work.carry_out(&loaded, data, options.progress)?);
     write_archive_pages(&loaded, &chosen)?;
     Ok(outcomes)
@@ -107,8 +112,7 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
     let mut data = None;
     let mut targets = Vec::new();
     for member in chosen {
-        let folders =
-            input::month_folders(&loaded.members[*member].data_dir).map_err(|error| Error::Data(error.into()))?;
+        let folders = input::month_folders(&loaded.members[*member].data_dir).map_err(Error::Data)?;
         let available = match folders.is_empty() {
             true => data.get_or_insert(evaluate::read_data_for(loaded, Reading::ForBundles)?).months.clone(),
             false => folders,
@@ -154,6 +158,62 @@ impl Work {
         Work { stale, fresh, comparisons }
     }
 
+    /// Every (member, month) this build would publish from: the stale
+    /// bundles, and every member of a stale comparison's month.
+    fn sources(&self, loaded: &Loaded) -> BTreeSet<Snapshot> {
+        let compared =
+            self.comparisons.iter().flat_map(|month| (0..loaded.members.len()).map(|member| (member, *month)));
+        self.stale.iter().copied().chain(compared).collect()
+    }
+
+    /// Nothing is written when a month to publish lacks an extract in use:
+    /// the error lists every gap, member by member.
+    fn refuse_incomplete(&self, loaded: &Loaded) -> Result<(), Error> {
+        let gaps: Vec<String> = self
+            .sources(loaded)
+            .into_iter()
+            .filter_map(|(member, month)| {
+                let missing = judge::missing_extracts(loaded, member, month);
+                let who = consortium_code(loaded, member).map(|code| format!("{code} ")).unwrap_or_default();
+                (!missing.is_empty()).then(|| format!("  {who}{month}: no {}", missing.join(", ")))
+            })
+            .collect();
+        if gaps.is_empty() {
+            return Ok(());
+        }
+        Err(Error::Unfit(format!(
+            "incomplete extracts; nothing was written\n{}\nbuild again when every extract is in place, or use --allow-incomplete to publish with the gaps stated",
+            gaps.join("\n")
+        )))
+    }
+
+    /// Each month's plausibility warnings, logged; an error, before anything
+    /// is written, when the project's `[checks] fail_on` names one.
+    fn plausibility(&self, loaded: &Loaded, data: &Data) -> Result<BTreeMap<Snapshot, Vec<Warning>>, Error> {
+        let fail_on = &loaded.project.file.checks.fail_on;
+        let mut fatal = Vec::new();
+        let mut by_snapshot = BTreeMap::new();
+        for (member, month) in self.sources(loaded) {
+            let found = judge::warnings(loaded, data, member, month);
+            let code = &loaded.members[member].code;
+            for warning in &found {
+                tracing::warn!(authority = %code, %month, kind = ?warning.kind, "{}", warning.message);
+                if fail_on.contains(&warning.kind) {
+                    let who = consortium_code(loaded, member).map(|code| format!("{code} ")).unwrap_or_default();
+                    fatal.push(format!("  {who}{month}: {}", warning.message));
+                }
+            }
+            by_snapshot.insert((member, month), found);
+        }
+        if fatal.is_empty() {
+            return Ok(by_snapshot);
+        }
+        Err(Error::Unfit(format!(
+            "checks that [checks] fail_on makes fatal; nothing was written\n{}",
+            fatal.join("\n")
+        )))
+    }
+
     /// Read once, evaluate once, then write every stale bundle (on every
     /// core) and every stale comparison.
     fn carry_out(&self, loaded: &Loaded, data: Option<Data>, progress: bool) -> Result<Vec<Outcome>, Error> {
@@ -169,6 +229,7 @@ impl Work {
         let benchmarks = PublishedBenchmarks::of(loaded);
         benchmarks.check().map_err(Error::Data)?;
         let quality = evaluate::data_quality(loaded, &data)?;
+        let warnings = self.plausibility(loaded, &data)?;
         bar.step("");
         let built = BuildTime::from_environment();
         let below = loaded.project.file.disclosure.suppress_below;
@@ -179,6 +240,7 @@ impl Work {
             published: &published,
             benchmarks: &benchmarks,
             quality: &quality,
+            warnings: &warnings,
             built: &built,
         };
         let results = parallel::map(&self.stale, |(member, month)| {
@@ -207,6 +269,8 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
         indicator.commentary = notes.remove(&indicator.id);
     }
     scorecard.data_quality = context.quality.findings(context.data, member, month);
+    scorecard.incomplete = judge::missing_extracts(loaded, member, month);
+    scorecard.warnings = context.warnings.get(&(member, month)).cloned().unwrap_or_default();
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
         tracing::warn!(authority = %authority.code, %month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
     }

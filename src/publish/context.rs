@@ -1,9 +1,10 @@
 //! Everything a build's bundles are made from, evaluated once and shared
 //! by every bundle and comparison it writes.
 
-use crate::evaluate::{Computed, Data, DataQuality, Loaded};
-use crate::judge::PublishedBenchmarks;
+use crate::evaluate::{Computed, Data, DataQuality, Loaded, Snapshot};
+use crate::judge::{PublishedBenchmarks, Warning};
 use crate::render::BuildTime;
+use std::collections::BTreeMap;
 
 pub struct BuildContext<'a> {
     pub loaded: &'a Loaded,
@@ -12,5 +13,7 @@ pub struct BuildContext<'a> {
     pub published: &'a Computed,
     pub benchmarks: &'a PublishedBenchmarks,
     pub quality: &'a DataQuality,
+    /// Each (member, month)'s plausibility warnings.
+    pub warnings: &'a BTreeMap<Snapshot, Vec<Warning>>,
     pub built: &'a BuildTime,
 }

@@ -215,6 +215,12 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             themes,
             details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
             data_quality => &scorecard.data_quality,
+            incomplete => &scorecard.incomplete,
+            warnings => scorecard.warnings.iter().map(|warning| context! {
+                kind => warning.kind.describe(),
+                dataset => warning.dataset.clone().unwrap_or_default(),
+                message => &warning.message,
+            }).collect::<Vec<_>>(),
         })
         .map_err(|error| error.to_string())
 }

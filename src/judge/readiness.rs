@@ -1,0 +1,104 @@
+//! Whether a member's month is fit to publish: complete (every monthly
+//! extract an indicator uses is there) and plausible against the previous
+//! month (row counts within the project's band, no extract a byte-for-byte
+//! copy of last month's, no months missing before it).
+
+use crate::evaluate::{Data, Loaded};
+use crate::input;
+use crate::language::used_datasets;
+use crate::project::{DatasetConfig, Layout, Month, WarningKind};
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// Something implausible about a member's month: reported, or fatal when the
+/// project's `[checks] fail_on` names its kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Warning {
+    pub kind: WarningKind,
+    /// The dataset it is about; none for a gap in the months.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    pub message: String,
+}
+
+/// The monthly datasets the definitions use, with their settings.
+fn monthly_datasets(loaded: &Loaded) -> impl Iterator<Item = (&str, &DatasetConfig)> {
+    used_datasets(&loaded.definitions)
+        .into_iter()
+        .filter_map(|name| Some((name, loaded.project.dataset(name)?)))
+        .filter(|(_, config)| config.layout == Layout::Monthly)
+}
+
+/// A member's extract of a monthly dataset for `month`, if it is there.
+fn extract(loaded: &Loaded, member: usize, name: &str, config: &DatasetConfig, month: Month) -> Option<PathBuf> {
+    let files = input::locate(&loaded.members[member].data_dir, name, config, &[month]);
+    files.monthly.into_values().next()
+}
+
+/// The monthly extracts in use that `member` lacks for `month`, as file names.
+pub fn missing_extracts(loaded: &Loaded, member: usize, month: Month) -> Vec<String> {
+    monthly_datasets(loaded)
+        .filter(|(name, config)| extract(loaded, member, name, config, month).is_none())
+        .map(|(_, config)| config.file.clone())
+        .collect()
+}
+
+/// Every plausibility warning for a member's month, against the month before.
+pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<Warning> {
+    let band = *loaded.project.file.checks.row_change_percent.get_ref();
+    let previous = month.previous();
+    let mut warnings = Vec::new();
+    for (name, config) in monthly_datasets(loaded) {
+        let warn = |kind, message| Warning { kind, dataset: Some(name.to_string()), message };
+        let rows = (data.rows(name, member, month), data.rows(name, member, previous));
+        if let (Some(now), Some(before)) = rows {
+            if outside_band(now, before, band) {
+                let change = if before == 0 { String::new() } else { format!(" ({})", percent_change(now, before)) };
+                let message = format!("{}: {now} rows, {before} in {previous}{change}", config.file);
+                warnings.push(warn(WarningKind::RowCount, message));
+            }
+        }
+        let hash =
+            |month| extract(loaded, member, name, config, month).and_then(|path| data.sha256(&path).map(String::from));
+        if let (Some(now), Some(before)) = (hash(month), hash(previous)) {
+            if now == before {
+                let message = format!("{} is identical to {previous}'s: a stale copy?", config.file);
+                warnings.push(warn(WarningKind::IdenticalExtract, message));
+            }
+        }
+    }
+    let folders = input::month_folders(&loaded.members[member].data_dir).unwrap_or_default();
+    let gaps = input::missing_months(&folders, month);
+    if !gaps.is_empty() {
+        let months: Vec<String> = gaps.iter().map(Month::to_string).collect();
+        let message = format!("no extracts folder for {}", months.join(", "));
+        warnings.push(Warning { kind: WarningKind::MonthGap, dataset: None, message });
+    }
+    warnings
+}
+
+/// More than `band` percent from `before`, either way. In whole numbers:
+/// 130 rows after 100 is exactly 30% and inside a 30% band.
+fn outside_band(now: usize, before: usize, band: f64) -> bool {
+    (now.abs_diff(before) * 100) as f64 > band * before as f64
+}
+
+fn percent_change(now: usize, before: usize) -> String {
+    format!("{:+.0}%", (now as f64 - before as f64) * 100.0 / before as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_band_is_inclusive_at_its_edges() {
+        // 30% of 100 is 30: 70 and 130 are inside, 69 and 131 outside.
+        assert!(!outside_band(130, 100, 30.0) && !outside_band(70, 100, 30.0));
+        assert!(outside_band(131, 100, 30.0) && outside_band(69, 100, 30.0));
+        // From nothing to something is outside any band; nothing to nothing is not.
+        assert!(outside_band(5, 0, 30.0) && !outside_band(0, 0, 30.0));
+        assert_eq!(percent_change(69, 100), "-31%");
+        assert_eq!(percent_change(131, 100), "+31%");
+    }
+}

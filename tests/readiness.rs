@@ -1,0 +1,214 @@
+//! A cron build never publishes an incomplete or implausible month: each
+//! case run through the binary, as cron runs it.
+
+use crate::helpers::Fixture;
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Output;
+
+const WORKERS: &str = r#"id = "workers"
+title = "Workers"
+description = "Rows of the workforce extract."
+unit = "count"
+polarity = "no_judgement"
+dataset = "workforce"
+
+[measure]
+kind = "count"
+"#;
+
+const EPISODES: &str = r#"id = "episodes"
+title = "Episodes"
+description = "Rows of the episodes extract."
+unit = "count"
+polarity = "no_judgement"
+dataset = "episodes"
+
+[measure]
+kind = "count"
+"#;
+
+fn workforce(rows: usize) -> String {
+    let mut text = "SWENo,Team,AgencyWorker,FTE,OrgRole,Cases30,CFKSSstatus\n".to_string();
+    for row in 0..rows {
+        text.push_str(&format!("S{row},A,0,1,5,10,1\n"));
+    }
+    text
+}
+
+const EPISODES_CSV: &str = "CHILD,DECOM,RNE,DEC\nC1,01/01/2024,S,\n";
+
+/// Workers and episodes indicators, both extracts for January and February 2025.
+fn two_datasets() -> Fixture {
+    let fixture = Fixture::new();
+    fixture.indicator("workforce", "workers", WORKERS);
+    fixture.indicator("care", "episodes", EPISODES);
+    for month in ["2025-01", "2025-02"] {
+        fixture.extract(month, "workforce.csv", &workforce(3));
+        fixture.extract(month, "episodes.csv", EPISODES_CSV);
+    }
+    fixture
+}
+
+/// The workers indicator alone, with a workforce extract of `rows[i]` rows for each month.
+fn workforce_months(months: &[(&str, usize)]) -> Fixture {
+    let fixture = Fixture::new();
+    fixture.indicator("workforce", "workers", WORKERS);
+    for (month, rows) in months {
+        fixture.extract(month, "workforce.csv", &workforce(*rows));
+    }
+    fixture
+}
+
+fn run(fixture: &Fixture, args: &[&str]) -> Output {
+    Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).args(args).output().unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Every file under the output folder with its bytes: what a reader could see.
+fn published(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, root: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, root, files);
+            } else {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                files.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(&root.join("reports"), root, &mut files);
+    files
+}
+
+#[test]
+fn an_empty_or_partial_latest_month_is_not_published() {
+    let fixture = two_datasets();
+    assert_eq!(run(&fixture, &["build"]).status.code(), Some(0));
+    let before = published(fixture.root());
+    assert!(before.contains_key("reports/2025-02/index.html"));
+
+    // The month's folder is made before its files are copied in.
+    std::fs::create_dir_all(fixture.root().join("data/2025-03")).unwrap();
+    let empty = run(&fixture, &["build"]);
+    assert_eq!(empty.status.code(), Some(7), "{}", stderr(&empty));
+    assert!(stderr(&empty).contains("2025-03: no episodes.csv, workforce.csv"), "{}", stderr(&empty));
+    assert_eq!(published(fixture.root()), before, "nothing written, nothing replaced");
+
+    // Half copied: only the workforce extract.
+    fixture.extract("2025-03", "workforce.csv", &workforce(3));
+    let partial = run(&fixture, &["build"]);
+    assert_eq!(partial.status.code(), Some(7));
+    assert!(stderr(&partial).contains("2025-03: no episodes.csv\n"), "{}", stderr(&partial));
+    assert_eq!(published(fixture.root()), before);
+    let check = run(&fixture, &["check"]);
+    assert!(stdout(&check).contains("incomplete 2025-03: no episodes.csv"), "{}", stdout(&check));
+    assert!(stdout(&check).contains("complete: 2 of 3 months"), "{}", stdout(&check));
+
+    // The operator decides to publish it anyway: the page says what is missing.
+    let allowed = run(&fixture, &["build", "--allow-incomplete"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
+    assert!(page.contains("This month is incomplete") && page.contains("without 1 of its extracts: episodes.csv"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-03/scorecard.json")).unwrap()).unwrap();
+    assert_eq!(json["incomplete"], serde_json::json!(["episodes.csv"]));
+    // A complete month's page has no such notice.
+    let february = std::fs::read_to_string(fixture.root().join("reports/2025-02/index.html")).unwrap();
+    assert!(!february.contains("This month is incomplete"));
+}
+
+/// The row-count warning for February against January's 100 rows, if any.
+fn row_warning(february: usize, band: Option<u32>) -> Option<String> {
+    let fixture = workforce_months(&[("2025-01", 100), ("2025-02", february)]);
+    if let Some(band) = band {
+        let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+        fixture.write("scorecard.toml", &format!("{project}\n[checks]\nrow_change_percent = {band}\n"));
+    }
+    let check = run(&fixture, &["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    stdout(&check).lines().find(|line| line.starts_with("warning 2025-02: workforce.csv")).map(str::to_string)
+}
+
+#[test]
+fn row_counts_are_checked_against_the_previous_month_at_the_band_edges() {
+    // 30% of January's 100 rows is 30: 70 and 130 are inside the band, 69 and 131 outside.
+    assert_eq!(row_warning(70, None), None);
+    assert_eq!(row_warning(130, None), None);
+    assert_eq!(row_warning(69, None).unwrap(), "warning 2025-02: workforce.csv: 69 rows, 100 in 2025-01 (-31%)");
+    assert_eq!(row_warning(131, None).unwrap(), "warning 2025-02: workforce.csv: 131 rows, 100 in 2025-01 (+31%)");
+    // A wider band, from the project file: 150 is +50%, inside a 50% band.
+    assert_eq!(row_warning(150, Some(50)), None);
+    assert!(row_warning(151, Some(50)).is_some());
+}
+
+#[test]
+fn a_copy_of_last_months_extract_is_a_warning_or_fatal_when_the_project_says() {
+    let fixture = workforce_months(&[("2025-01", 4), ("2025-02", 4)]);
+    let warned = run(&fixture, &["build"]);
+    assert_eq!(warned.status.code(), Some(0));
+    assert!(stderr(&warned).contains("workforce.csv is identical to 2025-01's"), "{}", stderr(&warned));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-02/scorecard.json")).unwrap()).unwrap();
+    assert_eq!(json["warnings"][0]["kind"], "identical_extract");
+    assert_eq!(json["warnings"][0]["dataset"], "workforce");
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-02/index.html")).unwrap();
+    assert!(page.contains("identical to last month"), "the data-quality section shows it");
+
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &format!("{project}\n[checks]\nfail_on = [\"identical_extract\"]\n"));
+    fixture.extract("2025-03", "workforce.csv", &workforce(4));
+    let before = published(fixture.root());
+    let refused = run(&fixture, &["build"]);
+    assert_eq!(refused.status.code(), Some(7));
+    assert!(stderr(&refused).contains("2025-03: workforce.csv is identical to 2025-02's"), "{}", stderr(&refused));
+    assert_eq!(published(fixture.root()), before);
+    // A kind that is not a warning is a project error pointing at it.
+    fixture.write("scorecard.toml", &format!("{project}\n[checks]\nfail_on = [\"stale\"]\n"));
+    let unknown = run(&fixture, &["check"]);
+    assert_eq!(unknown.status.code(), Some(3));
+    assert!(stderr(&unknown).contains("unknown variant `stale`"), "{}", stderr(&unknown));
+}
+
+#[test]
+fn stray_month_folders_are_errors_and_never_months() {
+    let fixture = workforce_months(&[("2025-01", 4), ("2025-02", 5)]);
+    assert_eq!(run(&fixture, &["build"]).status.code(), Some(0));
+    let before = published(fixture.root());
+    for stray in ["9999-01", "2026-13"] {
+        std::fs::create_dir_all(fixture.root().join("data").join(stray)).unwrap();
+    }
+    let refused = run(&fixture, &["build"]);
+    assert_eq!(refused.status.code(), Some(4));
+    let text = stderr(&refused);
+    assert!(text.contains("folder `9999-01` is after the current month"), "{text}");
+    assert!(text.contains("folder `2026-13` is not a month written YYYY-MM"), "{text}");
+    assert_eq!(published(fixture.root()), before);
+    assert_eq!(run(&fixture, &["check"]).status.code(), Some(4));
+}
+
+#[test]
+fn a_gap_in_the_months_is_listed_and_can_be_made_fatal() {
+    let fixture = workforce_months(&[("2025-01", 4), ("2025-03", 5), ("2025-04", 6)]);
+    let check = run(&fixture, &["check"]);
+    assert!(stdout(&check).contains("warning 2025-04: no extracts folder for 2025-02"), "{}", stdout(&check));
+    assert_eq!(run(&fixture, &["build"]).status.code(), Some(0));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-04/scorecard.json")).unwrap()).unwrap();
+    assert_eq!(json["warnings"][0]["kind"], "month_gap");
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &format!("{project}\n[checks]\nfail_on = [\"month_gap\"]\n"));
+    let refused = run(&fixture, &["build", "--force"]);
+    assert_eq!(refused.status.code(), Some(7));
+    assert!(stderr(&refused).contains("2025-04: no extracts folder for 2025-02"), "{}", stderr(&refused));
+}
