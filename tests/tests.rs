@@ -3,6 +3,7 @@
 mod helpers;
 
 mod architecture;
+mod board;
 mod bundle;
 mod charts;
 mod cli;

@@ -3,7 +3,8 @@
 
 use crate::error::{Error, OutputError};
 use crate::evaluate::{self, Reading};
-use crate::judge::{self, PublishedBenchmarks};
+use crate::input::commentary;
+use crate::judge::{self, PublishedBenchmarks, Rag};
 use crate::project::Month;
 use crate::render::values_csv;
 use std::path::Path;
@@ -11,8 +12,10 @@ use std::path::Path;
 pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let data = evaluate::read_data(&loaded)?;
-    evaluate::compute(&loaded, &data)?;
-    PublishedBenchmarks::of(&loaded).check().map_err(Error::Data)?;
+    let computed = evaluate::compute(&loaded, &data)?;
+    let benchmarks = PublishedBenchmarks::of(&loaded);
+    benchmarks.check().map_err(Error::Data)?;
+    let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.file.disclosure.suppress_below);
     let quality = evaluate::data_quality(&loaded, &data)?;
     if let Some(last) = data.months.last() {
         for (index, member) in loaded.members.iter().enumerate() {
@@ -27,6 +30,22 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             say!(out, "complete{who}: {complete} of {} months", data.months.len());
             for warning in judge::warnings(&loaded, &data, index, *last) {
                 say!(out, "warning{who} {last}: {}", warning.message);
+            }
+            let scorecard = judge::scorecard(&loaded, index, &published[index], *last, &benchmarks);
+            let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
+            let notes = commentary::load(&member.commentary_dir, *last, &ids).map_err(Error::Invalid)?;
+            for indicator in &scorecard.indicators {
+                if let (Some(rag @ (Rag::Red | Rag::Amber)), false) = (indicator.rag, notes.contains_key(&indicator.id))
+                {
+                    let file = commentary::file(&member.commentary_dir, *last);
+                    say!(
+                        out,
+                        "warning{who} {last}: {} is {} with no commentary ({})",
+                        indicator.id,
+                        rag.name(),
+                        file.display()
+                    );
+                }
             }
             for finding in quality.findings(&data, index, *last) {
                 say!(

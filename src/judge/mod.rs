@@ -6,6 +6,7 @@
 
 mod benchmarks;
 mod disclosure;
+mod indicator;
 mod rag;
 mod rank;
 mod readiness;
@@ -13,16 +14,19 @@ mod rounding;
 mod scorecard;
 mod significance;
 mod spc;
+mod story;
 mod trend;
 mod wording;
 
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
 pub use disclosure::{suppress, suppress_all};
-pub use rag::{Limits, Rag};
+pub use indicator::{Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, RatingBasis};
+pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{missing_extracts, warnings, Warning};
 pub use rounding::round_to;
-pub use scorecard::{scorecard, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, RagCounts, Scorecard};
+pub use scorecard::{scorecard, Scorecard};
 pub use spc::{Assurance, Spc, Variation};
+pub use story::{story, Exception, Story};
 pub use trend::Direction;
 pub use wording::plain_english;

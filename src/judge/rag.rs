@@ -33,6 +33,14 @@ impl Rag {
     }
 }
 
+/// How many indicators are rated red, amber and green.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
+pub struct RagCounts {
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
+}
+
 /// `a` is at least as good as `b` for this polarity.
 fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
     match polarity {

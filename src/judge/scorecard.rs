@@ -1,16 +1,11 @@
-//! The judged scorecard for one month: what every renderer draws from.
+//! The judged scorecard for one member's month: what every renderer draws from.
 
-use super::benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
-use super::rag::{self, Rag};
+use super::benchmarks::PublishedBenchmarks;
+use super::indicator::{judge, IndicatorReport};
+use super::rag::{Rag, RagCounts};
 use super::readiness::Warning;
-use super::rounding::round_to;
-use super::significance::{self, Z95, Z998};
-use super::spc;
-use super::trend::{direction, Direction};
-use super::wording::plain_english;
-use crate::evaluate::{Finding, IndicatorSeries, Loaded, Observation};
-use crate::input::benchmarks;
-use crate::language::{Definition, MeasureRule, Polarity, RatingRule, Summary, Unit};
+use super::story::Story;
+use crate::evaluate::{Finding, IndicatorSeries, Loaded};
 use crate::project::Month;
 use serde::Serialize;
 
@@ -20,6 +15,8 @@ pub struct Scorecard {
     pub authority_code: String,
     pub month: Month,
     pub engine_version: &'static str,
+    /// The month's story, exceptions first (made once commentary is added).
+    pub story: Story,
     pub indicators: Vec<IndicatorReport>,
     /// The monthly extracts in use that are missing: published only when
     /// the build was told to (`--allow-incomplete`), and said at the top.
@@ -28,76 +25,6 @@ pub struct Scorecard {
     pub warnings: Vec<Warning>,
     /// Data-quality checks for the month (records failing each).
     pub data_quality: Vec<Finding>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndicatorReport {
-    pub id: String,
-    pub title: String,
-    pub description: String,
-    pub plan_ref: Option<String>,
-    pub theme: String,
-    pub unit: Unit,
-    pub decimals: u32,
-    pub polarity: Polarity,
-    pub dataset: String,
-    /// The window of the latest period, in words.
-    pub window: String,
-    pub latest: Observation,
-    pub rag: Option<Rag>,
-    pub target: Option<f64>,
-    pub benchmark: Option<crate::language::Benchmark>,
-    /// England, region and statistical neighbours from published files.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published_benchmarks: Option<benchmarks::Values>,
-    /// Confidence limits of the latest value, at 95% and 99.8%, where the
-    /// measure has them (unweighted proportions, counts, rates).
-    pub confidence: Vec<Confidence>,
-    /// Statistical process control over the series.
-    pub spc: Option<spc::Spc>,
-    /// Where the RAG bands change, for charts.
-    pub rag_limits: Option<rag::Limits>,
-    /// The definition spelt out, label by label, generated from the TOML.
-    pub definition: Vec<(String, String)>,
-    /// Commentary from the service lead, if given for this month.
-    pub commentary: Option<String>,
-    pub vs_previous_month: Comparison,
-    pub vs_last_year: Comparison,
-    pub series: Vec<Observation>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub breakdown: Option<Breakdown>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Confidence {
-    pub level: f64,
-    pub lower: f64,
-    pub upper: f64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Comparison {
-    pub period: Month,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub change: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_comparable: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Breakdown {
-    pub column: String,
-    pub groups: Vec<GroupSeries>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct GroupSeries {
-    pub group: String,
-    pub latest: Observation,
-    pub rag: Option<Rag>,
-    pub series: Vec<Observation>,
 }
 
 /// Judge every indicator for one member's `month`.
@@ -115,6 +42,7 @@ pub fn scorecard(
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
         data_quality: Vec::new(),
+        story: Story::default(),
         incomplete: Vec::new(),
         warnings: Vec::new(),
         indicators: loaded
@@ -123,85 +51,12 @@ pub fn scorecard(
             .zip(computed)
             .enumerate()
             .map(|(index, (definition, series))| {
-                judge(definition, series, month, benchmarks.resolve(member, index, definition, month))
+                let previous = benchmarks.resolve(member, index, definition, month.previous());
+                let previous = previous.benchmark.map(|benchmark| benchmark.value);
+                judge(definition, series, month, benchmarks.resolve(member, index, definition, month), previous)
             })
             .collect(),
     }
-}
-
-fn judge(
-    definition: &Definition,
-    computed: &IndicatorSeries,
-    month: Month,
-    resolved: ResolvedBenchmark,
-) -> IndicatorReport {
-    let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
-    let indicator = &definition.indicator;
-    let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
-    let series = upto(&computed.series);
-    let latest = find(&series, month);
-    let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
-    let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
-    let target = definition.target();
-    let spc = spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
-    let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
-    let groups = computed
-        .groups
-        .iter()
-        .map(|(group, series)| {
-            let series = upto(series);
-            let latest = find(&series, month);
-            GroupSeries { group: group.clone(), rag: rag(&latest), latest, series }
-        })
-        .collect();
-    IndicatorReport {
-        id: definition.id().to_string(),
-        title: indicator.title.clone(),
-        description: indicator.description.clone(),
-        plan_ref: indicator.plan_ref.clone(),
-        theme: definition.theme.clone(),
-        unit: *indicator.unit.get_ref(),
-        decimals: definition.decimals(),
-        polarity: definition.polarity(),
-        dataset: indicator.dataset.get_ref().clone(),
-        window: computed.window.clone(),
-        rag: rag(&latest),
-        target,
-        confidence,
-        spc,
-        benchmark: resolved.benchmark,
-        published_benchmarks: resolved.published,
-        rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
-        definition: plain_english(definition, &computed.window),
-        commentary: None,
-        vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
-        vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
-        latest,
-        series,
-        breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
-    }
-}
-
-fn find(series: &[Observation], month: Month) -> Observation {
-    series
-        .iter()
-        .find(|observation| observation.period == month)
-        .cloned()
-        .unwrap_or_else(|| Observation::not_calculable(month, format!("no data for {month}")))
-}
-
-fn compare(definition: &Definition, latest: &Observation, earlier: &Observation) -> Comparison {
-    let mut comparison = Comparison { period: earlier.period, direction: None, change: None, not_comparable: None };
-    match (latest.value, earlier.value) {
-        (Some(now), Some(then)) => {
-            let decimals = definition.decimals();
-            comparison.direction = Some(direction(now, then, definition.polarity(), decimals));
-            comparison.change = Some(round_to(round_to(now, decimals) - round_to(then, decimals), decimals));
-        }
-        (None, _) => comparison.not_comparable = Some("no value this month".to_string()),
-        (_, None) => comparison.not_comparable = Some(format!("no value for {}", earlier.period)),
-    }
-    comparison
 }
 
 impl Scorecard {
@@ -209,52 +64,4 @@ impl Scorecard {
         let count = |rag: Rag| self.indicators.iter().filter(|indicator| indicator.rag == Some(rag)).count();
         RagCounts { red: count(Rag::Red), amber: count(Rag::Amber), green: count(Rag::Green) }
     }
-}
-
-/// How many indicators are rated red, amber and green.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
-pub struct RagCounts {
-    pub red: usize,
-    pub amber: usize,
-    pub green: usize,
-}
-
-/// The latest value's RAG rating by the definition's method.
-fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f64>) -> Option<Rag> {
-    let rule = definition.rating.as_ref()?;
-    let value = round_to(observation.value?, definition.decimals());
-    match *rule {
-        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(rule, definition.polarity(), value),
-        RatingRule::Benchmark { tolerance } => {
-            rag::against_benchmark(value, benchmark?, tolerance, definition.polarity())
-        }
-        RatingRule::Significance { level } => {
-            let limits = confidence(definition, observation, level.percent())?;
-            let interval = significance::Interval { lower: limits.lower, upper: limits.upper };
-            significance::compare(interval, benchmark?, definition.polarity()).map(rag::from_significance)
-        }
-    }
-}
-
-/// Confidence limits in the indicator's own scale: Wilson for unweighted
-/// proportions (x100), Poisson (Byar / exact) for counts, scaled for rates.
-pub(super) fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
-    let z = if level == 99.8 { Z998 } else { Z95 };
-    let numerator = observation.numerator?;
-    let interval = match &definition.measure {
-        MeasureRule::Proportion { weight: None, .. } => {
-            let interval = significance::wilson(numerator, observation.denominator?, z)?;
-            significance::Interval { lower: interval.lower * 100.0, upper: interval.upper * 100.0 }
-        }
-        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => {
-            significance::poisson(numerator, z)?
-        }
-        MeasureRule::RatePer10000 { .. } => {
-            let per = 10_000.0 / observation.denominator?;
-            let interval = significance::poisson(numerator, z)?;
-            significance::Interval { lower: interval.lower * per, upper: interval.upper * per }
-        }
-        _ => return None,
-    };
-    Some(Confidence { level, lower: interval.lower, upper: interval.upper })
 }

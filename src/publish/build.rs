@@ -267,7 +267,11 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     let mut notes = commentary::load(&authority.commentary_dir, month, &ids).map_err(Error::Invalid)?;
     for indicator in &mut scorecard.indicators {
         indicator.commentary = notes.remove(&indicator.id);
+        if let (Some(rag @ (Rag::Red | Rag::Amber)), None) = (indicator.rag, &indicator.commentary) {
+            tracing::warn!(authority = %authority.code, %month, indicator = %indicator.id, "{} with no commentary", rag.name());
+        }
     }
+    scorecard.story = judge::story(&scorecard.indicators);
     scorecard.data_quality = context.quality.findings(context.data, member, month);
     scorecard.incomplete = judge::missing_extracts(loaded, member, month);
     scorecard.warnings = context.warnings.get(&(member, month)).cloned().unwrap_or_default();

@@ -3,8 +3,9 @@
 //! `c` where disclosure control hides it, or why it cannot be calculated.
 
 use crate::evaluate::Observation;
-use crate::judge::round_to;
+use crate::judge::{round_to, Rag};
 use crate::language::Unit;
+use serde::Serialize;
 
 /// What an observation shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,6 +57,21 @@ pub fn show_quantity(value: Option<f64>) -> String {
 /// A number for a CSV cell: rounded to `decimals`, blank for none.
 pub fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
+}
+
+/// A rating as the templates show it: colour class, letter and word.
+#[derive(Serialize)]
+pub(super) struct RagView {
+    rag: &'static str,
+    rag_letter: &'static str,
+    rag_text: &'static str,
+}
+
+pub(super) fn rag_view(rag: Option<Rag>) -> RagView {
+    match rag {
+        Some(rag) => RagView { rag: rag.name(), rag_letter: rag.letter(), rag_text: rag.name() },
+        None => RagView { rag: "none", rag_letter: "–", rag_text: "not rated" },
+    }
 }
 
 #[cfg(test)]

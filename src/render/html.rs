@@ -2,9 +2,11 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use super::format::{show_quantity, show_value, Shown};
+use super::format::{rag_view, show_quantity, show_value, Shown};
+use super::rating::{rating_sentence, target_text};
+use super::story::story_view;
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Rag, RagCounts, Scorecard};
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -29,20 +31,6 @@ pub fn month_name(month: Month) -> String {
 pub struct PageContext<'a> {
     pub built: &'a str,
     pub sparklines: &'a BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-pub(super) struct RagView {
-    rag: &'static str,
-    rag_letter: &'static str,
-    rag_text: &'static str,
-}
-
-pub(super) fn rag_view(rag: Option<Rag>) -> RagView {
-    match rag {
-        Some(rag) => RagView { rag: rag.name(), rag_letter: rag.letter(), rag_text: rag.name() },
-        None => RagView { rag: "none", rag_letter: "–", rag_text: "not rated" },
-    }
 }
 
 fn travel(comparison: &Comparison) -> (String, &'static str) {
@@ -125,8 +113,7 @@ fn group_value(group: &GroupSeries, indicator: &IndicatorReport) -> String {
 fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value {
     let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
     let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
-    let target =
-        indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)).unwrap_or_default();
+    let target = target_text(indicator);
     context! {
         id => &indicator.id,
         title => &indicator.title,
@@ -179,6 +166,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         numerator => show_quantity(indicator.latest.numerator),
         denominator => show_quantity(indicator.latest.denominator),
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
+        rating_sentence => rating_sentence(indicator),
         vs_month_sentence => format!("Since last month: {vs_month}."),
         alt,
         statistics => statistics(indicator),
@@ -212,6 +200,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             built => page.built,
             engine_version => scorecard.engine_version,
             counts => context! { red, amber, green, unrated },
+            story => story_view(scorecard),
             themes,
             details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
             data_quality => &scorecard.data_quality,

@@ -8,6 +8,8 @@ mod charts;
 mod comparison;
 mod format;
 mod html;
+mod rating;
+mod story;
 mod tables;
 mod xlsx;
 

@@ -1,0 +1,250 @@
+//! One indicator judged for a month: its value, rating, direction of
+//! travel, confidence, SPC, benchmark and breakdown, over its series.
+
+use super::benchmarks::ResolvedBenchmark;
+use super::rag::{self, Rag};
+use super::rounding::round_to;
+use super::significance::{self, Z95, Z998};
+use super::spc;
+use super::trend::{direction, Direction};
+use super::wording::plain_english;
+use crate::evaluate::{IndicatorSeries, Observation};
+use crate::input::benchmarks;
+use crate::language::{Benchmark, Definition, MeasureRule, Polarity, RatingRule, Summary, Unit};
+use crate::project::Month;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorReport {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub plan_ref: Option<String>,
+    pub theme: String,
+    pub unit: Unit,
+    pub decimals: u32,
+    pub polarity: Polarity,
+    pub dataset: String,
+    /// The window of the latest period, in words.
+    pub window: String,
+    pub latest: Observation,
+    pub rag: Option<Rag>,
+    /// Last month's rating, by the same rule (and last month's benchmark).
+    pub previous_rag: Option<Rag>,
+    pub target: Option<f64>,
+    pub benchmark: Option<crate::language::Benchmark>,
+    /// England, region and statistical neighbours from published files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_benchmarks: Option<benchmarks::Values>,
+    /// Confidence limits of the latest value, at 95% and 99.8%, where the
+    /// measure has them (unweighted proportions, counts, rates).
+    pub confidence: Vec<Confidence>,
+    /// Statistical process control over the series.
+    pub spc: Option<spc::Spc>,
+    /// Where the RAG bands change, for charts.
+    pub rag_limits: Option<rag::Limits>,
+    /// What this month's rating compared the value with, for explaining it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating_basis: Option<RatingBasis>,
+    /// The definition spelt out, label by label, generated from the TOML.
+    pub definition: Vec<(String, String)>,
+    /// Commentary from the service lead, if given for this month.
+    pub commentary: Option<String>,
+    pub vs_previous_month: Comparison,
+    pub vs_last_year: Comparison,
+    pub series: Vec<Observation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub breakdown: Option<Breakdown>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Confidence {
+    pub level: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub period: Month,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_comparable: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Breakdown {
+    pub column: String,
+    pub groups: Vec<GroupSeries>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSeries {
+    pub group: String,
+    pub latest: Observation,
+    pub rag: Option<Rag>,
+    pub series: Vec<Observation>,
+}
+
+/// `previous_benchmark`: the benchmark last month's rating used.
+pub(super) fn judge(
+    definition: &Definition,
+    computed: &IndicatorSeries,
+    month: Month,
+    resolved: ResolvedBenchmark,
+    previous_benchmark: Option<f64>,
+) -> IndicatorReport {
+    let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
+    let rating_basis = |latest: &Observation| rating_basis(definition, latest, resolved.benchmark.as_ref());
+    let indicator = &definition.indicator;
+    let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
+    let series = upto(&computed.series);
+    let latest = find(&series, month);
+    let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
+    let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
+    let target = definition.target();
+    let spc = spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
+    let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
+    let groups = computed
+        .groups
+        .iter()
+        .map(|(group, series)| {
+            let series = upto(series);
+            let latest = find(&series, month);
+            GroupSeries { group: group.clone(), rag: rag(&latest), latest, series }
+        })
+        .collect();
+    let rating_basis = rating_basis(&latest);
+    IndicatorReport {
+        id: definition.id().to_string(),
+        title: indicator.title.clone(),
+        description: indicator.description.clone(),
+        plan_ref: indicator.plan_ref.clone(),
+        theme: definition.theme.clone(),
+        unit: *indicator.unit.get_ref(),
+        decimals: definition.decimals(),
+        polarity: definition.polarity(),
+        dataset: indicator.dataset.get_ref().clone(),
+        window: computed.window.clone(),
+        rag: rag(&latest),
+        previous_rag: rate(definition, &find(&series, month.previous()), previous_benchmark),
+        target,
+        confidence,
+        spc,
+        benchmark: resolved.benchmark,
+        published_benchmarks: resolved.published,
+        rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
+        rating_basis,
+        definition: plain_english(definition, &computed.window),
+        commentary: None,
+        vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
+        vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
+        latest,
+        series,
+        breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
+    }
+}
+
+fn find(series: &[Observation], month: Month) -> Observation {
+    series
+        .iter()
+        .find(|observation| observation.period == month)
+        .cloned()
+        .unwrap_or_else(|| Observation::not_calculable(month, format!("no data for {month}")))
+}
+
+fn compare(definition: &Definition, latest: &Observation, earlier: &Observation) -> Comparison {
+    let mut comparison = Comparison { period: earlier.period, direction: None, change: None, not_comparable: None };
+    match (latest.value, earlier.value) {
+        (Some(now), Some(then)) => {
+            let decimals = definition.decimals();
+            comparison.direction = Some(direction(now, then, definition.polarity(), decimals));
+            comparison.change = Some(round_to(round_to(now, decimals) - round_to(then, decimals), decimals));
+        }
+        (None, _) => comparison.not_comparable = Some("no value this month".to_string()),
+        (_, None) => comparison.not_comparable = Some(format!("no value for {}", earlier.period)),
+    }
+    comparison
+}
+
+/// What a rating compares the value with, so that every rating can be
+/// explained in one sentence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum RatingBasis {
+    /// Green at or better than `target`; amber to `amber_until`; red beyond.
+    Target {
+        target: f64,
+        amber_until: f64,
+    },
+    Thresholds {
+        green: f64,
+        amber: f64,
+    },
+    /// Similar (amber) within `tolerance` of the benchmark, either way.
+    Benchmark {
+        benchmark: Benchmark,
+        tolerance: f64,
+    },
+    /// Similar (amber) when the benchmark is inside the confidence interval.
+    Significance {
+        benchmark: Benchmark,
+        interval: Confidence,
+    },
+}
+
+fn rating_basis(definition: &Definition, latest: &Observation, benchmark: Option<&Benchmark>) -> Option<RatingBasis> {
+    let limits = || rag::limits(definition.rating.as_ref()?, definition.polarity());
+    Some(match definition.rating? {
+        RatingRule::Target { target, .. } => RatingBasis::Target { target, amber_until: limits()?.amber },
+        RatingRule::Thresholds { green, amber } => RatingBasis::Thresholds { green, amber },
+        RatingRule::Benchmark { tolerance } => RatingBasis::Benchmark { benchmark: benchmark?.clone(), tolerance },
+        RatingRule::Significance { level } => RatingBasis::Significance {
+            benchmark: benchmark?.clone(),
+            interval: confidence(definition, latest, level.percent())?,
+        },
+    })
+}
+
+/// The latest value's RAG rating by the definition's method.
+fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f64>) -> Option<Rag> {
+    let rule = definition.rating.as_ref()?;
+    let value = round_to(observation.value?, definition.decimals());
+    match *rule {
+        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(rule, definition.polarity(), value),
+        RatingRule::Benchmark { tolerance } => {
+            rag::against_benchmark(value, benchmark?, tolerance, definition.polarity())
+        }
+        RatingRule::Significance { level } => {
+            let limits = confidence(definition, observation, level.percent())?;
+            let interval = significance::Interval { lower: limits.lower, upper: limits.upper };
+            significance::compare(interval, benchmark?, definition.polarity()).map(rag::from_significance)
+        }
+    }
+}
+
+/// Confidence limits in the indicator's own scale: Wilson for unweighted
+/// proportions (x100), Poisson (Byar / exact) for counts, scaled for rates.
+pub(super) fn confidence(definition: &Definition, observation: &Observation, level: f64) -> Option<Confidence> {
+    let z = if level == 99.8 { Z998 } else { Z95 };
+    let numerator = observation.numerator?;
+    let interval = match &definition.measure {
+        MeasureRule::Proportion { weight: None, .. } => {
+            let interval = significance::wilson(numerator, observation.denominator?, z)?;
+            significance::Interval { lower: interval.lower * 100.0, upper: interval.upper * 100.0 }
+        }
+        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => {
+            significance::poisson(numerator, z)?
+        }
+        MeasureRule::RatePer10000 { .. } => {
+            let per = 10_000.0 / observation.denominator?;
+            let interval = significance::poisson(numerator, z)?;
+            significance::Interval { lower: interval.lower * per, upper: interval.upper * per }
+        }
+        _ => return None,
+    };
+    Some(Confidence { level, lower: interval.lower, upper: interval.upper })
+}

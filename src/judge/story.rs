@@ -1,0 +1,119 @@
+//! The month's story, exceptions first: what the board reads before any
+//! table. R/A/G counts beside last month's; every indicator that needs
+//! attention (red or amber, rated worse than last month, or a concerning
+//! special-cause signal); then every one that improved.
+
+use super::indicator::IndicatorReport;
+use super::rag::{Rag, RagCounts};
+use super::spc::Variation;
+use crate::evaluate::Observation;
+use serde::Serialize;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Story {
+    pub counts: RagCounts,
+    /// Last month's ratings, by the same rules.
+    pub previous_counts: RagCounts,
+    /// Red first, then amber, then the rest, each in the page's order.
+    pub attention: Vec<Exception>,
+    pub improved: Vec<Exception>,
+}
+
+/// One indicator in the story, with what the board needs beside it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exception {
+    pub id: String,
+    pub title: String,
+    pub rag: Option<Rag>,
+    pub previous_rag: Option<Rag>,
+    /// Why it is here, in words: "red", "amber, was green", "special cause: concerning".
+    pub reasons: Vec<String>,
+    pub latest: Observation,
+    pub previous: Observation,
+    pub target: Option<f64>,
+    /// The first line of the service lead's commentary, if there is one.
+    pub commentary: Option<String>,
+}
+
+/// 0 for red, the worst: a lower number is a worse rating.
+fn severity(rag: Rag) -> u8 {
+    match rag {
+        Rag::Red => 0,
+        Rag::Amber => 1,
+        Rag::Green => 2,
+    }
+}
+
+/// Positive when the rating got better since last month, negative when worse.
+fn change(indicator: &IndicatorReport) -> i8 {
+    match (indicator.rag, indicator.previous_rag) {
+        (Some(now), Some(before)) => severity(now) as i8 - severity(before) as i8,
+        _ => 0,
+    }
+}
+
+fn rating_words(indicator: &IndicatorReport) -> Option<String> {
+    let now = indicator.rag?;
+    Some(match indicator.previous_rag {
+        Some(before) if before != now => format!("{}, was {}", now.name(), before.name()),
+        _ => now.name().to_string(),
+    })
+}
+
+fn exception(indicator: &IndicatorReport, reasons: Vec<String>) -> Exception {
+    let previous = indicator.vs_previous_month.period;
+    Exception {
+        id: indicator.id.clone(),
+        title: indicator.title.clone(),
+        rag: indicator.rag,
+        previous_rag: indicator.previous_rag,
+        reasons,
+        latest: indicator.latest.clone(),
+        previous: indicator
+            .series
+            .iter()
+            .find(|observation| observation.period == previous)
+            .cloned()
+            .unwrap_or_else(|| Observation::not_calculable(previous, format!("no data for {previous}"))),
+        target: indicator.target,
+        commentary: indicator.commentary.as_deref().and_then(|text| text.lines().next()).map(str::to_string),
+    }
+}
+
+/// The story of a month's judged indicators.
+pub fn story(indicators: &[IndicatorReport]) -> Story {
+    let mut attention = Vec::new();
+    let mut improved = Vec::new();
+    for indicator in indicators {
+        let variation = indicator.spc.as_ref().and_then(|spc| spc.latest);
+        let rated_badly = matches!(indicator.rag, Some(Rag::Red | Rag::Amber));
+        let mut reasons: Vec<String> = Vec::new();
+        if rated_badly || change(indicator) != 0 {
+            reasons.extend(rating_words(indicator));
+        }
+        if let Some(variation @ (Variation::Concerning | Variation::Improving)) = variation {
+            reasons.push(variation.describe().to_string());
+        }
+        if rated_badly || change(indicator) < 0 || variation == Some(Variation::Concerning) {
+            attention.push(exception(indicator, reasons));
+        } else if change(indicator) > 0 || variation == Some(Variation::Improving) {
+            improved.push(exception(indicator, reasons));
+        }
+    }
+    // Stable: within a rating, the page's order.
+    attention.sort_by_key(|exception| exception.rag.map_or(3, severity));
+    let count = |rag: Rag, of: fn(&IndicatorReport) -> Option<Rag>| {
+        indicators.iter().filter(|indicator| of(indicator) == Some(rag)).count()
+    };
+    let counts = |of: fn(&IndicatorReport) -> Option<Rag>| RagCounts {
+        red: count(Rag::Red, of),
+        amber: count(Rag::Amber, of),
+        green: count(Rag::Green, of),
+    };
+    Story {
+        counts: counts(|indicator| indicator.rag),
+        previous_counts: counts(|indicator| indicator.previous_rag),
+        attention,
+        improved,
+    }
+}

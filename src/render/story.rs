@@ -1,0 +1,47 @@
+//! The page's opening: the month's story as the board reads it, each
+//! exception with last month's value, this month's, the target and the
+//! first line of the commentary.
+
+use super::format::{rag_view, value_text};
+use super::rating::target_text;
+use crate::judge::{Exception, IndicatorReport, Rag, Scorecard};
+use minijinja::{context, Value};
+
+fn exception_view(exception: &Exception, indicator: &IndicatorReport) -> Value {
+    let (decimals, unit) = (indicator.decimals, indicator.unit);
+    // Red and amber need the service lead's account; say when there is none.
+    let needs_commentary = matches!(exception.rag, Some(Rag::Red | Rag::Amber));
+    context! {
+        id => &exception.id,
+        title => &exception.title,
+        why => exception.reasons.join("; "),
+        previous => value_text(&exception.previous, decimals, unit),
+        value => value_text(&exception.latest, decimals, unit),
+        target => target_text(indicator),
+        commentary => &exception.commentary,
+        no_commentary => needs_commentary && exception.commentary.is_none(),
+        ..Value::from_serialize(rag_view(exception.rag)),
+    }
+}
+
+pub(super) fn story_view(scorecard: &Scorecard) -> Value {
+    let views = |exceptions: &[Exception]| -> Vec<Value> {
+        exceptions
+            .iter()
+            .filter_map(|exception| {
+                let indicator = scorecard.indicators.iter().find(|indicator| indicator.id == exception.id)?;
+                Some(exception_view(exception, indicator))
+            })
+            .collect()
+    };
+    let story = &scorecard.story;
+    context! {
+        previous_counts => context! {
+            red => story.previous_counts.red,
+            amber => story.previous_counts.amber,
+            green => story.previous_counts.green,
+        },
+        attention => views(&story.attention),
+        improved => views(&story.improved),
+    }
+}

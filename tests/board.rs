@@ -1,0 +1,77 @@
+//! What the board reads first: the month's story, exceptions first, with
+//! every rating explained and the same numbers as scorecard.json.
+
+use crate::helpers::Fixture;
+use assert_cmd::Command;
+
+const HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+
+/// Agency FTE `agency` of 10 FTE in all.
+fn workforce(agency: f64) -> String {
+    format!("{HEADER}S1,T,1,{agency},5,01/01/2020,,10,0\nS2,T,0,{},5,01/01/2020,,10,0\n", 10.0 - agency)
+}
+
+fn build(fixture: &Fixture) {
+    let output = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("build").output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+fn read(fixture: &Fixture, file: &str) -> String {
+    std::fs::read_to_string(fixture.root().join("reports/2025-02").join(file)).unwrap()
+}
+
+#[test]
+fn a_rating_worse_than_last_month_leads_the_page_with_its_numbers() {
+    // Target 14% with a 25% tolerance (3.5 points): amber to 17.5%.
+    // January: agency FTE 1.0 of 10 = 10.0%, green. February: 1.6 of 10 = 16.0%, amber.
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    build(&fixture);
+    let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    let story = &json["story"];
+    assert_eq!(story["counts"]["amber"], 1);
+    assert_eq!(story["previous_counts"]["green"], 1);
+    let exception = &story["attention"][0];
+    assert_eq!(exception["id"], "agency-rate");
+    assert_eq!(exception["reasons"][0], "amber, was green");
+    // The same numbers as the indicator's own, and as worked out above.
+    assert_eq!(exception["latest"]["value"], json["indicators"][0]["latest"]["value"]);
+    assert_eq!(exception["latest"]["value"], 16.0);
+    assert_eq!(exception["previous"]["value"], 10.0);
+    assert!(story["improved"].as_array().unwrap().is_empty());
+
+    let page = read(&fixture, "index.html");
+    let attention = &page[page.find("Needs attention").unwrap()..page.find("Plan on a page").unwrap()];
+    for expected in ["amber, was green", "10.0%", "16.0%", "14.0%", "no commentary provided"] {
+        assert!(attention.contains(expected), "{expected} missing from {attention}");
+    }
+    // It opens the page: nothing but the header before it.
+    assert!(page.find("Needs attention").unwrap() < page.find("Plan on a page").unwrap());
+    assert!(page.contains("1 amber <span class=\"was\">(0 last month)</span>"), "counts beside last month's");
+    assert!(page.contains("Amber: 16.0% is above the 14.0% target but within 3.5 points of it (amber to 17.5%)."));
+    // `check` says so too, naming the file to write.
+    let check = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("check").output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(stdout.contains("warning 2025-02: agency-rate is amber with no commentary"), "{stdout}");
+}
+
+#[test]
+fn commentary_replaces_the_warning_and_an_improvement_is_listed_as_such() {
+    // January 16.0% amber, February 10.0% green: improved, and nothing needs attention.
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.6));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.0));
+    fixture.write("commentary/2025-02.toml", "agency-rate = \"Six agency workers converted.\\nMore next month.\"\n");
+    build(&fixture);
+    let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    assert!(json["story"]["attention"].as_array().unwrap().is_empty());
+    assert_eq!(json["story"]["improved"][0]["reasons"][0], "green, was amber");
+    // The first line of the commentary only.
+    assert_eq!(json["story"]["improved"][0]["commentary"], "Six agency workers converted.");
+    let page = read(&fixture, "index.html");
+    assert!(page.contains("Nothing is red or amber"), "an empty attention list says so");
+    assert!(
+        page.contains("green, was amber (16.0% last month, 10.0% now; target 14.0%). Six agency workers converted.")
+    );
+}
