@@ -75,3 +75,23 @@ fn commentary_replaces_the_warning_and_an_improvement_is_listed_as_such() {
         page.contains("green, was amber (16.0% last month, 10.0% now; target 14.0%). Six agency workers converted.")
     );
 }
+
+#[test]
+fn no_sql_on_the_boards_page_and_all_of_it_in_the_definitions_appendix() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    build(&fixture);
+    let page = read(&fixture, "index.html");
+    let appendix = read(&fixture, "definitions.html");
+    // The definition's filter and numerator, as written in indicators/workforce/agency-rate.toml.
+    for sql in ["RoleEndDate IS NULL OR RoleEndDate &gt; period_end", "AgencyWorker = 1", "`"] {
+        assert!(!page.contains(sql), "{sql} on the board's page");
+    }
+    for sql in ["RoleEndDate IS NULL OR RoleEndDate &gt; period_end", "AgencyWorker = 1"] {
+        assert!(appendix.contains(sql), "{sql} missing from the appendix");
+    }
+    assert!(page.contains("numerator as a percentage of denominator"), "the rule in words");
+    assert!(page.contains("href=\"definitions.html#agency-rate\""));
+    assert!(appendix.contains("id=\"agency-rate\""));
+}

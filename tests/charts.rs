@@ -47,6 +47,7 @@ fn fixed_indicator() -> IndicatorReport {
         confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],
         spc: None,
         definition: Vec::new(),
+        in_words: Vec::new(),
         commentary: None,
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,

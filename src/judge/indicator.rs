@@ -7,7 +7,7 @@ use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
 use super::spc;
 use super::trend::{direction, Direction};
-use super::wording::plain_english;
+use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
 use crate::language::{Benchmark, Definition, MeasureRule, Polarity, RatingRule, Summary, Unit};
@@ -46,7 +46,10 @@ pub struct IndicatorReport {
     /// What this month's rating compared the value with, for explaining it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_basis: Option<RatingBasis>,
-    /// The definition spelt out, label by label, generated from the TOML.
+    /// The rule for the board, label by label, with no SQL.
+    pub in_words: Vec<(String, String)>,
+    /// The definition spelt out, label by label, generated from the TOML,
+    /// expressions as written (the definitions appendix).
     pub definition: Vec<(String, String)>,
     /// Commentary from the service lead, if given for this month.
     pub commentary: Option<String>,
@@ -139,6 +142,7 @@ pub(super) fn judge(
         rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
         rating_basis,
         definition: plain_english(definition, &computed.window),
+        in_words: in_words(definition, &computed.window),
         commentary: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),

@@ -55,6 +55,22 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
     lines
 }
 
+/// The rule for the board, with no SQL: where the figures come from, what
+/// is calculated and how it is rated. The expressions themselves are in
+/// the definitions appendix, for the analyst.
+pub fn in_words(definition: &Definition, window: &str) -> Vec<(String, String)> {
+    let indicator = &definition.indicator;
+    let mut lines = vec![("Source".to_string(), format!("the {} extract, {window}", indicator.dataset.get_ref()))];
+    for lookup in &indicator.lookup {
+        lines.push(("Also uses".into(), format!("the {} extract", lookup.dataset.get_ref())));
+    }
+    lines.push(("Calculation".into(), measure_words(*indicator.measure.kind.get_ref()).to_string()));
+    if let Some(rating) = rating_words(definition) {
+        lines.push(("Rating".into(), rating));
+    }
+    lines
+}
+
 fn measure_words(kind: MeasureKind) -> &'static str {
     use MeasureKind::*;
     match kind {

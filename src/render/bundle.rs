@@ -56,6 +56,7 @@ pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, St
     }
     let page = html::scorecard_page(scorecard, &PageContext { built: &built.text, sparklines: &sparklines })?;
     files.push(("index.html".into(), page.into_bytes()));
+    files.push(("definitions.html".into(), html::definitions_page(scorecard)?.into_bytes()));
     files.push(("scorecard.csv".into(), tables::scorecard_csv(scorecard)?));
     files.push(("series.csv".into(), tables::series_csv(scorecard)?));
     files.push(("scorecard.json".into(), tables::scorecard_json(scorecard)?));

@@ -20,6 +20,7 @@ pub(super) fn environment() -> Environment<'static> {
     env.add_template("archive.html", include_str!("../../templates/archive.html")).expect("template parses");
     env.add_template("comparison.html", include_str!("../../templates/comparison.html")).expect("template parses");
     env.add_template("consortium.html", include_str!("../../templates/consortium.html")).expect("template parses");
+    env.add_template("definitions.html", include_str!("../../templates/definitions.html")).expect("template parses");
     env
 }
 
@@ -170,7 +171,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         vs_month_sentence => format!("Since last month: {vs_month}."),
         alt,
         statistics => statistics(indicator),
-        definition => &indicator.definition,
+        in_words => &indicator.in_words,
         commentary => &indicator.commentary,
         breakdown,
         ..Value::from_serialize(rag_view(indicator.rag)),
@@ -211,6 +212,29 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
                 message => &warning.message,
             }).collect::<Vec<_>>(),
         })
+        .map_err(|error| error.to_string())
+}
+
+/// `definitions.html`: every indicator's definition with its expressions
+/// as written, for the analyst; the board's pages show them in words.
+pub fn definitions_page(scorecard: &Scorecard) -> Result<String, String> {
+    let indicators: Vec<Value> = scorecard
+        .indicators
+        .iter()
+        .map(|indicator| {
+            context! {
+                id => &indicator.id,
+                title => &indicator.title,
+                plan_ref => &indicator.plan_ref,
+                description => &indicator.description,
+                definition => &indicator.definition,
+            }
+        })
+        .collect();
+    let template = environment();
+    let template = template.get_template("definitions.html").map_err(|error| error.to_string())?;
+    template
+        .render(context! { authority => &scorecard.authority, month_name => month_name(scorecard.month), indicators })
         .map_err(|error| error.to_string())
 }
 
