@@ -1,6 +1,7 @@
 // Opens a built scorecard page in headless Debian Chromium, checks that a
 // screenshot of it is not blank, and runs axe-core against it: any
-// violation fails. Usage: node check.mjs reports/2026-03/index.html out.png
+// violation fails. Usage: node check.mjs reports/2026-03/index.html out.png [width]
+// At a phone's width (e.g. 400) the page must also fit without sideways scrolling.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -9,14 +10,15 @@ import { pathToFileURL } from "node:url";
 import { PNG } from "pngjs";
 
 const require = createRequire(import.meta.url);
-const [page_path, screenshot_path] = process.argv.slice(2);
+const [page_path, screenshot_path, width_arg] = process.argv.slice(2);
+const width = Number(width_arg ?? 1280);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
 });
 let failed = false;
 try {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
   const requests = [];
   page.on("request", (request) => {
     if (!request.url().startsWith("file:")) requests.push(request.url());
@@ -36,6 +38,11 @@ try {
   console.log(`screenshot ${png.width}x${png.height}: ${colours.size} colours, ${dark} dark pixels`);
   if (colours.size < 20 || dark < 2000) {
     console.error("the page renders blank");
+    failed = true;
+  }
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (scroll > width) {
+    console.error(`the page is ${scroll} px wide in a ${width} px window: it scrolls sideways`);
     failed = true;
   }
   if (requests.length > 0) {
