@@ -120,7 +120,10 @@ fn small_counts_are_published_as_c_with_secondary_suppression() {
     assert!(line("Team C").contains(",Team C,2025-03,90.0,9,10,"), "{}", line("Team C"));
     assert!(series.contains("caseloads-within-limit,,2025-03,85.0,17,20,"), "{series}");
     let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
-    assert!(page.contains("<th scope=\"row\">Team A</th><td class=\"num\">c</td>"), "the page shows c for Team A");
+    assert!(
+        page.contains("<th scope=\"row\">Team A</th><td class=\"num\" data-label=\"Value\">c</td>"),
+        "the page shows c for Team A"
+    );
     // The local drill-down is not suppressed.
     let explain = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
         .args(["explain", "caseloads-within-limit"])
