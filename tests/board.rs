@@ -95,3 +95,32 @@ fn no_sql_on_the_boards_page_and_all_of_it_in_the_definitions_appendix() {
     assert!(page.contains("href=\"definitions.html#agency-rate\""));
     assert!(appendix.contains("id=\"agency-rate\""));
 }
+
+#[test]
+fn a_month_that_moved_since_it_was_published_is_flagged() {
+    // January 1.0 of 10 FTE = 10.0% and February 16.0% are published; then
+    // January's extract is corrected to 1.2 of 10 = 12.0%, and March (15.0%) arrives.
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    let all = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).args(["build", "--all"]).output();
+    assert!(all.unwrap().status.success());
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.2));
+    fixture.extract("2025-03", "workforce.csv", &workforce(1.5));
+    build(&fixture);
+    let march = |file: &str| std::fs::read_to_string(fixture.root().join("reports/2025-03").join(file)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&march("scorecard.json")).unwrap();
+    let revisions = &json["indicators"][0]["revisions"];
+    assert_eq!(revisions.as_array().unwrap().len(), 1, "February did not move: {revisions}");
+    assert_eq!(revisions[0]["period"], "2025-01");
+    assert_eq!(revisions[0]["reported"], 10.0);
+    assert_eq!(revisions[0]["now"], 12.0);
+    assert_eq!(revisions[0]["pack"], "2025-02");
+    let page = march("index.html");
+    assert!(page.contains("January 2025: reported 10.0% in the February 2025 pack, now 12.0%"), "on the page");
+    assert!(page.contains("Revised since an earlier pack"));
+    assert!(march("scorecard.csv").contains(",2025-01: 10.0 -> 12.0 (2025-02 pack)"));
+    // A month built from the same data as its pack has nothing revised.
+    let february: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    assert!(february["indicators"][0]["revisions"].as_array().unwrap().is_empty());
+}

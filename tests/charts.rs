@@ -48,6 +48,7 @@ fn fixed_indicator() -> IndicatorReport {
         spc: None,
         definition: Vec::new(),
         in_words: Vec::new(),
+        revisions: Vec::new(),
         commentary: None,
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,

@@ -3,6 +3,7 @@
 
 use super::benchmarks::ResolvedBenchmark;
 use super::rag::{self, Rag};
+use super::revision::Revision;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
 use super::spc;
@@ -53,6 +54,8 @@ pub struct IndicatorReport {
     pub definition: Vec<(String, String)>,
     /// Commentary from the service lead, if given for this month.
     pub commentary: Option<String>,
+    /// Months whose value moved since an earlier pack published them.
+    pub revisions: Vec<Revision>,
     pub vs_previous_month: Comparison,
     pub vs_last_year: Comparison,
     pub series: Vec<Observation>,
@@ -144,6 +147,7 @@ pub(super) fn judge(
         definition: plain_english(definition, &computed.window),
         in_words: in_words(definition, &computed.window),
         commentary: None,
+        revisions: Vec::new(),
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         latest,

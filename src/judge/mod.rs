@@ -10,6 +10,7 @@ mod indicator;
 mod rag;
 mod rank;
 mod readiness;
+mod revision;
 mod rounding;
 mod scorecard;
 mod significance;
@@ -24,6 +25,7 @@ pub use indicator::{Breakdown, Comparison, Confidence, GroupSeries, IndicatorRep
 pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{missing_extracts, warnings, Warning};
+pub use revision::{revisions, Published, Revision};
 pub use rounding::round_to;
 pub use scorecard::{scorecard, Scorecard};
 pub use spc::{Assurance, Spc, Variation};

@@ -7,6 +7,7 @@ use super::archive::write_archive_pages;
 use super::bundle::{remove_leftovers, write_bundle, write_file_atomically, zip};
 use super::comparison::write_comparison;
 use super::context::BuildContext;
+use super::earlier::EarlierPack;
 use super::inputs::input_files;
 use super::lock::OutputLock;
 use super::manifest::{definitions_hash, Manifest};
@@ -234,6 +235,13 @@ impl Work {
         let built = BuildTime::from_environment();
         let below = loaded.project.file.disclosure.suppress_below;
         let published = judge::suppress_all(&loaded.definitions, &computed, below);
+        let earlier: BTreeMap<Snapshot, EarlierPack> = self
+            .stale
+            .iter()
+            .filter_map(|(member, month)| {
+                Some(((*member, *month), EarlierPack::before(&loaded.members[*member].output_dir, *month)?))
+            })
+            .collect();
         let context = BuildContext {
             loaded,
             data: &data,
@@ -241,6 +249,7 @@ impl Work {
             benchmarks: &benchmarks,
             quality: &quality,
             warnings: &warnings,
+            earlier: &earlier,
             built: &built,
         };
         let results = parallel::map(&self.stale, |(member, month)| {
@@ -269,6 +278,12 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
         indicator.commentary = notes.remove(&indicator.id);
         if let (Some(rag @ (Rag::Red | Rag::Amber)), None) = (indicator.rag, &indicator.commentary) {
             tracing::warn!(authority = %authority.code, %month, indicator = %indicator.id, "{} with no commentary", rag.name());
+        }
+    }
+    if let Some(earlier) = context.earlier.get(&(member, month)) {
+        for indicator in &mut scorecard.indicators {
+            let Some(published) = earlier.of(&indicator.id) else { continue };
+            indicator.revisions = judge::revisions(&indicator.series, month, indicator.decimals, published);
         }
     }
     scorecard.story = judge::story(&scorecard.indicators);

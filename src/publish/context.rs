@@ -1,6 +1,7 @@
 //! Everything a build's bundles are made from, evaluated once and shared
 //! by every bundle and comparison it writes.
 
+use super::earlier::EarlierPack;
 use crate::evaluate::{Computed, Data, DataQuality, Loaded, Snapshot};
 use crate::judge::{PublishedBenchmarks, Warning};
 use crate::render::BuildTime;
@@ -15,5 +16,7 @@ pub struct BuildContext<'a> {
     pub quality: &'a DataQuality,
     /// Each (member, month)'s plausibility warnings.
     pub warnings: &'a BTreeMap<Snapshot, Vec<Warning>>,
+    /// The pack each (member, month) compares its history with.
+    pub earlier: &'a BTreeMap<Snapshot, EarlierPack>,
     pub built: &'a BuildTime,
 }

@@ -8,6 +8,7 @@ mod build;
 mod bundle;
 mod comparison;
 mod context;
+mod earlier;
 mod inputs;
 mod lock;
 mod manifest;

@@ -6,7 +6,7 @@ use super::format::{rag_view, show_quantity, show_value, Shown};
 use super::rating::{rating_sentence, target_text};
 use super::story::story_view;
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Scorecard};
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Revision, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -168,6 +168,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         denominator => show_quantity(indicator.latest.denominator),
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
         rating_sentence => rating_sentence(indicator),
+        revisions => revision_texts(indicator),
         vs_month_sentence => format!("Since last month: {vs_month}."),
         alt,
         statistics => statistics(indicator),
@@ -213,6 +214,19 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             }).collect::<Vec<_>>(),
         })
         .map_err(|error| error.to_string())
+}
+
+/// "January 2026: reported 21.3% in the February 2026 pack, now 21.9%".
+pub(super) fn revision_texts(indicator: &IndicatorReport) -> Vec<String> {
+    let show = |value: Option<f64>| match value {
+        Some(value) => show_value(Some(value), indicator.decimals, indicator.unit),
+        None => "no value".to_string(),
+    };
+    let text = |revision: &Revision| {
+        let (period, pack) = (month_name(revision.period), month_name(revision.pack));
+        format!("{period}: reported {} in the {pack} pack, now {}", show(revision.reported), show(revision.now))
+    };
+    indicator.revisions.iter().map(text).collect()
 }
 
 /// `definitions.html`: every indicator's definition with its expressions

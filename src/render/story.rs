@@ -3,6 +3,7 @@
 //! first line of the commentary.
 
 use super::format::{rag_view, value_text};
+use super::html::revision_texts;
 use super::rating::target_text;
 use crate::judge::{Exception, IndicatorReport, Rag, Scorecard};
 use minijinja::{context, Value};
@@ -42,6 +43,12 @@ pub(super) fn story_view(scorecard: &Scorecard) -> Value {
             green => story.previous_counts.green,
         },
         attention => views(&story.attention),
+        revised => scorecard
+            .indicators
+            .iter()
+            .filter(|indicator| !indicator.revisions.is_empty())
+            .map(|indicator| context! { id => &indicator.id, title => &indicator.title, changes => revision_texts(indicator) })
+            .collect::<Vec<_>>(),
         improved => views(&story.improved),
     }
 }

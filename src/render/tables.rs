@@ -59,6 +59,7 @@ pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
         "ci95_upper",
         "spc_variation",
         "spc_assurance",
+        "revised",
     ];
     let rows = scorecard.indicators.iter().map(summary_row).collect();
     write_rows(&header, rows)
@@ -86,7 +87,18 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         number(indicator.confidence.first().map(|ci| ci.upper), indicator.decimals + 1),
         spc_words(indicator).0,
         spc_words(indicator).1,
+        revised(indicator),
     ]
+}
+
+/// Months whose value moved since an earlier pack: `2026-01: 21.3 -> 21.9 (2026-02 pack)`.
+fn revised(indicator: &IndicatorReport) -> String {
+    let shown =
+        |value: Option<f64>| value.map_or_else(|| "none".to_string(), |value| number(Some(value), indicator.decimals));
+    let text = |revision: &crate::judge::Revision| {
+        format!("{}: {} -> {} ({} pack)", revision.period, shown(revision.reported), shown(revision.now), revision.pack)
+    };
+    indicator.revisions.iter().map(text).collect::<Vec<_>>().join("; ")
 }
 
 /// The latest point's variation and the target assurance, in words.
