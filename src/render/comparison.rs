@@ -3,8 +3,8 @@
 //! and comparison.json.
 
 use super::bundle::Files;
-use super::format::{number, rag_view, show_value};
-use super::html::{environment, month_name};
+use super::format::{month_name, number, rag_view, show_value};
+use super::html::environment;
 use super::tables::write_rows;
 use crate::judge::{IndicatorRanking, MemberValue, Ranking};
 use crate::language::Polarity;

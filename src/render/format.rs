@@ -5,6 +5,7 @@
 use crate::evaluate::Observation;
 use crate::judge::{round_to, Rag};
 use crate::language::Unit;
+use crate::project::Month;
 use serde::Serialize;
 
 /// What an observation shows.
@@ -57,6 +58,11 @@ pub fn show_quantity(value: Option<f64>) -> String {
 /// A number for a CSV cell: rounded to `decimals`, blank for none.
 pub fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
+}
+
+/// `March 2026`.
+pub fn month_name(month: Month) -> String {
+    month.first_day().format("%B %Y").to_string()
 }
 
 /// A rating as the templates show it: colour class, letter and word.

@@ -2,11 +2,11 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use super::format::{rag_view, show_quantity, show_value, Shown};
+use super::format::{month_name, rag_view, show_quantity, show_value, Shown};
 use super::rating::{rating_sentence, target_text};
-use super::story::story_view;
+use super::story::{revision_texts, story_view};
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Revision, Scorecard};
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -22,10 +22,6 @@ pub(super) fn environment() -> Environment<'static> {
     env.add_template("consortium.html", include_str!("../../templates/consortium.html")).expect("template parses");
     env.add_template("definitions.html", include_str!("../../templates/definitions.html")).expect("template parses");
     env
-}
-
-pub fn month_name(month: Month) -> String {
-    month.first_day().format("%B %Y").to_string()
 }
 
 /// What the page needs beyond the scorecard.
@@ -214,19 +210,6 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             }).collect::<Vec<_>>(),
         })
         .map_err(|error| error.to_string())
-}
-
-/// "January 2026: reported 21.3% in the February 2026 pack, now 21.9%".
-pub(super) fn revision_texts(indicator: &IndicatorReport) -> Vec<String> {
-    let show = |value: Option<f64>| match value {
-        Some(value) => show_value(Some(value), indicator.decimals, indicator.unit),
-        None => "no value".to_string(),
-    };
-    let text = |revision: &Revision| {
-        let (period, pack) = (month_name(revision.period), month_name(revision.pack));
-        format!("{period}: reported {} in the {pack} pack, now {}", show(revision.reported), show(revision.now))
-    };
-    indicator.revisions.iter().map(text).collect()
 }
 
 /// `definitions.html`: every indicator's definition with its expressions

@@ -2,10 +2,9 @@
 //! exception with last month's value, this month's, the target and the
 //! first line of the commentary.
 
-use super::format::{rag_view, value_text};
-use super::html::revision_texts;
+use super::format::{month_name, rag_view, show_value, value_text};
 use super::rating::target_text;
-use crate::judge::{Exception, IndicatorReport, Rag, Scorecard};
+use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard};
 use minijinja::{context, Value};
 
 fn exception_view(exception: &Exception, indicator: &IndicatorReport) -> Value {
@@ -51,4 +50,17 @@ pub(super) fn story_view(scorecard: &Scorecard) -> Value {
             .collect::<Vec<_>>(),
         improved => views(&story.improved),
     }
+}
+
+/// "January 2026: reported 21.3% in the February 2026 pack, now 21.9%".
+pub(super) fn revision_texts(indicator: &IndicatorReport) -> Vec<String> {
+    let show = |value: Option<f64>| match value {
+        Some(value) => show_value(Some(value), indicator.decimals, indicator.unit),
+        None => "no value".to_string(),
+    };
+    let text = |revision: &Revision| {
+        let (period, pack) = (month_name(revision.period), month_name(revision.pack));
+        format!("{period}: reported {} in the {pack} pack, now {}", show(revision.reported), show(revision.now))
+    };
+    indicator.revisions.iter().map(text).collect()
 }
