@@ -5,17 +5,21 @@ use crate::error::Error;
 use crate::evaluate;
 use crate::project::Month;
 use crate::publish::{self, Headline, Outcome};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 pub fn build(root: &Path, options: &publish::Options, out: &mut String) -> Result<(), Error> {
-    let mut newest = Vec::new();
+    // Each member's newest month built, indicator by indicator (the page has the rest).
+    let mut newest: BTreeMap<Option<String>, (Month, Vec<Headline>)> = BTreeMap::new();
     for outcome in publish::build(root, options)? {
         match outcome {
             Outcome::Built { authority, month, path, counts, headlines } => {
-                let who = authority.map(|code| format!(" {code}")).unwrap_or_default();
+                let who = authority.as_ref().map(|code| format!(" {code}")).unwrap_or_default();
                 let (red, amber, green) = (counts.red, counts.amber, counts.green);
                 say!(out, "built{who} {month}: {red} red, {amber} amber, {green} green -> {}", path.display());
-                newest = headlines;
+                if newest.get(&authority).is_none_or(|(latest, _)| *latest <= month) {
+                    newest.insert(authority, (month, headlines));
+                }
             }
             Outcome::UpToDate { authority, month } => {
                 let who = authority.map(|code| format!("{code} ")).unwrap_or_default();
@@ -24,8 +28,14 @@ pub fn build(root: &Path, options: &publish::Options, out: &mut String) -> Resul
             Outcome::Compared { month, path } => say!(out, "compared {month}: {}", path.display()),
         }
     }
-    for headline in &newest {
-        say!(out, "  {}", headline_line(headline));
+    let consortium = newest.len() > 1 || newest.keys().any(Option::is_some);
+    for (authority, (month, headlines)) in &newest {
+        if let (true, Some(code)) = (consortium, authority) {
+            say!(out, "{code} {month}:");
+        }
+        for headline in headlines {
+            say!(out, "  {}", headline_line(headline));
+        }
     }
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::error::{Error, OutputError};
 use crate::evaluate::{self, Reading};
 use crate::judge::plain_english;
 use crate::project::Month;
-use crate::render::{show_quantity, show_value};
+use crate::render::{show_count, show_value};
 use std::path::Path;
 
 pub fn explain(
@@ -34,18 +34,24 @@ pub fn explain(
             out,
             "  Value: {}  numerator: {}  denominator: {}",
             show_value(observation.value, definition.decimals(), *definition.indicator.unit.get_ref()),
-            show_quantity(observation.numerator),
-            show_quantity(observation.denominator)
+            show_count(observation.numerator),
+            show_count(observation.denominator)
         ),
     }
-    let (columns, rows) = (&explanation.columns, &explanation.rows);
+    let columns = &explanation.columns;
+    let rows = &numerator_first(columns, explanation.rows);
     match file {
         Some(path) => {
             write_csv(path, columns, rows)?;
             say!(out, "wrote {} records to {}", rows.len(), path.display());
         }
         None => {
-            say!(out, "  {} records taking part ({window}):", rows.len());
+            say!(out, "  {} records taking part ({window}):", show_count(Some(rows.len() as f64)));
+            let (columns, rows, constant) = without_constant_columns(columns, rows);
+            if !constant.is_empty() {
+                say!(out, "  on every record: {}", constant.join(", "));
+            }
+            let (columns, rows) = (&columns, &rows);
             let widths: Vec<usize> = (0..columns.len())
                 .map(|i| rows.iter().map(|row| row[i].len()).chain([columns[i].len()]).max().unwrap_or(0))
                 .collect();
@@ -59,6 +65,46 @@ pub fn explain(
         }
     }
     Ok(())
+}
+
+/// The records in the numerator (or counted) first, each part in key order.
+fn numerator_first(columns: &[String], mut rows: Vec<Vec<String>>) -> Vec<Vec<String>> {
+    if let Some(at) = columns.iter().position(|name| name == "in_numerator" || name == "counted") {
+        rows.sort_by_key(|row| row[at] != "true");
+    }
+    rows
+}
+
+/// The table without the columns that are the same on every row (the key,
+/// first, always stays), and those columns as `name = value`.
+fn without_constant_columns(columns: &[String], rows: &[Vec<String>]) -> (Vec<String>, Vec<Vec<String>>, Vec<String>) {
+    let constant = |index: usize| index > 0 && rows.len() > 1 && rows.iter().all(|row| row[index] == rows[0][index]);
+    let (kept, dropped): (Vec<usize>, Vec<usize>) = (0..columns.len()).partition(|index| !constant(*index));
+    let described = dropped.iter().map(|index| format!("{} = {}", columns[*index], rows[0][*index])).collect();
+    let pick = |row: &[String]| kept.iter().map(|index| row[*index].clone()).collect::<Vec<_>>();
+    (pick(columns), rows.iter().map(|row| pick(row)).collect(), described)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|cell| cell.to_string()).collect()
+    }
+
+    #[test]
+    fn numerator_records_come_first_and_constant_columns_go() {
+        let columns = strings(&["child", "in_numerator", "in_denominator"]);
+        let rows =
+            vec![strings(&["A", "false", "true"]), strings(&["B", "true", "true"]), strings(&["C", "true", "true"])];
+        let sorted = numerator_first(&columns, rows);
+        assert_eq!(sorted.iter().map(|row| row[0].as_str()).collect::<Vec<_>>(), ["B", "C", "A"]);
+        let (kept, rows, constant) = without_constant_columns(&columns, &sorted);
+        assert_eq!(kept, strings(&["child", "in_numerator"]));
+        assert_eq!(rows[2], strings(&["A", "false"]));
+        assert_eq!(constant, ["in_denominator = true"]);
+    }
 }
 
 fn write_csv(path: &Path, columns: &[String], rows: &[Vec<String>]) -> Result<(), Error> {

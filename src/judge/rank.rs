@@ -105,6 +105,11 @@ fn median(ranking: &IndicatorRanking) -> Option<f64> {
 }
 
 fn assign_ranks(ranking: &mut IndicatorRanking) {
+    // A raw count ranks authorities by size, not performance: rates,
+    // percentages, averages and days compare; counts never do.
+    if ranking.unit == Unit::Count {
+        return;
+    }
     let better_first: fn(f64, f64) -> std::cmp::Ordering = match ranking.polarity {
         Polarity::HigherIsBetter => |a, b| b.total_cmp(&a),
         Polarity::LowerIsBetter => |a, b| a.total_cmp(&b),
@@ -183,5 +188,15 @@ mod tests {
     fn missing_values_and_unjudged_indicators_have_no_rank() {
         assert_eq!(ranking(Polarity::HigherIsBetter, &[None, Some(5.0), Some(9.0)]), [None, Some(2), Some(1)]);
         assert_eq!(ranking(Polarity::NoJudgement, &[Some(5.0), Some(9.0)]), [None, None]);
+    }
+
+    #[test]
+    fn raw_counts_are_never_ranked() {
+        // 55 children missing in a small authority and 148 in a large one say nothing of either's work.
+        let mut counts = indicator(Polarity::LowerIsBetter, &[Some(55.0), Some(148.0)]);
+        counts.unit = Unit::Count;
+        assign_ranks(&mut counts);
+        assert_eq!(counts.members.iter().map(|member| member.rank).collect::<Vec<_>>(), [None, None]);
+        assert_eq!(counts.ranked, 0);
     }
 }

@@ -55,6 +55,23 @@ pub fn show_quantity(value: Option<f64>) -> String {
         .unwrap_or_default()
 }
 
+/// A numerator or denominator for people to read: thousands separated
+/// (`45,500`, `1,234.5`); CSV cells keep `show_quantity`'s plain digits.
+pub fn show_count(value: Option<f64>) -> String {
+    let plain = show_quantity(value);
+    let (whole, fraction) =
+        plain.split_once('.').map_or((plain.as_str(), None), |(whole, fraction)| (whole, Some(fraction)));
+    let (sign, digits) = whole.strip_prefix('-').map_or(("", whole), |digits| ("-", digits));
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}{}", fraction.map(|fraction| format!(".{fraction}")).unwrap_or_default())
+}
+
 /// A number for a CSV cell: rounded to `decimals`, blank for none.
 pub fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
@@ -103,6 +120,11 @@ mod tests {
         assert_eq!(value_text(&none, 1, Unit::Percent), "not calculable: no records in the window");
         assert_eq!(show_quantity(Some(12.5)), "12.5");
         assert_eq!(show_quantity(Some(12.0)), "12");
+        assert_eq!(show_count(Some(45_500.0)), "45,500");
+        assert_eq!(show_count(Some(1_234.5)), "1,234.5");
+        assert_eq!(show_count(Some(155.0)), "155");
+        assert_eq!(show_count(Some(-1_000_000.0)), "-1,000,000");
+        assert_eq!(show_count(None), "");
         assert_eq!(number(None, 1), "");
     }
 }

@@ -2,7 +2,7 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use super::format::{month_name, rag_view, show_quantity, show_value, Shown};
+use super::format::{month_name, rag_view, show_count, show_value, Shown};
 use super::rating::{rating_sentence, target_text};
 use super::story::{revision_texts, story_view};
 use super::tables;
@@ -146,8 +146,8 @@ fn detail(indicator: &IndicatorReport) -> Value {
                 context! {
                     name => &group.group,
                     value => group_value(group, indicator),
-                    numerator => show_quantity(group.latest.numerator),
-                    denominator => show_quantity(group.latest.denominator),
+                    numerator => show_count(group.latest.numerator),
+                    denominator => show_count(group.latest.denominator),
                     ..Value::from_serialize(rag_view(group.rag)),
                 }
             })
@@ -160,8 +160,8 @@ fn detail(indicator: &IndicatorReport) -> Value {
         plan_ref => &indicator.plan_ref,
         description => &indicator.description,
         value => value_text(indicator),
-        numerator => show_quantity(indicator.latest.numerator),
-        denominator => show_quantity(indicator.latest.denominator),
+        numerator => show_count(indicator.latest.numerator),
+        denominator => show_count(indicator.latest.denominator),
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
         rating_sentence => rating_sentence(indicator),
         revisions => revision_texts(indicator),

@@ -16,7 +16,7 @@ mod xlsx;
 pub use bundle::{month_files, BuildTime, Files};
 pub use charts::{sparkline_svg, trend_png, trend_svg, CHART_SIZE, SPARKLINE_SIZE};
 pub use comparison::render as comparison_files;
-pub use format::{month_name, number, show_quantity, show_value, value_text, Shown};
+pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};
 pub use html::{archive_page, consortium_page, ArchiveEntry};
 pub use tables::{neutralise_formula, scorecard_csv, scorecard_json, series_csv, values_csv};
 pub use xlsx::workbook;
