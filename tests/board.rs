@@ -124,3 +124,39 @@ fn a_month_that_moved_since_it_was_published_is_flagged() {
     let february: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
     assert!(february["indicators"][0]["revisions"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    build(&fixture);
+    let bytes = std::fs::read(fixture.root().join("reports/2025-02/scorecard.xlsx")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+        text
+    };
+    let (scorecard, data, strings, styles) = (
+        part("xl/worksheets/sheet1.xml"),
+        part("xl/worksheets/sheet2.xml"),
+        part("xl/sharedStrings.xml"),
+        part("xl/styles.xml"),
+    );
+    // Titles and the rating explained, not ids alone.
+    for text in ["Agency social worker rate", "Why this rating", "Value as shown", "Value (unrounded)", "95% CI lower"] {
+        assert!(strings.contains(text), "{text}");
+    }
+    assert!(strings.contains("Amber: 16.0% is above the 14.0% target but within 3.5 points of it"));
+    // 16.0 shown with the indicator's one decimal and its % sign; counts with thousands separators.
+    assert!(styles.contains("#,##0.0&quot;%&quot;") && styles.contains("#,##0"), "{styles}");
+    // Months are dates shown as months: 2025-02-28 is Excel day 45,716.
+    assert!(styles.contains("mmm yyyy") && scorecard.contains("<v>45716</v>"), "{scorecard}");
+    for sheet in [&scorecard, &data] {
+        assert!(sheet.contains("<autoFilter ref=\"A1:"), "filterable");
+        assert!(sheet.contains("ySplit=\"1\""), "header frozen");
+        assert!(sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""), "A4 landscape");
+        assert!(sheet.contains("fitToHeight=\"0\""), "one page wide");
+    }
+}

@@ -1,10 +1,21 @@
-//! scorecard.xlsx: a "Scorecard" sheet with the page's columns and RAG cell
-//! fills (with the RAG word too, never colour alone), and a "Data" sheet
-//! with every monthly value. Text is written as text, never as a formula.
+//! scorecard.xlsx, a report in its own right: a "Scorecard" sheet with a
+//! row per indicator (titles, units, values in the indicator's own number
+//! format, target, RAG with its word and fill, the rating explained,
+//! direction of travel, benchmark, confidence limits, SPC, commentary) and a
+//! "Data" sheet with every month's value as shown beside the unrounded one.
+//! Months are dates; headers frozen and filterable; printed A4 landscape,
+//! one page wide. Text is written as text, never as a formula.
 
+use super::rating::{rating_sentence, target_text};
+use super::tables::spc_words;
 use crate::evaluate::Observation;
-use crate::judge::{round_to, Comparison, Rag, Scorecard};
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use crate::judge::{round_to, Comparison, IndicatorReport, Rag, Scorecard};
+use crate::language::Unit;
+use crate::project::Month;
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+
+/// A4 in Excel's paper size codes.
+const A4: u8 = 9;
 
 fn rag_format(rag: Option<Rag>) -> Format {
     let (fill, font) = match rag {
@@ -16,6 +27,35 @@ fn rag_format(rag: Option<Rag>) -> Format {
     Format::new().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(font)).set_bold()
 }
 
+/// The Excel number format that shows a value as the page does:
+/// `0.0"%"` for a percentage (the cell holds 62.2, not 0.622), `#,##0` for a count.
+fn value_format(unit: Unit, decimals: u32) -> Format {
+    Format::new().set_num_format(value_code(unit, decimals))
+}
+
+fn value_code(unit: Unit, decimals: u32) -> String {
+    let digits = if decimals == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(decimals as usize)) };
+    match unit {
+        Unit::Percent => format!("{digits}\"%\""),
+        Unit::Days => format!("{digits}\" days\""),
+        Unit::RatePer10000 => format!("{digits}\" per 10,000\""),
+        Unit::Count | Unit::Number => digits,
+    }
+}
+
+/// Whole counts as `45,500`; FTE sums to 2 places, `152.50`.
+fn write_quantity(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>) -> Result<(), XlsxError> {
+    let code = match value {
+        Some(value) if value.fract() == 0.0 => "#,##0",
+        _ => "#,##0.00",
+    };
+    write_number(sheet, row, column, value, &Format::new().set_num_format(code))
+}
+
+fn month_format() -> Format {
+    Format::new().set_num_format("mmm yyyy").set_align(FormatAlign::Left)
+}
+
 fn direction(comparison: &Comparison) -> String {
     comparison
         .direction
@@ -23,23 +63,59 @@ fn direction(comparison: &Comparison) -> String {
         .unwrap_or_else(|| comparison.not_comparable.clone().unwrap_or_default())
 }
 
-fn write_optional(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>) -> Result<(), XlsxError> {
+fn write_number(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: Option<f64>,
+    format: &Format,
+) -> Result<(), XlsxError> {
     if let Some(value) = value {
-        sheet.write_number(row, column, value)?;
+        sheet.write_number_with_format(row, column, value, format)?;
     }
     Ok(())
 }
 
-/// A suppressed value's cell says `c` (and holds no number).
-fn write_c_if_suppressed(
+/// A month as a date (its last day), shown `Mar 2026`.
+fn write_month(sheet: &mut Worksheet, row: u32, column: u16, month: Month) -> Result<(), XlsxError> {
+    let last = month.last_day();
+    let date = ExcelDateTime::from_ymd(month.year as u16, month.month as u8, chrono::Datelike::day(&last) as u8)?;
+    sheet.write_datetime_with_format(row, column, &date, &month_format())?;
+    Ok(())
+}
+
+/// A value as shown: `c` where suppressed (no number), otherwise the rounded value.
+fn write_shown(
     sheet: &mut Worksheet,
     row: u32,
     column: u16,
     observation: &Observation,
+    indicator: &IndicatorReport,
 ) -> Result<(), XlsxError> {
     if observation.is_suppressed() {
         sheet.write_string(row, column, "c")?;
+        return Ok(());
     }
+    let shown = observation.value.map(|value| round_to(value, indicator.decimals));
+    write_number(sheet, row, column, shown, &value_format(indicator.unit, indicator.decimals))
+}
+
+/// Headers in bold on the council's blue, frozen, filterable, and repeated
+/// on every printed page; A4 landscape, one page wide.
+fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32) -> Result<(), XlsxError> {
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0x0B3C5D))
+        .set_font_color(Color::White)
+        .set_text_wrap();
+    for (column, (title, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, column as u16, *title, &header)?;
+        sheet.set_column_width(column as u16, *width)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows.max(1), columns.len() as u16 - 1)?;
+    sheet.set_landscape().set_paper_size(A4).set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
     Ok(())
 }
 
@@ -57,60 +133,98 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
             .set_title(format!("{} scorecard {}", scorecard.authority, scorecard.month))
             .set_creation_datetime(&created),
     );
-    let header = Format::new().set_bold().set_background_color(Color::RGB(0x0B3C5D)).set_font_color(Color::White);
-    let sheet = workbook.add_worksheet().set_name("Scorecard")?;
-    let columns = [
-        "Theme",
-        "Plan",
-        "Indicator",
-        "Unit",
-        "Month",
-        "Value",
-        "Numerator",
-        "Denominator",
-        "Target",
-        "RAG",
-        "Since last month",
-        "Since last year",
-        "Not calculable",
-        "Commentary",
-    ];
-    for (column, title) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *title, &header)?;
-    }
+    scorecard_sheet(workbook.add_worksheet().set_name("Scorecard")?, scorecard)?;
+    data_sheet(workbook.add_worksheet().set_name("Data")?, scorecard)?;
+    workbook.save_to_buffer()
+}
+
+const SCORECARD_COLUMNS: [(&str, f64); 21] = [
+    ("Theme", 16.0),
+    ("Plan", 6.0),
+    ("Indicator", 48.0),
+    ("Unit", 12.0),
+    ("Month", 10.0),
+    ("Value", 12.0),
+    ("Numerator", 11.0),
+    ("Denominator", 12.0),
+    ("Target", 22.0),
+    ("RAG", 10.0),
+    ("Why this rating", 60.0),
+    ("Since last month", 14.0),
+    ("Since last year", 14.0),
+    ("Benchmark", 12.0),
+    ("Benchmark source", 22.0),
+    ("95% CI lower", 11.0),
+    ("95% CI upper", 11.0),
+    ("Variation (SPC)", 24.0),
+    ("Assurance (SPC)", 24.0),
+    ("Not calculable", 36.0),
+    ("Commentary", 60.0),
+];
+
+fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxError> {
+    set_up(sheet, &SCORECARD_COLUMNS, scorecard.indicators.len() as u32)?;
+    let wrap = Format::new().set_text_wrap();
     for (index, indicator) in scorecard.indicators.iter().enumerate() {
         let row = index as u32 + 1;
+        let shown = value_format(indicator.unit, indicator.decimals);
+        let (variation, assurance) = spc_words(indicator);
         sheet.write_string(row, 0, &indicator.theme)?;
         sheet.write_string(row, 1, indicator.plan_ref.as_deref().unwrap_or(""))?;
-        sheet.write_string(row, 2, &indicator.title)?;
+        sheet.write_string_with_format(row, 2, &indicator.title, &wrap)?;
         sheet.write_string(row, 3, indicator.unit.describe())?;
-        sheet.write_string(row, 4, indicator.latest.period.to_string())?;
-        write_c_if_suppressed(sheet, row, 5, &indicator.latest)?;
-        write_optional(sheet, row, 5, indicator.latest.value.map(|value| round_to(value, indicator.decimals)))?;
-        write_optional(sheet, row, 6, indicator.latest.numerator)?;
-        write_optional(sheet, row, 7, indicator.latest.denominator)?;
-        write_optional(sheet, row, 8, indicator.target)?;
-        sheet.write_string_with_format(
-            row,
-            9,
-            indicator.rag.map_or("not rated", Rag::name),
-            &rag_format(indicator.rag),
-        )?;
-        sheet.write_string(row, 10, direction(&indicator.vs_previous_month))?;
-        sheet.write_string(row, 11, direction(&indicator.vs_last_year))?;
-        sheet.write_string(row, 12, indicator.latest.reason().unwrap_or(""))?;
-        sheet.write_string(row, 13, indicator.commentary.as_deref().unwrap_or(""))?;
+        write_month(sheet, row, 4, indicator.latest.period)?;
+        write_shown(sheet, row, 5, &indicator.latest, indicator)?;
+        write_quantity(sheet, row, 6, indicator.latest.numerator)?;
+        write_quantity(sheet, row, 7, indicator.latest.denominator)?;
+        match indicator.target {
+            Some(target) => write_number(sheet, row, 8, Some(target), &shown)?,
+            None => {
+                sheet.write_string(row, 8, target_text(indicator))?;
+            }
+        }
+        let rag = indicator.rag.map_or("not rated", Rag::name);
+        sheet.write_string_with_format(row, 9, rag, &rag_format(indicator.rag))?;
+        sheet.write_string_with_format(row, 10, rating_sentence(indicator).unwrap_or_default(), &wrap)?;
+        sheet.write_string(row, 11, direction(&indicator.vs_previous_month))?;
+        sheet.write_string(row, 12, direction(&indicator.vs_last_year))?;
+        write_number(sheet, row, 13, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
+        sheet.write_string(row, 14, indicator.benchmark.as_ref().map_or("", |benchmark| benchmark.label.as_str()))?;
+        let ci = indicator.confidence.first();
+        let ci_format = value_format(indicator.unit, indicator.decimals + 1);
+        write_number(sheet, row, 15, ci.map(|ci| ci.lower), &ci_format)?;
+        write_number(sheet, row, 16, ci.map(|ci| ci.upper), &ci_format)?;
+        sheet.write_string(row, 17, variation)?;
+        sheet.write_string(row, 18, assurance)?;
+        sheet.write_string_with_format(row, 19, indicator.latest.reason().unwrap_or(""), &wrap)?;
+        sheet.write_string_with_format(row, 20, indicator.commentary.as_deref().unwrap_or(""), &wrap)?;
     }
-    sheet.set_column_width(2, 60)?;
-    sheet.set_column_width(13, 60)?;
-    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
 
-    let data = workbook.add_worksheet().set_name("Data")?;
-    for (column, title) in
-        ["Indicator", "Group", "Month", "Value", "Numerator", "Denominator", "Not calculable"].iter().enumerate()
-    {
-        data.write_string_with_format(0, column as u16, *title, &header)?;
-    }
+const DATA_COLUMNS: [(&str, f64); 10] = [
+    ("Indicator id", 30.0),
+    ("Indicator", 48.0),
+    ("Unit", 12.0),
+    ("Group", 20.0),
+    ("Month", 10.0),
+    ("Value as shown", 14.0),
+    ("Value (unrounded)", 18.0),
+    ("Numerator", 11.0),
+    ("Denominator", 12.0),
+    ("Not calculable", 36.0),
+];
+
+fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxError> {
+    let rows: usize = scorecard
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let groups = indicator.breakdown.iter().flat_map(|breakdown| &breakdown.groups);
+            indicator.series.len() + groups.map(|group| group.series.len()).sum::<usize>()
+        })
+        .sum();
+    set_up(sheet, &DATA_COLUMNS, rows as u32)?;
     let mut row = 1;
     for indicator in &scorecard.indicators {
         let groups = indicator
@@ -119,18 +233,35 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
             .flat_map(|breakdown| breakdown.groups.iter().map(|group| (group.group.as_str(), &group.series)));
         for (group, series) in std::iter::once(("", &indicator.series)).chain(groups) {
             for observation in series {
-                data.write_string(row, 0, &indicator.id)?;
-                data.write_string(row, 1, group)?;
-                data.write_string(row, 2, observation.period.to_string())?;
-                write_c_if_suppressed(data, row, 3, observation)?;
-                write_optional(data, row, 3, observation.value)?;
-                write_optional(data, row, 4, observation.numerator)?;
-                write_optional(data, row, 5, observation.denominator)?;
-                data.write_string(row, 6, observation.reason().unwrap_or(""))?;
+                sheet.write_string(row, 0, &indicator.id)?;
+                sheet.write_string(row, 1, &indicator.title)?;
+                sheet.write_string(row, 2, indicator.unit.describe())?;
+                sheet.write_string(row, 3, group)?;
+                write_month(sheet, row, 4, observation.period)?;
+                write_shown(sheet, row, 5, observation, indicator)?;
+                if !observation.is_suppressed() {
+                    write_number(sheet, row, 6, observation.value, &Format::new())?;
+                }
+                write_quantity(sheet, row, 7, observation.numerator)?;
+                write_quantity(sheet, row, 8, observation.denominator)?;
+                sheet.write_string(row, 9, observation.reason().unwrap_or(""))?;
                 row += 1;
             }
         }
     }
-    data.set_freeze_panes(1, 0)?;
-    workbook.save_to_buffer()
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_keep_their_unit_and_decimals_in_excel() {
+        // The cell holds 62.2 and shows 62.2%; a count shows 45,500.
+        assert_eq!(value_code(Unit::Percent, 1), "#,##0.0\"%\"");
+        assert_eq!(value_code(Unit::Count, 0), "#,##0");
+        assert_eq!(value_code(Unit::Days, 1), "#,##0.0\" days\"");
+        assert_eq!(value_code(Unit::RatePer10000, 2), "#,##0.00\" per 10,000\"");
+    }
 }
