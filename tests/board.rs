@@ -145,7 +145,8 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
         part("xl/styles.xml"),
     );
     // Titles and the rating explained, not ids alone.
-    for text in ["Agency social worker rate", "Why this rating", "Value as shown", "Value (unrounded)", "95% CI lower"] {
+    for text in ["Agency social worker rate", "Why this rating", "Value as shown", "Value (unrounded)", "95% CI lower"]
+    {
         assert!(strings.contains(text), "{text}");
     }
     assert!(strings.contains("Amber: 16.0% is above the 14.0% target but within 3.5 points of it"));

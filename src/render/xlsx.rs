@@ -112,6 +112,7 @@ fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32) -> Result<(
         sheet.write_string_with_format(0, column as u16, *title, &header)?;
         sheet.set_column_width(column as u16, *width)?;
     }
+    sheet.set_row_height(0, 30)?;
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.max(1), columns.len() as u16 - 1)?;
     sheet.set_landscape().set_paper_size(A4).set_print_fit_to_pages(1, 0);
@@ -139,19 +140,19 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
 }
 
 const SCORECARD_COLUMNS: [(&str, f64); 21] = [
-    ("Theme", 16.0),
-    ("Plan", 6.0),
-    ("Indicator", 48.0),
-    ("Unit", 12.0),
-    ("Month", 10.0),
-    ("Value", 12.0),
-    ("Numerator", 11.0),
-    ("Denominator", 12.0),
-    ("Target", 22.0),
-    ("RAG", 10.0),
-    ("Why this rating", 60.0),
-    ("Since last month", 14.0),
-    ("Since last year", 14.0),
+    ("Theme", 14.0),
+    ("Plan", 5.0),
+    ("Indicator", 34.0),
+    ("Unit", 14.0),
+    ("Month", 9.0),
+    ("Value", 16.0),
+    ("Numerator", 10.0),
+    ("Denominator", 13.0),
+    ("Target", 20.0),
+    ("RAG", 9.0),
+    ("Why this rating", 44.0),
+    ("Since last month", 11.0),
+    ("Since last year", 11.0),
     ("Benchmark", 12.0),
     ("Benchmark source", 22.0),
     ("95% CI lower", 11.0),
@@ -162,8 +163,14 @@ const SCORECARD_COLUMNS: [(&str, f64); 21] = [
     ("Commentary", 60.0),
 ];
 
+/// The columns a printed page holds (Theme to Since last year): the rest are
+/// for the analyst on screen, and all of them would print too small to read.
+const PRINTED_COLUMNS: u16 = 13;
+
 fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxError> {
-    set_up(sheet, &SCORECARD_COLUMNS, scorecard.indicators.len() as u32)?;
+    let rows = scorecard.indicators.len() as u32;
+    set_up(sheet, &SCORECARD_COLUMNS, rows)?;
+    sheet.set_print_area(0, 0, rows, PRINTED_COLUMNS - 1)?;
     let wrap = Format::new().set_text_wrap();
     for (index, indicator) in scorecard.indicators.iter().enumerate() {
         let row = index as u32 + 1;
@@ -198,8 +205,19 @@ fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), X
         sheet.write_string(row, 18, assurance)?;
         sheet.write_string_with_format(row, 19, indicator.latest.reason().unwrap_or(""), &wrap)?;
         sheet.write_string_with_format(row, 20, indicator.commentary.as_deref().unwrap_or(""), &wrap)?;
+        // Excel does not size rows to wrapped text it did not type itself.
+        let wrapped = [(&indicator.title, 2), (&rating_sentence(indicator).unwrap_or_default(), 10)];
+        sheet.set_row_height(row, 15.0 * lines(&wrapped) as f64)?;
     }
     Ok(())
+}
+
+/// The lines the tallest wrapped cell of a row needs: its text over its
+/// column's width in characters.
+fn lines(cells: &[(&String, usize)]) -> usize {
+    let lines_of =
+        |(text, column): &(&String, usize)| text.chars().count().div_ceil(SCORECARD_COLUMNS[*column].1 as usize);
+    cells.iter().map(lines_of).max().unwrap_or(1).max(1)
 }
 
 const DATA_COLUMNS: [(&str, f64); 10] = [
