@@ -194,3 +194,27 @@ fn a_member_without_the_month_extract_is_not_calculable_and_unranked() {
     assert!(comparison.contains(",10.0,,1,2,"), "{comparison}");
     assert!(comparison.contains(",no `workforce` extract for 2025-03,,2,"), "{comparison}");
 }
+
+#[test]
+fn consortium_pages_carry_its_own_name_a_grid_and_each_members_counts() {
+    let fixture = consortium();
+    // Without [consortium] name: never a member's name (the project's [authority] is Northbridge's).
+    assert!(scorecard(&fixture, &["build"]).status.success());
+    let front = std::fs::read_to_string(fixture.root().join("reports/index.html")).unwrap();
+    assert!(front.contains("<h1>Consortium of 3 authorities: performance scorecards</h1>"), "{front}");
+    assert!(!front.contains("Northbridge"));
+    // Each member's counts for its latest month: agency rate 25.0% is red (over 17.5%), 10.0% green.
+    assert!(front.contains(r#"<td class="num" data-label="Red">1</td><td class="num" data-label="Amber">0</td><td class="num" data-label="Green">0</td>"#));
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &format!("{project}\n[consortium]\nname = \"North consortium\"\n"));
+    assert!(scorecard(&fixture, &["build", "--force"]).status.success());
+    let comparison =
+        std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
+    assert!(comparison.contains("<h1>North consortium: comparison of 3 authorities"), "{comparison}");
+    // The grid comes first: every member's RAG letter and value for the indicator.
+    let grid = &comparison
+        [comparison.find("class=\"grid\"").unwrap()..comparison.find("Ranked, indicator by indicator").unwrap()];
+    for cell in ["<span class=\"badge\">R</span></span> 25.0%", "<span class=\"badge\">G</span></span> 10.0%"] {
+        assert!(grid.contains(cell), "{cell} in {grid}");
+    }
+}

@@ -36,9 +36,20 @@ pub struct ProjectFile {
     /// `[disclosure]`: small-number suppression in published outputs.
     #[serde(default)]
     pub disclosure: Disclosure,
+    /// `[consortium]`: a consortium's own name (its members are in `members.csv`).
+    #[serde(default)]
+    pub consortium: ConsortiumName,
     /// `[checks]`: what a month must pass, beyond having every extract, to be published.
     #[serde(default)]
     pub checks: PublishChecks,
+}
+
+/// A consortium's own name, for its front page and comparisons: never a
+/// member's.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ConsortiumName {
+    /// E.g. "North East regional consortium"; without it, "Consortium of N authorities".
+    pub name: Option<String>,
 }
 
 /// Plausibility of a month against the previous one. Each failing check is
@@ -313,6 +324,11 @@ impl Project {
         self.file.datasets.get(name).map(Spanned::get_ref)
     }
 
+    /// The name a consortium of `members` authorities goes by.
+    pub fn consortium_name(&self, members: usize) -> String {
+        self.file.consortium.name.clone().unwrap_or_else(|| format!("Consortium of {members} authorities"))
+    }
+
     pub fn financial_year_start_month(&self) -> u32 {
         *self.file.calendar.financial_year_start_month.get_ref()
     }
@@ -329,6 +345,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Disclosure>(),
         field_names::<Check>(),
         field_names::<PublishChecks>(),
+        field_names::<ConsortiumName>(),
     ]
     .concat()
 }

@@ -39,12 +39,13 @@ pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error
     }
     let output = loaded.project.output_dir();
     let months = |folder: &Path| -> Vec<Month> { archive_entries(folder).iter().map(|entry| entry.month).collect() };
-    let members: Vec<(String, String, Option<Month>)> = loaded
+    let members: Vec<(String, String, Option<ArchiveEntry>)> = loaded
         .members
         .iter()
-        .map(|member| (member.name.clone(), member.code.to_string(), months(&member.output_dir).last().copied()))
+        .map(|member| (member.name.clone(), member.code.to_string(), archive_entries(&member.output_dir).pop()))
         .collect();
     let comparisons = months(&output.join(COMPARISON_FOLDER));
-    let page = consortium_page(&loaded.project.file.authority.name, &comparisons, &members).map_err(Error::render)?;
+    let consortium = loaded.project.consortium_name(loaded.members.len());
+    let page = consortium_page(&consortium, &comparisons, &members).map_err(Error::render)?;
     Ok(write_file_atomically(&output.join("index.html"), page.as_bytes())?)
 }

@@ -20,7 +20,7 @@ pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf,
         .map(|member| scorecard(loaded, member, &context.published[member], month, context.benchmarks))
         .collect();
     let ranking = rank(&scorecards).ok_or_else(|| Error::Usage("no members to compare".into()))?;
-    let consortium = &loaded.project.file.authority.name;
+    let consortium = &loaded.project.consortium_name(loaded.members.len());
     let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::render)?;
     let inputs = comparison_inputs(loaded, month);
     let manifest = Manifest::for_comparison(loaded, context.data, &inputs, month, &files, context.built);

@@ -86,6 +86,24 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
         })
         .collect();
     let members = ranking.indicators.first().map_or(0, |indicator| indicator.members.len());
+    // The first view: every indicator against every member, RAG letter and value.
+    let names: Vec<Value> = ranking
+        .indicators
+        .first()
+        .map(|indicator| indicator.members.iter().map(|m| context! { name => &m.name, code => &m.code }).collect())
+        .unwrap_or_default();
+    let grid: Vec<Value> = ranking
+        .indicators
+        .iter()
+        .map(|indicator| {
+            let cells: Vec<Value> = indicator
+                .members
+                .iter()
+                .map(|member| context! { value => shown(indicator, member), ..Value::from_serialize(rag_view(member.rag)) })
+                .collect();
+            context! { title => &indicator.title, cells }
+        })
+        .collect();
     let environment = environment();
     let template = environment.get_template("comparison.html").map_err(|error| error.to_string())?;
     template
@@ -95,6 +113,8 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
             month => ranking.month.to_string(),
             month_name => month_name(ranking.month),
             built,
+            names,
+            grid,
             indicators,
         })
         .map_err(|error| error.to_string())

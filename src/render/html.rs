@@ -265,11 +265,11 @@ pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String,
 }
 
 /// A consortium's front page: every comparison, and every member with its
-/// latest scorecard. `members` is (name, code, latest month built).
+/// latest scorecard. `members` is (name, code, latest bundle built).
 pub fn consortium_page(
     consortium: &str,
     comparisons: &[Month],
-    members: &[(String, String, Option<Month>)],
+    members: &[(String, String, Option<ArchiveEntry>)],
 ) -> Result<String, String> {
     let comparisons: Vec<Value> = comparisons
         .iter()
@@ -279,7 +279,14 @@ pub fn consortium_page(
     let members: Vec<Value> = members
         .iter()
         .map(|(name, code, latest)| {
-            context! { name, code, latest => latest.map(|m| m.to_string()), latest_name => latest.map(month_name) }
+            let month = latest.as_ref().map(|entry| entry.month);
+            let counts = latest.as_ref().map(|entry| entry.counts);
+            context! {
+                name, code,
+                latest => month.map(|m| m.to_string()),
+                latest_name => month.map(month_name),
+                red => counts.map(|c| c.red), amber => counts.map(|c| c.amber), green => counts.map(|c| c.green),
+            }
         })
         .collect();
     let template = environment();
