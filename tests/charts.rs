@@ -49,6 +49,7 @@ fn fixed_indicator() -> IndicatorReport {
         definition: Vec::new(),
         in_words: Vec::new(),
         revisions: Vec::new(),
+        rank: None,
         commentary: None,
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,

@@ -205,6 +205,13 @@ fn consortium_pages_carry_its_own_name_a_grid_and_each_members_counts() {
     assert!(!front.contains("Northbridge"));
     // Each member's counts for its latest month: agency rate 25.0% is red (over 17.5%), 10.0% green.
     assert!(front.contains(r#"<td class="num" data-label="Red">1</td><td class="num" data-label="Amber">0</td><td class="num" data-label="Green">0</td>"#));
+    // Each member's own page places it: 25.0% is 3rd of 3; 002 and 003 share 1st at 10.0%.
+    let page = |code: &str| {
+        std::fs::read_to_string(fixture.root().join(format!("reports/{code}/2025-03/index.html"))).unwrap()
+    };
+    assert!(page("E06900001").contains("25.0% <span class=\"was\">(3rd of 3)</span>"));
+    assert!(page("E06900002").contains("10.0% <span class=\"was\">(1st of 3)</span>"));
+    assert!(page("E06900003").contains("1st of 3 in the consortium"));
     let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
     fixture.write("scorecard.toml", &format!("{project}\n[consortium]\nname = \"North consortium\"\n"));
     assert!(scorecard(&fixture, &["build", "--force"]).status.success());

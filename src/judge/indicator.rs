@@ -54,6 +54,9 @@ pub struct IndicatorReport {
     pub definition: Vec<(String, String)>,
     /// Commentary from the service lead, if given for this month.
     pub commentary: Option<String>,
+    /// Its place among a consortium's members this month, best first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<Position>,
     /// Months whose value moved since an earlier pack published them.
     pub revisions: Vec<Revision>,
     pub vs_previous_month: Comparison,
@@ -148,6 +151,7 @@ pub(super) fn judge(
         in_words: in_words(definition, &computed.window),
         commentary: None,
         revisions: Vec::new(),
+        rank: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         latest,
@@ -176,6 +180,13 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
         (_, None) => comparison.not_comparable = Some(format!("no value for {}", earlier.period)),
     }
     comparison
+}
+
+/// A place in a ranking: `position` of `of` (equal values share a place).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    pub position: usize,
+    pub of: usize,
 }
 
 /// What a rating compares the value with, so that every rating can be

@@ -5,7 +5,7 @@
 
 use super::archive::write_archive_pages;
 use super::bundle::{remove_leftovers, write_bundle, write_file_atomically, zip};
-use super::comparison::write_comparison;
+use super::comparison::{rank_month, write_comparison};
 use super::context::BuildContext;
 use super::earlier::EarlierPack;
 use super::inputs::input_files;
@@ -16,7 +16,7 @@ use super::staleness::{comparison_up_to_date, up_to_date, Hashes};
 use crate::error::Error;
 use crate::evaluate::{self, Data, Loaded, Reading, Snapshot};
 use crate::input::{self, commentary};
-use crate::judge::{self, Direction, PublishedBenchmarks, Rag, RagCounts, Warning};
+use crate::judge::{self, Direction, Position, PublishedBenchmarks, Rag, RagCounts, Ranking, Warning};
 use crate::parallel;
 use crate::project::Month;
 use crate::render::{self, BuildTime};
@@ -235,6 +235,15 @@ impl Work {
         let built = BuildTime::from_environment();
         let below = loaded.project.file.disclosure.suppress_below;
         let published = judge::suppress_all(&loaded.definitions, &computed, below);
+        let months: BTreeSet<Month> =
+            self.stale.iter().map(|(_, month)| *month).chain(self.comparisons.iter().copied()).collect();
+        let rankings: BTreeMap<Month, Ranking> = match loaded.members.len() > 1 {
+            true => months
+                .into_iter()
+                .filter_map(|month| Some((month, rank_month(loaded, &published, &benchmarks, month)?)))
+                .collect(),
+            false => BTreeMap::new(),
+        };
         let earlier: BTreeMap<Snapshot, EarlierPack> = self
             .stale
             .iter()
@@ -250,6 +259,7 @@ impl Work {
             quality: &quality,
             warnings: &warnings,
             earlier: &earlier,
+            rankings: &rankings,
             built: &built,
         };
         let results = parallel::map(&self.stale, |(member, month)| {
@@ -284,6 +294,12 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
         for indicator in &mut scorecard.indicators {
             let Some(published) = earlier.of(&indicator.id) else { continue };
             indicator.revisions = judge::revisions(&indicator.series, month, indicator.decimals, published);
+        }
+    }
+    if let Some(ranking) = context.rankings.get(&month) {
+        for (indicator, ranked) in scorecard.indicators.iter_mut().zip(&ranking.indicators) {
+            let position = ranked.members.get(member).and_then(|value| value.rank);
+            indicator.rank = position.map(|position| Position { position, of: ranked.ranked });
         }
     }
     scorecard.story = judge::story(&scorecard.indicators);

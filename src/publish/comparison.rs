@@ -6,7 +6,8 @@ use super::context::BuildContext;
 use super::inputs::comparison_inputs;
 use super::manifest::Manifest;
 use crate::error::Error;
-use crate::judge::{rank, scorecard, Scorecard};
+use crate::evaluate::{Computed, Loaded};
+use crate::judge::{rank, scorecard, PublishedBenchmarks, Ranking, Scorecard};
 use crate::project::Month;
 use crate::render::comparison_files;
 use std::path::PathBuf;
@@ -14,12 +15,26 @@ use std::path::PathBuf;
 /// Where a consortium's comparison bundles go, under the output folder.
 pub const COMPARISON_FOLDER: &str = "comparison";
 
+/// Every member's published values for `month`, ranked indicator by indicator.
+pub fn rank_month(
+    loaded: &Loaded,
+    published: &Computed,
+    benchmarks: &PublishedBenchmarks,
+    month: Month,
+) -> Option<Ranking> {
+    let scorecards: Vec<Scorecard> = (0..loaded.members.len())
+        .map(|member| scorecard(loaded, member, &published[member], month, benchmarks))
+        .collect();
+    rank(&scorecards)
+}
+
 pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf, Error> {
     let loaded = context.loaded;
-    let scorecards: Vec<Scorecard> = (0..loaded.members.len())
-        .map(|member| scorecard(loaded, member, &context.published[member], month, context.benchmarks))
-        .collect();
-    let ranking = rank(&scorecards).ok_or_else(|| Error::Usage("no members to compare".into()))?;
+    let ranking = match context.rankings.get(&month) {
+        Some(ranking) => ranking.clone(),
+        None => rank_month(loaded, context.published, context.benchmarks, month)
+            .ok_or_else(|| Error::Usage("no members to compare".into()))?,
+    };
     let consortium = &loaded.project.consortium_name(loaded.members.len());
     let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::render)?;
     let inputs = comparison_inputs(loaded, month);

@@ -3,7 +3,8 @@
 
 use super::earlier::EarlierPack;
 use crate::evaluate::{Computed, Data, DataQuality, Loaded, Snapshot};
-use crate::judge::{PublishedBenchmarks, Warning};
+use crate::judge::{PublishedBenchmarks, Ranking, Warning};
+use crate::project::Month;
 use crate::render::BuildTime;
 use std::collections::BTreeMap;
 
@@ -16,6 +17,8 @@ pub struct BuildContext<'a> {
     pub quality: &'a DataQuality,
     /// Each (member, month)'s plausibility warnings.
     pub warnings: &'a BTreeMap<Snapshot, Vec<Warning>>,
+    /// A consortium's ranking of each month built, for each member's "3rd of 20".
+    pub rankings: &'a BTreeMap<Month, Ranking>,
     /// The pack each (member, month) compares its history with.
     pub earlier: &'a BTreeMap<Snapshot, EarlierPack>,
     pub built: &'a BuildTime,

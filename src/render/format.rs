@@ -3,7 +3,7 @@
 //! `c` where disclosure control hides it, or why it cannot be calculated.
 
 use crate::evaluate::Observation;
-use crate::judge::{round_to, Rag};
+use crate::judge::{round_to, Position, Rag};
 use crate::language::Unit;
 use crate::project::Month;
 use serde::Serialize;
@@ -72,6 +72,19 @@ pub fn show_count(value: Option<f64>) -> String {
     format!("{sign}{grouped}{}", fraction.map(|fraction| format!(".{fraction}")).unwrap_or_default())
 }
 
+/// A place among a consortium's members: `1st of 20`, `3rd of 20`, `12th of 20`.
+pub fn place(position: Position) -> String {
+    let n = position.position;
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix} of {}", position.of)
+}
+
 /// A number for a CSV cell: rounded to `decimals`, blank for none.
 pub fn number(value: Option<f64>, decimals: u32) -> String {
     value.map(|value| format!("{:.*}", decimals as usize, round_to(value, decimals))).unwrap_or_default()
@@ -125,6 +138,12 @@ mod tests {
         assert_eq!(show_count(Some(155.0)), "155");
         assert_eq!(show_count(Some(-1_000_000.0)), "-1,000,000");
         assert_eq!(show_count(None), "");
+        let of_20 = |position| place(Position { position, of: 20 });
+        assert_eq!([of_20(1), of_20(2), of_20(3), of_20(4)], ["1st of 20", "2nd of 20", "3rd of 20", "4th of 20"]);
+        assert_eq!(
+            [of_20(11), of_20(12), of_20(13), of_20(21)],
+            ["11th of 20", "12th of 20", "13th of 20", "21st of 20"]
+        );
         assert_eq!(number(None, 1), "");
     }
 }

@@ -2,7 +2,7 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use super::format::{month_name, rag_view, show_count, show_value, Shown};
+use super::format::{month_name, place, rag_view, show_count, show_value, Shown};
 use super::rating::{rating_sentence, target_text};
 use super::story::{revision_texts, story_view};
 use super::tables;
@@ -116,6 +116,7 @@ fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value
         title => &indicator.title,
         plan_ref => indicator.plan_ref.clone().unwrap_or_default(),
         value => value_text(indicator),
+        place => indicator.rank.map(place),
         target => target,
         vs_month, vs_month_class, vs_year, vs_year_class,
         benchmark => benchmark_text(indicator),
@@ -160,6 +161,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         plan_ref => &indicator.plan_ref,
         description => &indicator.description,
         value => value_text(indicator),
+        place => indicator.rank.map(place),
         numerator => show_count(indicator.latest.numerator),
         denominator => show_count(indicator.latest.denominator),
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
