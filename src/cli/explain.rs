@@ -85,6 +85,15 @@ fn without_constant_columns(columns: &[String], rows: &[Vec<String>]) -> (Vec<St
     (pick(columns), rows.iter().map(|row| pick(row)).collect(), described)
 }
 
+fn write_csv(path: &Path, columns: &[String], rows: &[Vec<String>]) -> Result<(), Error> {
+    let failed = |error: csv::Error| OutputError::io("cannot write", path)(error.into());
+    let mut writer = csv::Writer::from_path(path).map_err(failed)?;
+    for record in std::iter::once(columns).chain(rows.iter().map(Vec::as_slice)) {
+        writer.write_record(record).map_err(failed)?;
+    }
+    Ok(writer.flush().map_err(OutputError::io("cannot write", path))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,13 +114,4 @@ mod tests {
         assert_eq!(rows[2], strings(&["A", "false"]));
         assert_eq!(constant, ["in_denominator = true"]);
     }
-}
-
-fn write_csv(path: &Path, columns: &[String], rows: &[Vec<String>]) -> Result<(), Error> {
-    let failed = |error: csv::Error| OutputError::io("cannot write", path)(error.into());
-    let mut writer = csv::Writer::from_path(path).map_err(failed)?;
-    for record in std::iter::once(columns).chain(rows.iter().map(Vec::as_slice)) {
-        writer.write_record(record).map_err(failed)?;
-    }
-    Ok(writer.flush().map_err(OutputError::io("cannot write", path))?)
 }
