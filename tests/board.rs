@@ -30,7 +30,7 @@ fn a_rating_worse_than_last_month_leads_the_page_with_its_numbers() {
     build(&fixture);
     let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
     let story = &json["story"];
-    assert_eq!(story["counts"]["amber"], 1);
+    assert_eq!(json["indicators"][0]["rag"], "amber");
     assert_eq!(story["previous_counts"]["green"], 1);
     let exception = &story["attention"][0];
     assert_eq!(exception["id"], "agency-rate");

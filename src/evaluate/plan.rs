@@ -120,7 +120,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         checker.frame = checker.frame.clone().group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
         if let Err(error) = checker.frame.clone().collect_schema() {
             let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
-            checker.diagnostics.push(definition.error(
+            checker.diagnostics.push(definition.source.error(
                 span,
                 format!("per_entity: {}", clean_polars_error(&error)),
                 "here",

@@ -11,7 +11,6 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Story {
-    pub counts: RagCounts,
     /// Last month's ratings, by the same rules.
     pub previous_counts: RagCounts,
     /// Red first, then amber, then the rest, each in the page's order.
@@ -102,17 +101,9 @@ pub fn story(indicators: &[IndicatorReport]) -> Story {
     }
     // Stable: within a rating, the page's order.
     attention.sort_by_key(|exception| exception.rag.map_or(3, severity));
-    let count = |rag: Rag, of: fn(&IndicatorReport) -> Option<Rag>| {
-        indicators.iter().filter(|indicator| of(indicator) == Some(rag)).count()
-    };
-    let counts = |of: fn(&IndicatorReport) -> Option<Rag>| RagCounts {
-        red: count(Rag::Red, of),
-        amber: count(Rag::Amber, of),
-        green: count(Rag::Green, of),
-    };
+    let count = |rag: Rag| indicators.iter().filter(|indicator| indicator.previous_rag == Some(rag)).count();
     Story {
-        counts: counts(|indicator| indicator.rag),
-        previous_counts: counts(|indicator| indicator.previous_rag),
+        previous_counts: RagCounts { red: count(Rag::Red), amber: count(Rag::Amber), green: count(Rag::Green) },
         attention,
         improved,
     }

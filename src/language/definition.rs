@@ -40,15 +40,6 @@ impl Definition {
     pub fn polarity(&self) -> Polarity {
         *self.indicator.polarity.get_ref()
     }
-
-    pub fn error(
-        &self,
-        span: std::ops::Range<usize>,
-        message: impl Into<String>,
-        label: impl Into<String>,
-    ) -> Diagnostic {
-        self.source.error(span, message, label)
-    }
 }
 
 /// Every dataset the definitions read, as the indicator's own or as a lookup.

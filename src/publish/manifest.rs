@@ -120,12 +120,11 @@ fn describe_inputs(loaded: &Loaded, data: &Data, inputs: &[PathBuf]) -> Vec<Mani
         .iter()
         .map(|path| {
             let path_text = relative(root, path);
-            // `data.inputs` is sorted by path.
-            match data.inputs.binary_search_by(|(read, _)| read.as_path().cmp(path)).ok().map(|at| &data.inputs[at]) {
-                Some((_, hash)) => ManifestFile {
+            match data.sha256(path) {
+                Some(hash) => ManifestFile {
                     path: path_text,
                     bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
-                    sha256: hash.clone(),
+                    sha256: hash.to_string(),
                 },
                 None => {
                     let bytes = std::fs::read(path).unwrap_or_default();
