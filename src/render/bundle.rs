@@ -1,8 +1,8 @@
 //! Every file of a member's month bundle, rendered in memory: the page,
-//! the tables, the workbook and the charts (`publish` adds the manifest).
+//! the board pack, the tables, the workbook and the charts (`publish` adds the manifest).
 
 use super::html::{self, PageContext};
-use super::{charts, tables, xlsx};
+use super::{board_pack, charts, tables, xlsx};
 use crate::judge::{IndicatorReport, Scorecard};
 use crate::parallel;
 use std::collections::BTreeMap;
@@ -61,6 +61,7 @@ pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, St
     files.push(("series.csv".into(), tables::series_csv(scorecard)?));
     files.push(("scorecard.json".into(), tables::scorecard_json(scorecard)?));
     files.push(("scorecard.xlsx".into(), xlsx::workbook(scorecard, built.epoch)?));
+    files.push(("board-pack.pdf".into(), board_pack::board_pack(scorecard, built)?));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }

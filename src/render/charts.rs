@@ -1,7 +1,8 @@
-//! Trend charts and sparklines with plotters, as SVG and PNG. Text is drawn
-//! with DejaVu Sans compiled into the binary, so charts look the same on a
-//! server with no fonts; identical inputs give byte-identical files.
+//! Trend charts and sparklines with plotters, as SVG, PNG and PDF vectors.
+//! Text is drawn with the bundled DejaVu Sans (`fonts`); identical inputs
+//! give byte-identical files.
 
+use super::fonts;
 use crate::judge::{round_to, IndicatorReport, Limits};
 use crate::language::{Polarity, Unit};
 use plotters::coord::Shift;
@@ -10,8 +11,6 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
 use std::sync::Once;
 
-const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 const FAMILY: &str = "sans-serif";
 
 pub const CHART_SIZE: (u32, u32) = (900, 420);
@@ -35,8 +34,8 @@ fn register_fonts() {
     FONTS.call_once(|| {
         // The bytes are a known-good font compiled in; failure is impossible in practice
         // and would only lose text, so it is not worth failing a build for.
-        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, FONT);
-        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, FONT_BOLD);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Normal, fonts::REGULAR);
+        let _ = plotters::style::register_font(FAMILY, FontStyle::Bold, fonts::BOLD);
     });
 }
 
@@ -45,7 +44,7 @@ pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
-        draw_trend(&root, indicator).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
+        draw_trend(&root, indicator, true).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
     }
     Ok(svg)
 }
@@ -56,7 +55,7 @@ pub fn trend_png(indicator: &IndicatorReport) -> Result<Vec<u8>, String> {
     let mut pixels = vec![0u8; (width * height * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, CHART_SIZE).into_drawing_area();
-        draw_trend(&root, indicator).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
+        draw_trend(&root, indicator, true).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
     }
     encode_png(&pixels, CHART_SIZE)
 }
@@ -71,6 +70,13 @@ fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, Str
         writer.write_image_data(pixels).map_err(|error| error.to_string())?;
     }
     Ok(bytes)
+}
+
+/// The trend chart drawn into the PDF board pack, as vectors.
+pub(super) fn trend_pdf(indicator: &IndicatorReport, backend: super::pdf_chart::PdfBackend) -> Result<(), String> {
+    register_fonts();
+    let root = backend.into_drawing_area();
+    draw_trend(&root, indicator, false).map_err(|error| format!("chart for {}: {error}", indicator.id))
 }
 
 /// A small line of the series with its latest point, for the summary table.
@@ -157,13 +163,22 @@ fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<(f6
     }
 }
 
-fn draw_trend<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &IndicatorReport) -> DrawResult<DB> {
+/// `captioned`: with the indicator's title above (not in the PDF, where the
+/// page's heading is the title).
+fn draw_trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    indicator: &IndicatorReport,
+    captioned: bool,
+) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let months = indicator.series.len().max(1);
     let (low, high) = y_range(indicator);
     let x_range = -0.5..(months as f64 - 0.5);
-    let mut chart = ChartBuilder::on(root)
-        .caption(&indicator.title, (FAMILY, 18).into_font().style(FontStyle::Bold).color(&TEXT))
+    let mut builder = ChartBuilder::on(root);
+    if captioned {
+        builder.caption(&indicator.title, (FAMILY, 18).into_font().style(FontStyle::Bold).color(&TEXT));
+    }
+    let mut chart = builder
         .margin(12)
         .x_label_area_size(34)
         .y_label_area_size(60)

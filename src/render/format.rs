@@ -96,11 +96,11 @@ pub fn month_name(month: Month) -> String {
 }
 
 /// A rating as the templates show it: colour class, letter and word.
-#[derive(Serialize)]
+#[derive(Debug, Clone, Copy, Serialize)]
 pub(super) struct RagView {
-    rag: &'static str,
-    rag_letter: &'static str,
-    rag_text: &'static str,
+    pub rag: &'static str,
+    pub rag_letter: &'static str,
+    pub rag_text: &'static str,
 }
 
 pub(super) fn rag_view(rag: Option<Rag>) -> RagView {

@@ -2,11 +2,11 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
-use super::format::{month_name, place, rag_view, show_count, show_value, Shown};
-use super::rating::{rating_sentence, target_text};
+use super::format::{month_name, place, rag_view, show_count, show_value};
+use super::rating::rating_sentence;
 use super::story::{revision_texts, story_view};
-use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, RagCounts, Scorecard};
+use super::summary::{by_theme, group_value, statistics, summary_row, travel, value_text};
+use crate::judge::{IndicatorReport, RagCounts, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -28,102 +28,6 @@ pub(super) fn environment() -> Environment<'static> {
 pub struct PageContext<'a> {
     pub built: &'a str,
     pub sparklines: &'a BTreeMap<String, String>,
-}
-
-fn travel(comparison: &Comparison) -> (String, &'static str) {
-    match (comparison.direction, &comparison.not_comparable) {
-        (Some(direction), _) => (direction.describe().to_string(), travel_class(direction)),
-        (None, reason) => (reason.clone().unwrap_or_default(), "none"),
-    }
-}
-
-fn travel_class(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Improving => "improving",
-        Direction::Worsening => "worsening",
-        Direction::NoChange => "no-change",
-        Direction::Up => "up",
-        Direction::Down => "down",
-    }
-}
-
-fn benchmark_text(indicator: &IndicatorReport) -> String {
-    match &indicator.benchmark {
-        Some(benchmark) => {
-            format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label)
-        }
-        None if indicator.published_benchmarks.is_some() => "not available".to_string(),
-        None => "none given".to_string(),
-    }
-}
-
-/// Confidence interval and process control, in sentences.
-fn statistics(indicator: &IndicatorReport) -> Vec<String> {
-    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    let mut lines: Vec<String> = indicator
-        .confidence
-        .iter()
-        .map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper)))
-        .collect();
-    if let Some(published) = &indicator.published_benchmarks {
-        let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
-        lines.push(format!(
-            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({} of 10 with data). Source: {}.",
-            published.year,
-            if published.latest_available { " (the latest published)" } else { "" },
-            or_missing(published.england),
-            or_missing(published.region),
-            or_missing(published.neighbours),
-            published.neighbours_with_data,
-            published.vintage
-        ));
-    }
-    if let Some(spc) = &indicator.spc {
-        let (variation, assurance) = tables::spc_words(indicator);
-        let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
-        lines.push(format!(
-            "Process control (limits from {} months): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
-            spc.baseline_points,
-            show(spc.mean),
-            show(spc.lower_limit),
-            show(spc.upper_limit)
-        ));
-    }
-    lines
-}
-
-fn value_text(indicator: &IndicatorReport) -> String {
-    match indicator.latest.shown() {
-        Shown::Suppressed => "c (suppressed: small number)".to_string(),
-        _ => super::format::value_text(&indicator.latest, indicator.decimals, indicator.unit),
-    }
-}
-
-/// A breakdown group's value: the reason alone when not calculable, to fit the table.
-fn group_value(group: &GroupSeries, indicator: &IndicatorReport) -> String {
-    match group.latest.shown() {
-        Shown::NotCalculable(reason) => reason.to_string(),
-        _ => super::format::value_text(&group.latest, indicator.decimals, indicator.unit),
-    }
-}
-
-fn summary_row(indicator: &IndicatorReport, sparkline: Option<&String>) -> Value {
-    let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
-    let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
-    let target = target_text(indicator);
-    context! {
-        id => &indicator.id,
-        title => &indicator.title,
-        plan_ref => indicator.plan_ref.clone().unwrap_or_default(),
-        value => value_text(indicator),
-        place => indicator.rank.map(place),
-        target => target,
-        vs_month, vs_month_class, vs_year, vs_year_class,
-        benchmark => benchmark_text(indicator),
-        variation => tables::spc_words(indicator).0,
-        sparkline => Value::from_safe_string(sparkline.cloned().unwrap_or_default()),
-        ..Value::from_serialize(rag_view(indicator.rag)),
-    }
 }
 
 fn detail(indicator: &IndicatorReport) -> Value {
@@ -178,16 +82,14 @@ fn detail(indicator: &IndicatorReport) -> Value {
 }
 
 pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, String> {
-    let mut themes: Vec<(String, Vec<Value>)> = Vec::new();
-    for indicator in &scorecard.indicators {
-        let row = summary_row(indicator, page.sparklines.get(&indicator.id));
-        match themes.iter_mut().find(|(name, _)| *name == indicator.theme) {
-            Some((_, rows)) => rows.push(row),
-            None => themes.push((indicator.theme.clone(), vec![row])),
-        }
-    }
-    let themes: Vec<Value> =
-        themes.into_iter().map(|(name, rows)| context! { name => theme_title(&name), rows }).collect();
+    let row = |indicator: &&IndicatorReport| {
+        let sparkline = page.sparklines.get(&indicator.id).cloned().unwrap_or_default();
+        context! { sparkline => Value::from_safe_string(sparkline), ..Value::from_serialize(summary_row(indicator)) }
+    };
+    let themes: Vec<Value> = by_theme(scorecard)
+        .into_iter()
+        .map(|(name, indicators)| context! { name, rows => indicators.iter().map(row).collect::<Vec<_>>() })
+        .collect();
     let RagCounts { red, amber, green } = scorecard.counts();
     let unrated = scorecard.indicators.len() - red - amber - green;
     let template = environment();
@@ -235,13 +137,6 @@ pub fn definitions_page(scorecard: &Scorecard) -> Result<String, String> {
     template
         .render(context! { authority => &scorecard.authority, month_name => month_name(scorecard.month), indicators })
         .map_err(|error| error.to_string())
-}
-
-/// `children-in-need` -> `Children in need`.
-fn theme_title(theme: &str) -> String {
-    let words = theme.replace('-', " ");
-    let mut chars = words.chars();
-    chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
 /// One line of the archive page.

@@ -1,15 +1,21 @@
-//! Rendering a judged month: trend charts, the HTML page, CSV and JSON
-//! tables, the workbook, a consortium's comparison, and the archive and
+//! Rendering a judged month: trend charts, the HTML page, the PDF board
+//! pack, CSV and JSON tables, the workbook, a consortium's comparison, and the archive and
 //! front pages. Every value is shown by one rule (`format`). Depends on
 //! `project`, `language`, `evaluate` and `judge`.
 
+mod board_pack;
 mod bundle;
 mod charts;
 mod comparison;
+mod fonts;
 mod format;
 mod html;
+mod pdf_chart;
+mod pdf_layout;
+mod pdf_write;
 mod rating;
 mod story;
+mod summary;
 mod tables;
 mod xlsx;
 

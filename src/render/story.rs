@@ -2,38 +2,61 @@
 //! exception with last month's value, this month's, the target and the
 //! first line of the commentary.
 
-use super::format::{month_name, rag_view, show_value, value_text};
+use super::format::{month_name, rag_view, show_value, value_text, RagView};
 use super::rating::target_text;
 use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard};
 use minijinja::{context, Value};
+use serde::Serialize;
 
-fn exception_view(exception: &Exception, indicator: &IndicatorReport) -> Value {
+/// One line of "needs attention" or "improved", as the page and the pack show it.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ExceptionLine {
+    pub id: String,
+    pub title: String,
+    pub why: String,
+    pub previous: String,
+    pub value: String,
+    pub target: String,
+    pub commentary: Option<String>,
+    /// Red or amber with no commentary: the page says so.
+    pub no_commentary: bool,
+    #[serde(flatten)]
+    pub rating: RagView,
+    #[serde(skip)]
+    pub rated: Option<Rag>,
+}
+
+fn exception_line(exception: &Exception, indicator: &IndicatorReport) -> ExceptionLine {
     let (decimals, unit) = (indicator.decimals, indicator.unit);
     // Red and amber need the service lead's account; say when there is none.
     let needs_commentary = matches!(exception.rag, Some(Rag::Red | Rag::Amber));
-    context! {
-        id => &exception.id,
-        title => &exception.title,
-        why => exception.reasons.join("; "),
-        previous => value_text(&exception.previous, decimals, unit),
-        value => value_text(&exception.latest, decimals, unit),
-        target => target_text(indicator),
-        commentary => &exception.commentary,
-        no_commentary => needs_commentary && exception.commentary.is_none(),
-        ..Value::from_serialize(rag_view(exception.rag)),
+    ExceptionLine {
+        id: exception.id.clone(),
+        title: exception.title.clone(),
+        why: exception.reasons.join("; "),
+        previous: value_text(&exception.previous, decimals, unit),
+        value: value_text(&exception.latest, decimals, unit),
+        target: target_text(indicator),
+        commentary: exception.commentary.clone(),
+        no_commentary: needs_commentary && exception.commentary.is_none(),
+        rating: rag_view(exception.rag),
+        rated: exception.rag,
     }
 }
 
+/// The lines for `exceptions` (the story's "attention" or "improved").
+pub(super) fn exception_lines(scorecard: &Scorecard, exceptions: &[Exception]) -> Vec<ExceptionLine> {
+    exceptions
+        .iter()
+        .filter_map(|exception| {
+            let indicator = scorecard.indicators.iter().find(|indicator| indicator.id == exception.id)?;
+            Some(exception_line(exception, indicator))
+        })
+        .collect()
+}
+
 pub(super) fn story_view(scorecard: &Scorecard) -> Value {
-    let views = |exceptions: &[Exception]| -> Vec<Value> {
-        exceptions
-            .iter()
-            .filter_map(|exception| {
-                let indicator = scorecard.indicators.iter().find(|indicator| indicator.id == exception.id)?;
-                Some(exception_view(exception, indicator))
-            })
-            .collect()
-    };
+    let views = |exceptions: &[Exception]| Value::from_serialize(exception_lines(scorecard, exceptions));
     let story = &scorecard.story;
     context! {
         previous_counts => context! {

@@ -1,0 +1,400 @@
+//! `board-pack.pdf`: the month's scorecard as the board reads it on paper.
+//! The first page opens with the story (counts against last month, what
+//! needs attention, what improved), then the summary of every indicator;
+//! then one page per indicator (its chart with the commentary beside it,
+//! the rule in words, the rating explained); the definitions as written
+//! are an appendix for the analyst. No SQL before the appendix.
+
+use super::bundle::BuildTime;
+use super::charts;
+use super::fonts::Weight;
+use super::format::{month_name, rag_view, show_count};
+use super::pdf_chart::PdfBackend;
+use super::pdf_layout::{Align, Cell, Column, Flow, Mark, Rgb, Style, Table, BODY_WIDTH, INK, MARGIN, MUTED};
+use super::pdf_write::{self, Info, CHART_PIXELS};
+use super::rating::rating_sentence;
+use super::story::{exception_lines, revision_texts, ExceptionLine};
+use super::summary::{benchmark_text, by_theme, group_value, headline, statistics, summary_row, travel};
+use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard};
+
+const TITLE: Style = Style::new(20.0, Weight::Bold, INK);
+const SUBTITLE: Style = Style::new(13.0, Weight::Regular, INK);
+const HEADING: Style = Style::new(13.0, Weight::Bold, INK);
+const SUBHEADING: Style = Style::new(10.0, Weight::Bold, INK);
+const BODY: Style = Style::new(9.0, Weight::Regular, INK);
+const STRONG: Style = Style::new(9.0, Weight::Bold, INK);
+const NOTE: Style = Style::new(8.0, Weight::Regular, MUTED);
+const CELL: Style = Style::new(7.5, Weight::Regular, INK);
+const CELL_STRONG: Style = Style::new(7.5, Weight::Bold, INK);
+const WARNING: Rgb = Rgb(179, 38, 30);
+
+/// The chart's width on an indicator page; the commentary takes the rest.
+const CHART_WIDTH: f32 = 350.0;
+const GUTTER: f32 = 12.0;
+
+/// Badge colours as on the page, with the text colour that reads on each.
+fn rag_colours(rag: Option<Rag>) -> (Rgb, Rgb) {
+    match rag {
+        Some(Rag::Red) => (Rgb(179, 38, 30), Rgb(255, 255, 255)),
+        Some(Rag::Amber) => (Rgb(242, 184, 75), INK),
+        Some(Rag::Green) => (Rgb(27, 110, 60), Rgb(255, 255, 255)),
+        None => (Rgb(255, 255, 255), INK),
+    }
+}
+
+/// "A amber": the letter keeps the rating readable in black and white.
+fn rag_cell(rag: Option<Rag>) -> Cell {
+    let view = rag_view(rag);
+    let (fill, ink) = rag_colours(rag);
+    Cell::new(format!("{} {}", view.rag_letter, view.rag_text), Style::new(CELL.size, Weight::Bold, ink))
+        .filled(rag.map(|_| fill))
+}
+
+fn cell(text: impl Into<String>) -> Cell {
+    Cell::new(text, CELL)
+}
+
+fn header(names: &[&str]) -> Vec<Cell> {
+    names.iter().map(|name| Cell::new(*name, CELL_STRONG)).collect()
+}
+
+fn columns(shares: &[(f32, Align)]) -> Vec<Column> {
+    shares.iter().map(|&(share, align)| Column { share, align }).collect()
+}
+
+/// The whole pack as PDF bytes.
+pub(super) fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+    let mut flow = Flow::new();
+    opening(&mut flow, scorecard, built);
+    summary(&mut flow, scorecard);
+    for (index, indicator) in scorecard.indicators.iter().enumerate() {
+        indicator_page(&mut flow, index, indicator, scorecard);
+    }
+    appendix(&mut flow, scorecard);
+    let month = month_name(scorecard.month);
+    let pages = flow.finish(&format!("{}: performance scorecard, {month}", scorecard.authority));
+    let info = Info {
+        title: format!("{}: performance scorecard, {month}", scorecard.authority),
+        author: scorecard.authority.clone(),
+        document_id: format!("scorecard-{}-{}", scorecard.authority_code, scorecard.month),
+        created: built.epoch,
+    };
+    let draw_chart = |index: usize, backend: PdfBackend<'_, '_>| match scorecard.indicators.get(index) {
+        Some(indicator) => charts::trend_pdf(indicator, backend),
+        None => Err(format!("no indicator {index} to chart")),
+    };
+    pdf_write::write(&pages, &draw_chart, &info)
+}
+
+fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
+    flow.bookmark("Summary");
+    flow.paragraph(&scorecard.authority, TITLE);
+    flow.paragraph(&format!("Performance scorecard: {}", month_name(scorecard.month)), SUBTITLE);
+    let as_at = scorecard.month.last_day().format("%-d %B %Y");
+    flow.paragraph(
+        &format!("Data as at {as_at} · Built {} · Scorecard {}", built.text, scorecard.engine_version),
+        NOTE,
+    );
+    flow.gap(8.0);
+    if !scorecard.incomplete.is_empty() {
+        let text = format!(
+            "This month is incomplete. It was published without {} of its extracts: {}. The indicators that use them are not calculable this month; the others are as reported.",
+            scorecard.incomplete.len(),
+            scorecard.incomplete.join(", ")
+        );
+        flow.paragraph(&text, Style::new(9.5, Weight::Bold, WARNING));
+        flow.gap(6.0);
+    }
+    counts(flow, scorecard);
+    flow.gap(10.0);
+    flow.heading("Needs attention", HEADING, 40.0);
+    let attention = exception_lines(scorecard, &scorecard.story.attention);
+    if attention.is_empty() {
+        flow.paragraph("Nothing is red or amber, no rating is worse than last month, and no indicator shows a concerning special-cause signal.", BODY);
+    } else {
+        flow.table(&attention_table(&attention));
+    }
+    flow.gap(8.0);
+    flow.heading("Improved", SUBHEADING, 20.0);
+    let improved = exception_lines(scorecard, &scorecard.story.improved);
+    if improved.is_empty() {
+        flow.paragraph(
+            "No rating improved since last month and no indicator shows an improving special-cause signal.",
+            BODY,
+        );
+    }
+    for line in improved {
+        let commentary = line.commentary.map(|text| format!(". {text}")).unwrap_or_default();
+        let target = if line.target.is_empty() { String::new() } else { format!("; target {}", line.target) };
+        let text = format!(
+            "{}: {} ({} last month, {} now{target}){commentary}",
+            line.title, line.why, line.previous, line.value
+        );
+        flow.bullet(&text, BODY);
+    }
+    revised(flow, scorecard);
+}
+
+/// R/A/G counts with last month's beside them, one coloured cell each.
+fn counts(flow: &mut Flow, scorecard: &Scorecard) {
+    let RagCounts { red, amber, green } = scorecard.counts();
+    let before = scorecard.story.previous_counts;
+    let unrated = scorecard.indicators.len() - red - amber - green;
+    let count = |rag: Rag, now: usize, then: usize| {
+        let (fill, ink) = rag_colours(Some(rag));
+        let view = rag_view(Some(rag));
+        Cell::new(
+            format!("{} {now} {}\n{then} last month", view.rag_letter, view.rag_text),
+            Style::new(9.0, Weight::Bold, ink),
+        )
+        .filled(Some(fill))
+    };
+    let row = vec![
+        count(Rag::Red, red, before.red),
+        count(Rag::Amber, amber, before.amber),
+        count(Rag::Green, green, before.green),
+        Cell::new(format!("– {unrated} not rated\n"), STRONG),
+    ];
+    let shares = [(1.0, Align::Left); 4];
+    flow.table(&Table { columns: columns(&shares), header: Vec::new(), rows: vec![row] });
+}
+
+fn attention_table(lines: &[ExceptionLine]) -> Table {
+    let rows = lines
+        .iter()
+        .map(|line| {
+            let commentary = match (&line.commentary, line.no_commentary) {
+                (Some(text), _) => cell(text.clone()),
+                (None, true) => Cell::new("No commentary provided", Style::new(CELL.size, Weight::Bold, WARNING)),
+                (None, false) => cell(""),
+            };
+            let rating = rag_cell(line.rated);
+            vec![
+                Cell::new(line.title.clone(), CELL_STRONG),
+                rating,
+                cell(line.why.clone()),
+                cell(line.previous.clone()),
+                cell(line.value.clone()),
+                cell(line.target.clone()),
+                commentary,
+            ]
+        })
+        .collect();
+    let right = Align::Right;
+    Table {
+        columns: columns(&[
+            (2.2, Align::Left),
+            (1.05, Align::Left),
+            (1.6, Align::Left),
+            (1.0, right),
+            (1.0, right),
+            (1.1, right),
+            (3.2, Align::Left),
+        ]),
+        header: header(&["Indicator", "RAG", "Why", "Last month", "This month", "Target", "Commentary"]),
+        rows,
+    }
+}
+
+fn revised(flow: &mut Flow, scorecard: &Scorecard) {
+    let revised: Vec<&IndicatorReport> =
+        scorecard.indicators.iter().filter(|indicator| !indicator.revisions.is_empty()).collect();
+    if revised.is_empty() {
+        return;
+    }
+    flow.gap(6.0);
+    flow.heading("Revised since an earlier pack", SUBHEADING, 30.0);
+    flow.paragraph(
+        "Late recording or corrected records changed these months' values from what an earlier pack published:",
+        BODY,
+    );
+    for indicator in revised {
+        flow.bullet(&format!("{}: {}", indicator.title, revision_texts(indicator).join("; ")), BODY);
+    }
+}
+
+fn summary(flow: &mut Flow, scorecard: &Scorecard) {
+    flow.gap(10.0);
+    flow.heading("All indicators", HEADING, 60.0);
+    let mut rows = Vec::new();
+    for (theme, indicators) in by_theme(scorecard) {
+        let band = Some(Rgb(245, 245, 245));
+        let mut theme_row = vec![Cell::new(theme, CELL_STRONG).filled(band)];
+        theme_row.extend((0..7).map(|_| cell("").filled(band)));
+        rows.push(theme_row);
+        for indicator in indicators {
+            let row = summary_row(indicator);
+            let value = match &row.place {
+                Some(place) => format!("{} ({place})", row.value),
+                None => row.value.clone(),
+            };
+            let plan = if row.plan_ref.is_empty() { String::new() } else { format!("{} ", row.plan_ref) };
+            rows.push(vec![
+                cell(format!("{plan}{}", row.title)),
+                cell(value),
+                cell(row.target),
+                rag_cell(indicator.rag),
+                cell(row.vs_month),
+                cell(row.vs_year),
+                cell(row.benchmark),
+                cell(row.variation),
+            ]);
+        }
+    }
+    let right = Align::Right;
+    let left = Align::Left;
+    flow.table(&Table {
+        columns: columns(&[
+            (2.5, left),
+            (1.2, right),
+            (1.1, right),
+            (1.05, left),
+            (1.2, left),
+            (1.2, left),
+            (1.5, left),
+            (1.5, left),
+        ]),
+        header: header(&[
+            "Indicator",
+            "Latest",
+            "Target",
+            "RAG",
+            "Since last month",
+            "Since last year",
+            "Benchmark",
+            "Variation (SPC)",
+        ]),
+        rows,
+    });
+}
+
+fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, scorecard: &Scorecard) {
+    flow.new_page();
+    flow.bookmark(indicator.title.clone());
+    let plan = indicator.plan_ref.as_ref().map(|plan| format!(" · plan {plan}")).unwrap_or_default();
+    flow.paragraph(&format!("{}{plan}", super::summary::theme_title(&indicator.theme)), NOTE);
+    flow.paragraph(&indicator.title, HEADING);
+    flow.gap(4.0);
+    rating_line(flow, indicator);
+    if let Some(sentence) = rating_sentence(indicator) {
+        flow.paragraph(&sentence, STRONG);
+    }
+    let revisions = revision_texts(indicator);
+    if !revisions.is_empty() {
+        flow.paragraph(&format!("Revised since it was published: {}.", revisions.join("; ")), STRONG);
+    }
+    flow.gap(6.0);
+    chart_and_commentary(flow, index, indicator);
+    flow.gap(6.0);
+    flow.heading("What it measures", SUBHEADING, 20.0);
+    flow.paragraph(&indicator.description, BODY);
+    flow.gap(4.0);
+    let rule: Vec<Vec<Cell>> = indicator
+        .in_words
+        .iter()
+        .map(|(label, text)| vec![Cell::new(label.clone(), CELL_STRONG), cell(text.clone())])
+        .collect();
+    flow.table(&Table { columns: columns(&[(1.0, Align::Left), (4.0, Align::Left)]), header: Vec::new(), rows: rule });
+    flow.gap(6.0);
+    flow.heading("Benchmark and statistics", SUBHEADING, 20.0);
+    flow.paragraph(&format!("Benchmark: {}.", benchmark_text(indicator)), BODY);
+    for line in statistics(indicator) {
+        flow.bullet(&line, BODY);
+    }
+    breakdown(flow, indicator, scorecard);
+}
+
+/// The RAG badge and the headline figures on one line.
+fn rating_line(flow: &mut Flow, indicator: &IndicatorReport) {
+    let view = rag_view(indicator.rag);
+    let (fill, ink) = rag_colours(indicator.rag);
+    let badge = format!("{} {}", view.rag_letter, view.rag_text);
+    let badge_width = super::fonts::width(&badge, Weight::Bold, 9.0) + 10.0;
+    let (since, _) = travel(&indicator.vs_previous_month);
+    let text = format!("{} Since last month: {since}.", headline(indicator));
+    let text_width = BODY_WIDTH - badge_width - 8.0;
+    let height = Flow::text_height(&text, BODY, text_width).max(15.0);
+    let top = flow.block(height);
+    if indicator.rag.is_some() {
+        flow.mark(Mark::Rect { x: MARGIN, y: top, width: badge_width, height: 14.0, fill });
+    }
+    flow.text_at(&badge, Style::new(9.0, Weight::Bold, ink), MARGIN + 5.0, top + 1.0, badge_width);
+    flow.text_at(&text, BODY, MARGIN + badge_width + 8.0, top + 1.0, text_width);
+    flow.gap(4.0);
+}
+
+/// The chart, with the commentary in a column beside it; commentary
+/// longer than the chart is tall continues below it.
+fn chart_and_commentary(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
+    let chart_height = CHART_WIDTH * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32;
+    let top = flow.block(chart_height);
+    flow.mark(Mark::Chart { x: MARGIN, y: top, width: CHART_WIDTH, height: chart_height, indicator: index });
+    let column_x = MARGIN + CHART_WIDTH + GUTTER;
+    let column_width = BODY_WIDTH - CHART_WIDTH - GUTTER;
+    let used = flow.text_at("Commentary", SUBHEADING, column_x, top, column_width);
+    let (text, style) = match (&indicator.commentary, indicator.rag) {
+        (Some(text), _) => (text.clone(), BODY),
+        (None, Some(Rag::Red | Rag::Amber)) => {
+            ("No commentary provided.".to_string(), Style::new(9.0, Weight::Bold, WARNING))
+        }
+        (None, _) => ("No commentary this month.".to_string(), NOTE),
+    };
+    let lines = super::fonts::wrap(&text, style.weight, style.size, column_width);
+    let fits = ((chart_height - used) / (style.size * 1.3)).floor().max(0.0) as usize;
+    let (beside, below) = lines.split_at(fits.min(lines.len()));
+    flow.text_at(&beside.join("\n"), style, column_x, top + used, column_width);
+    if !below.is_empty() {
+        flow.paragraph(&below.join(" "), style);
+    }
+}
+
+/// The breakdown table if it fits on the indicator's page; otherwise where to find it.
+fn breakdown(flow: &mut Flow, indicator: &IndicatorReport, scorecard: &Scorecard) {
+    let Some(breakdown) = &indicator.breakdown else { return };
+    let rows = breakdown
+        .groups
+        .iter()
+        .map(|group| {
+            vec![
+                Cell::new(group.group.clone(), CELL_STRONG),
+                cell(group_value(group, indicator)),
+                cell(show_count(group.latest.numerator)),
+                cell(show_count(group.latest.denominator)),
+                rag_cell(group.rag),
+            ]
+        })
+        .collect();
+    let right = Align::Right;
+    let table = Table {
+        columns: columns(&[(2.0, Align::Left), (1.5, right), (1.0, right), (1.0, right), (1.0, Align::Left)]),
+        header: header(&[&breakdown.column, "Value", "Numerator", "Denominator", "RAG"]),
+        rows,
+    };
+    let heading = format!("By {}, {}", breakdown.column, month_name(scorecard.month));
+    flow.gap(6.0);
+    if Flow::table_height(&table) + 30.0 <= flow.remaining() {
+        flow.heading(&heading, SUBHEADING, 20.0);
+        flow.table(&table);
+    } else {
+        let groups = breakdown.groups.len();
+        flow.paragraph(&format!("{heading}: {groups} groups, too many for this page; see the workbook (scorecard.xlsx) or the web page."), NOTE);
+    }
+}
+
+fn appendix(flow: &mut Flow, scorecard: &Scorecard) {
+    flow.new_page();
+    flow.bookmark("Appendix: definitions");
+    flow.paragraph("Appendix: definitions as written", HEADING);
+    flow.paragraph("Each indicator's definition generated from its file in indicators/, expressions as the analyst wrote them. The pages before this one give the same rules in words.", NOTE);
+    flow.gap(6.0);
+    for indicator in &scorecard.indicators {
+        flow.heading(&indicator.title, SUBHEADING, 40.0);
+        let rows = indicator
+            .definition
+            .iter()
+            .map(|(label, text)| vec![Cell::new(label.clone(), CELL_STRONG), cell(text.clone())])
+            .collect();
+        flow.table(&Table { columns: columns(&[(1.0, Align::Left), (4.0, Align::Left)]), header: Vec::new(), rows });
+        flow.gap(8.0);
+    }
+}

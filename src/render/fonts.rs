@@ -1,0 +1,132 @@
+//! The typeface of every rendered file: DejaVu Sans compiled into the
+//! binary, so charts and the PDF look the same on a server with no fonts.
+//! Text is measured with the shaper the PDF writer uses (rustybuzz), so a
+//! line that is measured to fit does fit.
+
+use std::sync::OnceLock;
+
+pub(super) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+pub(super) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Weight {
+    Regular,
+    Bold,
+}
+
+impl Weight {
+    pub(super) fn bytes(self) -> &'static [u8] {
+        match self {
+            Weight::Regular => REGULAR,
+            Weight::Bold => BOLD,
+        }
+    }
+}
+
+struct Face {
+    face: rustybuzz::Face<'static>,
+    units_per_em: f32,
+}
+
+fn face(weight: Weight) -> &'static Face {
+    static REGULAR_FACE: OnceLock<Face> = OnceLock::new();
+    static BOLD_FACE: OnceLock<Face> = OnceLock::new();
+    let cell = match weight {
+        Weight::Regular => &REGULAR_FACE,
+        Weight::Bold => &BOLD_FACE,
+    };
+    cell.get_or_init(|| {
+        // A known-good font compiled into the binary: parsing it cannot fail.
+        let face = rustybuzz::Face::from_slice(weight.bytes(), 0).expect("the bundled DejaVu font parses");
+        Face { units_per_em: face.units_per_em() as f32, face }
+    })
+}
+
+/// Width in points of `text` set in `weight` at `size` points.
+pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
+    if text.is_empty() {
+        return 0.0;
+    }
+    let Face { face, units_per_em } = face(weight);
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    let shaped = rustybuzz::shape(face, &[], buffer);
+    let advance: i32 = shaped.glyph_positions().iter().map(|position| position.x_advance).sum();
+    advance as f32 / units_per_em * size
+}
+
+/// Distance from the baseline up to the top of the tallest letters, and
+/// down to the lowest descender (positive), at `size` points.
+pub(super) fn ascent_descent(weight: Weight, size: f32) -> (f32, f32) {
+    let Face { face, units_per_em } = face(weight);
+    (face.ascender() as f32 / units_per_em * size, -(face.descender() as f32) / units_per_em * size)
+}
+
+/// `text` broken into lines no wider than `max_width` points, at spaces
+/// where possible; a word wider than a line is broken between letters.
+/// Explicit newlines start new lines.
+pub(super) fn wrap(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            if width(&candidate, weight, size) <= max_width {
+                line = candidate;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            line = break_word(word, weight, size, max_width, &mut lines);
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Pushes the full-width pieces of a word too long for a line; returns the rest.
+fn break_word(word: &str, weight: Weight, size: f32, max_width: f32, lines: &mut Vec<String>) -> String {
+    let mut piece = String::new();
+    for letter in word.chars() {
+        piece.push(letter);
+        if width(&piece, weight, size) > max_width && piece.chars().count() > 1 {
+            piece.pop();
+            lines.push(std::mem::take(&mut piece));
+            piece.push(letter);
+        }
+    }
+    piece
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_follow_the_font_metrics() {
+        // DejaVu Sans: 2048 units per em; "0" advances 1303 units, space 651.
+        // At 10 pt, "00" is 2 * 1303 / 2048 * 10 = 12.72 pt.
+        approx::assert_relative_eq!(width("00", Weight::Regular, 10.0), 2.0 * 1303.0 / 2048.0 * 10.0, epsilon = 1e-4);
+        approx::assert_relative_eq!(
+            width("0 0", Weight::Regular, 10.0),
+            (2.0 * 1303.0 + 651.0) / 2048.0 * 10.0,
+            epsilon = 1e-4
+        );
+        assert!(width("Bold", Weight::Bold, 10.0) > width("Bold", Weight::Regular, 10.0));
+    }
+
+    #[test]
+    fn wrapping_keeps_lines_within_the_width_and_every_word() {
+        let text = "Re-referrals within 12 months of a previous referral, as a share of all referrals";
+        let lines = wrap(text, Weight::Regular, 9.0, 120.0);
+        assert!(lines.len() > 2);
+        assert!(lines.iter().all(|line| width(line, Weight::Regular, 9.0) <= 120.0));
+        assert_eq!(lines.join(" "), text);
+        // A word longer than the line is split between letters, losing none.
+        let long = "a".repeat(80);
+        let pieces = wrap(&long, Weight::Regular, 9.0, 50.0);
+        assert!(pieces.len() > 1 && pieces.concat() == long);
+        assert_eq!(wrap("first\nsecond", Weight::Regular, 9.0, 500.0), ["first", "second"]);
+    }
+}

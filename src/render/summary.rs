@@ -1,0 +1,163 @@
+//! What the page and the board pack say about each indicator: its summary
+//! row (value, target, rating, direction of travel, benchmark, variation)
+//! and the sentences of its section. One source for both, so the HTML and
+//! the PDF never disagree.
+
+use super::format::{self, place, rag_view, show_value, RagView, Shown};
+use super::rating::target_text;
+use super::tables;
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard};
+use serde::Serialize;
+
+/// One indicator's line in the summary table.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct SummaryRow {
+    pub id: String,
+    pub title: String,
+    pub plan_ref: String,
+    pub value: String,
+    pub place: Option<String>,
+    pub target: String,
+    pub vs_month: String,
+    pub vs_month_class: &'static str,
+    pub vs_year: String,
+    pub vs_year_class: &'static str,
+    pub benchmark: String,
+    pub variation: String,
+    #[serde(flatten)]
+    pub rating: RagView,
+}
+
+pub(super) fn summary_row(indicator: &IndicatorReport) -> SummaryRow {
+    let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
+    let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
+    SummaryRow {
+        id: indicator.id.clone(),
+        title: indicator.title.clone(),
+        plan_ref: indicator.plan_ref.clone().unwrap_or_default(),
+        value: value_text(indicator),
+        place: indicator.rank.map(place),
+        target: target_text(indicator),
+        vs_month,
+        vs_month_class,
+        vs_year,
+        vs_year_class,
+        benchmark: benchmark_text(indicator),
+        variation: tables::spc_words(indicator).0,
+        rating: rag_view(indicator.rag),
+    }
+}
+
+/// The indicators grouped by theme, themes in the order they first appear.
+pub(super) fn by_theme(scorecard: &Scorecard) -> Vec<(String, Vec<&IndicatorReport>)> {
+    let mut themes: Vec<(String, Vec<&IndicatorReport>)> = Vec::new();
+    for indicator in &scorecard.indicators {
+        let title = theme_title(&indicator.theme);
+        match themes.iter_mut().find(|(name, _)| *name == title) {
+            Some((_, members)) => members.push(indicator),
+            None => themes.push((title, vec![indicator])),
+        }
+    }
+    themes
+}
+
+pub(super) fn travel(comparison: &Comparison) -> (String, &'static str) {
+    match (comparison.direction, &comparison.not_comparable) {
+        (Some(direction), _) => (direction.describe().to_string(), travel_class(direction)),
+        (None, reason) => (reason.clone().unwrap_or_default(), "none"),
+    }
+}
+
+fn travel_class(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Improving => "improving",
+        Direction::Worsening => "worsening",
+        Direction::NoChange => "no-change",
+        Direction::Up => "up",
+        Direction::Down => "down",
+    }
+}
+
+pub(super) fn benchmark_text(indicator: &IndicatorReport) -> String {
+    match &indicator.benchmark {
+        Some(benchmark) => {
+            format!("{} ({})", show_value(Some(benchmark.value), indicator.decimals, indicator.unit), benchmark.label)
+        }
+        None if indicator.published_benchmarks.is_some() => "not available".to_string(),
+        None => "none given".to_string(),
+    }
+}
+
+/// Confidence interval and process control, in sentences.
+pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let mut lines: Vec<String> = indicator
+        .confidence
+        .iter()
+        .map(|ci| format!("{}% confidence interval: {} to {}.", ci.level, show(ci.lower), show(ci.upper)))
+        .collect();
+    if let Some(published) = &indicator.published_benchmarks {
+        let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
+        lines.push(format!(
+            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({} of 10 with data). Source: {}.",
+            published.year,
+            if published.latest_available { " (the latest published)" } else { "" },
+            or_missing(published.england),
+            or_missing(published.region),
+            or_missing(published.neighbours),
+            published.neighbours_with_data,
+            published.vintage
+        ));
+    }
+    if let Some(spc) = &indicator.spc {
+        let (variation, assurance) = tables::spc_words(indicator);
+        let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
+        lines.push(format!(
+            "Process control (limits from {} months): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
+            spc.baseline_points,
+            show(spc.mean),
+            show(spc.lower_limit),
+            show(spc.upper_limit)
+        ));
+    }
+    lines
+}
+
+pub(super) fn value_text(indicator: &IndicatorReport) -> String {
+    match indicator.latest.shown() {
+        Shown::Suppressed => "c (suppressed: small number)".to_string(),
+        _ => format::value_text(&indicator.latest, indicator.decimals, indicator.unit),
+    }
+}
+
+/// A breakdown group's value: the reason alone when not calculable, to fit the table.
+pub(super) fn group_value(group: &GroupSeries, indicator: &IndicatorReport) -> String {
+    match group.latest.shown() {
+        Shown::NotCalculable(reason) => reason.to_string(),
+        _ => format::value_text(&group.latest, indicator.decimals, indicator.unit),
+    }
+}
+
+/// `children-in-need` -> `Children in need`.
+pub(super) fn theme_title(theme: &str) -> String {
+    let words = theme.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map(|first| first.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
+}
+
+/// "Latest 20.7% (155 of 750); target 22.0%; 3rd of 20 in the consortium."
+pub(super) fn headline(indicator: &IndicatorReport) -> String {
+    let mut text = format!("Latest {}", value_text(indicator));
+    let (numerator, denominator) = (indicator.latest.numerator, indicator.latest.denominator);
+    if numerator.is_some() {
+        let of = denominator.map(|d| format!(" of {}", format::show_count(Some(d)))).unwrap_or_default();
+        text += &format!(" ({}{of})", format::show_count(numerator));
+    }
+    if let Some(target) = indicator.target {
+        text += &format!("; target {}", show_value(Some(target), indicator.decimals, indicator.unit));
+    }
+    if let Some(position) = indicator.rank {
+        text += &format!("; {} in the consortium", place(position));
+    }
+    text + "."
+}
