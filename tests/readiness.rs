@@ -120,6 +120,12 @@ fn an_empty_or_partial_latest_month_is_not_published() {
     assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
     let page = std::fs::read_to_string(fixture.root().join("reports/2025-03/index.html")).unwrap();
     assert!(page.contains("This month is incomplete") && page.contains("without 1 of its extracts: episodes.csv"));
+    // The board pack says so first, before the exceptions.
+    let pack = crate::pdf::Pack::read(&fixture.root().join("reports/2025-03/board-pack.pdf"));
+    let first = pack.text(0);
+    let notice = first.find("This month is incomplete").expect("the notice in the pack");
+    assert!(notice < first.find("Needs attention").unwrap(), "the notice comes first: {first}");
+    assert!(first.contains("without 1 of its extracts: episodes.csv"), "{first}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2025-03/scorecard.json")).unwrap()).unwrap();
     assert_eq!(json["incomplete"], serde_json::json!(["episodes.csv"]));

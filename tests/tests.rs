@@ -15,6 +15,7 @@ mod evaluation;
 mod faults;
 mod fuzz;
 mod operations;
+mod pdf;
 mod readiness;
 mod real_data;
 mod sample_build;

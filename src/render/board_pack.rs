@@ -5,7 +5,7 @@
 //! the rule in words, the rating explained); the definitions as written
 //! are an appendix for the analyst. No SQL before the appendix.
 
-use super::bundle::BuildTime;
+use super::build_time::BuildTime;
 use super::charts;
 use super::fonts::Weight;
 use super::format::{month_name, rag_view, show_count};

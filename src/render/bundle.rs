@@ -1,36 +1,12 @@
 //! Every file of a member's month bundle, rendered in memory: the page,
 //! the board pack, the tables, the workbook and the charts (`publish` adds the manifest).
 
+use super::build_time::BuildTime;
 use super::html::{self, PageContext};
 use super::{board_pack, charts, tables, xlsx};
 use crate::judge::{IndicatorReport, Scorecard};
 use crate::parallel;
 use std::collections::BTreeMap;
-
-/// When the build happened: `SOURCE_DATE_EPOCH` when set (reproducible
-/// builds), otherwise now.
-#[derive(Debug, Clone)]
-pub struct BuildTime {
-    pub epoch: i64,
-    pub text: String,
-}
-
-impl BuildTime {
-    pub fn from_environment() -> BuildTime {
-        let epoch = std::env::var("SOURCE_DATE_EPOCH")
-            .ok()
-            .and_then(|text| text.trim().parse::<i64>().ok())
-            .unwrap_or_else(|| chrono::Utc::now().timestamp());
-        BuildTime::at(epoch)
-    }
-
-    pub fn at(epoch: i64) -> BuildTime {
-        let text = chrono::DateTime::from_timestamp(epoch, 0)
-            .map(|time| time.format("%-d %B %Y %H:%M UTC").to_string())
-            .unwrap_or_default();
-        BuildTime { epoch, text }
-    }
-}
 
 pub type Files = Vec<(String, Vec<u8>)>;
 

@@ -4,6 +4,7 @@
 //! `project`, `language`, `evaluate` and `judge`.
 
 mod board_pack;
+mod build_time;
 mod bundle;
 mod charts;
 mod comparison;
@@ -19,7 +20,8 @@ mod summary;
 mod tables;
 mod xlsx;
 
-pub use bundle::{month_files, BuildTime, Files};
+pub use build_time::BuildTime;
+pub use bundle::{month_files, Files};
 pub use charts::{sparkline_svg, trend_png, trend_svg, CHART_SIZE, SPARKLINE_SIZE};
 pub use comparison::render as comparison_files;
 pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};

@@ -1,0 +1,301 @@
+//! The PDF board pack read back with an independent parser: lopdf for the
+//! file's structure, and each font's own ToUnicode map for its text (the
+//! way a PDF viewer copies text), so these tests see what a reader sees.
+
+use lopdf::content::Content;
+use lopdf::{Dictionary, Document, Object};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The text of each page, one entry per text run, and the fonts used.
+pub struct Pack {
+    pub pages: Vec<Vec<String>>,
+    pub fonts: Vec<EmbeddedFont>,
+}
+
+pub struct EmbeddedFont {
+    pub name: String,
+    pub embedded: bool,
+}
+
+impl Pack {
+    pub fn read(path: &Path) -> Pack {
+        let document =
+            Document::load(path).unwrap_or_else(|error| panic!("{} does not parse: {error}", path.display()));
+        let mut pages = Vec::new();
+        let mut fonts: HashMap<String, EmbeddedFont> = HashMap::new();
+        for (_, page) in document.get_pages() {
+            let mut maps = HashMap::new();
+            for (resource, font) in document.get_page_fonts(page).expect("page fonts") {
+                let described = describe_font(&document, font);
+                fonts.entry(described.name.clone()).or_insert(described);
+                maps.insert(resource, to_unicode(&document, font));
+            }
+            let content = document.get_page_content(page);
+            pages.push(runs(&Content::decode(&content).expect("content decodes"), &maps));
+        }
+        Pack { pages, fonts: fonts.into_values().collect() }
+    }
+
+    /// Page `index`'s text with runs joined by spaces and spacing collapsed,
+    /// so wrapped lines read as one.
+    pub fn text(&self, index: usize) -> String {
+        self.pages[index].join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// The first page whose text contains `needle`.
+    pub fn page_with(&self, needle: &str) -> Option<usize> {
+        (0..self.pages.len()).find(|&index| self.text(index).contains(needle))
+    }
+}
+
+fn describe_font(document: &Document, font: &Dictionary) -> EmbeddedFont {
+    let name = font.get(b"BaseFont").and_then(Object::as_name).map(|n| String::from_utf8_lossy(n).to_string());
+    let descendant = font
+        .get(b"DescendantFonts")
+        .and_then(Object::as_array)
+        .ok()
+        .and_then(|fonts| fonts.first())
+        .and_then(|font| resolve(document, font).as_dict().ok());
+    let descriptor = descendant
+        .or(Some(font))
+        .and_then(|font| font.get(b"FontDescriptor").ok())
+        .and_then(|descriptor| resolve(document, descriptor).as_dict().ok());
+    let embedded = descriptor.is_some_and(|descriptor| {
+        [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"].iter().any(|key| descriptor.has(key))
+    });
+    EmbeddedFont { name: name.unwrap_or_default(), embedded }
+}
+
+fn resolve<'a>(document: &'a Document, object: &'a Object) -> &'a Object {
+    match object {
+        Object::Reference(id) => document.get_object(*id).expect("reference resolves"),
+        other => other,
+    }
+}
+
+/// A font's ToUnicode CMap: two-byte character codes to text.
+fn to_unicode(document: &Document, font: &Dictionary) -> HashMap<u16, String> {
+    let Ok(reference) = font.get(b"ToUnicode") else { return HashMap::new() };
+    let stream = resolve(document, reference).as_stream().expect("ToUnicode is a stream");
+    let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());
+    parse_cmap(&String::from_utf8_lossy(&bytes))
+}
+
+fn hex_tokens(section: &str) -> Vec<Vec<u8>> {
+    section
+        .split('<')
+        .skip(1)
+        .filter_map(|piece| piece.split_once('>'))
+        .map(|(hex, _)| (0..hex.len() / 2).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()).collect())
+        .collect()
+}
+
+fn utf16(bytes: &[u8]) -> String {
+    let units: Vec<u16> = bytes.chunks(2).map(|pair| u16::from_be_bytes([pair[0], pair[1]])).collect();
+    String::from_utf16_lossy(&units)
+}
+
+fn code(bytes: &[u8]) -> u16 {
+    bytes.iter().fold(0u16, |code, byte| code << 8 | *byte as u16)
+}
+
+fn parse_cmap(text: &str) -> HashMap<u16, String> {
+    let mut map = HashMap::new();
+    for section in text.split("beginbfchar").skip(1) {
+        let section = section.split("endbfchar").next().unwrap_or_default();
+        for pair in hex_tokens(section).chunks(2) {
+            map.insert(code(&pair[0]), utf16(&pair[1]));
+        }
+    }
+    for section in text.split("beginbfrange").skip(1) {
+        let section = section.split("endbfrange").next().unwrap_or_default();
+        for range in hex_tokens(section).chunks(3) {
+            let (start, end, first) = (code(&range[0]), code(&range[1]), code(&range[2]));
+            for offset in 0..=(end - start) {
+                map.insert(start + offset, String::from_utf16_lossy(&[first + offset]));
+            }
+        }
+    }
+    map
+}
+
+/// The text runs of a page: a new run at every BT (each line krilla writes).
+fn runs(content: &Content, maps: &HashMap<Vec<u8>, HashMap<u16, String>>) -> Vec<String> {
+    let mut runs: Vec<String> = Vec::new();
+    let mut font: Option<&HashMap<u16, String>> = None;
+    let show = |bytes: &[u8], font: Option<&HashMap<u16, String>>, runs: &mut Vec<String>| {
+        let map = font.expect("text shown before a font is set");
+        let text: String = bytes.chunks(2).map(|pair| map.get(&code(pair)).cloned().unwrap_or_default()).collect();
+        runs.last_mut().expect("text inside BT").push_str(&text);
+    };
+    for operation in &content.operations {
+        match operation.operator.as_str() {
+            "BT" => runs.push(String::new()),
+            "Tf" => {
+                font = operation.operands.first().and_then(|name| name.as_name().ok()).and_then(|name| maps.get(name))
+            }
+            "Tj" | "'" | "\"" => {
+                if let Some(Object::String(bytes, _)) = operation.operands.last() {
+                    show(bytes, font, &mut runs);
+                }
+            }
+            "TJ" => {
+                for item in operation.operands.first().and_then(|array| array.as_array().ok()).into_iter().flatten() {
+                    if let Object::String(bytes, _) = item {
+                        show(bytes, font, &mut runs);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    runs
+}
+
+/// The sample authority's March 2026 bundle, built once into a temp folder
+/// from the repository's own project, definitions, extracts and commentary.
+fn sample_bundle() -> &'static Path {
+    static BUNDLE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    BUNDLE
+        .get_or_init(|| {
+            let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let dir = tempfile::tempdir().unwrap();
+            let project = std::fs::read_to_string(repo.join("scorecard.toml")).unwrap();
+            let project = project
+                .replace("data = \"sample-data\"", &format!("data = {:?}", repo.join("sample-data")))
+                .replace("indicators = [\"indicators\"]", &format!("indicators = [{:?}]", repo.join("indicators")));
+            std::fs::write(dir.path().join("scorecard.toml"), project).unwrap();
+            std::fs::create_dir(dir.path().join("commentary")).unwrap();
+            for entry in std::fs::read_dir(repo.join("commentary")).unwrap() {
+                let path = entry.unwrap().path();
+                std::fs::copy(&path, dir.path().join("commentary").join(path.file_name().unwrap())).unwrap();
+            }
+            let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+                .args(["build", "--month", "2026-03"])
+                .current_dir(dir.path())
+                .env("SOURCE_DATE_EPOCH", "1774915200")
+                .output()
+                .unwrap();
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            dir
+        })
+        .path()
+}
+
+fn sample_pack() -> &'static (Pack, serde_json::Value) {
+    static PACK: OnceLock<(Pack, serde_json::Value)> = OnceLock::new();
+    PACK.get_or_init(|| {
+        let bundle = sample_bundle().join("reports/2026-03");
+        let json = serde_json::from_slice(&std::fs::read(bundle.join("scorecard.json")).unwrap()).unwrap();
+        (Pack::read(&bundle.join("board-pack.pdf")), json)
+    })
+}
+
+/// A value as the board sees it, worked out here from scorecard.json's
+/// unrounded value: percentages and plain numbers to the indicator's
+/// decimals, halves rounded away from zero as Excel's ROUND does (long-term
+/// stability is 53 of 80 = 66.25%, shown 66.3%).
+fn shown(value: &serde_json::Value, indicator: &serde_json::Value) -> String {
+    let decimals = indicator["decimals"].as_u64().unwrap() as usize;
+    let factor = 10f64.powi(decimals as i32);
+    let value = (value.as_f64().expect("a value") * factor).round() / factor;
+    match indicator["unit"].as_str().unwrap() {
+        "percent" => format!("{value:.decimals$}%"),
+        "number" => format!("{value:.decimals$}"),
+        other => panic!("the sample's exceptions are percentages or numbers, not {other}"),
+    }
+}
+
+#[test]
+fn the_sample_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
+    let (pack, json) = sample_pack();
+    let indicators = json["indicators"].as_array().unwrap();
+    let appendix = pack.page_with("Appendix: definitions as written").expect("an appendix");
+    // Pages before the appendix: at most 2 for the opening, one per indicator.
+    assert!(
+        appendix <= 2 + indicators.len(),
+        "{appendix} pages before the appendix for {} indicators",
+        indicators.len()
+    );
+    // Every indicator has its own page: its title heads the page after the theme line.
+    for indicator in indicators {
+        let title = indicator["title"].as_str().unwrap();
+        let page = (2..appendix).find(|&page| pack.pages[page].get(1).map(String::as_str) == Some(title));
+        assert!(page.is_some(), "no page for {title}");
+        assert!(pack.text(page.unwrap()).contains("Commentary"));
+    }
+    // "Page i of n" on every page.
+    let count = pack.pages.len();
+    for index in 0..count {
+        assert!(pack.text(index).contains(&format!("Page {} of {count}", index + 1)), "page {} unnumbered", index + 1);
+    }
+    // The board's pages carry no SQL; the appendix does.
+    for index in 0..appendix {
+        let text = pack.text(index);
+        for sql in ["INTERVAL", "CASE WHEN", "`", "period_end"] {
+            assert!(!text.contains(sql), "page {} shows SQL ({sql}): {text}", index + 1);
+        }
+    }
+    assert!((appendix..count).any(|index| pack.text(index).contains("INTERVAL '17 years'")));
+}
+
+#[test]
+fn fonts_are_embedded() {
+    let (pack, _) = sample_pack();
+    assert!(!pack.fonts.is_empty());
+    for font in &pack.fonts {
+        assert!(font.embedded, "{} is not embedded", font.name);
+        assert!(font.name.contains("DejaVuSans"), "unexpected font {}", font.name);
+    }
+    assert!(pack.fonts.iter().any(|font| font.name.contains("Bold")));
+}
+
+#[test]
+fn the_exceptions_page_has_every_red_and_amber_indicator_with_scorecard_json_numbers() {
+    let (pack, json) = sample_pack();
+    let opening = format!("{} {}", pack.text(0), pack.text(1));
+    let attention = &opening[opening.find("Needs attention").unwrap()..opening.find("Improved").unwrap()];
+    let reds_and_ambers: Vec<&serde_json::Value> = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|indicator| matches!(indicator["rag"].as_str(), Some("red" | "amber")))
+        .collect();
+    assert!(!reds_and_ambers.is_empty(), "the sample has exceptions to show");
+    for indicator in reds_and_ambers {
+        let title = indicator["title"].as_str().unwrap();
+        let start = attention.find(title).unwrap_or_else(|| panic!("{title} missing from: {attention}"));
+        // Its row: from its title to the next row's start (or the end).
+        let row = &attention[start..];
+        let latest = shown(&indicator["latest"]["value"], indicator);
+        assert!(row.contains(&latest), "{title}: {latest} not in {row}");
+        let exception = json["story"]["attention"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|exception| exception["id"] == indicator["id"])
+            .expect("in the story");
+        let previous = shown(&exception["previous"]["value"], indicator);
+        assert!(row.contains(&previous), "{title}: last month's {previous} not in {row}");
+        assert_eq!(exception["latest"]["value"], indicator["latest"]["value"]);
+    }
+    // The counts beside last month's, as in the story.
+    let counts =
+        |rag: &str| json["indicators"].as_array().unwrap().iter().filter(|indicator| indicator["rag"] == rag).count();
+    let previous = &json["story"]["previous_counts"];
+    let amber = format!("A {} amber {} last month", counts("amber"), previous["amber"]);
+    assert!(opening.contains(&amber), "{amber} not in {opening}");
+}
+
+#[test]
+fn the_cmap_reader_follows_the_spec_examples() {
+    // The reader the tests rely on, on a hand-written CMap: a bfchar pair
+    // and a range of three codes from <0010>.
+    let cmap = "1 beginbfchar\n<0003> <0020>\nendbfchar\n1 beginbfrange\n<0010> <0012> <0041>\nendbfrange";
+    let map = parse_cmap(cmap);
+    assert_eq!(map[&3], " ");
+    assert_eq!((map[&0x10].as_str(), map[&0x11].as_str(), map[&0x12].as_str()), ("A", "B", "C"));
+}
