@@ -1,5 +1,6 @@
 //! The whole sample build (36 months, every indicator, CSV + JSON), and the
-//! rendering of the published bundle (charts, page, workbook, zip) on top.
+//! rendering of the published bundle (charts, page, PDF, workbook, zip) on
+//! top, and the PDF board pack alone.
 //! Run with `cargo bench --bench build_sample`; figures in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -45,6 +46,9 @@ fn bench(c: &mut Criterion) {
             let described = scorecard::publish::Manifest::describe(&files);
             scorecard::publish::zip(&files).expect("zip").len() + described.len()
         })
+    });
+    group.bench_function("render_board_pack_pdf", |b| {
+        b.iter(|| render::board_pack(&scorecard, &built).expect("pack renders").len())
     });
     group.finish();
 }

@@ -63,7 +63,7 @@ fn columns(shares: &[(f32, Align)]) -> Vec<Column> {
 }
 
 /// The whole pack as PDF bytes.
-pub(super) fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
     let mut flow = Flow::new();
     opening(&mut flow, scorecard, built);
     summary(&mut flow, scorecard);

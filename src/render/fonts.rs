@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 pub(super) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 pub(super) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum Weight {
     Regular,
     Bold,
@@ -42,17 +42,39 @@ fn face(weight: Weight) -> &'static Face {
     })
 }
 
-/// Width in points of `text` set in `weight` at `size` points.
+/// Width in points of `text` set in `weight` at `size` points: the sum of
+/// its words' advances and the spaces between them (DejaVu does not kern
+/// across a space). Each word is shaped once per thread and remembered, in
+/// font units, since a pack sets the same words many times.
 pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
-    if text.is_empty() {
-        return 0.0;
+    let units_per_em = face(weight).units_per_em;
+    let words: i64 = text.split(' ').map(|word| word_advance(word, weight)).sum();
+    let spaces = text.matches(' ').count() as i64 * word_advance(" ", weight);
+    (words + spaces) as f32 / units_per_em * size
+}
+
+fn word_advance(word: &str, weight: Weight) -> i64 {
+    thread_local! {
+        static ADVANCES: std::cell::RefCell<std::collections::HashMap<(Weight, String), i64>> = Default::default();
     }
-    let Face { face, units_per_em } = face(weight);
+    if word.is_empty() {
+        return 0;
+    }
+    ADVANCES.with(|advances| {
+        if let Some(advance) = advances.borrow().get(&(weight, word.to_string())) {
+            return *advance;
+        }
+        let advance = shaped_advance(word, weight);
+        advances.borrow_mut().insert((weight, word.to_string()), advance);
+        advance
+    })
+}
+
+fn shaped_advance(text: &str, weight: Weight) -> i64 {
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
-    let shaped = rustybuzz::shape(face, &[], buffer);
-    let advance: i32 = shaped.glyph_positions().iter().map(|position| position.x_advance).sum();
-    advance as f32 / units_per_em * size
+    let shaped = rustybuzz::shape(&face(weight).face, &[], buffer);
+    shaped.glyph_positions().iter().map(|position| position.x_advance as i64).sum()
 }
 
 /// Distance from the baseline up to the top of the tallest letters, and

@@ -20,6 +20,7 @@ mod summary;
 mod tables;
 mod xlsx;
 
+pub use board_pack::board_pack;
 pub use build_time::BuildTime;
 pub use bundle::{month_files, Files};
 pub use charts::{sparkline_svg, trend_png, trend_svg, CHART_SIZE, SPARKLINE_SIZE};
