@@ -24,6 +24,8 @@ fn fixed_indicator() -> IndicatorReport {
         .collect();
     // A month that is not calculable leaves a gap in the line.
     series[5] = Observation::not_calculable(start.plus(5), "no extract");
+    // A suppressed month too: a gap with a "c" at its foot.
+    series[8] = Observation::suppressed(start.plus(8));
     let comparison = Comparison { period: start.plus(10), direction: None, change: None, not_comparable: None };
     IndicatorReport {
         id: "fixed".into(),
@@ -46,6 +48,7 @@ fn fixed_indicator() -> IndicatorReport {
         previous_rag: None,
         confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],
         spc: None,
+        spc_not_applicable: None,
         definition: Vec::new(),
         in_words: Vec::new(),
         revisions: Vec::new(),
@@ -61,18 +64,23 @@ fn fixed_indicator() -> IndicatorReport {
 #[test]
 fn trend_chart_svg_matches_the_snapshot() {
     let svg = scorecard::render::trend_svg(&fixed_indicator()).unwrap();
-    // What the chart must show, whatever the snapshot: title, target, bands' letters, months, latest value.
+    // What the chart must show, whatever the snapshot: title, the legend's
+    // target, benchmark and interval, bands' letters, quarterly months with
+    // the year on the first and in January, the latest value, the suppressed month's "c".
     for needle in [
         "Agency social worker rate",
-        "target 14",
+        "target 14.0%",
+        "England 2025 13.0%",
+        "95% interval, latest month",
         ">\nR\n<",
         ">\nA\n<",
         ">\nG\n<",
-        "Apr 24",
-        "Mar 25",
+        ">\nApr 2024\n<",
+        ">\nJul\n<",
+        ">\nJan 2025\n<",
         "15.5",
         "percent",
-        "England 2025 13",
+        ">\nc\n<",
     ] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
     }

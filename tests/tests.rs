@@ -19,3 +19,4 @@ mod pdf;
 mod readiness;
 mod real_data;
 mod sample_build;
+mod spc;

@@ -5,10 +5,11 @@ use super::extracts::Data;
 use super::loaded::Loaded;
 use super::observe::{observe, Context, IndicatorSeries, Observation};
 use super::plan::Plan;
-use super::run::{self, Aggregates, Snapshot};
+use super::run::{self, Aggregates, Evaluated, Snapshot};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::language::{window, Definition};
+use crate::language::window::PeriodWindow;
+use crate::language::{window, Definition, Window, WindowKind};
 use crate::parallel;
 use crate::project::{Member, Month};
 use std::collections::BTreeMap;
@@ -52,11 +53,19 @@ pub(super) fn compute_one(
     let dataset = indicator.dataset.get_ref();
     let (stacked, present) = data.dataset(dataset)?;
     let fy_start = loaded.project.financial_year_start_month();
-    let period_windows = window::windows(&data.months, indicator.window.get_ref(), fy_start);
-    let scope = run::Scope { windows: &period_windows, only: None };
-    let lookups = data.lookups(plan)?;
+    let evaluate = |window: &Window| -> Result<(Vec<PeriodWindow>, Evaluated), String> {
+        let period_windows = window::windows(&data.months, window, fy_start);
+        let scope = run::Scope { windows: &period_windows, only: None };
+        let lookups = data.lookups(plan)?;
+        let evaluated = run::evaluate(plan, stacked, &lookups, &scope)?;
+        Ok((period_windows, evaluated))
+    };
     let started = std::time::Instant::now();
-    let evaluated = run::evaluate(plan, stacked, &lookups, &scope)?;
+    let (period_windows, evaluated) = evaluate(indicator.window.get_ref())?;
+    let monthly = match monthly_window(definition) {
+        Some(window) => Some(evaluate(&window)?.1),
+        None => None,
+    };
     tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
     let for_member = |index: usize, member: &Member| {
@@ -78,7 +87,16 @@ pub(super) fn compute_one(
             .filter(|(_, by_snapshot)| by_snapshot.keys().any(|(member, _)| *member == index))
             .map(|(group, by_snapshot)| (group.clone(), series_of(by_snapshot)))
             .collect();
-        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone() }
+        let monthly = monthly.as_ref().map(|monthly| series_of(&monthly.total));
+        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone(), monthly }
     };
     Ok(loaded.members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
+}
+
+/// The one-month window a rolling or year-to-date indicator's SPC runs on,
+/// unless its definition says SPC does not apply.
+fn monthly_window(definition: &Definition) -> Option<Window> {
+    let indicator = &definition.indicator;
+    let overlapping = matches!(indicator.window.get_ref().kind, WindowKind::Rolling | WindowKind::FinancialYearToDate);
+    (overlapping && indicator.spc.not_applicable.is_none()).then_some(Window { kind: WindowKind::Month, months: None })
 }

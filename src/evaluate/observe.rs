@@ -53,6 +53,9 @@ pub struct IndicatorSeries {
     pub groups: Vec<(String, Vec<Observation>)>,
     /// The window of the latest period, in words.
     pub window: String,
+    /// A rolling or year-to-date indicator's own monthly figures (the same
+    /// measure over each month alone), for SPC; None for other windows.
+    pub monthly: Option<Vec<Observation>>,
 }
 
 impl Observation {

@@ -31,13 +31,11 @@ pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -
         small(observation.numerator, below) || (proportion && small(observation.denominator, below))
     };
     let mut out = series.clone();
-    for observation in &mut out.series {
-        if primary(observation) {
-            *observation = Observation::suppressed(observation.period);
-        }
-    }
-    for (_, group) in &mut out.groups {
-        for observation in group.iter_mut() {
+    // The monthly series (for SPC) too: its months hold fewer people than
+    // the rolling figure, so more of them are small.
+    let groups = out.groups.iter_mut().map(|(_, group)| group);
+    for observations in std::iter::once(&mut out.series).chain(out.monthly.as_mut()).chain(groups) {
+        for observation in observations.iter_mut() {
             if primary(observation) {
                 *observation = Observation::suppressed(observation.period);
             }

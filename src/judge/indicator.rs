@@ -40,8 +40,13 @@ pub struct IndicatorReport {
     /// Confidence limits of the latest value, at 95% and 99.8%, where the
     /// measure has them (unweighted proportions, counts, rates).
     pub confidence: Vec<Confidence>,
-    /// Statistical process control over the series.
+    /// Statistical process control over the series (or, for a rolling or
+    /// year-to-date indicator, over its monthly series: `spc.basis`).
     pub spc: Option<spc::Spc>,
+    /// Why there is no SPC: the definition says it does not apply, or too
+    /// few months have values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spc_not_applicable: Option<String>,
     /// Where the RAG bands change, for charts.
     pub rag_limits: Option<rag::Limits>,
     /// What this month's rating compared the value with, for explaining it.
@@ -113,9 +118,9 @@ pub(super) fn judge(
     let series = upto(&computed.series);
     let latest = find(&series, month);
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
-    let values: Vec<Option<f64>> = series.iter().map(|o| o.value).collect();
     let target = definition.target();
-    let spc = spc::analyse(&values, indicator.spc.baseline_months, definition.polarity(), target);
+    let monthly = computed.monthly.as_deref().map(upto);
+    let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target);
     let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
     let groups = computed
         .groups
@@ -143,6 +148,7 @@ pub(super) fn judge(
         target,
         confidence,
         spc,
+        spc_not_applicable,
         benchmark: resolved.benchmark,
         published_benchmarks: resolved.published,
         rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
@@ -158,6 +164,52 @@ pub(super) fn judge(
         series,
         breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
     }
+}
+
+/// Making Data Count's minimum for meaningful limits.
+pub const SPC_MINIMUM_POINTS: usize = 12;
+
+/// SPC on the charted values, or on the monthly series when the charted
+/// values overlap (rolling, year to date); or why there is none.
+fn process_control(
+    definition: &Definition,
+    charted: &[Observation],
+    monthly: Option<&[Observation]>,
+    target: Option<f64>,
+) -> (Option<spc::Spc>, Option<String>) {
+    let settings = &definition.indicator.spc;
+    if let Some(reason) = &settings.not_applicable {
+        return (None, Some(reason.clone()));
+    }
+    let (observations, basis) = match monthly {
+        Some(monthly) => (monthly, spc::Basis::MonthlySeries),
+        None => (charted, spc::Basis::ReportedValues),
+    };
+    let points: Vec<(Month, Option<f64>)> = observations.iter().map(|o| (o.period, o.value)).collect();
+    let known = points.iter().filter(|(_, value)| value.is_some()).count();
+    if known < SPC_MINIMUM_POINTS {
+        let reason = format!("{known} months with values; SPC needs at least {SPC_MINIMUM_POINTS}");
+        return (None, Some(reason));
+    }
+    // A target on a 12-month count is not a target for one month's count;
+    // proportions, rates and averages keep their scale month by month.
+    let comparable = basis == spc::Basis::ReportedValues || *definition.indicator.unit.get_ref() != Unit::Count;
+    let spc_settings = spc::Settings { baseline: settings.baseline_months, rebase: &settings.rebase };
+    let analysed = spc::analyse(&points, spc_settings, definition.polarity(), target.filter(|_| comparable));
+    let unit = *definition.indicator.unit.get_ref();
+    (analysed.map(|analysed| within_range(spc::Spc { basis, ..analysed }, unit)), None)
+}
+
+/// Limits past what the unit can hold (below 0; above 100%) shown at the
+/// bound: no value can cross them, so no signal changes.
+fn within_range(mut spc: spc::Spc, unit: Unit) -> spc::Spc {
+    let top = if unit == Unit::Percent { 100.0 } else { f64::INFINITY };
+    let clamp = |limit: f64| limit.clamp(0.0, top);
+    for segment in &mut spc.segments {
+        (segment.lower_limit, segment.upper_limit) = (clamp(segment.lower_limit), clamp(segment.upper_limit));
+    }
+    (spc.lower_limit, spc.upper_limit) = (clamp(spc.lower_limit), clamp(spc.upper_limit));
+    spc
 }
 
 fn find(series: &[Observation], month: Month) -> Observation {

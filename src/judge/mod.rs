@@ -28,7 +28,9 @@ pub use readiness::{missing_extracts, warnings, Warning};
 pub use revision::{revisions, Published, Revision};
 pub use rounding::round_to;
 pub use scorecard::{scorecard, Scorecard};
-pub use spc::{Assurance, Spc, Variation};
+pub use spc::{
+    Assurance, Basis as SpcBasis, Rule as SpcRule, Segment as SpcSegment, Signal as SpcSignal, Spc, Variation,
+};
 pub use story::{story, Exception, Story};
 pub use trend::Direction;
 pub use wording::plain_english;

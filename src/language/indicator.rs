@@ -70,8 +70,20 @@ pub struct Indicator {
 /// `[spc]`: statistical process control settings.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct SpcSettings {
-    /// How many leading months set the mean and limits (default: all).
+    /// How many leading months set the mean and limits (default: all; after
+    /// a `rebase`, how many leading months of each new segment).
     pub baseline_months: Option<usize>,
+    /// Months in which the process changed (`["2024-10"]`, a new front door,
+    /// a new system): the mean and limits are recomputed from each, and no
+    /// run of points counts across one.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub rebase: Vec<crate::project::Month>,
+    /// Why SPC does not apply to this indicator, shown in its place (for
+    /// example "a measure of stability over 12 months has no monthly
+    /// form"). Without it, a rolling or year-to-date indicator's SPC runs on
+    /// its monthly series: the same measure with a one-month window.
+    pub not_applicable: Option<String>,
 }
 
 /// `[benchmark]`: a fixed comparator.

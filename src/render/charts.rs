@@ -3,9 +3,12 @@
 //! give byte-identical files.
 
 use super::fonts;
-use crate::judge::{round_to, IndicatorReport, Limits};
+use super::format::show_value;
+use crate::judge::{round_to, IndicatorReport, Limits, Spc, SpcBasis, Variation};
 use crate::language::{Polarity, Unit};
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontStyle;
@@ -16,12 +19,25 @@ const FAMILY: &str = "sans-serif";
 pub const CHART_SIZE: (u32, u32) = (900, 420);
 pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
 
-/// Okabe-Ito blue for the series; pale tints behind it for the RAG bands,
-/// each band also carrying its letter so that colour is never the only signal.
-const SERIES: RGBColor = RGBColor(0, 114, 178);
-const TARGET: RGBColor = RGBColor(60, 60, 60);
-/// Okabe-Ito vermillion, dotted, for the benchmark.
-const BENCHMARK: RGBColor = RGBColor(213, 94, 0);
+/// Colours as Making Data Count draws them, from the colour-blind-safe
+/// Okabe-Ito palette: the series in dark grey, special-cause points blue
+/// (improving) or orange (concerning), purple for high or low where there
+/// is no better direction. Pale tints behind it for the RAG bands, each
+/// band also carrying its letter so that colour is never the only signal.
+const SERIES: RGBColor = RGBColor(64, 64, 64);
+const IMPROVING: RGBColor = RGBColor(0, 114, 178);
+const CONCERNING: RGBColor = RGBColor(230, 159, 0);
+const NEUTRAL_SIGNAL: RGBColor = RGBColor(120, 60, 150);
+const SIGNAL_COLOURS: [(Variation, RGBColor); 4] = [
+    (Variation::Improving, IMPROVING),
+    (Variation::Concerning, CONCERNING),
+    (Variation::High, NEUTRAL_SIGNAL),
+    (Variation::Low, NEUTRAL_SIGNAL),
+];
+/// The target: red, dashed.
+const TARGET: RGBColor = RGBColor(190, 30, 45);
+/// The benchmark: Okabe-Ito bluish green, dotted.
+const BENCHMARK: RGBColor = RGBColor(0, 158, 115);
 /// SPC mean (solid) and process limits (dashed).
 const PROCESS: RGBColor = RGBColor(120, 120, 120);
 const TEXT: RGBColor = RGBColor(33, 33, 33);
@@ -133,16 +149,105 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     (low, high)
 }
 
-fn month_label(indicator: &IndicatorReport, x: f64) -> String {
+/// Months are ticked every month and labelled every quarter (January,
+/// April, July, October), or every half year (January, July) where a
+/// quarter is too narrow for a label; the year shown in January and on the
+/// first label.
+fn month_label(indicator: &IndicatorReport, x: f64, every: u32) -> String {
     let index = x.round();
-    match indicator.series.get(index as usize) {
-        Some(observation) if (x - index).abs() < 1e-9 && index >= 0.0 => {
-            let month = observation.period;
-            let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-            format!("{} {:02}", names[month.month as usize - 1], month.year % 100)
-        }
-        _ => String::new(),
+    let Some(observation) = indicator.series.get(index as usize).filter(|_| (x - index).abs() < 1e-9 && index >= 0.0)
+    else {
+        return String::new();
+    };
+    let month = observation.period;
+    let labelled = |month: u32| (month - 1) % every == 0;
+    if !labelled(month.month) {
+        return String::new();
     }
+    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let name = names[month.month as usize - 1];
+    let first_label = indicator.series.iter().position(|o| labelled(o.period.month)) == Some(index as usize);
+    if month.month == 1 || first_label {
+        format!("{name} {}", month.year)
+    } else {
+        name.to_string()
+    }
+}
+
+/// Months between labels: 3, or 6 when a quarter is under 45 pixels.
+fn label_every(width: u32, months: usize) -> u32 {
+    if width as usize / months.max(1) * 3 < 45 {
+        6
+    } else {
+        3
+    }
+}
+
+const LEGEND_ROW: u32 = 18;
+
+fn legend_columns(width: u32) -> usize {
+    if width < 700 {
+        2
+    } else {
+        3
+    }
+}
+
+/// How a legend entry's sample is drawn.
+enum Swatch {
+    Line(ShapeStyle),
+    Dashed(ShapeStyle),
+    Bar(ShapeStyle),
+    Dot(RGBColor),
+}
+
+/// Every line and mark the chart draws, in words.
+fn legend_entries(indicator: &IndicatorReport) -> Vec<(Swatch, String)> {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let mut entries = Vec::new();
+    if let Some(target) = indicator.target {
+        let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
+        entries.push((Swatch::Dashed(style), format!("target {}", show(target))));
+    }
+    if let Some(benchmark) = &indicator.benchmark {
+        let style = ShapeStyle { color: BENCHMARK.mix(0.55), filled: false, stroke_width: 5 };
+        entries.push((Swatch::Line(style), format!("{} {}", benchmark.label, show(benchmark.value))));
+    }
+    if let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) {
+        let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
+        entries.push((Swatch::Line(grey), "mean".to_string()));
+        entries.push((Swatch::Dashed(grey), "process limits".to_string()));
+        for (variation, colour) in SIGNAL_COLOURS {
+            if spc.points.contains(&Some(variation)) {
+                entries.push((Swatch::Dot(colour), variation.describe().to_string()));
+            }
+        }
+    }
+    if let Some(interval) = indicator.confidence.first() {
+        let style = SERIES.mix(0.6).stroke_width(2);
+        entries.push((Swatch::Bar(style), format!("{}% interval, latest month", interval.level)));
+    }
+    entries
+}
+
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> DrawResult<DB> {
+    let (width, _) = area.dim_in_pixel();
+    let columns = legend_columns(width);
+    let column_width = (width as i32 - 72) / columns as i32;
+    let style = (FAMILY, 12).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    for (index, (swatch, text)) in entries.iter().enumerate() {
+        let x = 72 + (index % columns) as i32 * column_width;
+        let y = (index / columns) as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
+        let line = [(x, y), (x + 22, y)];
+        match swatch {
+            Swatch::Line(style) => area.draw(&PathElement::new(line, *style))?,
+            Swatch::Dashed(style) => area.draw(&DashedPathElement::new(line, 6, 4, *style))?,
+            Swatch::Bar(style) => area.draw(&PathElement::new([(x + 11, y - 7), (x + 11, y + 7)], *style))?,
+            Swatch::Dot(colour) => area.draw(&Circle::new((x + 11, y), 4, colour.filled()))?,
+        }
+        area.draw(&Text::new(text.clone(), (x + 30, y), style.clone()))?;
+    }
+    Ok(())
 }
 
 /// Bands from worst to best: (from, to, colour, letter).
@@ -174,7 +279,10 @@ fn draw_trend<DB: DrawingBackend>(
     let months = indicator.series.len().max(1);
     let (low, high) = y_range(indicator);
     let x_range = -0.5..(months as f64 - 0.5);
-    let mut builder = ChartBuilder::on(root);
+    let (width, height) = root.dim_in_pixel();
+    let rows = legend_entries(indicator).len().div_ceil(legend_columns(width)) as u32;
+    let (plot_area, legend_area) = root.split_vertically(height - rows * LEGEND_ROW - 4);
+    let mut builder = ChartBuilder::on(&plot_area);
     if captioned {
         builder.caption(&indicator.title, (FAMILY, 18).into_font().style(FontStyle::Bold).color(&TEXT));
     }
@@ -195,54 +303,44 @@ fn draw_trend<DB: DrawingBackend>(
             chart.draw_series(std::iter::once(Text::new(letter, label_at, (FAMILY, 13).into_font().color(&TEXT))))?;
         }
     }
-    let step = (months / 12).max(1);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
-        .x_labels(months / step + 1)
-        .x_label_formatter(&|x| month_label(indicator, *x))
+        .x_labels(months + 1)
+        .x_label_formatter(&|x| month_label(indicator, *x, label_every(width, months)))
         .y_desc(indicator.unit.describe())
         .label_style((FAMILY, 12).into_font().color(&TEXT))
         .axis_desc_style((FAMILY, 13).into_font().color(&TEXT))
         .draw()?;
+    // The benchmark as a broad pale line under the target's dashes, so
+    // that both show when they are equal.
+    if let Some(benchmark) = &indicator.benchmark {
+        let style = ShapeStyle { color: BENCHMARK.mix(0.55), filled: false, stroke_width: 5 };
+        chart
+            .draw_series(LineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], style))?;
+    }
     if let Some(target) = indicator.target {
         let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
-        chart
-            .draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?
-            .label(format!("target {target}"))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
+        chart.draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?;
     }
-    if let Some(benchmark) = &indicator.benchmark {
-        let style = ShapeStyle { color: BENCHMARK.to_rgba(), filled: false, stroke_width: 2 };
-        let line =
-            DashedLineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], 2, 5, style);
-        chart
-            .draw_series(line)?
-            .label(format!("{} {}", benchmark.label, benchmark.value))
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], style));
-    }
-    if let Some(spc) = &indicator.spc {
-        let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
-        let line = |y: f64| [(x_range.start, y), (x_range.end, y)];
-        chart
-            .draw_series(LineSeries::new(line(spc.mean), grey))?
-            .label("mean")
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 18, y)], grey));
-        for limit in [spc.upper_limit, spc.lower_limit].into_iter().filter(|y| (low..=high).contains(y)) {
-            chart.draw_series(DashedLineSeries::new(line(limit), 3, 3, grey))?;
-        }
+    // Limits belong on the chart only when they are limits of the values charted.
+    if let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) {
+        draw_process_limits(&mut chart, indicator, spc, (low, high))?;
     }
     if let Some(interval) = indicator.confidence.first() {
         let x = (months - 1) as f64;
         let bar = [(x, interval.lower.clamp(low, high)), (x, interval.upper.clamp(low, high))];
-        chart.draw_series(std::iter::once(PathElement::new(bar, SERIES.stroke_width(2))))?;
+        let style = SERIES.mix(0.6).stroke_width(2);
+        chart.draw_series(std::iter::once(PathElement::new(bar, style)))?;
     }
+    draw_suppressed(&mut chart, indicator, low)?;
     for run in segments(indicator) {
         chart.draw_series(LineSeries::new(run.clone(), SERIES.stroke_width(2)))?;
         chart.draw_series(run.into_iter().map(|point| Circle::new(point, 3, SERIES.filled())))?;
     }
+    draw_special_causes(&mut chart, indicator)?;
     if let Some(latest) = indicator.series.last().and_then(|o| o.value) {
         let point = ((months - 1) as f64, latest);
         chart.draw_series(std::iter::once(Circle::new(point, 7, SERIES.stroke_width(3))))?;
@@ -251,16 +349,72 @@ fn draw_trend<DB: DrawingBackend>(
             (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
         chart.draw_series(std::iter::once(Text::new(label, (point.0 - 0.4, point.1), style)))?;
     }
-    if indicator.target.is_some() || indicator.benchmark.is_some() || indicator.spc.is_some() {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperMiddle)
-            .label_font((FAMILY, 12).into_font().color(&TEXT))
-            .background_style(WHITE.mix(0.8))
-            .border_style(BLACK.mix(0.3))
-            .draw()?;
-    }
+    draw_legend(&legend_area, &legend_entries(indicator))?;
     root.present()
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Mean (solid) and process limits (dashed) of each segment, as steps where
+/// the process was rebased.
+fn draw_process_limits<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    indicator: &IndicatorReport,
+    spc: &Spc,
+    (low, high): (f64, f64),
+) -> DrawResult<DB> {
+    let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
+    let months = indicator.series.len();
+    let position = |month| indicator.series.iter().position(|o| o.period == month).unwrap_or(0) as f64 - 0.5;
+    for (index, segment) in spc.segments.iter().enumerate() {
+        let start = position(segment.from);
+        let end = spc.segments.get(index + 1).map_or(months as f64 - 0.5, |next| position(next.from));
+        let line = |y: f64| [(start, y), (end, y)];
+        chart.draw_series(LineSeries::new(line(segment.mean), grey))?;
+        for limit in [segment.upper_limit, segment.lower_limit].into_iter().filter(|limit| (low..=high).contains(limit))
+        {
+            chart.draw_series(DashedLineSeries::new(line(limit), 3, 3, grey))?;
+        }
+    }
+    Ok(())
+}
+
+/// A suppressed month is a gap in the line with a "c" at its foot, never a
+/// point at 0.
+fn draw_suppressed<DB: DrawingBackend>(chart: &mut Chart<DB>, indicator: &IndicatorReport, low: f64) -> DrawResult<DB> {
+    let style = (FAMILY, 12).into_font().color(&PROCESS).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let marks = indicator
+        .series
+        .iter()
+        .enumerate()
+        .filter(|(_, observation)| observation.is_suppressed())
+        .map(|(index, _)| Text::new("c", (index as f64, low), style.clone()));
+    chart.draw_series(marks)?;
+    Ok(())
+}
+
+/// Special-cause points ringed in Making Data Count's colours: blue
+/// improving, orange concerning (and purple high or low for no-judgement
+/// indicators), when the SPC ran on the charted values.
+fn draw_special_causes<DB: DrawingBackend>(chart: &mut Chart<DB>, indicator: &IndicatorReport) -> DrawResult<DB> {
+    let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) else {
+        return Ok(());
+    };
+    for (variation, colour) in SIGNAL_COLOURS {
+        let points: Vec<(f64, f64)> = indicator
+            .series
+            .iter()
+            .zip(&spc.points)
+            .enumerate()
+            .filter(|(_, (_, point))| **point == Some(variation))
+            .filter_map(|(index, (observation, _))| observation.value.map(|value| (index as f64, value)))
+            .collect();
+        if points.is_empty() {
+            continue;
+        }
+        chart.draw_series(points.into_iter().map(|point| Circle::new(point, 4, colour.filled())))?;
+    }
+    Ok(())
 }
 
 fn draw_sparkline<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: &IndicatorReport) -> DrawResult<DB> {

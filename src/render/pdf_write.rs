@@ -31,7 +31,7 @@ pub(super) struct Info {
 pub(super) type ChartDrawer<'c> = dyn Fn(usize, PdfBackend) -> Result<(), String> + 'c;
 
 /// The pixel size charts are drawn at before scaling onto the page.
-pub(super) const CHART_PIXELS: (u32, u32) = (470, 290);
+pub(super) const CHART_PIXELS: (u32, u32) = (470, 340);
 
 pub(super) fn write(pages: &[Page], draw_chart: &ChartDrawer, info: &Info) -> Result<Vec<u8>, String> {
     let fonts = fonts()?;

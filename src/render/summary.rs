@@ -6,7 +6,7 @@
 use super::format::{self, place, rag_view, show_value, RagView, Shown};
 use super::rating::target_text;
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard};
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal};
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -109,17 +109,7 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
             published.vintage
         ));
     }
-    if let Some(spc) = &indicator.spc {
-        let (variation, assurance) = tables::spc_words(indicator);
-        let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
-        lines.push(format!(
-            "Process control (limits from {} months): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
-            spc.baseline_points,
-            show(spc.mean),
-            show(spc.lower_limit),
-            show(spc.upper_limit)
-        ));
-    }
+    lines.extend(process_control(indicator));
     lines
 }
 
@@ -160,4 +150,47 @@ pub(super) fn headline(indicator: &IndicatorReport) -> String {
         text += &format!("; {} in the consortium", place(position));
     }
     text + "."
+}
+
+/// The SPC result in a sentence, with the signals that fired (the latest
+/// three), or why there is none.
+pub(super) fn process_control(indicator: &IndicatorReport) -> Option<String> {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let Some(spc) = &indicator.spc else {
+        return indicator
+            .spc_not_applicable
+            .as_ref()
+            .map(|reason| format!("Process control (SPC) not applicable: {reason}."));
+    };
+    let (variation, assurance) = tables::spc_words(indicator);
+    let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
+    let basis = match spc.basis {
+        SpcBasis::ReportedValues => "on the values as reported".to_string(),
+        SpcBasis::MonthlySeries => "on each month's own figure, since the reported figure's months overlap".to_string(),
+    };
+    let rebased = match spc.segments.as_slice() {
+        [.., last] if spc.segments.len() > 1 => format!(", recalculated from {}", format::month_name(last.from)),
+        _ => String::new(),
+    };
+    let mut sentence = format!(
+        "Process control {basis} (limits from {} months{rebased}): mean {}, process limits {} to {}; the latest month shows {variation}{assurance}.",
+        spc.baseline_points,
+        show(spc.mean),
+        show(spc.lower_limit),
+        show(spc.upper_limit)
+    );
+    let signals: Vec<String> = spc.signals.iter().rev().take(3).rev().map(signal_text).collect();
+    if !signals.is_empty() {
+        sentence += &format!(" Signals: {}.", signals.join("; "));
+    }
+    Some(sentence)
+}
+
+fn signal_text(signal: &SpcSignal) -> String {
+    let months = match signal.months.as_slice() {
+        [only] => format::month_name(*only),
+        [first, .., last] => format!("{} to {}", format::month_name(*first), format::month_name(*last)),
+        [] => String::new(),
+    };
+    format!("{} ({}, {months})", signal.rule.describe(), signal.variation.describe())
 }

@@ -59,6 +59,8 @@ pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
         "ci95_upper",
         "spc_variation",
         "spc_assurance",
+        "spc_basis",
+        "spc_signals",
         "revised",
     ];
     let rows = scorecard.indicators.iter().map(summary_row).collect();
@@ -87,8 +89,34 @@ fn summary_row(indicator: &IndicatorReport) -> Vec<String> {
         number(indicator.confidence.first().map(|ci| ci.upper), indicator.decimals + 1),
         spc_words(indicator).0,
         spc_words(indicator).1,
+        spc_basis(indicator),
+        spc_signals(indicator),
         revised(indicator),
     ]
+}
+
+/// `monthly_series`, `reported_values`, or `not_applicable: <reason>`.
+fn spc_basis(indicator: &IndicatorReport) -> String {
+    match (&indicator.spc, &indicator.spc_not_applicable) {
+        (Some(spc), _) => spc.basis.code().to_string(),
+        (None, Some(reason)) => format!("not_applicable: {reason}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Each signal as `rule variation first..last`: `shift improving 2025-05..2025-11`.
+fn spc_signals(indicator: &IndicatorReport) -> String {
+    let Some(spc) = &indicator.spc else { return String::new() };
+    let text = |signal: &crate::judge::SpcSignal| {
+        let (first, last) = (signal.months.first(), signal.months.last());
+        let span = match (first, last) {
+            (Some(first), Some(last)) if first != last => format!("{first}..{last}"),
+            (Some(first), _) => first.to_string(),
+            _ => String::new(),
+        };
+        format!("{} {} {span}", signal.rule.code(), signal.variation.code())
+    };
+    spc.signals.iter().map(text).collect::<Vec<_>>().join("; ")
 }
 
 /// Months whose value moved since an earlier pack: `2026-01: 21.3 -> 21.9 (2026-02 pack)`.
@@ -101,9 +129,13 @@ fn revised(indicator: &IndicatorReport) -> String {
     indicator.revisions.iter().map(text).collect::<Vec<_>>().join("; ")
 }
 
-/// The latest point's variation and the target assurance, in words.
+/// The latest point's variation and the target assurance, in words
+/// ("not applicable" when there is no SPC and the reason is known).
 pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
-    let Some(spc) = &indicator.spc else { return (String::new(), String::new()) };
+    let Some(spc) = &indicator.spc else {
+        let variation = if indicator.spc_not_applicable.is_some() { "not applicable" } else { "" };
+        return (variation.to_string(), String::new());
+    };
     (
         spc.latest.map(|v| v.describe().to_string()).unwrap_or_default(),
         spc.assurance.map(|a| a.describe().to_string()).unwrap_or_default(),

@@ -1,0 +1,123 @@
+//! SPC as Making Data Count runs it, through the whole engine: a rolling
+//! indicator is charted as the board knows it but its SPC runs on each
+//! month's own figure; too few months, or a definition that says so, give
+//! a reason instead of limits.
+
+use crate::helpers::Fixture;
+use std::process::Command;
+
+/// Referrals in the 3 months to each month end, counted as a no-judgement count.
+const ROLLING: &str = r#"id = "referrals-3-months"
+title = "Referrals (3 months)"
+description = "Referrals in the 3 months to the end of the month."
+unit = "count"
+polarity = "no_judgement"
+dataset = "referrals"
+window = { kind = "rolling", months = 3 }
+filter = "CINreferralDate BETWEEN window_start AND window_end"
+
+[measure]
+kind = "count"
+"#;
+
+/// Referrals per month from January 2024: 6 and 7 alternating, then 21 in
+/// January 2025 (all above the fixture's suppression of 1 to 5).
+const MONTHLY: [usize; 13] = [6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 21];
+
+fn referrals_fixture(definition: &str) -> Fixture {
+    referrals(definition, &MONTHLY)
+}
+
+fn referrals(definition: &str, counts: &[usize]) -> Fixture {
+    let fixture = Fixture::new();
+    fixture.indicator("children-in-need", "referrals-3-months", definition);
+    let mut rows = String::from("LAchildID,CINreferralDate\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 10).unwrap();
+    for (month, count) in counts.iter().enumerate() {
+        let date = start.checked_add_months(chrono::Months::new(month as u32)).unwrap();
+        for child in 0..*count {
+            rows.push_str(&format!("C{month}-{child},{date}\n"));
+        }
+    }
+    // Each month's snapshot holds every referral so far; later ones are
+    // outside the window anyway, so one file serves every month.
+    for month in 0..counts.len() {
+        let folder = format!("2024-{:02}", month + 1).replace("2024-13", "2025-01");
+        fixture.extract(&folder, "referrals.csv", &rows);
+    }
+    fixture
+}
+
+fn build(fixture: &Fixture) -> serde_json::Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json = std::fs::read(fixture.root().join("reports/2025-01/scorecard.json")).unwrap();
+    serde_json::from_slice(&json).unwrap()
+}
+
+#[test]
+fn a_rolling_indicator_is_charted_rolling_but_its_spc_runs_on_each_months_own_figure() {
+    let fixture = referrals_fixture(ROLLING);
+    let computed = fixture.compute().unwrap();
+    let (_, series) = &computed[0];
+    let monthly: Vec<f64> =
+        series.monthly.as_ref().expect("a monthly series").iter().map(|o| o.value.unwrap()).collect();
+    assert_eq!(monthly, MONTHLY.map(|count| count as f64));
+    // The charted value in January 2025 is the 3 months November to January: 6 + 7 + 21.
+    assert_eq!(series.series.last().unwrap().value, Some(34.0));
+
+    let json = build(&fixture);
+    let indicator = &json["indicators"][0];
+    let spc = &indicator["spc"];
+    assert_eq!(spc["basis"], "monthly_series");
+    // Monthly mean 99 / 13 = 7.6154; moving ranges: eleven of 1 and one of 14,
+    // mean 25 / 12 = 2.0833; upper limit 7.6154 + 2.66 * 2.0833 = 13.157.
+    approx::assert_relative_eq!(spc["mean"].as_f64().unwrap(), 99.0 / 13.0, epsilon = 1e-9);
+    approx::assert_relative_eq!(spc["upper_limit"].as_f64().unwrap(), 99.0 / 13.0 + 2.66 * 25.0 / 12.0, epsilon = 1e-9);
+    // 21 is above it: special cause, high (no better direction). And the
+    // twelve months of 6 and 7 before it all sit below the mean of 7.6: a
+    // shift (7 or more on one side), low.
+    assert_eq!(spc["latest"], "high");
+    assert_eq!(spc["signals"][0]["rule"], "shift");
+    assert_eq!(spc["signals"][0]["variation"], "low");
+    assert_eq!(spc["signals"][0]["months"].as_array().unwrap().len(), 12);
+    assert_eq!(spc["signals"][1]["rule"], "outside_limits");
+    assert_eq!(spc["signals"][1]["months"], serde_json::json!(["2025-01"]));
+    let csv = std::fs::read_to_string(fixture.root().join("reports/2025-01/scorecard.csv")).unwrap();
+    assert!(csv.contains("monthly_series,shift low 2024-01..2024-12; outside_limits high 2025-01"), "{csv}");
+    // On the rolling series, the same month would be judged against limits of
+    // overlapping sums; the page says which series SPC used.
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-01/index.html")).unwrap();
+    assert!(page.contains("Process control on each month&#x27;s own figure"), "the page names the basis");
+}
+
+#[test]
+fn spc_not_applicable_says_why_and_so_does_too_short_a_series() {
+    let reason = "counted over each child's 12 months";
+    let fixture = referrals_fixture(&format!("{ROLLING}\n[spc]\nnot_applicable = \"{reason}\"\n"));
+    assert!(fixture.compute().unwrap()[0].1.monthly.is_none(), "not evaluated when it does not apply");
+    let json = build(&fixture);
+    assert!(json["indicators"][0]["spc"].is_null());
+    assert_eq!(json["indicators"][0]["spc_not_applicable"], reason);
+    let csv = std::fs::read_to_string(fixture.root().join("reports/2025-01/scorecard.csv")).unwrap();
+    assert!(csv.contains(&format!("not applicable,,not_applicable: {reason}")), "{csv}");
+
+    // Eleven months of values: one short of Making Data Count's twelve.
+    let short = referrals_fixture(ROLLING);
+    std::fs::remove_dir_all(short.root().join("data/2024-01")).unwrap();
+    std::fs::remove_dir_all(short.root().join("data/2024-02")).unwrap();
+    let json = build(&short);
+    assert!(json["indicators"][0]["spc"].is_null());
+    assert_eq!(json["indicators"][0]["spc_not_applicable"], "11 months with values; SPC needs at least 12");
+
+    // Months of 5 referrals are suppressed (1 to 5 people) before SPC sees
+    // them: 5, 6 alternating leaves 7 months of values (the 6s and the 20).
+    let small = referrals(ROLLING, &[5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 20]);
+    let json = build(&small);
+    assert_eq!(json["indicators"][0]["spc_not_applicable"], "7 months with values; SPC needs at least 12");
+}
