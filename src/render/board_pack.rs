@@ -9,8 +9,9 @@ use super::build_time::BuildTime;
 use super::charts;
 use super::fonts::Weight;
 use super::format::{month_name, rag_view, show_count};
+use super::icons;
 use super::pdf_chart::PdfBackend;
-use super::pdf_layout::{Align, Cell, Column, Flow, Mark, Rgb, Style, Table, BODY_WIDTH, INK, MARGIN, MUTED};
+use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Table, BODY_WIDTH, INK, MARGIN, MUTED};
 use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::rating::rating_sentence;
 use super::story::{exception_lines, revision_texts, ExceptionLine};
@@ -237,7 +238,7 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
                 cell(row.vs_month),
                 cell(row.vs_year),
                 cell(row.benchmark),
-                cell(row.variation),
+                cell(row.variation).with_badges(badges(indicator)),
             ]);
         }
     }
@@ -245,14 +246,14 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
     let left = Align::Left;
     flow.table(&Table {
         columns: columns(&[
-            (2.5, left),
-            (1.2, right),
+            (2.4, left),
+            (1.15, right),
             (1.1, right),
             (1.05, left),
-            (1.2, left),
-            (1.2, left),
-            (1.5, left),
-            (1.5, left),
+            (1.1, left),
+            (1.1, left),
+            (1.4, left),
+            (1.9, left),
         ]),
         header: header(&[
             "Indicator",
@@ -266,6 +267,15 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
         ]),
         rows,
     });
+}
+
+/// The variation and assurance icons as the PDF draws them.
+fn badges(indicator: &IndicatorReport) -> Vec<Badge> {
+    let badge = |icon: icons::Icon| {
+        let (r, g, b) = icon.colour;
+        Badge { fill: Rgb(r, g, b), letter: icon.letter.to_string() }
+    };
+    icons::variation(indicator).into_iter().chain(icons::assurance(indicator)).map(badge).collect()
 }
 
 fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, scorecard: &Scorecard) {
@@ -297,11 +307,23 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     flow.table(&Table { columns: columns(&[(1.0, Align::Left), (4.0, Align::Left)]), header: Vec::new(), rows: rule });
     flow.gap(6.0);
     flow.heading("Benchmark and statistics", SUBHEADING, 20.0);
+    icon_line(flow, indicator);
     flow.paragraph(&format!("Benchmark: {}.", benchmark_text(indicator)), BODY);
     for line in statistics(indicator) {
         flow.bullet(&line, BODY);
     }
     breakdown(flow, indicator, scorecard);
+}
+
+/// The SPC icons with their meaning in words, when there is SPC.
+fn icon_line(flow: &mut Flow, indicator: &IndicatorReport) {
+    let icons: Vec<icons::Icon> = icons::variation(indicator).into_iter().chain(icons::assurance(indicator)).collect();
+    if icons.is_empty() {
+        return;
+    }
+    let words: Vec<String> = icons.iter().map(|icon| icon.text.clone()).collect();
+    let cell = Cell::new(words.join("; "), BODY).with_badges(badges(indicator));
+    flow.table(&Table { columns: columns(&[(1.0, Align::Left)]), header: Vec::new(), rows: vec![vec![cell]] });
 }
 
 /// The RAG badge and the headline figures on one line.

@@ -3,6 +3,7 @@
 //! definition, a commentary file or an extract is HTML-escaped.
 
 use super::format::{month_name, place, rag_view, show_count, show_value};
+use super::icons;
 use super::rating::rating_sentence;
 use super::story::{revision_texts, story_view};
 use super::summary::{by_theme, group_value, statistics, summary_row, travel, value_text};
@@ -74,6 +75,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         vs_month_sentence => format!("Since last month: {vs_month}."),
         alt,
         statistics => statistics(indicator),
+        icons => Value::from_safe_string(icon_svgs(indicator)),
         in_words => &indicator.in_words,
         commentary => &indicator.commentary,
         breakdown,
@@ -81,10 +83,20 @@ fn detail(indicator: &IndicatorReport) -> Value {
     }
 }
 
+/// The SPC icons as inline SVG (each with its text alternative).
+fn icon_svgs(indicator: &IndicatorReport) -> String {
+    let icons = icons::variation(indicator).into_iter().chain(icons::assurance(indicator));
+    icons.map(|icon| icons::svg(&icon, 22)).collect()
+}
+
 pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, String> {
     let row = |indicator: &&IndicatorReport| {
         let sparkline = page.sparklines.get(&indicator.id).cloned().unwrap_or_default();
-        context! { sparkline => Value::from_safe_string(sparkline), ..Value::from_serialize(summary_row(indicator)) }
+        context! {
+            sparkline => Value::from_safe_string(sparkline),
+            icons => Value::from_safe_string(icon_svgs(indicator)),
+            ..Value::from_serialize(summary_row(indicator))
+        }
     };
     let themes: Vec<Value> = by_theme(scorecard)
         .into_iter()

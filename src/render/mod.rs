@@ -11,6 +11,7 @@ mod comparison;
 mod fonts;
 mod format;
 mod html;
+mod icons;
 mod pdf_chart;
 mod pdf_layout;
 mod pdf_write;

@@ -107,8 +107,7 @@ fn polyline(points: impl IntoIterator<Item = BackendCoord>, close: bool) -> Opti
 }
 
 /// A circle from four cubic curves (the usual 0.5523 handle length).
-fn circle((cx, cy): BackendCoord, radius: f32) -> Option<krilla::geom::Path> {
-    let (cx, cy, r) = (cx as f32, cy as f32, radius);
+pub(super) fn circle((cx, cy): (f32, f32), r: f32) -> Option<krilla::geom::Path> {
     let k = 0.552_284_8 * r;
     let mut builder = PathBuilder::new();
     builder.move_to(cx + r, cy);
@@ -118,6 +117,10 @@ fn circle((cx, cy): BackendCoord, radius: f32) -> Option<krilla::geom::Path> {
     builder.cubic_to(cx + k, cy - r, cx + r, cy - k, cx + r, cy);
     builder.close();
     builder.finish()
+}
+
+fn point((x, y): BackendCoord) -> (f32, f32) {
+    (x as f32, y as f32)
 }
 
 fn paint(colour: BackendColor) -> krilla::paint::Paint {
@@ -199,9 +202,9 @@ impl DrawingBackend for PdfBackend<'_, '_> {
         fill: bool,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         if fill {
-            self.fill(circle(centre, radius as f32), style.color());
+            self.fill(circle(point(centre), radius as f32), style.color());
         } else {
-            self.stroke(circle(centre, radius as f32), style);
+            self.stroke(circle(point(centre), radius as f32), style);
         }
         Ok(())
     }

@@ -36,6 +36,11 @@ pub(super) enum Mark {
         colour: Rgb,
         text: String,
     },
+    Circle {
+        centre: (f32, f32),
+        radius: f32,
+        fill: Rgb,
+    },
     Rect {
         x: f32,
         y: f32,
@@ -106,11 +111,34 @@ pub(super) struct Cell {
     pub text: String,
     pub style: Style,
     pub fill: Option<Rgb>,
+    /// Round badges before the text (the SPC icons), the text wrapped beside them.
+    pub badges: Vec<Badge>,
 }
+
+/// A filled circle with a letter in white.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Badge {
+    pub fill: Rgb,
+    pub letter: String,
+}
+
+/// A badge's diameter, and the room it takes with the gap after it.
+const BADGE: f32 = 10.0;
+const BADGE_ROOM: f32 = BADGE + 2.0;
 
 impl Cell {
     pub(super) fn new(text: impl Into<String>, style: Style) -> Cell {
-        Cell { text: text.into(), style, fill: None }
+        Cell { text: text.into(), style, fill: None, badges: Vec::new() }
+    }
+
+    pub(super) fn with_badges(mut self, badges: Vec<Badge>) -> Cell {
+        self.badges = badges;
+        self
+    }
+
+    /// Where the text starts after the badges.
+    fn indent(&self) -> f32 {
+        self.badges.len() as f32 * BADGE_ROOM
     }
 
     pub(super) fn filled(mut self, fill: Option<Rgb>) -> Cell {
@@ -278,12 +306,17 @@ impl Flow {
             if let Some(fill) = cell.fill.or(fill) {
                 self.mark(Mark::Rect { x, y: top, width: *width, height: row.height, fill });
             }
-            let inner = width - 2.0 * CELL_PADDING;
+            let inner = width - 2.0 * CELL_PADDING - cell.indent();
+            for (index, badge) in cell.badges.iter().enumerate() {
+                let left = x + CELL_PADDING + index as f32 * BADGE_ROOM;
+                self.badge(badge, left, top + CELL_PADDING);
+            }
             for (index, line) in lines.iter().enumerate() {
-                let offset = match column.align {
-                    Align::Left => 0.0,
-                    Align::Right => inner - width_of(line, cell.style),
-                };
+                let offset = cell.indent()
+                    + match column.align {
+                        Align::Left => 0.0,
+                        Align::Right => inner - width_of(line, cell.style),
+                    };
                 let style = cell.style;
                 let y = top + CELL_PADDING + style.height_of(index) + style.baseline();
                 let text = line.clone();
@@ -301,6 +334,15 @@ impl Flow {
         self.y += row.height;
         let rule = Mark::Line { from: (MARGIN, self.y), to: (MARGIN + BODY_WIDTH, self.y), width: 0.5, colour: RULE };
         self.mark(rule);
+    }
+
+    /// A badge with its top-left corner at (`left`, `top`).
+    pub(super) fn badge(&mut self, badge: &Badge, left: f32, top: f32) {
+        let radius = BADGE / 2.0;
+        self.mark(Mark::Circle { centre: (left + radius, top + radius), radius, fill: badge.fill });
+        let style = Style::new(6.5, Weight::Bold, Rgb(255, 255, 255));
+        let x = left + radius - width_of(&badge.letter, style) / 2.0;
+        self.mark(text_mark(&badge.letter, style, x, top + radius + 2.3));
     }
 
     /// Adds "page i of n" and `footer` to every page; the pages in order.
@@ -347,7 +389,7 @@ fn layout_row(cells: &[Cell], widths: &[f32]) -> RowLayout {
         .iter()
         .zip(widths)
         .map(|(cell, width)| {
-            let inner = width - 2.0 * CELL_PADDING;
+            let inner = width - 2.0 * CELL_PADDING - cell.indent();
             (cell.clone(), wrap(&cell.text, cell.style.weight, cell.style.size, inner))
         })
         .collect();
@@ -356,7 +398,11 @@ fn layout_row(cells: &[Cell], widths: &[f32]) -> RowLayout {
 }
 
 fn row_height(cells: &[(Cell, Vec<String>)]) -> f32 {
-    let tallest = cells.iter().map(|(cell, lines)| cell.style.height_of(lines.len())).fold(0.0, f32::max);
+    let height = |(cell, lines): &(Cell, Vec<String>)| {
+        let badges = if cell.badges.is_empty() { 0.0 } else { BADGE };
+        cell.style.height_of(lines.len()).max(badges)
+    };
+    let tallest = cells.iter().map(height).fold(0.0, f32::max);
     tallest + 2.0 * CELL_PADDING
 }
 

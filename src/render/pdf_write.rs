@@ -3,7 +3,7 @@
 //! build (so `SOURCE_DATE_EPOCH` gives byte-identical files).
 
 use super::fonts::Weight;
-use super::pdf_chart::PdfBackend;
+use super::pdf_chart::{circle, PdfBackend};
 use super::pdf_layout::{Mark, Page, Rgb, PAGE_HEIGHT, PAGE_WIDTH};
 use chrono::{Datelike, Timelike};
 use krilla::color::rgb;
@@ -76,6 +76,13 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
                 builder.push_rect(rect);
             }
             if let Some(path) = builder.finish() {
+                surface.set_stroke(None);
+                surface.set_fill(Some(Fill { paint: colour(*fill), ..Default::default() }));
+                surface.draw_path(&path);
+            }
+        }
+        Mark::Circle { centre, radius, fill } => {
+            if let Some(path) = circle(*centre, *radius) {
                 surface.set_stroke(None);
                 surface.set_fill(Some(Fill { paint: colour(*fill), ..Default::default() }));
                 surface.draw_path(&path);
