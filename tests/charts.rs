@@ -5,7 +5,7 @@
 use scorecard::evaluate::Observation;
 use scorecard::judge::{Comparison, Confidence, IndicatorReport};
 use scorecard::judge::{Limits, Rag};
-use scorecard::language::{Benchmark, Polarity};
+use scorecard::language::{Benchmark, Event, Polarity};
 use scorecard::project::Month;
 
 fn fixed_indicator() -> IndicatorReport {
@@ -54,6 +54,14 @@ fn fixed_indicator() -> IndicatorReport {
         revisions: Vec::new(),
         rank: None,
         commentary: None,
+        events: vec![Event {
+            date: "2024-07-15".into(),
+            month: start.plus(3),
+            day: Some(15),
+            label: "New front door".into(),
+            indicators: Vec::new(),
+            rebase: false,
+        }],
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,
         series,
@@ -81,6 +89,7 @@ fn trend_chart_svg_matches_the_snapshot() {
         "15.5",
         "percent",
         ">\nc\n<",
+        ">\nNew front door\n<",
     ] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
     }

@@ -121,3 +121,58 @@ fn spc_not_applicable_says_why_and_so_does_too_short_a_series() {
     let json = build(&small);
     assert_eq!(json["indicators"][0]["spc_not_applicable"], "7 months with values; SPC needs at least 12");
 }
+
+#[test]
+fn an_event_marked_rebase_restarts_the_limits_and_is_listed_with_the_indicator() {
+    let fixture = referrals_fixture(ROLLING);
+    // A process change on 15 July 2024 for this indicator, and an event
+    // naming no indicator (so every one), drawn but not rebasing.
+    fixture.write(
+        "events/2024.toml",
+        "[[events]]\ndate = \"2024-07-15\"\nlabel = \"Duty desk\"\nindicators = [\"referrals-3-months\"]\nrebase = true\n\n\
+         [[events]]\ndate = \"2024-03\"\nlabel = \"Audit\"\n",
+    );
+    let json = build(&fixture);
+    let indicator = &json["indicators"][0];
+    let spc = &indicator["spc"];
+    // Monthly figures 6, 7, ... (Jan-Jun 2024), then from July 6, 7, 6, 7, 6, 7, 21.
+    // Second segment: mean 60 / 7 = 8.571; moving ranges 1, 1, 1, 1, 1, 14,
+    // mean 19 / 6; upper limit 60/7 + 2.66 * 19/6 = 16.995: 21 is above it.
+    assert_eq!(spc["segments"].as_array().unwrap().len(), 2);
+    assert_eq!(spc["segments"][1]["from"], "2024-07");
+    approx::assert_relative_eq!(spc["segments"][1]["mean"].as_f64().unwrap(), 60.0 / 7.0, epsilon = 1e-9);
+    approx::assert_relative_eq!(
+        spc["segments"][1]["upper_limit"].as_f64().unwrap(),
+        60.0 / 7.0 + 2.66 * 19.0 / 6.0,
+        epsilon = 1e-9
+    );
+    // Without the rebase twelve months sat below one mean (a shift); now
+    // neither segment has seven on one side: only the last point signals.
+    let rules: Vec<&str> = spc["signals"].as_array().unwrap().iter().map(|s| s["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["outside_limits"]);
+    let events = indicator["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!((events[0]["date"].as_str(), events[0]["label"].as_str()), (Some("2024-03"), Some("Audit")));
+    assert_eq!(events[1]["rebase"], true);
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-01/index.html")).unwrap();
+    assert!(page.contains("Event, 15 July 2024: Duty desk (a process change: SPC limits restart in July 2024)."));
+    assert!(page.contains("Event, March 2024: Audit."));
+    let chart = std::fs::read_to_string(fixture.root().join("reports/2025-01/charts/referrals-3-months.svg")).unwrap();
+    assert!(chart.contains(">\nDuty desk\n<") && chart.contains(">\nAudit\n<"), "both drawn on the chart");
+}
+
+#[test]
+fn every_mistake_in_event_files_is_reported_with_its_file_and_line() {
+    let fixture = referrals_fixture(ROLLING);
+    fixture.write("events/a.toml", "[[events]]\ndate = \"2024-02-30\"\nlabel = \"Audit\"\n");
+    fixture.write(
+        "events/b.toml",
+        "[[events]]\ndate = \"2024-05\"\nlabel = \"Audit\"\nindicators = [\"referals-3-months\"]\n",
+    );
+    let errors = fixture.load_errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert_eq!((errors[0].0.as_str(), errors[0].1), ("a.toml", 2));
+    assert!(errors[0].2.contains("2024-02-30"));
+    assert_eq!((errors[1].0.as_str(), errors[1].1), ("b.toml", 4));
+    assert!(errors[1].2.contains("referrals-3-months"), "suggests the id: {}", errors[1].2);
+}

@@ -4,7 +4,7 @@
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
 use crate::diagnostics::did_you_mean;
 use crate::error::Error;
-use crate::language::{self, Definition};
+use crate::language::{self, Definition, Event};
 use crate::project::{self, Member, Project};
 use std::path::Path;
 
@@ -14,6 +14,8 @@ pub struct Loaded {
     pub definitions: Vec<Definition>,
     /// The authorities reported on: one, or a consortium's members.
     pub members: Vec<Member>,
+    /// Dated events, in date order, for charts and SPC rebasing.
+    pub events: Vec<Event>,
     /// Each definition's plan, in definition order.
     pub(super) plans: Vec<Plan>,
     pub(super) checks: Vec<CheckPlan>,
@@ -43,6 +45,9 @@ impl Loaded {
 pub fn load(root: &Path) -> Result<Loaded, Error> {
     let project = Project::load(root).map_err(Error::Invalid)?;
     let (definitions, mut diagnostics) = language::load_all(&project);
+    let ids: Vec<&str> = definitions.iter().map(Definition::id).collect();
+    let (events, found) = language::load_events(&project, &ids);
+    diagnostics.extend(found);
     let checks = compile_checks(&project).unwrap_or_else(|found| {
         diagnostics.extend(found);
         Vec::new()
@@ -52,9 +57,9 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         Vec::new()
     });
     match compile_all(&project, &definitions) {
-        Ok(plans) => {
-            diagnostics.into_result(Loaded { project, definitions, members, plans, checks }).map_err(Error::Invalid)
-        }
+        Ok(plans) => diagnostics
+            .into_result(Loaded { project, definitions, members, events, plans, checks })
+            .map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);
             Err(Error::Invalid(diagnostics))

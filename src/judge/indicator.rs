@@ -11,7 +11,7 @@ use super::trend::{direction, Direction};
 use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
-use crate::language::{Benchmark, Definition, MeasureRule, Polarity, RatingRule, Summary, Unit};
+use crate::language::{Benchmark, Definition, Event, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
 
@@ -59,6 +59,8 @@ pub struct IndicatorReport {
     pub definition: Vec<(String, String)>,
     /// Commentary from the service lead, if given for this month.
     pub commentary: Option<String>,
+    /// Dated events within the months shown (none after this month).
+    pub events: Vec<Event>,
     /// Its place among a consortium's members this month, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<Position>,
@@ -110,6 +112,7 @@ pub(super) fn judge(
     month: Month,
     resolved: ResolvedBenchmark,
     previous_benchmark: Option<f64>,
+    events: &[Event],
 ) -> IndicatorReport {
     let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
     let rating_basis = |latest: &Observation| rating_basis(definition, latest, resolved.benchmark.as_ref());
@@ -120,7 +123,8 @@ pub(super) fn judge(
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let target = definition.target();
     let monthly = computed.monthly.as_deref().map(upto);
-    let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target);
+    let events: Vec<Event> = events.iter().filter(|event| event.concerns(definition.id())).cloned().collect();
+    let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target, &events);
     let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
     let groups = computed
         .groups
@@ -156,6 +160,10 @@ pub(super) fn judge(
         definition: plain_english(definition, &computed.window),
         in_words: in_words(definition, &computed.window),
         commentary: None,
+        events: events
+            .into_iter()
+            .filter(|event| series.first().is_some_and(|first| first.period <= event.month))
+            .collect(),
         revisions: Vec::new(),
         rank: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
@@ -176,6 +184,7 @@ fn process_control(
     charted: &[Observation],
     monthly: Option<&[Observation]>,
     target: Option<f64>,
+    events: &[Event],
 ) -> (Option<spc::Spc>, Option<String>) {
     let settings = &definition.indicator.spc;
     if let Some(reason) = &settings.not_applicable {
@@ -194,7 +203,12 @@ fn process_control(
     // A target on a 12-month count is not a target for one month's count;
     // proportions, rates and averages keep their scale month by month.
     let comparable = basis == spc::Basis::ReportedValues || *definition.indicator.unit.get_ref() != Unit::Count;
-    let spc_settings = spc::Settings { baseline: settings.baseline_months, rebase: &settings.rebase };
+    // The definition's own rebases and those of process changes declared as events.
+    let mut rebase = settings.rebase.clone();
+    rebase.extend(events.iter().filter(|event| event.rebase).map(|event| event.month));
+    rebase.sort();
+    rebase.dedup();
+    let spc_settings = spc::Settings { baseline: settings.baseline_months, rebase: &rebase };
     let analysed = spc::analyse(&points, spc_settings, definition.polarity(), target.filter(|_| comparable));
     let unit = *definition.indicator.unit.get_ref();
     (analysed.map(|analysed| within_range(spc::Spc { basis, ..analysed }, unit)), None)

@@ -53,7 +53,8 @@ pub fn scorecard(
             .map(|(index, (definition, series))| {
                 let previous = benchmarks.resolve(member, index, definition, month.previous());
                 let previous = previous.benchmark.map(|benchmark| benchmark.value);
-                judge(definition, series, month, benchmarks.resolve(member, index, definition, month), previous)
+                let resolved = benchmarks.resolve(member, index, definition, month);
+                judge(definition, series, month, resolved, previous, &loaded.events)
             })
             .collect(),
     }

@@ -243,12 +243,15 @@ pub fn analyse(
     })
 }
 
-/// The known points split at each rebase month; a piece too short for
-/// limits (under 2 points) stays with the piece before it.
+/// The known points split at each rebase month (or the first known month
+/// after it, when it has no value); a piece too short for limits (under 2
+/// points) stays with the piece before it.
 fn segments_of(known: &[Point], rebase: &[Month]) -> Vec<Vec<Point>> {
     let mut groups: Vec<Vec<Point>> = vec![Vec::new()];
-    for point in known {
-        let starts_new = rebase.contains(&point.month) && groups.last().is_some_and(|group| group.len() >= 2);
+    for (index, point) in known.iter().enumerate() {
+        let after_previous = |month: &Month| index == 0 || known[index - 1].month < *month;
+        let rebased_here = rebase.iter().any(|month| after_previous(month) && *month <= point.month);
+        let starts_new = rebased_here && groups.last().is_some_and(|group| group.len() >= 2);
         if starts_new {
             groups.push(Vec::new());
         }
@@ -543,5 +546,21 @@ mod tests {
         approx::assert_relative_eq!(two.upper_limit, 21.0 + 2.66 * 2.0);
         approx::assert_relative_eq!(two.segments[0].mean, 11.0);
         assert_eq!(two.latest, Some(Variation::CommonCause));
+    }
+
+    #[test]
+    fn a_rebase_in_a_month_without_a_value_starts_at_the_next_month_with_one() {
+        // As above, but month 12 (the rebase month) has no value: the new
+        // segment starts at month 13 and holds 22, 20, 22, 20, 22, 20, 22, mean 148 / 7.
+        let mut values: Vec<f64> = [10.0, 12.0].repeat(6);
+        values.extend([20.0, 22.0].repeat(4));
+        let mut points = series(&values);
+        points[12].1 = None;
+        let rebase = [month(12)];
+        let two =
+            analyse(&points, Settings { baseline: None, rebase: &rebase }, Polarity::HigherIsBetter, None).unwrap();
+        assert_eq!(two.segments.len(), 2);
+        assert_eq!(two.segments[1].from, month(13));
+        approx::assert_relative_eq!(two.segments[1].mean, 148.0 / 7.0);
     }
 }

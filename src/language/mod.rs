@@ -6,6 +6,7 @@
 
 mod check;
 mod definition;
+mod events;
 mod indicator;
 mod limits;
 mod published_benchmark;
@@ -13,6 +14,7 @@ mod rules;
 pub mod window;
 
 pub use definition::{definition_files, load_all, used_datasets, Definition};
+pub use events::{load_events, Event, MAX_LABEL_CHARS};
 pub use indicator::{
     Benchmark, Derived, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings,
     Unit, Window, WindowKind, WorkingDays,

@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 pub const PROJECT_FILE: &str = "scorecard.toml";
+/// The folder of `*.toml` files of dated events, beside the project file.
+pub const EVENTS_FOLDER: &str = "events";
 
 /// `scorecard.toml`: the authority, where its extracts are, what they look like and where outputs go.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -42,6 +44,29 @@ pub struct ProjectFile {
     /// `[checks]`: what a month must pass, beyond having every extract, to be published.
     #[serde(default)]
     pub checks: PublishChecks,
+    /// `[[events]]`: dated events drawn on the charts (more may be in `events/*.toml`).
+    #[serde(default)]
+    pub events: Vec<EventEntry>,
+}
+
+/// A dated event, e.g. a new front door: a labelled marker on every chart
+/// whose months it falls in, listed in each indicator's section.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct EventEntry {
+    /// `YYYY-MM-DD`, or `YYYY-MM` for a month as a whole (drawn at its start).
+    #[schemars(with = "String")]
+    pub date: Spanned<String>,
+    /// Drawn on the charts, so short: at most 40 characters, e.g. "New front door".
+    #[schemars(with = "String")]
+    pub label: Spanned<String>,
+    /// The indicator ids it concerns; none means every indicator.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub indicators: Vec<Spanned<String>>,
+    /// A change to the process itself: SPC limits of the indicators it
+    /// concerns are recalculated from its month, as `spc.rebase` would.
+    #[serde(default)]
+    pub rebase: bool,
 }
 
 /// A consortium's own name, for its front page and comparisons: never a
@@ -312,6 +337,11 @@ impl Project {
         self.file.paths.indicators.iter().map(|dir| self.resolve(dir)).collect()
     }
 
+    /// `events/`: files of dated events beside the project file.
+    pub fn events_dir(&self) -> PathBuf {
+        self.resolve(EVENTS_FOLDER)
+    }
+
     pub fn benchmark_folder(&self) -> Option<PathBuf> {
         self.file.benchmarks.folder.as_deref().map(|folder| self.resolve(folder))
     }
@@ -346,6 +376,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<Check>(),
         field_names::<PublishChecks>(),
         field_names::<ConsortiumName>(),
+        field_names::<EventEntry>(),
     ]
     .concat()
 }

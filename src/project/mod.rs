@@ -9,8 +9,8 @@ mod period;
 
 pub use calendar::HolidayCalendar;
 pub use file::{
-    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, Layout, Paths, Project,
-    ProjectFile, PublishChecks, WarningKind, PROJECT_FILE,
+    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, Layout, Paths,
+    Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, PROJECT_FILE,
 };
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
 pub use names::{is_authority_code, is_safe_id, AuthorityCode};

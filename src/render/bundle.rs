@@ -12,10 +12,17 @@ pub type Files = Vec<(String, Vec<u8>)>;
 
 fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
     let svg = charts::trend_svg(indicator)?;
+    let narrow = charts::narrow_trend_svg(indicator)?;
     let png = charts::trend_png(indicator)?;
     let sparkline = charts::sparkline_svg(indicator)?;
+    let id = &indicator.id;
     Ok((
-        vec![(format!("charts/{}.svg", indicator.id), svg.into_bytes()), (format!("charts/{}.png", indicator.id), png)],
+        vec![
+            (format!("charts/{id}.svg"), svg.into_bytes()),
+            (format!("charts/{id}.png"), png),
+            // A folder of its own, so no indicator id can collide with it.
+            (format!("charts/narrow/{id}.svg"), narrow.into_bytes()),
+        ],
         sparkline,
     ))
 }

@@ -5,7 +5,7 @@
 use super::fonts;
 use super::format::show_value;
 use crate::judge::{round_to, IndicatorReport, Limits, Spc, SpcBasis, Variation};
-use crate::language::{Polarity, Unit};
+use crate::language::{Event, Polarity, Unit};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -16,8 +16,21 @@ use std::sync::Once;
 
 const FAMILY: &str = "sans-serif";
 
-pub const CHART_SIZE: (u32, u32) = (900, 420);
+/// The chart on the page and in the PNG; phones get a narrower one.
+pub const CHART_SIZE: (u32, u32) = (720, 400);
+pub const NARROW_CHART_SIZE: (u32, u32) = (380, 440);
 pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
+
+/// Text sizes in plotters' units, 1.24 times the font size an SVG is
+/// given: 15 is a 12 px font, so at least 11 px on screen at the chart's
+/// natural size and 9 pt printed (the page prints charts at natural size,
+/// the board pack at 0.8 of it).
+const TEXT_SIZE: f64 = 15.0;
+const LATEST_SIZE: f64 = 17.0;
+const CAPTION_SIZE: f64 = 19.0;
+/// Where the plot starts, after the y axis labels.
+const PLOT_LEFT: i32 = 64;
+const LEGEND_LEFT: i32 = 16;
 
 /// Colours as Making Data Count draws them, from the colour-blind-safe
 /// Okabe-Ito palette: the series in dark grey, special-cause points blue
@@ -40,10 +53,13 @@ const TARGET: RGBColor = RGBColor(190, 30, 45);
 const BENCHMARK: RGBColor = RGBColor(0, 158, 115);
 /// SPC mean (solid) and process limits (dashed).
 const PROCESS: RGBColor = RGBColor(120, 120, 120);
-const TEXT: RGBColor = RGBColor(33, 33, 33);
-const BAND_GREEN: RGBColor = RGBColor(215, 236, 218);
-const BAND_AMBER: RGBColor = RGBColor(253, 234, 200);
-const BAND_RED: RGBColor = RGBColor(246, 213, 213);
+const INK: RGBColor = RGBColor(33, 33, 33);
+/// Events: dark slate, dotted.
+const EVENT: RGBColor = RGBColor(70, 70, 110);
+/// Band tints, pale enough for every line to read over them.
+const BAND_GREEN: RGBColor = RGBColor(226, 242, 229);
+const BAND_AMBER: RGBColor = RGBColor(252, 232, 196);
+const BAND_RED: RGBColor = RGBColor(244, 212, 212);
 
 fn register_fonts() {
     static FONTS: Once = Once::new();
@@ -56,10 +72,19 @@ fn register_fonts() {
 }
 
 pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
+    trend_svg_sized(indicator, CHART_SIZE)
+}
+
+/// The chart drawn for a phone's width, with text as large as the page's.
+pub fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
+    trend_svg_sized(indicator, NARROW_CHART_SIZE)
+}
+
+fn trend_svg_sized(indicator: &IndicatorReport, size: (u32, u32)) -> Result<String, String> {
     register_fonts();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         draw_trend(&root, indicator, true).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
     }
     Ok(svg)
@@ -174,23 +199,29 @@ fn month_label(indicator: &IndicatorReport, x: f64, every: u32) -> String {
     }
 }
 
-/// Months between labels: 3, or 6 when a quarter is under 45 pixels.
-fn label_every(width: u32, months: usize) -> u32 {
-    if width as usize / months.max(1) * 3 < 45 {
-        6
-    } else {
-        3
-    }
+/// Months between labels: a quarter, a half year or a year, the first
+/// that leaves room for a label like "Jan 2025".
+fn label_every(plot_width: i32, months: usize, label_width: i32) -> u32 {
+    let per_month = plot_width as f64 / months.max(1) as f64;
+    [3, 6, 12].into_iter().find(|every| per_month * *every as f64 >= label_width as f64 * 1.2).unwrap_or(12)
 }
 
-const LEGEND_ROW: u32 = 18;
+const LEGEND_ROW: u32 = 21;
 
-fn legend_columns(width: u32) -> usize {
-    if width < 700 {
-        2
-    } else {
-        3
-    }
+/// As many legend columns as the longest entry allows, at most three.
+fn legend_columns<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> usize {
+    let (width, _) = area.dim_in_pixel();
+    let widest = entries
+        .iter()
+        .map(|(_, text)| area.estimate_text_size(text, &text_style()).map_or(200, |(w, _)| w as i32))
+        .max()
+        .unwrap_or(0);
+    let column = widest + 30 + 14;
+    ((width as i32 - LEGEND_LEFT) / column.max(1)).clamp(1, 3) as usize
+}
+
+fn text_style() -> TextStyle<'static> {
+    (FAMILY, TEXT_SIZE).into_font().color(&INK)
 }
 
 /// How a legend entry's sample is drawn.
@@ -213,7 +244,7 @@ fn legend_entries(indicator: &IndicatorReport) -> Vec<(Swatch, String)> {
         let style = ShapeStyle { color: BENCHMARK.mix(0.55), filled: false, stroke_width: 5 };
         entries.push((Swatch::Line(style), format!("{} {}", benchmark.label, show(benchmark.value))));
     }
-    if let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) {
+    if let Some(spc) = charted_spc(indicator) {
         let grey = ShapeStyle { color: PROCESS.to_rgba(), filled: false, stroke_width: 1 };
         entries.push((Swatch::Line(grey), "mean".to_string()));
         entries.push((Swatch::Dashed(grey), "process limits".to_string()));
@@ -232,11 +263,11 @@ fn legend_entries(indicator: &IndicatorReport) -> Vec<(Swatch, String)> {
 
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> DrawResult<DB> {
     let (width, _) = area.dim_in_pixel();
-    let columns = legend_columns(width);
-    let column_width = (width as i32 - 72) / columns as i32;
-    let style = (FAMILY, 12).into_font().color(&TEXT).pos(Pos::new(HPos::Left, VPos::Center));
+    let columns = legend_columns(area, entries);
+    let column_width = (width as i32 - LEGEND_LEFT) / columns as i32;
+    let style = text_style().pos(Pos::new(HPos::Left, VPos::Center));
     for (index, (swatch, text)) in entries.iter().enumerate() {
-        let x = 72 + (index % columns) as i32 * column_width;
+        let x = LEGEND_LEFT + (index % columns) as i32 * column_width;
         let y = (index / columns) as i32 * LEGEND_ROW as i32 + LEGEND_ROW as i32 / 2;
         let line = [(x, y), (x + 22, y)];
         match swatch {
@@ -250,19 +281,26 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Sw
     Ok(())
 }
 
-/// Bands from worst to best: (from, to, colour, letter).
-fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<(f64, f64, RGBColor, &'static str)> {
+/// A band's tint behind the plot, its rail's colour and the letter's colour on the rail.
+type BandColours = (RGBColor, RGBColor, RGBColor);
+const RED_BAND: BandColours = (BAND_RED, RGBColor(179, 38, 30), WHITE);
+const AMBER_BAND: BandColours = (BAND_AMBER, RGBColor(242, 184, 75), INK);
+const GREEN_BAND: BandColours = (BAND_GREEN, RGBColor(27, 110, 60), WHITE);
+const RAIL_WIDTH: i32 = 16;
+
+/// Bands from worst to best: (from, to, colours, letter).
+fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<(f64, f64, BandColours, &'static str)> {
     let clamp = |value: f64| value.clamp(low, high);
     match polarity {
         Polarity::HigherIsBetter => vec![
-            (low, clamp(limits.amber), BAND_RED, "R"),
-            (clamp(limits.amber), clamp(limits.green), BAND_AMBER, "A"),
-            (clamp(limits.green), high, BAND_GREEN, "G"),
+            (low, clamp(limits.amber), RED_BAND, "R"),
+            (clamp(limits.amber), clamp(limits.green), AMBER_BAND, "A"),
+            (clamp(limits.green), high, GREEN_BAND, "G"),
         ],
         Polarity::LowerIsBetter => vec![
-            (clamp(limits.amber), high, BAND_RED, "R"),
-            (clamp(limits.green), clamp(limits.amber), BAND_AMBER, "A"),
-            (low, clamp(limits.green), BAND_GREEN, "G"),
+            (clamp(limits.amber), high, RED_BAND, "R"),
+            (clamp(limits.green), clamp(limits.amber), AMBER_BAND, "A"),
+            (low, clamp(limits.green), GREEN_BAND, "G"),
         ],
         Polarity::NoJudgement => Vec::new(),
     }
@@ -280,39 +318,33 @@ fn draw_trend<DB: DrawingBackend>(
     let (low, high) = y_range(indicator);
     let x_range = -0.5..(months as f64 - 0.5);
     let (width, height) = root.dim_in_pixel();
-    let rows = legend_entries(indicator).len().div_ceil(legend_columns(width)) as u32;
+    let legend = legend_entries(indicator);
+    let rows = legend.len().div_ceil(legend_columns(root, &legend)) as u32;
     let (plot_area, legend_area) = root.split_vertically(height - rows * LEGEND_ROW - 4);
     let mut builder = ChartBuilder::on(&plot_area);
     if captioned {
-        builder.caption(&indicator.title, (FAMILY, 18).into_font().style(FontStyle::Bold).color(&TEXT));
+        builder.caption(&indicator.title, (FAMILY, CAPTION_SIZE).into_font().style(FontStyle::Bold).color(&INK));
     }
+    // Room on the right for the RAG rail.
     let mut chart = builder
         .margin(12)
-        .x_label_area_size(34)
-        .y_label_area_size(60)
+        .margin_right(12 + RAIL_WIDTH + 4)
+        .x_label_area_size(38)
+        .y_label_area_size(PLOT_LEFT as u32 - 12)
         .build_cartesian_2d(x_range.clone(), low..high)?;
-    for (from, to, colour, letter) in
-        indicator.rag_limits.map(|limits| bands(limits, indicator.polarity, (low, high))).unwrap_or_default()
-    {
-        if to > from {
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(x_range.start, from), (x_range.end, to)],
-                colour.filled(),
-            )))?;
-            let label_at = (x_range.start + 0.1, (from + to) / 2.0);
-            chart.draw_series(std::iter::once(Text::new(letter, label_at, (FAMILY, 13).into_font().color(&TEXT))))?;
-        }
-    }
+    draw_bands(root, &mut chart, indicator, (low, high))?;
+    let label_width = root.estimate_text_size("Jan 2025", &text_style()).map_or(70, |(w, _)| w as i32);
+    let every = label_every(width as i32 - PLOT_LEFT - 12, months, label_width);
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
         .x_labels(months + 1)
-        .x_label_formatter(&|x| month_label(indicator, *x, label_every(width, months)))
+        .x_label_formatter(&|x| month_label(indicator, *x, every))
         .y_desc(indicator.unit.describe())
-        .label_style((FAMILY, 12).into_font().color(&TEXT))
-        .axis_desc_style((FAMILY, 13).into_font().color(&TEXT))
+        .label_style(text_style())
+        .axis_desc_style(text_style())
         .draw()?;
     // The benchmark as a broad pale line under the target's dashes, so
     // that both show when they are equal.
@@ -326,7 +358,7 @@ fn draw_trend<DB: DrawingBackend>(
         chart.draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?;
     }
     // Limits belong on the chart only when they are limits of the values charted.
-    if let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) {
+    if let Some(spc) = charted_spc(indicator) {
         draw_process_limits(&mut chart, indicator, spc, (low, high))?;
     }
     if let Some(interval) = indicator.confidence.first() {
@@ -335,22 +367,174 @@ fn draw_trend<DB: DrawingBackend>(
         let style = SERIES.mix(0.6).stroke_width(2);
         chart.draw_series(std::iter::once(PathElement::new(bar, style)))?;
     }
+    draw_events(&mut chart, indicator, (low, high))?;
     draw_suppressed(&mut chart, indicator, low)?;
     for run in segments(indicator) {
         chart.draw_series(LineSeries::new(run.clone(), SERIES.stroke_width(2)))?;
         chart.draw_series(run.into_iter().map(|point| Circle::new(point, 3, SERIES.filled())))?;
     }
     draw_special_causes(&mut chart, indicator)?;
-    if let Some(latest) = indicator.series.last().and_then(|o| o.value) {
-        let point = ((months - 1) as f64, latest);
-        chart.draw_series(std::iter::once(Circle::new(point, 7, SERIES.stroke_width(3))))?;
-        let label = format!("{:.*}", indicator.decimals as usize, round_to(latest, indicator.decimals));
-        let style =
-            (FAMILY, 14).into_font().style(FontStyle::Bold).color(&TEXT).pos(Pos::new(HPos::Right, VPos::Bottom));
-        chart.draw_series(std::iter::once(Text::new(label, (point.0 - 0.4, point.1), style)))?;
-    }
-    draw_legend(&legend_area, &legend_entries(indicator))?;
+    draw_latest(&mut chart, indicator, (low, high))?;
+    draw_legend(&legend_area, &legend)?;
     root.present()
+}
+
+/// The SPC result when it ran on the values charted.
+fn charted_spc(indicator: &IndicatorReport) -> Option<&Spc> {
+    indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues)
+}
+
+/// RAG bands: a pale tint across the plot and, right of it, a rail in
+/// the badges' colours with each band's letter, so the bands stay apart
+/// in greyscale and the latest point reads against its band.
+fn draw_bands<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &mut Chart<DB>,
+    indicator: &IndicatorReport,
+    range: (f64, f64),
+) -> DrawResult<DB> {
+    let Some(limits) = indicator.rag_limits else { return Ok(()) };
+    let (start, end) = (-0.5, indicator.series.len().max(1) as f64 - 0.5);
+    let rail_left = chart.plotting_area().get_pixel_range().0.end + 2;
+    for (from, to, (tint, rail, letter_colour), letter) in bands(limits, indicator.polarity, range) {
+        if to <= from {
+            continue;
+        }
+        chart.draw_series(std::iter::once(Rectangle::new([(start, from), (end, to)], tint.filled())))?;
+        let (top, bottom) = (chart.backend_coord(&(end, to)).1, chart.backend_coord(&(end, from)).1);
+        root.draw(&Rectangle::new([(rail_left, top), (rail_left + RAIL_WIDTH, bottom)], rail.filled()))?;
+        let style = (FAMILY, TEXT_SIZE).into_font().style(FontStyle::Bold).color(&letter_colour);
+        let centre = (rail_left + RAIL_WIDTH / 2, (top + bottom) / 2);
+        root.draw(&Text::new(letter, centre, style.pos(Pos::new(HPos::Center, VPos::Center))))?;
+    }
+    Ok(())
+}
+
+/// Where an event falls on the x axis, if within the months charted.
+fn event_x(indicator: &IndicatorReport, event: &Event) -> Option<f64> {
+    let index = indicator.series.iter().position(|o| o.period == event.month)?;
+    Some(index as f64 - 0.5 + event.into_month())
+}
+
+/// Each event a dotted vertical line labelled at the top of the plot; a
+/// label that would overlap the one before drops a row.
+fn draw_events<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    indicator: &IndicatorReport,
+    (low, high): (f64, f64),
+) -> DrawResult<DB> {
+    let line = ShapeStyle { color: EVENT.to_rgba(), filled: false, stroke_width: 1 };
+    let style = (FAMILY, TEXT_SIZE).into_font().color(&EVENT).pos(Pos::new(HPos::Left, VPos::Top));
+    let (plot_x, _) = chart.plotting_area().get_pixel_range();
+    let mut rows: Vec<i32> = Vec::new();
+    for event in &indicator.events {
+        let Some(x) = event_x(indicator, event) else { continue };
+        chart.draw_series(DashedLineSeries::new([(x, low), (x, high)], 2, 3, line))?;
+        let (w, h) = chart.plotting_area().estimate_text_size(&event.label, &style)?;
+        let (w, h) = (w as i32, h as i32);
+        let at = chart.backend_coord(&(x, high)).0;
+        // Right of the line, or left of it near the plot's right edge.
+        let left = if at + 4 + w <= plot_x.end { at + 4 } else { (at - 4 - w).max(plot_x.start) };
+        let row = rows.iter().position(|end| *end < left).unwrap_or(rows.len());
+        match rows.get_mut(row) {
+            Some(end) => *end = left + w,
+            None => rows.push(left + w),
+        }
+        let top = 2 + row as i32 * (h + 2);
+        let ground =
+            Rectangle::new([(left - at - 2, top - 1), (left - at + w + 2, top + h + 1)], WHITE.mix(0.85).filled());
+        let label = Text::new(event.label.clone(), (left - at, top), style.clone());
+        chart.plotting_area().draw(&(EmptyElement::at((x, high)) + ground + label))?;
+    }
+    Ok(())
+}
+
+/// The latest point ringed and its value labelled where no line crosses
+/// the label: the first of left-above, left-below, above, below and
+/// further out that no reference line, event or stretch of the series
+/// crosses (or that the fewest do), on a white ground.
+fn draw_latest<DB: DrawingBackend>(
+    chart: &mut Chart<DB>,
+    indicator: &IndicatorReport,
+    range: (f64, f64),
+) -> DrawResult<DB> {
+    let months = indicator.series.len();
+    let Some(latest) = indicator.series.last().and_then(|o| o.value) else { return Ok(()) };
+    let point = ((months - 1) as f64, latest);
+    chart.draw_series(std::iter::once(Circle::new(point, 7, SERIES.stroke_width(3))))?;
+    let label = format!("{:.*}", indicator.decimals as usize, round_to(latest, indicator.decimals));
+    let style =
+        (FAMILY, LATEST_SIZE).into_font().style(FontStyle::Bold).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
+    let (w, h) = chart.plotting_area().estimate_text_size(&label, &style)?;
+    let (w, h) = (w as i32 + 4, h as i32 + 2);
+    let at = chart.backend_coord(&point);
+    let obstacles = Obstacles::of(chart, indicator, range);
+    let candidates =
+        [(-11 - w, -3 - h), (-11 - w, 3), (-w / 2, -11 - h), (-w / 2, 11), (-11 - w, -6 - 2 * h), (-11 - w, 6 + h)];
+    let (dx, dy) = candidates
+        .into_iter()
+        .enumerate()
+        .min_by_key(|(order, (dx, dy))| (obstacles.crossing((at.0 + dx, at.1 + dy), (w, h)), *order))
+        .map(|(_, offset)| offset)
+        .expect("candidates");
+    let ground = Rectangle::new([(dx, dy), (dx + w, dy + h)], WHITE.mix(0.85).filled());
+    let text = Text::new(label, (dx + 2, dy + 1), style);
+    chart.plotting_area().draw(&(EmptyElement::at(point) + ground + text))
+}
+
+/// What a label must keep clear of, in pixels: horizontal lines (y and
+/// half their width), vertical lines (x, from y, to y) and the series.
+struct Obstacles {
+    horizontal: Vec<(i32, i32)>,
+    vertical: Vec<(i32, i32, i32)>,
+    series: Vec<((i32, i32), (i32, i32))>,
+    plot: (std::ops::Range<i32>, std::ops::Range<i32>),
+}
+
+impl Obstacles {
+    fn of<DB: DrawingBackend>(chart: &Chart<DB>, indicator: &IndicatorReport, (low, high): (f64, f64)) -> Obstacles {
+        let pixel = |point: (f64, f64)| chart.backend_coord(&point);
+        let y = |value: f64| pixel((0.0, value)).1;
+        let mut horizontal: Vec<(i32, i32)> = indicator.target.map(|target| (y(target), 2)).into_iter().collect();
+        horizontal.extend(indicator.benchmark.as_ref().map(|benchmark| (y(benchmark.value), 3)));
+        if let Some(spc) = charted_spc(indicator) {
+            let lines = spc.segments.iter().flat_map(|s| [s.mean, s.upper_limit, s.lower_limit]);
+            horizontal.extend(lines.filter(|v| (low..=high).contains(v)).map(|v| (y(v), 1)));
+        }
+        let last = indicator.series.len().saturating_sub(1) as f64;
+        let mut vertical: Vec<(i32, i32, i32)> = indicator
+            .confidence
+            .first()
+            .map(|ci| (pixel((last, 0.0)).0, y(ci.upper.min(high)), y(ci.lower.max(low))))
+            .into_iter()
+            .collect();
+        let events = indicator.events.iter().filter_map(|event| event_x(indicator, event));
+        vertical.extend(events.map(|x| (pixel((x, 0.0)).0, y(high), y(low))));
+        let series = segments(indicator)
+            .iter()
+            .flat_map(|run| run.windows(2).map(|pair| (pixel(pair[0]), pixel(pair[1]))).collect::<Vec<_>>())
+            .collect();
+        Obstacles { horizontal, vertical, series, plot: chart.plotting_area().get_pixel_range() }
+    }
+
+    /// How many obstacles cross a box at `(x, y)` of `(w, h)`; off the plot counts as many.
+    fn crossing(&self, (x, y): (i32, i32), (w, h): (i32, i32)) -> usize {
+        let inside = |px: i32, py: i32| px >= x && px <= x + w && py >= y && py <= y + h;
+        let (xs, ys) = &self.plot;
+        let off_plot = x < xs.start || x + w > xs.end || y < ys.start || y + h > ys.end;
+        let lines = self.horizontal.iter().filter(|(line, half)| line + half >= y && line - half <= y + h).count();
+        let verticals =
+            self.vertical.iter().filter(|(vx, top, bottom)| *vx >= x && *vx <= x + w && *bottom >= y && *top <= y + h);
+        let series = self.series.iter().filter(|(from, to)| {
+            (0..=16).any(|step| {
+                let t = step as f64 / 16.0;
+                let px = from.0 as f64 + (to.0 - from.0) as f64 * t;
+                let py = from.1 as f64 + (to.1 - from.1) as f64 * t;
+                inside(px.round() as i32, py.round() as i32)
+            })
+        });
+        usize::from(off_plot) * 100 + lines + verticals.count() + series.count()
+    }
 }
 
 type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -382,7 +566,7 @@ fn draw_process_limits<DB: DrawingBackend>(
 /// A suppressed month is a gap in the line with a "c" at its foot, never a
 /// point at 0.
 fn draw_suppressed<DB: DrawingBackend>(chart: &mut Chart<DB>, indicator: &IndicatorReport, low: f64) -> DrawResult<DB> {
-    let style = (FAMILY, 12).into_font().color(&PROCESS).pos(Pos::new(HPos::Center, VPos::Bottom));
+    let style = (FAMILY, TEXT_SIZE).into_font().color(&PROCESS).pos(Pos::new(HPos::Center, VPos::Bottom));
     let marks = indicator
         .series
         .iter()
@@ -397,7 +581,7 @@ fn draw_suppressed<DB: DrawingBackend>(chart: &mut Chart<DB>, indicator: &Indica
 /// improving, orange concerning (and purple high or low for no-judgement
 /// indicators), when the SPC ran on the charted values.
 fn draw_special_causes<DB: DrawingBackend>(chart: &mut Chart<DB>, indicator: &IndicatorReport) -> DrawResult<DB> {
-    let Some(spc) = indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues) else {
+    let Some(spc) = charted_spc(indicator) else {
         return Ok(());
     };
     for (variation, colour) in SIGNAL_COLOURS {
@@ -435,4 +619,88 @@ fn draw_sparkline<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, indicator: 
         chart.draw_series(std::iter::once(Circle::new(((months - 1) as f64, latest), 2, SERIES.filled())))?;
     }
     root.present()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::fonts::{self, Weight};
+
+    /// Draws `text` into a white bitmap; returns each inked column.
+    fn inked_columns(text: &str) -> Vec<bool> {
+        register_fonts();
+        let (width, height) = (400u32, 40u32);
+        let mut pixels = vec![255u8; (width * height * 3) as usize];
+        {
+            let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+            root.draw(&Text::new(text, (10, 10), text_style())).unwrap();
+            root.present().unwrap();
+        }
+        let dark = |x: u32, y: u32| pixels[((y * width + x) * 3) as usize] < 160;
+        (0..width).map(|x| (0..height).any(|y| dark(x, y))).collect()
+    }
+
+    #[test]
+    fn png_text_is_spaced_as_the_font_says() {
+        // The bitmap backend sizes text so that ascent + descent fill the
+        // size: DejaVu Sans' are 1901 + 483 of 2048 units, so the em is
+        // 15 * 2048 / 2384 = 12.89 px. rustybuzz, independently, gives the
+        // string's advance at that em; the ink spans it less the side
+        // bearings (under 0.15 em at each end for these glyphs).
+        let text = "target 11.2";
+        let em = (TEXT_SIZE * 2048.0 / 2384.0) as f32;
+        let advance = fonts::width(text, Weight::Regular, em);
+        let inked = inked_columns(text);
+        let first = inked.iter().position(|&ink| ink).unwrap();
+        let last = inked.iter().rposition(|&ink| ink).unwrap();
+        let ink = (last - first + 1) as f32;
+        assert!(ink <= advance + 1.0 && ink >= advance - 0.3 * em - 1.0, "ink {ink} px, advance {advance} px");
+        // No glyph stands apart: within "11.2" every gap between inked
+        // runs is under a third of an em ("1 1 . 2" spacing would fail).
+        let digits = inked_columns("11.2");
+        let (start, end) = (digits.iter().position(|&i| i).unwrap(), digits.iter().rposition(|&i| i).unwrap());
+        let mut gap = 0;
+        let mut widest = 0;
+        for &ink in &digits[start..=end] {
+            gap = if ink { 0 } else { gap + 1 };
+            widest = widest.max(gap);
+        }
+        assert!((widest as f32) < em / 3.0, "a gap of {widest} px inside 11.2");
+        // And "11.2" as wide as the font says, to the pixel.
+        let expected = fonts::width("11.2", Weight::Regular, em);
+        assert!(
+            ((end - start + 1) as f32) <= expected + 1.0 && ((end - start + 1) as f32) >= expected - 0.3 * em - 1.0
+        );
+    }
+
+    #[test]
+    fn labels_every_quarter_half_year_or_year_as_room_allows() {
+        // 36 months over 650 px is 18 px a month: a quarter (54 px) is
+        // under 1.2 x a 60 px label, a half year (108 px) is not.
+        assert_eq!(label_every(650, 36, 60), 6);
+        // 12 months over 650 px: 54 px a month, a quarter is 162 px.
+        assert_eq!(label_every(650, 12, 60), 3);
+        // 36 months over 290 px: 8 px a month; half a year is 48 px, a year 97 px.
+        assert_eq!(label_every(290, 36, 60), 12);
+    }
+
+    #[test]
+    fn a_label_box_counts_what_crosses_it() {
+        let obstacles = Obstacles {
+            horizontal: vec![(100, 2)],
+            vertical: vec![(300, 0, 200)],
+            series: vec![((0, 150), (60, 150))],
+            plot: (0..400, 0..200),
+        };
+        // Clear of everything.
+        assert_eq!(obstacles.crossing((100, 20), (40, 20)), 0);
+        // Across the horizontal line (y 100, 2 px either side).
+        assert_eq!(obstacles.crossing((100, 90), (40, 20)), 1);
+        // Across the vertical line at x 300 and the horizontal one.
+        assert_eq!(obstacles.crossing((280, 95), (40, 20)), 2);
+        // Over the series at y 150.
+        assert_eq!(obstacles.crossing((10, 140), (20, 20)), 1);
+        // Off the plot weighs more than any crossing.
+        assert!(obstacles.crossing((390, 20), (40, 20)) >= 100);
+    }
 }

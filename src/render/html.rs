@@ -2,6 +2,7 @@
 //! month. Templates are minijinja with auto-escaping: every string from a
 //! definition, a commentary file or an extract is HTML-escaped.
 
+use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
 use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::icons;
 use super::rating::rating_sentence;
@@ -117,6 +118,8 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             story => story_view(scorecard),
             themes,
             details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
+            chart => CHART_SIZE,
+            narrow_chart => NARROW_CHART_SIZE,
             data_quality => &scorecard.data_quality,
             incomplete => &scorecard.incomplete,
             warnings => scorecard.warnings.iter().map(|warning| context! {

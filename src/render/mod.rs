@@ -24,7 +24,9 @@ mod xlsx;
 pub use board_pack::board_pack;
 pub use build_time::BuildTime;
 pub use bundle::{month_files, Files};
-pub use charts::{sparkline_svg, trend_png, trend_svg, CHART_SIZE, SPARKLINE_SIZE};
+pub use charts::{
+    narrow_trend_svg, sparkline_svg, trend_png, trend_svg, CHART_SIZE, NARROW_CHART_SIZE, SPARKLINE_SIZE,
+};
 pub use comparison::render as comparison_files;
 pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};
 pub use html::{archive_page, consortium_page, ArchiveEntry};

@@ -30,8 +30,9 @@ pub(super) struct Info {
 /// Draws chart `indicator` (an index into the scorecard) at the size the backend has.
 pub(super) type ChartDrawer<'c> = dyn Fn(usize, PdfBackend) -> Result<(), String> + 'c;
 
-/// The pixel size charts are drawn at before scaling onto the page.
-pub(super) const CHART_PIXELS: (u32, u32) = (470, 340);
+/// The pixel size charts are drawn at before scaling onto the page: 350
+/// pt wide there, a scale of 0.8, so their 15-unit text is 9.6 pt.
+pub(super) const CHART_PIXELS: (u32, u32) = (440, 330);
 
 pub(super) fn write(pages: &[Page], draw_chart: &ChartDrawer, info: &Info) -> Result<Vec<u8>, String> {
     let fonts = fonts()?;

@@ -3,10 +3,11 @@
 //! and the sentences of its section. One source for both, so the HTML and
 //! the PDF never disagree.
 
-use super::format::{self, place, rag_view, show_value, RagView, Shown};
+use super::format::{self, month_name, place, rag_view, show_value, RagView, Shown};
 use super::rating::target_text;
 use super::tables;
 use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal};
+use crate::language::Event;
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -110,7 +111,22 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
         ));
     }
     lines.extend(process_control(indicator));
+    lines.extend(indicator.events.iter().map(event_line));
     lines
+}
+
+/// "Event, 6 January 2025: New front door (a process change: SPC limits restart in January 2025)."
+fn event_line(event: &Event) -> String {
+    let when = match event.day {
+        Some(day) => format!("{day} {}", month_name(event.month)),
+        None => month_name(event.month),
+    };
+    let rebase = if event.rebase {
+        format!(" (a process change: SPC limits restart in {})", month_name(event.month))
+    } else {
+        String::new()
+    };
+    format!("Event, {when}: {}{rebase}.", event.label)
 }
 
 pub(super) fn value_text(indicator: &IndicatorReport) -> String {
