@@ -114,6 +114,14 @@ fn spc_not_applicable_says_why_and_so_does_too_short_a_series() {
     let json = build(&short);
     assert!(json["indicators"][0]["spc"].is_null());
     assert_eq!(json["indicators"][0]["spc_not_applicable"], "11 months with values; SPC needs at least 12");
+    // A warning for the analyst in `check` (not for the definition's own choice above).
+    let check = Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(short.root()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let warning = "warning 2025-01: referrals-3-months has no SPC: 11 months with values; SPC needs at least 12";
+    assert!(stdout.contains(warning), "{stdout}");
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
+    assert!(!String::from_utf8_lossy(&check.stdout).contains("has no SPC"));
 
     // Months of 5 referrals are suppressed (1 to 5 people) before SPC sees
     // them: 5, 6 alternating leaves 7 months of values (the 6s and the 20).

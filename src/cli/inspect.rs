@@ -34,7 +34,10 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             let scorecard = judge::scorecard(&loaded, index, &published[index], *last, &benchmarks);
             let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
             let notes = commentary::load(&member.commentary_dir, *last, &ids).map_err(Error::Invalid)?;
-            for indicator in &scorecard.indicators {
+            for (indicator, definition) in scorecard.indicators.iter().zip(&loaded.definitions) {
+                if let Some(reason) = indicator.spc_shortfall(definition) {
+                    say!(out, "warning{who} {last}: {} has no SPC: {reason}", indicator.id);
+                }
                 if let (Some(rag @ (Rag::Red | Rag::Amber)), false) = (indicator.rag, notes.contains_key(&indicator.id))
                 {
                     let file = commentary::file(&member.commentary_dir, *last);

@@ -174,6 +174,14 @@ pub(super) fn judge(
     }
 }
 
+impl IndicatorReport {
+    /// Why SPC could not run when the definition expected it to (too few
+    /// months with values): a warning for the analyst, not a choice.
+    pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {
+        self.spc_not_applicable.as_deref().filter(|_| definition.indicator.spc.not_applicable.is_none())
+    }
+}
+
 /// Making Data Count's minimum for meaningful limits.
 pub const SPC_MINIMUM_POINTS: usize = 12;
 

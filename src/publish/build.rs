@@ -284,7 +284,10 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     let mut scorecard = judge::scorecard(loaded, member, &context.published[member], month, context.benchmarks);
     let ids: Vec<&str> = loaded.definitions.iter().map(|d| d.id()).collect();
     let mut notes = commentary::load(&authority.commentary_dir, month, &ids).map_err(Error::Invalid)?;
-    for indicator in &mut scorecard.indicators {
+    for (indicator, definition) in scorecard.indicators.iter_mut().zip(&loaded.definitions) {
+        if let Some(reason) = indicator.spc_shortfall(definition) {
+            tracing::warn!(authority = %authority.code, %month, indicator = %indicator.id, "no SPC: {reason}");
+        }
         indicator.commentary = notes.remove(&indicator.id);
         if let (Some(rag @ (Rag::Red | Rag::Amber)), None) = (indicator.rag, &indicator.commentary) {
             tracing::warn!(authority = %authority.code, %month, indicator = %indicator.id, "{} with no commentary", rag.name());

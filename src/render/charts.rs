@@ -72,20 +72,22 @@ fn register_fonts() {
 }
 
 pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
-    trend_svg_sized(indicator, CHART_SIZE)
+    trend_svg_sized(indicator, CHART_SIZE, true)
 }
 
-/// The chart drawn for a phone's width, with text as large as the page's.
+/// The chart drawn for a phone's width, with text as large as the page's
+/// and no title (the section's heading is right above it; a long title
+/// would not fit).
 pub fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
-    trend_svg_sized(indicator, NARROW_CHART_SIZE)
+    trend_svg_sized(indicator, NARROW_CHART_SIZE, false)
 }
 
-fn trend_svg_sized(indicator: &IndicatorReport, size: (u32, u32)) -> Result<String, String> {
+fn trend_svg_sized(indicator: &IndicatorReport, size: (u32, u32), captioned: bool) -> Result<String, String> {
     register_fonts();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw_trend(&root, indicator, true).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
+        draw_trend(&root, indicator, captioned).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
     }
     Ok(svg)
 }
