@@ -14,6 +14,7 @@ mod disclosure;
 mod evaluation;
 mod faults;
 mod fuzz;
+mod language;
 mod operations;
 mod pdf;
 mod readiness;

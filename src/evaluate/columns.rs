@@ -51,12 +51,15 @@ pub(super) fn polars_type(kind: ColumnType) -> DataType {
         ColumnType::Integer => DataType::Int64,
         ColumnType::Number => DataType::Float64,
         ColumnType::Date => DataType::Date,
+        ColumnType::Boolean => DataType::Boolean,
     }
 }
 
-/// Polars errors carry a backtrace hint and internal context; keep the message.
+/// Polars errors carry a backtrace hint and internal context; keep the
+/// message, without the list of columns (it names the engine's own).
 pub(super) fn clean_polars_error(error: &PolarsError) -> String {
     let text = error.to_string();
     let first = text.lines().next().unwrap_or("").trim();
+    let first = first.split("; valid columns:").next().unwrap_or(first);
     first.trim_start_matches("SQL interface error: ").trim_start_matches("sql parser error: ").to_string()
 }

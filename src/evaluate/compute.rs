@@ -27,10 +27,15 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
     for ((definition, _), result) in pairs.iter().zip(results) {
         match result {
             Ok(by_member) => computed.iter_mut().zip(by_member).for_each(|(series, one)| series.push(one)),
-            Err(message) => diagnostics.push(Diagnostic::file(
-                &definition.source.path,
-                format!("evaluating `{}` failed: {message}", definition.id()),
-            )),
+            // Extracts are read and typed before this, so what fails here is
+            // the definition (or the engine): said against the definition.
+            Err(message) => diagnostics.push(
+                Diagnostic::file(
+                    &definition.source.path,
+                    format!("evaluating `{}` failed: {message}", definition.id()),
+                )
+                .with_help("`scorecard check` should have caught this: please report it with the definition"),
+            ),
         }
     }
     tracing::info!(
@@ -39,7 +44,7 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "evaluated every indicator over every month"
     );
-    diagnostics.into_result(computed).map_err(Error::Data)
+    diagnostics.into_result(computed).map_err(Error::Invalid)
 }
 
 /// One indicator's series for each member, in member order.

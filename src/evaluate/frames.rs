@@ -13,6 +13,7 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
         Values::Text(texts) => StringChunked::from_iter_options(name, texts.iter()).into_series(),
         Values::Integer(v) => Series::new(name, v),
         Values::Number(v) => Series::new(name, v),
+        Values::Boolean(v) => Series::new(name, v),
         Values::Date(v) => {
             let days: Vec<Option<i32>> = v.iter().map(|date| date.map(days_since_epoch)).collect();
             Series::new(name, days).cast(&DataType::Date)?

@@ -93,7 +93,8 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     };
 
     let mut derive = Vec::new();
-    for (name, spec) in &indicator.derive {
+    let in_order = definition.derive_order.iter().filter_map(|name| Some((name, indicator.derive.get(name)?)));
+    for (name, spec) in in_order {
         if let Some(expr) = checker.derived(name, spec, &project.holidays) {
             checker.frame = checker.frame.clone().with_column(expr.clone());
             derive.push(expr);

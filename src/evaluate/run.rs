@@ -59,8 +59,9 @@ fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Sc
     if let Some(order) = &plan.row_order {
         rows = order.sort(rows);
     }
-    if !plan.derive.is_empty() {
-        rows = rows.with_columns(plan.derive.clone());
+    // One at a time, in dependency order: a derived column may use those before it.
+    for derived in &plan.derive {
+        rows = rows.with_column(derived.clone());
     }
     if let Some(filter) = &plan.filter {
         rows = rows.filter(filter.clone());

@@ -26,6 +26,7 @@ pub enum Values {
     Integer(Vec<Option<i64>>),
     Number(Vec<Option<f64>>),
     Date(Vec<Option<NaiveDate>>),
+    Boolean(Vec<Option<bool>>),
 }
 
 /// A text column in one buffer: a string per cell would be millions of
@@ -80,6 +81,7 @@ impl Values {
             ColumnType::Integer => Values::Integer(Vec::new()),
             ColumnType::Number => Values::Number(Vec::new()),
             ColumnType::Date => Values::Date(Vec::new()),
+            ColumnType::Boolean => Values::Boolean(Vec::new()),
         }
     }
 
@@ -89,6 +91,7 @@ impl Values {
             Values::Integer(v) => v.len(),
             Values::Number(v) => v.len(),
             Values::Date(v) => v.len(),
+            Values::Boolean(v) => v.len(),
         }
     }
 
@@ -103,6 +106,7 @@ impl Values {
             Values::Integer(v) => v.push(None),
             Values::Number(v) => v.push(None),
             Values::Date(v) => v.push(None),
+            Values::Boolean(v) => v.push(None),
         }
     }
 }
@@ -312,6 +316,24 @@ fn push_value(
             let expected = || format!("a date in the format {}", config.date_formats.join(" or "));
             v.push(parsed_or_reported(formats.parse(text), cell, &expected, errors));
         }
+        Values::Boolean(v) => {
+            let expected = || "yes or no (true/false, yes/no, y/n, 1/0, a) Yes/b) No)".into();
+            v.push(parsed_or_reported(parse_boolean(text), cell, &expected, errors));
+        }
+    }
+}
+
+/// Yes or no as extracts write it, in any case: `true`/`false`, `yes`/`no`,
+/// `y`/`n`, `1`/`0`, and Annex A's lettered options `a) Yes`/`b) No`.
+fn parse_boolean(text: &str) -> Option<bool> {
+    let answer = match text.split_once(')') {
+        Some((letter, rest)) if letter.trim().len() == 1 => rest.trim(),
+        _ => text,
+    };
+    match answer.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
     }
 }
 
@@ -461,6 +483,19 @@ fn parse_period(text: &str, financial_year_start_month: u32) -> Option<Month> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn booleans_in_every_spelling() {
+        for yes in ["true", "TRUE", "Yes", "y", "Y", "1", "a) Yes", "A) yes"] {
+            assert_eq!(parse_boolean(yes), Some(true), "{yes}");
+        }
+        for no in ["false", "False", "NO", "n", "0", "b) No", "B)no"] {
+            assert_eq!(parse_boolean(no), Some(false), "{no}");
+        }
+        for neither in ["maybe", "2", "c) Unknown", "yes please", ")"] {
+            assert_eq!(parse_boolean(neither), None, "{neither}");
+        }
+    }
     use crate::project::Layout;
     use chrono::Datelike;
     use toml::Spanned;

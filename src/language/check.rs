@@ -3,6 +3,7 @@
 //! built into typed rules here, so that an invalid combination cannot
 //! reach the engine.
 
+use super::derive_order::derive_order;
 use super::indicator::{Derived, Indicator, Lookup, Measure, MeasureKind, Polarity, Rag, RagMethod, Unit, WindowKind};
 use super::rules::{ConfidenceLevel, MeasureRule, RatingRule, Summary};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
@@ -33,22 +34,26 @@ impl Draft {
 
 /// Check a definition as written; when it is valid, its typed rules.
 pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diagnostics> {
-    let diagnostics = check_fields(project, definition);
+    let mut diagnostics = check_fields(project, definition);
+    let derive_order =
+        derive_order(&definition.indicator, &definition.source).map_err(|cycle| diagnostics.push(cycle)).ok();
     let indicator = &definition.indicator;
     let rating = match &indicator.rag {
         Some(spec) => rating_rule(spec.get_ref()).map(Some),
         None => Some(None),
     };
-    match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating) {
-        (true, Some(measure), Some(rating)) => Ok(Rules { measure, rating }),
+    match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order) {
+        (true, Some(measure), Some(rating), Some(derive_order)) => Ok(Rules { measure, rating, derive_order }),
         _ => Err(diagnostics),
     }
 }
 
-/// A valid definition's measure and rating, as the engine uses them.
+/// A valid definition's measure and rating, as the engine uses them, and
+/// the order its derived columns are computed in.
 pub(super) struct Rules {
     pub measure: MeasureRule,
     pub rating: Option<RatingRule>,
+    pub derive_order: Vec<String>,
 }
 
 /// The measure as a typed rule; None when a field its kind needs is
@@ -137,10 +142,14 @@ fn check_fields(project: &Project, definition: &Draft) -> Diagnostics {
     for lookup in &indicator.lookup {
         check_lookup(project, definition, lookup, &mut columns, &mut diagnostics);
     }
-    for (name, derived) in &indicator.derive {
-        check_derived(definition, name, derived, &columns, &mut diagnostics);
+    // Derived columns have no declared type (None); each may use the others.
+    let typed = columns.clone();
+    for name in indicator.derive.keys() {
+        columns.entry(name.as_str()).or_insert(None);
     }
-    columns.extend(indicator.derive.keys().map(|name| (name.as_str(), None)));
+    for (name, derived) in &indicator.derive {
+        check_derived(definition, name, derived, (&typed, &columns), &mut diagnostics);
+    }
     let mut check_column = |column: &Spanned<String>, role: &str| {
         if !columns.contains_key(column.get_ref().as_str()) {
             let message = format!("{role} `{}` is not a column of dataset `{dataset_name}`", column.get_ref());
@@ -215,10 +224,10 @@ fn check_derived(
     definition: &Draft,
     name: &str,
     derived: &Spanned<Derived>,
-    columns: &BTreeMap<&str, Option<ColumnType>>,
+    (typed, columns): (&BTreeMap<&str, Option<ColumnType>>, &BTreeMap<&str, Option<ColumnType>>),
     diagnostics: &mut Diagnostics,
 ) {
-    if columns.contains_key(name) {
+    if typed.contains_key(name) {
         diagnostics.push(definition.error(
             derived.span(),
             format!("derived column `{name}` has the name of a dataset column"),
@@ -231,7 +240,8 @@ fn check_derived(
         (None, Some(days)) => {
             for end in [&days.from, &days.to] {
                 match columns.get(end.get_ref().as_str()) {
-                    Some(Some(ColumnType::Date)) => {}
+                    // A derived column's type is checked when the plan is compiled.
+                    Some(Some(ColumnType::Date) | None) => {}
                     Some(_) => diagnostics.push(definition.error(
                         end.span(),
                         format!("`{}` is not a date column", end.get_ref()),

@@ -20,6 +20,8 @@ pub struct Definition {
     pub theme: String,
     pub measure: MeasureRule,
     pub rating: Option<RatingRule>,
+    /// Derived columns in the order they are computed (each after those it uses).
+    pub derive_order: Vec<String>,
 }
 
 impl Definition {
@@ -122,9 +124,9 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         } else {
             first_seen.insert(id, path);
         }
-        if let Some(Rules { measure, rating }) = rules {
+        if let Some(Rules { measure, rating, derive_order }) = rules {
             let Draft { indicator, source } = draft;
-            definitions.push(Definition { indicator, source, theme, measure, rating });
+            definitions.push(Definition { indicator, source, theme, measure, rating, derive_order });
         }
     }
     (definitions, diagnostics)

@@ -6,6 +6,7 @@
 
 mod check;
 mod definition;
+mod derive_order;
 mod events;
 mod indicator;
 mod limits;

@@ -232,6 +232,9 @@ pub enum ColumnType {
     Number,
     /// Dates in one of `date_formats` (or Excel serial numbers).
     Date,
+    /// Yes or no, in any case: `true`/`false`, `yes`/`no`, `y`/`n`, `1`/`0`,
+    /// `a) Yes`/`b) No` (Annex A); usable directly as a condition.
+    Boolean,
 }
 
 /// One extract: its file, layout and typed columns.
