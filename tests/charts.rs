@@ -44,6 +44,7 @@ fn fixed_indicator() -> IndicatorReport {
         benchmark: Some(Benchmark { value: 13.0, label: "England 2025".into() }),
         published_benchmarks: None,
         rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
+        targets: Vec::new(),
         rating_basis: None,
         previous_rag: None,
         confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],

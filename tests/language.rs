@@ -107,3 +107,111 @@ numerator = "InTouch"
     let error = fixture.compute().err().map(|error| crate::helpers::describe(&error)).expect("an error");
     assert!(error.contains("leavers.csv") && error.contains(":3") && error.contains("maybe"), "{error}");
 }
+
+fn referrals_rated(rag: &str, months: &[(&str, usize)]) -> serde_json::Value {
+    let fixture = Fixture::new();
+    fixture.indicator(
+        "t",
+        "referrals",
+        &format!(
+            r#"id = "referrals"
+title = "Referrals"
+description = "Referrals held at the month end."
+unit = "count"
+polarity = "lower_is_better"
+dataset = "referrals"
+window = {{ kind = "as_at" }}
+[measure]
+kind = "count"
+[rag]
+method = "target"
+{rag}
+"#
+        ),
+    );
+    for (month, count) in months {
+        let rows: String = (0..*count).map(|child| format!("C{child},2024-01-10\n")).collect();
+        fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let last = months.last().unwrap().0;
+    let json = std::fs::read(fixture.root().join(format!("reports/{last}/scorecard.json"))).unwrap();
+    serde_json::from_slice(&json).unwrap()
+}
+
+#[test]
+fn each_month_is_rated_against_its_financial_years_target() {
+    // 8 referrals in March and in April 2025. March is in 2024-25 (target 8:
+    // green); April in 2025-26 (target 6, amber to 6 + 2 = 8: amber).
+    let json = referrals_rated(
+        "targets = { \"2024-25\" = 8, \"2025-26\" = 6 }\ntolerance = 2",
+        &[("2025-03", 8), ("2025-04", 8)],
+    );
+    let indicator = &json["indicators"][0];
+    assert_eq!(indicator["rag"], "amber");
+    assert_eq!(indicator["previous_rag"], "green", "March rated by March's target");
+    assert_eq!(indicator["target"], 6.0);
+    let targets: Vec<(String, f64)> = indicator["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["period"].as_str().unwrap().to_string(), t["target"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(targets, [("2025-03".to_string(), 8.0), ("2025-04".to_string(), 6.0)]);
+    let words = indicator["in_words"].to_string();
+    assert!(words.contains("target by financial year: 2024-25 8, 2025-26 6"), "{words}");
+}
+
+#[test]
+fn a_trajectory_sets_each_months_target_on_a_straight_line() {
+    // From 20 in March 2025 to 14 in June 2025: 20, 18, 16, 14 (steps of 6 / 3 = 2),
+    // amber within 10% of each month's target.
+    let json = referrals_rated(
+        "trajectory = { from = \"2025-03\", start = 20, to = \"2025-06\", end = 14 }\ntolerance_percent = 10",
+        &[("2025-03", 19), ("2025-04", 18), ("2025-05", 17), ("2025-06", 16)],
+    );
+    let indicator = &json["indicators"][0];
+    let targets: Vec<f64> =
+        indicator["targets"].as_array().unwrap().iter().map(|t| t["target"].as_f64().unwrap()).collect();
+    assert_eq!(targets, [20.0, 18.0, 16.0, 14.0]);
+    // June: 16 against 14, amber up to 14 + 1.4 = 15.4: red.
+    assert_eq!(indicator["rag"], "red");
+    // May: 17 against 16, amber up to 16 + 1.6 = 17.6: amber.
+    assert_eq!(indicator["previous_rag"], "amber");
+}
+
+#[test]
+fn targets_over_time_are_checked_with_their_lines() {
+    let fixture = Fixture::new();
+    let definition = r#"id = "referrals"
+title = "Referrals"
+description = "Referrals."
+unit = "count"
+polarity = "lower_is_better"
+dataset = "referrals"
+window = { kind = "as_at" }
+[measure]
+kind = "count"
+[rag]
+method = "target"
+targets = { "2024-26" = 8 }
+"#;
+    fixture.indicator("t", "referrals", definition);
+    let errors = fixture.load_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].1, 12);
+    assert!(errors[0].2.contains("`2024-26` is not a financial year"), "{errors:?}");
+    let trajectory = definition.replace(
+        "targets = { \"2024-26\" = 8 }",
+        "trajectory = { from = \"2025-06\", start = 1, to = \"2025-03\", end = 2 }",
+    );
+    fixture.indicator("t", "referrals", &trajectory);
+    let errors = fixture.load_errors();
+    assert!(errors.len() == 1 && errors[0].2.contains("`to` must come after `from`"), "{errors:?}");
+}

@@ -47,8 +47,12 @@ pub struct IndicatorReport {
     /// few months have values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spc_not_applicable: Option<String>,
-    /// Where the RAG bands change, for charts.
+    /// Where the RAG bands change this month, for charts.
     pub rag_limits: Option<rag::Limits>,
+    /// The target each month of the series was rated against, when targets
+    /// change over time (by financial year, or a trajectory).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<MonthTarget>,
     /// What this month's rating compared the value with, for explaining it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rating_basis: Option<RatingBasis>,
@@ -121,7 +125,7 @@ pub(super) fn judge(
     let series = upto(&computed.series);
     let latest = find(&series, month);
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
-    let target = definition.target();
+    let target = definition.target_for(month);
     let monthly = computed.monthly.as_deref().map(upto);
     let events: Vec<Event> = events.iter().filter(|event| event.concerns(definition.id())).cloned().collect();
     let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target, &events);
@@ -155,7 +159,8 @@ pub(super) fn judge(
         spc_not_applicable,
         benchmark: resolved.benchmark,
         published_benchmarks: resolved.published,
-        rag_limits: definition.rating.and_then(|rule| rag::limits(&rule, definition.polarity())),
+        rag_limits: definition.rating_for(month).and_then(|rule| rag::limits(&rule, definition.polarity())),
+        targets: monthly_targets(definition, &series),
         rating_basis,
         definition: plain_english(definition, &computed.window),
         in_words: in_words(definition, &computed.window),
@@ -179,6 +184,28 @@ impl IndicatorReport {
     /// months with values): a warning for the analyst, not a choice.
     pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {
         self.spc_not_applicable.as_deref().filter(|_| definition.indicator.spc.not_applicable.is_none())
+    }
+}
+
+/// A month's target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MonthTarget {
+    pub period: Month,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<f64>,
+    /// Where that month's bands changed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limits: Option<rag::Limits>,
+}
+
+fn monthly_targets(definition: &Definition, series: &[Observation]) -> Vec<MonthTarget> {
+    match &definition.targets {
+        Some(targets) if targets.varies() => {
+            let limits = |month| rag::limits(&definition.rating_for(month)?, definition.polarity());
+            let target = |month| MonthTarget { period: month, target: targets.at(month), limits: limits(month) };
+            series.iter().map(|o| target(o.period)).collect()
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -290,8 +317,9 @@ pub enum RatingBasis {
 }
 
 fn rating_basis(definition: &Definition, latest: &Observation, benchmark: Option<&Benchmark>) -> Option<RatingBasis> {
-    let limits = || rag::limits(definition.rating.as_ref()?, definition.polarity());
-    Some(match definition.rating? {
+    let rule = definition.rating_for(latest.period)?;
+    let limits = || rag::limits(&rule, definition.polarity());
+    Some(match rule {
         RatingRule::Target { target, .. } => RatingBasis::Target { target, amber_until: limits()?.amber },
         RatingRule::Thresholds { green, amber } => RatingBasis::Thresholds { green, amber },
         RatingRule::Benchmark { tolerance } => RatingBasis::Benchmark { benchmark: benchmark?.clone(), tolerance },
@@ -304,10 +332,10 @@ fn rating_basis(definition: &Definition, latest: &Observation, benchmark: Option
 
 /// The latest value's RAG rating by the definition's method.
 fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f64>) -> Option<Rag> {
-    let rule = definition.rating.as_ref()?;
+    let rule = definition.rating_for(observation.period)?;
     let value = round_to(observation.value?, definition.decimals());
-    match *rule {
-        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(rule, definition.polarity(), value),
+    match rule {
+        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(&rule, definition.polarity(), value),
         RatingRule::Benchmark { tolerance } => {
             rag::against_benchmark(value, benchmark?, tolerance, definition.polarity())
         }

@@ -21,7 +21,9 @@ mod wording;
 
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
 pub use disclosure::{suppress, suppress_all};
-pub use indicator::{Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, Position, RatingBasis};
+pub use indicator::{
+    Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
+};
 pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{missing_extracts, warnings, Warning};

@@ -2,7 +2,7 @@
 //! which dates, and how it is rated. Expressions are quoted as written.
 
 use super::rag;
-use crate::language::{Definition, MeasureKind, Polarity};
+use crate::language::{Definition, MeasureKind, Polarity, RatingRule, Targets};
 
 /// The rule as a reader checks it: what is counted, over which dates, and
 /// how it is rated. Expressions are quoted as written in the definition.
@@ -86,11 +86,39 @@ fn measure_words(kind: MeasureKind) -> &'static str {
 }
 
 fn rating_words(definition: &Definition) -> Option<String> {
-    let limits = rag::limits(definition.rating.as_ref()?, definition.polarity())?;
     let (better, worse) = if definition.polarity() == Polarity::HigherIsBetter {
         ("at or above", "below")
     } else {
         ("at or below", "above")
     };
+    if let Some(targets) = definition.targets.as_ref().filter(|targets| targets.varies()) {
+        let RatingRule::Target { tolerance, .. } = definition.rating? else { return None };
+        let spec = definition.indicator.rag.as_ref()?.get_ref();
+        let within = match (&spec.tolerance, &spec.tolerance_percent) {
+            (None, Some(percent)) => format!("{}%", percent.get_ref()),
+            _ => tolerance.to_string(),
+        };
+        return Some(format!(
+            "{}; green {better} the month's target, amber up to {within} {worse} it, red beyond",
+            targets_words(targets)
+        ));
+    }
+    let limits = rag::limits(definition.rating.as_ref()?, definition.polarity())?;
     Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
+}
+
+/// "target by financial year: 2024-25 90, 2025-26 92", or the trajectory.
+fn targets_words(targets: &Targets) -> String {
+    match targets {
+        Targets::Fixed(target) => format!("target {target}"),
+        Targets::ByFinancialYear { years, otherwise, .. } => {
+            let listed: Vec<String> =
+                years.iter().map(|(year, target)| format!("{year}-{:02} {target}", (year + 1) % 100)).collect();
+            let others = otherwise.map(|target| format!(", other years {target}")).unwrap_or_default();
+            format!("target by financial year: {}{others}", listed.join(", "))
+        }
+        Targets::Trajectory { from, start, to, end } => {
+            format!("target moving month by month from {start} in {from} to {end} in {to}")
+        }
+    }
 }

@@ -6,6 +6,7 @@
 use super::derive_order::derive_order;
 use super::indicator::{Derived, Indicator, Lookup, Measure, MeasureKind, Polarity, Rag, RagMethod, Unit, WindowKind};
 use super::rules::{ConfidenceLevel, MeasureRule, RatingRule, Summary};
+use super::targets::{targets, Targets};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{is_safe_id, ColumnType, Project};
 use std::collections::BTreeMap;
@@ -38,12 +39,24 @@ pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diag
     let derive_order =
         derive_order(&definition.indicator, &definition.source).map_err(|cycle| diagnostics.push(cycle)).ok();
     let indicator = &definition.indicator;
+    let targets = match indicator.rag.as_ref().map(|rag| rag.get_ref()) {
+        Some(spec) if *spec.method.get_ref() == RagMethod::Target => {
+            targets(spec, project.financial_year_start_month(), &definition.source)
+                .map_err(|found| diagnostics.extend(found))
+                .ok()
+        }
+        // Other methods may give a target to show beside the value.
+        Some(spec) => Some(spec.target.as_ref().map(|target| Targets::Fixed(*target.get_ref()))),
+        None => Some(None),
+    };
     let rating = match &indicator.rag {
         Some(spec) => rating_rule(spec.get_ref()).map(Some),
         None => Some(None),
     };
-    match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order) {
-        (true, Some(measure), Some(rating), Some(derive_order)) => Ok(Rules { measure, rating, derive_order }),
+    match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order, targets) {
+        (true, Some(measure), Some(rating), Some(derive_order), Some(targets)) => {
+            Ok(Rules { measure, rating, derive_order, targets })
+        }
         _ => Err(diagnostics),
     }
 }
@@ -54,6 +67,7 @@ pub(super) struct Rules {
     pub measure: MeasureRule,
     pub rating: Option<RatingRule>,
     pub derive_order: Vec<String>,
+    pub targets: Option<Targets>,
 }
 
 /// The measure as a typed rule; None when a field its kind needs is
@@ -87,7 +101,13 @@ fn measure_rule(measure: &Measure) -> Option<MeasureRule> {
 fn rating_rule(spec: &Rag) -> Option<RatingRule> {
     let value = |field: &Option<Spanned<f64>>| field.as_ref().map(|value| *value.get_ref());
     Some(match spec.method.get_ref() {
-        RagMethod::Target => RatingRule::Target { target: value(&spec.target)?, tolerance: tolerance(spec) },
+        RagMethod::Target => {
+            // With targets over time this target is a stand-in: each
+            // month's rule comes from `Definition::rating_for`.
+            let over_time = spec.targets.is_some() || spec.trajectory.is_some();
+            let target = if over_time { value(&spec.target).unwrap_or(0.0) } else { value(&spec.target)? };
+            RatingRule::Target { target, tolerance: tolerance(spec) }
+        }
         RagMethod::Thresholds => RatingRule::Thresholds { green: value(&spec.green)?, amber: value(&spec.amber)? },
         RagMethod::Benchmark => RatingRule::Benchmark { tolerance: tolerance(spec) },
         RagMethod::Significance => RatingRule::Significance {
@@ -361,7 +381,9 @@ fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
     };
     match spec.method.get_ref() {
         RagMethod::Target => {
-            require(&spec.target, "target");
+            if spec.targets.is_none() && spec.trajectory.is_none() {
+                require(&spec.target, "target");
+            }
             if spec.tolerance.is_some() && spec.tolerance_percent.is_some() {
                 diagnostics.push(definition.error(
                     rag.span(),
@@ -374,6 +396,10 @@ fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
                     diagnostics.push(definition.error(tolerance.span(), "a tolerance cannot be negative", "here"));
                 }
             }
+        }
+        _ if spec.targets.is_some() || spec.trajectory.is_some() => {
+            let message = "`targets` and `trajectory` belong to the `target` method";
+            diagnostics.push(definition.error(spec.method.span(), message, "this method"));
         }
         RagMethod::Thresholds => {
             require(&spec.green, "green");
@@ -445,6 +471,8 @@ mod tests {
             target: s(target),
             tolerance: s(tolerance),
             tolerance_percent: s(percent),
+            targets: None,
+            trajectory: None,
             green: None,
             amber: None,
             level: None,

@@ -6,8 +6,9 @@
 use super::check::{check, Draft, Rules};
 use super::indicator::{known_keys, Indicator, Polarity};
 use super::rules::{MeasureRule, RatingRule};
+use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
-use crate::project::Project;
+use crate::project::{Month, Project};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ pub struct Definition {
     pub rating: Option<RatingRule>,
     /// Derived columns in the order they are computed (each after those it uses).
     pub derive_order: Vec<String>,
+    /// The target method's target for each month.
+    pub targets: Option<Targets>,
 }
 
 impl Definition {
@@ -29,10 +32,24 @@ impl Definition {
         self.indicator.id.get_ref()
     }
 
-    /// The target shown beside the value, as the definition gives it.
-    pub fn target(&self) -> Option<f64> {
-        let spec = self.indicator.rag.as_ref()?.get_ref();
-        spec.target.as_ref().map(|target| *target.get_ref())
+    /// The target for `month`: the same every month, or by financial year, or on a trajectory.
+    pub fn target_for(&self, month: Month) -> Option<f64> {
+        self.targets.as_ref()?.at(month)
+    }
+
+    /// How `month` is rated: for the target method, against that month's
+    /// target (a percentage tolerance taken of it); None for a month with no target.
+    pub fn rating_for(&self, month: Month) -> Option<RatingRule> {
+        match self.rating? {
+            RatingRule::Target { tolerance, .. } => {
+                let target = self.target_for(month)?;
+                let spec = self.indicator.rag.as_ref()?.get_ref();
+                let percent = spec.tolerance_percent.as_ref().filter(|_| spec.tolerance.is_none());
+                let tolerance = percent.map_or(tolerance, |percent| (target * percent.get_ref() / 100.0).abs());
+                Some(RatingRule::Target { target, tolerance })
+            }
+            rule => Some(rule),
+        }
     }
 
     pub fn decimals(&self) -> u32 {
@@ -124,9 +141,9 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         } else {
             first_seen.insert(id, path);
         }
-        if let Some(Rules { measure, rating, derive_order }) = rules {
+        if let Some(Rules { measure, rating, derive_order, targets }) = rules {
             let Draft { indicator, source } = draft;
-            definitions.push(Definition { indicator, source, theme, measure, rating, derive_order });
+            definitions.push(Definition { indicator, source, theme, measure, rating, derive_order, targets });
         }
     }
     (definitions, diagnostics)

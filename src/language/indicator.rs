@@ -324,8 +324,16 @@ pub struct Rag {
     #[schemars(with = "RagMethod")]
     pub method: Spanned<RagMethod>,
     /// Target method: green at or better than this (also shown and charted).
+    /// With `targets`, the target of financial years not listed there.
     #[schemars(with = "Option<f64>")]
     pub target: Option<Spanned<f64>>,
+    /// Target method: a target per financial year, e.g. `{ "2024-25" = 90, "2025-26" = 92 }`.
+    #[schemars(with = "Option<BTreeMap<String, f64>>")]
+    pub targets: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    /// Target method: a target moving month by month in a straight line
+    /// from `start` in month `from` to `end` in month `to` (held before and after).
+    #[schemars(with = "Option<Trajectory>")]
+    pub trajectory: Option<Spanned<Trajectory>>,
     /// Target method: amber within this many units of the target.
     #[schemars(with = "Option<f64>")]
     pub tolerance: Option<Spanned<f64>>,
@@ -341,6 +349,21 @@ pub struct Rag {
     /// Significance method: confidence level, 95 (default) or 99.8.
     #[schemars(with = "Option<f64>")]
     pub level: Option<Spanned<f64>>,
+}
+
+/// A target moving in a straight line, month by month.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+pub struct Trajectory {
+    /// The first month, `YYYY-MM`, whose target is `start`.
+    #[schemars(with = "String")]
+    pub from: Spanned<String>,
+    /// The target in `from` (and before it).
+    pub start: f64,
+    /// The month, `YYYY-MM`, whose target is `end`.
+    #[schemars(with = "String")]
+    pub to: Spanned<String>,
+    /// The target in `to` (and after it).
+    pub end: f64,
 }
 
 /// The ways of rating.
@@ -369,6 +392,7 @@ pub(super) fn known_keys() -> Vec<&'static str> {
         field_names::<PerEntity>(),
         field_names::<Measure>(),
         field_names::<Rag>(),
+        field_names::<Trajectory>(),
         field_names::<Benchmark>(),
         field_names::<SpcSettings>(),
         field_names::<PublishedBenchmark>(),

@@ -12,6 +12,7 @@ mod indicator;
 mod limits;
 mod published_benchmark;
 mod rules;
+mod targets;
 pub mod window;
 
 pub use definition::{definition_files, load_all, used_datasets, Definition};
@@ -23,3 +24,4 @@ pub use indicator::{
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
 pub use published_benchmark::{Comparator, PublishedBenchmark};
 pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary};
+pub use targets::Targets;

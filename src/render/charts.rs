@@ -4,7 +4,7 @@
 
 use super::fonts;
 use super::format::show_value;
-use crate::judge::{round_to, IndicatorReport, Limits, Spc, SpcBasis, Variation};
+use crate::judge::{round_to, IndicatorReport, Limits, MonthTarget, Spc, SpcBasis, Variation};
 use crate::language::{Event, Polarity, Unit};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -158,6 +158,7 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
         .iter()
         .filter_map(|o| o.value)
         .chain(indicator.target)
+        .chain(indicator.targets.iter().filter_map(|month| month.target))
         .chain(benchmark)
         .chain(limits)
         .chain(confidence)
@@ -240,7 +241,8 @@ fn legend_entries(indicator: &IndicatorReport) -> Vec<(Swatch, String)> {
     let mut entries = Vec::new();
     if let Some(target) = indicator.target {
         let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
-        entries.push((Swatch::Dashed(style), format!("target {}", show(target))));
+        let text = if indicator.targets.is_empty() { "target" } else { "target, this month" };
+        entries.push((Swatch::Dashed(style), format!("{text} {}", show(target))));
     }
     if let Some(benchmark) = &indicator.benchmark {
         let style = ShapeStyle { color: BENCHMARK.mix(0.55), filled: false, stroke_width: 5 };
@@ -355,9 +357,9 @@ fn draw_trend<DB: DrawingBackend>(
         chart
             .draw_series(LineSeries::new([(x_range.start, benchmark.value), (x_range.end, benchmark.value)], style))?;
     }
-    if let Some(target) = indicator.target {
-        let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
-        chart.draw_series(DashedLineSeries::new([(x_range.start, target), (x_range.end, target)], 8, 6, style))?;
+    let style = ShapeStyle { color: TARGET.to_rgba(), filled: false, stroke_width: 2 };
+    for run in target_runs(indicator) {
+        chart.draw_series(DashedLineSeries::new(run, 8, 6, style))?;
     }
     // Limits belong on the chart only when they are limits of the values charted.
     if let Some(spc) = charted_spc(indicator) {
@@ -381,6 +383,26 @@ fn draw_trend<DB: DrawingBackend>(
     root.present()
 }
 
+/// The target line: level across the chart, or, where targets change
+/// over time, a step for each month's target (gaps for months without one).
+fn target_runs(indicator: &IndicatorReport) -> Vec<Vec<(f64, f64)>> {
+    let last = indicator.series.len().max(1) as f64 - 0.5;
+    if indicator.targets.is_empty() {
+        return indicator.target.map(|target| vec![(-0.5, target), (last, target)]).into_iter().collect();
+    }
+    let mut runs: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+    for (index, month) in indicator.targets.iter().enumerate() {
+        match month.target {
+            Some(target) => runs
+                .last_mut()
+                .expect("never empty")
+                .extend([(index as f64 - 0.5, target), (index as f64 + 0.5, target)]),
+            None => runs.push(Vec::new()),
+        }
+    }
+    runs.into_iter().filter(|run| !run.is_empty()).collect()
+}
+
 /// The SPC result when it ran on the values charted.
 fn charted_spc(indicator: &IndicatorReport) -> Option<&Spc> {
     indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues)
@@ -396,13 +418,27 @@ fn draw_bands<DB: DrawingBackend>(
     range: (f64, f64),
 ) -> DrawResult<DB> {
     let Some(limits) = indicator.rag_limits else { return Ok(()) };
-    let (start, end) = (-0.5, indicator.series.len().max(1) as f64 - 0.5);
+    let end = indicator.series.len().max(1) as f64 - 0.5;
+    // Each month's own bands where its target differs; otherwise one set across.
+    let columns: Vec<(f64, f64, Limits)> = if indicator.targets.is_empty() {
+        vec![(-0.5, end, limits)]
+    } else {
+        let month =
+            |(index, target): (usize, &MonthTarget)| Some((index as f64 - 0.5, index as f64 + 0.5, target.limits?));
+        indicator.targets.iter().enumerate().filter_map(month).collect()
+    };
+    for (from_x, to_x, limits) in columns {
+        for (from, to, (tint, ..), _) in bands(limits, indicator.polarity, range) {
+            if to > from {
+                chart.draw_series(std::iter::once(Rectangle::new([(from_x, from), (to_x, to)], tint.filled())))?;
+            }
+        }
+    }
     let rail_left = chart.plotting_area().get_pixel_range().0.end + 2;
-    for (from, to, (tint, rail, letter_colour), letter) in bands(limits, indicator.polarity, range) {
+    for (from, to, (_, rail, letter_colour), letter) in bands(limits, indicator.polarity, range) {
         if to <= from {
             continue;
         }
-        chart.draw_series(std::iter::once(Rectangle::new([(start, from), (end, to)], tint.filled())))?;
         let (top, bottom) = (chart.backend_coord(&(end, to)).1, chart.backend_coord(&(end, from)).1);
         root.draw(&Rectangle::new([(rail_left, top), (rail_left + RAIL_WIDTH, bottom)], rail.filled()))?;
         let style = (FAMILY, TEXT_SIZE).into_font().style(FontStyle::Bold).color(&letter_colour);
