@@ -125,6 +125,13 @@ fn one_member_can_be_built_alone_and_explain_needs_a_member() {
     assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--authority"));
     let named = stdout(&scorecard(&fixture, &["explain", "agency-rate", "--authority", "E06900002"]));
     assert!(named.contains("numerator: 0.5  denominator: 5"), "{named}");
+
+    // `check` names the members and each one's months.
+    let check = stdout(&scorecard(&fixture, &["check"]));
+    let members =
+        "consortium of 3 members: E06900001 First Borough; E06900002 Second <b>City</b>; E06900003 =Third Shire";
+    assert!(check.contains(members), "{check}");
+    assert!(check.contains("complete E06900002: 1 of 1 months"), "{check}");
 }
 
 #[test]

@@ -215,3 +215,46 @@ targets = { "2024-26" = 8 }
     let errors = fixture.load_errors();
     assert!(errors.len() == 1 && errors[0].2.contains("`to` must come after `from`"), "{errors:?}");
 }
+
+/// Every row of the functions table in docs/indicators.md ("SQL that
+/// works"), evaluated on one referral of child `C1` on 29 February 2024 in
+/// the March 2024 extract: the expression must equal the result given.
+#[test]
+fn every_sql_function_the_docs_list_works_as_they_say() {
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/indicators.md")).unwrap();
+    let table = docs.split("<!-- sql-functions -->").nth(1).expect("the table is marked in the docs");
+    let code = |cell: &str| cell.trim_matches(|c| c == '|' || c == ' ' || c == '`').to_string();
+    let rows: Vec<(String, String)> = table
+        .lines()
+        .skip_while(|line| line.trim().is_empty())
+        .take_while(|line| line.starts_with('|'))
+        .map(|line| line.split(" | ").collect::<Vec<&str>>())
+        .filter(|cells| cells.len() == 3 && cells[1].starts_with('`'))
+        .map(|cells| (code(cells[1]), code(cells[2])))
+        .collect();
+    assert!(rows.len() >= 15, "{} rows", rows.len());
+    let fixture = Fixture::new();
+    for (index, (expression, result)) in rows.iter().enumerate() {
+        let id = format!("f{index}");
+        let definition = format!(
+            "id = \"{id}\"\ntitle = \"f\"\ndescription = \"f\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+             dataset = \"referrals\"\nwindow = {{ kind = \"month\" }}\n[derive.x]\nsql = \"{}\"\n[measure]\nkind = \"count\"\n\
+             where = \"x = {}\"\n",
+            expression.replace('"', "\\\""),
+            result.replace('"', "\\\"")
+        );
+        fixture.indicator("t", &id, &definition);
+    }
+    fixture.extract("2024-03", "referrals.csv", "LAchildID,CINreferralDate\nC1,2024-02-29\n");
+    let computed = fixture.compute().unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
+    let month: scorecard::project::Month = "2024-03".parse().unwrap();
+    let mut wrong = Vec::new();
+    for (id, series) in &computed {
+        let index: usize = id[1..].parse().unwrap();
+        let value = series.series.iter().find(|o| o.period == month).and_then(|o| o.value);
+        if value != Some(1.0) {
+            wrong.push(format!("{} is not {}", rows[index].0, rows[index].1));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

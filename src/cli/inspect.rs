@@ -63,6 +63,10 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
+    if loaded.members.len() > 1 {
+        let members: Vec<String> = loaded.members.iter().map(|m| format!("{} {}", m.code, m.name)).collect();
+        say!(out, "consortium of {} members: {}", loaded.members.len(), members.join("; "));
+    }
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
     Ok(())
 }
