@@ -258,3 +258,45 @@ fn every_sql_function_the_docs_list_works_as_they_say() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+#[test]
+fn explain_shows_the_columns_and_derived_values_the_rule_uses() {
+    let fixture = Fixture::new();
+    let derives = "\n[derive.over_ten]\nsql = \"days > 10\"\n[derive.days]\n\
+                   working_days = { from = \"AssessmentActualStartDate\", to = \"end_date\" }\n\
+                   [derive.end_date]\nsql = \"AssessmentAuthorisationDate\"\n";
+    fixture.indicator("t", "long-assessments", &assessments_with(derives));
+    // Two assessments of the same child.
+    fixture.extract(
+        "2024-06",
+        "assessments.csv",
+        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\nA,2024-06-03,2024-06-14\nA,2024-06-03,2024-06-18\n",
+    );
+    let out = fixture.root().join("explain.csv");
+    let run = |extra: &[&str]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
+        command.args(["explain", "long-assessments", "--out"]).arg(&out).args(extra).current_dir(fixture.root());
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        std::fs::read_to_string(&out).unwrap()
+    };
+    // The extract's columns as the rule first names them (end_date's SQL,
+    // then working_days' start), then the derived columns in the order
+    // computed, then the flag; a count's records are those counted: the
+    // assessment of 11 working days, not the one of 9.
+    let csv = run(&[]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "LAchildID,AssessmentAuthorisationDate,AssessmentActualStartDate,end_date,days,over_ten,counted",
+            "A,2024-06-18,2024-06-03,2024-06-18,11,true,true",
+        ]
+    );
+    // Every column: the same here (the dataset has no others), in the dataset's order.
+    let all = run(&["--all-columns"]);
+    assert!(
+        all.starts_with("LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate,end_date,days,over_ten,"),
+        "{all}"
+    );
+}

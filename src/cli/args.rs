@@ -85,6 +85,9 @@ pub enum Command {
         /// Write the records to this CSV file instead of the screen.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Show every column of each record, not only those the definition uses.
+        #[arg(long)]
+        all_columns: bool,
     },
     /// Copy a built month's bundle to a publication folder, atomically.
     Publish {

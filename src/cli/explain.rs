@@ -2,25 +2,33 @@
 //! behind it, on screen or to a CSV file. Local use only.
 
 use crate::error::{Error, OutputError};
-use crate::evaluate::{self, Reading};
+use crate::evaluate::{self, Reading, Shown};
 use crate::judge::plain_english;
 use crate::project::Month;
 use crate::render::{show_count, show_value};
 use std::path::Path;
 
+/// The figure to explain: an indicator, a month (default the latest), a member.
+pub struct Target<'a> {
+    pub id: &'a str,
+    pub month: Option<Month>,
+    pub authority: Option<&'a str>,
+}
+
 pub fn explain(
     root: &Path,
-    id: &str,
-    month: Option<Month>,
-    authority: Option<&str>,
+    Target { id, month, authority }: Target,
+    shown: Shown,
     file: Option<&Path>,
     out: &mut String,
 ) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let member = loaded.member(authority)?;
-    let data = evaluate::read_data_for(&loaded, Reading::ValuesOnly)?;
+    // Every column only when every column is wanted: reading is most of the time.
+    let reading = if shown == Shown::All { Reading::Everything } else { Reading::ValuesOnly };
+    let data = evaluate::read_data_for(&loaded, reading)?;
     let month = Month::choose(&data.months, month).map_err(Error::Usage)?;
-    let explanation = evaluate::explain(&loaded, &data, member, id, month)?;
+    let explanation = evaluate::explain(&loaded, &data, member, (id, month), shown)?;
     let definition = explanation.definition;
     let window = explanation.window.describe();
     say!(out, "{} ({id}), {month}", definition.indicator.title);

@@ -63,8 +63,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 })
                 .map_err(Error::Usage)
         }
-        Command::Explain { indicator, month, authority, out: file } => {
-            explain::explain(root, &indicator, month, authority.as_deref(), file.as_deref(), &mut out)
+        Command::Explain { indicator, month, authority, out: file, all_columns } => {
+            let shown = if all_columns { crate::evaluate::Shown::All } else { crate::evaluate::Shown::Used };
+            let target = explain::Target { id: &indicator, month, authority: authority.as_deref() };
+            explain::explain(root, target, shown, file.as_deref(), &mut out)
         }
         Command::Values { out: file } => inspect::values(root, file.as_deref(), &mut out),
         Command::Publish { month, to, authority } => build::publish(root, month, &to, authority.as_deref(), &mut out),

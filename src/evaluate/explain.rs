@@ -26,8 +26,8 @@ pub fn explain<'a>(
     loaded: &'a Loaded,
     data: &Data,
     member: usize,
-    id: &str,
-    month: Month,
+    (id, month): (&str, Month),
+    shown: run::Shown,
 ) -> Result<Explanation<'a>, Error> {
     let Some(index) = loaded.definitions.iter().position(|definition| definition.id() == id) else {
         let ids = loaded.definitions.iter().map(|definition| definition.id());
@@ -51,6 +51,6 @@ pub fn explain<'a>(
     let (stacked, _) = data.dataset(definition.indicator.dataset.get_ref()).map_err(|error| failed(error.into()))?;
     let lookups = data.lookups(plan).map_err(|error| failed(error.into()))?;
     let scope = run::Scope { windows: std::slice::from_ref(&window), only: Some(month) };
-    let (columns, rows) = run::explain(plan, stacked, &lookups, member, &scope).map_err(failed)?;
+    let (columns, rows) = run::explain(plan, stacked, &lookups, (member, shown), &scope).map_err(failed)?;
     Ok(Explanation { definition, window, observation, columns, rows })
 }

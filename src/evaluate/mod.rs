@@ -21,4 +21,4 @@ pub use extracts::{read_data, read_data_for, Data, Reading};
 pub use loaded::{load, Loaded};
 pub use observe::{IndicatorSeries, Missing, Observation};
 pub use quality::{data_quality, DataQuality, Finding};
-pub use run::Snapshot;
+pub use run::{Shown, Snapshot};

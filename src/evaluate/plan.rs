@@ -9,7 +9,7 @@ use super::columns::{
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::language::{too_large, Definition, Derived, MeasureRule, Summary};
+use crate::language::{identifiers, too_large, Definition, Derived, MeasureRule, Summary};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,6 +36,10 @@ pub struct Plan {
     pub entity_columns: Vec<String>,
     pub explain: Vec<Expr>,
     pub explain_filter: Option<Expr>,
+    /// For `explain`: the record columns the filter, derived columns and
+    /// measure use (derived ones after them), and every record column.
+    pub used_columns: Vec<String>,
+    pub record_columns: Vec<String>,
 }
 
 /// Columns joined in from another dataset of the same period.
@@ -133,6 +137,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let (measure, explain, explain_filter) =
         checker.measure(&definition.measure, indicator.measure.kind.span()).unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
+    let (used_columns, record_columns) = record_columns(definition, dataset, &lookups);
     let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
     diagnostics.into_result(Plan {
         row_order,
@@ -146,7 +151,42 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         entity_columns,
         explain,
         explain_filter: Some(explain_filter),
+        used_columns,
+        record_columns,
     })
+}
+
+/// The columns each record has (the dataset's, looked-up and derived),
+/// and those the definition uses: the extract's columns in the order the
+/// derived columns, filter and measure first name them, then the derived.
+fn record_columns(
+    definition: &Definition,
+    dataset: &DatasetConfig,
+    lookups: &[LookupPlan],
+) -> (Vec<String>, Vec<String>) {
+    let indicator = &definition.indicator;
+    let mut all: Vec<String> = dataset.columns.keys().cloned().collect();
+    all.extend(lookups.iter().flat_map(|lookup| lookup.columns.iter().cloned()));
+    let derived = &definition.derive_order;
+    let mut named: Vec<String> = Vec::new();
+    for spec in derived.iter().filter_map(|name| indicator.derive.get(name)).map(|d| d.get_ref()) {
+        named.extend(spec.sql.iter().flat_map(|sql| identifiers(sql.get_ref())));
+        named
+            .extend(spec.working_days.iter().flat_map(|days| [days.from.get_ref().clone(), days.to.get_ref().clone()]));
+    }
+    let measure = &indicator.measure;
+    let fields = [&measure.condition, &measure.of, &measure.numerator, &measure.denominator, &measure.weight];
+    let texts = indicator.filter.iter().chain(fields.into_iter().flatten());
+    named.extend(texts.flat_map(|text| identifiers(text.get_ref())));
+    let mut used: Vec<String> = Vec::new();
+    for name in named {
+        if all.contains(&name) && !used.contains(&name) {
+            used.push(name);
+        }
+    }
+    used.extend(derived.iter().cloned());
+    all.extend(derived.iter().cloned());
+    (used, all)
 }
 
 fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {

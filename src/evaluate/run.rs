@@ -72,31 +72,48 @@ fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Sc
     Ok(rows)
 }
 
+/// Which record columns `explain` shows beside the key and the flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Those the definition's expressions use.
+    Used,
+    /// Every column of the record.
+    All,
+}
+
 /// The records behind one period's figure, as text: the key, the breakdown
-/// group, and the per-row values the measure uses, for every row taking part.
+/// group, the record columns shown, and the per-row values the measure
+/// uses, for every row taking part.
 pub fn explain(
     plan: &Plan,
     data: &Stacked,
     lookups: &[&Stacked],
-    member: usize,
+    (member, shown): (usize, Shown),
     scope: &Scope,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    explain_rows(plan, &data.frame, lookups, member, scope).map_err(|error| clean_polars_error(&error))
+    explain_rows(plan, &data.frame, lookups, (member, shown), scope).map_err(|error| clean_polars_error(&error))
 }
 
 fn explain_rows(
     plan: &Plan,
     data: &DataFrame,
     lookups: &[&Stacked],
-    member: usize,
+    (member, shown): (usize, Shown),
     scope: &Scope,
 ) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
     let mut rows = measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
     }
-    let mut columns: Vec<Expr> = plan.key.iter().chain(&plan.breakdown).map(|name| col(name.as_str())).collect();
-    columns.dedup_by(|a, b| a == b);
+    let mut names: Vec<&String> = plan.key.iter().chain(&plan.breakdown).collect();
+    // Per entity, the records are entities: their columns are the aggregates.
+    if plan.per_entity.is_none() {
+        let record = if shown == Shown::All { &plan.record_columns } else { &plan.used_columns };
+        names.extend(record);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|name| seen.insert(name.as_str()));
+    let mut columns: Vec<Expr> = names.into_iter().map(|name| col(name.as_str())).collect();
     columns.extend(plan.entity_columns.iter().map(|name| col(name.as_str())));
     columns.extend(plan.explain.iter().cloned());
     let as_text: Vec<Expr> = columns.into_iter().map(|expr| expr.cast(DataType::String)).collect();

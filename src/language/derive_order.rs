@@ -68,7 +68,9 @@ fn names_used(derived: &Derived) -> BTreeSet<String> {
     names
 }
 
-fn identifiers(sql: &str) -> Vec<String> {
+/// The names an expression uses: identifiers outside string literals,
+/// quoted identifiers as written (keywords and function names too).
+pub fn identifiers(sql: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut chars = sql.char_indices().peekable();
     while let Some((start, c)) = chars.next() {

@@ -16,6 +16,7 @@ mod targets;
 pub mod window;
 
 pub use definition::{definition_files, load_all, used_datasets, Definition};
+pub use derive_order::identifiers;
 pub use events::{load_events, Event, MAX_LABEL_CHARS};
 pub use indicator::{
     Benchmark, Derived, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings,
