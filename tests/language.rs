@@ -300,3 +300,53 @@ fn explain_shows_the_columns_and_derived_values_the_rule_uses() {
         "{all}"
     );
 }
+
+/// Working days between AssessmentActualStartDate and AssessmentAuthorisationDate,
+/// summed, counting the ends as `count` says.
+fn working_days_counted(count: &str) -> String {
+    format!(
+        r#"id = "days-{}"
+title = "Working days"
+description = "Working days."
+unit = "count"
+polarity = "no_judgement"
+dataset = "assessments"
+window = {{ kind = "as_at" }}
+[derive.days]
+working_days = {{ from = "AssessmentActualStartDate", to = "AssessmentAuthorisationDate", count = "{count}" }}
+[measure]
+kind = "sum"
+of = "days"
+"#,
+        count.replace('_', "-")
+    )
+}
+
+#[test]
+fn the_three_ways_of_counting_working_days_across_a_weekend_and_a_bank_holiday() {
+    let fixture = Fixture::new();
+    for count in ["after_start_to_end", "start_to_before_end", "start_to_end"] {
+        fixture.indicator("t", &format!("days-{}", count.replace('_', "-")), &working_days_counted(count));
+    }
+    let header = "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n";
+    // June: Fri 24 May to Sat 1 June 2024; Mon 27 May is the spring bank holiday.
+    //   after the start to the end: Tue 28 to Fri 31 May = 4 (Sat 1 June not a working day)
+    //   the start to before the end: Fri 24 + Tue 28 to Fri 31 = 5
+    //   both: Fri 24 + 28-31 = 5
+    fixture.extract("2024-06", "assessments.csv", &format!("{header}A,2024-05-24,2024-06-01\n"));
+    // July: Sat 25 May to Fri 31 May.
+    //   after the start to the end: 28-31 = 4
+    //   the start to before the end: 28-30 = 3
+    //   both: 28-31 = 4
+    fixture.extract("2024-07", "assessments.csv", &format!("{header}A,2024-05-25,2024-05-31\n"));
+    let value = |id: &str, month: &str| fixture.observe(id, month).value;
+    assert_eq!(
+        (value("days-after-start-to-end", "2024-06"), value("days-after-start-to-end", "2024-07")),
+        (Some(4.0), Some(4.0))
+    );
+    assert_eq!(
+        (value("days-start-to-before-end", "2024-06"), value("days-start-to-before-end", "2024-07")),
+        (Some(5.0), Some(3.0))
+    );
+    assert_eq!((value("days-start-to-end", "2024-06"), value("days-start-to-end", "2024-07")), (Some(5.0), Some(4.0)));
+}

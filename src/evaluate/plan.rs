@@ -9,7 +9,9 @@ use super::columns::{
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::language::{identifiers, too_large, Definition, Derived, MeasureRule, Summary};
+use crate::language::{
+    identifiers, too_large, Definition, Derived, MeasureRule, Summary, WorkingDayCount, WorkingDays,
+};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -204,13 +206,20 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
 
 /// Working days after `from` up to and including `to`. polars counts
 /// [start, end), so both ends move one day later.
-pub fn working_days_expr(from: &str, to: &str, holidays: &HolidayCalendar) -> Expr {
-    let next_day = |name: &str| (col(name).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
-    let days: Vec<i32> = holidays.holidays().map(days_since_epoch).collect();
+pub fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) -> Expr {
+    let day = |name: &String| col(name.as_str());
+    let next_day = |name: &String| (col(name.as_str()).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
+    let (from, to) = (days.from.get_ref(), days.to.get_ref());
+    let (start, end) = match days.count {
+        WorkingDayCount::AfterStartToEnd => (next_day(from), next_day(to)),
+        WorkingDayCount::StartToBeforeEnd => (day(from), day(to)),
+        WorkingDayCount::StartToEnd => (day(from), next_day(to)),
+    };
+    let dates: Vec<i32> = holidays.holidays().map(days_since_epoch).collect();
     let holiday_list =
-        lit(Series::new("holidays".into(), days).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
+        lit(Series::new("holidays".into(), dates).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
     let weekdays = [true, true, true, true, true, false, false];
-    polars::lazy::dsl::business_day_count(next_day(from), next_day(to), weekdays, holiday_list).cast(DataType::Int64)
+    polars::lazy::dsl::business_day_count(start, end, weekdays, holiday_list).cast(DataType::Int64)
 }
 
 struct Checker<'a> {
@@ -325,7 +334,16 @@ impl Checker<'_> {
     fn derived(&mut self, name: &str, spec: &Spanned<Derived>, holidays: &HolidayCalendar) -> Option<Expr> {
         let spec = spec.get_ref();
         if let Some(days) = &spec.working_days {
-            return Some(working_days_expr(days.from.get_ref(), days.to.get_ref(), holidays).alias(name));
+            // A derived start or end has a type only now.
+            let schema = self.frame.clone().collect_schema().ok()?;
+            for end in [&days.from, &days.to] {
+                let found = schema.get(end.get_ref().as_str());
+                if found.is_some_and(|dtype| *dtype != DataType::Date) {
+                    let message = format!("`{}` is not a date: working_days needs dates", end.get_ref());
+                    self.error_at(end, message, "not a date", None);
+                }
+            }
+            return Some(working_days_expr(days, holidays).alias(name));
         }
         let text = spec.sql.as_ref()?;
         self.row_expression(text, &format!("derive.{name}"), None).map(|expr| expr.alias(name))

@@ -2,7 +2,7 @@
 //! which dates, and how it is rated. Expressions are quoted as written.
 
 use super::rag;
-use crate::language::{Definition, MeasureKind, Polarity, RatingRule, Targets};
+use crate::language::{Definition, MeasureKind, Polarity, RatingRule, Targets, WorkingDayCount};
 
 /// The rule as a reader checks it: what is counted, over which dates, and
 /// how it is rated. Expressions are quoted as written in the definition.
@@ -19,11 +19,17 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
     for (name, derived) in &indicator.derive {
         let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
             (Some(sql), _) => sql.get_ref().clone(),
-            (None, Some(days)) => format!(
-                "working days after {} up to and including {} (weekends and bank holidays left out)",
-                days.from.get_ref(),
-                days.to.get_ref()
-            ),
+            (None, Some(days)) => {
+                let (from, to) = (days.from.get_ref(), days.to.get_ref());
+                let span = match days.count {
+                    WorkingDayCount::AfterStartToEnd => format!("after {from} up to and including {to}"),
+                    WorkingDayCount::StartToBeforeEnd => {
+                        format!("from and including {from} up to but not including {to}")
+                    }
+                    WorkingDayCount::StartToEnd => format!("from {from} to {to}, both included"),
+                };
+                format!("working days {span} (weekends and bank holidays left out)")
+            }
             (None, None) => String::new(),
         };
         lines.push((format!("Computed {name}"), rule));

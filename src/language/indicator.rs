@@ -217,6 +217,24 @@ pub struct WorkingDays {
     /// The end date column (counted).
     #[schemars(with = "String")]
     pub to: Spanned<String>,
+    /// Which ends count: `after_start_to_end` (default: the start day not
+    /// counted, the end day counted), `start_to_before_end` (the start day
+    /// counted, the end day not) or `start_to_end` (both counted).
+    #[serde(default)]
+    pub count: WorkingDayCount,
+}
+
+/// Which ends of a working-day count are counted.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkingDayCount {
+    /// After the start, up to and including the end (Excel's `NETWORKDAYS - 1` from a working day).
+    #[default]
+    AfterStartToEnd,
+    /// From and including the start, up to but not including the end.
+    StartToBeforeEnd,
+    /// Both the start and the end (Excel's `NETWORKDAYS`).
+    StartToEnd,
 }
 
 /// `[per_entity]`: one row per entity (the dataset's key by default), with aggregates.

@@ -20,7 +20,7 @@ pub use derive_order::identifiers;
 pub use events::{load_events, Event, MAX_LABEL_CHARS};
 pub use indicator::{
     Benchmark, Derived, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity, Rag, RagMethod, SpcSettings,
-    Unit, Window, WindowKind, WorkingDays,
+    Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
 };
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
 pub use published_benchmark::{Comparator, PublishedBenchmark};
