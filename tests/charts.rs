@@ -65,6 +65,7 @@ fn fixed_indicator() -> IndicatorReport {
         }],
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,
+        vs_months: None,
         series,
         breakdown: None,
     }

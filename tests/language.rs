@@ -350,3 +350,22 @@ fn the_three_ways_of_counting_working_days_across_a_weekend_and_a_bank_holiday()
     );
     assert_eq!((value("days-start-to-end", "2024-06"), value("days-start-to-end", "2024-07")), (Some(5.0), Some(4.0)));
 }
+
+#[test]
+fn a_direction_over_six_months_follows_the_least_squares_line() {
+    // 10, 12, 11, 13, 12, 14 referrals from July to December 2025: the
+    // line rises 11 / 17.5 a month, 3.14 over the five steps, shown as 3
+    // (a count has no decimals); lower is better, so worsening, though
+    // December is 2 up on November's 12 and "since last month" says the same.
+    let counts = [("2025-07", 10), ("2025-08", 12), ("2025-09", 11), ("2025-10", 13), ("2025-11", 12), ("2025-12", 14)];
+    let json = referrals_rated("target = 20\n[direction]\nover_months = 6\n", &counts);
+    let travel = &json["indicators"][0]["direction_over_months"];
+    assert_eq!(travel["months"], 6);
+    assert_eq!(travel["method"], "regression");
+    assert_eq!(travel["from"], "2025-07");
+    assert_eq!(travel["change"], 3.0);
+    assert_eq!(travel["direction"], "worsening");
+    // first_last: 14 against 10.
+    let json = referrals_rated("target = 20\n[direction]\nover_months = 6\nmethod = \"first_last\"\n", &counts);
+    assert_eq!(json["indicators"][0]["direction_over_months"]["change"], 4.0);
+}

@@ -7,7 +7,7 @@ use super::revision::Revision;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
 use super::spc;
-use super::trend::{direction, Direction};
+use super::trend::{self, direction, Direction, TravelOver};
 use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
@@ -72,6 +72,9 @@ pub struct IndicatorReport {
     pub revisions: Vec<Revision>,
     pub vs_previous_month: Comparison,
     pub vs_last_year: Comparison,
+    /// Over several months, when the definition asks (`direction`).
+    #[serde(rename = "direction_over_months", skip_serializing_if = "Option::is_none")]
+    pub vs_months: Option<TravelOver>,
     pub series: Vec<Observation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Breakdown>,
@@ -173,6 +176,7 @@ pub(super) fn judge(
         rank: None,
         vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
+        vs_months: over_months(definition, &series, month),
         latest,
         series,
         breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
@@ -185,6 +189,14 @@ impl IndicatorReport {
     pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {
         self.spc_not_applicable.as_deref().filter(|_| definition.indicator.spc.not_applicable.is_none())
     }
+}
+
+/// The direction over the months the definition's `direction` names, ending with `month`.
+fn over_months(definition: &Definition, series: &[Observation], month: Month) -> Option<TravelOver> {
+    let settings = definition.indicator.direction.as_ref()?.get_ref();
+    let start = month.plus(1 - settings.over_months as i32);
+    let points: Vec<(Month, Option<f64>)> = start.through(month).map(|m| (m, find(series, m).value)).collect();
+    trend::over_months(&points, settings.method, definition.polarity(), definition.decimals())
 }
 
 /// A month's target.

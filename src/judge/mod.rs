@@ -34,5 +34,5 @@ pub use spc::{
     Assurance, Basis as SpcBasis, Rule as SpcRule, Segment as SpcSegment, Signal as SpcSignal, Spc, Variation,
 };
 pub use story::{story, Exception, Story};
-pub use trend::Direction;
+pub use trend::{Direction, TravelOver};
 pub use wording::plain_english;

@@ -3,7 +3,8 @@
 //! change too small to see is "no change".
 
 use super::rounding::round_to;
-use crate::language::Polarity;
+use crate::language::{DirectionMethod, Polarity};
+use crate::project::Month;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -43,9 +44,94 @@ pub fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -
     }
 }
 
+/// The direction over several months (`direction = { over_months, method }`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TravelOver {
+    pub months: u32,
+    pub method: DirectionMethod,
+    /// The first month of the span.
+    pub from: Month,
+    /// The change over the span: the line's rise from its first month to
+    /// its last, or the latest value less the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<Direction>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_comparable: Option<String>,
+}
+
+/// The direction over `points` (the span's months, oldest first); a
+/// change that rounds to nothing at the indicator's decimals is no change.
+pub fn over_months(
+    points: &[(Month, Option<f64>)],
+    method: DirectionMethod,
+    polarity: Polarity,
+    decimals: u32,
+) -> Option<TravelOver> {
+    let from = points.first()?.0;
+    let months = points.len() as u32;
+    let change = match method {
+        DirectionMethod::Regression => regression_rise(points),
+        DirectionMethod::FirstLast => match (points.first()?.1, points.last()?.1) {
+            (Some(first), Some(last)) => Ok(round_to(last, decimals) - round_to(first, decimals)),
+            _ => Err("the first or the last month has no value".to_string()),
+        },
+    };
+    let mut travel = TravelOver { months, method, from, change: None, direction: None, not_comparable: None };
+    match change {
+        Ok(change) => {
+            travel.change = Some(round_to(change, decimals));
+            travel.direction = Some(direction(change, 0.0, polarity, decimals));
+        }
+        Err(reason) => travel.not_comparable = Some(reason),
+    }
+    Some(travel)
+}
+
+/// The least-squares line's rise over the span (slope x (months - 1)),
+/// from the months with values; at least 3 are needed.
+fn regression_rise(points: &[(Month, Option<f64>)]) -> Result<f64, String> {
+    let known: Vec<(f64, f64)> = points.iter().enumerate().filter_map(|(x, (_, y))| y.map(|y| (x as f64, y))).collect();
+    if known.len() < 3 {
+        return Err(format!("{} months with values; a trend line needs 3", known.len()));
+    }
+    let n = known.len() as f64;
+    let (mean_x, mean_y) = (known.iter().map(|p| p.0).sum::<f64>() / n, known.iter().map(|p| p.1).sum::<f64>() / n);
+    let covariance: f64 = known.iter().map(|(x, y)| (x - mean_x) * (y - mean_y)).sum();
+    let variance: f64 = known.iter().map(|(x, _)| (x - mean_x).powi(2)).sum();
+    Ok(covariance / variance * (points.len() as f64 - 1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn months(values: &[Option<f64>]) -> Vec<(Month, Option<f64>)> {
+        let start = Month::new(2025, 10).unwrap();
+        values.iter().enumerate().map(|(i, v)| (start.plus(i as i32), *v)).collect()
+    }
+
+    #[test]
+    fn a_least_squares_line_and_first_against_last() {
+        // 10, 12, 11, 13, 12, 14 at x = 0..5: mean x 2.5, mean y 12;
+        // sum (x - 2.5)(y - 12) = 5 + 0 + 0.5 + 0.5 + 0 + 5 = 11; sum (x - 2.5)^2 = 17.5;
+        // slope 11 / 17.5 = 0.628571; rise over 5 steps 3.142857, shown as 3.1.
+        let values = months(&[10.0, 12.0, 11.0, 13.0, 12.0, 14.0].map(Some));
+        let trend = over_months(&values, DirectionMethod::Regression, Polarity::LowerIsBetter, 1).unwrap();
+        assert_eq!((trend.change, trend.direction), (Some(3.1), Some(Direction::Worsening)));
+        assert_eq!(trend.from, Month::new(2025, 10).unwrap());
+        let first_last = over_months(&values, DirectionMethod::FirstLast, Polarity::HigherIsBetter, 1).unwrap();
+        assert_eq!((first_last.change, first_last.direction), (Some(4.0), Some(Direction::Improving)));
+        // Flat within rounding: no change.
+        let flat = months(&[20.01, 20.02, 19.99, 20.0].map(Some));
+        let trend = over_months(&flat, DirectionMethod::Regression, Polarity::HigherIsBetter, 1).unwrap();
+        assert_eq!(trend.direction, Some(Direction::NoChange));
+        // Two values only: a reason, not a line.
+        let sparse = months(&[Some(1.0), None, None, Some(3.0)]);
+        let trend = over_months(&sparse, DirectionMethod::Regression, Polarity::HigherIsBetter, 1).unwrap();
+        assert_eq!(trend.not_comparable.as_deref(), Some("2 months with values; a trend line needs 3"));
+    }
 
     #[test]
     fn polarity_decides_the_label() {

@@ -144,6 +144,11 @@ fn check_fields(project: &Project, definition: &Draft) -> Diagnostics {
         ));
     }
     check_window(definition, &mut diagnostics);
+    if let Some(direction) = &indicator.direction {
+        if !(3..=36).contains(&direction.get_ref().over_months) {
+            diagnostics.push(definition.error(direction.span(), "direction.over_months must be 3 to 36", "here"));
+        }
+    }
     check_measure(definition, &mut diagnostics);
     check_rag(definition, &mut diagnostics);
     check_published_benchmark(project, definition, &mut diagnostics);

@@ -65,6 +65,32 @@ pub struct Indicator {
     /// Statistical process control settings.
     #[serde(default)]
     pub spc: SpcSettings,
+    /// A direction of travel over several months, beside the default
+    /// since last month and since the same month last year.
+    #[schemars(with = "Option<DirectionOver>")]
+    pub direction: Option<Spanned<DirectionOver>>,
+}
+
+/// `direction = { over_months = 6, method = "regression" }`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
+pub struct DirectionOver {
+    /// How many months, ending with this one (3 to 36).
+    pub over_months: u32,
+    /// `regression` (default: the least-squares line through the months'
+    /// values) or `first_last` (this month against the first of them).
+    #[serde(default)]
+    pub method: DirectionMethod,
+}
+
+/// How a direction over several months is worked out.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DirectionMethod {
+    /// The slope of the least-squares line through the months with values.
+    #[default]
+    Regression,
+    /// The latest month against the first month of the span.
+    FirstLast,
 }
 
 /// `[spc]`: statistical process control settings.
@@ -413,6 +439,7 @@ pub(super) fn known_keys() -> Vec<&'static str> {
         field_names::<Trajectory>(),
         field_names::<Benchmark>(),
         field_names::<SpcSettings>(),
+        field_names::<DirectionOver>(),
         field_names::<PublishedBenchmark>(),
     ]
     .concat()

@@ -6,8 +6,8 @@
 use super::format::{self, month_name, place, rag_view, show_value, RagView, Shown};
 use super::rating::target_text;
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal};
-use crate::language::Event;
+use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal, TravelOver};
+use crate::language::{DirectionMethod, Event};
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -111,8 +111,31 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
         ));
     }
     lines.extend(process_control(indicator));
+    lines.extend(indicator.vs_months.as_ref().map(|travel| travel_line(indicator, travel)));
     lines.extend(indicator.events.iter().map(event_line));
     lines
+}
+
+/// "Over the 6 months from October 2025 (least-squares line): worsening, 3.1 higher."
+fn travel_line(indicator: &IndicatorReport, travel: &TravelOver) -> String {
+    let how = match travel.method {
+        DirectionMethod::Regression => "least-squares line through the monthly values",
+        DirectionMethod::FirstLast => "this month against the first",
+    };
+    let head = format!("Over the {} months from {} ({how})", travel.months, month_name(travel.from));
+    match (travel.direction, travel.change, &travel.not_comparable) {
+        (Some(direction), Some(change), _) => {
+            let size = format!("{:.*}", indicator.decimals as usize, change.abs());
+            let way = if change > 0.0 { "higher" } else { "lower" };
+            if direction == Direction::NoChange {
+                format!("{head}: no change.")
+            } else {
+                format!("{head}: {}, {size} {way}.", direction.describe())
+            }
+        }
+        (_, _, Some(reason)) => format!("{head}: not comparable ({reason})."),
+        _ => format!("{head}: not comparable."),
+    }
 }
 
 /// "Event, 6 January 2025: New front door (a process change: SPC limits restart in January 2025)."
