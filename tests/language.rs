@@ -369,3 +369,61 @@ fn a_direction_over_six_months_follows_the_least_squares_line() {
     let json = referrals_rated("target = 20\n[direction]\nover_months = 6\nmethod = \"first_last\"\n", &counts);
     assert_eq!(json["indicators"][0]["direction_over_months"]["change"], 4.0);
 }
+
+#[test]
+fn quarter_and_calendar_year_to_date_windows() {
+    let fixture = Fixture::new();
+    for (id, kind) in [("in-quarter", "quarter"), ("in-year", "calendar_year_to_date")] {
+        let definition = format!(
+            "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+             dataset = \"referrals\"\nwindow = {{ kind = \"{kind}\" }}\n\
+             filter = \"CINreferralDate BETWEEN window_start AND window_end\"\n[measure]\nkind = \"count\"\n"
+        );
+        fixture.indicator("t", id, &definition);
+    }
+    // Referrals on 15 December 2024, 15 January, 10 February, 5 March and 2 April 2025.
+    let rows = "LAchildID,CINreferralDate\nA,2024-12-15\nB,2025-01-15\nC,2025-02-10\nD,2025-03-05\nE,2025-04-02\n";
+    for month in ["2025-02", "2025-03", "2025-04"] {
+        fixture.extract(month, "referrals.csv", rows);
+    }
+    // Quarter (April year): February and March are in January-March (to date: 2 then 3);
+    // April starts April-June (1). Calendar year to date: 2, 3, then 4 (January to April).
+    let values = |id: &str| ["2025-02", "2025-03", "2025-04"].map(|month| fixture.observe(id, month).value.unwrap());
+    assert_eq!(values("in-quarter"), [2.0, 3.0, 1.0]);
+    assert_eq!(values("in-year"), [2.0, 3.0, 4.0]);
+}
+
+#[test]
+fn a_dataset_s_record_id_is_shown_by_explain_and_must_be_one_of_its_columns() {
+    let fixture = Fixture::new();
+    let columns = "columns = { LAchildID = \"text\", CINreferralDate = \"date\" }";
+    let with_id =
+        "record_id = \"RefID\"\ncolumns = { LAchildID = \"text\", RefID = \"text\", CINreferralDate = \"date\" }";
+    fixture.write("scorecard.toml", &crate::helpers::PROJECT.replace(columns, with_id));
+    fixture.indicator(
+        "t",
+        "referrals",
+        "id = \"referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+         dataset = \"referrals\"\nfilter = \"CINreferralDate >= DATE '2024-01-01'\"\n[measure]\nkind = \"count\"\n",
+    );
+    fixture.extract("2024-06", "referrals.csv", "LAchildID,RefID,CINreferralDate\nA,R1,2024-02-01\nA,R2,2024-05-01\n");
+    let out = fixture.root().join("explain.csv");
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["explain", "referrals", "--out"])
+        .arg(&out)
+        .current_dir(fixture.root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(csv.lines().next(), Some("LAchildID,RefID,CINreferralDate,counted"), "{csv}");
+    assert!(csv.contains("A,R1,2024-02-01,true") && csv.contains("A,R2,2024-05-01,true"), "{csv}");
+
+    fixture
+        .write("scorecard.toml", &crate::helpers::PROJECT.replace(columns, &with_id.replace("RefID\"\n", "RefId\"\n")));
+    let errors = fixture.load_errors();
+    assert!(
+        errors.iter().any(|(file, _, message)| file == "scorecard.toml" && message.contains("record_id `RefId`")),
+        "{errors:?}"
+    );
+}

@@ -102,6 +102,9 @@ pub(super) fn compute_one(
 /// unless its definition says SPC does not apply.
 fn monthly_window(definition: &Definition) -> Option<Window> {
     let indicator = &definition.indicator;
-    let overlapping = matches!(indicator.window.get_ref().kind, WindowKind::Rolling | WindowKind::FinancialYearToDate);
+    let overlapping = matches!(
+        indicator.window.get_ref().kind,
+        WindowKind::Rolling | WindowKind::FinancialYearToDate | WindowKind::CalendarYearToDate | WindowKind::Quarter
+    );
     (overlapping && indicator.spc.not_applicable.is_none()).then_some(Window { kind: WindowKind::Month, months: None })
 }

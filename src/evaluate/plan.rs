@@ -170,7 +170,8 @@ fn record_columns(
     let mut all: Vec<String> = dataset.columns.keys().cloned().collect();
     all.extend(lookups.iter().flat_map(|lookup| lookup.columns.iter().cloned()));
     let derived = &definition.derive_order;
-    let mut named: Vec<String> = Vec::new();
+    // The record's own id first, when the dataset names one.
+    let mut named: Vec<String> = dataset.record_id.iter().map(|id| id.get_ref().clone()).collect();
     for spec in derived.iter().filter_map(|name| indicator.derive.get(name)).map(|d| d.get_ref()) {
         named.extend(spec.sql.iter().flat_map(|sql| identifiers(sql.get_ref())));
         named
@@ -601,6 +602,8 @@ pub fn columns_used(
             .chain(plan.row_order.iter().flat_map(RowOrder::keys));
         let mut names = root_names(exprs);
         names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
+        // What explain shows, the record's own id among them.
+        names.extend(plan.used_columns.iter().cloned());
         names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
         for lookup in &plan.lookups {
             names.push(lookup.on.clone());

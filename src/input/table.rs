@@ -505,6 +505,7 @@ mod tests {
             layout: Layout::Monthly,
             file: "x.csv".into(),
             key: None,
+            record_id: None,
             date_formats: vec!["%d/%m/%Y".into()],
             null_markers: vec!["".into(), "NULL".into()],
             columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),

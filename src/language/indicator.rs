@@ -208,6 +208,12 @@ pub enum WindowKind {
     Rolling,
     /// From the start of the financial year to the period end.
     FinancialYearToDate,
+    /// From the start of the calendar year (1 January) to the period end.
+    CalendarYearToDate,
+    /// From the start of the quarter of the financial year (April-June,
+    /// July-September... with an April year) to the period end: the whole
+    /// quarter at its last month.
+    Quarter,
 }
 
 /// `[[lookup]]`: columns joined in from another dataset of the same period.

@@ -23,6 +23,11 @@ impl PeriodWindow {
             // 12 months to 31 March 2025 starts on 1 April 2024.
             WindowKind::Rolling => period.plus(1 - window.months.unwrap_or(12) as i32).first_day(),
             WindowKind::FinancialYearToDate => period.financial_year_start(financial_year_start_month).first_day(),
+            WindowKind::CalendarYearToDate => period.financial_year_start(1).first_day(),
+            WindowKind::Quarter => {
+                let into_year = period.financial_year_start(financial_year_start_month).months_until(period);
+                period.plus(-(into_year % 3)).first_day()
+            }
         };
         PeriodWindow { period, period_start: period.first_day(), period_end, window_start, window_end: period_end }
     }
@@ -63,5 +68,17 @@ mod tests {
         assert_eq!(text(window(WindowKind::FinancialYearToDate, None)), "2024-04-01..2025-03-31");
         let april = PeriodWindow::new(Month::new(2025, 4).unwrap(), &window(WindowKind::FinancialYearToDate, None), 4);
         assert_eq!(april.window_start.to_string(), "2025-04-01");
+        assert_eq!(text(window(WindowKind::CalendarYearToDate, None)), "2025-01-01..2025-03-31");
+        // March is the last month of the January-March quarter (of an April year).
+        assert_eq!(text(window(WindowKind::Quarter, None)), "2025-01-01..2025-03-31");
+        let quarter = |month: u32, start: u32| {
+            PeriodWindow::new(Month::new(2025, month).unwrap(), &window(WindowKind::Quarter, None), start).window_start
+        };
+        // August: July-September with an April year; with a January year too;
+        // with a February year (February-April, May-July, August-October) it starts in August.
+        assert_eq!(quarter(8, 4).to_string(), "2025-07-01");
+        assert_eq!(quarter(8, 1).to_string(), "2025-07-01");
+        assert_eq!(quarter(8, 2).to_string(), "2025-08-01");
+        assert_eq!(quarter(4, 4).to_string(), "2025-04-01");
     }
 }

@@ -248,6 +248,11 @@ pub struct DatasetConfig {
     /// `per_entity` aggregation and checked for blanks.
     #[schemars(with = "Option<String>")]
     pub key: Option<Spanned<String>>,
+    /// The column identifying one record (an episode, an assessment), e.g.
+    /// `CINdetailsID`: shown by `explain` beside the key, so that records of
+    /// one child are told apart.
+    #[schemars(with = "Option<String>")]
+    pub record_id: Option<Spanned<String>>,
     /// chrono formats tried in order, e.g. `%d/%m/%Y`.
     #[serde(default = "default_date_formats")]
     pub date_formats: Vec<String>,
@@ -464,6 +469,9 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
     };
     if let Some(key) = &config.key {
         check_column(key, "key");
+    }
+    if let Some(record_id) = &config.record_id {
+        check_column(record_id, "record_id");
     }
     match (config.layout, &config.period_column) {
         (Layout::Periodic, Some(column)) => check_column(column, "period_column"),
