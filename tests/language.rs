@@ -427,3 +427,51 @@ fn a_dataset_s_record_id_is_shown_by_explain_and_must_be_one_of_its_columns() {
         "{errors:?}"
     );
 }
+
+#[test]
+fn close_to_target_is_green_either_side_amber_wider_and_nearer_is_improving() {
+    let fixture = Fixture::new();
+    let definition = |tolerances: &str| {
+        format!(
+            "id = \"referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"close_to_target\"\n\
+             dataset = \"referrals\"\n[measure]\nkind = \"count\"\n[rag]\nmethod = \"target\"\ntarget = 20\n{tolerances}\n"
+        )
+    };
+    fixture.indicator("t", "referrals", &definition("tolerance = 2\namber_tolerance = 5"));
+    // Target 20, green 18-22, amber 15-25. Months of 26, 25, 22, 17, 14 referrals.
+    let counts = [("2025-01", 26), ("2025-02", 25), ("2025-03", 22), ("2025-04", 17), ("2025-05", 14)];
+    for (month, count) in counts {
+        let rows: String = (0..count).map(|child| format!("C{child},2024-01-10\n")).collect();
+        fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
+    }
+    let build = |month: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .args(["build", "--month", month, "--force"])
+            .current_dir(fixture.root())
+            .env("SOURCE_DATE_EPOCH", "1767225600")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json = std::fs::read(fixture.root().join(format!("reports/{month}/scorecard.json"))).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        json["indicators"][0].clone()
+    };
+    // The band edges: 25 (5 above) amber, 22 (2 above) green, 17 (3 below) amber, 14 (6 below) red.
+    let ratings: Vec<String> = ["2025-02", "2025-03", "2025-04", "2025-05"]
+        .map(|month| build(month)["rag"].as_str().unwrap().to_string())
+        .to_vec();
+    assert_eq!(ratings, ["amber", "green", "amber", "red"]);
+    // February, 25 after 26: nearer 20, improving though higher; May, 14 after 17: further, worsening.
+    assert_eq!(build("2025-02")["vs_previous_month"]["direction"], "improving");
+    assert_eq!(build("2025-05")["vs_previous_month"]["direction"], "worsening");
+    build("2025-04");
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-04/index.html")).unwrap();
+    assert!(
+        page.contains("Amber: 17 is 3 from the 20 target: outside 2 (green) but within 5."),
+        "sentence on the page"
+    );
+    // Only the target method rates it; an amber band narrower than the green is an error.
+    fixture.indicator("t", "referrals", &definition("tolerance = 5\namber_tolerance = 2"));
+    let errors = fixture.load_errors();
+    assert!(errors.iter().any(|(_, _, message)| message.contains("`amber_tolerance` must be at least")), "{errors:?}");
+}

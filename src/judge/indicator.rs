@@ -286,7 +286,11 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
     match (latest.value, earlier.value) {
         (Some(now), Some(then)) => {
             let decimals = definition.decimals();
-            comparison.direction = Some(direction(now, then, definition.polarity(), decimals));
+            let target = definition.target_for(latest.period);
+            comparison.direction = Some(match (definition.polarity(), target) {
+                (Polarity::CloseToTarget, Some(target)) => trend::towards(now, then, target, decimals),
+                (polarity, _) => direction(now, then, polarity, decimals),
+            });
             comparison.change = Some(round_to(round_to(now, decimals) - round_to(then, decimals), decimals));
         }
         (None, _) => comparison.not_comparable = Some("no value this month".to_string()),
@@ -316,6 +320,12 @@ pub enum RatingBasis {
         green: f64,
         amber: f64,
     },
+    /// Green within `green_within` of `target` either side, amber within `amber_within`.
+    CloseToTarget {
+        target: f64,
+        green_within: f64,
+        amber_within: f64,
+    },
     /// Similar (amber) within `tolerance` of the benchmark, either way.
     Benchmark {
         benchmark: Benchmark,
@@ -334,6 +344,9 @@ fn rating_basis(definition: &Definition, latest: &Observation, benchmark: Option
     Some(match rule {
         RatingRule::Target { target, .. } => RatingBasis::Target { target, amber_until: limits()?.amber },
         RatingRule::Thresholds { green, amber } => RatingBasis::Thresholds { green, amber },
+        RatingRule::CloseToTarget { target, green_within, amber_within } => {
+            RatingBasis::CloseToTarget { target, green_within, amber_within }
+        }
         RatingRule::Benchmark { tolerance } => RatingBasis::Benchmark { benchmark: benchmark?.clone(), tolerance },
         RatingRule::Significance { level } => RatingBasis::Significance {
             benchmark: benchmark?.clone(),
@@ -347,7 +360,9 @@ fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f6
     let rule = definition.rating_for(observation.period)?;
     let value = round_to(observation.value?, definition.decimals());
     match rule {
-        RatingRule::Target { .. } | RatingRule::Thresholds { .. } => rag::rate(&rule, definition.polarity(), value),
+        RatingRule::Target { .. } | RatingRule::Thresholds { .. } | RatingRule::CloseToTarget { .. } => {
+            rag::rate(&rule, definition.polarity(), value)
+        }
         RatingRule::Benchmark { tolerance } => {
             rag::against_benchmark(value, benchmark?, tolerance, definition.polarity())
         }

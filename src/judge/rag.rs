@@ -46,7 +46,7 @@ fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
     match polarity {
         Polarity::HigherIsBetter => a >= b,
         Polarity::LowerIsBetter => a <= b,
-        Polarity::NoJudgement => false,
+        Polarity::NoJudgement | Polarity::CloseToTarget => false,
     }
 }
 
@@ -65,15 +65,29 @@ pub fn limits(rule: &RatingRule, polarity: Polarity) -> Option<Limits> {
         RatingRule::Target { target, tolerance } => match polarity {
             Polarity::HigherIsBetter => (target, target - tolerance),
             Polarity::LowerIsBetter => (target, target + tolerance),
-            Polarity::NoJudgement => return None,
+            Polarity::NoJudgement | Polarity::CloseToTarget => return None,
         },
         RatingRule::Thresholds { green, amber } => (green, amber),
-        RatingRule::Benchmark { .. } | RatingRule::Significance { .. } => return None,
+        // Bands either side of the target: not one green and one amber line.
+        RatingRule::CloseToTarget { .. } | RatingRule::Benchmark { .. } | RatingRule::Significance { .. } => {
+            return None
+        }
     };
     (polarity != Polarity::NoJudgement).then_some(Limits { green, amber })
 }
 
 pub fn rate(rule: &RatingRule, polarity: Polarity, value: f64) -> Option<Rag> {
+    if let RatingRule::CloseToTarget { target, green_within, amber_within } = *rule {
+        // 18.3 - 18.0 is 0.3000000000000007 in floating point: compare as written.
+        let distance = round_to((value - target).abs(), 9);
+        return Some(if distance <= green_within {
+            Rag::Green
+        } else if distance <= amber_within {
+            Rag::Amber
+        } else {
+            Rag::Red
+        });
+    }
     let Limits { green, amber } = limits(rule, polarity)?;
     Some(if at_least_as_good(value, green, polarity) {
         Rag::Green
@@ -90,7 +104,7 @@ pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: P
     let better_by = match polarity {
         Polarity::HigherIsBetter => value - benchmark,
         Polarity::LowerIsBetter => benchmark - value,
-        Polarity::NoJudgement => return None,
+        Polarity::NoJudgement | Polarity::CloseToTarget => return None,
     };
     // 23.6 - 22.6 is 1.0000000000000014 in floating point: compare as written.
     let better_by = round_to(better_by, 9);

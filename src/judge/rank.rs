@@ -113,7 +113,7 @@ fn assign_ranks(ranking: &mut IndicatorRanking) {
     let better_first: fn(f64, f64) -> std::cmp::Ordering = match ranking.polarity {
         Polarity::HigherIsBetter => |a, b| b.total_cmp(&a),
         Polarity::LowerIsBetter => |a, b| a.total_cmp(&b),
-        Polarity::NoJudgement => return,
+        Polarity::NoJudgement | Polarity::CloseToTarget => return,
     };
     let decimals = ranking.decimals;
     let shown: Vec<Option<f64>> = ranking.members.iter().map(|m| m.value.map(|v| round_to(v, decimals))).collect();

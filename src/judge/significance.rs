@@ -112,7 +112,7 @@ pub fn compare(interval: Interval, benchmark: f64, polarity: Polarity) -> Option
     let above = interval.lower > benchmark;
     let below = interval.upper < benchmark;
     Some(match (polarity, above, below) {
-        (Polarity::NoJudgement, _, _) => return None,
+        (Polarity::NoJudgement | Polarity::CloseToTarget, _, _) => return None,
         (_, false, false) => Comparison::Similar,
         (Polarity::HigherIsBetter, true, _) | (Polarity::LowerIsBetter, _, true) => Comparison::Better,
         _ => Comparison::Worse,

@@ -202,8 +202,8 @@ pub fn analyse(
         .collect();
     let groups = segments_of(&known, settings.rebase);
     let label = |high: bool| match (polarity, high) {
-        (Polarity::NoJudgement, true) => Variation::High,
-        (Polarity::NoJudgement, false) => Variation::Low,
+        (Polarity::NoJudgement | Polarity::CloseToTarget, true) => Variation::High,
+        (Polarity::NoJudgement | Polarity::CloseToTarget, false) => Variation::Low,
         (Polarity::HigherIsBetter, true) | (Polarity::LowerIsBetter, false) => Variation::Improving,
         _ => Variation::Concerning,
     };
@@ -283,7 +283,7 @@ fn limits(points: &[Point], baseline: Option<usize>) -> Option<Segment> {
 
 fn assurance(segment: &Segment, polarity: Polarity, target: f64) -> Option<Assurance> {
     let (low, high, target) = match polarity {
-        Polarity::NoJudgement => return None,
+        Polarity::NoJudgement | Polarity::CloseToTarget => return None,
         Polarity::HigherIsBetter => (segment.lower_limit, segment.upper_limit, target),
         Polarity::LowerIsBetter => (-segment.upper_limit, -segment.lower_limit, -target),
     };

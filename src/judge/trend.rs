@@ -39,8 +39,18 @@ pub fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -
     match (polarity, change > 0.0) {
         (Polarity::HigherIsBetter, true) | (Polarity::LowerIsBetter, false) => Direction::Improving,
         (Polarity::HigherIsBetter, false) | (Polarity::LowerIsBetter, true) => Direction::Worsening,
-        (Polarity::NoJudgement, true) => Direction::Up,
-        (Polarity::NoJudgement, false) => Direction::Down,
+        (Polarity::NoJudgement | Polarity::CloseToTarget, true) => Direction::Up,
+        (Polarity::NoJudgement | Polarity::CloseToTarget, false) => Direction::Down,
+    }
+}
+
+/// For `close_to_target`: nearer the target (as shown) is improving.
+pub fn towards(latest: f64, earlier: f64, target: f64, decimals: u32) -> Direction {
+    let distance = |value: f64| (round_to(value, decimals) - target).abs();
+    match direction(distance(latest), distance(earlier), Polarity::LowerIsBetter, decimals) {
+        Direction::Improving => Direction::Improving,
+        Direction::Worsening => Direction::Worsening,
+        _ => Direction::NoChange,
     }
 }
 

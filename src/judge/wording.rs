@@ -97,7 +97,14 @@ fn rating_words(definition: &Definition) -> Option<String> {
     } else {
         ("at or below", "above")
     };
-    if let Some(targets) = definition.targets.as_ref().filter(|targets| targets.varies()) {
+    let varying = definition.targets.as_ref().filter(|targets| targets.varies());
+    if let Some(RatingRule::CloseToTarget { target, green_within, amber_within }) = definition.rating {
+        let what = varying.map_or_else(|| format!("target {target}"), targets_words);
+        return Some(format!(
+            "{what}; green within {green_within} of it either way, amber within {amber_within}, red beyond"
+        ));
+    }
+    if let Some(targets) = varying {
         let RatingRule::Target { tolerance, .. } = definition.rating? else { return None };
         let spec = definition.indicator.rag.as_ref()?.get_ref();
         let within = match (&spec.tolerance, &spec.tolerance_percent) {

@@ -50,7 +50,7 @@ pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diag
         None => Some(None),
     };
     let rating = match &indicator.rag {
-        Some(spec) => rating_rule(spec.get_ref()).map(Some),
+        Some(spec) => rating_rule(spec.get_ref(), definition.polarity()).map(Some),
         None => Some(None),
     };
     match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order, targets) {
@@ -98,7 +98,7 @@ fn measure_rule(measure: &Measure) -> Option<MeasureRule> {
 
 /// The rating as a typed rule; None when a value its method needs is
 /// missing or out of range, which `check_rag` reports.
-fn rating_rule(spec: &Rag) -> Option<RatingRule> {
+fn rating_rule(spec: &Rag, polarity: Polarity) -> Option<RatingRule> {
     let value = |field: &Option<Spanned<f64>>| field.as_ref().map(|value| *value.get_ref());
     Some(match spec.method.get_ref() {
         RagMethod::Target => {
@@ -106,7 +106,13 @@ fn rating_rule(spec: &Rag) -> Option<RatingRule> {
             // month's rule comes from `Definition::rating_for`.
             let over_time = spec.targets.is_some() || spec.trajectory.is_some();
             let target = if over_time { value(&spec.target).unwrap_or(0.0) } else { value(&spec.target)? };
-            RatingRule::Target { target, tolerance: tolerance(spec) }
+            let tolerance = tolerance(spec);
+            if polarity == Polarity::CloseToTarget {
+                let amber_within = value(&spec.amber_tolerance).unwrap_or(tolerance);
+                RatingRule::CloseToTarget { target, green_within: tolerance, amber_within }
+            } else {
+                RatingRule::Target { target, tolerance }
+            }
         }
         RagMethod::Thresholds => RatingRule::Thresholds { green: value(&spec.green)?, amber: value(&spec.amber)? },
         RagMethod::Benchmark => RatingRule::Benchmark { tolerance: tolerance(spec) },
@@ -367,6 +373,24 @@ fn check_published_benchmark(project: &Project, definition: &Draft, diagnostics:
     }
 }
 
+/// `close_to_target` is rated by the target method only, and its amber
+/// band is the wider one; `amber_tolerance` belongs to it alone.
+fn check_close_to_target(definition: &Draft, spec: &Rag, diagnostics: &mut Diagnostics) {
+    let close = definition.polarity() == Polarity::CloseToTarget;
+    if close && *spec.method.get_ref() != RagMethod::Target {
+        let message = "an indicator with polarity = \"close_to_target\" is rated by method = \"target\"";
+        diagnostics.push(definition.error(spec.method.span(), message, "not this method"));
+    }
+    let Some(amber) = &spec.amber_tolerance else { return };
+    if !close {
+        let message = "`amber_tolerance` applies only to polarity = \"close_to_target\"";
+        diagnostics.push(definition.error(amber.span(), message, "here"));
+    } else if spec.tolerance.as_ref().is_some_and(|green| green.get_ref() > amber.get_ref()) {
+        let message = "`amber_tolerance` must be at least `tolerance` (the amber band is outside the green)";
+        diagnostics.push(definition.error(amber.span(), message, "here"));
+    }
+}
+
 fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
     let Some(rag) = &definition.indicator.rag else { return };
     let polarity = definition.polarity();
@@ -379,6 +403,7 @@ fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
         return;
     }
     let spec = rag.get_ref();
+    check_close_to_target(definition, spec, diagnostics);
     let mut require = |value: &Option<Spanned<f64>>, name: &str| {
         if value.is_none() {
             diagnostics.push(definition.error(spec.method.span(), format!("this RAG method needs `{name}`"), "here"));
@@ -414,7 +439,7 @@ fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
                 let contradicts = match polarity {
                     Polarity::HigherIsBetter => g < a,
                     Polarity::LowerIsBetter => g > a,
-                    Polarity::NoJudgement => false,
+                    Polarity::NoJudgement | Polarity::CloseToTarget => false,
                 };
                 if contradicts {
                     let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
@@ -476,6 +501,7 @@ mod tests {
             target: s(target),
             tolerance: s(tolerance),
             tolerance_percent: s(percent),
+            amber_tolerance: None,
             targets: None,
             trajectory: None,
             green: None,
@@ -487,19 +513,22 @@ mod tests {
     #[test]
     fn a_percentage_tolerance_is_of_the_target() {
         // target 14, 10% tolerance: 1.4 either side.
-        let rule = rating_rule(&rag(RagMethod::Target, Some(14.0), None, Some(10.0)));
+        let rule = rating_rule(&rag(RagMethod::Target, Some(14.0), None, Some(10.0)), Polarity::LowerIsBetter);
         assert_eq!(rule, Some(RatingRule::Target { target: 14.0, tolerance: 1.4 }));
-        let absolute = rating_rule(&rag(RagMethod::Target, Some(90.0), Some(5.0), None));
+        let absolute = rating_rule(&rag(RagMethod::Target, Some(90.0), Some(5.0), None), Polarity::HigherIsBetter);
         assert_eq!(absolute, Some(RatingRule::Target { target: 90.0, tolerance: 5.0 }));
     }
 
     #[test]
     fn a_method_without_what_it_needs_has_no_rule() {
-        assert_eq!(rating_rule(&rag(RagMethod::Target, None, Some(5.0), None)), None);
-        assert_eq!(rating_rule(&rag(RagMethod::Thresholds, Some(1.0), None, None)), None);
+        assert_eq!(rating_rule(&rag(RagMethod::Target, None, Some(5.0), None), Polarity::HigherIsBetter), None);
+        assert_eq!(rating_rule(&rag(RagMethod::Thresholds, Some(1.0), None, None), Polarity::HigherIsBetter), None);
         let mut significance = rag(RagMethod::Significance, None, None, None);
-        assert_eq!(rating_rule(&significance), Some(RatingRule::Significance { level: ConfidenceLevel::Level95 }));
+        assert_eq!(
+            rating_rule(&significance, Polarity::HigherIsBetter),
+            Some(RatingRule::Significance { level: ConfidenceLevel::Level95 })
+        );
         significance.level = Some(Spanned::new(0..0, 90.0));
-        assert_eq!(rating_rule(&significance), None);
+        assert_eq!(rating_rule(&significance, Polarity::HigherIsBetter), None);
     }
 }

@@ -48,6 +48,9 @@ impl Definition {
                 let tolerance = percent.map_or(tolerance, |percent| (target * percent.get_ref() / 100.0).abs());
                 Some(RatingRule::Target { target, tolerance })
             }
+            RatingRule::CloseToTarget { green_within, amber_within, .. } => {
+                Some(RatingRule::CloseToTarget { target: self.target_for(month)?, green_within, amber_within })
+            }
             rule => Some(rule),
         }
     }

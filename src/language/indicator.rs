@@ -181,6 +181,10 @@ pub enum Polarity {
     LowerIsBetter,
     /// Neither: shown and charted, never rated (e.g. the number of children in care).
     NoJudgement,
+    /// Nearest the target is best, either side (e.g. an average caseload:
+    /// neither overloaded nor under-used). Rated by `method = "target"`:
+    /// green within `tolerance` either side, amber within `amber_tolerance`.
+    CloseToTarget,
 }
 
 /// `window`: the dates each period looks at, as columns `window_start` and `window_end`.
@@ -390,6 +394,10 @@ pub struct Rag {
     /// Target method: amber within this percentage of the target.
     #[schemars(with = "Option<f64>")]
     pub tolerance_percent: Option<Spanned<f64>>,
+    /// Target method, `close_to_target` polarity: amber within this many
+    /// units either side (green within `tolerance`); default `tolerance`.
+    #[schemars(with = "Option<f64>")]
+    pub amber_tolerance: Option<Spanned<f64>>,
     /// Thresholds method: at or better than `green` is green...
     #[schemars(with = "Option<f64>")]
     pub green: Option<Spanned<f64>>,

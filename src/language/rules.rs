@@ -82,6 +82,9 @@ pub enum RatingRule {
     Target { target: f64, tolerance: f64 },
     /// Green at or better than `green`, amber at or better than `amber`.
     Thresholds { green: f64, amber: f64 },
+    /// `close_to_target` polarity: green within `green_within` of `target`
+    /// either side, amber within `amber_within`, red beyond.
+    CloseToTarget { target: f64, green_within: f64, amber_within: f64 },
     /// Better than the benchmark by more than `tolerance` green, within it
     /// amber, worse by more red.
     Benchmark { tolerance: f64 },

@@ -4,7 +4,7 @@
 
 use super::fonts;
 use super::format::show_value;
-use crate::judge::{round_to, IndicatorReport, Limits, MonthTarget, Spc, SpcBasis, Variation};
+use crate::judge::{round_to, IndicatorReport, Limits, MonthTarget, RatingBasis, Spc, SpcBasis, Variation};
 use crate::language::{Event, Polarity, Unit};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
@@ -292,8 +292,24 @@ const AMBER_BAND: BandColours = (BAND_AMBER, RGBColor(242, 184, 75), INK);
 const GREEN_BAND: BandColours = (BAND_GREEN, RGBColor(27, 110, 60), WHITE);
 const RAIL_WIDTH: i32 = 16;
 
+/// A band: from, to, its colours and its letter.
+type Band = (f64, f64, BandColours, &'static str);
+
+/// Bands either side of the target, for `close_to_target`: red, amber,
+/// green around the target, amber, red.
+fn close_bands(target: f64, (green, amber): (f64, f64), (low, high): (f64, f64)) -> Vec<Band> {
+    let clamp = |value: f64| value.clamp(low, high);
+    vec![
+        (clamp(target + amber), high, RED_BAND, "R"),
+        (clamp(target + green), clamp(target + amber), AMBER_BAND, "A"),
+        (clamp(target - green), clamp(target + green), GREEN_BAND, "G"),
+        (clamp(target - amber), clamp(target - green), AMBER_BAND, "A"),
+        (low, clamp(target - amber), RED_BAND, "R"),
+    ]
+}
+
 /// Bands from worst to best: (from, to, colours, letter).
-fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<(f64, f64, BandColours, &'static str)> {
+fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<Band> {
     let clamp = |value: f64| value.clamp(low, high);
     match polarity {
         Polarity::HigherIsBetter => vec![
@@ -306,7 +322,7 @@ fn bands(limits: Limits, polarity: Polarity, (low, high): (f64, f64)) -> Vec<(f6
             (clamp(limits.green), clamp(limits.amber), AMBER_BAND, "A"),
             (low, clamp(limits.green), GREEN_BAND, "G"),
         ],
-        Polarity::NoJudgement => Vec::new(),
+        Polarity::NoJudgement | Polarity::CloseToTarget => Vec::new(),
     }
 }
 
@@ -417,25 +433,32 @@ fn draw_bands<DB: DrawingBackend>(
     indicator: &IndicatorReport,
     range: (f64, f64),
 ) -> DrawResult<DB> {
-    let Some(limits) = indicator.rag_limits else { return Ok(()) };
+    let latest = match (&indicator.rating_basis, indicator.rag_limits) {
+        (Some(RatingBasis::CloseToTarget { target, green_within, amber_within }), _) => {
+            close_bands(*target, (*green_within, *amber_within), range)
+        }
+        (_, Some(limits)) => bands(limits, indicator.polarity, range),
+        _ => return Ok(()),
+    };
     let end = indicator.series.len().max(1) as f64 - 0.5;
     // Each month's own bands where its target differs; otherwise one set across.
-    let columns: Vec<(f64, f64, Limits)> = if indicator.targets.is_empty() {
-        vec![(-0.5, end, limits)]
+    let columns: Vec<(f64, f64, Vec<Band>)> = if indicator.targets.is_empty() || indicator.rag_limits.is_none() {
+        vec![(-0.5, end, latest.clone())]
     } else {
-        let month =
-            |(index, target): (usize, &MonthTarget)| Some((index as f64 - 0.5, index as f64 + 0.5, target.limits?));
+        let month = |(index, target): (usize, &MonthTarget)| {
+            Some((index as f64 - 0.5, index as f64 + 0.5, bands(target.limits?, indicator.polarity, range)))
+        };
         indicator.targets.iter().enumerate().filter_map(month).collect()
     };
-    for (from_x, to_x, limits) in columns {
-        for (from, to, (tint, ..), _) in bands(limits, indicator.polarity, range) {
+    for (from_x, to_x, month_bands) in columns {
+        for (from, to, (tint, ..), _) in month_bands {
             if to > from {
                 chart.draw_series(std::iter::once(Rectangle::new([(from_x, from), (to_x, to)], tint.filled())))?;
             }
         }
     }
     let rail_left = chart.plotting_area().get_pixel_range().0.end + 2;
-    for (from, to, (_, rail, letter_colour), letter) in bands(limits, indicator.polarity, range) {
+    for (from, to, (_, rail, letter_colour), letter) in latest {
         if to <= from {
             continue;
         }

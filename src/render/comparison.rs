@@ -76,6 +76,7 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
             let polarity_text = match indicator.polarity {
                 Polarity::HigherIsBetter => "higher is better",
                 Polarity::LowerIsBetter => "lower is better",
+                Polarity::CloseToTarget => "nearest the target is best",
                 Polarity::NoJudgement => "",
             };
             let median = indicator

@@ -49,6 +49,7 @@ pub fn rating_sentence(indicator: &IndicatorReport) -> Option<String> {
 
 fn sentence(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown: Shown) -> String {
     let show = |value: f64| shown.value(value);
+    let value_number = value;
     let value = show(value);
     let (better, worse) = match polarity {
         Polarity::HigherIsBetter => ("above", "below"),
@@ -80,6 +81,15 @@ fn sentence(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown
         ),
         (RatingBasis::Thresholds { amber, .. }, Rag::Red) => {
             format!("Red: {value} is {worse} the amber threshold of {}.", show(*amber))
+        }
+        (RatingBasis::CloseToTarget { target, green_within, amber_within }, rag) => {
+            let off = format!("{} from the {} target", shown.amount((value_number - target).abs()), show(*target));
+            let (green, amber) = (shown.amount(*green_within), shown.amount(*amber_within));
+            match rag {
+                Rag::Green => format!("Green: {value} is {off}, within {green} either way."),
+                Rag::Amber => format!("Amber: {value} is {off}: outside {green} (green) but within {amber}."),
+                Rag::Red => format!("Red: {value} is {off}, more than {amber} either way."),
+            }
         }
         (RatingBasis::Benchmark { benchmark, tolerance }, rag) => {
             let of = format!("{}'s {}", benchmark.label, show(benchmark.value));
