@@ -475,3 +475,29 @@ fn close_to_target_is_green_either_side_amber_wider_and_nearer_is_improving() {
     let errors = fixture.load_errors();
     assert!(errors.iter().any(|(_, _, message)| message.contains("`amber_tolerance` must be at least")), "{errors:?}");
 }
+
+#[test]
+fn calendar_functions_in_expressions_are_checked_with_their_line() {
+    let fixture = Fixture::new();
+    let derives = "\n[derive.over_ten]\nsql = \"working_days(AssessmentActualStartDate) > 10\"\n";
+    fixture.indicator("t", "long-assessments", &assessments_with(derives));
+    let errors = fixture.load_errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].1, 10);
+    assert!(errors[0].2.contains("working_days takes 2 (from, to) or 3"), "{errors:?}");
+    // Used in the measure's condition, over derived and extract dates: the
+    // chain test's assessments again, 1 of 3 over ten working days.
+    let fixture = Fixture::new();
+    let definition = assessments_with("").replace(
+        "where = \"over_ten\"",
+        "where = \"working_days(AssessmentActualStartDate, AssessmentAuthorisationDate) > 10\"",
+    );
+    fixture.indicator("t", "long-assessments", &definition);
+    fixture.extract(
+        "2024-06",
+        "assessments.csv",
+        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n\
+         A,2024-06-03,2024-06-14\nB,2024-06-03,2024-06-18\nC,2024-05-24,2024-06-10\n",
+    );
+    assert_eq!(fixture.observe("long-assessments", "2024-06").value, Some(1.0));
+}

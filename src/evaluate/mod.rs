@@ -4,6 +4,7 @@
 //! polars; its public types are polars-free. Depends on `project`,
 //! `language` and `input`.
 
+mod calendar_sql;
 mod columns;
 mod compute;
 mod explain;

@@ -3,15 +3,14 @@
 //! columns, unparsable SQL and type mismatches are found here, each pointing
 //! at the expression in the user's TOML file.
 
+use super::calendar_sql::{parse_sql, working_days};
 use super::columns::{
-    clean_polars_error, days_since_epoch, polars_type, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR,
-    NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE, WINDOW_COLUMNS,
+    clean_polars_error, polars_type, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR, NON_NULL, NUMERATOR,
+    PERIOD, ROWS, VALUE, WINDOW_COLUMNS,
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
-use crate::language::{
-    identifiers, too_large, Definition, Derived, MeasureRule, Summary, WorkingDayCount, WorkingDays,
-};
+use crate::language::{identifiers, too_large, Definition, Derived, MeasureRule, Summary, WorkingDays};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -92,6 +91,8 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     }
     let mut checker = Checker {
         source: &definition.source,
+        holidays: &project.holidays,
+        failed: Vec::new(),
         frame,
         diagnostics: Diagnostics::default(),
         row_level: true,
@@ -101,9 +102,13 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     let mut derive = Vec::new();
     let in_order = definition.derive_order.iter().filter_map(|name| Some((name, indicator.derive.get(name)?)));
     for (name, spec) in in_order {
-        if let Some(expr) = checker.derived(name, spec, &project.holidays) {
-            checker.frame = checker.frame.clone().with_column(expr.clone());
-            derive.push(expr);
+        match checker.derived(name, spec, &project.holidays) {
+            Some(expr) => {
+                checker.frame = checker.frame.clone().with_column(expr.clone());
+                derive.push(expr);
+            }
+            // Reported once: expressions using it are not checked again.
+            None => checker.failed.push(name.clone()),
         }
     }
     let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
@@ -205,26 +210,18 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
     DataFrame::empty_with_schema(&schema).lazy()
 }
 
-/// Working days after `from` up to and including `to`. polars counts
-/// [start, end), so both ends move one day later.
-pub fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) -> Expr {
-    let day = |name: &String| col(name.as_str());
-    let next_day = |name: &String| (col(name.as_str()).cast(DataType::Int32) + lit(1)).cast(DataType::Date);
-    let (from, to) = (days.from.get_ref(), days.to.get_ref());
-    let (start, end) = match days.count {
-        WorkingDayCount::AfterStartToEnd => (next_day(from), next_day(to)),
-        WorkingDayCount::StartToBeforeEnd => (day(from), day(to)),
-        WorkingDayCount::StartToEnd => (day(from), next_day(to)),
-    };
-    let dates: Vec<i32> = holidays.holidays().map(days_since_epoch).collect();
-    let holiday_list =
-        lit(Series::new("holidays".into(), dates).cast(&DataType::Date).expect("i32 casts to date")).implode(true);
-    let weekdays = [true, true, true, true, true, false, false];
-    polars::lazy::dsl::business_day_count(start, end, weekdays, holiday_list).cast(DataType::Int64)
+/// The working days of a `derive.<name>.working_days`.
+fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) -> Expr {
+    let (from, to) = (col(days.from.get_ref().as_str()), col(days.to.get_ref().as_str()));
+    working_days(from, to, days.count, holidays)
 }
 
 struct Checker<'a> {
     source: &'a SourceFile,
+    /// For `working_days()` and `is_working_day()` in expressions.
+    holidays: &'a HolidayCalendar,
+    /// Derived columns already reported as wrong.
+    failed: Vec<String>,
     frame: LazyFrame,
     diagnostics: Diagnostics,
     /// Row-level stages (derive, filter, checks) may choose a row order.
@@ -256,10 +253,10 @@ impl Checker<'_> {
             self.diagnostics.push(self.source.error(span, format!("{role}: {problem}"), label));
             return None;
         }
-        let expr = match polars::sql::sql_expr(sql) {
+        let expr = match parse_sql(sql, self.holidays) {
             Ok(expr) => expr,
             Err(error) => {
-                let message = format!("{role}: cannot parse SQL expression: {}", clean_polars_error(&error));
+                let message = format!("{role}: cannot parse SQL expression: {error}");
                 self.error_at(text, message, "not a valid SQL expression", None);
                 return None;
             }
@@ -271,6 +268,9 @@ impl Checker<'_> {
         let mut names = expr.clone().meta().root_names();
         names.sort();
         names.dedup();
+        if names.iter().any(|name| self.failed.iter().any(|failed| failed == name.as_str())) {
+            return None;
+        }
         for name in names {
             if !available.iter().any(|column| column == name.as_str()) {
                 let help = did_you_mean(&name, available.iter().map(String::as_str));
@@ -563,6 +563,8 @@ pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> 
         for check in &dataset.checks {
             let mut checker = Checker {
                 source: &project.source,
+                holidays: &project.holidays,
+                failed: Vec::new(),
                 frame: empty_frame(dataset),
                 diagnostics: Diagnostics::default(),
                 row_level: true,
