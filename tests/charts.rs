@@ -37,6 +37,7 @@ fn fixed_indicator() -> IndicatorReport {
         decimals: 1,
         polarity: Polarity::LowerIsBetter,
         dataset: "workforce".into(),
+        frequency: scorecard::language::Frequency::Monthly,
         window: String::new(),
         latest: series[11].clone(),
         rag: Some(Rag::Amber),

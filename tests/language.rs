@@ -501,3 +501,71 @@ fn calendar_functions_in_expressions_are_checked_with_their_line() {
     );
     assert_eq!(fixture.observe("long-assessments", "2024-06").value, Some(1.0));
 }
+
+#[test]
+fn a_quarterly_indicator_reports_at_quarter_ends_against_the_previous_quarter() {
+    let fixture = Fixture::new();
+    fixture.indicator(
+        "t",
+        "referrals-in-quarter",
+        "id = \"referrals-in-quarter\"\ntitle = \"Referrals in the quarter\"\ndescription = \"d\"\nunit = \"count\"\n\
+         polarity = \"lower_is_better\"\ndataset = \"referrals\"\nfrequency = \"quarterly\"\nwindow = { kind = \"quarter\" }\n\
+         filter = \"CINreferralDate BETWEEN window_start AND window_end\"\n[measure]\nkind = \"count\"\n",
+    );
+    // Ten referrals a month for 36 months from April 2023, except 20 in each
+    // of January to March 2025. Every month's extract holds them all.
+    let mut rows = String::from("LAchildID,CINreferralDate\n");
+    let first = scorecard::project::Month::new(2023, 4).unwrap();
+    for step in 0..36 {
+        let month = first.plus(step);
+        let count =
+            if (2025 * 12 + 1..=2025 * 12 + 3).contains(&(month.year * 12 + month.month as i32)) { 20 } else { 10 };
+        for child in 0..count {
+            rows.push_str(&format!("C{step}-{child},{}\n", month.first_day() + chrono::Days::new(9)));
+        }
+    }
+    for step in 0..36 {
+        fixture.extract(&first.plus(step).to_string(), "referrals.csv", &rows);
+    }
+    let build = |month: &str| -> serde_json::Value {
+        let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .args(["build", "--month", month])
+            .current_dir(fixture.root())
+            .env("SOURCE_DATE_EPOCH", "1774915200")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json = std::fs::read(fixture.root().join(format!("reports/{month}/scorecard.json"))).unwrap();
+        serde_json::from_slice::<serde_json::Value>(&json).unwrap()["indicators"][0].clone()
+    };
+    let indicator = &build("2025-05");
+    // Built in May 2025, it reports the quarter ended March 2025: 3 x 20 = 60,
+    // against the quarter ended December 2024: 3 x 10 = 30 (worse: more).
+    assert_eq!(indicator["latest"]["period"], "2025-03");
+    assert_eq!(indicator["latest"]["value"], 60.0);
+    assert_eq!(indicator["vs_previous_month"]["period"], "2024-12");
+    assert_eq!(indicator["vs_previous_month"]["direction"], "worsening");
+    // The series is the quarters, June 2023 to March 2025: 30 each but the last.
+    let periods: Vec<&str> =
+        indicator["series"].as_array().unwrap().iter().map(|o| o["period"].as_str().unwrap()).collect();
+    assert_eq!(periods, ["2023-06", "2023-09", "2023-12", "2024-03", "2024-06", "2024-09", "2024-12", "2025-03"]);
+    let values: Vec<f64> =
+        indicator["series"].as_array().unwrap().iter().map(|o| o["value"].as_f64().unwrap()).collect();
+    assert_eq!(values, [30.0, 30.0, 30.0, 30.0, 30.0, 30.0, 30.0, 60.0]);
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-05/index.html")).unwrap();
+    assert!(page.contains("Since last quarter: worsening."), "the section names the period");
+    assert!(page.contains("worsening (since December 2024)"), "the summary says since when");
+    // Built for March 2026: twelve quarters, SPC on them as reported. Mean
+    // (11 x 30 + 60) / 12 = 32.5; moving ranges 0 but 30 and 30, mean 60 / 11;
+    // upper limit 32.5 + 2.66 x 60 / 11 = 47.0: the quarter of 60 is outside,
+    // higher and so concerning (lower is better).
+    let indicator = build("2026-03");
+    let spc = &indicator["spc"];
+    assert_eq!(spc["basis"], "reported_values");
+    approx::assert_relative_eq!(spc["upper_limit"].as_f64().unwrap(), 32.5 + 2.66 * 60.0 / 11.0, epsilon = 1e-9);
+    let outside = spc["signals"].as_array().unwrap().iter().find(|s| s["rule"] == "outside_limits").expect("a signal");
+    assert_eq!(
+        (outside["variation"].as_str(), &outside["months"]),
+        (Some("concerning"), &serde_json::json!(["2025-03"]))
+    );
+}

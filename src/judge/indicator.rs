@@ -11,7 +11,7 @@ use super::trend::{self, direction, Direction, TravelOver};
 use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
-use crate::language::{Benchmark, Definition, Event, MeasureRule, Polarity, RatingRule, Summary, Unit};
+use crate::language::{Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
 
@@ -26,6 +26,8 @@ pub struct IndicatorReport {
     pub decimals: u32,
     pub polarity: Polarity,
     pub dataset: String,
+    /// How often it is reported; `vs_previous_month` is then since the previous period.
+    pub frequency: Frequency,
     /// The window of the latest period, in words.
     pub window: String,
     pub latest: Observation,
@@ -120,16 +122,23 @@ pub(super) fn judge(
     resolved: ResolvedBenchmark,
     previous_benchmark: Option<f64>,
     events: &[Event],
+    financial_year_start: u32,
 ) -> IndicatorReport {
     let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
     let rating_basis = |latest: &Observation| rating_basis(definition, latest, resolved.benchmark.as_ref());
     let indicator = &definition.indicator;
-    let upto = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
+    // A quarterly or annual indicator reports its latest complete period, and its series is its periods.
+    let frequency = indicator.frequency;
+    let month = frequency.latest_at(month, financial_year_start);
+    let previous_period = month.plus(-frequency.step());
+    let reported = |o: &&Observation| o.period <= month && frequency.reports_in(o.period, financial_year_start);
+    let upto = |series: &[Observation]| series.iter().filter(reported).cloned().collect::<Vec<_>>();
     let series = upto(&computed.series);
     let latest = find(&series, month);
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let target = definition.target_for(month);
-    let monthly = computed.monthly.as_deref().map(upto);
+    let up_to_month = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
+    let monthly = computed.monthly.as_deref().filter(|_| frequency == Frequency::Monthly).map(up_to_month);
     let events: Vec<Event> = events.iter().filter(|event| event.concerns(definition.id())).cloned().collect();
     let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target, &events);
     let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
@@ -155,7 +164,8 @@ pub(super) fn judge(
         dataset: indicator.dataset.get_ref().clone(),
         window: computed.window.clone(),
         rag: rag(&latest),
-        previous_rag: rate(definition, &find(&series, month.previous()), previous_benchmark),
+        previous_rag: rate(definition, &find(&series, previous_period), previous_benchmark),
+        frequency,
         target,
         confidence,
         spc,
@@ -170,11 +180,11 @@ pub(super) fn judge(
         commentary: None,
         events: events
             .into_iter()
-            .filter(|event| series.first().is_some_and(|first| first.period <= event.month))
+            .filter(|event| event.month <= month && series.first().is_some_and(|first| first.period <= event.month))
             .collect(),
         revisions: Vec::new(),
         rank: None,
-        vs_previous_month: compare(definition, &latest, &find(&series, month.previous())),
+        vs_previous_month: compare(definition, &latest, &find(&series, previous_period)),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         vs_months: over_months(definition, &series, month),
         latest,

@@ -54,7 +54,8 @@ pub fn scorecard(
                 let previous = benchmarks.resolve(member, index, definition, month.previous());
                 let previous = previous.benchmark.map(|benchmark| benchmark.value);
                 let resolved = benchmarks.resolve(member, index, definition, month);
-                judge(definition, series, month, resolved, previous, &loaded.events)
+                let financial_year_start = loaded.project.financial_year_start_month();
+                judge(definition, series, month, resolved, previous, &loaded.events, financial_year_start)
             })
             .collect(),
     }

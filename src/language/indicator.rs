@@ -4,6 +4,7 @@
 
 use super::published_benchmark::PublishedBenchmark;
 use crate::diagnostics::field_names;
+use crate::project::Month;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use toml::Spanned;
@@ -35,6 +36,11 @@ pub struct Indicator {
     #[serde(default = "default_window")]
     #[schemars(with = "Window")]
     pub window: Spanned<Window>,
+    /// How often the indicator is reported: `monthly` (default), `quarterly`
+    /// (at the ends of the financial year's quarters), `annual` (at the
+    /// financial year's end) or `annual_calendar` (at December).
+    #[serde(default)]
+    pub frequency: Frequency,
     /// Columns brought in from another dataset of the same period, matched on a key.
     #[serde(default)]
     pub lookup: Vec<Lookup>,
@@ -185,6 +191,54 @@ pub enum Polarity {
     /// neither overloaded nor under-used). Rated by `method = "target"`:
     /// green within `tolerance` either side, amber within `amber_tolerance`.
     CloseToTarget,
+}
+
+/// How often an indicator is reported.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Frequency {
+    /// Every month.
+    #[default]
+    Monthly,
+    /// At the end of each quarter of the financial year (June, September,
+    /// December and March with an April year).
+    Quarterly,
+    /// At the end of the financial year.
+    Annual,
+    /// At the end of the calendar year (December).
+    AnnualCalendar,
+}
+
+impl Frequency {
+    /// Months between reports.
+    pub fn step(self) -> i32 {
+        match self {
+            Frequency::Monthly => 1,
+            Frequency::Quarterly => 3,
+            Frequency::Annual | Frequency::AnnualCalendar => 12,
+        }
+    }
+
+    /// Whether `month` ends a reporting period.
+    pub fn reports_in(self, month: Month, financial_year_start_month: u32) -> bool {
+        let start = if self == Frequency::AnnualCalendar { 1 } else { financial_year_start_month };
+        let into_year = month.financial_year_start(start).months_until(month);
+        (into_year + 1) % self.step() == 0
+    }
+
+    /// The last month at or before `month` that ends a reporting period.
+    pub fn latest_at(self, month: Month, financial_year_start_month: u32) -> Month {
+        (0..12).map(|back| month.plus(-back)).find(|m| self.reports_in(*m, financial_year_start_month)).unwrap_or(month)
+    }
+
+    /// "month", "quarter" or "year": the period "since last ..." means.
+    pub fn period_name(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "month",
+            Frequency::Quarterly => "quarter",
+            Frequency::Annual | Frequency::AnnualCalendar => "year",
+        }
+    }
 }
 
 /// `window`: the dates each period looks at, as columns `window_start` and `window_end`.

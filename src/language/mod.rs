@@ -19,8 +19,8 @@ pub use definition::{definition_files, load_all, used_datasets, Definition};
 pub use derive_order::identifiers;
 pub use events::{load_events, Event, MAX_LABEL_CHARS};
 pub use indicator::{
-    Benchmark, Derived, DirectionMethod, DirectionOver, Indicator, Lookup, Measure, MeasureKind, PerEntity, Polarity,
-    Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
+    Benchmark, Derived, DirectionMethod, DirectionOver, Frequency, Indicator, Lookup, Measure, MeasureKind, PerEntity,
+    Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
 };
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
 pub use published_benchmark::{Comparator, PublishedBenchmark};

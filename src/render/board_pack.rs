@@ -15,7 +15,7 @@ use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Tabl
 use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::rating::rating_sentence;
 use super::story::{exception_lines, revision_texts, ExceptionLine};
-use super::summary::{benchmark_text, by_theme, group_value, headline, statistics, summary_row, travel};
+use super::summary::{benchmark_text, by_theme, group_value, headline, since_last_sentence, statistics, summary_row};
 use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard};
 
 const TITLE: Style = Style::new(20.0, Weight::Bold, INK);
@@ -332,8 +332,7 @@ fn rating_line(flow: &mut Flow, indicator: &IndicatorReport) {
     let (fill, ink) = rag_colours(indicator.rag);
     let badge = format!("{} {}", view.rag_letter, view.rag_text);
     let badge_width = super::fonts::width(&badge, Weight::Bold, 9.0) + 10.0;
-    let (since, _) = travel(&indicator.vs_previous_month);
-    let text = format!("{} Since last month: {since}.", headline(indicator));
+    let text = format!("{} {}", headline(indicator), since_last_sentence(indicator));
     let text_width = BODY_WIDTH - badge_width - 8.0;
     let height = Flow::text_height(&text, BODY, text_width).max(15.0);
     let top = flow.block(height);

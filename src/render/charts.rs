@@ -5,7 +5,7 @@
 use super::fonts;
 use super::format::show_value;
 use crate::judge::{round_to, IndicatorReport, Limits, MonthTarget, RatingBasis, Spc, SpcBasis, Variation};
-use crate::language::{Event, Polarity, Unit};
+use crate::language::{Event, Frequency, Polarity, Unit};
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -202,6 +202,29 @@ fn month_label(indicator: &IndicatorReport, x: f64, every: u32) -> String {
     }
 }
 
+/// A quarterly or annual series: every point labelled with its month and
+/// year ("Mar 2025"), or every second or fourth, counting back from the
+/// latest, where they would not fit.
+fn period_label(indicator: &IndicatorReport, x: f64, stride: usize) -> String {
+    let index = x.round();
+    let points = indicator.series.len();
+    let Some(observation) = indicator.series.get(index as usize).filter(|_| (x - index).abs() < 1e-9 && index >= 0.0)
+    else {
+        return String::new();
+    };
+    if (points - 1 - index as usize) % stride != 0 {
+        return String::new();
+    }
+    let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    format!("{} {}", names[observation.period.month as usize - 1], observation.period.year)
+}
+
+/// Points between labels of a quarterly or annual series: 1, 2 or 4.
+fn period_stride(plot_width: i32, points: usize, label_width: i32) -> usize {
+    let per_point = plot_width as f64 / points.max(1) as f64;
+    [1, 2, 4].into_iter().find(|stride| per_point * *stride as f64 >= label_width as f64 * 1.2).unwrap_or(4)
+}
+
 /// Months between labels: a quarter, a half year or a year, the first
 /// that leaves room for a label like "Jan 2025".
 fn label_every(plot_width: i32, months: usize, label_width: i32) -> u32 {
@@ -354,14 +377,19 @@ fn draw_trend<DB: DrawingBackend>(
         .build_cartesian_2d(x_range.clone(), low..high)?;
     draw_bands(root, &mut chart, indicator, (low, high))?;
     let label_width = root.estimate_text_size("Jan 2025", &text_style()).map_or(70, |(w, _)| w as i32);
-    let every = label_every(width as i32 - PLOT_LEFT - 12, months, label_width);
+    let plot_width = width as i32 - PLOT_LEFT - 12;
+    let every = label_every(plot_width, months, label_width);
+    let label = |x: &f64| match indicator.frequency {
+        Frequency::Monthly => month_label(indicator, *x, every),
+        _ => period_label(indicator, *x, period_stride(plot_width, months, label_width)),
+    };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
         .x_labels(months + 1)
-        .x_label_formatter(&|x| month_label(indicator, *x, every))
+        .x_label_formatter(&label)
         .y_desc(indicator.unit.describe())
         .label_style(text_style())
         .axis_desc_style(text_style())
@@ -471,10 +499,13 @@ fn draw_bands<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Where an event falls on the x axis, if within the months charted.
+/// Where an event falls on the x axis, if within the months charted: in
+/// its month by its day, or, on a quarterly or annual chart, just before
+/// the first point at or after its month.
 fn event_x(indicator: &IndicatorReport, event: &Event) -> Option<f64> {
-    let index = indicator.series.iter().position(|o| o.period == event.month)?;
-    Some(index as f64 - 0.5 + event.into_month())
+    let index = indicator.series.iter().position(|o| o.period >= event.month)?;
+    let within = if indicator.series[index].period == event.month { event.into_month() } else { 0.0 };
+    Some(index as f64 - 0.5 + within)
 }
 
 /// Each event a dotted vertical line labelled at the top of the plot; a

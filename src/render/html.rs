@@ -7,7 +7,7 @@ use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::icons;
 use super::rating::rating_sentence;
 use super::story::{revision_texts, story_view};
-use super::summary::{by_theme, group_value, statistics, summary_row, travel, value_text};
+use super::summary::{by_theme, group_value, since_last_sentence, statistics, summary_row, value_text};
 use crate::judge::{IndicatorReport, RagCounts, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
@@ -33,7 +33,6 @@ pub struct PageContext<'a> {
 }
 
 fn detail(indicator: &IndicatorReport) -> Value {
-    let (vs_month, _) = travel(&indicator.vs_previous_month);
     let first = indicator.series.first().map(|o| month_name(o.period)).unwrap_or_default();
     let alt = format!(
         "Line chart of {} by month from {first} to {}; latest value {}{}.",
@@ -73,7 +72,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         target => indicator.target.map(|target| show_value(Some(target), indicator.decimals, indicator.unit)),
         rating_sentence => rating_sentence(indicator),
         revisions => revision_texts(indicator),
-        vs_month_sentence => format!("Since last month: {vs_month}."),
+        vs_month_sentence => since_last_sentence(indicator),
         alt,
         statistics => statistics(indicator),
         icons => Value::from_safe_string(icon_svgs(indicator)),

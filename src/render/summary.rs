@@ -7,7 +7,7 @@ use super::format::{self, month_name, place, rag_view, show_value, RagView, Show
 use super::rating::target_text;
 use super::tables;
 use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal, TravelOver};
-use crate::language::{DirectionMethod, Event};
+use crate::language::{DirectionMethod, Event, Frequency};
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -30,7 +30,11 @@ pub(super) struct SummaryRow {
 }
 
 pub(super) fn summary_row(indicator: &IndicatorReport) -> SummaryRow {
-    let (vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
+    let (mut vs_month, vs_month_class) = travel(&indicator.vs_previous_month);
+    // A quarterly or annual indicator's "since last month" is since its previous period.
+    if indicator.frequency != Frequency::Monthly {
+        vs_month = format!("{vs_month} (since {})", month_name(indicator.vs_previous_month.period));
+    }
     let (vs_year, vs_year_class) = travel(&indicator.vs_last_year);
     SummaryRow {
         id: indicator.id.clone(),
@@ -87,6 +91,12 @@ pub(super) fn benchmark_text(indicator: &IndicatorReport) -> String {
         None if indicator.published_benchmarks.is_some() => "not available".to_string(),
         None => "none given".to_string(),
     }
+}
+
+/// "Since last month: worsening.", or since last quarter or year.
+pub(super) fn since_last_sentence(indicator: &IndicatorReport) -> String {
+    let (since, _) = travel(&indicator.vs_previous_month);
+    format!("Since last {}: {since}.", indicator.frequency.period_name())
 }
 
 /// Confidence interval and process control, in sentences.
