@@ -569,3 +569,25 @@ fn a_quarterly_indicator_reports_at_quarter_ends_against_the_previous_quarter() 
         (Some("concerning"), &serde_json::json!(["2025-03"]))
     );
 }
+
+#[test]
+fn a_working_day_count_of_a_derived_text_is_a_definition_error_at_its_line_before_any_data() {
+    // A derived start or end has a type only once compiled: a text one is an
+    // error at its line from `check` (exit 3), not a failure while evaluating.
+    let fixture = Fixture::new();
+    let derives = "\n[derive.started]\nsql = \"LAchildID\"\n[derive.days]\n\
+                   working_days = { from = \"started\", to = \"AssessmentAuthorisationDate\" }\n\
+                   [derive.over_ten]\nsql = \"days > 10\"\n";
+    fixture.indicator("t", "long-assessments", &assessments_with(derives));
+    fixture.extract(
+        "2024-06",
+        "assessments.csv",
+        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\nA,2024-06-03,2024-06-14\n",
+    );
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
+    assert_eq!(check.status.code(), Some(3), "{}", String::from_utf8_lossy(&check.stderr));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    // Line 12: `working_days = { from = "started", ... }`.
+    assert!(stderr.contains("long-assessments.toml:12:26") && stderr.contains("`started` is not a date"), "{stderr}");
+}
