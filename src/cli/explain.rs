@@ -25,7 +25,7 @@ pub fn explain(
     let loaded = evaluate::load(root)?;
     let member = loaded.member(authority)?;
     // Every column only when every column is wanted: reading is most of the time.
-    let reading = if shown == Shown::All { Reading::Everything } else { Reading::ValuesOnly };
+    let reading = if shown == Shown::All { Reading::Everything } else { Reading::ForExplain };
     let data = evaluate::read_data_for(&loaded, reading)?;
     let month = Month::choose(&data.months, month).map_err(Error::Usage)?;
     let explanation = evaluate::explain(&loaded, &data, member, (id, month), shown)?;

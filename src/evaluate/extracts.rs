@@ -74,6 +74,8 @@ pub enum Reading {
     ForBundles,
     /// `scorecard values`: the columns indicators use; no hashes.
     ValuesOnly,
+    /// `scorecard explain`: those and the columns it shows (a record's id); no hashes.
+    ForExplain,
 }
 
 /// Every declared column, with hashes: what `check` and the tests read.
@@ -97,7 +99,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     }
     let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
     let extracts = extracts(loaded, &used, &folders);
-    let hash = reading != Reading::ValuesOnly;
+    let hash = matches!(reading, Reading::Everything | Reading::ForBundles);
     let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
     tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
@@ -172,7 +174,7 @@ fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Ve
 /// everything is to be validated.
 fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, DatasetConfig> {
     let checks: &[CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
-    let used = columns_used(&loaded.plans, &loaded.definitions, checks);
+    let used = columns_used(&loaded.plans, &loaded.definitions, checks, reading == Reading::ForExplain);
     let mut configs = BTreeMap::new();
     for (name, config) in &loaded.project.file.datasets {
         let mut config = config.get_ref().clone();

@@ -588,6 +588,7 @@ pub fn columns_used(
     plans: &[Plan],
     definitions: &[Definition],
     checks: &[CheckPlan],
+    shown_by_explain: bool,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
@@ -604,8 +605,10 @@ pub fn columns_used(
             .chain(plan.row_order.iter().flat_map(RowOrder::keys));
         let mut names = root_names(exprs);
         names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
-        // What explain shows, the record's own id among them.
-        names.extend(plan.used_columns.iter().cloned());
+        // What explain shows, the record's own id among them: only explain reads them.
+        if shown_by_explain {
+            names.extend(plan.used_columns.iter().cloned());
+        }
         names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
         for lookup in &plan.lookups {
             names.push(lookup.on.clone());
