@@ -246,6 +246,12 @@ fn legend_columns<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[
     ((width as i32 - LEGEND_LEFT) / column.max(1)).clamp(1, 3) as usize
 }
 
+/// The bold face. Made new rather than by `.style(Bold)`, which keeps the
+/// regular face's glyphs: the PNG's bold text would be drawn regular.
+fn bold(size: f64) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Bold)
+}
+
 fn text_style() -> TextStyle<'static> {
     (FAMILY, TEXT_SIZE).into_font().color(&INK)
 }
@@ -366,7 +372,7 @@ fn draw_trend<DB: DrawingBackend>(
     let (plot_area, legend_area) = root.split_vertically(height - rows * LEGEND_ROW - 4);
     let mut builder = ChartBuilder::on(&plot_area);
     if captioned {
-        builder.caption(&indicator.title, (FAMILY, CAPTION_SIZE).into_font().style(FontStyle::Bold).color(&INK));
+        builder.caption(&indicator.title, bold(CAPTION_SIZE).color(&INK));
     }
     // Room on the right for the RAG rail.
     let mut chart = builder
@@ -492,7 +498,7 @@ fn draw_bands<DB: DrawingBackend>(
         }
         let (top, bottom) = (chart.backend_coord(&(end, to)).1, chart.backend_coord(&(end, from)).1);
         root.draw(&Rectangle::new([(rail_left, top), (rail_left + RAIL_WIDTH, bottom)], rail.filled()))?;
-        let style = (FAMILY, TEXT_SIZE).into_font().style(FontStyle::Bold).color(&letter_colour);
+        let style = bold(TEXT_SIZE).color(&letter_colour);
         let centre = (rail_left + RAIL_WIDTH / 2, (top + bottom) / 2);
         root.draw(&Text::new(letter, centre, style.pos(Pos::new(HPos::Center, VPos::Center))))?;
     }
@@ -555,8 +561,7 @@ fn draw_latest<DB: DrawingBackend>(
     let point = ((months - 1) as f64, latest);
     chart.draw_series(std::iter::once(Circle::new(point, 7, SERIES.stroke_width(3))))?;
     let label = format!("{:.*}", indicator.decimals as usize, round_to(latest, indicator.decimals));
-    let style =
-        (FAMILY, LATEST_SIZE).into_font().style(FontStyle::Bold).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
+    let style = bold(LATEST_SIZE).color(&INK).pos(Pos::new(HPos::Left, VPos::Top));
     let (w, h) = chart.plotting_area().estimate_text_size(&label, &style)?;
     let (w, h) = (w as i32 + 4, h as i32 + 2);
     let at = chart.backend_coord(&point);
