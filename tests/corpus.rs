@@ -21,6 +21,8 @@ fn config() -> DatasetConfig {
         file: "workforce.csv".into(),
         key: None,
         record_id: None,
+        headers: Default::default(),
+        codes: Default::default(),
         date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
         null_markers: ["", "NULL", "N/A"].map(String::from).to_vec(),
         columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),

@@ -93,6 +93,8 @@ fn config() -> DatasetConfig {
         file: "x.csv".into(),
         key: Some(toml::Spanned::new(0..0, "SWENo".into())),
         record_id: None,
+        headers: Default::default(),
+        codes: Default::default(),
         date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
         null_markers: vec!["".into(), "NULL".into()],
         columns: columns.iter().map(|(name, kind)| (name.to_string(), toml::Spanned::new(0..0, *kind))).collect(),

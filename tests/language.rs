@@ -591,3 +591,42 @@ fn a_working_day_count_of_a_derived_text_is_a_definition_error_at_its_line_befor
     // Line 12: `working_days = { from = "started", ... }`.
     assert!(stderr.contains("long-assessments.toml:12:26") && stderr.contains("`started` is not a date"), "{stderr}");
 }
+
+#[test]
+fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported() {
+    let fixture = Fixture::new();
+    let project = format!(
+        "{}\n[datasets.children]\nlayout = \"monthly\"\nfile = \"children.csv\"\nkey = \"Child\"\n\
+         columns = {{ Child = \"text\", Gender = \"text\" }}\n\
+         headers = {{ Child = [\"Child ID\", \"Unique Pupil Number\"], Gender = [\"Sex\"] }}\n\
+         codes = {{ Gender = {{ F = [\"Female\", \"b) Female\", \"2\"], M = [\"Male\", \"a) Male\", \"1\"] }} }}\n",
+        crate::helpers::PROJECT
+    );
+    fixture.write("scorecard.toml", &project);
+    fixture.indicator(
+        "t",
+        "girls",
+        "id = \"girls\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"percent\"\npolarity = \"no_judgement\"\n\
+         dataset = \"children\"\n[measure]\nkind = \"proportion\"\nnumerator = \"Gender = 'F'\"\n",
+    );
+    // June's file says "Child ID" and "Sex", July's "child id" and "Gender":
+    // the same columns. Girls written four ways; one "Unknown" and one "9".
+    fixture.extract("2024-06", "children.csv", "Child ID,Sex\nA,Female\nB,b) Female\nC,2\nD,a) Male\nE,Unknown\n");
+    fixture.extract("2024-07", "children.csv", "child id,Gender\nA,f\nB,M\nC,9\n");
+    // June: 3 girls of 5 = 60%; July: 1 of 3.
+    assert_eq!(fixture.observe("girls", "2024-06").numerator, Some(3.0));
+    assert_eq!(fixture.observe("girls", "2024-06").denominator, Some(5.0));
+    assert_eq!(fixture.observe("girls", "2024-07").numerator, Some(1.0));
+    // The values outside the list are reported with the file, column, count and examples.
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let log = String::from_utf8_lossy(&check.stderr);
+    assert!(log.contains("values not in the column's code list") && log.contains("examples=Unknown"), "{log}");
+    assert!(log.contains("2024-07/children.csv") && log.contains("rows=1"), "{log}");
+    // A header spelling for an undeclared column is a project error.
+    let bad = project.replace("Gender = [\"Sex\"]", "Sex = [\"Gender\"]");
+    fixture.write("scorecard.toml", &bad);
+    let errors = fixture.load_errors();
+    assert!(errors.iter().any(|(_, _, message)| message.contains("headers: `Sex` is not a column")), "{errors:?}");
+}

@@ -3,6 +3,7 @@
 //! `evaluate` turns a `Table` into a frame. Depends on `project` and `language`.
 
 pub mod benchmarks;
+mod codes;
 pub mod commentary;
 mod files;
 mod sha256;

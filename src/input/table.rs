@@ -3,6 +3,7 @@
 //! column and the value itself. Polars is not used here: `evaluate` turns a
 //! `Table` into a frame.
 
+use super::codes::CodeList;
 use super::sha256::sha256;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::project::{ColumnType, DatasetConfig, Month};
@@ -154,6 +155,8 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
     let mut rows = 0;
     let lines = Lines::new(bytes);
     let formats = DateFormats::new(&config.date_formats);
+    let mut code_lists: Vec<Option<CodeList>> =
+        positions.iter().map(|(name, ..)| config.codes.get(name).map(|codes| CodeList::new(codes.get_ref()))).collect();
     // One record reused for every row; fields are slices of the file, which
     // is valid UTF-8 (checked above), so each field is too.
     let mut record = csv::ByteRecord::new();
@@ -162,7 +165,8 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
             continue; // blank lines, e.g. trailing ones from Excel
         }
         let offset = record.position().map_or(0, |position| position.byte() as usize);
-        for ((name, index, _), (_, values)) in positions.iter().zip(columns.iter_mut()) {
+        let cells = positions.iter().zip(columns.iter_mut()).zip(code_lists.iter_mut());
+        for (((name, index, _), (_, values)), code_list) in cells {
             let raw = std::str::from_utf8(record.get(*index).unwrap_or(b"")).unwrap_or("");
             if raw.len() > MAX_FIELD_BYTES {
                 let message = format!(
@@ -172,12 +176,23 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
                 );
                 return Err(Diagnostic::at(path, lines.of(offset), index + 1, message).into());
             }
+            let blank = config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(raw.trim()));
+            let raw = match code_list {
+                Some(list) if !blank => list.code(raw).unwrap_or(raw),
+                _ => raw,
+            };
             let cell = Cell { path, lines: &lines, offset, column: *index + 1, name, raw };
             push_value(values, &cell, config, &formats, &mut errors);
         }
         rows += 1;
     }
     errors.into_result(path)?;
+    for ((name, ..), list) in positions.iter().zip(&code_lists) {
+        if let Some(list) = list.as_ref().filter(|list| list.unmapped_rows > 0) {
+            let examples = list.examples.join(", ");
+            tracing::warn!(file = %path.display(), column = %name, rows = list.unmapped_rows, %examples, "values not in the column's code list, kept as written");
+        }
+    }
     Ok(Table { columns, rows })
 }
 
@@ -226,10 +241,13 @@ fn column_positions(
     let mut diagnostics = Diagnostics::default();
     let mut positions = Vec::new();
     for (name, kind) in &config.columns {
+        let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
+        let spellings: Vec<String> =
+            std::iter::once(name).chain(others).map(|spelling| spelling.trim().to_lowercase()).collect();
         let matches: Vec<usize> = normalised
             .iter()
             .enumerate()
-            .filter(|(_, header)| **header == name.to_lowercase())
+            .filter(|(_, header)| spellings.contains(header))
             .map(|(index, _)| index)
             .collect();
         match matches.as_slice() {
@@ -239,7 +257,11 @@ fn column_positions(
                     path,
                     1,
                     1,
-                    format!("missing column `{name}` (header has: {})", headers.iter().collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "missing column `{name}`{} (header has: {})",
+                        if others.is_empty() { String::new() } else { format!(" or any of {}", others.join(", ")) },
+                        headers.iter().collect::<Vec<_>>().join(", ")
+                    ),
                 )
                 .with_help_opt(did_you_mean(name, headers.iter())),
             ),
@@ -506,6 +528,8 @@ mod tests {
             file: "x.csv".into(),
             key: None,
             record_id: None,
+            headers: Default::default(),
+            codes: Default::default(),
             date_formats: vec!["%d/%m/%Y".into()],
             null_markers: vec!["".into(), "NULL".into()],
             columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),

@@ -262,6 +262,19 @@ pub struct DatasetConfig {
     /// Column name -> type. Columns in the file but not listed are ignored.
     #[schemars(with = "BTreeMap<String, ColumnType>")]
     pub columns: BTreeMap<String, Spanned<ColumnType>>,
+    /// Other spellings of a column's header, as suppliers and years drift:
+    /// `CINreferralDate = ["Date of Referral", "Referral date"]` (matched
+    /// ignoring case and surrounding spaces, like the name itself).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Vec<String>>")]
+    pub headers: BTreeMap<String, Spanned<Vec<String>>>,
+    /// Per text column, the code each way of writing an answer stands for:
+    /// `Gender = { F = ["Female", "b) Female", "2"], M = ["Male", "a) Male", "1"] }`
+    /// (any case). A value that is a code already is kept; any other is kept
+    /// as written and reported (how many rows, with examples).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, BTreeMap<String, Vec<String>>>")]
+    pub codes: BTreeMap<String, Spanned<BTreeMap<String, Vec<String>>>>,
     /// Data-quality checks: rows for which `fails` is true are counted and
     /// reported in the bundle's data-quality section; they do not stop a build.
     #[serde(default)]
@@ -444,8 +457,25 @@ fn check_paths(source: &SourceFile, paths: &Paths, diagnostics: &mut Diagnostics
     }
 }
 
+/// Header spellings and code lists name declared columns (code lists, text ones).
+fn check_drift(source: &SourceFile, name: &str, config: &DatasetConfig, diagnostics: &mut Diagnostics) {
+    for (column, spellings) in &config.headers {
+        if !config.columns.contains_key(column) {
+            let message = format!("headers: `{column}` is not a column of dataset `{name}`");
+            diagnostics.push(source.error(spellings.span(), message, "declare it in `columns`"));
+        }
+    }
+    for (column, codes) in &config.codes {
+        if config.column_type(column) != Some(ColumnType::Text) {
+            let message = format!("codes: `{column}` is not a text column of dataset `{name}`");
+            diagnostics.push(source.error(codes.span(), message, "code lists map text columns"));
+        }
+    }
+}
+
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
     let config = dataset.get_ref();
+    check_drift(source, name, config, diagnostics);
     if !is_safe_id(name) {
         diagnostics.push(source.error(
             dataset.span(),
