@@ -22,6 +22,15 @@ where = "over_ten"
     )
 }
 
+/// A definition with placeholder words: `id`, `unit`, `polarity` and
+/// `dataset`, then `rest` (window, filter, `[measure]`, `[rag]`...) as given.
+fn plain(id: &str, (unit, polarity): (&str, &str), dataset: &str, rest: &str) -> String {
+    format!(
+        "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"{unit}\"\npolarity = \"{polarity}\"\n\
+         dataset = \"{dataset}\"\n{rest}"
+    )
+}
+
 #[test]
 fn derived_columns_use_each_other_whatever_their_order_in_the_file() {
     let fixture = Fixture::new();
@@ -374,11 +383,11 @@ fn a_direction_over_six_months_follows_the_least_squares_line() {
 fn quarter_and_calendar_year_to_date_windows() {
     let fixture = Fixture::new();
     for (id, kind) in [("in-quarter", "quarter"), ("in-year", "calendar_year_to_date")] {
-        let definition = format!(
-            "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
-             dataset = \"referrals\"\nwindow = {{ kind = \"{kind}\" }}\n\
+        let rest = format!(
+            "window = {{ kind = \"{kind}\" }}\n\
              filter = \"CINreferralDate BETWEEN window_start AND window_end\"\n[measure]\nkind = \"count\"\n"
         );
+        let definition = plain(id, ("count", "no_judgement"), "referrals", &rest);
         fixture.indicator("t", id, &definition);
     }
     // Referrals on 15 December 2024, 15 January, 10 February, 5 March and 2 April 2025.
@@ -403,8 +412,12 @@ fn a_dataset_s_record_id_is_shown_by_explain_and_must_be_one_of_its_columns() {
     fixture.indicator(
         "t",
         "referrals",
-        "id = \"referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
-         dataset = \"referrals\"\nfilter = \"CINreferralDate >= DATE '2024-01-01'\"\n[measure]\nkind = \"count\"\n",
+        &plain(
+            "referrals",
+            ("count", "no_judgement"),
+            "referrals",
+            "filter = \"CINreferralDate >= DATE '2024-01-01'\"\n[measure]\nkind = \"count\"\n",
+        ),
     );
     fixture.extract("2024-06", "referrals.csv", "LAchildID,RefID,CINreferralDate\nA,R1,2024-02-01\nA,R2,2024-05-01\n");
     let out = fixture.root().join("explain.csv");
@@ -432,10 +445,8 @@ fn a_dataset_s_record_id_is_shown_by_explain_and_must_be_one_of_its_columns() {
 fn close_to_target_is_green_either_side_amber_wider_and_nearer_is_improving() {
     let fixture = Fixture::new();
     let definition = |tolerances: &str| {
-        format!(
-            "id = \"referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"close_to_target\"\n\
-             dataset = \"referrals\"\n[measure]\nkind = \"count\"\n[rag]\nmethod = \"target\"\ntarget = 20\n{tolerances}\n"
-        )
+        let rest = format!("[measure]\nkind = \"count\"\n[rag]\nmethod = \"target\"\ntarget = 20\n{tolerances}\n");
+        plain("referrals", ("count", "close_to_target"), "referrals", &rest)
     };
     fixture.indicator("t", "referrals", &definition("tolerance = 2\namber_tolerance = 5"));
     // Target 20, green 18-22, amber 15-25. Months of 26, 25, 22, 17, 14 referrals.
@@ -606,8 +617,12 @@ fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported
     fixture.indicator(
         "t",
         "girls",
-        "id = \"girls\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"percent\"\npolarity = \"no_judgement\"\n\
-         dataset = \"children\"\n[measure]\nkind = \"proportion\"\nnumerator = \"Gender = 'F'\"\n",
+        &plain(
+            "girls",
+            ("percent", "no_judgement"),
+            "children",
+            "[measure]\nkind = \"proportion\"\nnumerator = \"Gender = 'F'\"\n",
+        ),
     );
     // June's file says "Child ID" and "Sex", July's "child id" and "Gender":
     // the same columns. Girls written four ways; one "Unknown" and one "9".
@@ -629,4 +644,26 @@ fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported
     fixture.write("scorecard.toml", &bad);
     let errors = fixture.load_errors();
     assert!(errors.iter().any(|(_, _, message)| message.contains("headers: `Sex` is not a column")), "{errors:?}");
+}
+
+#[test]
+fn monthly_files_named_by_their_month_need_no_month_folders() {
+    let fixture = Fixture::new();
+    let project = crate::helpers::PROJECT.replace("file = \"referrals.csv\"", "file = \"Referrals_{YYYY}_{Mon}.csv\"");
+    fixture.write("scorecard.toml", &project);
+    fixture.indicator(
+        "t",
+        "referrals",
+        &plain("referrals", ("count", "no_judgement"), "referrals", "[measure]\nkind = \"count\"\n"),
+    );
+    // Two files in the data folder itself, named as exported (any case), and one that is not an extract.
+    fixture.write("data/Referrals_2024_Jan.csv", "LAchildID,CINreferralDate\nA,2024-01-05\n");
+    fixture.write("data/referrals_2024_FEB.csv", "LAchildID,CINreferralDate\nA,2024-01-05\nB,2024-02-07\n");
+    fixture.write("data/Referrals_2024_Feb.csv.bak", "not,an,extract\n");
+    assert_eq!(fixture.observe("referrals", "2024-01").value, Some(1.0));
+    assert_eq!(fixture.observe("referrals", "2024-02").value, Some(2.0));
+    // A pattern without a month is a project error.
+    fixture.write("scorecard.toml", &project.replace("Referrals_{YYYY}_{Mon}.csv", "Referrals_{YYYY}.csv"));
+    let errors = fixture.load_errors();
+    assert!(errors.iter().any(|(_, _, message)| message.contains("needs {YYYY} and one of {MM}")), "{errors:?}");
 }

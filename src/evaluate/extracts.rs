@@ -92,7 +92,8 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     let mut diagnostics = Diagnostics::default();
     let mut folders = Vec::new();
     for member in &loaded.members {
-        folders.push(input::month_folders(&member.data_dir).unwrap_or_else(|found| {
+        let datasets = project.file.datasets.values().map(|config| config.get_ref());
+        folders.push(input::extract_months(&member.data_dir, datasets).unwrap_or_else(|found| {
             diagnostics.extend(found);
             Vec::new()
         }));

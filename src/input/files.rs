@@ -2,7 +2,7 @@
 //! file per monthly dataset, and periodic files beside them.
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::project::{DatasetConfig, Layout, Month};
+use crate::project::{files_by_month, is_pattern, DatasetConfig, Layout, Month};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -54,6 +54,22 @@ fn month_folders_until(data_dir: &Path, current: Month) -> Result<Vec<Month>, Di
     diagnostics.into_result(months)
 }
 
+/// The months with extracts: month folders, and months named by the files
+/// of datasets whose `file` is a pattern (`annex-a-{YYYY}-{MM}.csv`).
+pub fn extract_months<'a>(
+    data_dir: &Path,
+    datasets: impl IntoIterator<Item = &'a DatasetConfig>,
+) -> Result<Vec<Month>, Diagnostics> {
+    let mut months = month_folders(data_dir)?;
+    let current = Month::current();
+    for config in datasets.into_iter().filter(|config| config.layout == Layout::Monthly && is_pattern(&config.file)) {
+        months.extend(files_by_month(data_dir, &config.file).into_keys().filter(|month| *month <= current));
+    }
+    months.sort();
+    months.dedup();
+    Ok(months)
+}
+
 /// Digits, a hyphen and digits (`2026-13`, `2026-4`): meant as a month.
 fn looks_like_a_month(name: &str) -> bool {
     name.split_once('-').is_some_and(|(year, month)| {
@@ -72,6 +88,11 @@ pub fn missing_months(folders: &[Month], until: Month) -> Vec<Month> {
 pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
     let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None };
     match config.layout {
+        Layout::Monthly if is_pattern(&config.file) => {
+            let mut named = files_by_month(data_dir, &config.file);
+            named.retain(|month, _| months.contains(month));
+            files.monthly = named;
+        }
         Layout::Monthly => {
             for month in months {
                 let path = data_dir.join(month.to_string()).join(&config.file);

@@ -9,6 +9,6 @@ mod files;
 mod sha256;
 mod table;
 
-pub use files::{locate, missing_months, month_folders, DatasetFiles};
+pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
 pub use table::{parse_table, read_table, row_periods, Table, Texts, Values};

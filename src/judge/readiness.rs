@@ -67,7 +67,8 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
             }
         }
     }
-    let folders = input::month_folders(&loaded.members[member].data_dir).unwrap_or_default();
+    let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
+    let folders = input::extract_months(&loaded.members[member].data_dir, datasets).unwrap_or_default();
     let gaps = input::missing_months(&folders, month);
     if !gaps.is_empty() {
         let months: Vec<String> = gaps.iter().map(Month::to_string).collect();

@@ -2,6 +2,7 @@
 //! extracts live, what each extract looks like, and where outputs go.
 
 use super::calendar::HolidayCalendar;
+use super::file_pattern::is_pattern;
 use super::names::{is_authority_code, is_safe_id};
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
 use crate::diagnostics::{field_names, parse_toml};
@@ -516,6 +517,13 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
             "remove this",
         )),
         (Layout::Monthly, None) => {}
+    }
+    if let Some(problem) = super::file_pattern::pattern_problem(&config.file).filter(|_| is_pattern(&config.file)) {
+        diagnostics.push(source.error(
+            dataset.span(),
+            format!("dataset `{name}`: file `{}`: {problem}", config.file),
+            "here",
+        ));
     }
     if config.file.contains(['/', '\\']) || config.file.starts_with('.') {
         diagnostics.push(source.error(

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod file;
+mod file_pattern;
 mod members;
 mod names;
 mod period;
@@ -12,6 +13,7 @@ pub use file::{
     Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, Layout, Paths,
     Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, PROJECT_FILE,
 };
+pub use file_pattern::{files_by_month, is_pattern};
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
 pub use names::{is_authority_code, is_safe_id, AuthorityCode};
 pub use period::Month;

@@ -113,7 +113,8 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
     let mut data = None;
     let mut targets = Vec::new();
     for member in chosen {
-        let folders = input::month_folders(&loaded.members[*member].data_dir).map_err(Error::Data)?;
+        let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
+        let folders = input::extract_months(&loaded.members[*member].data_dir, datasets).map_err(Error::Data)?;
         let available = match folders.is_empty() {
             true => data.get_or_insert(evaluate::read_data_for(loaded, Reading::ForBundles)?).months.clone(),
             false => folders,

@@ -11,8 +11,12 @@ use std::path::PathBuf;
 /// and the month's commentary. Sorted.
 pub fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBuf> {
     let project = &loaded.project;
-    let folders: Vec<Month> =
-        input::month_folders(&member.data_dir).unwrap_or_default().into_iter().filter(|m| *m <= month).collect();
+    let datasets = project.file.datasets.values().map(|config| config.get_ref());
+    let folders: Vec<Month> = input::extract_months(&member.data_dir, datasets)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| *m <= month)
+        .collect();
     let mut files: Vec<PathBuf> = Vec::new();
     for name in used_datasets(&loaded.definitions) {
         let Some(config) = project.dataset(name) else { continue };
