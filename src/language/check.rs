@@ -251,11 +251,14 @@ fn check_lookup<'a>(
     }
 }
 
+/// Column name -> its declared type (None for a derived column).
+type Columns<'a> = BTreeMap<&'a str, Option<ColumnType>>;
+
 fn check_derived(
     definition: &Draft,
     name: &str,
     derived: &Spanned<Derived>,
-    (typed, columns): (&BTreeMap<&str, Option<ColumnType>>, &BTreeMap<&str, Option<ColumnType>>),
+    (typed, columns): (&Columns, &Columns),
     diagnostics: &mut Diagnostics,
 ) {
     if typed.contains_key(name) {

@@ -188,7 +188,7 @@ fn month_label(indicator: &IndicatorReport, x: f64, every: u32) -> String {
         return String::new();
     };
     let month = observation.period;
-    let labelled = |month: u32| (month - 1) % every == 0;
+    let labelled = |month: u32| (month - 1).is_multiple_of(every);
     if !labelled(month.month) {
         return String::new();
     }
@@ -212,7 +212,7 @@ fn period_label(indicator: &IndicatorReport, x: f64, stride: usize) -> String {
     else {
         return String::new();
     };
-    if (points - 1 - index as usize) % stride != 0 {
+    if !(points - 1 - index as usize).is_multiple_of(stride) {
         return String::new();
     }
     let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
