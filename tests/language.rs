@@ -639,6 +639,22 @@ fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported
     let log = String::from_utf8_lossy(&check.stderr);
     assert!(log.contains("values not in the column's code list") && log.contains("examples=Unknown"), "{log}");
     assert!(log.contains("2024-07/children.csv") && log.contains("rows=1"), "{log}");
+    // And in the month's bundle, with the data-quality findings.
+    let build = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2024-07/scorecard.json")).unwrap()).unwrap();
+    let finding =
+        json["data_quality"].as_array().unwrap().iter().find(|f| f["dataset"] == "children").expect("a finding");
+    assert_eq!(
+        (finding["check"].as_str(), finding["records"].as_u64()),
+        (Some("`Gender` values in no code (e.g. 9)"), Some(1))
+    );
     // A header spelling for an undeclared column is a project error.
     let bad = project.replace("Gender = [\"Sex\"]", "Sex = [\"Gender\"]");
     fixture.write("scorecard.toml", &bad);

@@ -26,9 +26,16 @@ pub struct Data {
     pub inputs: Vec<(PathBuf, String)>,
     /// Rows of each monthly extract, by dataset and (member, month).
     rows: BTreeMap<(String, Snapshot), usize>,
+    /// Coded columns' values in no code, by dataset and (member, month).
+    unmapped: BTreeMap<(String, Snapshot), Vec<input::Unmapped>>,
 }
 
 impl Data {
+    /// Values of `dataset`'s coded columns in no code, in a member's extract for `month`.
+    pub fn unmapped(&self, dataset: &str, member: usize, month: Month) -> &[input::Unmapped] {
+        self.unmapped.get(&(dataset.to_string(), (member, month))).map_or(&[], Vec::as_slice)
+    }
+
     /// Rows in a member's monthly extract of `dataset` for `month`, if it was read.
     pub fn rows(&self, dataset: &str, member: usize, month: Month) -> Option<usize> {
         self.rows.get(&(dataset.to_string(), (member, month))).copied()
@@ -62,7 +69,7 @@ struct Extract<'a> {
 }
 
 /// The extract as a frame, the months it holds, its rows and its SHA-256.
-type ReadExtract = (Piece, BTreeSet<Month>, usize, String);
+type ReadExtract = (Piece, BTreeSet<Month>, usize, String, Vec<input::Unmapped>);
 
 /// What extracts are read for, which decides how much of them is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,11 +113,13 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
     let mut rows = BTreeMap::new();
+    let mut unmapped = BTreeMap::new();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
-            Ok((piece, months, count, hash)) => {
+            Ok((piece, months, count, hash, not_coded)) => {
                 if let Some(month) = extract.month {
                     rows.insert((extract.dataset.to_string(), (extract.member, month)), count);
+                    unmapped.insert((extract.dataset.to_string(), (extract.member, month)), not_coded);
                 }
                 let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
                 dataset_pieces.push(piece);
@@ -149,7 +158,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
         diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
-    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows }).map_err(Error::Data)
+    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped }).map_err(Error::Data)
 }
 
 fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
@@ -196,7 +205,8 @@ fn read_extract(
     extract: &Extract,
     hash: bool,
 ) -> Result<ReadExtract, Diagnostics> {
-    let (table, hash) = input::read_table(&extract.path, config, hash)?;
+    let (mut table, hash) = input::read_table(&extract.path, config, hash)?;
+    let unmapped = std::mem::take(&mut table.unmapped);
     let periods = match extract.month {
         Some(month) => vec![month],
         None => {
@@ -209,5 +219,5 @@ fn read_extract(
     let present = periods.iter().copied().collect();
     let count = table.rows;
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok((piece, present, count, hash))
+    Ok((piece, present, count, hash, unmapped))
 }

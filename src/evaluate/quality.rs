@@ -43,7 +43,8 @@ impl DataQuality {
     /// The findings for a member's month, for each check whose dataset has
     /// an extract that month.
     pub fn findings(&self, data: &Data, member: usize, month: Month) -> Vec<Finding> {
-        self.0
+        let checks = self
+            .0
             .iter()
             .filter(|(check, _)| {
                 data.datasets.get(&check.dataset).is_some_and(|(_, present)| present.contains(&(member, month)))
@@ -52,7 +53,15 @@ impl DataQuality {
                 dataset: check.dataset.clone(),
                 check: check.name.clone(),
                 records: counts.get(&(member, month)).copied().unwrap_or(0),
+            });
+        // Values of coded columns in no code: records, not rules, but found the same way.
+        let uncoded = data.datasets.keys().flat_map(|dataset| {
+            data.unmapped(dataset, member, month).iter().map(move |unmapped| Finding {
+                dataset: dataset.clone(),
+                check: format!("`{}` values in no code (e.g. {})", unmapped.column, unmapped.examples.join(", ")),
+                records: unmapped.rows as u64,
             })
-            .collect()
+        });
+        checks.chain(uncoded).collect()
     }
 }

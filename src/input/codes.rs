@@ -9,6 +9,15 @@ use std::collections::{BTreeMap, HashMap};
 /// How many different unmapped values a report quotes.
 const EXAMPLES: usize = 3;
 
+/// A column's values that are in no code, in one extract.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unmapped {
+    pub column: String,
+    pub rows: usize,
+    /// Up to three of the values, as written.
+    pub examples: Vec<String>,
+}
+
 /// One column's code list, and what did not map.
 pub(super) struct CodeList {
     /// Lower-case spelling (codes included) -> code.

@@ -4,6 +4,7 @@
 
 pub mod benchmarks;
 mod codes;
+pub use codes::Unmapped;
 pub mod commentary;
 mod files;
 mod sha256;

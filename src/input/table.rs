@@ -3,7 +3,7 @@
 //! column and the value itself. Polars is not used here: `evaluate` turns a
 //! `Table` into a frame.
 
-use super::codes::CodeList;
+use super::codes::{CodeList, Unmapped};
 use super::sha256::sha256;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::project::{ColumnType, DatasetConfig, Month};
@@ -117,6 +117,8 @@ impl Values {
 pub struct Table {
     pub columns: Vec<(String, Values)>,
     pub rows: usize,
+    /// Values of coded columns that are in no code (kept as written).
+    pub unmapped: Vec<Unmapped>,
 }
 
 /// Read and type one extract; also its SHA-256 (for the bundle's manifest)
@@ -187,13 +189,15 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
         rows += 1;
     }
     errors.into_result(path)?;
-    for ((name, ..), list) in positions.iter().zip(&code_lists) {
-        if let Some(list) = list.as_ref().filter(|list| list.unmapped_rows > 0) {
+    let mut unmapped = Vec::new();
+    for ((name, ..), list) in positions.iter().zip(code_lists) {
+        if let Some(list) = list.filter(|list| list.unmapped_rows > 0) {
             let examples = list.examples.join(", ");
             tracing::warn!(file = %path.display(), column = %name, rows = list.unmapped_rows, %examples, "values not in the column's code list, kept as written");
+            unmapped.push(Unmapped { column: name.clone(), rows: list.unmapped_rows, examples: list.examples });
         }
     }
-    Ok(Table { columns, rows })
+    Ok(Table { columns, rows, unmapped })
 }
 
 /// Line numbers for error messages, worked out only when one is needed.
