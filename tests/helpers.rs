@@ -112,6 +112,21 @@ impl Fixture {
         series.series.into_iter().find(|o| o.period == month).expect("month present")
     }
 
+    /// `scorecard build` with `args`, the clock at `epoch` (SOURCE_DATE_EPOCH),
+    /// which must succeed; then `month`'s scorecard.json.
+    pub fn build_json(&self, args: &[&str], epoch: &str, month: &str) -> serde_json::Value {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .arg("build")
+            .args(args)
+            .current_dir(self.root())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        let json = std::fs::read(self.root().join(format!("reports/{month}/scorecard.json"))).expect("built");
+        serde_json::from_slice(&json).expect("JSON")
+    }
+
     /// Diagnostics from loading the project, as (file name, line, message).
     pub fn load_errors(&self) -> Vec<(String, usize, String)> {
         match evaluate::load(self.root()) {

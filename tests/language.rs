@@ -142,16 +142,7 @@ method = "target"
         let rows: String = (0..*count).map(|child| format!("C{child},2024-01-10\n")).collect();
         fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .arg("build")
-        .current_dir(fixture.root())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let last = months.last().unwrap().0;
-    let json = std::fs::read(fixture.root().join(format!("reports/{last}/scorecard.json"))).unwrap();
-    serde_json::from_slice(&json).unwrap()
+    fixture.build_json(&[], "1767225600", months.last().unwrap().0)
 }
 
 #[test]
@@ -455,18 +446,8 @@ fn close_to_target_is_green_either_side_amber_wider_and_nearer_is_improving() {
         let rows: String = (0..count).map(|child| format!("C{child},2024-01-10\n")).collect();
         fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
     }
-    let build = |month: &str| {
-        let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-            .args(["build", "--month", month, "--force"])
-            .current_dir(fixture.root())
-            .env("SOURCE_DATE_EPOCH", "1767225600")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let json = std::fs::read(fixture.root().join(format!("reports/{month}/scorecard.json"))).unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
-        json["indicators"][0].clone()
-    };
+    let build =
+        |month: &str| fixture.build_json(&["--month", month, "--force"], "1767225600", month)["indicators"][0].clone();
     // The band edges: 25 (5 above) amber, 22 (2 above) green, 17 (3 below) amber, 14 (6 below) red.
     let ratings: Vec<String> = ["2025-02", "2025-03", "2025-04", "2025-05"]
         .map(|month| build(month)["rag"].as_str().unwrap().to_string())
@@ -538,17 +519,7 @@ fn a_quarterly_indicator_reports_at_quarter_ends_against_the_previous_quarter() 
     for step in 0..36 {
         fixture.extract(&first.plus(step).to_string(), "referrals.csv", &rows);
     }
-    let build = |month: &str| -> serde_json::Value {
-        let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-            .args(["build", "--month", month])
-            .current_dir(fixture.root())
-            .env("SOURCE_DATE_EPOCH", "1774915200")
-            .output()
-            .unwrap();
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let json = std::fs::read(fixture.root().join(format!("reports/{month}/scorecard.json"))).unwrap();
-        serde_json::from_slice::<serde_json::Value>(&json).unwrap()["indicators"][0].clone()
-    };
+    let build = |month: &str| fixture.build_json(&["--month", month], "1774915200", month)["indicators"][0].clone();
     let indicator = &build("2025-05");
     // Built in May 2025, it reports the quarter ended March 2025: 3 x 20 = 60,
     // against the quarter ended December 2024: 3 x 10 = 30 (worse: more).
@@ -640,15 +611,7 @@ fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported
     assert!(log.contains("values not in the column's code list") && log.contains("examples=Unknown"), "{log}");
     assert!(log.contains("2024-07/children.csv") && log.contains("rows=1"), "{log}");
     // And in the month's bundle, with the data-quality findings.
-    let build = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .arg("build")
-        .current_dir(fixture.root())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap();
-    assert!(build.status.success(), "{}", String::from_utf8_lossy(&build.stderr));
-    let json: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(fixture.root().join("reports/2024-07/scorecard.json")).unwrap()).unwrap();
+    let json = fixture.build_json(&[], "1767225600", "2024-07");
     let finding =
         json["data_quality"].as_array().unwrap().iter().find(|f| f["dataset"] == "children").expect("a finding");
     assert_eq!(

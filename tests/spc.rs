@@ -49,15 +49,7 @@ fn referrals(definition: &str, counts: &[usize]) -> Fixture {
 }
 
 fn build(fixture: &Fixture) -> serde_json::Value {
-    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .arg("build")
-        .current_dir(fixture.root())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let json = std::fs::read(fixture.root().join("reports/2025-01/scorecard.json")).unwrap();
-    serde_json::from_slice(&json).unwrap()
+    fixture.build_json(&[], "1767225600", "2025-01")
 }
 
 #[test]
