@@ -31,6 +31,15 @@ fn plain(id: &str, (unit, polarity): (&str, &str), dataset: &str, rest: &str) ->
     )
 }
 
+/// June 2024's assessments extract holding `rows` (child, start, authorised).
+fn assessments(fixture: &Fixture, rows: &str) {
+    let header = "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n";
+    fixture.extract("2024-06", "assessments.csv", &format!("{header}{rows}"));
+}
+
+/// Three assessments over 10 working days or not, worked in the chain test: 9, 11 and 10.
+const THREE_ASSESSMENTS: &str = "A,2024-06-03,2024-06-14\nB,2024-06-03,2024-06-18\nC,2024-05-24,2024-06-10\n";
+
 #[test]
 fn derived_columns_use_each_other_whatever_their_order_in_the_file() {
     let fixture = Fixture::new();
@@ -49,12 +58,7 @@ sql = "AssessmentAuthorisationDate"
     // B: Mon 3 June to Tue 18 June: 9 + 2 = 11, over ten.
     // C: Fri 24 May to Mon 10 June: 27 May is the spring bank holiday, so
     //    28-31 May (4) + 3-7 June (5) + 10 June (1) = 10, not over ten (11 without the holiday).
-    fixture.extract(
-        "2024-06",
-        "assessments.csv",
-        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n\
-         A,2024-06-03,2024-06-14\nB,2024-06-03,2024-06-18\nC,2024-05-24,2024-06-10\n",
-    );
+    assessments(&fixture, THREE_ASSESSMENTS);
     assert_eq!(fixture.observe("long-assessments", "2024-06").value, Some(1.0));
 }
 
@@ -63,7 +67,7 @@ fn derived_columns_in_a_circle_are_an_error_at_the_first_naming_the_circle() {
     let fixture = Fixture::new();
     let derives = "\n[derive.a]\nsql = \"b + 1\"\n[derive.b]\nsql = \"c + 1\"\n[derive.c]\nsql = \"a + 1\"\n";
     fixture.indicator("t", "long-assessments", &assessments_with(derives));
-    fixture.extract("2024-06", "assessments.csv", "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n");
+    assessments(&fixture, "");
     let errors = fixture.load_errors();
     assert_eq!(errors.len(), 1, "{errors:?}");
     let (file, line, message) = &errors[0];
@@ -267,11 +271,7 @@ fn explain_shows_the_columns_and_derived_values_the_rule_uses() {
                    [derive.end_date]\nsql = \"AssessmentAuthorisationDate\"\n";
     fixture.indicator("t", "long-assessments", &assessments_with(derives));
     // Two assessments of the same child.
-    fixture.extract(
-        "2024-06",
-        "assessments.csv",
-        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\nA,2024-06-03,2024-06-14\nA,2024-06-03,2024-06-18\n",
-    );
+    assessments(&fixture, "A,2024-06-03,2024-06-14\nA,2024-06-03,2024-06-18\n");
     let out = fixture.root().join("explain.csv");
     let run = |extra: &[&str]| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
@@ -304,22 +304,11 @@ fn explain_shows_the_columns_and_derived_values_the_rule_uses() {
 /// Working days between AssessmentActualStartDate and AssessmentAuthorisationDate,
 /// summed, counting the ends as `count` says.
 fn working_days_counted(count: &str) -> String {
-    format!(
-        r#"id = "days-{}"
-title = "Working days"
-description = "Working days."
-unit = "count"
-polarity = "no_judgement"
-dataset = "assessments"
-window = {{ kind = "as_at" }}
-[derive.days]
-working_days = {{ from = "AssessmentActualStartDate", to = "AssessmentAuthorisationDate", count = "{count}" }}
-[measure]
-kind = "sum"
-of = "days"
-"#,
-        count.replace('_', "-")
-    )
+    let rest = format!(
+        "window = {{ kind = \"as_at\" }}\n[derive.days]\nworking_days = {{ from = \"AssessmentActualStartDate\", \
+         to = \"AssessmentAuthorisationDate\", count = \"{count}\" }}\n[measure]\nkind = \"sum\"\nof = \"days\"\n"
+    );
+    plain(&format!("days-{}", count.replace('_', "-")), ("count", "no_judgement"), "assessments", &rest)
 }
 
 #[test]
@@ -485,12 +474,7 @@ fn calendar_functions_in_expressions_are_checked_with_their_line() {
         "where = \"working_days(AssessmentActualStartDate, AssessmentAuthorisationDate) > 10\"",
     );
     fixture.indicator("t", "long-assessments", &definition);
-    fixture.extract(
-        "2024-06",
-        "assessments.csv",
-        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\n\
-         A,2024-06-03,2024-06-14\nB,2024-06-03,2024-06-18\nC,2024-05-24,2024-06-10\n",
-    );
+    assessments(&fixture, THREE_ASSESSMENTS);
     assert_eq!(fixture.observe("long-assessments", "2024-06").value, Some(1.0));
 }
 
@@ -561,11 +545,7 @@ fn a_working_day_count_of_a_derived_text_is_a_definition_error_at_its_line_befor
                    working_days = { from = \"started\", to = \"AssessmentAuthorisationDate\" }\n\
                    [derive.over_ten]\nsql = \"days > 10\"\n";
     fixture.indicator("t", "long-assessments", &assessments_with(derives));
-    fixture.extract(
-        "2024-06",
-        "assessments.csv",
-        "LAchildID,AssessmentActualStartDate,AssessmentAuthorisationDate\nA,2024-06-03,2024-06-14\n",
-    );
+    assessments(&fixture, "A,2024-06-03,2024-06-14\n");
     let check =
         Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
     assert_eq!(check.status.code(), Some(3), "{}", String::from_utf8_lossy(&check.stderr));

@@ -178,9 +178,10 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
                 );
                 return Err(Diagnostic::at(path, lines.of(offset), index + 1, message).into());
             }
-            let blank = config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(raw.trim()));
+            // Only coded columns look the value up (a blank is no value, not an unmapped one).
+            let blank = || config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(raw.trim()));
             let raw = match code_list {
-                Some(list) if !blank => list.code(raw).unwrap_or(raw),
+                Some(list) if !blank() => list.code(raw).unwrap_or(raw),
                 _ => raw,
             };
             let cell = Cell { path, lines: &lines, offset, column: *index + 1, name, raw };
