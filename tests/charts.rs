@@ -39,6 +39,7 @@ fn fixed_indicator() -> IndicatorReport {
         dataset: "workforce".into(),
         frequency: scorecard::language::Frequency::Monthly,
         window: String::new(),
+        basis: String::new(),
         latest: series[11].clone(),
         rag: Some(Rag::Amber),
         target: Some(14.0),

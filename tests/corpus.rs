@@ -18,6 +18,7 @@ fn config() -> DatasetConfig {
     ];
     DatasetConfig {
         layout: Layout::Monthly,
+        history: Default::default(),
         file: "workforce.csv".into(),
         key: None,
         record_id: None,

@@ -90,6 +90,7 @@ fn config() -> DatasetConfig {
     ];
     DatasetConfig {
         layout: Layout::Monthly,
+        history: Default::default(),
         file: "x.csv".into(),
         key: Some(toml::Spanned::new(0..0, "SWENo".into())),
         record_id: None,

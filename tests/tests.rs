@@ -14,6 +14,7 @@ mod disclosure;
 mod evaluation;
 mod faults;
 mod fuzz;
+mod history;
 mod language;
 mod operations;
 mod pdf;

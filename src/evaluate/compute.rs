@@ -3,7 +3,7 @@
 
 use super::extracts::Data;
 use super::loaded::Loaded;
-use super::observe::{observe, Context, IndicatorSeries, Observation};
+use super::observe::{observe, Basis, Context, IndicatorSeries, Observation};
 use super::plan::Plan;
 use super::run::{self, Aggregates, Evaluated, Snapshot};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::language::window::PeriodWindow;
 use crate::language::{window, Definition, Window, WindowKind};
 use crate::parallel;
-use crate::project::{Member, Month};
+use crate::project::{Layout, Member, Month};
 use std::collections::BTreeMap;
 
 /// Every indicator's series, per member: `computed[member][indicator]`.
@@ -58,6 +58,7 @@ pub(super) fn compute_one(
     let dataset = indicator.dataset.get_ref();
     let (stacked, present) = data.dataset(dataset)?;
     let fy_start = loaded.project.financial_year_start_month();
+    let layout = loaded.project.dataset(dataset).map(|config| config.layout);
     let evaluate = |window: &Window| -> Result<(Vec<PeriodWindow>, Evaluated), String> {
         let period_windows = window::windows(&data.months, window, fy_start);
         let scope = run::Scope { windows: &period_windows, only: None };
@@ -93,7 +94,12 @@ pub(super) fn compute_one(
             .map(|(group, by_snapshot)| (group.clone(), series_of(by_snapshot)))
             .collect();
         let monthly = monthly.as_ref().map(|monthly| series_of(&monthly.total));
-        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone(), monthly }
+        let basis = match (layout, data.history_through(dataset, index)) {
+            (_, Some(extract)) => Basis::Recalculated { extract },
+            (Some(Layout::Periodic), None) => Basis::Published,
+            _ => Basis::AsReported,
+        };
+        IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone(), monthly, basis }
     };
     Ok(loaded.members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
 }

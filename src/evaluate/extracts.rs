@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::input;
 use crate::language::used_datasets;
 use crate::parallel;
-use crate::project::{DatasetConfig, Month, Project};
+use crate::project::{ColumnType, DatasetConfig, Layout, Month, Project};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -28,6 +28,8 @@ pub struct Data {
     rows: BTreeMap<(String, Snapshot), usize>,
     /// Coded columns' values in no code, by dataset and (member, month).
     unmapped: BTreeMap<(String, Snapshot), Vec<input::Unmapped>>,
+    /// History datasets: the month each member's extract ends with.
+    history: BTreeMap<(String, usize), Month>,
 }
 
 impl Data {
@@ -47,6 +49,11 @@ impl Data {
         Some(self.inputs[at].1.as_str()).filter(|hash| !hash.is_empty())
     }
 
+    /// The month a member's history extract of `dataset` ends with, if it is one.
+    pub(super) fn history_through(&self, dataset: &str, member: usize) -> Option<Month> {
+        self.history.get(&(dataset.to_string(), member)).copied()
+    }
+
     /// A dataset's frame and the (member, month) extracts it holds.
     pub(super) fn dataset(&self, name: &str) -> Result<&(Stacked, BTreeSet<Snapshot>), &'static str> {
         self.datasets.get(name).ok_or("dataset was not read")
@@ -59,17 +66,28 @@ impl Data {
     }
 }
 
-/// One extract to read: a member's monthly file, or a periodic file
-/// (`month` is None) whose rows say their own period.
+/// One extract to read: a member's monthly file, or a periodic or history
+/// file (`month` is None) whose rows say their own periods.
 struct Extract<'a> {
     dataset: &'a str,
     member: usize,
     month: Option<Month>,
     path: PathBuf,
+    /// A history file's month, from its name.
+    named_month: Option<Month>,
 }
 
-/// The extract as a frame, the months it holds, its rows and its SHA-256.
-type ReadExtract = (Piece, BTreeSet<Month>, usize, String, Vec<input::Unmapped>);
+/// One extract read.
+struct ReadExtract {
+    piece: Piece,
+    /// The months it holds.
+    months: BTreeSet<Month>,
+    rows: usize,
+    sha256: String,
+    unmapped: Vec<input::Unmapped>,
+    /// A history extract: the month it ends with.
+    history_through: Option<Month>,
+}
 
 /// What extracts are read for, which decides how much of them is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,17 +132,25 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     let mut inputs = Vec::new();
     let mut rows = BTreeMap::new();
     let mut unmapped = BTreeMap::new();
+    let mut history = BTreeMap::new();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
-            Ok((piece, months, count, hash, not_coded)) => {
+            Ok(read) => {
+                let dataset = extract.dataset.to_string();
                 if let Some(month) = extract.month {
-                    rows.insert((extract.dataset.to_string(), (extract.member, month)), count);
-                    unmapped.insert((extract.dataset.to_string(), (extract.member, month)), not_coded);
+                    rows.insert((dataset.clone(), (extract.member, month)), read.rows);
+                }
+                // A history extract's unmapped values are findings of the month it ends with.
+                if let Some(month) = extract.month.or(read.history_through) {
+                    unmapped.insert((dataset.clone(), (extract.member, month)), read.unmapped);
+                }
+                if let Some(through) = read.history_through {
+                    history.insert((dataset, extract.member), through);
                 }
                 let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
-                dataset_pieces.push(piece);
-                present.extend(months.into_iter().map(|month| (extract.member, month)));
-                inputs.push((extract.path.clone(), hash));
+                dataset_pieces.push(read.piece);
+                present.extend(read.months.into_iter().map(|month| (extract.member, month)));
+                inputs.push((extract.path.clone(), read.sha256));
             }
             Err(found) => diagnostics.extend(found),
         }
@@ -158,7 +184,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
         diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
-    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped }).map_err(Error::Data)
+    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped, history }).map_err(Error::Data)
 }
 
 fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
@@ -173,8 +199,10 @@ fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Ve
                 member,
                 month: Some(month),
                 path,
+                named_month: None,
             }));
-            extracts.extend(files.single.map(|path| Extract { dataset: name, member, month: None, path }));
+            let named_month = files.named_month;
+            extracts.extend(files.single.map(|path| Extract { dataset: name, member, month: None, path, named_month }));
         }
     }
     extracts
@@ -190,8 +218,12 @@ fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, Datase
         let mut config = config.get_ref().clone();
         if reading != Reading::Everything {
             let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
-            config.columns.retain(|column, _| {
-                used.get(name).is_some_and(|names| names.contains(column)) || period.as_ref() == Some(column)
+            // A history extract's dates say where it ends, whatever is read for.
+            let history = config.layout == Layout::History;
+            config.columns.retain(|column, kind| {
+                used.get(name).is_some_and(|names| names.contains(column))
+                    || period.as_ref() == Some(column)
+                    || (history && *kind.get_ref() == ColumnType::Date)
             });
         }
         configs.insert(name.clone(), config);
@@ -205,8 +237,18 @@ fn read_extract(
     extract: &Extract,
     hash: bool,
 ) -> Result<ReadExtract, Diagnostics> {
-    let (mut table, hash) = input::read_table(&extract.path, config, hash)?;
+    let (mut table, sha256) = input::read_table(&extract.path, config, hash)?;
     let unmapped = std::mem::take(&mut table.unmapped);
+    if config.layout == Layout::History {
+        let months = history_months(config, &table, extract.named_month)
+            .map_err(|problem| Diagnostic::file(&extract.path, problem))?;
+        let through = *months.last().expect("a history range holds its last month");
+        let rows = table.rows;
+        // Tagged with its last month only: evaluation sets each month end in turn.
+        let piece = Piece::new(extract.member, &[through], table).map_err(|error| Diagnostic::file(&extract.path, error))?;
+        let months = months.into_iter().collect();
+        return Ok(ReadExtract { piece, months, rows, sha256, unmapped, history_through: Some(through) });
+    }
     let periods = match extract.month {
         Some(month) => vec![month],
         None => {
@@ -216,8 +258,39 @@ fn read_extract(
             input::row_periods(&extract.path, &table, column.get_ref(), project.financial_year_start_month())?
         }
     };
-    let present = periods.iter().copied().collect();
-    let count = table.rows;
+    let months = periods.iter().copied().collect();
+    let rows = table.rows;
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok((piece, present, count, hash, unmapped))
+    Ok(ReadExtract { piece, months, rows, sha256, unmapped, history_through: None })
+}
+
+/// The month ends a history extract is evaluated at: its declared range,
+/// with `through` defaulting to the file name's month, else to the month
+/// of its latest date (not counting dates after the current month, and
+/// stepping back when that month has not ended), and `from` to 35 months before.
+fn history_months(config: &DatasetConfig, table: &input::Table, named: Option<Month>) -> Result<Vec<Month>, String> {
+    let range = &config.history;
+    let current = Month::current();
+    let through = match range.through_month().or(named) {
+        Some(month) => month,
+        None => {
+            let latest = table
+                .columns
+                .iter()
+                .filter_map(|(_, values)| match values {
+                    input::Values::Date(dates) => Some(dates.iter().flatten().map(|date| Month::containing(*date))),
+                    _ => None,
+                })
+                .flatten()
+                .filter(|month| *month <= current)
+                .max()
+                .ok_or("a history extract needs dated records to say where it ends: it has none (or set `history.through`)")?;
+            if latest == current { latest.previous() } else { latest }
+        }
+    };
+    let from = range.from_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));
+    if from > through {
+        return Err(format!("the history range starts ({from}) after the extract ends ({through})"));
+    }
+    Ok(from.through(through).collect())
 }

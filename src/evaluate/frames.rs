@@ -3,7 +3,7 @@
 use super::columns::{clean_polars_error, days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
 use crate::input::{Table, Values};
 use crate::language::window::PeriodWindow;
-use crate::project::{DatasetConfig, Month};
+use crate::project::{DatasetConfig, Layout, Month};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -84,11 +84,15 @@ pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
 /// evaluation layer so that polars stays here.
 pub struct Stacked {
     pub(crate) frame: DataFrame,
+    /// A history extract's rows, to be seen as at each month end in turn
+    /// (their period column holds only the extract's last month).
+    pub(crate) history: bool,
 }
 
 impl Stacked {
     pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
-        stack(config, pieces).map(|frame| Stacked { frame }).map_err(|error| clean_polars_error(&error))
+        let history = config.layout == Layout::History;
+        stack(config, pieces).map(|frame| Stacked { frame, history }).map_err(|error| clean_polars_error(&error))
     }
 
     pub fn rows(&self) -> usize {

@@ -20,6 +20,6 @@ pub use compute::{compute, Computed};
 pub use explain::{explain, Explanation};
 pub use extracts::{read_data, read_data_for, Data, Reading};
 pub use loaded::{load, Loaded};
-pub use observe::{IndicatorSeries, Missing, Observation};
+pub use observe::{Basis, IndicatorSeries, Missing, Observation};
 pub use quality::{data_quality, DataQuality, Finding};
 pub use run::{Shown, Snapshot};

@@ -56,6 +56,33 @@ pub struct IndicatorSeries {
     /// A rolling or year-to-date indicator's own monthly figures (the same
     /// measure over each month alone), for SPC; None for other windows.
     pub monthly: Option<Vec<Observation>>,
+    /// How the figures were arrived at.
+    pub basis: Basis,
+}
+
+/// How a series' figures were arrived at, which the page states: a board
+/// reads a history recalculated from today's records differently from
+/// figures as they were reported at the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Each month's figure from that month's own extract.
+    AsReported,
+    /// Each period's figure from a file of published or returned figures.
+    Published,
+    /// Every month end recalculated from one current extract, ending with `extract`.
+    Recalculated { extract: Month },
+}
+
+impl Basis {
+    pub fn describe(self) -> String {
+        match self {
+            Basis::AsReported => "as reported each month".to_string(),
+            Basis::Published => "as published for each period".to_string(),
+            Basis::Recalculated { extract } => {
+                format!("recalculated as at each month end from the {} extract", extract.first_day().format("%B %Y"))
+            }
+        }
+    }
 }
 
 impl Observation {

@@ -43,18 +43,54 @@ pub struct Scope<'a> {
 /// Evaluate one plan over a dataset's stacked frame.
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
 pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Result<Evaluated, String> {
-    run(plan, &data.frame, lookups, scope).map_err(|error| clean_polars_error(&error))
+    run(plan, data, lookups, scope).map_err(|error| clean_polars_error(&error))
+}
+
+/// A dataset's rows and its lookups' rows for one pass of a plan.
+struct Source {
+    rows: LazyFrame,
+    lookups: Vec<LazyFrame>,
+}
+
+/// What a plan runs over: every period at once when every frame holds its
+/// own periods; one pass per month end when a history extract is involved,
+/// each seeing that extract as at that month (its rows are shared, not copied).
+fn sources(data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Vec<Source> {
+    let history = data.history || lookups.iter().any(|lookup| lookup.history);
+    if !history {
+        let mut rows = data.frame.clone().lazy();
+        if let Some(month) = scope.only {
+            rows = rows.filter(col(PERIOD).eq(lit(period_index(month))));
+        }
+        return vec![Source { rows, lookups: lookups.iter().map(|lookup| lookup.frame.clone().lazy()).collect() }];
+    }
+    let months: Vec<Month> = match scope.only {
+        Some(month) => vec![month],
+        None => scope.windows.iter().map(|window| window.period).collect(),
+    };
+    let at = |stacked: &Stacked, month: Month| {
+        let period = lit(period_index(month));
+        let rows = stacked.frame.clone().lazy();
+        if stacked.history {
+            rows.with_column(period.alias(PERIOD))
+        } else {
+            rows.filter(col(PERIOD).eq(period))
+        }
+    };
+    months
+        .into_iter()
+        .map(|month| Source {
+            rows: at(data, month),
+            lookups: lookups.iter().map(|lookup| at(lookup, month)).collect(),
+        })
+        .collect()
 }
 
 /// The rows (or entities) an indicator measures, before aggregation.
-fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<LazyFrame> {
-    let mut rows = data.clone().lazy();
-    if let Some(month) = scope.only {
-        rows = rows.filter(col(PERIOD).eq(lit(period_index(month))));
-    }
-    rows = rows.with_columns(window_columns(scope.windows));
-    for (lookup, other) in plan.lookups.iter().zip(lookups) {
-        rows = join_lookup(rows, lookup, &other.frame);
+fn measured_rows(plan: &Plan, source: Source, scope: &Scope) -> LazyFrame {
+    let mut rows = source.rows.with_columns(window_columns(scope.windows));
+    for (lookup, other) in plan.lookups.iter().zip(source.lookups) {
+        rows = join_lookup(rows, lookup, other);
     }
     if let Some(order) = &plan.row_order {
         rows = order.sort(rows);
@@ -69,7 +105,14 @@ fn measured_rows(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Sc
     if let Some((key, aggregates)) = &plan.per_entity {
         rows = rows.group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
     }
-    Ok(rows)
+    rows
+}
+
+/// Every pass's measured rows, one after another.
+fn all_measured_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<LazyFrame> {
+    let passes: Vec<LazyFrame> =
+        sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, source, scope)).collect();
+    concat(passes, UnionArgs::default())
 }
 
 /// Which record columns `explain` shows beside the key and the flags.
@@ -91,17 +134,17 @@ pub fn explain(
     (member, shown): (usize, Shown),
     scope: &Scope,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    explain_rows(plan, &data.frame, lookups, (member, shown), scope).map_err(|error| clean_polars_error(&error))
+    explain_rows(plan, data, lookups, (member, shown), scope).map_err(|error| clean_polars_error(&error))
 }
 
 fn explain_rows(
     plan: &Plan,
-    data: &DataFrame,
+    data: &Stacked,
     lookups: &[&Stacked],
     (member, shown): (usize, Shown),
     scope: &Scope,
 ) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
-    let mut rows = measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
+    let mut rows = all_measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
     }
@@ -132,14 +175,22 @@ fn explain_rows(
     Ok((names, table))
 }
 
-fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<Evaluated> {
-    let rows = measured_rows(plan, data, lookups, scope)?.cache();
-    let total = rows.clone().group_by(snapshot_keys()).agg(plan.measure.clone()).collect()?;
+/// Aggregated per pass, then stacked: a history extract's month ends are
+/// never held as rows all at once.
+fn run(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<Evaluated> {
+    let passes: Vec<LazyFrame> =
+        sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, source, scope).cache()).collect();
+    let aggregated = |keys: &dyn Fn() -> Vec<Expr>| -> PolarsResult<DataFrame> {
+        let each: Vec<LazyFrame> =
+            passes.iter().map(|rows| rows.clone().group_by(keys()).agg(plan.measure.clone())).collect();
+        concat(each, UnionArgs::default())?.collect()
+    };
+    let total = aggregated(&snapshot_keys)?;
     let mut evaluated =
         Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
     if let Some(breakdown) = &plan.breakdown {
-        let group = col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
-        let groups = rows.group_by(snapshot_keys_and(group)).agg(plan.measure.clone()).collect()?;
+        let group = || col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
+        let groups = aggregated(&|| snapshot_keys_and(group()))?;
         evaluated.groups = read(&groups, true)?;
     }
     Ok(evaluated)
@@ -147,10 +198,10 @@ fn run(plan: &Plan, data: &DataFrame, lookups: &[&Stacked], scope: &Scope) -> Po
 
 /// One row per (period, key) on the lookup side, so that the join can
 /// never multiply rows: a duplicated key takes its first row.
-fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: &DataFrame) -> LazyFrame {
+fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: LazyFrame) -> LazyFrame {
     let firsts: Vec<Expr> = lookup.columns.iter().map(|name| col(name.as_str()).first()).collect();
     let keys = snapshot_keys_and(col(lookup.on.as_str()));
-    let right = other.clone().lazy().group_by_stable(keys.clone()).agg(firsts);
+    let right = other.group_by_stable(keys.clone()).agg(firsts);
     rows.join(right, keys.clone(), keys, JoinArgs::new(JoinType::Left))
 }
 

@@ -12,8 +12,10 @@ pub struct DatasetFiles {
     pub name: String,
     /// Monthly layout: each month's file; missing months are absent.
     pub monthly: BTreeMap<Month, PathBuf>,
-    /// Periodic layout: the one file.
+    /// Periodic and history layouts: the one file.
     pub single: Option<PathBuf>,
+    /// History layout with a pattern: the month the latest file's name gives.
+    pub named_month: Option<Month>,
 }
 
 /// Month folders (`YYYY-MM`) under the data folder, sorted. A folder named
@@ -86,7 +88,7 @@ pub fn missing_months(folders: &[Month], until: Month) -> Vec<Month> {
 
 /// A dataset's files in one authority's data folder.
 pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Month]) -> DatasetFiles {
-    let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None };
+    let mut files = DatasetFiles { name: name.to_string(), monthly: BTreeMap::new(), single: None, named_month: None };
     match config.layout {
         Layout::Monthly if is_pattern(&config.file) => {
             let mut named = files_by_month(data_dir, &config.file);
@@ -101,7 +103,14 @@ pub fn locate(data_dir: &Path, name: &str, config: &DatasetConfig, months: &[Mon
                 }
             }
         }
-        Layout::Periodic => files.single = Some(data_dir.join(&config.file)),
+        Layout::History if is_pattern(&config.file) => {
+            let current = Month::current();
+            let latest = files_by_month(data_dir, &config.file).into_iter().rfind(|(month, _)| *month <= current);
+            // No file matching: reading the pattern itself says so, naming it.
+            files.named_month = latest.as_ref().map(|(month, _)| *month);
+            files.single = Some(latest.map_or_else(|| data_dir.join(&config.file), |(_, path)| path));
+        }
+        Layout::Periodic | Layout::History => files.single = Some(data_dir.join(&config.file)),
     }
     files
 }

@@ -530,6 +530,7 @@ mod tests {
     fn config(columns: &[(&str, ColumnType)]) -> DatasetConfig {
         DatasetConfig {
             layout: Layout::Monthly,
+            history: Default::default(),
             file: "x.csv".into(),
             key: None,
             record_id: None,

@@ -30,6 +30,9 @@ pub struct IndicatorReport {
     pub frequency: Frequency,
     /// The window of the latest period, in words.
     pub window: String,
+    /// How the figures were arrived at: "as reported each month", or
+    /// "recalculated as at each month end from the March 2026 extract".
+    pub basis: String,
     pub latest: Observation,
     pub rag: Option<Rag>,
     /// Last month's rating, by the same rule (and last month's benchmark).
@@ -163,6 +166,7 @@ pub(super) fn judge(
         polarity: definition.polarity(),
         dataset: indicator.dataset.get_ref().clone(),
         window: computed.window.clone(),
+        basis: computed.basis.describe(),
         rag: rag(&latest),
         previous_rag: rate(definition, &find(&series, previous_period), previous_benchmark),
         frequency,
@@ -176,7 +180,7 @@ pub(super) fn judge(
         targets: monthly_targets(definition, &series),
         rating_basis,
         definition: plain_english(definition, &computed.window),
-        in_words: in_words(definition, &computed.window),
+        in_words: in_words(definition, &computed.window, computed.basis),
         commentary: None,
         events: events
             .into_iter()

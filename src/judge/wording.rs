@@ -2,6 +2,7 @@
 //! which dates, and how it is rated. Expressions are quoted as written.
 
 use super::rag;
+use crate::evaluate::Basis;
 use crate::language::{Definition, MeasureKind, Polarity, RatingRule, Targets, WorkingDayCount};
 
 /// The rule as a reader checks it: what is counted, over which dates, and
@@ -64,9 +65,10 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
 /// The rule for the board, with no SQL: where the figures come from, what
 /// is calculated and how it is rated. The expressions themselves are in
 /// the definitions appendix, for the analyst.
-pub fn in_words(definition: &Definition, window: &str) -> Vec<(String, String)> {
+pub fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
     let indicator = &definition.indicator;
-    let mut lines = vec![("Source".to_string(), format!("the {} extract, {window}", indicator.dataset.get_ref()))];
+    let source = format!("the {} extract, {window}; figures {}", indicator.dataset.get_ref(), basis.describe());
+    let mut lines = vec![("Source".to_string(), source)];
     for lookup in &indicator.lookup {
         lines.push(("Also uses".into(), format!("the {} extract", lookup.dataset.get_ref())));
     }

@@ -219,6 +219,38 @@ pub enum Layout {
     Monthly,
     /// `<data>/<file>`: one file whose `period_column` says which period a row belongs to.
     Periodic,
+    /// `<data>/<file>`: one current extract of dated records (every referral,
+    /// every episode), evaluated as at each month end of its `history` range:
+    /// `period_end` is that month's last day, so definitions that compare
+    /// dates with `period_end` and the window columns work unchanged.
+    History,
+}
+
+impl HistoryRange {
+    /// `from`, once checked.
+    pub fn from_month(&self) -> Option<super::period::Month> {
+        self.from.as_ref().and_then(|month| month.get_ref().parse().ok())
+    }
+
+    /// `through`, once checked.
+    pub fn through_month(&self) -> Option<super::period::Month> {
+        self.through.as_ref().and_then(|month| month.get_ref().parse().ok())
+    }
+}
+
+/// The month ends a `history` dataset is evaluated at.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct HistoryRange {
+    /// The first month, `YYYY-MM` (default: 35 months before `through`, so 36 month ends).
+    #[schemars(with = "Option<String>")]
+    pub from: Option<Spanned<String>>,
+    /// The last month, `YYYY-MM`. Default: the month of the file name when
+    /// `file` is a pattern (the latest such file is read), else the month of
+    /// the latest date in the extract's date columns, or the month before it
+    /// when that month has not ended yet (an extract taken on 4 December
+    /// ends in November).
+    #[schemars(with = "Option<String>")]
+    pub through: Option<Spanned<String>>,
 }
 
 /// How a column's cells are read.
@@ -241,8 +273,12 @@ pub enum ColumnType {
 /// One extract: its file, layout and typed columns.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct DatasetConfig {
-    /// `monthly` (a file in each month folder) or `periodic` (one file, a period column).
+    /// `monthly` (a file in each month folder), `periodic` (one file, a
+    /// period column) or `history` (one current extract, evaluated as at each month end).
     pub layout: Layout,
+    /// History layout only: the month ends to evaluate at (default: the 36 the extract ends with).
+    #[serde(default)]
+    pub history: HistoryRange,
     /// The file name, e.g. `ssda903_episodes.csv` (a plain name, no folders).
     pub file: String,
     /// The column identifying one entity (child, worker): used by
@@ -399,6 +435,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<PublishChecks>(),
         field_names::<ConsortiumName>(),
         field_names::<EventEntry>(),
+        field_names::<HistoryRange>(),
     ]
     .concat()
 }
@@ -516,8 +553,14 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
             "period_column applies only to layout = \"periodic\"",
             "remove this",
         )),
-        (Layout::Monthly, None) => {}
+        (Layout::Monthly | Layout::History, None) => {}
+        (Layout::History, Some(column)) => diagnostics.push(source.error(
+            column.span(),
+            "period_column applies only to layout = \"periodic\": a history extract is evaluated at each month end",
+            "remove this",
+        )),
     }
+    check_history(source, name, config, diagnostics);
     if let Some(problem) = super::file_pattern::pattern_problem(&config.file).filter(|_| is_pattern(&config.file)) {
         diagnostics.push(source.error(
             dataset.span(),
@@ -531,6 +574,31 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
             format!("dataset `{name}`: file `{}` must be a plain file name", config.file),
             "here",
         ));
+    }
+}
+
+/// A history range names real months, in order, and only on history datasets.
+fn check_history(source: &SourceFile, name: &str, config: &DatasetConfig, diagnostics: &mut Diagnostics) {
+    let range = &config.history;
+    let bounds = [&range.from, &range.through];
+    if config.layout != Layout::History {
+        for bound in bounds.into_iter().flatten() {
+            let message = format!("dataset `{name}`: `history` applies only to layout = \"history\"");
+            diagnostics.push(source.error(bound.span(), message, "remove this"));
+        }
+        return;
+    }
+    let mut months = Vec::new();
+    for bound in bounds.into_iter().flatten() {
+        match bound.get_ref().parse::<super::period::Month>() {
+            Ok(month) => months.push(month),
+            Err(error) => diagnostics.push(source.error(bound.span(), error, "expected YYYY-MM, e.g. 2023-04")),
+        }
+    }
+    if let ([from, through], (Some(_), Some(bound))) = (months.as_slice(), (&range.from, &range.through)) {
+        if from > through {
+            diagnostics.push(source.error(bound.span(), format!("`through` ({through}) is before `from` ({from})"), "here"));
+        }
     }
 }
 

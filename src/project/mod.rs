@@ -10,7 +10,8 @@ mod period;
 
 pub use calendar::HolidayCalendar;
 pub use file::{
-    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, Layout, Paths,
+    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, HistoryRange, Layout,
+    Paths,
     Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, PROJECT_FILE,
 };
 pub use file_pattern::{files_by_month, is_pattern};
