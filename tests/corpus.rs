@@ -19,6 +19,7 @@ fn config() -> DatasetConfig {
     DatasetConfig {
         layout: Layout::Monthly,
         history: Default::default(),
+        sheet: None,
         file: "workforce.csv".into(),
         key: None,
         record_id: None,

@@ -91,6 +91,7 @@ fn config() -> DatasetConfig {
     DatasetConfig {
         layout: Layout::Monthly,
         history: Default::default(),
+        sheet: None,
         file: "x.csv".into(),
         key: Some(toml::Spanned::new(0..0, "SWENo".into())),
         record_id: None,

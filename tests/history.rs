@@ -125,7 +125,10 @@ fn a_patterned_history_file_is_the_latest_one_and_names_its_month() {
 #[test]
 fn history_declarations_are_checked() {
     let fixture = Fixture::new();
-    let bad = HISTORY.replace("key = \"CHILD\"", "key = \"CHILD\"\nperiod_column = \"DECOM\"\nhistory = { from = \"2024-13\", through = \"2023-01\" }");
+    let bad = HISTORY.replace(
+        "key = \"CHILD\"",
+        "key = \"CHILD\"\nperiod_column = \"DECOM\"\nhistory = { from = \"2024-13\", through = \"2023-01\" }",
+    );
     let monthly_with_range = "\n[datasets.other]\nlayout = \"monthly\"\nfile = \"o.csv\"\ncolumns = { X = \"text\" }\nhistory = { from = \"2024-01\" }\n";
     fixture.write("scorecard.toml", &format!("{PROJECT}{bad}{monthly_with_range}"));
     let errors: Vec<String> = fixture.load_errors().into_iter().map(|(_, _, message)| message).collect();

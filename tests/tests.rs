@@ -22,3 +22,4 @@ mod readiness;
 mod real_data;
 mod sample_build;
 mod spc;
+mod workbooks;

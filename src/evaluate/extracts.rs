@@ -245,7 +245,8 @@ fn read_extract(
         let through = *months.last().expect("a history range holds its last month");
         let rows = table.rows;
         // Tagged with its last month only: evaluation sets each month end in turn.
-        let piece = Piece::new(extract.member, &[through], table).map_err(|error| Diagnostic::file(&extract.path, error))?;
+        let piece =
+            Piece::new(extract.member, &[through], table).map_err(|error| Diagnostic::file(&extract.path, error))?;
         let months = months.into_iter().collect();
         return Ok(ReadExtract { piece, months, rows, sha256, unmapped, history_through: Some(through) });
     }
@@ -285,7 +286,11 @@ fn history_months(config: &DatasetConfig, table: &input::Table, named: Option<Mo
                 .filter(|month| *month <= current)
                 .max()
                 .ok_or("a history extract needs dated records to say where it ends: it has none (or set `history.through`)")?;
-            if latest == current { latest.previous() } else { latest }
+            if latest == current {
+                latest.previous()
+            } else {
+                latest
+            }
         }
     };
     let from = range.from_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));

@@ -6,10 +6,13 @@ pub mod benchmarks;
 mod codes;
 pub use codes::Unmapped;
 pub mod commentary;
+mod extract;
 mod files;
 mod sha256;
 mod table;
+mod workbook;
 
+pub use extract::read_table;
 pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
-pub use table::{parse_table, read_table, row_periods, Table, Texts, Values};
+pub use table::{parse_table, row_periods, Table, Texts, Values};

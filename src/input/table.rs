@@ -4,7 +4,6 @@
 //! `Table` into a frame.
 
 use super::codes::{CodeList, Unmapped};
-use super::sha256::sha256;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::project::{ColumnType, DatasetConfig, Month};
 use chrono::NaiveDate;
@@ -121,14 +120,6 @@ pub struct Table {
     pub unmapped: Vec<Unmapped>,
 }
 
-/// Read and type one extract; also its SHA-256 (for the bundle's manifest)
-/// when `hash` is set, or an empty string.
-pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
-    let sha256 = if hash { sha256(&bytes) } else { String::new() };
-    Ok((parse_table(path, &bytes, config)?, sha256))
-}
-
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -150,15 +141,10 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
     };
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
     let headers = reader.headers().map_err(|error| csv_error(path, &error))?.clone();
-    let positions = column_positions(path, &headers, config)?;
-    let mut columns: Vec<(String, Values)> =
-        positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
-    let mut errors = ValueErrors::default();
-    let mut rows = 0;
+    let headers: Vec<&str> = headers.iter().collect();
+    let positions = column_positions(path, &headers, config).map_err(|found| at_header(found, None))?;
+    let mut typer = Typer::new(path, config, positions, false);
     let lines = Lines::new(bytes);
-    let formats = DateFormats::new(&config.date_formats);
-    let mut code_lists: Vec<Option<CodeList>> =
-        positions.iter().map(|(name, ..)| config.codes.get(name).map(|codes| CodeList::new(codes.get_ref()))).collect();
     // One record reused for every row; fields are slices of the file, which
     // is valid UTF-8 (checked above), so each field is too.
     let mut record = csv::ByteRecord::new();
@@ -167,16 +153,88 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
             continue; // blank lines, e.g. trailing ones from Excel
         }
         let offset = record.position().map_or(0, |position| position.byte() as usize);
-        let cells = positions.iter().zip(columns.iter_mut()).zip(code_lists.iter_mut());
+        let field = |index: usize| std::str::from_utf8(record.get(index).unwrap_or(b"")).unwrap_or("");
+        typer.push_row(field, &Where::Line { lines: &lines, offset })?;
+    }
+    typer.finish()
+}
+
+/// Header problems are said at line 1 of a CSV, or at the header row of a sheet.
+pub(super) fn at_header(found: HeaderProblems, sheet: Option<(&str, u32)>) -> Diagnostics {
+    let place = |(column, mut diagnostic): (usize, Diagnostic)| {
+        match sheet {
+            None => (diagnostic.line, diagnostic.column) = (1, column + 1),
+            Some((sheet, row)) => {
+                diagnostic.message = format!("{}: {}", cell_name(sheet, row, column), diagnostic.message)
+            }
+        }
+        diagnostic
+    };
+    Diagnostics(found.into_iter().map(place).collect())
+}
+
+/// A sheet's cell as Excel names it: `List 3!F12` (row and column 0-based here).
+pub(super) fn cell_name(sheet: &str, row: u32, column: usize) -> String {
+    let mut letters = Vec::new();
+    let mut number = column + 1;
+    while number > 0 {
+        letters.push(b'A' + ((number - 1) % 26) as u8);
+        number = (number - 1) / 26;
+    }
+    letters.reverse();
+    let quoted = if sheet.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        sheet.to_string()
+    } else {
+        format!("'{sheet}'")
+    };
+    format!("{quoted}!{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
+/// Where a row is, for error messages.
+pub(super) enum Where<'a> {
+    /// A CSV record starting at `offset`.
+    Line { lines: &'a Lines<'a>, offset: usize },
+    /// A sheet's row (0-based).
+    Row { sheet: &'a str, row: u32 },
+}
+
+/// Types rows cell by cell into a `Table`, whatever file they come from.
+pub(super) struct Typer<'a> {
+    path: &'a Path,
+    config: &'a DatasetConfig,
+    positions: Positions,
+    columns: Vec<(String, Values)>,
+    code_lists: Vec<Option<CodeList>>,
+    formats: DateFormats<'a>,
+    errors: ValueErrors,
+    rows: usize,
+}
+
+impl<'a> Typer<'a> {
+    /// `iso_dates`: also read `YYYY-MM-DD`, as a workbook's date cells are given.
+    pub(super) fn new(path: &'a Path, config: &'a DatasetConfig, positions: Positions, iso_dates: bool) -> Typer<'a> {
+        let columns = positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
+        let code_lists = positions
+            .iter()
+            .map(|(name, ..)| config.codes.get(name).map(|codes| CodeList::new(codes.get_ref())))
+            .collect();
+        let mut formats = DateFormats::new(&config.date_formats);
+        if iso_dates {
+            formats.0.push(DateFormat::YearMonthDay);
+        }
+        Typer { path, config, positions, columns, code_lists, formats, errors: ValueErrors::default(), rows: 0 }
+    }
+
+    /// One row: `field(index)` is the text of the cell at that index.
+    pub(super) fn push_row<'f>(&mut self, field: impl Fn(usize) -> &'f str, at: &Where) -> Result<(), Diagnostics> {
+        let config = self.config;
+        let cells = self.positions.iter().zip(self.columns.iter_mut()).zip(self.code_lists.iter_mut());
         for (((name, index, _), (_, values)), code_list) in cells {
-            let raw = std::str::from_utf8(record.get(*index).unwrap_or(b"")).unwrap_or("");
+            let raw = field(*index);
             if raw.len() > MAX_FIELD_BYTES {
-                let message = format!(
-                    "column {} (`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)",
-                    index + 1,
-                    raw.len()
-                );
-                return Err(Diagnostic::at(path, lines.of(offset), index + 1, message).into());
+                let message =
+                    format!("(`{name}`) holds {} bytes: no extract value is that long (an unclosed quote?)", raw.len());
+                return Err(locate(self.path, at, *index, message).into());
             }
             // Only coded columns look the value up (a blank is no value, not an unmapped one).
             let blank = || config.null_markers.iter().any(|marker| marker.eq_ignore_ascii_case(raw.trim()));
@@ -184,25 +242,41 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
                 Some(list) if !blank() => list.code(raw).unwrap_or(raw),
                 _ => raw,
             };
-            let cell = Cell { path, lines: &lines, offset, column: *index + 1, name, raw };
-            push_value(values, &cell, config, &formats, &mut errors);
+            let cell = Cell { path: self.path, at, column: *index, name, raw };
+            push_value(values, &cell, config, &self.formats, &mut self.errors);
         }
-        rows += 1;
+        self.rows += 1;
+        Ok(())
     }
-    errors.into_result(path)?;
-    let mut unmapped = Vec::new();
-    for ((name, ..), list) in positions.iter().zip(code_lists) {
-        if let Some(list) = list.filter(|list| list.unmapped_rows > 0) {
-            let examples = list.examples.join(", ");
-            tracing::warn!(file = %path.display(), column = %name, rows = list.unmapped_rows, %examples, "values not in the column's code list, kept as written");
-            unmapped.push(Unmapped { column: name.clone(), rows: list.unmapped_rows, examples: list.examples });
+
+    pub(super) fn finish(self) -> Result<Table, Diagnostics> {
+        let path = self.path;
+        self.errors.into_result(path)?;
+        let mut unmapped = Vec::new();
+        for ((name, ..), list) in self.positions.iter().zip(self.code_lists) {
+            if let Some(list) = list.filter(|list| list.unmapped_rows > 0) {
+                let examples = list.examples.join(", ");
+                tracing::warn!(file = %path.display(), column = %name, rows = list.unmapped_rows, %examples, "values not in the column's code list, kept as written");
+                unmapped.push(Unmapped { column: name.clone(), rows: list.unmapped_rows, examples: list.examples });
+            }
         }
+        Ok(Table { columns: self.columns, rows: self.rows, unmapped })
     }
-    Ok(Table { columns, rows, unmapped })
+}
+
+/// A problem with one cell: at its line and column in a CSV, or named as
+/// Excel names the cell in a sheet.
+fn locate(path: &Path, at: &Where, index: usize, message: String) -> Diagnostic {
+    match at {
+        Where::Line { lines, offset } => {
+            Diagnostic::at(path, lines.of(*offset), index + 1, format!("column {} {message}", index + 1))
+        }
+        Where::Row { sheet, row } => Diagnostic::file(path, format!("{} {message}", cell_name(sheet, *row, index))),
+    }
 }
 
 /// Line numbers for error messages, worked out only when one is needed.
-struct Lines<'a> {
+pub(super) struct Lines<'a> {
     bytes: &'a [u8],
     newlines: std::cell::OnceCell<Vec<usize>>,
 }
@@ -237,13 +311,19 @@ fn csv_error(path: &Path, error: &csv::Error) -> Diagnostic {
 /// For each declared column: its name, its index in the file, its type.
 /// Header names are matched ignoring case and surrounding spaces, because
 /// case-management system upgrades change exactly those.
-fn column_positions(
+/// Each declared column's name, its index in the row, its type.
+pub(super) type Positions = Vec<(String, usize, ColumnType)>;
+
+/// Header problems, each with the index of the header cell it concerns.
+pub(super) type HeaderProblems = Vec<(usize, Diagnostic)>;
+
+pub(super) fn column_positions(
     path: &Path,
-    headers: &csv::StringRecord,
+    headers: &[&str],
     config: &DatasetConfig,
-) -> Result<Vec<(String, usize, ColumnType)>, Diagnostics> {
+) -> Result<Positions, HeaderProblems> {
     let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
-    let mut diagnostics = Diagnostics::default();
+    let mut diagnostics = Vec::new();
     let mut positions = Vec::new();
     for (name, kind) in &config.columns {
         let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
@@ -257,35 +337,38 @@ fn column_positions(
             .collect();
         match matches.as_slice() {
             [index] => positions.push((name.clone(), *index, *kind.get_ref())),
-            [] => diagnostics.push(
-                Diagnostic::at(
+            [] => diagnostics.push((
+                0,
+                Diagnostic::file(
                     path,
-                    1,
-                    1,
                     format!(
                         "missing column `{name}`{} (header has: {})",
                         if others.is_empty() { String::new() } else { format!(" or any of {}", others.join(", ")) },
-                        headers.iter().collect::<Vec<_>>().join(", ")
+                        headers.join(", ")
                     ),
                 )
-                .with_help_opt(did_you_mean(name, headers.iter())),
-            ),
-            [first, second, ..] => diagnostics.push(Diagnostic::at(
-                path,
-                1,
-                second + 1,
-                format!("column `{name}` appears twice in the header (columns {} and {})", first + 1, second + 1),
+                .with_help_opt(did_you_mean(name, headers.iter().copied())),
+            )),
+            [first, second, ..] => diagnostics.push((
+                *second,
+                Diagnostic::file(
+                    path,
+                    format!("column `{name}` appears twice in the header (columns {} and {})", first + 1, second + 1),
+                ),
             )),
         }
     }
-    diagnostics.into_result(positions)
+    if diagnostics.is_empty() {
+        Ok(positions)
+    } else {
+        Err(diagnostics)
+    }
 }
 
 struct Cell<'a> {
     path: &'a Path,
-    lines: &'a Lines<'a>,
-    /// Where the cell's record starts in the file.
-    offset: usize,
+    at: &'a Where<'a>,
+    /// The cell's index in its row (0-based).
     column: usize,
     name: &'a str,
     raw: &'a str,
@@ -303,8 +386,8 @@ impl ValueErrors {
             self.unlisted += 1;
             return;
         }
-        let message = format!("column {} (`{}`): `{}` is not {}", cell.column, cell.name, cell.raw, expected());
-        self.listed.push(Diagnostic::at(cell.path, cell.lines.of(cell.offset), cell.column, message));
+        let message = format!("(`{}`): `{}` is not {}", cell.name, cell.raw, expected());
+        self.listed.push(locate(cell.path, cell.at, cell.column, message));
     }
 
     fn into_result(self, path: &Path) -> Result<(), Diagnostics> {
@@ -386,7 +469,7 @@ fn parse_integer(text: &str) -> Option<i64> {
 
 /// A dataset's date formats, with the two that extracts almost always use
 /// read without chrono's format interpreter (the slowest part of reading).
-struct DateFormats<'a>(Vec<DateFormat<'a>>);
+pub(super) struct DateFormats<'a>(Vec<DateFormat<'a>>);
 
 enum DateFormat<'a> {
     /// `%d/%m/%Y` written in full, as 05/04/2024.
@@ -531,6 +614,7 @@ mod tests {
         DatasetConfig {
             layout: Layout::Monthly,
             history: Default::default(),
+            sheet: None,
             file: "x.csv".into(),
             key: None,
             record_id: None,

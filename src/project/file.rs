@@ -276,6 +276,11 @@ pub struct DatasetConfig {
     /// `monthly` (a file in each month folder), `periodic` (one file, a
     /// period column) or `history` (one current extract, evaluated as at each month end).
     pub layout: Layout,
+    /// Workbooks (`.xlsx`, `.xls`, `.ods`) only: the sheet's name (any
+    /// case). Without it, the one sheet whose header row holds every
+    /// declared column is read.
+    #[schemars(with = "Option<String>")]
+    pub sheet: Option<Spanned<String>>,
     /// History layout only: the month ends to evaluate at (default: the 36 the extract ends with).
     #[serde(default)]
     pub history: HistoryRange,
@@ -597,7 +602,11 @@ fn check_history(source: &SourceFile, name: &str, config: &DatasetConfig, diagno
     }
     if let ([from, through], (Some(_), Some(bound))) = (months.as_slice(), (&range.from, &range.through)) {
         if from > through {
-            diagnostics.push(source.error(bound.span(), format!("`through` ({through}) is before `from` ({from})"), "here"));
+            diagnostics.push(source.error(
+                bound.span(),
+                format!("`through` ({through}) is before `from` ({from})"),
+                "here",
+            ));
         }
     }
 }

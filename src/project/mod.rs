@@ -10,9 +10,8 @@ mod period;
 
 pub use calendar::HolidayCalendar;
 pub use file::{
-    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, HistoryRange, Layout,
-    Paths,
-    Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, PROJECT_FILE,
+    Authority, BenchmarkFiles, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, HistoryRange,
+    Layout, Paths, Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, PROJECT_FILE,
 };
 pub use file_pattern::{files_by_month, is_pattern};
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};

@@ -1,0 +1,220 @@
+//! Datasets that are a sheet of a workbook: found by name or by headers,
+//! title rows skipped, date cells and serial numbers read as dates, and
+//! errors naming the sheet and the cell.
+
+use crate::helpers::{describe, Fixture, PROJECT};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+
+const BOOK: &str = r#"
+[datasets.referrals-book]
+layout = "monthly"
+file = "annex-a.xlsx"
+key = "LAchildID"
+headers = { LAchildID = ["Child Unique ID"], CINreferralDate = ["Date of Referral"], Referrals = ["Number of Referrals in Last 12 Months"] }
+codes = { Gender = { F = ["Female", "b) Female"], M = ["Male", "a) Male"] } }
+columns = { LAchildID = "text", CINreferralDate = "date", Gender = "text", Referrals = "integer" }
+"#;
+
+/// Referrals in June 2024 by gender.
+const INDICATOR: &str = "id = \"june-referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\n\
+polarity = \"no_judgement\"\ndataset = \"referrals-book\"\nwindow = { kind = \"month\" }\n\
+filter = \"CINreferralDate BETWEEN window_start AND window_end\"\nbreakdown = \"Gender\"\n[measure]\nkind = \"count\"\n";
+
+fn book_fixture(extra: &str) -> Fixture {
+    let fixture = Fixture::new();
+    fixture.write("scorecard.toml", &format!("{PROJECT}{BOOK}{extra}"));
+    fixture.indicator("t", "june-referrals", INDICATOR);
+    fixture
+}
+
+/// A contacts sheet first (a different list), then List 3: a title row, a
+/// blank row, the header (drifted spellings, extra columns), then rows
+/// whose dates are a date cell, a serial number and text.
+fn annex_a(rows: &[(&str, Cell, &str)]) -> Workbook {
+    let mut book = Workbook::new();
+    let contacts = book.add_worksheet();
+    contacts.set_name("List 1").unwrap();
+    for (column, header) in ["Child Unique ID", "Date of Contact"].iter().enumerate() {
+        contacts.write_string(0, column as u16, *header).unwrap();
+    }
+    let list = book.add_worksheet();
+    list.set_name("List 3").unwrap();
+    list.write_string(0, 0, "List 3: Referrals in the last six months").unwrap();
+    let header = ["Child Unique ID", "Gender", "Age", "Date of Referral", "Number of Referrals in Last 12 Months"];
+    for (column, text) in header.iter().enumerate() {
+        list.write_string(2, column as u16, *text).unwrap();
+    }
+    for (index, (child, date, gender)) in rows.iter().enumerate() {
+        let row = 3 + index as u32;
+        list.write_string(row, 0, *child).unwrap();
+        list.write_string(row, 1, *gender).unwrap();
+        list.write_number(row, 2, 7.5).unwrap();
+        date.write(list, row, 3);
+        list.write_number(row, 4, 1.0).unwrap();
+    }
+    book
+}
+
+enum Cell {
+    Date(u16, u8, u8),
+    Number(f64),
+    Text(&'static str),
+}
+
+impl Cell {
+    fn write(&self, sheet: &mut Worksheet, row: u32, column: u16) {
+        match self {
+            Cell::Date(year, month, day) => {
+                let date = ExcelDateTime::from_ymd(*year, *month, *day).unwrap();
+                sheet
+                    .write_datetime_with_format(row, column, &date, &Format::new().set_num_format("dd/mm/yyyy"))
+                    .unwrap();
+            }
+            Cell::Number(number) => {
+                sheet.write_number(row, column, *number).unwrap();
+            }
+            Cell::Text(text) => {
+                sheet.write_string(row, column, *text).unwrap();
+            }
+        }
+    }
+}
+
+fn save(fixture: &Fixture, book: &mut Workbook) {
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    book.save(fixture.root().join("data/2024-06/annex-a.xlsx")).unwrap();
+}
+
+fn june(fixture: &Fixture) -> Vec<(String, Option<f64>)> {
+    let computed = fixture.compute().unwrap_or_else(|error| panic!("{}", describe(&error)));
+    let (_, series) = computed.into_iter().find(|(id, _)| id == "june-referrals").expect("computed");
+    let mut values = vec![("all".to_string(), series.series.last().unwrap().value)];
+    values.extend(series.groups.iter().map(|(group, series)| (group.clone(), series.last().unwrap().value)));
+    values
+}
+
+#[test]
+fn a_sheet_found_by_its_headers_is_read_with_its_dates() {
+    let fixture = book_fixture("");
+    // 45447 is Excel's serial number of 3 June 2024 (45292 is 1 Jan 2024, + 155 days).
+    let rows = [
+        ("C1", Cell::Date(2024, 6, 3), "Female"),
+        ("C2", Cell::Number(45447.0), "a) Male"),
+        ("C3", Cell::Text("28/06/2024"), "F"),
+        ("C4", Cell::Date(2024, 5, 31), "b) Female"),
+    ];
+    save(&fixture, &mut annex_a(&rows));
+    // June: C1, C2, C3 (C4 is May); F: C1, C3; M: C2.
+    let expected = [("all", 3.0), ("F", 2.0), ("M", 1.0)].map(|(group, value)| (group.to_string(), Some(value)));
+    assert_eq!(june(&fixture), expected);
+}
+
+#[test]
+fn a_bad_cell_is_named_as_excel_names_it() {
+    let fixture = book_fixture("sheet = \"list 3\"\n");
+    save(&fixture, &mut annex_a(&[("C1", Cell::Date(2024, 6, 3), "F"), ("C2", Cell::Text("soon"), "F")]));
+    let error = describe(&fixture.compute().unwrap_err());
+    // Header in row 3, C1 in row 4, C2 in row 5; the date is column D.
+    assert!(error.contains("'List 3'!D5 (`CINreferralDate`): `soon` is not a date"), "{error}");
+}
+
+#[test]
+fn a_missing_sheet_and_a_missing_column_are_named() {
+    let fixture = book_fixture("sheet = \"List 33\"\n");
+    save(&fixture, &mut annex_a(&[]));
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("no sheet `List 33`") && error.contains("did you mean `List 3`?"), "{error}");
+
+    let fixture = book_fixture("sheet = \"List 1\"\n");
+    save(&fixture, &mut annex_a(&[]));
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("'List 1'!A1: missing column `CINreferralDate`"), "{error}");
+}
+
+#[test]
+fn two_sheets_with_the_columns_is_an_error_asking_which() {
+    let fixture = book_fixture("");
+    let mut book = annex_a(&[]);
+    let copy = book.add_worksheet();
+    copy.set_name("List 3 (old)").unwrap();
+    for (column, text) in
+        ["Child Unique ID", "Gender", "Date of Referral", "Number of Referrals in Last 12 Months"].iter().enumerate()
+    {
+        copy.write_string(0, column as u16, *text).unwrap();
+    }
+    save(&fixture, &mut book);
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("sheets `List 3` and `List 3 (old)` all have the dataset's columns"), "{error}");
+}
+
+#[test]
+fn files_that_are_not_workbooks_say_so() {
+    let fixture = book_fixture("");
+    fixture.extract("2024-06", "annex-a.xlsx", "LAchildID,CINreferralDate\nC1,2024-06-03\n");
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("annex-a.xlsx") && error.contains("is not a workbook"), "{error}");
+
+    // A workbook cut short (a failed copy): the zip cannot be read.
+    let bytes = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F")]).save_to_buffer().unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("cannot be read as a workbook"), "{error}");
+}
+
+#[test]
+fn a_formula_with_no_saved_value_is_an_error_not_a_blank() {
+    let fixture = book_fixture("");
+    let mut book = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F")]);
+    let list = book.worksheet_from_name("List 3").unwrap();
+    list.set_formula_result_default("");
+    list.write_string(4, 0, "C2").unwrap();
+    list.write_formula(4, 3, "=D4+1").unwrap();
+    // As a program that writes formulas without calculating them saves it: no <v> at all.
+    let bytes = without_formula_values(&book.save_to_buffer().unwrap());
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), bytes).unwrap();
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("'List 3'!D5: a formula with no saved value"), "{error}");
+}
+
+/// The workbook with every formula's saved value taken out.
+fn without_formula_values(bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let mut file = archive.by_index(index).unwrap();
+        let name = file.name().unwrap().to_string();
+        let mut text = Vec::new();
+        file.read_to_end(&mut text).unwrap();
+        if name.starts_with("xl/worksheets/") {
+            text = String::from_utf8(text).unwrap().replace("<v></v>", "").into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&text).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The real-format Annex A workbooks (fake people): List 3 is found by its
+/// headers in both (their List 9s differ), its dates read and its coded
+/// genders all map.
+#[test]
+fn the_real_annex_a_workbooks_read() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/annex-a");
+    if !shared.exists() {
+        eprintln!("skipped: {} is absent", shared.display());
+        return;
+    }
+    for name in ["Annex_A_2024_Jan.xlsx", "Annex_A_liia-tools.xlsx"] {
+        let fixture = book_fixture("");
+        std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+        std::fs::copy(shared.join(name), fixture.root().join("data/2024-06/annex-a.xlsx")).unwrap();
+        let loaded = scorecard::evaluate::load(fixture.root()).unwrap();
+        let data =
+            scorecard::evaluate::read_data(&loaded).unwrap_or_else(|error| panic!("{name}: {}", describe(&error)));
+        let month = "2024-06".parse().unwrap();
+        assert!(data.rows("referrals-book", 0, month).is_some_and(|rows| rows > 0), "{name}");
+        assert_eq!(data.unmapped("referrals-book", 0, month), [], "{name}");
+    }
+}
