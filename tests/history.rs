@@ -149,3 +149,11 @@ fn the_scorecard_says_the_figures_were_recalculated() {
     let source = indicator["in_words"][0][1].as_str().expect("source line");
     assert!(source.ends_with(&format!("figures {expected}")), "{source}");
 }
+
+#[test]
+fn a_history_extract_with_no_dates_says_where_to_set_its_end() {
+    let fixture = history_fixture("");
+    fixture.write("data/episodes-history.csv", "CHILD,DECOM,DEC\nA,,\n");
+    let error = crate::helpers::describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("episodes-history.csv") && error.contains("set `history.through`"), "{error}");
+}
