@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin="${1:-${CARGO_TARGET_DIR:-target}/release/scorecard}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 for shape in snapshots history; do
     mkdir -p "$work/$shape/indicators/looked-after"
     cp -r sample-data "$work/$shape/"
