@@ -129,13 +129,14 @@ fn history_declarations_are_checked() {
         "key = \"CHILD\"",
         "key = \"CHILD\"\nperiod_column = \"DECOM\"\nhistory = { from = \"2024-13\", through = \"2023-01\" }",
     );
-    let monthly_with_range = "\n[datasets.other]\nlayout = \"monthly\"\nfile = \"o.csv\"\ncolumns = { X = \"text\" }\nhistory = { from = \"2024-01\" }\n";
+    let monthly_with_range = "\n[datasets.other]\nlayout = \"monthly\"\nfile = \"o.csv\"\nsheet = \"List 1\"\ncolumns = { X = \"text\" }\nhistory = { from = \"2024-01\" }\n";
     fixture.write("scorecard.toml", &format!("{PROJECT}{bad}{monthly_with_range}"));
     let errors: Vec<String> = fixture.load_errors().into_iter().map(|(_, _, message)| message).collect();
     let has = |text: &str| errors.iter().any(|message| message.contains(text));
     assert!(has("period_column applies only to layout = \"periodic\""), "{errors:?}");
     assert!(has("`2024-13` is not a month"), "{errors:?}");
     assert!(has("dataset `other`: `history` applies only to layout = \"history\""), "{errors:?}");
+    assert!(has("dataset `other`: `sheet` applies only to workbooks"), "{errors:?}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use super::table::{at_header, cell_name, column_positions, Table, Typer, Where};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
-use crate::project::DatasetConfig;
+use crate::project::{DatasetConfig, WORKBOOK_EXTENSIONS};
 use calamine::{Data, DataRef, Reader, Sheets};
 use std::io::Cursor;
 use std::path::Path;
@@ -20,7 +20,7 @@ const MAX_ROWS: u32 = 1_048_576;
 /// The file extensions read as workbooks.
 pub fn is_workbook(path: &Path) -> bool {
     let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    matches!(extension.as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+    WORKBOOK_EXTENSIONS.contains(&extension.as_str())
 }
 
 type Book<'a> = Sheets<Cursor<&'a [u8]>>;

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 pub const PROJECT_FILE: &str = "scorecard.toml";
+/// The file extensions read as workbooks rather than CSV.
+pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// The folder of `*.toml` files of dated events, beside the project file.
 pub const EVENTS_FOLDER: &str = "events";
 
@@ -566,6 +568,11 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
         )),
     }
     check_history(source, name, config, diagnostics);
+    let extension = Path::new(&config.file).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if let Some(sheet) = config.sheet.as_ref().filter(|_| !WORKBOOK_EXTENSIONS.contains(&extension.as_str())) {
+        let message = format!("dataset `{name}`: `sheet` applies only to workbooks (.xlsx, .xlsm, .xls, .ods)");
+        diagnostics.push(source.error(sheet.span(), message, "remove this, or name the workbook in `file`"));
+    }
     if let Some(problem) = super::file_pattern::pattern_problem(&config.file).filter(|_| is_pattern(&config.file)) {
         diagnostics.push(source.error(
             dataset.span(),
