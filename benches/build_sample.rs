@@ -53,5 +53,59 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A 100,000-row Annex A-style sheet (a title row, then six columns: text,
+/// coded text, an Excel date cell, a number, a yes/no, a whole number),
+/// written once and read as a dataset each iteration.
+fn bench_sheet(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("list-3.xlsx");
+    write_sheet(&path, 100_000);
+    let config: scorecard::project::DatasetConfig = toml::from_str(
+        r#"layout = "monthly"
+file = "list-3.xlsx"
+codes = { Gender = { F = ["Female", "b) Female"], M = ["Male", "a) Male"] } }
+columns = { "Child Unique ID" = "text", Gender = "text", "Date of Referral" = "date", Age = "number", "Referral NFA?" = "boolean", "Number of Referrals in Last 12 Months" = "integer" }
+"#,
+    )
+    .expect("dataset declaration");
+    let mut group = c.benchmark_group("workbook");
+    group.sample_size(10);
+    group.bench_function("read_100k_row_sheet", |b| {
+        b.iter(|| scorecard::input::read_table(&path, &config, false).expect("sheet reads").0.rows)
+    });
+    group.finish();
+}
+
+fn write_sheet(path: &Path, rows: u32) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("List 3").expect("name");
+    sheet.write_string(0, 0, "List 3: referrals").expect("title");
+    let header = [
+        "Child Unique ID",
+        "Gender",
+        "Date of Referral",
+        "Age",
+        "Referral NFA?",
+        "Number of Referrals in Last 12 Months",
+    ];
+    for (column, text) in header.iter().enumerate() {
+        sheet.write_string(1, column as u16, *text).expect("header");
+    }
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for index in 0..rows {
+        let row = index + 2;
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 1 + (index % 12) as u8, 1 + (index % 28) as u8)
+            .expect("date");
+        sheet.write_string(row, 0, format!("C{index:06}")).expect("cell");
+        sheet.write_string(row, 1, if index % 2 == 0 { "b) Female" } else { "a) Male" }).expect("cell");
+        sheet.write_datetime_with_format(row, 2, &date, &date_format).expect("cell");
+        sheet.write_number(row, 3, f64::from(index % 18) + 0.5).expect("cell");
+        sheet.write_string(row, 4, if index % 5 == 0 { "a) Yes" } else { "b) No" }).expect("cell");
+        sheet.write_number(row, 5, f64::from(index % 4)).expect("cell");
+    }
+    book.save(path).expect("saved");
+}
+
+criterion_group!(benches, bench, bench_sheet);
 criterion_main!(benches);

@@ -20,6 +20,7 @@ fn config() -> DatasetConfig {
         layout: Layout::Monthly,
         history: Default::default(),
         sheet: None,
+        table: None,
         file: "workforce.csv".into(),
         key: None,
         record_id: None,

@@ -92,6 +92,7 @@ fn config() -> DatasetConfig {
         layout: Layout::Monthly,
         history: Default::default(),
         sheet: None,
+        table: None,
         file: "x.csv".into(),
         key: Some(toml::Spanned::new(0..0, "SWENo".into())),
         record_id: None,

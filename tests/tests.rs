@@ -20,6 +20,7 @@ mod operations;
 mod pdf;
 mod readiness;
 mod real_data;
+mod returns;
 mod sample_build;
 mod spc;
 mod workbooks;

@@ -8,6 +8,7 @@ pub use codes::Unmapped;
 pub mod commentary;
 mod extract;
 mod files;
+mod returns;
 mod sha256;
 mod table;
 mod workbook;

@@ -196,6 +196,8 @@ pub(super) enum Where<'a> {
     Line { lines: &'a Lines<'a>, offset: usize },
     /// A sheet's row (0-based).
     Row { sheet: &'a str, row: u32 },
+    /// An XML record starting on `line`; its cells are elements.
+    Element { line: usize },
 }
 
 /// Types rows cell by cell into a `Table`, whatever file they come from.
@@ -272,6 +274,7 @@ fn locate(path: &Path, at: &Where, index: usize, message: String) -> Diagnostic 
             Diagnostic::at(path, lines.of(*offset), index + 1, format!("column {} {message}", index + 1))
         }
         Where::Row { sheet, row } => Diagnostic::file(path, format!("{} {message}", cell_name(sheet, *row, index))),
+        Where::Element { line } => Diagnostic::at(path, *line, 1, format!("in the record starting here, {message}")),
     }
 }
 
@@ -282,14 +285,14 @@ pub(super) struct Lines<'a> {
 }
 
 impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Lines<'a> {
+    pub(super) fn new(bytes: &'a [u8]) -> Lines<'a> {
         Lines { bytes, newlines: std::cell::OnceCell::new() }
     }
 
     /// 1-based line of the record starting at `offset`. Counted here rather
     /// than taken from the csv reader: on CRLF files the reader's record
     /// position is the `\n` that ends the previous line.
-    fn of(&self, mut offset: usize) -> usize {
+    pub(super) fn of(&self, mut offset: usize) -> usize {
         let bytes = self.bytes;
         let newlines = self
             .newlines
@@ -615,6 +618,7 @@ mod tests {
             layout: Layout::Monthly,
             history: Default::default(),
             sheet: None,
+            table: None,
             file: "x.csv".into(),
             key: None,
             record_id: None,

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 pub const PROJECT_FILE: &str = "scorecard.toml";
+/// The tables a statutory-return XML dataset may be (`table`).
+pub const RETURN_TABLES: [&str; 8] =
+    ["children", "referrals", "assessments", "cin-plans", "section47", "cp-plans", "workers", "vacancies"];
 /// The file extensions read as workbooks rather than CSV.
 pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// The folder of `*.toml` files of dated events, beside the project file.
@@ -283,6 +286,12 @@ pub struct DatasetConfig {
     /// declared column is read.
     #[schemars(with = "Option<String>")]
     pub sheet: Option<Spanned<String>>,
+    /// Statutory-return XML only (`file` ending `.xml`): the table of the
+    /// return this dataset is. CIN census: `children`, `referrals`,
+    /// `assessments`, `cin-plans`, `section47`, `cp-plans`; workforce census:
+    /// `workers`, `vacancies`.
+    #[schemars(with = "Option<String>")]
+    pub table: Option<Spanned<String>>,
     /// History layout only: the month ends to evaluate at (default: the 36 the extract ends with).
     #[serde(default)]
     pub history: HistoryRange,
@@ -569,6 +578,7 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
     }
     check_history(source, name, config, diagnostics);
     let extension = Path::new(&config.file).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    check_return_table(source, (name, dataset), &extension, diagnostics);
     if let Some(sheet) = config.sheet.as_ref().filter(|_| !WORKBOOK_EXTENSIONS.contains(&extension.as_str())) {
         let message = format!("dataset `{name}`: `sheet` applies only to workbooks (.xlsx, .xlsm, .xls, .ods)");
         diagnostics.push(source.error(sheet.span(), message, "remove this, or name the workbook in `file`"));
@@ -586,6 +596,37 @@ fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfi
             format!("dataset `{name}`: file `{}` must be a plain file name", config.file),
             "here",
         ));
+    }
+}
+
+/// An XML return's dataset names one of its tables; no other file has tables.
+fn check_return_table(
+    source: &SourceFile,
+    (name, dataset): (&str, &Spanned<DatasetConfig>),
+    extension: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let config = dataset.get_ref();
+    let tables = RETURN_TABLES.join(", ");
+    match (&config.table, extension == "xml") {
+        (Some(table), true) if !RETURN_TABLES.contains(&table.get_ref().as_str()) => diagnostics.push(
+            source
+                .error(
+                    table.span(),
+                    format!("`{}` is not a table of a return (tables: {tables})", table.get_ref()),
+                    "here",
+                )
+                .with_help_opt(did_you_mean(table.get_ref(), RETURN_TABLES)),
+        ),
+        (Some(table), false) => {
+            let message = format!("dataset `{name}`: `table` applies only to statutory-return XML files");
+            diagnostics.push(source.error(table.span(), message, "remove this, or name the .xml file in `file`"));
+        }
+        (None, true) => {
+            let message = format!("dataset `{name}` is an XML return: say which table with `table` ({tables})");
+            diagnostics.push(source.error(dataset.span(), message, "add `table`"));
+        }
+        _ => {}
     }
 }
 

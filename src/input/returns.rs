@@ -1,0 +1,419 @@
+//! Statutory-return XML flattened into tables: the CIN census into
+//! `children`, `referrals`, `assessments`, `cin-plans`, `section47` and
+//! `cp-plans`; the children's social work workforce census into `workers`
+//! and `vacancies`. A dataset names its table (`table = "assessments"`).
+//! The file is parsed as a stream; a DOCTYPE (and so any entity
+//! definition) is refused, and only XML's own five entities and character
+//! references are read, so nothing can expand or reach outside the file.
+
+use super::table::{Lines, Table, Typer, Where};
+use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::project::DatasetConfig;
+use quick_xml::events::Event;
+use std::path::Path;
+
+/// One table of a return: the element each record is, where its key
+/// columns come from, and its columns (keys first).
+struct TableShape {
+    name: &'static str,
+    collection: &'static str,
+    /// The element that is one record of this table.
+    record: &'static str,
+    columns: &'static [&'static str],
+}
+
+/// Elements that hold a list of values: joined with commas in one cell
+/// (one row per assessment, its factors together, never repeated rows).
+const LISTS: [&str; 3] = ["Disability", "AssessmentFactors", "CPPreviewDate"];
+
+const TABLES: [TableShape; 8] = [
+    TableShape {
+        name: "children",
+        collection: "CIN",
+        record: "Child",
+        columns: &[
+            "LAchildID",
+            "UPN",
+            "FormerUPN",
+            "UPNunknown",
+            "PersonBirthDate",
+            "ExpectedPersonBirthDate",
+            "GenderCurrent",
+            "Sex",
+            "PersonDeathDate",
+            "Ethnicity",
+            "Disability",
+        ],
+    },
+    TableShape {
+        name: "referrals",
+        collection: "CIN",
+        record: "CINdetails",
+        columns: &[
+            "LAchildID",
+            "CINdetailsID",
+            "CINreferralDate",
+            "ReferralSource",
+            "PrimaryNeedCode",
+            "CINclosureDate",
+            "ReasonForClosure",
+            "DateOfInitialCPC",
+            "ReferralNFA",
+        ],
+    },
+    TableShape {
+        name: "assessments",
+        collection: "CIN",
+        record: "Assessments",
+        columns: &[
+            "LAchildID",
+            "CINdetailsID",
+            "AssessmentID",
+            "AssessmentActualStartDate",
+            "AssessmentInternalReviewDate",
+            "AssessmentAuthorisationDate",
+            "AssessmentFactors",
+        ],
+    },
+    TableShape {
+        name: "cin-plans",
+        collection: "CIN",
+        record: "CINPlanDates",
+        columns: &["LAchildID", "CINdetailsID", "CINPlanStartDate", "CINPlanEndDate"],
+    },
+    TableShape {
+        name: "section47",
+        collection: "CIN",
+        record: "Section47",
+        columns: &[
+            "LAchildID",
+            "CINdetailsID",
+            "S47ActualStartDate",
+            "InitialCPCtarget",
+            "DateOfInitialCPC",
+            "ICPCnotRequired",
+        ],
+    },
+    TableShape {
+        name: "cp-plans",
+        collection: "CIN",
+        record: "ChildProtectionPlans",
+        columns: &[
+            "LAchildID",
+            "CINdetailsID",
+            "CPPID",
+            "CPPstartDate",
+            "CPPendDate",
+            "InitialCategoryOfAbuse",
+            "LatestCategoryOfAbuse",
+            "NumberOfPreviousCPP",
+            "CPPreviewDate",
+        ],
+    },
+    TableShape {
+        name: "workers",
+        collection: "CSWW",
+        record: "CSWWWorker",
+        columns: &[
+            "SWENo",
+            "AgencyWorker",
+            "FTE",
+            "FTE30",
+            "PersonBirthDate",
+            "GenderCurrent",
+            "Ethnicity",
+            "QualInst",
+            "QualLevel",
+            "StepUpGrad",
+            "FrontlineGrad",
+            "OrgRole",
+            "RoleStartDate",
+            "StartOrigin",
+            "RoleEndDate",
+            "LeaverDestination",
+            "ReasonLeave",
+            "Cases30",
+            "WorkingDaysLost",
+            "ContractWeeks",
+            "Absat30Sept",
+            "ReasonAbsence",
+            "CFKSSstatus",
+        ],
+    },
+    TableShape {
+        name: "vacancies",
+        collection: "CSWW",
+        record: "LALevelVacancies",
+        columns: &["NumberOfVacancies", "NoAgencyFTE", "NoAgencyHeadcount"],
+    },
+];
+
+/// Container elements: they hold records or values, never a value themselves.
+const CONTAINERS: [&str; 11] = [
+    "Message",
+    "Header",
+    "CollectionDetails",
+    "Source",
+    "Children",
+    "ChildIdentifiers",
+    "ChildCharacteristics",
+    "Disabilities",
+    "FactorsIdentifiedAtAssessment",
+    "Reviews",
+    "CINdetails",
+];
+
+/// Header values that are read but are not table columns.
+const HEADER_VALUES: [&str; 9] =
+    ["Collection", "Year", "ReferenceDate", "SourceLevel", "LEA", "SoftwareCode", "Release", "SerialNo", "DateTime"];
+
+fn table_names() -> Vec<&'static str> {
+    TABLES.iter().map(|table| table.name).collect()
+}
+
+/// Elements renamed between years of a schema: (year from, old, new).
+const RENAMED: [(u32, &str, &str); 1] = [(2026, "GenderCurrent", "Sex")];
+
+pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    let Some(wanted) = config.table.as_ref().map(|table| table.get_ref().as_str()) else {
+        let message = format!("an XML return needs `table`: one of {}", table_names().join(", "));
+        return Err(Diagnostic::file(path, message).into());
+    };
+    let Some(shape) = TABLES.iter().find(|table| table.name == wanted) else {
+        let message = format!("`{wanted}` is not a table of a return (tables: {})", table_names().join(", "));
+        return Err(Diagnostic::file(path, message).with_help_opt(did_you_mean(wanted, table_names())).into());
+    };
+    let lines = Lines::new(bytes);
+    let mut flattener = Flattener::new(shape, &lines, path);
+    flattener.run(bytes)?;
+    let headers: Vec<&str> = shape.columns.to_vec();
+    let positions = super::table::column_positions(path, &headers, config).map_err(|found| {
+        let listed = shape.columns.join(", ");
+        let mut diagnostics = super::table::at_header(found, None);
+        for diagnostic in &mut diagnostics.0 {
+            (diagnostic.line, diagnostic.column) = (0, 0);
+            diagnostic.message = format!(
+                "{} (table `{}` has: {listed})",
+                diagnostic.message.split(" (header has").next().unwrap_or_default(),
+                shape.name
+            );
+        }
+        diagnostics
+    })?;
+    let mut typer = Typer::new(path, config, positions, true);
+    for (line, row) in &flattener.rows {
+        typer.push_row(|index| row[index].as_str(), &Where::Element { line: *line })?;
+    }
+    typer.finish()
+}
+
+/// Walks the return's elements, keeping the records of one table.
+struct Flattener<'a> {
+    shape: &'a TableShape,
+    lines: &'a Lines<'a>,
+    path: &'a Path,
+    /// Open elements, outermost first.
+    open: Vec<String>,
+    /// The record being read, with the line it starts on.
+    record: Option<(usize, Vec<String>)>,
+    rows: Vec<(usize, Vec<String>)>,
+    /// Keys inherited by records inside a child or a referral.
+    child_id: String,
+    details: usize,
+    /// Running numbers of records, for their generated ids.
+    records: usize,
+    year: Option<u32>,
+    collection: Option<String>,
+    text: String,
+}
+
+impl<'a> Flattener<'a> {
+    fn new(shape: &'a TableShape, lines: &'a Lines<'a>, path: &'a Path) -> Flattener<'a> {
+        Flattener {
+            shape,
+            lines,
+            path,
+            open: Vec::new(),
+            record: None,
+            rows: Vec::new(),
+            child_id: String::new(),
+            details: 0,
+            records: 0,
+            year: None,
+            collection: None,
+            text: String::new(),
+        }
+    }
+
+    fn error(&self, offset: u64, message: impl Into<String>) -> Diagnostics {
+        Diagnostic::at(self.path, self.lines.of(offset as usize), 1, message).into()
+    }
+
+    fn run(&mut self, bytes: &[u8]) -> Result<(), Diagnostics> {
+        let mut reader = quick_xml::Reader::from_reader(bytes);
+        loop {
+            let offset = reader.buffer_position();
+            let event = reader.read_event().map_err(|error| {
+                let at = reader.error_position();
+                self.error(at, format!("malformed XML: {error}"))
+            })?;
+            match event {
+                Event::DocType(_) => {
+                    return Err(self.error(offset, "a DOCTYPE is refused: returns never need one, and it can define entities that expand without bound or read other files"));
+                }
+                Event::Start(start) => {
+                    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                    self.start(&name, offset)?;
+                }
+                Event::Empty(start) => {
+                    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
+                    self.start(&name, offset)?;
+                    self.end(offset)?;
+                }
+                Event::Text(text) => {
+                    let text = text.decode().map_err(|error| self.error(offset, format!("not text: {error}")))?;
+                    self.text.push_str(&text);
+                }
+                Event::CData(data) => self.text.push_str(&String::from_utf8_lossy(&data)),
+                Event::GeneralRef(reference) => {
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(character)) => character.to_string(),
+                        _ => {
+                            let name = String::from_utf8_lossy(&reference).into_owned();
+                            let known = [("amp", "&"), ("lt", "<"), ("gt", ">"), ("quot", "\""), ("apos", "'")];
+                            match known.iter().find(|(entity, _)| *entity == name) {
+                                Some((_, text)) => text.to_string(),
+                                None => {
+                                    return Err(
+                                        self.error(offset, format!("entity `&{name};` is refused: a return uses none"))
+                                    )
+                                }
+                            }
+                        }
+                    };
+                    self.text.push_str(&resolved);
+                }
+                Event::End(_) => self.end(offset)?,
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        if let Some(open) = self.open.last() {
+            let offset = bytes.len() as u64;
+            return Err(self.error(offset, format!("the file ends inside <{open}>: it was cut short")));
+        }
+        match self.collection.as_deref() {
+            Some(collection) if collection == self.shape.collection => Ok(()),
+            found => {
+                let found = found.map_or("no <Collection>".to_string(), |found| format!("a {found} return"));
+                let message = format!(
+                    "table `{}` is read from a {} return; this file is {found}",
+                    self.shape.name, self.shape.collection
+                );
+                Err(Diagnostic::file(self.path, message).into())
+            }
+        }
+    }
+
+    fn start(&mut self, name: &str, offset: u64) -> Result<(), Diagnostics> {
+        self.text.clear();
+        match name {
+            "Child" => {
+                self.child_id.clear();
+                self.details = 0;
+            }
+            "CINdetails" => self.details += 1,
+            _ => {}
+        }
+        if name == self.shape.record {
+            self.records += 1;
+            let mut row = vec![String::new(); self.shape.columns.len()];
+            let line = self.lines.of(offset as usize);
+            let ids = [("LAchildID", self.child_id.clone()), ("CINdetailsID", self.details.to_string())];
+            for (column, value) in ids {
+                if let Some(index) = self.shape.columns.iter().position(|c| *c == column) {
+                    row[index] = value;
+                }
+            }
+            let own_id = match name {
+                "Assessments" => Some("AssessmentID"),
+                "ChildProtectionPlans" => Some("CPPID"),
+                _ => None,
+            };
+            if let Some(index) = own_id.and_then(|id| self.shape.columns.iter().position(|c| *c == id)) {
+                row[index] = self.records.to_string();
+            }
+            self.record = Some((line, row));
+        }
+        self.open.push(name.to_string());
+        Ok(())
+    }
+
+    fn end(&mut self, offset: u64) -> Result<(), Diagnostics> {
+        let Some(name) = self.open.pop() else { return Ok(()) };
+        let text = std::mem::take(&mut self.text);
+        let text = text.trim();
+        if name == self.shape.record {
+            if let Some(record) = self.record.take() {
+                self.rows.push(record);
+            }
+            return Ok(());
+        }
+        let is_record = TABLES.iter().any(|table| table.record == name);
+        if is_record || CONTAINERS.contains(&name.as_str()) {
+            return Ok(());
+        }
+        self.value(&name, text, offset)
+    }
+
+    /// A leaf element's value: a header field, the child's id, or a column
+    /// of the record being read (lists joined).
+    fn value(&mut self, name: &str, text: &str, offset: u64) -> Result<(), Diagnostics> {
+        match name {
+            "Collection" => self.collection = Some(text.to_string()),
+            "Year" => self.year = text.parse().ok(),
+            "LAchildID" => self.child_id = text.to_string(),
+            _ => {}
+        }
+        let year = self.year.unwrap_or(0);
+        if let Some((from, old, new)) =
+            RENAMED.iter().find(|(from, old, new)| year >= *from && name == *old || year < *from && name == *new)
+        {
+            let message = if name == *old {
+                format!("<{old}> is not in the {year} schema (it became <{new}> in {from}): is this an earlier year's file, or its <Year> wrong?")
+            } else {
+                format!("<{new}> is not in the {year} schema (it was <{old}> before {from}): is this a later year's file, or its <Year> wrong?")
+            };
+            return Err(self.error(offset, message));
+        }
+        let known = HEADER_VALUES.contains(&name) || TABLES.iter().any(|table| table.columns.contains(&name));
+        if !known {
+            let element_names = TABLES.iter().flat_map(|table| table.columns.iter().copied());
+            let help = did_you_mean(name, element_names);
+            let diagnostics: Diagnostics = self
+                .error(offset, format!("<{name}> is not an element of the {} return's schema", self.shape.collection));
+            return Err(Diagnostics(diagnostics.0.into_iter().map(|d| d.with_help_opt(help.clone())).collect()));
+        }
+        // Only the record's own values: a referral's section 47 has a <DateOfInitialCPC> too.
+        let innermost = self.open.iter().rev().find(|open| TABLES.iter().any(|table| table.record == open.as_str()));
+        if innermost.map(String::as_str) != Some(self.shape.record) {
+            return Ok(());
+        }
+        let Some((_, row)) = self.record.as_mut() else { return Ok(()) };
+        let Some(index) = self.shape.columns.iter().position(|column| *column == name) else { return Ok(()) };
+        let cell = &mut row[index];
+        if LISTS.contains(&name) && !cell.is_empty() {
+            cell.push(',');
+        }
+        cell.push_str(text);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_project_knows_every_table() {
+        assert_eq!(super::table_names(), crate::project::RETURN_TABLES);
+    }
+}
