@@ -104,8 +104,13 @@ pub enum Command {
         #[arg(value_enum, default_value_t = SchemaKind::Indicator)]
         kind: SchemaKind,
     },
-    /// Start a new project in DIR.
-    Init { dir: PathBuf },
+    /// Start a new project in DIR: a minimal one, or with --preset one
+    /// written for a source of data, with its datasets and indicator pack.
+    Init {
+        dir: PathBuf,
+        #[arg(long, value_enum)]
+        preset: Option<super::init::Preset>,
+    },
     /// Write the deterministic sample authority's extracts, or with
     /// --authorities N a consortium's (members.csv and a folder per member).
     Sample {
@@ -116,5 +121,26 @@ pub enum Command {
         /// Generate a consortium of this many authorities of varied sizes.
         #[arg(long)]
         authorities: Option<usize>,
+        /// The files' shape: `snapshots` (CSV, as the repository's project
+        /// reads them) or `returns` (CIN census and workforce census XML,
+        /// SSDA903 CSV: what `init --preset returns` reads).
+        #[arg(long, value_enum, default_value_t = SampleShape::Snapshots, conflicts_with = "authorities")]
+        shape: SampleShape,
     },
+}
+
+/// `scorecard sample --shape`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleShape {
+    Snapshots,
+    Returns,
+}
+
+impl From<SampleShape> for crate::sample::Shape {
+    fn from(shape: SampleShape) -> crate::sample::Shape {
+        match shape {
+            SampleShape::Snapshots => crate::sample::Shape::Snapshots,
+            SampleShape::Returns => crate::sample::Shape::Returns,
+        }
+    }
 }

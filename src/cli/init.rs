@@ -10,13 +10,88 @@ const FILES: [(&str, &str); 3] = [
     ("README.md", include_str!("../../templates/init/README.md")),
 ];
 
+/// The shipped indicator pack, which the `returns` preset reads from the
+/// returns' own columns (the CIN census and SSDA903 field names).
+const INDICATORS: [(&str, &str); 17] = [
+    (
+        "indicators/care-leavers/care-leavers-eet-17-18.toml",
+        include_str!("../../indicators/care-leavers/care-leavers-eet-17-18.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-eet-19-21.toml",
+        include_str!("../../indicators/care-leavers/care-leavers-eet-19-21.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-suitable-accommodation.toml",
+        include_str!("../../indicators/care-leavers/care-leavers-suitable-accommodation.toml"),
+    ),
+    (
+        "indicators/child-protection/cp-plans-2-years.toml",
+        include_str!("../../indicators/child-protection/cp-plans-2-years.toml"),
+    ),
+    (
+        "indicators/child-protection/cp-plans-second-or-subsequent.toml",
+        include_str!("../../indicators/child-protection/cp-plans-second-or-subsequent.toml"),
+    ),
+    (
+        "indicators/child-protection/cp-rate-per-10000.toml",
+        include_str!("../../indicators/child-protection/cp-rate-per-10000.toml"),
+    ),
+    (
+        "indicators/children-in-need/assessment-median-days.toml",
+        include_str!("../../indicators/children-in-need/assessment-median-days.toml"),
+    ),
+    (
+        "indicators/children-in-need/assessments-in-45-days.toml",
+        include_str!("../../indicators/children-in-need/assessments-in-45-days.toml"),
+    ),
+    (
+        "indicators/children-in-need/re-referrals.toml",
+        include_str!("../../indicators/children-in-need/re-referrals.toml"),
+    ),
+    (
+        "indicators/looked-after/children-looked-after-rate.toml",
+        include_str!("../../indicators/looked-after/children-looked-after-rate.toml"),
+    ),
+    (
+        "indicators/looked-after/children-missing.toml",
+        include_str!("../../indicators/looked-after/children-missing.toml"),
+    ),
+    (
+        "indicators/looked-after/long-term-stability.toml",
+        include_str!("../../indicators/looked-after/long-term-stability.toml"),
+    ),
+    (
+        "indicators/looked-after/placements-3-plus.toml",
+        include_str!("../../indicators/looked-after/placements-3-plus.toml"),
+    ),
+    ("indicators/workforce/agency-rate.toml", include_str!("../../indicators/workforce/agency-rate.toml")),
+    ("indicators/workforce/average-caseload.toml", include_str!("../../indicators/workforce/average-caseload.toml")),
+    (
+        "indicators/workforce/caseloads-within-limit.toml",
+        include_str!("../../indicators/workforce/caseloads-within-limit.toml"),
+    ),
+    ("indicators/workforce/turnover-rate.toml", include_str!("../../indicators/workforce/turnover-rate.toml")),
+];
+
+/// A project written for one source of data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Preset {
+    /// The statutory returns: CIN census and workforce census XML, SSDA903 CSV.
+    Returns,
+}
+
 /// Refuses to overwrite an existing project file. Returns the files written.
-pub fn scaffold(dir: &Path, month: Month) -> Result<Vec<PathBuf>, String> {
+pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, String> {
     if dir.join("scorecard.toml").exists() {
         return Err(format!("{} already has a scorecard.toml; not overwriting it", dir.display()));
     }
     let mut written = Vec::new();
-    for (relative, text) in FILES {
+    let files: Vec<(&str, String)> = match preset {
+        None => FILES.iter().map(|(path, text)| (*path, text.to_string())).collect(),
+        Some(Preset::Returns) => returns_preset(),
+    };
+    for (relative, text) in files {
         let path = dir.join(relative);
         let parent = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
@@ -27,4 +102,19 @@ pub fn scaffold(dir: &Path, month: Month) -> Result<Vec<PathBuf>, String> {
     std::fs::create_dir_all(&month_dir).map_err(|error| format!("cannot create {}: {error}", month_dir.display()))?;
     written.push(month_dir);
     Ok(written)
+}
+
+/// The returns preset: its project file, the README, and the indicator
+/// pack (the workforce census has no team, so no team breakdowns).
+fn returns_preset() -> Vec<(&'static str, String)> {
+    let mut files = vec![
+        ("scorecard.toml", include_str!("../../templates/presets/returns/scorecard.toml").to_string()),
+        ("README.md", include_str!("../../templates/init/README.md").to_string()),
+    ];
+    for (path, text) in INDICATORS {
+        let text: String =
+            text.lines().filter(|line| line.trim() != "breakdown = \"Team\"").map(|line| format!("{line}\n")).collect();
+        files.push((path, text));
+    }
+    files
 }

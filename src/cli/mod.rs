@@ -51,9 +51,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             out.push_str(&schema(kind));
             Ok(())
         }
-        Command::Init { dir } => {
+        Command::Init { dir, preset } => {
             let month = Month::containing(chrono::Utc::now().date_naive());
-            init::scaffold(&dir, month)
+            init::scaffold(&dir, month, preset)
                 .map(|files| {
                     say!(
                         out,
@@ -70,10 +70,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Values { out: file } => inspect::values(root, file.as_deref(), &mut out),
         Command::Publish { month, to, authority } => build::publish(root, month, &to, authority.as_deref(), &mut out),
-        Command::Sample { seed, out: dir, authorities } => {
+        Command::Sample { seed, out: dir, authorities, shape } => {
             let written = match authorities {
                 Some(count) => crate::sample::write_consortium(&dir, seed, count),
-                None => crate::sample::write(&dir, seed),
+                None => crate::sample::write_shaped(&dir, seed, shape.into()),
             };
             written.map(|summary| say!(out, "{summary}")).map_err(Error::render)
         }

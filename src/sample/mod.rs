@@ -11,6 +11,7 @@
 
 mod cin;
 mod cla;
+mod returns;
 mod simulation;
 mod workforce;
 
@@ -21,9 +22,34 @@ use simulation::{write_csv, Draw, FIRST_MONTH, LAST_MONTH};
 use std::path::Path;
 use workforce::WorkforceHistory;
 
+/// The shapes the sample's extracts can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Shape {
+    /// CSV month-end snapshots, as `scorecard.toml` in the repository reads them.
+    #[default]
+    Snapshots,
+    /// The statutory returns: CIN census and workforce census XML, SSDA903 CSV,
+    /// as the `returns` preset reads them.
+    Returns,
+}
+
 /// Write every month's extracts under `out/YYYY-MM/`. Returns a summary line.
 pub fn write(out: &Path, seed: u64) -> Result<String, String> {
-    let files = write_authority(out, seed, 1.0)?;
+    write_shaped(out, seed, Shape::Snapshots)
+}
+
+/// Write every month's extracts under `out/YYYY-MM/` in `shape`.
+pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, String> {
+    let mut files = write_authority(out, seed, 1.0)?;
+    if shape == Shape::Returns {
+        for month in FIRST_MONTH.through(LAST_MONTH) {
+            // A return's year is the year its 31 March falls in.
+            let year = if month.month >= 4 { month.year + 1 } else { month.year };
+            let reference = month.last_day().format("%Y-%m-%d").to_string();
+            // Five CIN and workforce CSVs become two XML files.
+            files = files - 5 + returns::rewrite_month(&out.join(month.to_string()), year, &reference)?;
+        }
+    }
     Ok(format!(
         "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
         FIRST_MONTH.months_until(LAST_MONTH) + 1,
