@@ -47,7 +47,7 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
         by_child.entry(key.0.clone()).or_default().push(key);
     }
     for child in &children {
-        let _ = write!(xml, "<Child><ChildIdentifiers><LAchildID>{}</LAchildID></ChildIdentifiers>\n", escape(child));
+        let _ = writeln!(xml, "<Child><ChildIdentifiers><LAchildID>{}</LAchildID></ChildIdentifiers>", escape(child));
         for key in &by_child[child] {
             let _ = writeln!(xml, "<CINdetails>{}</CINdetails>", details[*key].concat());
         }
