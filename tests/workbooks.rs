@@ -218,3 +218,121 @@ fn the_real_annex_a_workbooks_read() {
         assert_eq!(data.unmapped("referrals-book", 0, month), [], "{name}");
     }
 }
+
+/// DfE's inspection outcomes (an `.ods`, as published): three sheets share
+/// the header's columns, so the sheet must be named; then its 153
+/// authorities read, 36 of them Outstanding and 19 Inadequate (counted
+/// from the file's content.xml by a separate script: Good 67, Requires
+/// improvement 31).
+#[test]
+fn the_real_inspection_outcomes_ods_reads() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe");
+    if !shared.exists() {
+        eprintln!("skipped: {} is absent", shared.display());
+        return;
+    }
+    let fixture = Fixture::new();
+    let dataset = |sheet: &str| {
+        format!(
+            "{PROJECT}\n[datasets.ofsted]\nlayout = \"monthly\"\nfile = \"outcomes.ods\"\n{sheet}\
+             columns = {{ \"Local authority area code\" = \"text\", \"Overall effectiveness\" = \"text\", \"Inspection date\" = \"date\" }}\n"
+        )
+    };
+    fixture.write("scorecard.toml", &dataset(""));
+    std::fs::create_dir_all(fixture.root().join("data/2025-03")).unwrap();
+    std::fs::copy(shared.join("LA_Inspection_Outcomes_as_at_31_March_2025.ods"), fixture.root().join("data/2025-03/outcomes.ods"))
+        .unwrap();
+    let judged = |id: &str, filter: &str| {
+        format!(
+            "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+             dataset = \"ofsted\"\nwindow = {{ kind = \"as_at\" }}\nfilter = \"{filter}\"\n[measure]\nkind = \"count\"\n"
+        )
+    };
+    fixture.indicator("t", "all", &judged("all", "TRUE"));
+    fixture.indicator("t", "outstanding", &judged("outstanding", "\\\"Overall effectiveness\\\" = 'Outstanding'"));
+    fixture.indicator("t", "inadequate", &judged("inadequate", "\\\"Overall effectiveness\\\" = 'Inadequate'"));
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("sheets `Inspections_as_at_31_March` and `ILACS_inspection_history`"), "{error}");
+
+    fixture.write("scorecard.toml", &dataset("sheet = \"Inspections_as_at_31_March\"\n"));
+    for (id, expected) in [("all", 153.0), ("outstanding", 36.0), ("inadequate", 19.0)] {
+        assert_eq!(fixture.observe(id, "2025-03").value, Some(expected), "{id}");
+    }
+}
+
+/// A merged cell's value is in its first cell; the rest of the merge reads
+/// blank (the documented normalisation), never the value repeated.
+#[test]
+fn merged_cells_hold_their_value_once() {
+    let fixture = book_fixture("");
+    let mut book = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F"), ("C2", Cell::Date(2024, 6, 4), "F")]);
+    let list = book.worksheet_from_name("List 3").unwrap();
+    list.merge_range(3, 1, 4, 1, "Female", &Format::new()).unwrap();
+    save(&fixture, &mut book);
+    // June: C1 (F, the merge's first cell) and C2 (blank: "(blank)" group).
+    let expected = [("all", 2.0), ("(blank)", 1.0), ("F", 1.0)].map(|(group, value)| (group.to_string(), Some(value)));
+    assert_eq!(june(&fixture), expected);
+}
+
+/// A stray cell at Excel's last cell (XFD1048576) would make a reader that
+/// allocates the sheet's bounding box ask for 17 billion cells; the sheet
+/// is streamed and columns past the declared ones are never kept.
+#[test]
+fn a_cell_at_the_far_corner_costs_nothing() {
+    let fixture = book_fixture("");
+    let mut book = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F")]);
+    let list = book.worksheet_from_name("List 3").unwrap();
+    list.write_string(1_048_575, 16_383, "stray").unwrap();
+    save(&fixture, &mut book);
+    let expected = [("all", 1.0), ("F", 1.0)].map(|(group, value)| (group.to_string(), Some(value)));
+    assert_eq!(june(&fixture), expected);
+}
+
+/// A sheet of 1,000,000 rows (written here as the smallest valid `.xlsx`):
+/// read in one pass holding only the typed columns. The test asserts the
+/// count (worked out: every row is a June referral, one in four from a
+/// child coded `M`); BENCHMARKS.md has the time and memory.
+#[test]
+fn a_million_row_sheet_reads() {
+    let fixture = book_fixture("");
+    let rows = 1_000_000;
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), minimal_xlsx(rows)).unwrap();
+    let expected = [("all", 1_000_000.0), ("F", 750_000.0), ("M", 250_000.0)].map(|(g, v)| (g.to_string(), Some(v)));
+    assert_eq!(june(&fixture), expected);
+}
+
+/// One sheet, inline strings, no styles: a header and `rows` referrals
+/// dated 3 June 2024 (serial 45446), every fourth child male.
+fn minimal_xlsx(rows: usize) -> Vec<u8> {
+    use std::fmt::Write as _;
+    use std::io::Write;
+    let mut sheet = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+         <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Child Unique ID</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>Gender</t></is></c>\
+         <c r=\"C1\" t=\"inlineStr\"><is><t>Date of Referral</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>Number of Referrals in Last 12 Months</t></is></c></row>",
+    );
+    for index in 0..rows {
+        let row = index + 2;
+        let gender = if index % 4 == 0 { "M" } else { "F" };
+        let _ = write!(
+            sheet,
+            "<row r=\"{row}\"><c r=\"A{row}\" t=\"inlineStr\"><is><t>C{index}</t></is></c><c r=\"B{row}\" t=\"inlineStr\"><is><t>{gender}</t></is></c><c r=\"C{row}\"><v>45446</v></c><c r=\"D{row}\"><v>1</v></c></row>"
+        );
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>".to_string()),
+        ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".to_string()),
+        ("xl/workbook.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets><sheet name=\"List 3\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>".to_string()),
+        ("xl/_rels/workbook.xml.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet1.xml\"/></Relationships>".to_string()),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in parts {
+        out.start_file(name, stored).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
