@@ -240,8 +240,11 @@ fn the_real_inspection_outcomes_ods_reads() {
     };
     fixture.write("scorecard.toml", &dataset(""));
     std::fs::create_dir_all(fixture.root().join("data/2025-03")).unwrap();
-    std::fs::copy(shared.join("LA_Inspection_Outcomes_as_at_31_March_2025.ods"), fixture.root().join("data/2025-03/outcomes.ods"))
-        .unwrap();
+    std::fs::copy(
+        shared.join("LA_Inspection_Outcomes_as_at_31_March_2025.ods"),
+        fixture.root().join("data/2025-03/outcomes.ods"),
+    )
+    .unwrap();
     let judged = |id: &str, filter: &str| {
         format!(
             "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
@@ -335,4 +338,21 @@ fn minimal_xlsx(rows: usize) -> Vec<u8> {
         out.write_all(text.as_bytes()).unwrap();
     }
     out.finish().unwrap().into_inner()
+}
+
+/// An encrypted workbook is a compound file holding an `EncryptedPackage`
+/// stream (as Excel saves one with a password to open): refused, saying so.
+#[test]
+fn a_password_protected_workbook_says_so() {
+    use std::io::Write;
+    let fixture = book_fixture("");
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    let path = fixture.root().join("data/2024-06/annex-a.xlsx");
+    let mut file = cfb::create(&path).unwrap();
+    file.create_stream("/EncryptionInfo").unwrap().write_all(&[4, 0, 4, 0]).unwrap();
+    file.create_stream("/EncryptedPackage").unwrap().write_all(&[0; 64]).unwrap();
+    file.flush().unwrap();
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("annex-a.xlsx") && error.contains("password"), "{error}");
+    assert!(error.contains("save an unprotected copy"), "{error}");
 }
