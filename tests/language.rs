@@ -596,7 +596,7 @@ fn header_spellings_and_code_lists_absorb_drift_and_unmapped_values_are_reported
         json["data_quality"].as_array().unwrap().iter().find(|f| f["dataset"] == "children").expect("a finding");
     assert_eq!(
         (finding["check"].as_str(), finding["records"].as_u64()),
-        (Some("`Gender` values in no code (e.g. 9)"), Some(1))
+        (Some("Gender values in no code (e.g. 9)"), Some(1))
     );
     // A header spelling for an undeclared column is a project error.
     let bad = project.replace("Gender = [\"Sex\"]", "Sex = [\"Gender\"]");

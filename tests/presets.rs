@@ -10,6 +10,43 @@ fn scorecard(args: &[&str], dir: &Path) -> String {
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
+/// `init --preset <preset>` and `sample --shape <preset>` into a temp
+/// folder, with the sample authority's name, code and population in place of
+/// the preset's example.
+fn preset_with_sample(preset: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join(preset);
+    scorecard(&["init", project.to_str().unwrap(), "--preset", preset], dir.path());
+    // `init` may make this month's (empty) folder; the sample's months end in March 2026.
+    std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
+    scorecard(&["sample", "--shape", preset, "--out", "data"], &project);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let ours = std::fs::read_to_string(repo.join("scorecard.toml")).expect("project");
+    let written = std::fs::read_to_string(project.join("scorecard.toml")).expect("preset");
+    let header = &ours[..ours.find("[paths]").expect("paths")];
+    let rest = &written[written.find("[paths]").expect("paths")..];
+    std::fs::write(project.join("scorecard.toml"), format!("{header}{rest}")).expect("written");
+    (dir, project)
+}
+
+/// `scorecard values` of the repository's snapshot sample, its header and
+/// the lines of the indicators named in `values`.
+fn snapshot_lines_of(ids: &[String]) -> Vec<String> {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = scorecard(&["values"], repo);
+    let mut lines = text.lines();
+    let header = lines.next().expect("header").to_string();
+    let wanted = lines.filter(|line| ids.iter().any(|id| line.split(',').nth(1) == Some(id.as_str())));
+    std::iter::once(header).chain(wanted.map(String::from)).collect()
+}
+
+fn ids_in(values: &str) -> Vec<String> {
+    let mut ids: Vec<String> =
+        values.lines().skip(1).filter_map(|line| line.split(',').nth(1)).map(String::from).collect();
+    ids.dedup();
+    ids
+}
+
 /// Every indicator of every month is the same whether the sample authority's
 /// CIN and workforce data come as the repository's CSV snapshots or as the
 /// CIN census and workforce census XML the returns preset reads: the
@@ -17,30 +54,58 @@ fn scorecard(args: &[&str], dir: &Path) -> String {
 /// which only removes the workforce indicators' team breakdown).
 #[test]
 fn the_returns_preset_agrees_with_the_snapshot_sample() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let project = dir.path().join("returns");
-    scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
-    // `init` makes this month's (empty) folder; the sample's months end in March 2026.
-    std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
-    scorecard(&["sample", "--shape", "returns", "--out", "data"], &project);
+    let (_dir, project) = preset_with_sample("returns");
     assert!(
         project.join("data/2026-03/cin_census.xml").exists()
             && !project.join("data/2026-03/cin_referrals.csv").exists()
     );
-    // The sample authority's name, code and population in place of the preset's example.
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ours = std::fs::read_to_string(repo.join("scorecard.toml")).expect("project");
-    let preset = std::fs::read_to_string(project.join("scorecard.toml")).expect("preset");
-    let header = &ours[..ours.find("[paths]").expect("paths")];
-    std::fs::write(
-        project.join("scorecard.toml"),
-        format!("{header}{}", &preset[preset.find("[paths]").expect("paths")..]),
-    )
-    .expect("written");
-
     let from_returns = scorecard(&["values"], &project);
-    let from_snapshots = scorecard(&["values"], repo);
-    let lines = |text: &str| text.lines().map(String::from).collect::<Vec<_>>();
-    assert_eq!(lines(&from_returns).len(), 1 + 17 * 36, "a header and 17 indicators x 36 months");
-    assert_eq!(lines(&from_returns), lines(&from_snapshots));
+    let ids = ids_in(&from_returns);
+    assert_eq!(ids.len(), 17);
+    let lines: Vec<String> = from_returns.lines().map(String::from).collect();
+    assert_eq!(lines.len(), 1 + 17 * 36, "a header and 17 indicators x 36 months");
+    assert_eq!(lines, snapshot_lines_of(&ids));
+}
+
+/// The Annex A pack's 11 indicators agree month by month with the snapshot
+/// sample's: six read the lists with the shipped definitions unchanged;
+/// re-referrals and 3+ placements read the lists' 12-month counts (which
+/// the shape writer counts by the shipped definitions' rules), CP rate
+/// counts plans by their start date (no plan id), and EET reads the code
+/// before Annex A's words. Annex A has no workforce list, no missing
+/// episodes by date and no placement history: those 6 indicators are not in
+/// the pack.
+#[test]
+fn the_annex_a_preset_agrees_with_the_snapshot_sample() {
+    let (_dir, project) = preset_with_sample("annex-a");
+    assert!(project.join("data/Annex_A_2026_Mar.xlsx").exists() && !project.join("data/2026-03").exists());
+    let from_workbooks = scorecard(&["values"], &project);
+    let ids = ids_in(&from_workbooks);
+    assert_eq!(ids.len(), 11, "{ids:?}");
+    let lines: Vec<String> = from_workbooks.lines().map(String::from).collect();
+    assert_eq!(lines.len(), 1 + 11 * 36);
+    assert_eq!(lines, snapshot_lines_of(&ids));
+}
+
+/// Both real-format Annex A workbooks (they drift from each other: List 9
+/// lost four columns) load through the preset: every list found by its
+/// headers, every date read, every suitability answer mapped to a code.
+#[test]
+fn the_real_annex_a_workbooks_load_through_the_preset() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/annex-a");
+    if !shared.exists() {
+        eprintln!("skipped: {} is absent", shared.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("annex-a");
+    scorecard(&["init", project.to_str().unwrap(), "--preset", "annex-a"], dir.path());
+    std::fs::copy(shared.join("Annex_A_2024_Jan.xlsx"), project.join("data/Annex_A_2024_Jan.xlsx")).expect("copy");
+    std::fs::copy(shared.join("Annex_A_liia-tools.xlsx"), project.join("data/Annex_A_2024_Feb.xlsx")).expect("copy");
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(&project).output().expect("runs");
+    let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("extracts 2024-01 to 2024-02"), "{said}");
+    assert!(!said.contains("code list"), "{said}");
 }

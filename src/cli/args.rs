@@ -122,8 +122,9 @@ pub enum Command {
         #[arg(long)]
         authorities: Option<usize>,
         /// The files' shape: `snapshots` (CSV, as the repository's project
-        /// reads them) or `returns` (CIN census and workforce census XML,
-        /// SSDA903 CSV: what `init --preset returns` reads).
+        /// reads them), `returns` (CIN census and workforce census XML,
+        /// SSDA903 CSV: what `init --preset returns` reads) or `annex-a`
+        /// (an Annex A workbook per month: what `init --preset annex-a` reads).
         #[arg(long, value_enum, default_value_t = SampleShape::Snapshots, conflicts_with = "authorities")]
         shape: SampleShape,
     },
@@ -134,6 +135,7 @@ pub enum Command {
 pub enum SampleShape {
     Snapshots,
     Returns,
+    AnnexA,
 }
 
 impl From<SampleShape> for crate::sample::Shape {
@@ -141,6 +143,7 @@ impl From<SampleShape> for crate::sample::Shape {
         match shape {
             SampleShape::Snapshots => crate::sample::Shape::Snapshots,
             SampleShape::Returns => crate::sample::Shape::Returns,
+            SampleShape::AnnexA => crate::sample::Shape::AnnexA,
         }
     }
 }

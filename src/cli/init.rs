@@ -79,7 +79,45 @@ const INDICATORS: [(&str, &str); 17] = [
 pub enum Preset {
     /// The statutory returns: CIN census and workforce census XML, SSDA903 CSV.
     Returns,
+    /// Ofsted's Annex A workbook, one per month named by its month.
+    AnnexA,
 }
+
+/// The Annex A pack: shipped definitions that read Annex A's lists as they
+/// are, and those rewritten for what the lists hold instead (a count of
+/// referrals or placements in 12 months, no plan id, activity words).
+const ANNEX_A_SHIPPED: [&str; 6] = [
+    "indicators/children-in-need/assessments-in-45-days.toml",
+    "indicators/children-in-need/assessment-median-days.toml",
+    "indicators/child-protection/cp-plans-2-years.toml",
+    "indicators/child-protection/cp-plans-second-or-subsequent.toml",
+    "indicators/looked-after/children-looked-after-rate.toml",
+    "indicators/care-leavers/care-leavers-suitable-accommodation.toml",
+];
+
+const ANNEX_A_OWN: [(&str, &str); 6] = [
+    ("scorecard.toml", include_str!("../../templates/presets/annex-a/scorecard.toml")),
+    (
+        "indicators/children-in-need/re-referrals.toml",
+        include_str!("../../templates/presets/annex-a/indicators/children-in-need/re-referrals.toml"),
+    ),
+    (
+        "indicators/looked-after/placements-3-plus.toml",
+        include_str!("../../templates/presets/annex-a/indicators/looked-after/placements-3-plus.toml"),
+    ),
+    (
+        "indicators/child-protection/cp-rate-per-10000.toml",
+        include_str!("../../templates/presets/annex-a/indicators/child-protection/cp-rate-per-10000.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-eet-17-18.toml",
+        include_str!("../../templates/presets/annex-a/indicators/care-leavers/care-leavers-eet-17-18.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-eet-19-21.toml",
+        include_str!("../../templates/presets/annex-a/indicators/care-leavers/care-leavers-eet-19-21.toml"),
+    ),
+];
 
 /// Refuses to overwrite an existing project file. Returns the files written.
 pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, String> {
@@ -90,6 +128,7 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
     let files: Vec<(&str, String)> = match preset {
         None => FILES.iter().map(|(path, text)| (*path, text.to_string())).collect(),
         Some(Preset::Returns) => returns_preset(),
+        Some(Preset::AnnexA) => annex_a_preset(),
     };
     for (relative, text) in files {
         let path = dir.join(relative);
@@ -98,7 +137,11 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
         std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         written.push(path);
     }
-    let month_dir = dir.join("data").join(month.to_string());
+    // Annex A workbooks are named by their month and sit in `data/` itself.
+    let month_dir = match preset {
+        Some(Preset::AnnexA) => dir.join("data"),
+        _ => dir.join("data").join(month.to_string()),
+    };
     std::fs::create_dir_all(&month_dir).map_err(|error| format!("cannot create {}: {error}", month_dir.display()))?;
     written.push(month_dir);
     Ok(written)
@@ -116,5 +159,13 @@ fn returns_preset() -> Vec<(&'static str, String)> {
             text.lines().filter(|line| line.trim() != "breakdown = \"Team\"").map(|line| format!("{line}\n")).collect();
         files.push((path, text));
     }
+    files
+}
+
+fn annex_a_preset() -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&str, String)> = ANNEX_A_OWN.iter().map(|(path, text)| (*path, text.to_string())).collect();
+    files.push(("README.md", include_str!("../../templates/init/README.md").to_string()));
+    let shipped = INDICATORS.iter().filter(|(path, _)| ANNEX_A_SHIPPED.contains(path));
+    files.extend(shipped.map(|(path, text)| (*path, text.to_string())));
     files
 }

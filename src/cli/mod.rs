@@ -55,11 +55,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let month = Month::containing(chrono::Utc::now().date_naive());
             init::scaffold(&dir, month, preset)
                 .map(|files| {
-                    say!(
-                        out,
-                        "created {} (next: put this month's extracts in data/{month}/, then `scorecard check`)",
-                        files.len()
-                    )
+                    let next = match preset {
+                        Some(init::Preset::AnnexA) => format!(
+                            "put this month's workbook in data/ as Annex_A_{}.xlsx",
+                            month.first_day().format("%Y_%b")
+                        ),
+                        _ => format!("put this month's extracts in data/{month}/"),
+                    };
+                    say!(out, "created {} (next: {next}, then `scorecard check`)", files.len())
                 })
                 .map_err(Error::Usage)
         }

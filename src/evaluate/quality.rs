@@ -58,7 +58,7 @@ impl DataQuality {
         let uncoded = data.datasets.keys().flat_map(|dataset| {
             data.unmapped(dataset, member, month).iter().map(move |unmapped| Finding {
                 dataset: dataset.clone(),
-                check: format!("`{}` values in no code (e.g. {})", unmapped.column, unmapped.examples.join(", ")),
+                check: format!("{} values in no code (e.g. {})", unmapped.column, unmapped.examples.join(", ")),
                 records: unmapped.rows as u64,
             })
         });

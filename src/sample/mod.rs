@@ -9,8 +9,10 @@
 //! A tool beside the engine, not part of it: it depends on `project` (months,
 //! calendar) and `parallel` only, and only the `sample` command uses it.
 
+mod annex_a;
 mod cin;
 mod cla;
+mod csv_table;
 mod returns;
 mod simulation;
 mod workforce;
@@ -31,6 +33,9 @@ pub enum Shape {
     /// The statutory returns: CIN census and workforce census XML, SSDA903 CSV,
     /// as the `returns` preset reads them.
     Returns,
+    /// Ofsted's Annex A: a workbook per month named by its month, as the
+    /// `annex-a` preset reads them.
+    AnnexA,
 }
 
 /// Write every month's extracts under `out/YYYY-MM/`. Returns a summary line.
@@ -41,6 +46,13 @@ pub fn write(out: &Path, seed: u64) -> Result<String, String> {
 /// Write every month's extracts under `out/YYYY-MM/` in `shape`.
 pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, String> {
     let mut files = write_authority(out, seed, 1.0)?;
+    if shape == Shape::AnnexA {
+        for month in FIRST_MONTH.through(LAST_MONTH) {
+            annex_a::write_month(&out.join(month.to_string()), out, month.last_day())?;
+        }
+        // Nine CSVs a month become one workbook.
+        files = FIRST_MONTH.months_until(LAST_MONTH) as usize + 1;
+    }
     if shape == Shape::Returns {
         for month in FIRST_MONTH.through(LAST_MONTH) {
             // A return's year is the year its 31 March falls in.

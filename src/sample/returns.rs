@@ -3,6 +3,7 @@
 //! workforce census XML file per month (SSDA903 stays CSV), so that the
 //! `returns` preset builds the same scorecard from them.
 
+use super::csv_table::CsvTable;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -24,7 +25,7 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
     let mut details: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
     for (file, element) in CIN_TABLES {
-        let (header, rows) = read(&dir.join(file))?;
+        let CsvTable { header, rows } = CsvTable::read(&dir.join(file))?;
         for row in rows {
             let key = (row[0].clone(), row[1].clone());
             if !details.contains_key(&key) {
@@ -56,7 +57,7 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
     xml.push_str("</Children>\n</Message>\n");
     std::fs::write(dir.join("cin_census.xml"), xml).map_err(|error| format!("cin_census.xml: {error}"))?;
 
-    let (header_row, rows) = read(&dir.join("workforce.csv"))?;
+    let CsvTable { header: header_row, rows } = CsvTable::read(&dir.join("workforce.csv"))?;
     let mut xml = header("CSWW", year, reference_date);
     for row in rows {
         let _ = writeln!(xml, "<CSWWWorker>{}</CSWWWorker>", record(&header_row, &row, ""));
@@ -108,15 +109,4 @@ fn iso_date(value: &str) -> String {
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
-fn read(path: &Path) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    let mut reader = csv::Reader::from_path(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    let header = reader.headers().map_err(|error| error.to_string())?.iter().map(String::from).collect();
-    let rows = reader
-        .records()
-        .map(|record| record.map(|record| record.iter().map(String::from).collect()))
-        .collect::<Result<Vec<Vec<String>>, _>>()
-        .map_err(|error| format!("{}: {error}", path.display()))?;
-    Ok((header, rows))
 }
