@@ -136,3 +136,12 @@ fn extreme_expressions_are_definition_errors_not_crashes() {
     let (code, stderr) = check_with_filter(&chain[..75].join(" OR "));
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// A key that is a field of another table is not suggested back as itself.
+#[test]
+fn a_field_in_the_wrong_table_says_so_rather_than_suggest_itself() {
+    let errors = errors_for(&[("good", with(11, "numerator = \"Cases30 <= 25\"\nvalue = \"Cases30\""))]);
+    assert_error(&errors, "good.toml", 12, "unknown key `measure.value`");
+    assert_error(&errors, "good.toml", 12, "`value` is a field, but not of this table");
+    assert!(!errors.iter().any(|(.., message)| message.contains("did you mean `value`")), "{errors:?}");
+}

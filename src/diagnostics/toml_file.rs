@@ -31,9 +31,14 @@ pub fn parse_toml<T: DeserializeOwned>(source: &SourceFile, known_keys: &[&str])
 fn unknown_key(source: &SourceFile, path: &str, known_keys: &[&str]) -> Diagnostic {
     let name = path.rsplit('.').next().unwrap_or(path);
     let span = key_span(&source.text, path).unwrap_or(0..0);
-    source
-        .error(span, format!("unknown key `{path}`"), "not a field of this file")
-        .with_help_opt(did_you_mean(name, known_keys.iter().copied()))
+    // The key names a field of another table (`value` under `[measure]`):
+    // suggesting the same name back would not help.
+    let help = if known_keys.contains(&name) {
+        Some(format!("`{name}` is a field, but not of this table: see the documentation of the table it is in"))
+    } else {
+        did_you_mean(name, known_keys.iter().copied())
+    };
+    source.error(span, format!("unknown key `{path}`"), "not a field of this table").with_help_opt(help)
 }
 
 /// Byte range of the key at a dotted path (`measure.numeratr`, `lookup.0.on`).
