@@ -158,3 +158,18 @@ fn a_history_extract_with_no_dates_says_where_to_set_its_end() {
     let error = crate::helpers::describe(&fixture.compute().unwrap_err());
     assert!(error.contains("episodes-history.csv") && error.contains("set `history.through`"), "{error}");
 }
+
+#[test]
+fn a_month_after_the_history_range_says_where_the_extract_ends() {
+    let fixture = history_fixture("history = { from = \"2024-01\", through = \"2024-03\" }\n");
+    // A snapshot dataset with April's extract makes April a month of the scorecard.
+    fixture.extract("2024-04", "referrals.csv", "LAchildID,CINreferralDate\nC1,2024-04-02\n");
+    let referrals =
+        "id = \"referrals\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+        dataset = \"referrals\"\nwindow = { kind = \"as_at\" }\n[measure]\nkind = \"count\"\n";
+    fixture.indicator("t", "referrals", referrals);
+    let april = fixture.observe("looked-after", "2024-04");
+    let reason = april.reason().expect("not calculable");
+    assert!(reason.contains("history extract is evaluated up to 2024-03"), "{reason}");
+    assert_eq!(fixture.observe("looked-after", "2024-03").value, Some(1.0));
+}

@@ -77,7 +77,13 @@ pub(super) fn compute_one(
     let for_member = |index: usize, member: &Member| {
         let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
             if !present.contains(&(index, month)) {
-                return Observation::not_calculable(month, format!("no `{dataset}` extract for {month}"));
+                let reason = match data.history_through(dataset, index) {
+                    Some(through) => {
+                        format!("the `{dataset}` history extract is evaluated up to {through} (see `history`)")
+                    }
+                    None => format!("no `{dataset}` extract for {month}"),
+                };
+                return Observation::not_calculable(month, reason);
             }
             let context = Context {
                 kind: definition.measure.kind(),

@@ -214,8 +214,8 @@ pub(super) fn process_control(indicator: &IndicatorReport) -> Option<String> {
     let (variation, assurance) = tables::spc_words(indicator);
     let assurance = if assurance.is_empty() { String::new() } else { format!("; {assurance}") };
     let basis = match spc.basis {
-        SpcBasis::ReportedValues => "on the values as reported".to_string(),
-        SpcBasis::MonthlySeries => "on each month's own figure, since the reported figure's months overlap".to_string(),
+        SpcBasis::ReportedValues => "on the values charted".to_string(),
+        SpcBasis::MonthlySeries => "on each month's own figure, since the charted figure's months overlap".to_string(),
     };
     let rebased = match spc.segments.as_slice() {
         [.., last] if spc.segments.len() > 1 => format!(", recalculated from {}", format::month_name(last.from)),
