@@ -109,3 +109,58 @@ fn the_real_annex_a_workbooks_load_through_the_preset() {
     assert!(said.contains("extracts 2024-01 to 2024-02"), "{said}");
     assert!(!said.contains("code list"), "{said}");
 }
+
+/// `scorecard values` lines as (indicator, month) -> (value, numerator, denominator).
+fn by_month(values: &str) -> std::collections::BTreeMap<(String, String), [String; 3]> {
+    values
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(',').collect();
+            ((cells[1].to_string(), cells[2].to_string()), [cells[3], cells[4], cells[5]].map(String::from))
+        })
+        .collect()
+}
+
+/// The SSD pack, from one current extract per table evaluated as at each
+/// month end, against the snapshot sample:
+/// - 11 indicators agree in every month: their definitions compare dated
+///   records with the month end, and the extract holds every record any
+///   snapshot held (caseloads: involvements open at each month end);
+/// - care leavers' indicators agree in the extract's own month only: SSD
+///   holds today's activity and accommodation, shown in every month;
+/// - caseloads within the limit: same workers, never fewer within it (SSD
+///   does not say who is in their first year, so 25 applies to all);
+/// - second or subsequent CP plans: same plans, never more "second" (SSD
+///   has no count of previous plans: only plans in the extract are seen).
+#[test]
+fn the_ssd_preset_agrees_with_the_snapshot_sample_where_the_definitions_coincide() {
+    let (_dir, project) = preset_with_sample("ssd");
+    assert!(project.join("data/ssd_involvements.csv").exists() && !project.join("data/2026-03").exists());
+    let ssd = by_month(&scorecard(&["values"], &project));
+    let snapshots = by_month(&scorecard(&["values"], Path::new(env!("CARGO_MANIFEST_DIR"))));
+    let ids: std::collections::BTreeSet<&str> = ssd.keys().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids.len(), 15, "{ids:?}");
+    let number = |text: &str| text.parse::<f64>().unwrap_or(f64::NAN);
+    for ((id, month), [value, numerator, denominator]) in &ssd {
+        let [their_value, their_numerator, their_denominator] = &snapshots[&(id.clone(), month.clone())];
+        match id.as_str() {
+            id if id.starts_with("care-leavers") => {
+                if month == "2026-03" {
+                    assert_eq!(value, their_value, "{id} {month}");
+                }
+            }
+            "caseloads-within-limit" | "cp-plans-second-or-subsequent" => {
+                assert_eq!(denominator, their_denominator, "{id} {month}");
+                let more = if id == "caseloads-within-limit" { 1.0 } else { -1.0 };
+                assert!(more * (number(numerator) - number(their_numerator)) >= 0.0, "{id} {month}");
+            }
+            _ => assert_eq!(
+                [value, numerator, denominator],
+                [their_value, their_numerator, their_denominator],
+                "{id} {month}"
+            ),
+        }
+    }
+    assert_eq!(ssd.len(), 15 * 36);
+}

@@ -124,7 +124,8 @@ pub enum Command {
         /// The files' shape: `snapshots` (CSV, as the repository's project
         /// reads them), `returns` (CIN census and workforce census XML,
         /// SSDA903 CSV: what `init --preset returns` reads) or `annex-a`
-        /// (an Annex A workbook per month: what `init --preset annex-a` reads).
+        /// (an Annex A workbook per month: what `init --preset annex-a` reads)
+        /// or `ssd` (one current extract per `ssd_*` table: `init --preset ssd`).
         #[arg(long, value_enum, default_value_t = SampleShape::Snapshots, conflicts_with = "authorities")]
         shape: SampleShape,
     },
@@ -136,6 +137,7 @@ pub enum SampleShape {
     Snapshots,
     Returns,
     AnnexA,
+    Ssd,
 }
 
 impl From<SampleShape> for crate::sample::Shape {
@@ -144,6 +146,7 @@ impl From<SampleShape> for crate::sample::Shape {
             SampleShape::Snapshots => crate::sample::Shape::Snapshots,
             SampleShape::Returns => crate::sample::Shape::Returns,
             SampleShape::AnnexA => crate::sample::Shape::AnnexA,
+            SampleShape::Ssd => crate::sample::Shape::Ssd,
         }
     }
 }

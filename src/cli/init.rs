@@ -81,7 +81,54 @@ pub enum Preset {
     Returns,
     /// Ofsted's Annex A workbook, one per month named by its month.
     AnnexA,
+    /// Data to Insight's Standard Safeguarding Dataset: one current extract
+    /// per `ssd_*` table, evaluated as at every month end.
+    Ssd,
 }
+
+/// The SSD pack: shipped definitions that already compare their dates with
+/// the month end (so work on a history extract unchanged), and those
+/// rewritten for SSD (caseloads from involvements, no count of previous
+/// plans, care leavers' dates of birth from `ssd_person`).
+const SSD_SHIPPED: [&str; 9] = [
+    "indicators/children-in-need/re-referrals.toml",
+    "indicators/children-in-need/assessments-in-45-days.toml",
+    "indicators/children-in-need/assessment-median-days.toml",
+    "indicators/child-protection/cp-plans-2-years.toml",
+    "indicators/child-protection/cp-rate-per-10000.toml",
+    "indicators/looked-after/children-looked-after-rate.toml",
+    "indicators/looked-after/placements-3-plus.toml",
+    "indicators/looked-after/long-term-stability.toml",
+    "indicators/looked-after/children-missing.toml",
+];
+
+const SSD_OWN: [(&str, &str); 7] = [
+    ("scorecard.toml", include_str!("../../templates/presets/ssd/scorecard.toml")),
+    (
+        "indicators/workforce/average-caseload.toml",
+        include_str!("../../templates/presets/ssd/indicators/workforce/average-caseload.toml"),
+    ),
+    (
+        "indicators/workforce/caseloads-within-limit.toml",
+        include_str!("../../templates/presets/ssd/indicators/workforce/caseloads-within-limit.toml"),
+    ),
+    (
+        "indicators/child-protection/cp-plans-second-or-subsequent.toml",
+        include_str!("../../templates/presets/ssd/indicators/child-protection/cp-plans-second-or-subsequent.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-eet-17-18.toml",
+        include_str!("../../templates/presets/ssd/indicators/care-leavers/care-leavers-eet-17-18.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-eet-19-21.toml",
+        include_str!("../../templates/presets/ssd/indicators/care-leavers/care-leavers-eet-19-21.toml"),
+    ),
+    (
+        "indicators/care-leavers/care-leavers-suitable-accommodation.toml",
+        include_str!("../../templates/presets/ssd/indicators/care-leavers/care-leavers-suitable-accommodation.toml"),
+    ),
+];
 
 /// The Annex A pack: shipped definitions that read Annex A's lists as they
 /// are, and those rewritten for what the lists hold instead (a count of
@@ -128,7 +175,8 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
     let files: Vec<(&str, String)> = match preset {
         None => FILES.iter().map(|(path, text)| (*path, text.to_string())).collect(),
         Some(Preset::Returns) => returns_preset(),
-        Some(Preset::AnnexA) => annex_a_preset(),
+        Some(Preset::AnnexA) => pack(&ANNEX_A_OWN, &ANNEX_A_SHIPPED),
+        Some(Preset::Ssd) => pack(&SSD_OWN, &SSD_SHIPPED),
     };
     for (relative, text) in files {
         let path = dir.join(relative);
@@ -137,9 +185,9 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
         std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         written.push(path);
     }
-    // Annex A workbooks are named by their month and sit in `data/` itself.
+    // Annex A workbooks (named by their month) and SSD extracts sit in `data/` itself.
     let month_dir = match preset {
-        Some(Preset::AnnexA) => dir.join("data"),
+        Some(Preset::AnnexA | Preset::Ssd) => dir.join("data"),
         _ => dir.join("data").join(month.to_string()),
     };
     std::fs::create_dir_all(&month_dir).map_err(|error| format!("cannot create {}: {error}", month_dir.display()))?;
@@ -162,10 +210,11 @@ fn returns_preset() -> Vec<(&'static str, String)> {
     files
 }
 
-fn annex_a_preset() -> Vec<(&'static str, String)> {
-    let mut files: Vec<(&str, String)> = ANNEX_A_OWN.iter().map(|(path, text)| (*path, text.to_string())).collect();
+/// A preset's own files, the README, and the shipped definitions it uses as they are.
+fn pack(own: &[(&'static str, &'static str)], shipped: &[&str]) -> Vec<(&'static str, String)> {
+    let mut files: Vec<(&str, String)> = own.iter().map(|(path, text)| (*path, text.to_string())).collect();
     files.push(("README.md", include_str!("../../templates/init/README.md").to_string()));
-    let shipped = INDICATORS.iter().filter(|(path, _)| ANNEX_A_SHIPPED.contains(path));
+    let shipped = INDICATORS.iter().filter(|(path, _)| shipped.contains(path));
     files.extend(shipped.map(|(path, text)| (*path, text.to_string())));
     files
 }

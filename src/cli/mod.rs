@@ -60,6 +60,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                             "put this month's workbook in data/ as Annex_A_{}.xlsx",
                             month.first_day().format("%Y_%b")
                         ),
+                        Some(init::Preset::Ssd) => {
+                            "export the ssd_* tables scorecard.toml names to data/ as CSV".to_string()
+                        }
                         _ => format!("put this month's extracts in data/{month}/"),
                     };
                     say!(out, "created {} (next: {next}, then `scorecard check`)", files.len())

@@ -85,8 +85,45 @@ struct ReadExtract {
     rows: usize,
     sha256: String,
     unmapped: Vec<input::Unmapped>,
-    /// A history extract: the month it ends with.
-    history_through: Option<Month>,
+    /// A history extract: what says where it ends.
+    history: Option<HistoryEnd>,
+}
+
+/// What says where a history extract ends.
+#[derive(Debug, Clone, Copy)]
+enum HistoryEnd {
+    /// `history.through`, or the month in the file's name.
+    Pinned(Month),
+    /// The month of its latest date.
+    Dated(Month),
+    /// No dates: a table of today's values (a care leaver's status, a
+    /// worker's FTE).
+    Undated,
+}
+
+/// A member's history extracts are taken together (an SSD export), so
+/// those not pinned by `history.through` or their file name all end with
+/// the latest month any of them reaches. Each extract, with its end (None
+/// when no extract of the member says) and its unmapped values.
+fn resolve_history_ends<'a>(
+    ends: &[(&'a Extract<'a>, HistoryEnd, Vec<input::Unmapped>)],
+) -> Vec<(&'a Extract<'a>, Option<Month>, Vec<input::Unmapped>)> {
+    let month_of = |end: &HistoryEnd| match end {
+        HistoryEnd::Pinned(month) | HistoryEnd::Dated(month) => Some(*month),
+        HistoryEnd::Undated => None,
+    };
+    let latest = |member: usize| {
+        ends.iter().filter(|(extract, ..)| extract.member == member).filter_map(|(_, end, _)| month_of(end)).max()
+    };
+    ends.iter()
+        .map(|(extract, end, unmapped)| {
+            let through = match end {
+                HistoryEnd::Pinned(month) => Some(*month),
+                _ => latest(extract.member),
+            };
+            (*extract, through, unmapped.clone())
+        })
+        .collect()
 }
 
 /// What extracts are read for, which decides how much of them is read.
@@ -132,20 +169,16 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     let mut inputs = Vec::new();
     let mut rows = BTreeMap::new();
     let mut unmapped = BTreeMap::new();
-    let mut history = BTreeMap::new();
+    let mut ends: Vec<(&Extract, HistoryEnd, Vec<input::Unmapped>)> = Vec::new();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
             Ok(read) => {
                 let dataset = extract.dataset.to_string();
                 if let Some(month) = extract.month {
                     rows.insert((dataset.clone(), (extract.member, month)), read.rows);
-                }
-                // A history extract's unmapped values are findings of the month it ends with.
-                if let Some(month) = extract.month.or(read.history_through) {
-                    unmapped.insert((dataset.clone(), (extract.member, month)), read.unmapped);
-                }
-                if let Some(through) = read.history_through {
-                    history.insert((dataset, extract.member), through);
+                    unmapped.insert((dataset, (extract.member, month)), read.unmapped);
+                } else if let Some(end) = read.history {
+                    ends.push((extract, end, read.unmapped));
                 }
                 let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
                 dataset_pieces.push(read.piece);
@@ -153,6 +186,20 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
                 inputs.push((extract.path.clone(), read.sha256));
             }
             Err(found) => diagnostics.extend(found),
+        }
+    }
+    let mut history = BTreeMap::new();
+    for (extract, through, not_coded) in resolve_history_ends(&ends) {
+        let key = (extract.dataset.to_string(), extract.member);
+        match history_range(&configs[extract.dataset], through) {
+            Ok(range) => {
+                let through = *range.last().expect("a range holds its last month");
+                pieces.entry(extract.dataset).or_default().1.extend(range.iter().map(|month| (extract.member, *month)));
+                // A history extract's unmapped values are findings of the month it ends with.
+                unmapped.insert((key.0.clone(), (extract.member, through)), not_coded);
+                history.insert(key, through);
+            }
+            Err(problem) => diagnostics.push(Diagnostic::file(&extract.path, problem)),
         }
     }
     if !diagnostics.is_empty() {
@@ -240,15 +287,14 @@ fn read_extract(
     let (mut table, sha256) = input::read_table(&extract.path, config, hash)?;
     let unmapped = std::mem::take(&mut table.unmapped);
     if config.layout == Layout::History {
-        let months = history_months(config, &table, extract.named_month)
-            .map_err(|problem| Diagnostic::file(&extract.path, problem))?;
-        let through = *months.last().expect("a history range holds its last month");
+        let end = history_end(config, &table, extract.named_month);
         let rows = table.rows;
-        // Tagged with its last month only: evaluation sets each month end in turn.
-        let piece =
-            Piece::new(extract.member, &[through], table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-        let months = months.into_iter().collect();
-        return Ok(ReadExtract { piece, months, rows, sha256, unmapped, history_through: Some(through) });
+        // Tagged with one month only: evaluation sets each month end in turn.
+        let piece = Piece::new(extract.member, &[Month::current()], table)
+            .map_err(|error| Diagnostic::file(&extract.path, error))?;
+        // Its months are known once every history extract of the member is read.
+        let months = BTreeSet::new();
+        return Ok(ReadExtract { piece, months, rows, sha256, unmapped, history: Some(end) });
     }
     let periods = match extract.month {
         Some(month) => vec![month],
@@ -262,38 +308,42 @@ fn read_extract(
     let months = periods.iter().copied().collect();
     let rows = table.rows;
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok(ReadExtract { piece, months, rows, sha256, unmapped, history_through: None })
+    Ok(ReadExtract { piece, months, rows, sha256, unmapped, history: None })
 }
 
-/// The month ends a history extract is evaluated at: its declared range,
-/// with `through` defaulting to the file name's month, else to the month
-/// of its latest date (not counting dates after the current month, and
-/// stepping back when that month has not ended), and `from` to 35 months before.
-fn history_months(config: &DatasetConfig, table: &input::Table, named: Option<Month>) -> Result<Vec<Month>, String> {
-    let range = &config.history;
+/// What says where a history extract ends: `history.through`, else the
+/// file name's month, else the month of its latest date (not counting dates
+/// after the current month, and stepping back when that month has not
+/// ended).
+fn history_end(config: &DatasetConfig, table: &input::Table, named: Option<Month>) -> HistoryEnd {
+    if let Some(month) = config.history.through_month().or(named) {
+        return HistoryEnd::Pinned(month);
+    }
     let current = Month::current();
-    let through = match range.through_month().or(named) {
-        Some(month) => month,
-        None => {
-            let latest = table
-                .columns
-                .iter()
-                .filter_map(|(_, values)| match values {
-                    input::Values::Date(dates) => Some(dates.iter().flatten().map(|date| Month::containing(*date))),
-                    _ => None,
-                })
-                .flatten()
-                .filter(|month| *month <= current)
-                .max()
-                .ok_or("a history extract needs dated records to say where it ends: it has none (or set `history.through`)")?;
-            if latest == current {
-                latest.previous()
-            } else {
-                latest
-            }
-        }
-    };
-    let from = range.from_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));
+    let latest = (|| {
+        let latest = table
+            .columns
+            .iter()
+            .filter_map(|(_, values)| match values {
+                input::Values::Date(dates) => Some(dates.iter().flatten().map(|date| Month::containing(*date))),
+                _ => None,
+            })
+            .flatten()
+            .filter(|month| *month <= current)
+            .max()?;
+        Some(if latest == current { latest.previous() } else { latest })
+    })();
+    latest.map_or(HistoryEnd::Undated, HistoryEnd::Dated)
+}
+
+/// The month ends a history extract is evaluated at: from `history.from`
+/// (default 35 months before `through`) to `through`.
+fn history_range(config: &DatasetConfig, through: Option<Month>) -> Result<BTreeSet<Month>, String> {
+    let through = through.ok_or(
+        "a history extract needs dated records to say where it ends, and neither it nor any other history \
+         extract of the authority has any (set `history.through`)",
+    )?;
+    let from = config.history.from_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));
     if from > through {
         return Err(format!("the history range starts ({from}) after the extract ends ({through})"));
     }

@@ -15,6 +15,7 @@ mod cla;
 mod csv_table;
 mod returns;
 mod simulation;
+mod ssd;
 mod workforce;
 
 use crate::project::HolidayCalendar;
@@ -36,6 +37,9 @@ pub enum Shape {
     /// Ofsted's Annex A: a workbook per month named by its month, as the
     /// `annex-a` preset reads them.
     AnnexA,
+    /// Data to Insight's Standard Safeguarding Dataset: one current extract
+    /// per `ssd_*` table, as the `ssd` preset reads them (history layout).
+    Ssd,
 }
 
 /// Write every month's extracts under `out/YYYY-MM/`. Returns a summary line.
@@ -52,6 +56,9 @@ pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, Strin
         }
         // Nine CSVs a month become one workbook.
         files = FIRST_MONTH.months_until(LAST_MONTH) as usize + 1;
+    }
+    if shape == Shape::Ssd {
+        files = ssd::write(out, FIRST_MONTH, LAST_MONTH)?;
     }
     if shape == Shape::Returns {
         for month in FIRST_MONTH.through(LAST_MONTH) {
