@@ -164,3 +164,30 @@ fn the_ssd_preset_agrees_with_the_snapshot_sample_where_the_definitions_coincide
     }
     assert_eq!(ssd.len(), 15 * 36);
 }
+
+/// The real-format returns (DfE's CIN census sample, the workforce census
+/// sample, and the fake SSDA903 tables of the 903 validator) load through the
+/// returns preset: `check` reads every table and computes all 17 indicators
+/// (the CIN census writes its yes/no elements `true`/`false`).
+#[test]
+fn the_real_returns_load_through_the_preset() {
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
+    if !shared.exists() {
+        eprintln!("skipped: {} is absent", shared.display());
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("returns");
+    scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
+    std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
+    let month = project.join("data/2022-03");
+    std::fs::create_dir_all(&month).expect("month folder");
+    let copy = |from: &str, to: &str| std::fs::copy(shared.join(from), month.join(to)).expect("copied");
+    copy("cin-census/BAR_cin_2022.xml", "cin_census.xml");
+    copy("csww/social_work_workforce_2022.xml", "csww.xml");
+    for table in ["episodes", "header", "missing", "oc3"] {
+        copy(&format!("ssda903-fake/{table}.csv"), &format!("ssda903_{table}.csv"));
+    }
+    let checked = scorecard(&["check"], &project);
+    assert!(checked.contains("ok: 17 indicators, extracts 2022-03 to 2022-03"), "{checked}");
+}

@@ -274,7 +274,7 @@ fn locate(path: &Path, at: &Where, index: usize, message: String) -> Diagnostic 
             Diagnostic::at(path, lines.of(*offset), index + 1, format!("column {} {message}", index + 1))
         }
         Where::Row { sheet, row } => Diagnostic::file(path, format!("{} {message}", cell_name(sheet, *row, index))),
-        Where::Element { line } => Diagnostic::at(path, *line, 1, format!("in the record starting here, {message}")),
+        Where::Element { line } => Diagnostic::at(path, *line, 1, format!("record starting here, field {message}")),
     }
 }
 
