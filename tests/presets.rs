@@ -165,9 +165,11 @@ fn the_ssd_preset_agrees_with_the_snapshot_sample_where_the_definitions_coincide
     assert_eq!(ssd.len(), 15 * 36);
 }
 
-/// The real-format returns (DfE's CIN census sample, the workforce census
-/// sample, and the fake SSDA903 tables of the 903 validator) load through the
-/// returns preset: `check` reads every table and computes all 17 indicators
+/// The real-format returns load through the returns preset: DfE's CIN
+/// census sample and the workforce census sample each month, with the
+/// SSDA903 tables of three sources (the 903 validator's fake tables, the
+/// LIIA pipeline's 2020 tables with an extra column, the demand model's 2017
+/// to 2021 tables); `check` reads every table and computes all 17 indicators
 /// (the CIN census writes its yes/no elements `true`/`false`).
 #[test]
 fn the_real_returns_load_through_the_preset() {
@@ -180,14 +182,46 @@ fn the_real_returns_load_through_the_preset() {
     let project = dir.path().join("returns");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
     std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
-    let month = project.join("data/2022-03");
-    std::fs::create_dir_all(&month).expect("month folder");
-    let copy = |from: &str, to: &str| std::fs::copy(shared.join(from), month.join(to)).expect("copied");
-    copy("cin-census/BAR_cin_2022.xml", "cin_census.xml");
-    copy("csww/social_work_workforce_2022.xml", "csww.xml");
-    for table in ["episodes", "header", "missing", "oc3"] {
-        copy(&format!("ssda903-fake/{table}.csv"), &format!("ssda903_{table}.csv"));
+    // Month, then where each SSDA903 table comes from (episodes, header, missing, oc3).
+    let sources = [
+        (
+            "2022-01",
+            [
+                "ssda903-fake/episodes.csv",
+                "ssda903-fake/header.csv",
+                "ssda903-fake/missing.csv",
+                "ssda903-fake/oc3.csv",
+            ],
+        ),
+        (
+            "2022-02",
+            [
+                "ssda903-liia/SSDA903_2020_episodes.csv",
+                "ssda903-liia/SSDA903_2020_header.csv",
+                "ssda903-fake/missing.csv",
+                "ssda903-fake/oc3.csv",
+            ],
+        ),
+        (
+            "2022-03",
+            [
+                "ssda903-demand-model/2021-episodes.csv",
+                "ssda903-demand-model/2021-header.csv",
+                "ssda903-demand-model/2021-missing.csv",
+                "ssda903-demand-model/2021-oc3.csv",
+            ],
+        ),
+    ];
+    for (month, tables) in sources {
+        let folder = project.join("data").join(month);
+        std::fs::create_dir_all(&folder).expect("month folder");
+        let copy = |from: &str, to: &str| std::fs::copy(shared.join(from), folder.join(to)).expect("copied");
+        copy("cin-census/BAR_cin_2022.xml", "cin_census.xml");
+        copy("csww/social_work_workforce_2022.xml", "csww.xml");
+        for (from, table) in tables.iter().zip(["episodes", "header", "missing", "oc3"]) {
+            copy(from, &format!("ssda903_{table}.csv"));
+        }
     }
     let checked = scorecard(&["check"], &project);
-    assert!(checked.contains("ok: 17 indicators, extracts 2022-03 to 2022-03"), "{checked}");
+    assert!(checked.contains("ok: 17 indicators, extracts 2022-01 to 2022-03"), "{checked}");
 }
