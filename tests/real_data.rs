@@ -242,6 +242,12 @@ fn england_region_and_neighbours_come_from_the_published_file() {
     assert_eq!(published.region, Some(16.6));
     approx::assert_relative_eq!(published.neighbours.unwrap(), 11.46, epsilon = 1e-9);
     assert_eq!(published.neighbours_with_data, 10);
+    // Its own published rate is 8.1; of the 148 authorities with a 2025 rate
+    // (151 rows, 3 suppressed), 42 are lower: 43rd, (43 - 1) x 4 / 148 + 1 = 2nd
+    // quartile (counted from the file by a separate script); two neighbours have 0.
+    let standing = indicator.england_standing.clone().unwrap();
+    assert_eq!((standing.year, standing.value, standing.rank, standing.of), (2025, 8.1, 43, 148));
+    assert_eq!((standing.quartile, standing.best_neighbour), (2, Some(0.0)));
     let benchmark = indicator.benchmark.unwrap();
     assert_eq!(benchmark.label, "Statistical neighbours 2025 (10 of 10)");
     // 2026 is not published: 2025 stands in, and says so.

@@ -6,7 +6,7 @@
 //! "not available", never 0.
 
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::language::{Comparator, PublishedBenchmark};
+use crate::language::{Average, Comparator, PublishedBenchmark};
 use crate::project::Month;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -27,6 +27,16 @@ pub struct Values {
     pub neighbours: Option<f64>,
     /// How many of the ten neighbours had a value.
     pub neighbours_with_data: usize,
+    /// How the neighbours' figures were averaged.
+    pub neighbours_average: Average,
+    /// The authority's own published figure.
+    pub own: Option<f64>,
+    /// Every authority's published figure that year (for its England rank).
+    #[serde(skip)]
+    pub authorities: Vec<f64>,
+    /// Each neighbour's published figure that year (for the best of them).
+    #[serde(skip)]
+    pub neighbour_values: Vec<f64>,
 }
 
 const SUPPRESSED: [&str; 7] = ["", "c", "z", "x", "k", "low", "u"];
@@ -147,20 +157,31 @@ pub fn load(
             region: None,
             neighbours: None,
             neighbours_with_data: 0,
+            neighbours_average: source.neighbours_average,
+            own: None,
+            authorities: Vec::new(),
+            neighbour_values: Vec::new(),
         });
         match row.level.as_str() {
             "National" => values.england = values.england.or(row.value),
             "Regional" if row.region == region => values.region = values.region.or(row.value),
-            "Local authority" if group.contains(&row.old_code) => {
-                neighbour_values.entry(row.year).or_default().extend(row.value)
+            "Local authority" => {
+                values.authorities.extend(row.value);
+                if row.new_code == authority {
+                    values.own = values.own.or(row.value);
+                }
+                if group.contains(&row.old_code) {
+                    neighbour_values.entry(row.year).or_default().extend(row.value);
+                }
             }
             _ => {}
         }
     }
     for (year, found) in neighbour_values {
         if let Some(values) = by_year.get_mut(&year).filter(|_| !found.is_empty()) {
-            values.neighbours = Some(found.iter().sum::<f64>() / found.len() as f64);
+            values.neighbours = source.neighbours_average.of(&found);
             values.neighbours_with_data = found.len();
+            values.neighbour_values = found;
         }
     }
     Ok(by_year)
@@ -184,7 +205,12 @@ impl Values {
             Comparator::England => self.england.map(|value| (value, format!("England {}{suffix}", self.year))),
             Comparator::Region => self.region.map(|value| (value, format!("Region {}{suffix}", self.year))),
             Comparator::Neighbours => self.neighbours.map(|value| {
-                (value, format!("Statistical neighbours {} ({} of 10){suffix}", self.year, self.neighbours_with_data))
+                let average = if self.neighbours_average == Average::Median { ", median" } else { "" };
+                let label = format!(
+                    "Statistical neighbours {} ({} of 10{average}){suffix}",
+                    self.year, self.neighbours_with_data
+                );
+                (value, label)
             }),
         }
     }
@@ -209,6 +235,7 @@ mod tests {
             denominator_column: None,
             filters: BTreeMap::new(),
             compare_with: Comparator::England,
+            neighbours_average: Average::Mean,
         };
         let values = load(dir.path(), &source, "E06000008", None, 100.0).unwrap();
         let year = &values[&2025];
@@ -233,6 +260,7 @@ mod tests {
             denominator_column: Some("d".into()),
             filters,
             compare_with: Comparator::England,
+            neighbours_average: Average::Mean,
         };
         let values = load(dir.path(), &source, "E06000008", None, 100.0).unwrap();
         // 1003 / 5378 x 100 = 18.650...; the "b" row is filtered out.

@@ -1,7 +1,7 @@
 //! One indicator judged for a month: its value, rating, direction of
 //! travel, confidence, SPC, benchmark and breakdown, over its series.
 
-use super::benchmarks::ResolvedBenchmark;
+use super::benchmarks::{ResolvedBenchmark, Standing};
 use super::rag::{self, Rag};
 use super::revision::Revision;
 use super::rounding::round_to;
@@ -42,6 +42,9 @@ pub struct IndicatorReport {
     /// England, region and statistical neighbours from published files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published_benchmarks: Option<benchmarks::Values>,
+    /// Its England rank and quartile on the latest published year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub england_standing: Option<Standing>,
     /// Confidence limits of the latest value, at 95% and 99.8%, where the
     /// measure has them (unweighted proportions, counts, rates).
     pub confidence: Vec<Confidence>,
@@ -176,6 +179,7 @@ pub(super) fn judge(
         spc_not_applicable,
         benchmark: resolved.benchmark,
         published_benchmarks: resolved.published,
+        england_standing: resolved.standing,
         rag_limits: definition.rating_for(month).and_then(|rule| rag::limits(&rule, definition.polarity())),
         targets: monthly_targets(definition, &series),
         rating_basis,

@@ -19,7 +19,7 @@ mod story;
 mod trend;
 mod wording;
 
-pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark};
+pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark, Standing};
 pub use disclosure::{suppress, suppress_all};
 pub use indicator::{
     Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,

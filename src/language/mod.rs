@@ -23,6 +23,6 @@ pub use indicator::{
     Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
 };
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
-pub use published_benchmark::{Comparator, PublishedBenchmark};
+pub use published_benchmark::{Average, Comparator, PublishedBenchmark};
 pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary};
 pub use targets::Targets;

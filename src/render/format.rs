@@ -74,7 +74,11 @@ pub fn show_count(value: Option<f64>) -> String {
 
 /// A place among a consortium's members: `1st of 20`, `3rd of 20`, `12th of 20`.
 pub fn place(position: Position) -> String {
-    let n = position.position;
+    format!("{} of {}", ordinal(position.position), position.of)
+}
+
+/// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
+pub fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
@@ -82,7 +86,7 @@ pub fn place(position: Position) -> String {
         (3, _) => "rd",
         _ => "th",
     };
-    format!("{n}{suffix} of {}", position.of)
+    format!("{n}{suffix}")
 }
 
 /// A number for a CSV cell: rounded to `decimals`, blank for none.

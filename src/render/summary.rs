@@ -3,11 +3,13 @@
 //! and the sentences of its section. One source for both, so the HTML and
 //! the PDF never disagree.
 
-use super::format::{self, month_name, place, rag_view, show_value, RagView, Shown};
+use super::format::{self, month_name, ordinal, place, rag_view, show_value, RagView, Shown};
 use super::rating::target_text;
 use super::tables;
-use crate::judge::{Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal, TravelOver};
-use crate::language::{DirectionMethod, Event, Frequency};
+use crate::judge::{
+    Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal, Standing, TravelOver,
+};
+use crate::language::{Average, DirectionMethod, Event, Frequency};
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -110,20 +112,41 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     if let Some(published) = &indicator.published_benchmarks {
         let or_missing = |value: Option<f64>| value.map_or_else(|| "not available".to_string(), show);
         lines.push(format!(
-            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({} of 10 with data). Source: {}.",
+            "Published benchmarks for {}{}: England {}, region {}, statistical neighbours {} ({}{} of 10 with data). Source: {}.",
             published.year,
             if published.latest_available { " (the latest published)" } else { "" },
             or_missing(published.england),
             or_missing(published.region),
             or_missing(published.neighbours),
+            if published.neighbours_average == Average::Median { "median; " } else { "" },
             published.neighbours_with_data,
             published.vintage
         ));
     }
+    lines.extend(indicator.england_standing.as_ref().map(|standing| standing_line(standing, &show)));
     lines.extend(process_control(indicator));
     lines.extend(indicator.vs_months.as_ref().map(|travel| travel_line(indicator, travel)));
     lines.extend(indicator.events.iter().map(event_line));
     lines
+}
+
+/// "England rank for 2025: 12th of 152 authorities (top quartile) on its published 8.1%; best statistical neighbour 6.2%."
+fn standing_line(standing: &Standing, show: &dyn Fn(f64) -> String) -> String {
+    let quartile = match standing.quartile {
+        1 => "top quartile",
+        2 => "second quartile",
+        3 => "third quartile",
+        _ => "bottom quartile",
+    };
+    let best =
+        standing.best_neighbour.map(|best| format!("; best statistical neighbour {}", show(best))).unwrap_or_default();
+    format!(
+        "England rank for {}: {} of {} authorities ({quartile}) on its published {}{best}.",
+        standing.year,
+        ordinal(standing.rank),
+        standing.of,
+        show(standing.value)
+    )
 }
 
 /// "Over the 6 months from October 2025 (least-squares line): worsening, 3.1 higher."
