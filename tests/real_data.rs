@@ -256,6 +256,31 @@ fn england_region_and_neighbours_come_from_the_published_file() {
     assert_eq!(later.benchmark.unwrap().label, "Statistical neighbours 2025 (10 of 10) (latest published)");
 }
 
+/// DfE's 2025 statistical-neighbour model beside the 2021 groupings, with
+/// the neighbours' median as DfE's dashboard shows it. Blackburn with
+/// Darwen's 2025 neighbours (380, 353, 350, 831, 354, 335, 373, 861, 330,
+/// 382) had agency rates 22.2, 15.2, 25.3, 0, 15.7, 7.7, 0.4, 15.9, 12.4, 0:
+/// sorted, the middle two are 12.4 and 15.2, median 13.8 (mean 11.48).
+#[test]
+fn the_2025_neighbour_model_and_the_median() {
+    if !dfe_dir().exists() {
+        eprintln!("skipped: {} not found", dfe_dir().display());
+        return;
+    }
+    let fixture = benchmark_fixture("neighbours", "E06000008", "agency_rate_fte");
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write(
+        "scorecard.toml",
+        &project.replace("New_Statistical_Neighbour_Groupings_April_2021.csv", "sn_model_2025_wide.csv"),
+    );
+    let definition = std::fs::read_to_string(fixture.root().join("indicators/workforce/agency-rate.toml")).unwrap();
+    fixture.write("indicators/workforce/agency-rate.toml", &format!("{definition}neighbours_average = \"median\"\n"));
+    let indicator = benchmarks_for(&fixture, "2025-03").unwrap();
+    let published = indicator.published_benchmarks.unwrap();
+    approx::assert_relative_eq!(published.neighbours.unwrap(), 13.8, epsilon = 1e-9);
+    assert_eq!(indicator.benchmark.unwrap().label, "Statistical neighbours 2025 (10 of 10, median)");
+}
+
 #[test]
 fn bad_benchmark_mappings_are_clear_errors() {
     if !dfe_dir().exists() {

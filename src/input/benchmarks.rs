@@ -41,16 +41,31 @@ pub struct Values {
 
 const SUPPRESSED: [&str; 7] = ["", "c", "z", "x", "k", "low", "u"];
 
-/// The authority's ten statistical neighbours, by old three-digit LA code.
+/// The authority's ten statistical neighbours, by old three-digit LA code,
+/// from DfE's groupings: the 2021 file (`SN1`, `SNP`, `SN2`...) or the 2025
+/// model (`SN_1`, `SN_1P`, ...), found by their headers.
 pub fn neighbours(path: &Path, old_code: &str) -> Result<Vec<String>, Diagnostic> {
     let mut reader = csv::Reader::from_path(path)
         .map_err(|error| Diagnostic::file(path, format!("cannot read neighbour groupings: {error}")))?;
+    let headers = reader.headers().map_err(|error| Diagnostic::file(path, error.to_string()))?.clone();
+    let mut columns: Vec<(u32, usize)> = headers
+        .iter()
+        .enumerate()
+        .filter_map(|(index, header)| {
+            let number = header.trim().strip_prefix("SN")?;
+            Some((number.strip_prefix('_').unwrap_or(number).parse::<u32>().ok()?, index))
+        })
+        .collect();
+    columns.sort();
+    if columns.is_empty() {
+        return Err(Diagnostic::at(path, 1, 1, "no neighbour columns (SN1... or SN_1...) in the groupings file"));
+    }
     for record in reader.records() {
         let record = record.map_err(|error| Diagnostic::file(path, error.to_string()))?;
         if record.get(0).map(str::trim) == Some(old_code) {
-            // SN1, SNP, SN2, SNP, ...: codes in columns 5, 7, 9...
-            return Ok((0..10)
-                .filter_map(|i| record.get(5 + 2 * i))
+            return Ok(columns
+                .iter()
+                .filter_map(|(_, index)| record.get(*index))
                 .map(|code| code.trim().to_string())
                 .filter(|code| !code.is_empty())
                 .collect());

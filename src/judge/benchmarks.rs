@@ -132,8 +132,11 @@ mod tests {
             file.push_str(&format!("2025,Local authority,R,{old},E0600{old},{rate}\n"));
         }
         std::fs::write(dir.path().join("f.csv"), file).unwrap();
-        std::fs::write(dir.path().join("sn.csv"), "code,name,a,b,c,sn1,p,sn2,p,sn3,p\n889,Own,,,,801,1,805,1,806,1\n")
-            .unwrap();
+        std::fs::write(
+            dir.path().join("sn.csv"),
+            "code,name,a,b,c,SN1,SNP,SN2,SNP,SN3,SNP\n889,Own,,,,801,1,805,1,806,1\n",
+        )
+        .unwrap();
         let source = PublishedBenchmark {
             file: "f.csv".into(),
             value_column: Some("rate".into()),
