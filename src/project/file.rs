@@ -154,7 +154,8 @@ fn six() -> u32 {
 pub struct BenchmarkFiles {
     /// Folder of DfE Explore Education Statistics CSVs.
     pub folder: Option<String>,
-    /// The statistical neighbour groupings file in that folder.
+    /// The statistical neighbour groupings file in that folder: DfE's 2021
+    /// groupings or its 2025 model (`sn_model_2025_wide.csv`).
     pub neighbours: Option<String>,
 }
 
