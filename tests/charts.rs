@@ -46,6 +46,7 @@ fn fixed_indicator() -> IndicatorReport {
         benchmark: Some(Benchmark { value: 13.0, label: "England 2025".into() }),
         published_benchmarks: None,
         england_standing: None,
+        actions: Vec::new(),
         rag_limits: Some(Limits { green: 14.0, amber: 17.5 }),
         targets: Vec::new(),
         rating_basis: None,

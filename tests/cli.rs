@@ -93,6 +93,7 @@ fn committed_json_schemas_match_the_engine() {
     for (kind, file) in [
         (scorecard::cli::SchemaKind::Indicator, "indicator.json"),
         (scorecard::cli::SchemaKind::Project, "project.json"),
+        (scorecard::cli::SchemaKind::Plan, "plan.json"),
     ] {
         let committed = std::fs::read_to_string(repo.join("docs/schema").join(file)).unwrap();
         assert_eq!(
@@ -114,7 +115,8 @@ fn committed_json_schemas_match_the_engine() {
 #[test]
 fn every_field_of_both_schemas_is_described_for_the_editor() {
     let (mut undocumented, mut fields) = (Vec::new(), 0);
-    for kind in [scorecard::cli::SchemaKind::Indicator, scorecard::cli::SchemaKind::Project] {
+    use scorecard::cli::SchemaKind::{Indicator, Plan, Project};
+    for kind in [Indicator, Project, Plan] {
         let schema: serde_json::Value = serde_json::from_str(&scorecard::cli::schema(kind)).unwrap();
         let objects = std::iter::once(("(file)", &schema))
             .chain(schema["definitions"].as_object().unwrap().iter().map(|(name, value)| (name.as_str(), value)));

@@ -18,6 +18,7 @@ mod history;
 mod language;
 mod operations;
 mod pdf;
+mod plan;
 mod presets;
 mod readiness;
 mod real_data;

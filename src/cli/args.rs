@@ -34,6 +34,7 @@ pub enum LogFormat {
 pub enum SchemaKind {
     Indicator,
     Project,
+    Plan,
 }
 
 #[derive(Debug, Subcommand)]

@@ -7,6 +7,7 @@ pub fn schema(kind: SchemaKind) -> String {
     let schema = match kind {
         SchemaKind::Indicator => schemars::schema_for!(crate::language::Indicator),
         SchemaKind::Project => schemars::schema_for!(crate::project::ProjectFile),
+        SchemaKind::Plan => schemars::schema_for!(crate::language::PlanFile),
     };
     serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }

@@ -4,7 +4,7 @@
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
 use crate::diagnostics::did_you_mean;
 use crate::error::Error;
-use crate::language::{self, Definition, Event};
+use crate::language::{self, Definition, Event, ImprovementPlan};
 use crate::project::{self, Member, Project};
 use std::path::Path;
 
@@ -16,6 +16,8 @@ pub struct Loaded {
     pub members: Vec<Member>,
     /// Dated events, in date order, for charts and SPC rebasing.
     pub events: Vec<Event>,
+    /// The improvement plan (`plan.toml`), if the project has one.
+    pub plan: Option<ImprovementPlan>,
     /// Each definition's plan, in definition order.
     pub(super) plans: Vec<Plan>,
     pub(super) checks: Vec<CheckPlan>,
@@ -48,6 +50,8 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     let ids: Vec<&str> = definitions.iter().map(Definition::id).collect();
     let (events, found) = language::load_events(&project, &ids);
     diagnostics.extend(found);
+    let (plan, found) = language::load_plan(&project, &ids);
+    diagnostics.extend(found);
     let checks = compile_checks(&project).unwrap_or_else(|found| {
         diagnostics.extend(found);
         Vec::new()
@@ -58,7 +62,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     });
     match compile_all(&project, &definitions) {
         Ok(plans) => diagnostics
-            .into_result(Loaded { project, definitions, members, events, plans, checks })
+            .into_result(Loaded { project, definitions, members, events, plan, plans, checks })
             .map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);

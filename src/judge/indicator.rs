@@ -2,6 +2,7 @@
 //! travel, confidence, SPC, benchmark and breakdown, over its series.
 
 use super::benchmarks::{ResolvedBenchmark, Standing};
+use super::plan::ActionRef;
 use super::rag::{self, Rag};
 use super::revision::Revision;
 use super::rounding::round_to;
@@ -73,6 +74,9 @@ pub struct IndicatorReport {
     pub commentary: Option<String>,
     /// Dated events within the months shown (none after this month).
     pub events: Vec<Event>,
+    /// The improvement plan's actions it measures (`plan.toml`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<ActionRef>,
     /// Its place among a consortium's members this month, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<Position>,
@@ -191,6 +195,7 @@ pub(super) fn judge(
             .filter(|event| event.month <= month && series.first().is_some_and(|first| first.period <= event.month))
             .collect(),
         revisions: Vec::new(),
+        actions: Vec::new(),
         rank: None,
         vs_previous_month: compare(definition, &latest, &find(&series, previous_period)),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),

@@ -7,6 +7,7 @@
 mod benchmarks;
 mod disclosure;
 mod indicator;
+mod plan;
 mod rag;
 mod rank;
 mod readiness;
@@ -24,6 +25,7 @@ pub use disclosure::{suppress, suppress_all};
 pub use indicator::{
     Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
 };
+pub use plan::{ActionRef, ActionView, Measure, PlanView, PriorityView};
 pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{missing_extracts, warnings, Warning};

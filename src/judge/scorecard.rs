@@ -2,6 +2,7 @@
 
 use super::benchmarks::PublishedBenchmarks;
 use super::indicator::{judge, IndicatorReport};
+use super::plan::{actions_of, view, PlanView};
 use super::rag::{Rag, RagCounts};
 use super::readiness::Warning;
 use super::story::Story;
@@ -25,6 +26,9 @@ pub struct Scorecard {
     pub warnings: Vec<Warning>,
     /// Data-quality checks for the month (records failing each).
     pub data_quality: Vec<Finding>,
+    /// The improvement plan this month, if the project has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<PlanView>,
 }
 
 /// Judge every indicator for one member's `month`.
@@ -36,7 +40,7 @@ pub fn scorecard(
     benchmarks: &PublishedBenchmarks,
 ) -> Scorecard {
     let authority = &loaded.members[member];
-    Scorecard {
+    let mut scorecard = Scorecard {
         authority: authority.name.clone(),
         authority_code: authority.code.to_string(),
         month,
@@ -58,7 +62,16 @@ pub fn scorecard(
                 judge(definition, series, month, resolved, previous, &loaded.events, financial_year_start)
             })
             .collect(),
+        plan: None,
+    };
+    if let Some(plan) = &loaded.plan {
+        for indicator in &mut scorecard.indicators {
+            indicator.actions = actions_of(plan, &indicator.id);
+        }
+        let start = loaded.project.financial_year_start_month();
+        scorecard.plan = Some(view(plan, month, start, &scorecard.indicators));
     }
+    scorecard
 }
 
 impl Scorecard {

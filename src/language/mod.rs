@@ -10,6 +10,7 @@ mod derive_order;
 mod events;
 mod indicator;
 mod limits;
+mod plan;
 mod published_benchmark;
 mod rules;
 mod targets;
@@ -23,6 +24,7 @@ pub use indicator::{
     Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
 };
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
+pub use plan::{load_plan, Action, ActionRag, ImprovementPlan, PlanFile, Priority, Quarter, PLAN_FILE};
 pub use published_benchmark::{Average, Comparator, PublishedBenchmark};
 pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary};
 pub use targets::Targets;

@@ -95,10 +95,12 @@ impl Manifest {
     }
 }
 
-/// Hash of the project file and every definition, in path order: a change
-/// to any rule changes it.
+/// Hash of the project file, every definition (in path order), the events
+/// and the improvement plan: a change to any rule, event or action changes it,
+/// so the months it shows are rebuilt.
 pub fn definitions_hash(loaded: &Loaded) -> String {
     let mut text = loaded.project.source.text.to_string();
+    text.push_str(&format!("\0{:?}\0{:?}", loaded.events, loaded.plan));
     let mut sources: Vec<_> = loaded.definitions.iter().map(|d| (&d.source.path, &d.source.text)).collect();
     sources.sort();
     for (path, source) in sources {

@@ -8,11 +8,12 @@
 use super::build_time::BuildTime;
 use super::charts;
 use super::fonts::Weight;
-use super::format::{month_name, rag_view, show_count};
+use super::format::{month_name, rag_view, show_count, RagView};
 use super::icons;
 use super::pdf_chart::PdfBackend;
 use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Table, BODY_WIDTH, INK, MARGIN, MUTED};
 use super::pdf_write::{self, Info, CHART_PIXELS};
+use super::plan::{action_rag, action_row, actions_sentence};
 use super::rating::rating_sentence;
 use super::story::{exception_lines, revision_texts, ExceptionLine};
 use super::summary::{benchmark_text, by_theme, group_value, headline, since_last_sentence, statistics, summary_row};
@@ -45,7 +46,11 @@ fn rag_colours(rag: Option<Rag>) -> (Rgb, Rgb) {
 
 /// "A amber": the letter keeps the rating readable in black and white.
 fn rag_cell(rag: Option<Rag>) -> Cell {
-    let view = rag_view(rag);
+    rag_cell_as((rag, rag_view(rag)))
+}
+
+/// A rating cell coloured as `rag`, worded as `view`.
+fn rag_cell_as((rag, view): (Option<Rag>, RagView)) -> Cell {
     let (fill, ink) = rag_colours(rag);
     Cell::new(format!("{} {}", view.rag_letter, view.rag_text), Style::new(CELL.size, Weight::Bold, ink))
         .filled(rag.map(|_| fill))
@@ -68,6 +73,7 @@ pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, S
     let mut flow = Flow::new();
     opening(&mut flow, scorecard, built);
     summary(&mut flow, scorecard);
+    plan(&mut flow, scorecard);
     for (index, indicator) in scorecard.indicators.iter().enumerate() {
         indicator_page(&mut flow, index, indicator, scorecard);
     }
@@ -214,6 +220,36 @@ fn revised(flow: &mut Flow, scorecard: &Scorecard) {
     }
 }
 
+/// The improvement plan, a table per priority, after the summary.
+fn plan(flow: &mut Flow, scorecard: &Scorecard) {
+    let Some(plan) = &scorecard.plan else { return };
+    flow.gap(10.0);
+    flow.heading(&format!("Improvement plan: progress in {}", plan.quarter), HEADING, 60.0);
+    for priority in &plan.priorities {
+        flow.heading(&format!("{}. {}", priority.number, priority.title), SUBHEADING, 40.0);
+        let rows = priority
+            .actions
+            .iter()
+            .map(|action| {
+                let row = action_row(action);
+                vec![
+                    cell(row.action),
+                    cell(row.lead),
+                    rag_cell_as(action_rag(action.rag)),
+                    cell(row.progress),
+                    cell(row.measured_by),
+                ]
+            })
+            .collect();
+        let left = Align::Left;
+        flow.table(&Table {
+            columns: columns(&[(2.2, left), (1.3, left), (1.0, left), (3.0, left), (2.0, left)]),
+            header: header(&["Action", "Lead", "RAG", "Progress", "Measured by"]),
+            rows,
+        });
+    }
+}
+
 fn summary(flow: &mut Flow, scorecard: &Scorecard) {
     flow.gap(10.0);
     flow.heading("All indicators", HEADING, 60.0);
@@ -288,6 +324,9 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     rating_line(flow, indicator);
     if let Some(sentence) = rating_sentence(indicator) {
         flow.paragraph(&sentence, STRONG);
+    }
+    if let Some(sentence) = actions_sentence(indicator) {
+        flow.paragraph(&sentence, BODY);
     }
     let revisions = revision_texts(indicator);
     if !revisions.is_empty() {

@@ -5,10 +5,11 @@
 use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
 use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::icons;
+use super::plan::{action_row, actions_sentence};
 use super::rating::rating_sentence;
 use super::story::{revision_texts, story_view};
 use super::summary::{by_theme, group_value, since_last_sentence, statistics, summary_row, value_text};
-use crate::judge::{IndicatorReport, RagCounts, Scorecard};
+use crate::judge::{IndicatorReport, PlanView, RagCounts, Scorecard};
 use crate::project::Month;
 use minijinja::{context, Environment, Value};
 use serde::Serialize;
@@ -77,10 +78,35 @@ fn detail(indicator: &IndicatorReport) -> Value {
         statistics => statistics(indicator),
         icons => Value::from_safe_string(icon_svgs(indicator)),
         in_words => &indicator.in_words,
+        actions => actions_sentence(indicator),
         commentary => &indicator.commentary,
         breakdown,
         ..Value::from_serialize(rag_view(indicator.rag)),
     }
+}
+
+/// The plan's priorities, each action with links to the indicators that measure it.
+fn plan_view(plan: &PlanView) -> Value {
+    let priorities: Vec<Value> = plan
+        .priorities
+        .iter()
+        .map(|priority| {
+            let actions: Vec<Value> = priority
+                .actions
+                .iter()
+                .map(|action| {
+                    let measures: Vec<Value> = action
+                        .measured_by
+                        .iter()
+                        .map(|measure| context! { id => &measure.id, title => &measure.title, ..Value::from_serialize(rag_view(measure.rag)) })
+                        .collect();
+                    context! { measures, ..Value::from_serialize(action_row(action)) }
+                })
+                .collect();
+            context! { number => &priority.number, title => &priority.title, actions }
+        })
+        .collect();
+    context! { quarter => &plan.quarter, priorities }
 }
 
 /// The SPC icons as inline SVG (each with its text alternative).
@@ -120,6 +146,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             chart => CHART_SIZE,
             narrow_chart => NARROW_CHART_SIZE,
             data_quality => &scorecard.data_quality,
+            plan => scorecard.plan.as_ref().map(plan_view),
             incomplete => &scorecard.incomplete,
             warnings => scorecard.warnings.iter().map(|warning| context! {
                 kind => warning.kind.describe(),

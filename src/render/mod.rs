@@ -15,6 +15,7 @@ mod icons;
 mod pdf_chart;
 mod pdf_layout;
 mod pdf_write;
+mod plan;
 mod rating;
 mod story;
 mod summary;
