@@ -2,7 +2,6 @@
 //! travel, confidence, SPC, benchmark and breakdown, over its series.
 
 use super::benchmarks::{ResolvedBenchmark, Standing};
-use super::plan::ActionRef;
 use super::rag::{self, Rag};
 use super::revision::Revision;
 use super::rounding::round_to;
@@ -15,6 +14,13 @@ use crate::input::benchmarks;
 use crate::language::{Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
+
+/// An action of the improvement plan that an indicator measures.
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionRef {
+    pub number: String,
+    pub title: String,
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorReport {

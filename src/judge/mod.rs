@@ -23,9 +23,9 @@ mod wording;
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark, Standing};
 pub use disclosure::{suppress, suppress_all};
 pub use indicator::{
-    Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
+    ActionRef, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
 };
-pub use plan::{ActionRef, ActionView, Measure, PlanView, PriorityView};
+pub use plan::{ActionView, Measure, PlanView, PriorityView};
 pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{missing_extracts, warnings, Warning};

@@ -3,7 +3,7 @@
 //! quarter (or the latest before it), and the latest RAG of the indicators
 //! that measure them.
 
-use super::indicator::IndicatorReport;
+use super::indicator::{ActionRef, IndicatorReport};
 use super::rag::Rag;
 use crate::language::{ActionRag, ImprovementPlan, Quarter};
 use crate::project::Month;
@@ -41,13 +41,6 @@ pub struct Measure {
     pub id: String,
     pub title: String,
     pub rag: Option<Rag>,
-}
-
-/// An action an indicator measures, for the indicator's own section.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionRef {
-    pub number: String,
-    pub title: String,
 }
 
 pub fn view(plan: &ImprovementPlan, month: Month, start_month: u32, indicators: &[IndicatorReport]) -> PlanView {
