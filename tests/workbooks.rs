@@ -154,6 +154,14 @@ fn files_that_are_not_workbooks_say_so() {
     let error = describe(&fixture.compute().unwrap_err());
     assert!(error.contains("annex-a.xlsx") && error.contains("is not a workbook"), "{error}");
 
+    // A zip of something else (a folder of documents renamed .xlsx).
+    let mut other = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    other.start_file("notes.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut other, b"not a workbook").unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), other.finish().unwrap().into_inner()).unwrap();
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("cannot be read as a workbook"), "{error}");
+
     // A workbook cut short (a failed copy): the zip cannot be read.
     let bytes = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F")]).save_to_buffer().unwrap();
     std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), &bytes[..bytes.len() / 2]).unwrap();
