@@ -42,12 +42,12 @@ fn a_rating_worse_than_last_month_leads_the_page_with_its_numbers() {
     assert!(story["improved"].as_array().unwrap().is_empty());
 
     let page = read(&fixture, "index.html");
-    let attention = &page[page.find("Needs attention").unwrap()..page.find("Plan on a page").unwrap()];
+    let attention = &page[page.find("Needs attention").unwrap()..page.find("All indicators").unwrap()];
     for expected in ["amber, was green", "10.0%", "16.0%", "14.0%", "no commentary provided"] {
         assert!(attention.contains(expected), "{expected} missing from {attention}");
     }
     // It opens the page: nothing but the header before it.
-    assert!(page.find("Needs attention").unwrap() < page.find("Plan on a page").unwrap());
+    assert!(page.find("Needs attention").unwrap() < page.find("All indicators").unwrap());
     assert!(page.contains("1 amber <span class=\"was\">(0 last month)</span>"), "counts beside last month's");
     assert!(page.contains("Amber: 16.0% is above the 14.0% target but within 3.5 points of it (amber to 17.5%)."));
     // `check` says so too, naming the file to write.

@@ -38,7 +38,13 @@ fn the_month_shows_its_quarters_progress_and_the_measures_ratings() {
     let plan = "[[priority]]\nnumber = \"1\"\ntitle = \"Front door\"\n\n[[priority.action]]\nnumber = \"1.1\"\n\
 title = \"Consultation line\"\nlead = \"Head of Safeguarding\"\nindicators = [\"referrals\"]\nrag = \"green\"\n\
 progress = { \"2025-26 Q3\" = \"Line designed.\", \"2026-27 Q1\" = \"Line reviewed.\", \"2025-26 Q2\" = \"Funding agreed.\" }\n";
-    let json = fixture(plan).build_json(&[], "1775001600", "2026-03");
+    let fixture = fixture(plan);
+    let json = fixture.build_json(&[], "1775001600", "2026-03");
+    let page = std::fs::read_to_string(fixture.root().join("reports/2026-03/index.html")).expect("page");
+    assert!(
+        page.contains("Plan on a page: progress in 2025-26 Q4")
+            && page.contains("Measures plan action 1.1 Consultation line.")
+    );
     let action = &json["plan"]["priorities"][0]["actions"][0];
     assert_eq!(json["plan"]["quarter"], "2025-26 Q4");
     assert_eq!(

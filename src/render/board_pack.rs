@@ -224,7 +224,7 @@ fn revised(flow: &mut Flow, scorecard: &Scorecard) {
 fn plan(flow: &mut Flow, scorecard: &Scorecard) {
     let Some(plan) = &scorecard.plan else { return };
     flow.gap(10.0);
-    flow.heading(&format!("Improvement plan: progress in {}", plan.quarter), HEADING, 60.0);
+    flow.heading(&format!("Plan on a page: progress in {}", plan.quarter), HEADING, 60.0);
     for priority in &plan.priorities {
         flow.heading(&format!("{}. {}", priority.number, priority.title), SUBHEADING, 40.0);
         let rows = priority
