@@ -150,6 +150,20 @@ fn table_declarations_are_checked() {
     assert!(has("dataset `other`: `table` applies only to statutory-return XML files"), "{errors:?}");
 }
 
+/// A declared column the table does not have is named, with the table's columns.
+#[test]
+fn a_column_the_table_lacks_is_named() {
+    let fixture = fixture(&census());
+    let project = format!("{PROJECT}{DATASETS}").replace("AssessmentFactors = \"text\"", "AssessmentFactor = \"text\"");
+    fixture.write("scorecard.toml", &project);
+    fixture.indicator("t", "assessments", &count("assessments", "cin-assessments", "TRUE"));
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(
+        error.contains("missing column `AssessmentFactor`") && error.contains("did you mean `AssessmentFactors`?"),
+        "{error}"
+    );
+}
+
 /// The real-format samples: the CIN census's one child (its assessment's
 /// factors 2A and 2B joined) and the workforce census's 30 workers and its
 /// authority-level vacancies (79.68 FTE), counted from the files by hand.

@@ -122,32 +122,8 @@ pub enum Command {
         /// Generate a consortium of this many authorities of varied sizes.
         #[arg(long)]
         authorities: Option<usize>,
-        /// The files' shape: `snapshots` (CSV, as the repository's project
-        /// reads them), `returns` (CIN census and workforce census XML,
-        /// SSDA903 CSV: what `init --preset returns` reads) or `annex-a`
-        /// (an Annex A workbook per month: what `init --preset annex-a` reads)
-        /// or `ssd` (one current extract per `ssd_*` table: `init --preset ssd`).
-        #[arg(long, value_enum, default_value_t = SampleShape::Snapshots, conflicts_with = "authorities")]
-        shape: SampleShape,
+        /// The files' shape: snapshots, or as `init --preset <shape>` reads them.
+        #[arg(long, value_enum, default_value_t = crate::sample::Shape::Snapshots, conflicts_with = "authorities")]
+        shape: crate::sample::Shape,
     },
-}
-
-/// `scorecard sample --shape`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SampleShape {
-    Snapshots,
-    Returns,
-    AnnexA,
-    Ssd,
-}
-
-impl From<SampleShape> for crate::sample::Shape {
-    fn from(shape: SampleShape) -> crate::sample::Shape {
-        match shape {
-            SampleShape::Snapshots => crate::sample::Shape::Snapshots,
-            SampleShape::Returns => crate::sample::Shape::Returns,
-            SampleShape::AnnexA => crate::sample::Shape::AnnexA,
-            SampleShape::Ssd => crate::sample::Shape::Ssd,
-        }
-    }
 }

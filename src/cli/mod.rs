@@ -79,7 +79,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Sample { seed, out: dir, authorities, shape } => {
             let written = match authorities {
                 Some(count) => crate::sample::write_consortium(&dir, seed, count),
-                None => crate::sample::write_shaped(&dir, seed, shape.into()),
+                None => crate::sample::write_shaped(&dir, seed, shape),
             };
             written.map(|summary| say!(out, "{summary}")).map_err(Error::render)
         }

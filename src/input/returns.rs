@@ -183,23 +183,12 @@ pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result
         let message = format!("`{wanted}` is not a table of a return (tables: {})", table_names().join(", "));
         return Err(Diagnostic::file(path, message).with_help_opt(did_you_mean(wanted, table_names())).into());
     };
+    // Read first: a file of the other return says so, before any column is missed.
     let lines = Lines::new(bytes);
     let mut flattener = Flattener::new(shape, &lines, path);
     flattener.run(bytes)?;
-    let headers: Vec<&str> = shape.columns.to_vec();
-    let positions = super::table::column_positions(path, &headers, config).map_err(|found| {
-        let listed = shape.columns.join(", ");
-        let mut diagnostics = super::table::at_header(found, None);
-        for diagnostic in &mut diagnostics.0 {
-            (diagnostic.line, diagnostic.column) = (0, 0);
-            diagnostic.message = format!(
-                "{} (table `{}` has: {listed})",
-                diagnostic.message.split(" (header has").next().unwrap_or_default(),
-                shape.name
-            );
-        }
-        diagnostics
-    })?;
+    let positions = super::table::column_positions(path, shape.columns, config)
+        .map_err(|found| Diagnostics(found.into_iter().map(|(_, diagnostic)| diagnostic).collect()))?;
     let mut typer = Typer::new(path, config, positions, true);
     for (line, row) in &flattener.rows {
         typer.push_row(|index| row[index].as_str(), &Where::Element { line: *line })?;

@@ -26,7 +26,7 @@ use std::path::Path;
 use workforce::WorkforceHistory;
 
 /// The shapes the sample's extracts can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Shape {
     /// CSV month-end snapshots, as `scorecard.toml` in the repository reads them.
     #[default]
@@ -49,26 +49,29 @@ pub fn write(out: &Path, seed: u64) -> Result<String, String> {
 
 /// Write every month's extracts under `out/YYYY-MM/` in `shape`.
 pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, String> {
-    let mut files = write_authority(out, seed, 1.0)?;
-    if shape == Shape::AnnexA {
-        for month in FIRST_MONTH.through(LAST_MONTH) {
-            annex_a::write_month(&out.join(month.to_string()), out, month.last_day())?;
+    let snapshots = write_authority(out, seed, 1.0)?;
+    let months = || FIRST_MONTH.through(LAST_MONTH);
+    let files = match shape {
+        Shape::Snapshots => snapshots,
+        Shape::AnnexA => {
+            // Each month's snapshot becomes one workbook.
+            for month in months() {
+                annex_a::write_month(&out.join(month.to_string()), out, month.last_day())?;
+            }
+            months().count()
         }
-        // Nine CSVs a month become one workbook.
-        files = FIRST_MONTH.months_until(LAST_MONTH) as usize + 1;
-    }
-    if shape == Shape::Ssd {
-        files = ssd::write(out, FIRST_MONTH, LAST_MONTH)?;
-    }
-    if shape == Shape::Returns {
-        for month in FIRST_MONTH.through(LAST_MONTH) {
-            // A return's year is the year its 31 March falls in.
-            let year = if month.month >= 4 { month.year + 1 } else { month.year };
-            let reference = month.last_day().format("%Y-%m-%d").to_string();
-            // Five CIN and workforce CSVs become two XML files.
-            files = files - 5 + returns::rewrite_month(&out.join(month.to_string()), year, &reference)?;
+        Shape::Ssd => ssd::write(out, FIRST_MONTH, LAST_MONTH)?,
+        Shape::Returns => {
+            let mut files = 0;
+            for month in months() {
+                // A return's year is the year its 31 March falls in.
+                let year = if month.month >= 4 { month.year + 1 } else { month.year };
+                let reference = month.last_day().format("%Y-%m-%d").to_string();
+                files += returns::rewrite_month(&out.join(month.to_string()), year, &reference)?;
+            }
+            files
         }
-    }
+    };
     Ok(format!(
         "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
         FIRST_MONTH.months_until(LAST_MONTH) + 1,

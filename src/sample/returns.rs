@@ -20,7 +20,7 @@ const CIN_TABLES: [(&str, &str); 4] = [
 const NOT_IN_RETURN: [&str; 5] = ["LAchildID", "CINdetailsID", "AssessmentID", "CPPID", "Team"];
 
 /// Rewrite one month folder: `cin_*.csv` become `cin_census.xml`,
-/// `workforce.csv` becomes `csww.xml`. Returns the files written.
+/// `workforce.csv` becomes `csww.xml`. Returns the files the folder then holds.
 pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usize, String> {
     let mut details: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
@@ -65,7 +65,8 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
     xml.push_str("</Message>\n");
     std::fs::write(dir.join("csww.xml"), xml).map_err(|error| format!("csww.xml: {error}"))?;
     std::fs::remove_file(dir.join("workforce.csv")).map_err(|error| format!("workforce.csv: {error}"))?;
-    Ok(2)
+    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    Ok(entries.count())
 }
 
 fn header(collection: &str, year: i32, reference_date: &str) -> String {
