@@ -13,7 +13,7 @@ fn dfe_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe")
 }
 
-/// One published rate: the file, its column, and which rows carry it.
+/// One published rate: the file, its column, and the row that carries it.
 struct Published {
     id: &'static str,
     file: &'static str,
@@ -22,7 +22,8 @@ struct Published {
     from_fte: bool,
     /// Decimal places DfE publishes the column to.
     decimals: u32,
-    row: fn(&csv::StringRecord, &csv::StringRecord) -> bool,
+    /// Column values that pick the row (beside geographic_level).
+    row: &'static [(&'static str, &'static str)],
 }
 
 fn field<'a>(headers: &csv::StringRecord, record: &'a csv::StringRecord, name: &str) -> &'a str {
@@ -33,64 +34,124 @@ fn field<'a>(headers: &csv::StringRecord, record: &'a csv::StringRecord, name: &
         .unwrap_or("")
 }
 
-fn any_row(_: &csv::StringRecord, _: &csv::StringRecord) -> bool {
-    true
+const fn rate(id: &'static str, file: &'static str, column: &'static str, decimals: u32) -> Published {
+    Published { id, file, column, from_fte: false, decimals, row: &[] }
 }
 
-fn three_plus_row(headers: &csv::StringRecord, record: &csv::StringRecord) -> bool {
-    field(headers, record, "cla_group") == "CLA on 31 March"
-        && field(headers, record, "placement_stability") == "With 3 or more placements during the year"
+const fn fte_rate(id: &'static str, column: &'static str) -> Published {
+    Published { id, file: "csww_indicators_2017_to_2025.csv", column, from_fte: true, decimals: 1, row: &[] }
 }
 
-const PUBLISHED: [Published; 6] = [
+/// A percentage DfE publishes on one row of a file that holds several.
+const fn row_share(
+    id: &'static str,
+    file: &'static str,
+    column: &'static str,
+    row: &'static [(&'static str, &'static str)],
+) -> Published {
+    Published { id, file, column, from_fte: false, decimals: 0, row }
+}
+
+const CIN: &str = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv";
+const STABILITY: &str = "la_cla_placement_stability.csv";
+const HEALTH: &str = "la_conviction_health_outcome_cla.csv";
+const ACCOMMODATION: &str = "la_care_leavers_accommodation_suitability.csv";
+const ACTIVITY: &str = "la_care_leavers_activity.csv";
+const HEALTH_GROUP: (&str, &str) = ("characteristic", "Health assessments: Children looked after all ages");
+
+const PUBLISHED: [Published; 21] = [
+    fte_rate("agency-rate", "agency_rate_fte"),
+    fte_rate("turnover-rate", "turnover_rate_fte"),
+    fte_rate("caseload", "caseload_fte"),
+    fte_rate("vacancy-rate", "vacancy_rate_fte"),
+    rate("re-referrals", CIN, "rereferral_percent", 1),
+    rate("referrals-nfa", CIN, "no_further_action_percent", 1),
+    rate("cp-subsequent", "d3_cpps_subsequent_plan_2013_to_2025.csv", "CPP_subsequent_percent", 1),
+    rate("cp-2-years", "d5_cpps_at31march_by_duration_2013_to_2025.csv", "2_years_or_more_percent", 1),
     Published {
-        id: "agency-rate",
-        file: "csww_indicators_2017_to_2025.csv",
-        column: "agency_rate_fte",
-        from_fte: true,
-        decimals: 1,
-        row: any_row,
+        row: &[("population_type", "Children looked after on 31 March each year")],
+        ..rate("cla-rate", "cla_number_and_rate_per_10k_children.csv", "rate_per_10000", 0)
     },
     Published {
-        id: "turnover-rate",
-        file: "csww_indicators_2017_to_2025.csv",
-        column: "turnover_rate_fte",
-        from_fte: true,
-        decimals: 1,
-        row: any_row,
+        row: &[("population_type", "Children starting to be looked after each year")],
+        ..rate("cla-starts-rate", "cla_number_and_rate_per_10k_children.csv", "rate_per_10000", 0)
     },
-    Published {
-        id: "caseload",
-        file: "csww_indicators_2017_to_2025.csv",
-        column: "caseload_fte",
-        from_fte: true,
-        decimals: 1,
-        row: any_row,
-    },
-    Published {
-        id: "re-referrals",
-        file: "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
-        column: "rereferral_percent",
-        from_fte: false,
-        decimals: 1,
-        row: any_row,
-    },
-    Published {
-        id: "cp-subsequent",
-        file: "d3_cpps_subsequent_plan_2013_to_2025.csv",
-        column: "CPP_subsequent_percent",
-        from_fte: false,
-        decimals: 1,
-        row: any_row,
-    },
-    Published {
-        id: "placements-3-plus",
-        file: "la_cla_placement_stability.csv",
-        column: "children_percent",
-        from_fte: false,
-        decimals: 0,
-        row: three_plus_row,
-    },
+    row_share(
+        "placements-3-plus",
+        STABILITY,
+        "children_percent",
+        &[("cla_group", "CLA on 31 March"), ("placement_stability", "With 3 or more placements during the year")],
+    ),
+    row_share(
+        "long-term-stability",
+        STABILITY,
+        "children_percent",
+        &[
+            ("cla_group", "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"),
+            ("placement_stability", "Living with the same carer for at least 2 years"),
+        ],
+    ),
+    row_share(
+        "placed-outside-20-miles",
+        "la_cla_during_year_new_placements.csv",
+        "children_percent",
+        &[
+            ("characteristic", "Location of new placements during the year"),
+            ("breakdown", "Placed outside LA boundary more than 20 miles from home"),
+        ],
+    ),
+    row_share(
+        "school-moves",
+        "la_cla_school_moves.csv",
+        "percentage",
+        &[
+            ("cla_group", "CLA on 31 March"),
+            ("move_measure", "Any moves"),
+            ("school_stability", "With one or more moves during the year"),
+        ],
+    ),
+    row_share(
+        "social-workers-3-plus",
+        "la_cla_swcount.csv",
+        "percentage",
+        &[("cla_group", "CLA on 31 March"), ("sw_stability", "3 or more social workers during the year")],
+    ),
+    row_share(
+        "health-assessments",
+        HEALTH,
+        "children_percent",
+        &[HEALTH_GROUP, ("breakdown", "Had their annual health assessment")],
+    ),
+    row_share(
+        "dental-checks",
+        HEALTH,
+        "children_percent",
+        &[HEALTH_GROUP, ("breakdown", "Had their teeth checked by a dentist")],
+    ),
+    row_share(
+        "care-leavers-suitable-17-18",
+        ACCOMMODATION,
+        "care_leaver_percent",
+        &[("care_leaver_age", "17 to 18 years"), ("breakdown", "Accommodation considered suitable")],
+    ),
+    row_share(
+        "care-leavers-suitable-19-21",
+        ACCOMMODATION,
+        "care_leaver_percent",
+        &[("care_leaver_age", "19 to 21 years"), ("breakdown", "Accommodation considered suitable")],
+    ),
+    row_share(
+        "care-leavers-eet-17-18",
+        ACTIVITY,
+        "care_leaver_percent",
+        &[("care_leaver_age", "17 to 18 years"), ("breakdown", "Total in education, employment or training")],
+    ),
+    row_share(
+        "care-leavers-eet-19-21",
+        ACTIVITY,
+        "care_leaver_percent",
+        &[("care_leaver_age", "19 to 21 years"), ("breakdown", "Total in education, employment or training")],
+    ),
 ];
 
 #[derive(Default, Debug)]
@@ -139,8 +200,8 @@ fn dfe_definitions_reproduce_published_rates() {
         let mut tally = Tally::default();
         for record in reader.records() {
             let record = record.unwrap();
-            if field(&headers, &record, "geographic_level") != "Local authority" || !(published.row)(&headers, &record)
-            {
+            let on_row = published.row.iter().all(|(column, value)| field(&headers, &record, column) == *value);
+            if field(&headers, &record, "geographic_level") != "Local authority" || !on_row {
                 continue;
             }
             let Ok(expected) = field(&headers, &record, published.column).parse::<f64>() else {
@@ -172,7 +233,7 @@ fn dfe_definitions_reproduce_published_rates() {
         }
         let total = tally.matched + tally.fte_rounding + tally.undefined_published_as_zero + tally.unexplained.len();
         report.push(format!(
-            "{:<18} {:>5} of {total} matched exactly; {:>3} FTE rounding; {:>2} undefined published as 0; {} unexplained; {:>3} suppressed",
+            "{:<28} {:>5} of {total} matched exactly; {:>3} FTE rounding; {:>2} undefined published as 0; {} unexplained; {:>3} suppressed",
             published.id,
             tally.matched,
             tally.fte_rounding,
@@ -182,6 +243,7 @@ fn dfe_definitions_reproduce_published_rates() {
         ));
         // Rates from whole counts must match exactly whenever they are defined.
         assert!(published.from_fte || tally.fte_rounding == 0);
+        assert!(total > 0, "{}: no published rows found", published.id);
         assert!(tally.matched * 100 >= total * 90, "{}: too few exact matches", published.id);
         all_unexplained.extend(tally.unexplained);
     }
