@@ -54,6 +54,7 @@ fn fixed_indicator() -> IndicatorReport {
         confidence: vec![Confidence { level: 95.0, lower: 13.9, upper: 17.4 }],
         spc: None,
         spc_not_applicable: None,
+        funnel_kind: None,
         definition: Vec::new(),
         in_words: Vec::new(),
         revisions: Vec::new(),

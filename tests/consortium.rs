@@ -232,3 +232,44 @@ fn consortium_pages_carry_its_own_name_a_grid_and_each_members_counts() {
         assert!(grid.contains(cell), "{cell} in {grid}");
     }
 }
+
+/// Three members of 100 case-holding workers each, with 66, 72 and 40 of
+/// them within the caseload limit. Overall 178 / 300 = 59.33%. Wilson
+/// limits at n = 100 around x = 59.33 (z = 1.96): 49.53% to 68.44%; at
+/// 99.8% (z = 3.09): 43.99% to 73.05% (worked with the formula in
+/// `judge::funnel`'s tests). So 66% is inside, 72% above the 95% limit
+/// only, and 40% below the 99.8% limit.
+#[test]
+fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
+    let fixture = Fixture::shipped(&["workforce/caseloads-within-limit"]);
+    fixture.write(
+        "sample-data/members.csv",
+        "code,name,region,population_2024\nE06900001,Inside,North West,20000\nE06900002,High,North West,20000\nE06900003,Low,North West,20000\n",
+    );
+    for (code, within) in [("E06900001", 66), ("E06900002", 72), ("E06900003", 40)] {
+        let rows: String = (0..100)
+            .map(|worker| {
+                let cases = if worker < within { 10 } else { 30 };
+                format!("S{worker},T,0,1.0,5,01/01/2020,,{cases},0\n")
+            })
+            .collect();
+        fixture.write(&format!("sample-data/{code}/2025-03/workforce.csv"), &format!("{HEADER}{rows}"));
+    }
+    let output = scorecard(&fixture, &["build"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let folder = fixture.root().join("reports/comparison/2025-03");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("comparison.json")).unwrap()).unwrap();
+    let funnel = &json["indicators"][0]["funnel"];
+    assert!((funnel["centre"].as_f64().unwrap() - 178.0 / 3.0).abs() < 1e-9, "{funnel}");
+    let bands: Vec<&str> = funnel["points"].as_array().unwrap().iter().map(|p| p["band"].as_str().unwrap()).collect();
+    assert_eq!(bands, ["inside", "above95", "below998"]);
+    let csv = std::fs::read_to_string(folder.join("comparison.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",rag,funnel"), "{csv}");
+    assert!(csv.contains("E06900003,Low,40.0,,3,3,red,below the 99.8% limit"), "{csv}");
+    let page = std::fs::read_to_string(folder.join("comparison.html")).unwrap();
+    assert!(page.contains("Outside the limits: Low (below the 99.8% limit); High (above the 95% limit)."), "{page}");
+    let chart = std::fs::read_to_string(folder.join("charts/funnel-caseloads-within-limit.svg")).unwrap();
+    // plotters writes each text on a line of its own.
+    assert!(chart.contains("\nLow\n") && chart.contains("\nHigh\n") && !chart.contains("\nInside\n"), "{chart}");
+}

@@ -2,6 +2,7 @@
 //! travel, confidence, SPC, benchmark and breakdown, over its series.
 
 use super::benchmarks::{ResolvedBenchmark, Standing};
+use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
 use super::revision::Revision;
 use super::rounding::round_to;
@@ -62,6 +63,10 @@ pub struct IndicatorReport {
     /// few months have values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spc_not_applicable: Option<String>,
+    /// How a consortium's funnel plot sets its limits, for a proportion of
+    /// children or a rate per 10,000; none for other measures.
+    #[serde(skip)]
+    pub funnel_kind: Option<FunnelKind>,
     /// Where the RAG bands change this month, for charts.
     pub rag_limits: Option<rag::Limits>,
     /// The target each month of the series was rated against, when targets
@@ -187,6 +192,7 @@ pub(super) fn judge(
         confidence,
         spc,
         spc_not_applicable,
+        funnel_kind: funnel_kind(definition),
         benchmark: resolved.benchmark,
         published_benchmarks: resolved.published,
         england_standing: resolved.standing,
@@ -400,6 +406,14 @@ fn rate(definition: &Definition, observation: &Observation, benchmark: Option<f6
             let interval = significance::Interval { lower: limits.lower, upper: limits.upper };
             significance::compare(interval, benchmark?, definition.polarity()).map(rag::from_significance)
         }
+    }
+}
+
+fn funnel_kind(definition: &Definition) -> Option<FunnelKind> {
+    match &definition.measure {
+        MeasureRule::Proportion { weight: None, .. } => Some(FunnelKind::Proportion),
+        MeasureRule::RatePer10000 { .. } => Some(FunnelKind::RatePer10000),
+        _ => None,
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod benchmarks;
 mod disclosure;
+mod funnel;
 mod indicator;
 mod plan;
 mod rag;
@@ -22,6 +23,7 @@ mod wording;
 
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark, Standing};
 pub use disclosure::{suppress, suppress_all};
+pub use funnel::{Band, Funnel, FunnelKind, FunnelPoint};
 pub use indicator::{
     ActionRef, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
 };
@@ -32,6 +34,7 @@ pub use readiness::{missing_extracts, warnings, Warning};
 pub use revision::{revisions, Published, Revision};
 pub use rounding::round_to;
 pub use scorecard::{scorecard, Scorecard};
+pub use significance::Interval;
 pub use spc::{
     Assurance, Basis as SpcBasis, Rule as SpcRule, Segment as SpcSegment, Signal as SpcSignal, Spc, Variation,
 };

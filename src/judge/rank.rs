@@ -7,6 +7,7 @@
 //! calculable or suppressed has no rank, and `of` counts only ranked members.
 //! Indicators with no polarity are shown but not ranked.
 
+use super::funnel::{self, Funnel};
 use super::rag::Rag;
 use super::rounding::round_to;
 use super::scorecard::Scorecard;
@@ -33,6 +34,10 @@ pub struct IndicatorRanking {
     /// whether or not the indicator is ranked.
     pub median: Option<f64>,
     pub members: Vec<MemberValue>,
+    /// Each member's value against its denominator, for proportions of
+    /// children and rates per 10,000.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub funnel: Option<Funnel>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,7 +55,7 @@ pub struct MemberValue {
 }
 
 /// Rank every member's scorecard for the same month, indicator by indicator.
-pub fn rank(scorecards: &[Scorecard]) -> Option<Ranking> {
+pub fn rank<'a>(scorecards: &'a [Scorecard]) -> Option<Ranking> {
     let first = scorecards.first()?;
     let indicators = first
         .indicators
@@ -82,6 +87,15 @@ pub fn rank(scorecards: &[Scorecard]) -> Option<Ranking> {
                 ranked: 0,
                 median: None,
                 members,
+                funnel: indicator.funnel_kind.and_then(|kind| {
+                    let latest = |scorecard: &'a Scorecard| funnel::Member {
+                        code: &scorecard.authority_code,
+                        name: &scorecard.authority,
+                        latest: &scorecard.indicators[index].latest,
+                    };
+                    let members: Vec<funnel::Member> = scorecards.iter().map(latest).collect();
+                    funnel::funnel(kind, &members)
+                }),
             };
             assign_ranks(&mut ranking);
             ranking.median = median(&ranking);
@@ -137,6 +151,7 @@ mod tests {
             polarity,
             ranked: 0,
             median: None,
+            funnel: None,
             members: values
                 .iter()
                 .map(|value| MemberValue {

@@ -37,10 +37,10 @@ const LEGEND_LEFT: i32 = 16;
 /// (improving) or orange (concerning), purple for high or low where there
 /// is no better direction. Pale tints behind it for the RAG bands, each
 /// band also carrying its letter so that colour is never the only signal.
-const SERIES: RGBColor = RGBColor(64, 64, 64);
-const IMPROVING: RGBColor = RGBColor(0, 114, 178);
-const CONCERNING: RGBColor = RGBColor(230, 159, 0);
-const NEUTRAL_SIGNAL: RGBColor = RGBColor(120, 60, 150);
+pub(super) const SERIES: RGBColor = RGBColor(64, 64, 64);
+pub(super) const IMPROVING: RGBColor = RGBColor(0, 114, 178);
+pub(super) const CONCERNING: RGBColor = RGBColor(230, 159, 0);
+pub(super) const NEUTRAL_SIGNAL: RGBColor = RGBColor(120, 60, 150);
 const SIGNAL_COLOURS: [(Variation, RGBColor); 4] = [
     (Variation::Improving, IMPROVING),
     (Variation::Concerning, CONCERNING),
@@ -53,7 +53,7 @@ const TARGET: RGBColor = RGBColor(190, 30, 45);
 const BENCHMARK: RGBColor = RGBColor(0, 158, 115);
 /// SPC mean (solid) and process limits (dashed).
 const PROCESS: RGBColor = RGBColor(120, 120, 120);
-const INK: RGBColor = RGBColor(33, 33, 33);
+pub(super) const INK: RGBColor = RGBColor(33, 33, 33);
 /// Events: dark slate, dotted.
 const EVENT: RGBColor = RGBColor(70, 70, 110);
 /// Band tints, pale enough for every line to read over them.
@@ -61,7 +61,7 @@ const BAND_GREEN: RGBColor = RGBColor(226, 242, 229);
 const BAND_AMBER: RGBColor = RGBColor(252, 232, 196);
 const BAND_RED: RGBColor = RGBColor(244, 212, 212);
 
-fn register_fonts() {
+pub(super) fn register_fonts() {
     static FONTS: Once = Once::new();
     FONTS.call_once(|| {
         // The bytes are a known-good font compiled in; failure is impossible in practice
@@ -132,7 +132,7 @@ pub fn sparkline_svg(indicator: &IndicatorReport) -> Result<String, String> {
     Ok(svg)
 }
 
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(super) type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Months as x positions (0 = first month); runs of months with values,
 /// split where a month is not calculable.
@@ -252,7 +252,7 @@ fn bold(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Bold)
 }
 
-fn text_style() -> TextStyle<'static> {
+pub(super) fn text_style() -> TextStyle<'static> {
     (FAMILY, TEXT_SIZE).into_font().color(&INK)
 }
 

@@ -4,20 +4,52 @@
 
 use super::bundle::Files;
 use super::format::{month_name, number, rag_view, show_value};
+use super::funnel_chart::{funnel_svg, FUNNEL_SIZE};
 use super::html::environment;
 use super::tables::write_rows;
-use crate::judge::{IndicatorRanking, MemberValue, Ranking};
+use crate::judge::{Funnel, IndicatorRanking, MemberValue, Ranking};
 use crate::language::Polarity;
 use minijinja::{context, Value};
 
 pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files, String> {
     let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;
     json.push(b'\n');
-    Ok(vec![
+    let mut files: Files = vec![
         ("comparison.csv".into(), csv(ranking)?),
         ("comparison.html".into(), page(ranking, consortium, built)?.into_bytes()),
         ("comparison.json".into(), json),
-    ])
+    ];
+    for indicator in &ranking.indicators {
+        if let Some(funnel) = &indicator.funnel {
+            files.push((funnel_path(indicator), funnel_svg(indicator, funnel)?.into_bytes()));
+        }
+    }
+    Ok(files)
+}
+
+fn funnel_path(indicator: &IndicatorRanking) -> String {
+    format!("charts/funnel-{}.svg", indicator.id)
+}
+
+/// The funnel in words: the overall value, and who is outside the limits.
+fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
+    let show = |value: f64| show_value(Some(value), indicator.decimals + 1, indicator.unit);
+    let outside: Vec<String> =
+        funnel.outside().iter().map(|point| format!("{} ({})", point.name, point.band.describe())).collect();
+    let verdict = if outside.is_empty() {
+        "Every member is inside the 95% limits: the differences between them are within what chance gives.".to_string()
+    } else {
+        format!("Outside the limits: {}.", outside.join("; "))
+    };
+    let alt = format!("Funnel plot of {}: members overall {}. {verdict}", indicator.title, show(funnel.centre));
+    context! {
+        chart => funnel_path(indicator),
+        size => FUNNEL_SIZE,
+        centre => show(funnel.centre),
+        method => funnel.method,
+        verdict,
+        alt,
+    }
 }
 
 fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
@@ -44,13 +76,31 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
                 member.rank.map(|rank| rank.to_string()).unwrap_or_default(),
                 indicator.ranked.to_string(),
                 member.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
+                funnel_band(indicator, member),
             ]);
         }
     }
     write_rows(
-        &["indicator", "title", "unit", "authority_code", "authority", "value", "not_calculable", "rank", "of", "rag"],
+        &[
+            "indicator",
+            "title",
+            "unit",
+            "authority_code",
+            "authority",
+            "value",
+            "not_calculable",
+            "rank",
+            "of",
+            "rag",
+            "funnel",
+        ],
         rows,
     )
+}
+
+fn funnel_band(indicator: &IndicatorRanking, member: &MemberValue) -> String {
+    let point = indicator.funnel.as_ref().and_then(|funnel| funnel.points.iter().find(|p| p.code == member.code));
+    point.map(|point| point.band.describe().to_string()).unwrap_or_default()
 }
 
 fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, String> {
@@ -83,7 +133,8 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
                 .median
                 .map(|median| show_value(Some(median), indicator.decimals + 1, indicator.unit))
                 .unwrap_or_else(|| "not calculable".into());
-            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median }
+            let funnel = indicator.funnel.as_ref().map(|funnel| funnel_view(indicator, funnel));
+            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median, funnel }
         })
         .collect();
     let members = ranking.indicators.first().map_or(0, |indicator| indicator.members.len());

@@ -10,6 +10,7 @@ mod charts;
 mod comparison;
 mod fonts;
 mod format;
+mod funnel_chart;
 mod html;
 mod icons;
 mod pdf_chart;

@@ -1,0 +1,141 @@
+//! A consortium's funnel plot as SVG: each member's value against its
+//! denominator, the members' overall value, and the 95% (dashed) and 99.8%
+//! (solid) limits. Members outside the 95% limits are named on the chart;
+//! the colour of a point (blue better, orange worse, purple where there is
+//! no better direction) repeats what its label says, and a filled point is
+//! outside the 99.8% limits, a ring outside only the 95% ones.
+
+use super::charts::{register_fonts, text_style, DrawResult, CONCERNING, IMPROVING, INK, NEUTRAL_SIGNAL, SERIES};
+use super::format::show_count;
+use crate::judge::{Band, Funnel, FunnelKind, IndicatorRanking, Interval};
+use crate::language::Polarity;
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+pub const FUNNEL_SIZE: (u32, u32) = (720, 420);
+const LIMIT: RGBColor = RGBColor(120, 120, 120);
+const KEY_HEIGHT: u32 = 26;
+/// Points along each limit line.
+const STEPS: usize = 160;
+
+pub fn funnel_svg(indicator: &IndicatorRanking, funnel: &Funnel) -> Result<String, String> {
+    register_fonts();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, FUNNEL_SIZE).into_drawing_area();
+        draw(&root, indicator, funnel).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
+    }
+    Ok(svg)
+}
+
+/// Better or worse where the indicator has a better direction.
+fn colour(polarity: Polarity, band: Band) -> RGBColor {
+    let above = matches!(band, Band::Above95 | Band::Above998);
+    match (band, polarity) {
+        (Band::Inside, _) => SERIES,
+        (_, Polarity::HigherIsBetter) if above => IMPROVING,
+        (_, Polarity::LowerIsBetter) if !above => IMPROVING,
+        (_, Polarity::HigherIsBetter | Polarity::LowerIsBetter) => CONCERNING,
+        _ => NEUTRAL_SIGNAL,
+    }
+}
+
+fn x_label(kind: FunnelKind) -> &'static str {
+    match kind {
+        FunnelKind::Proportion => "Denominator (children or cases counted)",
+        FunnelKind::RatePer10000 => "Children aged 0-17",
+    }
+}
+
+fn ranges(funnel: &Funnel) -> ((f64, f64), (f64, f64)) {
+    let widest = funnel.points.iter().map(|point| point.denominator).fold(0.0, f64::max) * 1.1;
+    // The limits open without bound towards a denominator of 0: start the
+    // axis at a tenth of the smallest member's, as Fingertips does, so the
+    // members' part of the funnel fills the plot.
+    let narrowest = funnel.points.iter().map(|point| point.denominator).fold(f64::INFINITY, f64::min) * 0.5;
+    let at_narrowest = funnel.limits_at(narrowest.max(1.0)).map(|(_, outer)| [outer.lower, outer.upper]);
+    let values = funnel.points.iter().map(|point| point.value).chain(at_narrowest.into_iter().flatten());
+    let (low, high) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), v| (low.min(v), high.max(v)));
+    let pad = ((high - low) * 0.08).max(0.5);
+    let low = (low - pad).max(0.0);
+    let high = if funnel.kind == FunnelKind::Proportion { (high + pad).min(100.0) } else { high + pad };
+    ((narrowest.max(1.0), widest.max(2.0)), (low, high.max(low + 1.0)))
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    indicator: &IndicatorRanking,
+    funnel: &Funnel,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let ((x_low, x_high), (y_low, y_high)) = ranges(funnel);
+    let (_, height) = root.dim_in_pixel();
+    let (plot_area, key_area) = root.split_vertically(height - KEY_HEIGHT);
+    let mut chart = ChartBuilder::on(&plot_area)
+        .margin(14)
+        .margin_right(24)
+        .x_label_area_size(44)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x_low..x_high, y_low..y_high)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(BLACK.mix(0.12))
+        .x_desc(x_label(funnel.kind))
+        .y_desc(indicator.unit.describe())
+        .x_label_formatter(&|x| show_count(Some(x.round())))
+        .label_style(text_style())
+        .axis_desc_style(text_style())
+        .draw()?;
+    let clamp = |value: f64| value.clamp(y_low, y_high);
+    let xs: Vec<f64> = (0..=STEPS).map(|step| x_low + (x_high - x_low) * step as f64 / STEPS as f64).collect();
+    let limits: Vec<_> = xs.iter().filter_map(|x| Some((*x, funnel.limits_at(*x)?))).collect();
+    let centre = ShapeStyle { color: INK.to_rgba(), filled: false, stroke_width: 2 };
+    chart.draw_series(LineSeries::new([(x_low, funnel.centre), (x_high, funnel.centre)], centre))?;
+    let inner = ShapeStyle { color: LIMIT.to_rgba(), filled: false, stroke_width: 2 };
+    let outer = ShapeStyle { color: LIMIT.to_rgba(), filled: false, stroke_width: 1 };
+    for side in [|i: &Interval| i.lower, |i: &Interval| i.upper] {
+        let line95 = limits.iter().map(|(x, (at95, _))| (*x, clamp(side(at95))));
+        chart.draw_series(DashedLineSeries::new(line95, 7, 5, inner))?;
+        chart.draw_series(LineSeries::new(limits.iter().map(|(x, (_, at998))| (*x, clamp(side(at998)))), outer))?;
+    }
+    for point in &funnel.points {
+        let colour = colour(indicator.polarity, point.band);
+        let at = (point.denominator, point.value);
+        let filled = matches!(point.band, Band::Inside | Band::Above998 | Band::Below998);
+        let style = if filled { colour.filled() } else { colour.stroke_width(2) };
+        chart.draw_series(std::iter::once(Circle::new(at, 5, style)))?;
+        if point.band.is_outside_95() {
+            let label = text_style().pos(Pos::new(HPos::Left, VPos::Center));
+            chart.draw_series(std::iter::once(
+                EmptyElement::at(at) + Text::new(point.name.clone(), (9, 0), label.color(&colour)),
+            ))?;
+        }
+    }
+    draw_key(&key_area)?;
+    root.present()
+}
+
+/// What the lines are, in a row under the plot.
+fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let style = text_style().pos(Pos::new(HPos::Left, VPos::Center));
+    let rows: [(&str, ShapeStyle, bool); 3] = [
+        ("members overall", ShapeStyle { color: INK.to_rgba(), filled: false, stroke_width: 2 }, false),
+        ("95% limits", ShapeStyle { color: LIMIT.to_rgba(), filled: false, stroke_width: 2 }, true),
+        ("99.8% limits", ShapeStyle { color: LIMIT.to_rgba(), filled: false, stroke_width: 1 }, false),
+    ];
+    for (index, (text, line, dashed)) in rows.into_iter().enumerate() {
+        let (left, y) = (16 + index as i32 * 200, KEY_HEIGHT as i32 / 2);
+        let path = [(left, y), (left + 24, y)];
+        if dashed {
+            area.draw(&DashedPathElement::new(path, 7, 5, line))?;
+        } else {
+            area.draw(&PathElement::new(path, line))?;
+        }
+        area.draw(&Text::new(text, (left + 32, y), style.clone()))?;
+    }
+    Ok(())
+}
