@@ -142,11 +142,11 @@ fn data_quality_findings_are_reported_without_stopping_the_build() {
     // S2 appears twice (2 rows fail "more than one row"); S3 has a negative FTE.
     fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,1.0,5,01/01/2020,,10,0\nS2,T,0,1.0,5,01/01/2021,,10,0\nS3,T,0,-1.0,5,01/01/2020,,10,0\n"));
     // Child B's second episode starts before the first ends (overlap); C's episode ends before it starts.
-    let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE\n\
-                    A,01/01/2024,S,C2,U1,,,\n\
-                    B,01/01/2024,S,C2,U1,01/06/2024,X1,\n\
-                    B,01/05/2024,P,C2,U1,,,\n\
-                    C,01/06/2024,S,C2,U1,01/05/2024,E13,\n";
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE,PL_DISTANCE\n\
+                    A,01/01/2024,S,C2,U1,,,,\n\
+                    B,01/01/2024,S,C2,U1,01/06/2024,X1,,\n\
+                    B,01/05/2024,P,C2,U1,,,,\n\
+                    C,01/06/2024,S,C2,U1,01/05/2024,E13,,\n";
     fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
         .args(["build", "--quiet"])

@@ -36,11 +36,11 @@ SW7,Team A,0,1.0,5,01/01/2020,15/03/2024,30,0
 /// Header and child A of the placement tests: open at the window start, a
 /// new placement, a legal-status-only change, then a new placement.
 const CHILD_A_EPISODES: &str = "\
-CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE
-A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL
-A,15/05/2024,P,C2,U4,01/08/2024,X1,
-A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL
-A,01/10/2024,T,E1,U5,,,
+CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE,PL_DISTANCE
+A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL,
+A,15/05/2024,P,C2,U4,01/08/2024,X1,,
+A,01/08/2024,L,E1,U4,01/10/2024,X1,CARPL,
+A,01/10/2024,T,E1,U5,,,,
 ";
 
 #[test]
@@ -48,20 +48,20 @@ fn three_placements_rule_counts_open_placement_and_new_placements_only() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
     let episodes = CHILD_A_EPISODES.to_string()
         + "\
-B,01/02/2024,S,C2,U1,01/06/2024,X1,CARPL
-B,01/06/2024,P,C2,U4,01/09/2024,X1,
-B,01/09/2024,L,E1,U4,01/12/2024,X1,
-B,01/12/2024,L,C2,U4,,,
-C,10/06/2024,S,V2,U1,10/09/2024,X1,CARPL
-C,10/09/2024,P,V2,U4,10/12/2024,X1,CARPL
-C,10/12/2024,B,C2,R1,,,
-D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
-D,01/07/2024,P,V2,U4,,,
-E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL
-E,01/05/2024,P,V2,U4,01/06/2024,X1,CARPL
-E,01/06/2024,P,V2,U4,01/07/2024,E13,
-F,01/01/2023,S,C2,U1,01/04/2024,X1,CARPL
-F,01/04/2024,P,C2,U4,,,
+B,01/02/2024,S,C2,U1,01/06/2024,X1,CARPL,
+B,01/06/2024,P,C2,U4,01/09/2024,X1,,
+B,01/09/2024,L,E1,U4,01/12/2024,X1,,
+B,01/12/2024,L,C2,U4,,,,
+C,10/06/2024,S,V2,U1,10/09/2024,X1,CARPL,
+C,10/09/2024,P,V2,U4,10/12/2024,X1,CARPL,
+C,10/12/2024,B,C2,R1,,,,
+D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL,
+D,01/07/2024,P,V2,U4,,,,
+E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL,
+E,01/05/2024,P,V2,U4,01/06/2024,X1,CARPL,
+E,01/06/2024,P,V2,U4,01/07/2024,E13,,
+F,01/01/2023,S,C2,U1,01/04/2024,X1,CARPL,
+F,01/04/2024,P,C2,U4,,,,
 ";
     fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
     // Window 01/04/2024 - 31/03/2025.
@@ -235,10 +235,10 @@ fn explain_lists_the_children_behind_the_three_placements_figure() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
     let episodes = CHILD_A_EPISODES.to_string()
         + "\
-D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL
-D,01/07/2024,P,V2,U4,,,
-E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL
-E,01/05/2024,P,V2,U4,01/07/2024,E13,
+D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL,
+D,01/07/2024,P,V2,U4,,,,
+E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL,
+E,01/05/2024,P,V2,U4,01/07/2024,E13,,
 ";
     fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
     let out = fixture.root().join("local/explain.csv");

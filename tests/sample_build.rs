@@ -41,7 +41,8 @@ fn committed_sample_is_exactly_what_the_generator_writes() {
     scorecard::sample::write(out.path(), 1).unwrap();
     let committed = repo().join("sample-data");
     let generated = files_under(out.path());
-    assert_eq!(generated.len(), 36 * 9);
+    // 14 extracts a month, and the adoption register once (history layout).
+    assert_eq!(generated.len(), 36 * 14 + 1);
     for path in generated {
         let relative = path.strip_prefix(out.path()).unwrap();
         let expected = std::fs::read(committed.join(relative)).unwrap_or_default();

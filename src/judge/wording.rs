@@ -69,6 +69,9 @@ pub fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(Str
     let indicator = &definition.indicator;
     let source = format!("the {} extract, {window}; figures {}", indicator.dataset.get_ref(), basis.describe());
     let mut lines = vec![("Source".to_string(), source)];
+    if let Some(national) = &indicator.national_definition {
+        lines.push(("Follows".into(), national.clone()));
+    }
     for lookup in &indicator.lookup {
         lines.push(("Also uses".into(), format!("the {} extract", lookup.dataset.get_ref())));
     }

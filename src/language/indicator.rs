@@ -21,6 +21,10 @@ pub struct Indicator {
     pub description: String,
     /// Reference in the improvement plan, e.g. "9.1".
     pub plan_ref: Option<String>,
+    /// The national definition the rule follows, e.g. "DfE children in
+    /// need statistics: re-referrals within 12 months (table C1)", or
+    /// "local" for a measure the council defines itself.
+    pub national_definition: Option<String>,
     /// Defaults to the name of the folder holding the file.
     pub theme: Option<String>,
     /// How the value is shown: `percent`, `count`, `number`, `rate_per_10000` or `days`.

@@ -1,6 +1,7 @@
 //! Sample children in need: CIN census referrals, assessments, section 47
 //! enquiries and child protection plans, simulated from 2018.
 
+use super::cin_record::{self, OpenPlan};
 use super::simulation::{add_working_days, iso, shown, trend, write_csv, Draw, LAST_MONTH};
 use crate::project::HolidayCalendar;
 use crate::project::Month;
@@ -48,6 +49,9 @@ struct Plan {
 
 pub struct CinHistory {
     referrals: Vec<Referral>,
+    /// Seeds the local records' own streams (contacts, plan visits).
+    record_seed: u64,
+    scale: f64,
 }
 
 impl CinHistory {
@@ -67,7 +71,9 @@ impl CinHistory {
             }
             day = day.succ_opt().expect("dates in range");
         }
-        CinHistory { referrals }
+        // Drawn last, so the census history above is what it was before local records existed.
+        let record_seed = draw.between(0, i64::MAX) as u64;
+        CinHistory { referrals, record_seed, scale }
     }
 
     pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
@@ -197,7 +203,18 @@ impl CinHistory {
             ],
             &plan_rows,
         )?;
-        Ok(4)
+        let open_plans: Vec<OpenPlan> = self
+            .referrals
+            .iter()
+            .enumerate()
+            .filter_map(|(number, r)| Some((number, r, r.assessment.as_ref()?.enquiry.as_ref()?.plan.as_ref()?)))
+            .filter(|(_, _, p)| p.start <= as_at && p.end > as_at)
+            .map(|(number, r, p)| OpenPlan { child: &r.child, id: &p.id, number: number as u64, start: p.start })
+            .collect();
+        cin_record::write_plans(dir, self.record_seed, &open_plans, as_at)?;
+        let referrals: Vec<(&str, NaiveDate)> = visible.iter().map(|r| (r.child.as_str(), r.date)).collect();
+        cin_record::write_contacts(dir, self.record_seed, self.scale, &referrals, as_at)?;
+        Ok(6)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Sample children looked after: SSDA903 header, episodes, missing and
 //! care leavers (OC3), simulated from 2012 so that care histories are long.
 
-use super::simulation::{dmy, shown, trend, write_csv, Draw, LAST_MONTH};
+use super::cla_record::{self, CareEvents, CaredFor};
+use super::simulation::{age_on, dmy, shown, trend, write_csv, Draw, LAST_MONTH};
 use crate::project::Month;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::path::Path;
@@ -24,6 +25,9 @@ struct Episode {
     leaving_reason: Option<&'static str>,
     move_reason: Option<&'static str>,
     placement_postcode: String,
+    /// Miles from home (straight line), as the council's system works it
+    /// out from the postcodes; set after the history, from its own stream.
+    distance: f64,
 }
 
 struct Child {
@@ -44,22 +48,27 @@ impl Child {
         self.care_start <= to && self.care_end.is_none_or(|end| end >= from)
     }
 
+    fn cared_for(&self, index: usize) -> CaredFor<'_> {
+        let reason = self.episodes.last().and_then(|episode| episode.leaving_reason);
+        CaredFor {
+            index,
+            id: &self.id,
+            dob: self.dob,
+            care_start: self.care_start,
+            care_end: self.care_end,
+            adopted: matches!(reason, Some("E11" | "E12")),
+        }
+    }
+
     /// Care leavers: left care aged 16 or over (after 13+ weeks in care).
     fn is_care_leaver(&self) -> bool {
         self.care_end.is_some_and(|end| age_on(self.dob, end) >= 16 && (end - self.care_start).num_days() >= 91)
     }
 }
 
-pub fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
-    let mut age = date.year() - dob.year();
-    if (date.month(), date.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    age
-}
-
 pub struct ClaHistory {
     children: Vec<Child>,
+    events: Vec<CareEvents>,
     seed: u64,
 }
 
@@ -81,7 +90,15 @@ impl ClaHistory {
             }
             day = day.succ_opt().expect("dates in range");
         }
-        ClaHistory { children, seed }
+        for (index, child) in children.iter_mut().enumerate() {
+            place_distances(seed, index, child);
+        }
+        let events = children
+            .iter()
+            .enumerate()
+            .map(|(index, child)| cla_record::simulate(seed, &child.cared_for(index), end))
+            .collect();
+        ClaHistory { children, events, seed }
     }
 
     pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
@@ -115,6 +132,7 @@ impl ClaHistory {
                 "HOME_POST",
                 "PL_POST",
                 "URN",
+                "PL_DISTANCE",
             ],
             &episodes,
         )?;
@@ -147,7 +165,20 @@ impl ClaHistory {
             .map(|(index, child)| self.leaver_row(index, child, as_at))
             .collect();
         write_csv(&dir.join("ssda903_oc3.csv"), &["CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"], &leavers)?;
-        Ok(4)
+        let records: Vec<(CaredFor, &CareEvents)> =
+            self.children.iter().enumerate().map(|(index, child)| child.cared_for(index)).zip(&self.events).collect();
+        cla_record::write(dir, &records, as_at)?;
+        Ok(5)
+    }
+
+    /// The adoption register as one current extract (history layout), named
+    /// by its month: `ssda903_adoption_YYYY-MM.csv` in `out`.
+    pub fn write_adoptions(&self, out: &Path, month: Month) -> Result<usize, String> {
+        let children: Vec<CaredFor> =
+            self.children.iter().enumerate().map(|(index, child)| child.cared_for(index)).collect();
+        let path = out.join(format!("ssda903_adoption_{month}.csv"));
+        cla_record::write_adoptions(&path, &children, self.seed, month.last_day())?;
+        Ok(1)
     }
 
     /// A care leaver's situation changes every three months or so; it is
@@ -209,6 +240,7 @@ fn episode_row(child: &Child, episode: &Episode, as_at: NaiveDate) -> Vec<String
         child.home_postcode.clone(),
         episode.placement_postcode.clone(),
         String::new(),
+        format!("{:.1}", episode.distance),
     ]
 }
 
@@ -232,6 +264,19 @@ fn simulate_child(draw: &mut Draw, id: String, care_start: NaiveDate, simulation
         missing: Vec::new(),
     };
     child.episodes = simulate_episodes(draw, care_start, care_end, simulation_end);
+    // Adoption is for children who came into care young and leave after one
+    // to three years: an older child's or a short stay's drawn adoption
+    // becomes a return home, a long stay's a child arrangements order (no
+    // draw, so the rest of the history is unchanged).
+    let stay = care_end.map_or(0, |end| (end - care_start).num_days());
+    if age >= 5 || !(365..=3 * 365).contains(&stay) {
+        let instead = if age >= 5 || stay < 365 { "E4A" } else { "E41" };
+        for episode in &mut child.episodes {
+            if matches!(episode.leaving_reason, Some("E11" | "E12")) {
+                episode.leaving_reason = Some(instead);
+            }
+        }
+    }
     child.missing = simulate_missing(draw, &child, simulation_end);
     child
 }
@@ -277,6 +322,7 @@ fn simulate_episodes(
                 leaving_reason,
                 move_reason: None,
                 placement_postcode,
+                distance: 0.0,
             });
             return episodes;
         }
@@ -292,6 +338,7 @@ fn simulate_episodes(
             leaving_reason: None,
             move_reason,
             placement_postcode: placement_postcode.clone(),
+            distance: 0.0,
         });
         start = next;
         if moving {
@@ -305,6 +352,22 @@ fn simulate_episodes(
             rne = "L";
             legal_status = draw.choose(&LEGAL);
         }
+    }
+}
+
+/// Each new placement's distance from home: about one in five more than
+/// 20 miles away, fewer as local sufficiency improves. A change of legal
+/// status only keeps the placement, and its distance.
+fn place_distances(seed: u64, index: usize, child: &mut Child) {
+    let mut draw = Draw::new(seed ^ 0xd157_a9ce ^ ((index as u64) << 24));
+    let mut distance = 0.0;
+    for episode in &mut child.episodes {
+        if episode.rne != "L" {
+            let far = draw.chance(trend(episode.start, 0.26, 0.18));
+            let miles = if far { draw.between(201, 900) } else { draw.between(0, 199) };
+            distance = miles as f64 / 10.0;
+        }
+        episode.distance = distance;
     }
 }
 

@@ -11,7 +11,9 @@
 
 mod annex_a;
 mod cin;
+mod cin_record;
 mod cla;
+mod cla_record;
 mod csv_table;
 mod returns;
 mod simulation;
@@ -93,8 +95,10 @@ fn write_authority(out: &Path, seed: u64, scale: f64) -> Result<usize, String> {
         let as_at = month.last_day();
         files += cla.write_snapshot(&dir, as_at)?;
         files += cin.write_snapshot(&dir, as_at)?;
-        files += workforce.write_snapshot(&dir, as_at)?;
+        let working_days = calendar.working_days_between(month.first_day() - chrono::Duration::days(1), as_at);
+        files += workforce.write_snapshot(&dir, as_at, working_days)?;
     }
+    files += cla.write_adoptions(out, LAST_MONTH)?;
     Ok(files)
 }
 

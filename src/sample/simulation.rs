@@ -3,7 +3,7 @@
 //! write them.
 
 use crate::project::{HolidayCalendar, Month};
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
@@ -118,4 +118,39 @@ pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(
         writer.write_record(row).map_err(|error| error.to_string())?;
     }
     writer.flush().map_err(|error| format!("{}: {error}", path.display()))
+}
+
+/// How late a scheduled event is: its chance on the day it falls due, and
+/// the days it is late by when it is.
+pub struct Lateness<F: Fn(NaiveDate) -> f64> {
+    pub chance: F,
+    pub days: (i64, i64),
+}
+
+/// Events every `interval` days from `first`, late as `lateness` says,
+/// until `until`; the next is due from the one held.
+pub fn schedule<F: Fn(NaiveDate) -> f64>(
+    draw: &mut Draw,
+    first: NaiveDate,
+    interval: impl Fn(usize) -> i64,
+    lateness: Lateness<F>,
+    until: NaiveDate,
+) -> Vec<NaiveDate> {
+    let mut events = Vec::new();
+    let mut due = first;
+    while due <= until {
+        let late = draw.chance((lateness.chance)(due));
+        let held = if late { due + Duration::days(draw.between(lateness.days.0, lateness.days.1)) } else { due };
+        events.push(held);
+        due = held + Duration::days(interval(events.len()));
+    }
+    events
+}
+
+pub fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
+    let mut age = date.year() - dob.year();
+    if (date.month(), date.day()) < (dob.month(), dob.day()) {
+        age -= 1;
+    }
+    age
 }

@@ -42,6 +42,8 @@ impl Worker {
 
 pub struct WorkforceHistory {
     workers: Vec<Worker>,
+    /// Seeds the absence records' own stream.
+    absence_seed: u64,
     /// Posts per team relative to the sample authority's.
     scale: f64,
 }
@@ -50,7 +52,7 @@ const SIMULATION_START: Month = Month { year: 2021, month: 4 };
 
 impl WorkforceHistory {
     pub fn simulate(draw: &mut Draw, scale: f64) -> WorkforceHistory {
-        let mut history = WorkforceHistory { workers: Vec::new(), scale };
+        let mut history = WorkforceHistory { workers: Vec::new(), absence_seed: 0, scale };
         let first_day = SIMULATION_START.first_day();
         for team in 0..TEAMS.len() {
             // The team manager (OrgRole 3) holds no cases.
@@ -65,6 +67,8 @@ impl WorkforceHistory {
         for month in SIMULATION_START.through(LAST_MONTH) {
             history.step(draw, month);
         }
+        // Drawn last, so the history above is what it was before absence records existed.
+        history.absence_seed = draw.between(0, i64::MAX) as u64;
         history
     }
 
@@ -131,7 +135,76 @@ impl WorkforceHistory {
         }
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
+    /// `workforce_vacancies.csv`: each team's establishment (its posts and
+    /// the manager's, 1.0 FTE each) and the FTE not filled by employed
+    /// staff in post at the month end (agency staff cover vacancies, as the
+    /// workforce census counts them).
+    fn write_vacancies(&self, dir: &Path, as_at: NaiveDate) -> Result<(), String> {
+        let rows: Vec<Vec<String>> = TEAMS
+            .iter()
+            .enumerate()
+            .map(|(team, (name, _, _))| {
+                let establishment = (self.posts(team) + 1) as f64;
+                let employed: f64 = self
+                    .workers
+                    .iter()
+                    .filter(|w| w.team == team && !w.agency && w.in_post(as_at))
+                    .map(|w| w.fte)
+                    .sum();
+                let agency: f64 =
+                    self.workers.iter().filter(|w| w.team == team && w.agency && w.in_post(as_at)).map(|w| w.fte).sum();
+                let vacant = (establishment - employed).max(0.0);
+                vec![
+                    name.to_string(),
+                    format!("{establishment:.1}"),
+                    format!("{vacant:.1}"),
+                    format!("{:.1}", agency.min(vacant)),
+                ]
+            })
+            .collect();
+        write_csv(
+            &dir.join("workforce_vacancies.csv"),
+            &["Team", "EstablishmentFTE", "VacantFTE", "AgencyCoverFTE"],
+            &rows,
+        )
+    }
+
+    /// `workforce_absence.csv`: each employed worker in post at the month
+    /// end, the FTE days they could work in the month (FTE x working days)
+    /// and the FTE days lost to sickness: mostly none, a few short spells, a
+    /// rare month lost whole to long-term sickness.
+    fn write_absence(&self, dir: &Path, month: Month, working_days: i64) -> Result<(), String> {
+        let as_at = month.last_day();
+        let rows: Vec<Vec<String>> = self
+            .workers
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| !w.agency && w.in_post(as_at))
+            .map(|(index, w)| {
+                let mut draw = Draw::new(
+                    self.absence_seed ^ ((index as u64) << 20) ^ ((month.year as u64) * 12 + month.month as u64),
+                );
+                let days = if draw.chance(trend(as_at, 0.012, 0.008)) {
+                    working_days
+                } else if draw.chance(0.2) {
+                    draw.between(1, 5).min(working_days)
+                } else {
+                    0
+                };
+                vec![
+                    w.id.clone(),
+                    format!("{:.1}", w.fte),
+                    format!("{:.1}", w.fte * working_days as f64),
+                    format!("{:.1}", w.fte * days as f64),
+                ]
+            })
+            .collect();
+        write_csv(&dir.join("workforce_absence.csv"), &["SWENo", "FTE", "AvailableDays", "DaysLost"], &rows)
+    }
+
+    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate, working_days: i64) -> Result<usize, String> {
+        self.write_vacancies(dir, as_at)?;
+        self.write_absence(dir, Month::containing(as_at), working_days)?;
         let year_ago = Month::months_before(as_at, 12);
         let month = Month::containing(as_at);
         let rows: Vec<Vec<String>> = self
@@ -169,6 +242,6 @@ impl WorkforceHistory {
             ],
             &rows,
         )?;
-        Ok(1)
+        Ok(3)
     }
 }
