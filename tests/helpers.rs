@@ -153,3 +153,8 @@ pub fn describe(error: &Error) -> String {
         None => error.to_string(),
     }
 }
+
+/// DfE's published statistics, beside the repository when present.
+pub fn dfe_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe")
+}

@@ -7,11 +7,9 @@ use scorecard::evaluate;
 use scorecard::judge::round_to;
 use scorecard::project::Month;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn dfe_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe")
-}
+use crate::helpers::dfe_dir;
 
 /// One published rate: the file, its column, and the row that carries it.
 struct Published {

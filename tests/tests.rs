@@ -16,6 +16,7 @@ mod faults;
 mod fuzz;
 mod history;
 mod language;
+mod library;
 mod operations;
 mod pdf;
 mod plan;
