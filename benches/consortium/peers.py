@@ -92,7 +92,7 @@ CREATE TEMP VIEW workforce AS FROM read_extract({workforce}, '%d/%m/%Y', {{
 CREATE TEMP VIEW episodes AS FROM read_extract({episodes}, '%d/%m/%Y', {{
   'CHILD': 'VARCHAR', 'DECOM': 'DATE', 'RNE': 'VARCHAR', 'LS': 'VARCHAR', 'CIN': 'VARCHAR', 'PLACE': 'VARCHAR',
   'PLACE_PROVIDER': 'VARCHAR', 'DEC': 'DATE', 'REC': 'VARCHAR', 'REASON_PLACE_CHANGE': 'VARCHAR',
-  'HOME_POST': 'VARCHAR', 'PL_POST': 'VARCHAR', 'URN': 'VARCHAR'}});
+  'HOME_POST': 'VARCHAR', 'PL_POST': 'VARCHAR', 'URN': 'VARCHAR', 'PL_DISTANCE': 'DOUBLE'}});
 
 CREATE TEMP VIEW referrals AS FROM read_extract({referrals}, '%Y-%m-%d', {{
   'LAchildID': 'VARCHAR', 'CINdetailsID': 'VARCHAR', 'CINreferralDate': 'DATE', 'ReferralSource': 'VARCHAR',
