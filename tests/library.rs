@@ -267,22 +267,28 @@ E,01/01/2010,05/05/2019,01/03/2025,31/03/2025,31/03/2025,30/03/2025,1,0
 
 #[test]
 fn adoption_timeliness_from_the_adoption_register() {
-    let fixture = Fixture::shipped(&["looked-after/adoption-days-to-placed"]);
+    let fixture = Fixture::shipped(&["looked-after/adoption-days-to-placed", "looked-after/adoption-days-to-match"]);
     // The register is one current extract (history layout), evaluated as at each month end.
     fixture.write(
         "sample-data/ssda903_adoption_2025-03.csv",
-        "CHILD,DOB,DATE_ENTERED_CARE,DATE_PLACED,DATE_ADOPTED\n\
-         A,01/06/2022,01/01/2023,01/01/2024,01/06/2024\n\
-         B,01/01/2023,01/06/2023,01/06/2024,31/03/2025\n\
-         C,01/01/2021,01/01/2022,01/01/2023,31/03/2024\n\
-         D,01/01/2024,01/02/2024,01/01/2025,\n",
+        "CHILD,DOB,DATE_ENTERED_CARE,DATE_INT,DATE_MATCH,DATE_PLACED,DATE_ADOPTED\n\
+         A,01/06/2022,01/01/2023,01/03/2023,01/12/2023,01/01/2024,01/06/2024\n\
+         B,01/01/2023,01/06/2023,01/09/2023,01/03/2024,01/06/2024,31/03/2025\n\
+         C,01/01/2021,01/01/2022,01/03/2022,01/12/2022,01/01/2023,31/03/2024\n\
+         D,01/01/2024,01/02/2024,01/05/2024,01/12/2024,01/01/2025,\n",
     );
     // Adopted in the window: A (1 June 2024) and B (31 March 2025); C was adopted the day
     // before it and D not yet. Days from entering care to placed: A 365 (2023 has no
     // 29 February), B 366 (June 2023 to June 2024 crosses 29 February 2024). Mean 365.5.
-    let observation = fixture.observe("adoption-days-to-placed", "2025-03");
-    assert_eq!(observation.denominator, Some(2.0));
-    assert_relative_eq!(observation.value.unwrap(), 365.5);
+    let placed = fixture.observe("adoption-days-to-placed", "2025-03");
+    assert_eq!(placed.denominator, Some(2.0));
+    assert_relative_eq!(placed.value.unwrap(), 365.5);
+    // Decision to match, the same two children: A 1 March to 1 December 2023 = 275 days
+    // (31+30+31+30+31+31+30+31+30); B 1 September 2023 to 1 March 2024 = 182 (30+31+30+31+31+29).
+    // Mean 228.5.
+    let matched = fixture.observe("adoption-days-to-match", "2025-03");
+    assert_eq!(matched.denominator, Some(2.0));
+    assert_relative_eq!(matched.value.unwrap(), 228.5);
 }
 
 #[test]
@@ -337,6 +343,22 @@ fn national(file: &str, year: &str, filters: &[(&str, &str)], column: &str) -> f
         })
         .unwrap_or_else(|| panic!("{file}: no National row for {year} {filters:?}"));
     row[at(column)].parse().unwrap_or_else(|_| panic!("{file} {column}: {:?}", &row[at(column)]))
+}
+
+/// An adoption stage's England average, published as "years:months", in
+/// days (a month is 365.25 / 12 = 30.44 days).
+fn adoption_stage(stage: &str) -> f64 {
+    let file = "national_cla_adopted_average_time_between_adoption_process_stages.csv";
+    let filters = [("stage_of_adoption_process", stage), ("age_start_poc", "Total")];
+    let path = crate::helpers::dfe_dir().join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = text
+        .lines()
+        .find(|line| line.starts_with("2025,") && line.contains(&format!(",{},{},", filters[0].1, filters[1].1)))
+        .unwrap_or_else(|| panic!("{file}: no 2025 total for {stage}"));
+    let (years, months) = line.rsplit(',').next().unwrap().split_once(':').unwrap();
+    let months = years.parse::<f64>().unwrap() * 12.0 + months.parse::<f64>().unwrap();
+    months * 365.25 / 12.0
 }
 
 #[test]
@@ -500,6 +522,8 @@ fn england_benchmarks_are_worked_out_again_from_dfe_files() {
         ("vacancy-rate", national(csww, "2025", &[], "vacancy_rate_fte"), 1),
         ("average-caseload", national(csww, "2025", &[], "caseload_fte"), 1),
         ("sickness-absence", national(csww, "2025", &[], "absence_rate_fte"), 1),
+        ("adoption-days-to-placed", adoption_stage("4. Total average time between entry into care and date placed for adoption"), 0),
+        ("adoption-days-to-match", adoption_stage("2. Average time between decision that child should be placed for adoption and matching of child and adopters"), 0),
     ];
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let loaded = scorecard::evaluate::load(root).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));

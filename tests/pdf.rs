@@ -217,7 +217,7 @@ fn the_sample_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
     let appendix = pack.page_with("Appendix: definitions as written").expect("an appendix");
     // Pages before the appendix: the opening (headline and exceptions, what
     // improved, every indicator's row, the plan on a page: 4 pages for the
-    // sample's 42 indicators), then one per indicator.
+    // sample's 43 indicators), then one per indicator.
     assert!(
         appendix <= 4 + indicators.len(),
         "{appendix} pages before the appendix for {} indicators",

@@ -126,7 +126,9 @@ pub(super) fn write(dir: &Path, children: &[(CaredFor, &CareEvents)], as_at: Nai
 }
 
 /// The adoption register at `as_at`: children placed for adoption and not
-/// yet adopted (no DATE_ADOPTED), and every child adopted, with the day they moved in with their adoptive family
+/// yet adopted (no DATE_ADOPTED), and every child adopted, with the
+/// decision that they should be placed for adoption (DATE_INT), the match
+/// and the day they moved in with their adoptive family
 /// (placed for adoption), 4 to 11 months before the adoption order.
 pub(super) fn write_adoptions(path: &Path, children: &[CaredFor], seed: u64, as_at: NaiveDate) -> Result<(), String> {
     let rows: Vec<Vec<String>> = children
@@ -137,10 +139,17 @@ pub(super) fn write_adoptions(path: &Path, children: &[CaredFor], seed: u64, as_
             let mut draw = Draw::new(seed ^ SALT.rotate_left(17) ^ ((child.index as u64) << 24));
             let placed = (adopted - Duration::days(draw.between(120, 330))).max(child.care_start + Duration::days(240));
             let placed = placed.min(adopted);
-            let shown_adopted = if adopted <= as_at { dmy(adopted) } else { String::new() };
-            (placed <= as_at)
-                .then(|| vec![child.id.to_string(), dmy(child.dob), dmy(child.care_start), dmy(placed), shown_adopted])
+            // Matched a few weeks before moving in; the decision that the child should be
+            // placed for adoption (DATE_INT) 3 to 14 months before the match.
+            let matched = (placed - Duration::days(draw.between(7, 60))).max(child.care_start + Duration::days(60));
+            let decided = (matched - Duration::days(draw.between(90, 420))).max(child.care_start + Duration::days(30));
+            let shown = |day: NaiveDate| if day <= as_at { dmy(day) } else { String::new() };
+            (placed <= as_at).then(|| {
+                let dates = [child.care_start, decided, matched, placed, adopted];
+                [child.id.to_string(), dmy(child.dob)].into_iter().chain(dates.map(shown)).collect()
+            })
         })
         .collect();
-    write_csv(path, &["CHILD", "DOB", "DATE_ENTERED_CARE", "DATE_PLACED", "DATE_ADOPTED"], &rows)
+    let header = ["CHILD", "DOB", "DATE_ENTERED_CARE", "DATE_INT", "DATE_MATCH", "DATE_PLACED", "DATE_ADOPTED"];
+    write_csv(path, &header, &rows)
 }
