@@ -273,3 +273,75 @@ fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
     // plotters writes each text on a line of its own.
     assert!(chart.contains("\nLow\n") && chart.contains("\nHigh\n") && !chart.contains("\nInside\n"), "{chart}");
 }
+
+/// Five members, so that a build evaluates them in two groups (of
+/// `evaluate::GROUP` = 4 and 1). Agency rate = agency FTE / all FTE, by hand:
+/// E06900001..4 in March 2025: 1 of 4, 1 of 5, 1 of 10, 1 of 2 (25%, 20%, 10%, 50%);
+/// E06900005: February 2025 1 of 3 (33.3%), March 1 of 4 (25%), with worker S2 on two
+/// rows in March (the data-quality check counts 2 rows).
+fn five_members() -> Fixture {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let codes = ["E06900001", "E06900002", "E06900003", "E06900004", "E06900005"];
+    let members: String = codes.iter().map(|code| format!("{code},Member {code},North West,20000\n")).collect();
+    fixture.write("sample-data/members.csv", &format!("code,name,region,population_2024\n{members}"));
+    let rows = |employed: f64| format!("{HEADER}S1,T,1,1.0,5,01/01/2020,,10,0\nS2,T,0,{employed},5,01/01/2020,,10,0\n");
+    for (code, employed) in codes[..4].iter().zip([3.0, 4.0, 9.0, 1.0]) {
+        fixture.write(&format!("sample-data/{code}/2025-03/workforce.csv"), &rows(employed));
+    }
+    fixture.write("sample-data/E06900005/2025-02/workforce.csv", &rows(2.0));
+    let duplicated = format!("{}S2,T,0,1.0,5,01/01/2021,,10,0\n", rows(2.0));
+    fixture.write("sample-data/E06900005/2025-03/workforce.csv", &duplicated);
+    fixture
+}
+
+#[test]
+fn members_evaluated_in_groups_give_the_values_of_one_pass() {
+    let fixture = five_members();
+    let mut loaded = scorecard::evaluate::load(fixture.root()).unwrap();
+    let data = scorecard::evaluate::read_data(&loaded).unwrap();
+    // Every observation, overall and by group, of every indicator of every member.
+    let observations = |computed: scorecard::evaluate::Computed| -> Vec<serde_json::Value> {
+        let each = computed.iter().flatten();
+        each.map(|series| serde_json::json!([series.series, series.groups])).collect()
+    };
+    let one_pass = observations(scorecard::evaluate::compute(&loaded, &data).unwrap());
+    for group in [1, 2, 4, 5] {
+        let (grouped, months) =
+            scorecard::evaluate::compute_in_groups(&mut loaded, scorecard::evaluate::Reading::ValuesOnly, group)
+                .unwrap();
+        assert_eq!(observations(grouped), one_pass, "groups of {group}");
+        assert_eq!(months.len(), 2, "February and March for every member");
+    }
+    // By hand, as above: E06900001 has no February extract, so February is not calculable for it.
+    let values = stdout(&scorecard(&fixture, &["values"]));
+    assert!(values.contains("E06900001,agency-rate,2025-02,,,,no `workforce` extract for 2025-02"), "{values}");
+    assert!(values.contains("E06900004,agency-rate,2025-03,50,1,2,"), "{values}");
+    assert!(values.contains("E06900005,agency-rate,2025-02,33.33333333333333"), "{values}");
+}
+
+#[test]
+fn a_build_in_groups_keeps_each_members_checks_and_inputs() {
+    let fixture = five_members();
+    let output = scorecard(&fixture, &["build"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // E06900005 is alone in the second group: its findings and inputs are its own.
+    let json = std::fs::read_to_string(fixture.root().join("reports/E06900005/2025-03/scorecard.json")).unwrap();
+    let scorecard: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duplicated = scorecard["data_quality"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["check"] == "worker id on more than one row")
+        .expect("the check ran");
+    assert_eq!(duplicated["records"], 2, "{duplicated}");
+    let manifest = std::fs::read_to_string(fixture.root().join("reports/E06900005/2025-03/manifest.json")).unwrap();
+    assert!(manifest.contains("sample-data/E06900005/2025-03/workforce.csv"), "{manifest}");
+    assert!(!manifest.contains("E06900001/2025-03"), "{manifest}");
+    // And the first group's members keep theirs: E06900001 has no duplicate.
+    let json = std::fs::read_to_string(fixture.root().join("reports/E06900001/2025-03/scorecard.json")).unwrap();
+    assert!(json.contains("\"records\": 0"), "{json}");
+    // The comparison ranks all five: 10% best, 50% worst.
+    let comparison = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.csv")).unwrap();
+    assert!(comparison.contains("E06900003,Member E06900003,10.0,,1,5"), "{comparison}");
+    assert!(comparison.contains("E06900004,Member E06900004,50.0,,5,5"), "{comparison}");
+}

@@ -72,14 +72,13 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
 }
 
 pub fn values(root: &Path, file: Option<&Path>, out: &mut String) -> Result<(), Error> {
-    let loaded = evaluate::load(root)?;
-    let data = evaluate::read_data_for(&loaded, Reading::ValuesOnly)?;
-    let computed = evaluate::compute(&loaded, &data)?;
+    let mut loaded = evaluate::load(root)?;
+    let (computed, months) = evaluate::compute_in_groups(&mut loaded, Reading::ValuesOnly, evaluate::group_size())?;
     let csv = values_csv(&loaded, &computed).map_err(Error::render)?;
     match file {
         Some(path) => {
             std::fs::write(path, &csv).map_err(OutputError::io("cannot write", path))?;
-            let values = loaded.members.len() * loaded.definitions.len() * data.months.len();
+            let values = loaded.members.len() * loaded.definitions.len() * months.len();
             say!(out, "wrote {values} values to {}", path.display());
         }
         None => out.push_str(&String::from_utf8_lossy(&csv)),

@@ -59,10 +59,50 @@ impl Data {
         self.datasets.get(name).ok_or("dataset was not read")
     }
 
+    /// Another group of members' data, its members numbered from `offset`,
+    /// kept for what is done after evaluation (row counts, hashes, which
+    /// extracts a dataset holds). Frames are not kept: both groups' have
+    /// been evaluated, and dropping them is what bounds memory.
+    pub(super) fn absorb(&mut self, other: Data, offset: usize) {
+        self.drop_frames();
+        let moved = |(member, month): Snapshot| (member + offset, month);
+        for (name, (stacked, present)) in other.datasets {
+            let empty = Stacked::empty(stacked.history);
+            let (_, held) = self.datasets.entry(name).or_insert_with(|| (empty, BTreeSet::new()));
+            held.extend(present.into_iter().map(moved));
+        }
+        self.inputs.extend(other.inputs);
+        self.inputs.sort_by(|a, b| a.0.cmp(&b.0));
+        self.rows.extend(other.rows.into_iter().map(|((name, snapshot), rows)| ((name, moved(snapshot)), rows)));
+        let unmapped = other.unmapped.into_iter().map(|((name, snapshot), codes)| ((name, moved(snapshot)), codes));
+        self.unmapped.extend(unmapped);
+        self.history.extend(other.history.into_iter().map(|((name, member), month)| ((name, member + offset), month)));
+        self.months = span(self.months.iter().chain(&other.months));
+    }
+
+    pub(super) fn drop_frames(&mut self) {
+        for (stacked, _) in self.datasets.values_mut() {
+            *stacked = Stacked::empty(stacked.history);
+        }
+    }
+
     /// The frames of a plan's lookup datasets, in the plan's order.
     pub(super) fn lookups(&self, plan: &Plan) -> Result<Vec<&Stacked>, &'static str> {
         let frame = |lookup: &LookupPlan| self.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked);
         plan.lookups.iter().map(|lookup| frame(lookup).ok_or("lookup dataset was not read")).collect()
+    }
+}
+
+/// Every month from the first to the last of `months`.
+pub(super) fn span<'a>(months: impl Iterator<Item = &'a Month>) -> Vec<Month> {
+    let (mut first, mut last) = (None::<Month>, None::<Month>);
+    for month in months {
+        first = Some(first.map_or(*month, |first| first.min(*month)));
+        last = Some(last.map_or(*month, |last| last.max(*month)));
+    }
+    match (first, last) {
+        (Some(first), Some(last)) => first.through(last).collect(),
+        _ => Vec::new(),
     }
 }
 

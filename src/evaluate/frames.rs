@@ -90,6 +90,11 @@ pub struct Stacked {
 }
 
 impl Stacked {
+    /// No rows: what is kept of a dataset once it has been evaluated.
+    pub(crate) fn empty(history: bool) -> Stacked {
+        Stacked { frame: DataFrame::empty(), history }
+    }
+
     pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
         let history = config.layout == Layout::History;
         stack(config, pieces).map(|frame| Stacked { frame, history }).map_err(|error| clean_polars_error(&error))

@@ -21,6 +21,7 @@ pub struct Finding {
 
 /// Every check's failing-record counts for every member and month, worked
 /// out once per build.
+#[derive(Default)]
 pub struct DataQuality(Vec<(CheckPlan, BTreeMap<Snapshot, u64>)>);
 
 /// Run every check on a dataset that was read. Findings never stop a
@@ -40,6 +41,17 @@ pub fn data_quality(loaded: &Loaded, data: &Data) -> Result<DataQuality, Error> 
 }
 
 impl DataQuality {
+    /// Another group of members' counts, its members numbered from `offset`.
+    pub(super) fn absorb(&mut self, other: DataQuality, offset: usize) {
+        for (check, counts) in other.0 {
+            let moved = counts.into_iter().map(|((member, month), count)| ((member + offset, month), count));
+            match self.0.iter_mut().find(|(held, _)| held.name == check.name && held.dataset == check.dataset) {
+                Some((_, held)) => held.extend(moved),
+                None => self.0.push((check, moved.collect())),
+            }
+        }
+    }
+
     /// The findings for a member's month, for each check whose dataset has
     /// an extract that month.
     pub fn findings(&self, data: &Data, member: usize, month: Month) -> Vec<Finding> {

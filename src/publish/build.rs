@@ -14,7 +14,7 @@ use super::manifest::{definitions_hash, Manifest};
 use super::progress::Progress;
 use super::staleness::{comparison_up_to_date, up_to_date, Hashes};
 use crate::error::Error;
-use crate::evaluate::{self, Data, Loaded, Reading, Snapshot};
+use crate::evaluate::{self, Data, Evaluated, Loaded, Reading, Snapshot};
 use crate::input::{self, commentary};
 use crate::judge::{self, Direction, Position, PublishedBenchmarks, Rag, RagCounts, Ranking, Warning};
 use crate::parallel;
@@ -73,7 +73,7 @@ pub struct Headline {
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
-    let loaded = evaluate::load(root)?;
+    let mut loaded = evaluate::load(root)?;
     let _lock = OutputLock::acquire_for_build(&loaded.project.output_dir(), options.wait)?;
     let chosen: Vec<usize> = match &options.authority {
         Some(code) => vec![loaded.member(Some(code))?],
@@ -96,7 +96,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     if !options.allow_incomplete {
         work.refuse_incomplete(&loaded)?;
     }
-    outcomes.extend(work.carry_out(&loaded, data, options.progress)?);
+    outcomes.extend(work.carry_out(&mut loaded, data, options.progress)?);
     write_archive_pages(&loaded, &chosen)?;
     Ok(outcomes)
 }
@@ -216,21 +216,24 @@ impl Work {
         )))
     }
 
-    /// Read once, evaluate once, then write every stale bundle (on every
-    /// core) and every stale comparison.
-    fn carry_out(&self, loaded: &Loaded, data: Option<Data>, progress: bool) -> Result<Vec<Outcome>, Error> {
+    /// Read and evaluate (a group of members at a time, unless the extracts
+    /// were read already to find the months), then write every stale bundle
+    /// (on every core) and every stale comparison.
+    fn carry_out(&self, loaded: &mut Loaded, data: Option<Data>, progress: bool) -> Result<Vec<Outcome>, Error> {
         let started = std::time::Instant::now();
-        let bar = Progress::new(progress, self.stale.len() as u64 + 2);
-        bar.step("reading extracts");
-        let data = match data {
-            Some(data) => data,
-            None => evaluate::read_data_for(loaded, Reading::ForBundles)?,
+        let bar = Progress::new(progress, self.stale.len() as u64 + 1);
+        bar.step("reading and evaluating");
+        let Evaluated { data, computed, quality } = match data {
+            Some(data) => {
+                let computed = evaluate::compute(loaded, &data)?;
+                let quality = evaluate::data_quality(loaded, &data)?;
+                Evaluated { data, computed, quality }
+            }
+            None => evaluate::evaluate_in_groups(loaded, Reading::ForBundles, evaluate::group_size(), true)?,
         };
-        bar.step("evaluating indicators");
-        let computed = evaluate::compute(loaded, &data)?;
+        let loaded: &Loaded = loaded;
         let benchmarks = PublishedBenchmarks::of(loaded);
         benchmarks.check().map_err(Error::Data)?;
-        let quality = evaluate::data_quality(loaded, &data)?;
         let warnings = self.plausibility(loaded, &data)?;
         bar.step("");
         let built = BuildTime::from_environment();

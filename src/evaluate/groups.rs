@@ -1,0 +1,107 @@
+//! A consortium evaluated a group of members at a time: read a group's
+//! extracts, evaluate every indicator for it, keep the values and drop the
+//! frames before the next group. Members never meet inside an evaluation
+//! (every partition and join is within one member and month), so the values
+//! are those of a single pass; only a group's data is in memory at once, so
+//! peak memory stops growing with the number of members, and the memory a
+//! group frees is reused by the next rather than taken fresh from the
+//! system (on a virtual machine, fresh pages cost the kernel's zeroing).
+
+use super::compute::{compute, Computed};
+use super::extracts::{read_data_for, span, Data, Reading};
+use super::loaded::Loaded;
+use super::quality::{data_quality, DataQuality};
+use crate::error::Error;
+use crate::project::{Member, Month};
+
+/// Members per group: enough to keep both cores busy within a group (the
+/// evaluation is parallel across indicators and polars' own threads), few
+/// enough that a national build's peak memory is a few groups' worth.
+/// Measured in BENCHMARKS.md (1, 2, 4, 10 and 20 at 20 authorities).
+pub const GROUP: usize = 4;
+
+/// `GROUP`, or the `SCORECARD_GROUP` environment variable (for the
+/// benchmarks, which compare group sizes).
+pub fn group_size() -> usize {
+    std::env::var("SCORECARD_GROUP").ok().and_then(|group| group.parse().ok()).filter(|g| *g > 0).unwrap_or(GROUP)
+}
+
+/// What a build needs of the extracts once they are evaluated: the data
+/// (without frames, for row counts, hashes and which extracts exist), every
+/// member's values and the data-quality counts.
+pub struct Evaluated {
+    pub data: Data,
+    pub computed: Computed,
+    pub quality: DataQuality,
+}
+
+/// Every member's values, evaluated `group` members at a time, and the
+/// months they cover (as one pass over every member would give them).
+pub fn compute_in_groups(loaded: &mut Loaded, reading: Reading, group: usize) -> Result<(Computed, Vec<Month>), Error> {
+    let evaluated = evaluate_in_groups(loaded, reading, group, false)?;
+    Ok((evaluated.computed, evaluated.data.months))
+}
+
+/// A build's evaluation, `group` members at a time (data quality counted too).
+pub fn evaluate_in_groups(
+    loaded: &mut Loaded,
+    reading: Reading,
+    group: usize,
+    with_quality: bool,
+) -> Result<Evaluated, Error> {
+    let members = std::mem::take(&mut loaded.members);
+    let result = evaluate_groups(loaded, &members, reading, group.max(1), with_quality);
+    loaded.members = members;
+    result
+}
+
+/// One group read and evaluated; its frames dropped.
+fn evaluate_group(
+    loaded: &mut Loaded,
+    chunk: &[Member],
+    reading: Reading,
+    months: Option<&[Month]>,
+    with_quality: bool,
+) -> Result<Evaluated, Error> {
+    loaded.members = chunk.to_vec();
+    let mut data = read_data_for(loaded, reading)?;
+    if let Some(months) = months {
+        data.months = months.to_vec();
+    }
+    let computed = compute(loaded, &data)?;
+    let quality = if with_quality { data_quality(loaded, &data)? } else { DataQuality::default() };
+    data.drop_frames();
+    Ok(Evaluated { data, computed, quality })
+}
+
+fn evaluate_groups(
+    loaded: &mut Loaded,
+    members: &[Member],
+    reading: Reading,
+    group: usize,
+    with_quality: bool,
+) -> Result<Evaluated, Error> {
+    let mut parts = Vec::new();
+    for chunk in members.chunks(group) {
+        parts.push(evaluate_group(loaded, chunk, reading, None, with_quality)?);
+    }
+    // One pass gives every member the months from the first to the last any
+    // member has; a group whose extracts span fewer is evaluated again over them.
+    let months = span(parts.iter().flat_map(|part| part.data.months.iter()));
+    let mut whole: Option<Evaluated> = None;
+    for (index, (chunk, part)) in members.chunks(group).zip(parts).enumerate() {
+        let part = match part.data.months == months {
+            true => part,
+            false => evaluate_group(loaded, chunk, reading, Some(&months), with_quality)?,
+        };
+        match whole.as_mut() {
+            None => whole = Some(part),
+            Some(whole) => {
+                whole.data.absorb(part.data, index * group);
+                whole.computed.extend(part.computed);
+                whole.quality.absorb(part.quality, index * group);
+            }
+        }
+    }
+    whole.ok_or_else(|| Error::Usage("no members to evaluate".into()))
+}
