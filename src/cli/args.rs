@@ -122,8 +122,8 @@ pub enum Command {
         /// Generate a consortium of this many authorities of varied sizes.
         #[arg(long)]
         authorities: Option<usize>,
-        /// The files' shape: snapshots, or as `init --preset <shape>` reads them.
-        #[arg(long, value_enum, default_value_t = crate::sample::Shape::Snapshots, conflicts_with = "authorities")]
+        /// The files' shape: snapshots, or as `init --preset <shape>` reads them (each member's, in a consortium).
+        #[arg(long, value_enum, default_value_t = crate::sample::Shape::Snapshots)]
         shape: crate::sample::Shape,
     },
 }

@@ -78,7 +78,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Publish { month, to, authority } => build::publish(root, month, &to, authority.as_deref(), &mut out),
         Command::Sample { seed, out: dir, authorities, shape } => {
             let written = match authorities {
-                Some(count) => crate::sample::write_consortium(&dir, seed, count),
+                Some(count) => crate::sample::write_consortium(&dir, seed, count, shape),
                 None => crate::sample::write_shaped(&dir, seed, shape),
             };
             written.map(|summary| say!(out, "{summary}")).map_err(Error::render)

@@ -83,7 +83,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     for member in &chosen {
         remove_leftovers(&loaded.members[*member].output_dir);
     }
-    let (targets, data) = targets(&loaded, &chosen, options)?;
+    let (targets, evaluated) = targets(&mut loaded, &chosen, options)?;
     let work = Work::plan(&loaded, &targets, options);
     let mut outcomes: Vec<Outcome> = work
         .fresh
@@ -96,7 +96,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     if !options.allow_incomplete {
         work.refuse_incomplete(&loaded)?;
     }
-    outcomes.extend(work.carry_out(&mut loaded, data, options.progress)?);
+    outcomes.extend(work.carry_out(&mut loaded, evaluated, options.progress)?);
     write_archive_pages(&loaded, &chosen)?;
     Ok(outcomes)
 }
@@ -107,17 +107,25 @@ fn consortium_code(loaded: &Loaded, member: usize) -> Option<String> {
 }
 
 /// Every (member, month) asked for. Month folders say which months exist
-/// without reading anything; a project of periodic files only must be read
-/// to know, and that read is kept.
-fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<Snapshot>, Option<Data>), Error> {
-    let mut data = None;
+/// without reading anything; a project of periodic or history files only
+/// must be evaluated to know, and that evaluation is kept.
+fn targets(
+    loaded: &mut Loaded,
+    chosen: &[usize],
+    options: &Options,
+) -> Result<(Vec<Snapshot>, Option<Evaluated>), Error> {
+    let mut evaluated: Option<Evaluated> = None;
     let mut targets = Vec::new();
     for member in chosen {
         let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
         let folders = input::extract_months(&loaded.members[*member].data_dir, datasets).map_err(Error::Data)?;
-        let available = match folders.is_empty() {
-            true => data.get_or_insert(evaluate::read_data_for(loaded, Reading::ForBundles)?).months.clone(),
-            false => folders,
+        let available = match (folders.is_empty(), &evaluated) {
+            (false, _) => folders,
+            (true, Some(done)) => done.data.months.clone(),
+            (true, None) => {
+                let done = evaluate::evaluate_in_groups(loaded, Reading::ForBundles, evaluate::group_size(), true)?;
+                evaluated.insert(done).data.months.clone()
+            }
         };
         let months = match options.all {
             true => available,
@@ -125,7 +133,7 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
         };
         targets.extend(months.into_iter().map(|month| (*member, month)));
     }
-    Ok((targets, data))
+    Ok((targets, evaluated))
 }
 
 /// What a build has to do: the bundles out of date, those up to date, and
@@ -216,19 +224,20 @@ impl Work {
         )))
     }
 
-    /// Read and evaluate (a group of members at a time, unless the extracts
-    /// were read already to find the months), then write every stale bundle
-    /// (on every core) and every stale comparison.
-    fn carry_out(&self, loaded: &mut Loaded, data: Option<Data>, progress: bool) -> Result<Vec<Outcome>, Error> {
+    /// Read and evaluate, a group of members at a time (unless that was done
+    /// to find the months), then write every stale bundle (on every core)
+    /// and every stale comparison.
+    fn carry_out(
+        &self,
+        loaded: &mut Loaded,
+        evaluated: Option<Evaluated>,
+        progress: bool,
+    ) -> Result<Vec<Outcome>, Error> {
         let started = std::time::Instant::now();
         let bar = Progress::new(progress, self.stale.len() as u64 + 1);
         bar.step("reading and evaluating");
-        let Evaluated { data, computed, quality } = match data {
-            Some(data) => {
-                let computed = evaluate::compute(loaded, &data)?;
-                let quality = evaluate::data_quality(loaded, &data)?;
-                Evaluated { data, computed, quality }
-            }
+        let Evaluated { data, computed, quality } = match evaluated {
+            Some(evaluated) => evaluated,
             None => evaluate::evaluate_in_groups(loaded, Reading::ForBundles, evaluate::group_size(), true)?,
         };
         let loaded: &Loaded = loaded;

@@ -52,17 +52,28 @@ pub fn write(out: &Path, seed: u64) -> Result<String, String> {
 /// Write every month's extracts under `out/YYYY-MM/` in `shape`.
 pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, String> {
     let snapshots = write_authority(out, seed, 1.0)?;
+    let files = reshape(out, shape, snapshots)?;
+    Ok(format!(
+        "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
+        FIRST_MONTH.months_until(LAST_MONTH) + 1,
+        out.display()
+    ))
+}
+
+/// One authority's snapshots (`snapshots` files under `out`) rewritten in
+/// `shape`. Returns the number of files the folder then holds.
+fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> {
     let months = || FIRST_MONTH.through(LAST_MONTH);
-    let files = match shape {
-        Shape::Snapshots => snapshots,
+    match shape {
+        Shape::Snapshots => Ok(snapshots),
         Shape::AnnexA => {
             // Each month's snapshot becomes one workbook.
             for month in months() {
                 annex_a::write_month(&out.join(month.to_string()), out, month.last_day())?;
             }
-            months().count()
+            Ok(months().count())
         }
-        Shape::Ssd => ssd::write(out, FIRST_MONTH, LAST_MONTH)?,
+        Shape::Ssd => ssd::write(out, FIRST_MONTH, LAST_MONTH),
         Shape::Returns => {
             let mut files = 0;
             for month in months() {
@@ -71,14 +82,9 @@ pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, Strin
                 let reference = month.last_day().format("%Y-%m-%d").to_string();
                 files += returns::rewrite_month(&out.join(month.to_string()), year, &reference)?;
             }
-            files
+            Ok(files)
         }
-    };
-    Ok(format!(
-        "wrote {files} extracts for {} months ({FIRST_MONTH} to {LAST_MONTH}) to {}",
-        FIRST_MONTH.months_until(LAST_MONTH) + 1,
-        out.display()
-    ))
+    }
 }
 
 /// One authority's history, `scale` times the size of the sample's, cut
@@ -139,7 +145,7 @@ const POPULATION: [(i32, u64); 4] = [(2022, 44800), (2023, 45100), (2024, 45300)
 /// and a folder per member code (E069000NN), each of a different size
 /// (0.75 to 3.25 times the sample authority, 2 on average) so that the
 /// data total is predictable: sizes are evenly spaced, in shuffled order.
-pub fn write_consortium(out: &Path, seed: u64, count: usize) -> Result<String, String> {
+pub fn write_consortium(out: &Path, seed: u64, count: usize, shape: Shape) -> Result<String, String> {
     if count == 0 || count > 9999 {
         return Err("--authorities must be between 1 and 9999".into());
     }
@@ -160,7 +166,9 @@ pub fn write_consortium(out: &Path, seed: u64, count: usize) -> Result<String, S
         })
         .collect();
     let written = crate::parallel::map(&members, |(code, _, scale, member_seed)| {
-        write_authority(&out.join(code), *member_seed, *scale)
+        let folder = out.join(code);
+        let snapshots = write_authority(&folder, *member_seed, *scale)?;
+        reshape(&folder, shape, snapshots)
     });
     let files = written.into_iter().sum::<Result<usize, String>>()?;
     let mut rows = Vec::new();
