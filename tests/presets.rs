@@ -225,3 +225,35 @@ fn the_real_returns_load_through_the_preset() {
     let checked = scorecard(&["check"], &project);
     assert!(checked.contains("ok: 17 indicators, extracts 2022-01 to 2022-03"), "{checked}");
 }
+
+/// A consortium in a preset's shape: `sample --authorities 2 --shape ssd`
+/// writes each member's SSD tables (no month folders), and the preset's
+/// project reads them as a consortium, every member evaluated at every month
+/// end of its history extracts.
+#[test]
+fn a_consortium_can_be_generated_in_a_presets_shape() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("ssd");
+    scorecard(&["init", project.to_str().unwrap(), "--preset", "ssd"], dir.path());
+    std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
+    let said = scorecard(&["sample", "--authorities", "2", "--shape", "ssd", "--out", "data"], &project);
+    // 9 SSD tables and the adoption register for each of the 2 members.
+    assert!(said.starts_with("wrote 20 extracts for 2 authorities"), "{said}");
+    for member in ["E06900001", "E06900002"] {
+        let files: Vec<String> = std::fs::read_dir(project.join("data").join(member))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files.len(), 10, "{files:?}");
+        assert!(files.iter().all(|name| name.ends_with(".csv")), "no month folders: {files:?}");
+    }
+    let values = scorecard(&["values"], &project);
+    let indicators: std::collections::BTreeSet<String> = ids_in(&values).into_iter().collect();
+    let indicators = indicators.len();
+    assert_eq!(indicators, 15, "the SSD preset's indicators");
+    // Every member, every indicator, 36 month ends (April 2023 to March 2026).
+    for member in ["E06900001", "E06900002"] {
+        let rows = values.lines().filter(|line| line.starts_with(&format!("{member},"))).count();
+        assert_eq!(rows, indicators * 36, "{member}");
+    }
+}

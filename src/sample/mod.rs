@@ -64,6 +64,8 @@ pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, Strin
 /// `shape`. Returns the number of files the folder then holds.
 fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> {
     let months = || FIRST_MONTH.through(LAST_MONTH);
+    // The adoption register is written once, beside the months, whatever the shape.
+    let register = 1;
     match shape {
         Shape::Snapshots => Ok(snapshots),
         Shape::AnnexA => {
@@ -71,9 +73,9 @@ fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> 
             for month in months() {
                 annex_a::write_month(&out.join(month.to_string()), out, month.last_day())?;
             }
-            Ok(months().count())
+            Ok(months().count() + register)
         }
-        Shape::Ssd => ssd::write(out, FIRST_MONTH, LAST_MONTH),
+        Shape::Ssd => Ok(ssd::write(out, FIRST_MONTH, LAST_MONTH)? + register),
         Shape::Returns => {
             let mut files = 0;
             for month in months() {
@@ -82,7 +84,7 @@ fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> 
                 let reference = month.last_day().format("%Y-%m-%d").to_string();
                 files += returns::rewrite_month(&out.join(month.to_string()), year, &reference)?;
             }
-            Ok(files)
+            Ok(files + register)
         }
     }
 }
