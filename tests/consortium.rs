@@ -269,6 +269,9 @@ fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
     assert!(csv.contains("E06900003,Low,40.0,,3,3,red,below the 99.8% limit"), "{csv}");
     let page = std::fs::read_to_string(folder.join("comparison.html")).unwrap();
     assert!(page.contains("Outside the limits: Low (below the 99.8% limit); High (above the 95% limit)."), "{page}");
+    // A narrower chart for phones, named on the page (slashes escaped, as every attribute is).
+    assert!(folder.join("charts/narrow/funnel-caseloads-within-limit.svg").exists());
+    assert!(page.contains(r#"srcset="charts&#x2f;narrow&#x2f;funnel-caseloads-within-limit.svg""#), "{page}");
     let chart = std::fs::read_to_string(folder.join("charts/funnel-caseloads-within-limit.svg")).unwrap();
     // plotters writes each text on a line of its own.
     assert!(chart.contains("\nLow\n") && chart.contains("\nHigh\n") && !chart.contains("\nInside\n"), "{chart}");

@@ -4,7 +4,7 @@
 
 use super::bundle::Files;
 use super::format::{month_name, number, rag_view, show_value};
-use super::funnel_chart::{funnel_svg, FUNNEL_SIZE};
+use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
 use super::html::environment;
 use super::tables::write_rows;
 use crate::judge::{Funnel, IndicatorRanking, MemberValue, Ranking};
@@ -21,14 +21,17 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files,
     ];
     for indicator in &ranking.indicators {
         if let Some(funnel) = &indicator.funnel {
-            files.push((funnel_path(indicator), funnel_svg(indicator, funnel)?.into_bytes()));
+            files.push((funnel_path(indicator, ""), funnel_svg(indicator, funnel, FUNNEL_SIZE)?.into_bytes()));
+            let narrow = funnel_svg(indicator, funnel, NARROW_FUNNEL_SIZE)?;
+            files.push((funnel_path(indicator, "narrow/"), narrow.into_bytes()));
         }
     }
     Ok(files)
 }
 
-fn funnel_path(indicator: &IndicatorRanking) -> String {
-    format!("charts/funnel-{}.svg", indicator.id)
+/// `charts/funnel-<id>.svg`, or under `charts/narrow/` for phones.
+fn funnel_path(indicator: &IndicatorRanking, folder: &str) -> String {
+    format!("charts/{folder}funnel-{}.svg", indicator.id)
 }
 
 /// The funnel in words: the overall value, and who is outside the limits.
@@ -43,8 +46,10 @@ fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
     };
     let alt = format!("Funnel plot of {}: members overall {}. {verdict}", indicator.title, show(funnel.centre));
     context! {
-        chart => funnel_path(indicator),
+        chart => funnel_path(indicator, ""),
+        narrow_chart => funnel_path(indicator, "narrow/"),
         size => FUNNEL_SIZE,
+        narrow_size => NARROW_FUNNEL_SIZE,
         centre => show(funnel.centre),
         method => funnel.method,
         verdict,

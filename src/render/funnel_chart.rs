@@ -15,16 +15,28 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 pub const FUNNEL_SIZE: (u32, u32) = (720, 420);
+/// For phones: as wide as a phone's page, its text the same size.
+pub const NARROW_FUNNEL_SIZE: (u32, u32) = (380, 440);
 const LIMIT: RGBColor = RGBColor(120, 120, 120);
+/// One row of the key; a narrow chart takes two.
 const KEY_HEIGHT: u32 = 26;
+
+/// Key entries per row: all three across a wide chart, two on a phone's.
+fn key_columns(width: u32) -> u32 {
+    if width < 500 {
+        2
+    } else {
+        3
+    }
+}
 /// Points along each limit line.
 const STEPS: usize = 160;
 
-pub fn funnel_svg(indicator: &IndicatorRanking, funnel: &Funnel) -> Result<String, String> {
+pub fn funnel_svg(indicator: &IndicatorRanking, funnel: &Funnel, size: (u32, u32)) -> Result<String, String> {
     register_fonts();
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, FUNNEL_SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         draw(&root, indicator, funnel).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
     }
     Ok(svg)
@@ -71,8 +83,9 @@ fn draw<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let ((x_low, x_high), (y_low, y_high)) = ranges(funnel);
-    let (_, height) = root.dim_in_pixel();
-    let (plot_area, key_area) = root.split_vertically(height - KEY_HEIGHT);
+    let (width, height) = root.dim_in_pixel();
+    let key_rows = 3u32.div_ceil(key_columns(width));
+    let (plot_area, key_area) = root.split_vertically(height - KEY_HEIGHT * key_rows);
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(14)
         .margin_right(24)
@@ -121,6 +134,9 @@ fn draw<DB: DrawingBackend>(
 
 /// What the lines are, in a row under the plot.
 fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+    let (width, _) = area.dim_in_pixel();
+    let columns = key_columns(width);
+    let column = ((width as i32 - 16) / columns as i32).min(200);
     let style = text_style().pos(Pos::new(HPos::Left, VPos::Center));
     let rows: [(&str, ShapeStyle, bool); 3] = [
         ("members overall", ShapeStyle { color: INK.to_rgba(), filled: false, stroke_width: 2 }, false),
@@ -128,7 +144,8 @@ fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult<DB>
         ("99.8% limits", ShapeStyle { color: LIMIT.to_rgba(), filled: false, stroke_width: 1 }, false),
     ];
     for (index, (text, line, dashed)) in rows.into_iter().enumerate() {
-        let (left, y) = (16 + index as i32 * 200, KEY_HEIGHT as i32 / 2);
+        let (row, place) = (index as u32 / columns, index as u32 % columns);
+        let (left, y) = (16 + place as i32 * column, (row * KEY_HEIGHT + KEY_HEIGHT / 2) as i32);
         let path = [(left, y), (left + 24, y)];
         if dashed {
             area.draw(&DashedPathElement::new(path, 7, 5, line))?;
