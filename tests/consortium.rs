@@ -348,3 +348,20 @@ fn a_build_in_groups_keeps_each_members_checks_and_inputs() {
     assert!(comparison.contains("E06900003,Member E06900003,10.0,,1,5"), "{comparison}");
     assert!(comparison.contains("E06900004,Member E06900004,50.0,,5,5"), "{comparison}");
 }
+
+#[test]
+fn mistakes_in_every_group_are_reported_together() {
+    let fixture = five_members();
+    // E06900001 is in the first group, E06900005 in the second: both mistakes are said in one run.
+    let bad = format!("{HEADER}S1,T,1,lots,5,01/01/2020,,10,0\n");
+    fixture.write("sample-data/E06900001/2025-03/workforce.csv", &bad);
+    fixture.write("sample-data/E06900005/2025-03/workforce.csv", &bad);
+    let output = scorecard(&fixture, &["build"]);
+    assert!(!output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("E06900001/2025-03/workforce.csv") && said.contains("E06900005/2025-03/workforce.csv"),
+        "{said}"
+    );
+    assert!(said.contains("2 problems found"), "{said}");
+}

@@ -82,8 +82,17 @@ fn evaluate_groups(
     with_quality: bool,
 ) -> Result<Evaluated, Error> {
     let mut parts = Vec::new();
+    let mut failed: Option<Error> = None;
     for chunk in members.chunks(group) {
-        parts.push(evaluate_group(loaded, chunk, reading, None, with_quality)?);
+        match evaluate_group(loaded, chunk, reading, None, with_quality) {
+            Ok(part) => parts.push(part),
+            // Every group is still read, so that every member's mistakes are
+            // reported together, as one pass would.
+            Err(error) => failed = Some(combined(failed, error)),
+        }
+    }
+    if let Some(error) = failed {
+        return Err(error);
     }
     // One pass gives every member the months from the first to the last any
     // member has; a group whose extracts span fewer is evaluated again over them.
@@ -104,4 +113,17 @@ fn evaluate_groups(
         }
     }
     whole.ok_or_else(|| Error::Usage("no members to evaluate".into()))
+}
+
+/// Two groups' errors as one: their diagnostics together when both are the
+/// extracts' (what reading reports), else the first.
+fn combined(first: Option<Error>, next: Error) -> Error {
+    match (first, next) {
+        (Some(Error::Data(mut found)), Error::Data(more)) => {
+            found.extend(more);
+            Error::Data(found)
+        }
+        (Some(first), _) => first,
+        (None, next) => next,
+    }
 }
