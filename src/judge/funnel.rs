@@ -72,7 +72,6 @@ impl Band {
 #[derive(Debug, Clone, Serialize)]
 pub struct Funnel {
     pub kind: FunnelKind,
-    pub method: &'static str,
     /// The members' overall value: every numerator over every denominator,
     /// in the indicator's unit.
     pub centre: f64,
@@ -122,7 +121,7 @@ pub fn funnel(kind: FunnelKind, members: &[Member]) -> Option<Funnel> {
             band: band(kind, overall, denominator, value),
         })
         .collect();
-    Some(Funnel { kind, method: kind.method(), centre: overall * kind.scale(), points })
+    Some(Funnel { kind, centre: overall * kind.scale(), points })
 }
 
 /// The limits around `overall` (a fraction of one) at `denominator`, in the

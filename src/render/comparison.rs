@@ -51,7 +51,7 @@ fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
         size => FUNNEL_SIZE,
         narrow_size => NARROW_FUNNEL_SIZE,
         centre => show(funnel.centre),
-        method => funnel.method,
+        method => funnel.kind.method(),
         verdict,
         alt,
     }
