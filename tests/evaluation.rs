@@ -302,3 +302,44 @@ fn lag_and_lead_stay_within_each_child_and_month_in_either_form() {
     assert_eq!(fixture.observe("two-back", "2024-07").value, Some(0.0));
     assert_eq!(fixture.observe("has-next", "2024-07").value, Some(0.0));
 }
+
+#[test]
+fn rows_tying_on_the_order_keep_their_order_in_the_extract() {
+    // Each D is referred twice on one day, by the police (1A) then a school
+    // (2A): the second row's previous referral is the first, as the file lists them.
+    let definition = |id: &str, source: &str| {
+        format!(
+            r#"id = "{id}"
+title = "Previous source"
+description = "Referrals whose previous referral came from one source."
+unit = "count"
+polarity = "no_judgement"
+dataset = "referrals"
+window = {{ kind = "as_at" }}
+[derive.previous_source]
+sql = "LAG(ReferralSource) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)"
+[measure]
+kind = "count"
+where = "previous_source = '{source}'"
+"#
+        )
+    };
+    let fixture = Fixture::new();
+    let with_source = r#"columns = { LAchildID = "text", CINreferralDate = "date", ReferralSource = "text" }"#;
+    let project =
+        crate::helpers::PROJECT.replace(r#"columns = { LAchildID = "text", CINreferralDate = "date" }"#, with_source);
+    fixture.write("scorecard.toml", &project);
+    fixture.indicator("t", "after-police", &definition("after-police", "1A"));
+    fixture.indicator("t", "after-school", &definition("after-school", "2A"));
+    // Enough children for the sort to be more than an insertion sort (which
+    // keeps ties in order anyway): all the first referrals, then all the second.
+    let mut rows = String::from("LAchildID,CINreferralDate,ReferralSource\nB,2024-06-03,2A\nA,2024-05-01,1A\n");
+    (0..100).for_each(|child| rows.push_str(&format!("D{child},2024-06-01,1A\n")));
+    rows.push_str("B,2024-06-04,1A\n");
+    (0..100).for_each(|child| rows.push_str(&format!("D{child},2024-06-01,2A\n")));
+    fixture.extract("2024-06", "referrals.csv", &rows);
+    // After the police: each D's second referral (A has only one): 100.
+    assert_eq!(fixture.observe("after-police", "2024-06").value, Some(100.0));
+    // After a school: B's second referral (its first, on 3 June, was 2A): 1.
+    assert_eq!(fixture.observe("after-school", "2024-06").value, Some(1.0));
+}

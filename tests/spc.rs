@@ -176,3 +176,44 @@ fn every_mistake_in_event_files_is_reported_with_its_file_and_line() {
     assert_eq!((errors[1].0.as_str(), errors[1].1), ("b.toml", 4));
     assert!(errors[1].2.contains("referrals-3-months"), "suggests the id: {}", errors[1].2);
 }
+
+#[test]
+fn a_rolling_indicator_with_a_lag_gives_both_series_from_the_same_sorted_rows() {
+    // Referrals with an earlier referral of the same child, in 3 months and
+    // (for SPC) in each month. The rows are sorted once for both windows.
+    let definition = r#"id = "referrals-3-months"
+title = "Repeat referrals (3 months)"
+description = "Referrals of a child referred before, in the 3 months to the end of the month."
+unit = "count"
+polarity = "no_judgement"
+dataset = "referrals"
+window = { kind = "rolling", months = 3 }
+filter = "CINreferralDate BETWEEN window_start AND window_end"
+[derive.previous]
+sql = "LAG(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)"
+[measure]
+kind = "count"
+where = "previous IS NOT NULL"
+"#;
+    let fixture = Fixture::new();
+    fixture.indicator("children-in-need", "referrals-3-months", definition);
+    // R is referred on the 10th of every month January to June 2024; one other
+    // child a month, once. Each snapshot holds every referral (later ones fall
+    // outside the windows).
+    let mut rows = String::from("LAchildID,CINreferralDate\n");
+    for month in 1..=6 {
+        rows.push_str(&format!("R,2024-{month:02}-10\nC{month},2024-{month:02}-12\n"));
+    }
+    for month in 1..=6 {
+        fixture.extract(&format!("2024-{month:02}"), "referrals.csv", &rows);
+    }
+    let computed = fixture.compute().unwrap();
+    let (_, series) = &computed[0];
+    let values = |observations: &[scorecard::evaluate::Observation]| -> Vec<f64> {
+        observations.iter().map(|o| o.value.unwrap()).collect()
+    };
+    // Each month: R's referral has a previous one from February on.
+    assert_eq!(values(series.monthly.as_ref().unwrap()), [0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
+    // Three months to each month end: 0, 0+1, 0+1+1, then 1+1+1.
+    assert_eq!(values(&series.series), [0.0, 1.0, 2.0, 3.0, 3.0, 3.0]);
+}

@@ -5,7 +5,7 @@ use super::extracts::Data;
 use super::loaded::Loaded;
 use super::observe::{observe, Basis, Context, IndicatorSeries, Observation};
 use super::plan::Plan;
-use super::run::{self, Aggregates, Evaluated, Snapshot};
+use super::run::{self, Aggregates, Snapshot};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::language::window::PeriodWindow;
@@ -59,19 +59,15 @@ pub(super) fn compute_one(
     let (stacked, present) = data.dataset(dataset)?;
     let fy_start = loaded.project.financial_year_start_month();
     let layout = loaded.project.dataset(dataset).map(|config| config.layout);
-    let evaluate = |window: &Window| -> Result<(Vec<PeriodWindow>, Evaluated), String> {
-        let period_windows = window::windows(&data.months, window, fy_start);
-        let scope = run::Scope { windows: &period_windows, only: None };
-        let lookups = data.lookups(plan)?;
-        let evaluated = run::evaluate(plan, stacked, &lookups, &scope)?;
-        Ok((period_windows, evaluated))
-    };
     let started = std::time::Instant::now();
-    let (period_windows, evaluated) = evaluate(indicator.window.get_ref())?;
-    let monthly = match monthly_window(definition) {
-        Some(window) => Some(evaluate(&window)?.1),
-        None => None,
-    };
+    let windows: Vec<Vec<PeriodWindow>> = std::iter::once(indicator.window.get_ref().clone())
+        .chain(monthly_window(definition))
+        .map(|window| window::windows(&data.months, &window, fy_start))
+        .collect();
+    let scopes: Vec<run::Scope> = windows.iter().map(|windows| run::Scope { windows, only: None }).collect();
+    let mut evaluated = run::evaluate(plan, stacked, &data.lookups(plan)?, &scopes)?.into_iter();
+    let (evaluated, monthly) = (evaluated.next().unwrap_or_default(), evaluated.next());
+    let period_windows = &windows[0];
     tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
     let for_member = |index: usize, member: &Member| {

@@ -40,10 +40,40 @@ pub struct Scope<'a> {
     pub only: Option<Month>,
 }
 
-/// Evaluate one plan over a dataset's stacked frame.
+/// Evaluate one plan over a dataset's stacked frame, once for each scope
+/// (an indicator's own window, and the month its SPC runs on).
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
-pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Result<Evaluated, String> {
-    run(plan, data, lookups, scope).map_err(|error| clean_polars_error(&error))
+pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scope]) -> Result<Vec<Evaluated>, String> {
+    let run = || -> PolarsResult<Vec<Evaluated>> {
+        match shared_rows(plan, data, lookups, scopes)? {
+            Some(sorted) => scopes
+                .iter()
+                .map(|scope| aggregate(plan, vec![windowed_rows(plan, sorted.clone().lazy(), scope)]))
+                .collect(),
+            None => scopes.iter().map(|scope| aggregate(plan, passes(plan, data, lookups, scope))).collect(),
+        }
+    };
+    run().map_err(|error| clean_polars_error(&error))
+}
+
+/// The rows joined and sorted once for every scope and breakdown, when
+/// there is a sort or a join to share (a consortium's re-referrals spent
+/// half their time sorting the same rows again for the monthly SPC window).
+/// None for history extracts, whose rows are seen anew at each month end.
+fn shared_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scope]) -> PolarsResult<Option<DataFrame>> {
+    let sorts = plan.row_order.as_ref().is_some_and(|order| !order.reads_window_columns());
+    let worth_it = (sorts || !plan.lookups.is_empty()) && (scopes.len() > 1 || plan.breakdown.is_some());
+    let [first, ..] = scopes else { return Ok(None) };
+    if !worth_it || is_history(data, lookups) || first.only.is_some() {
+        return Ok(None);
+    }
+    let mut sources = sources(data, lookups, first);
+    let source = sources.pop().expect("rows that are not history are one pass");
+    sorted_rows(plan, source).collect().map(Some)
+}
+
+fn is_history(data: &Stacked, lookups: &[&Stacked]) -> bool {
+    data.history || lookups.iter().any(|lookup| lookup.history)
 }
 
 /// A dataset's rows and its lookups' rows for one pass of a plan.
@@ -56,8 +86,7 @@ struct Source {
 /// own periods; one pass per month end when a history extract is involved,
 /// each seeing that extract as at that month (its rows are shared, not copied).
 fn sources(data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Vec<Source> {
-    let history = data.history || lookups.iter().any(|lookup| lookup.history);
-    if !history {
+    if !is_history(data, lookups) {
         let mut rows = data.frame.clone().lazy();
         if let Some(month) = scope.only {
             rows = rows.filter(col(PERIOD).eq(lit(period_index(month))));
@@ -88,11 +117,28 @@ fn sources(data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Vec<Source> {
 
 /// The rows (or entities) an indicator measures, before aggregation.
 fn measured_rows(plan: &Plan, source: Source, scope: &Scope) -> LazyFrame {
-    let mut rows = source.rows.with_columns(window_columns(scope.windows));
+    windowed_rows(plan, sorted_rows(plan, source), scope)
+}
+
+/// A dataset's rows joined to its lookups and put in the row order: what
+/// every window of a plan starts from.
+fn sorted_rows(plan: &Plan, source: Source) -> LazyFrame {
+    let mut rows = source.rows;
     for (lookup, other) in plan.lookups.iter().zip(source.lookups) {
         rows = join_lookup(rows, lookup, other);
     }
-    if let Some(order) = &plan.row_order {
+    match &plan.row_order {
+        Some(order) if !order.reads_window_columns() => order.sort(rows),
+        _ => rows,
+    }
+}
+
+/// Sorted rows seen through one window: its bounds added (after the sort,
+/// which would otherwise move them too), then derived, filtered and, per
+/// entity, grouped.
+fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
+    let mut rows = sorted.with_columns(window_columns(scope.windows));
+    if let Some(order) = plan.row_order.as_ref().filter(|order| order.reads_window_columns()) {
         rows = order.sort(rows);
     }
     // One at a time, in dependency order: a derived column may use those before it.
@@ -175,11 +221,15 @@ fn explain_rows(
     Ok((names, table))
 }
 
+/// Each pass's measured rows, to be aggregated (cached: a breakdown
+/// aggregates them a second time).
+fn passes(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> Vec<LazyFrame> {
+    sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, source, scope).cache()).collect()
+}
+
 /// Aggregated per pass, then stacked: a history extract's month ends are
 /// never held as rows all at once.
-fn run(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<Evaluated> {
-    let passes: Vec<LazyFrame> =
-        sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, source, scope).cache()).collect();
+fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
     let aggregated = |keys: &dyn Fn() -> Vec<Expr>| -> PolarsResult<DataFrame> {
         let each: Vec<LazyFrame> =
             passes.iter().map(|rows| rows.clone().group_by(keys()).agg(plan.measure.clone())).collect();
