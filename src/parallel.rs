@@ -53,6 +53,37 @@ pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<
         .collect()
 }
 
+/// `then` on each item in turn, while the next item's `read` runs on
+/// another thread: reading spreads over the cores file by file, but an
+/// evaluation leaves a core idle at times (a sort's last merge, say), and
+/// the next read fills it. Outputs are in the items' order. One read is
+/// held ahead, so memory holds at most two items' reads.
+pub fn read_ahead<T: Sync, R: Send, O>(
+    items: &[T],
+    read: impl Fn(&T) -> R + Sync,
+    mut then: impl FnMut(&T, R) -> O,
+) -> Vec<O> {
+    let read = &read;
+    std::thread::scope(|scope| {
+        let start = |item| {
+            let builder = std::thread::Builder::new().stack_size(WORKER_STACK_BYTES);
+            // No thread to be had: read now, on this one.
+            builder.spawn_scoped(scope, move || read(item)).map_err(|_| read(item))
+        };
+        let mut next = items.first().map(start);
+        let mut outputs = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            let ready = match next.take().expect("each item's read was started") {
+                Ok(reading) => reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(done) => done,
+            };
+            next = items.get(index + 1).map(start);
+            outputs.push(then(item, ready));
+        }
+        outputs
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -67,6 +98,20 @@ mod tests {
             }
         }
         assert_eq!(super::with_deep_stack(|| depth(100_000)), 100_000);
+    }
+
+    #[test]
+    fn reading_ahead_keeps_the_order_and_reads_each_item_once() {
+        let items: Vec<u64> = (0..20).collect();
+        let reads = std::sync::atomic::AtomicUsize::new(0);
+        let read = |n: &u64| {
+            reads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            n * 3
+        };
+        let outputs = super::read_ahead(&items, read, |n, tripled| (*n, tripled));
+        assert_eq!(outputs, items.iter().map(|n| (*n, n * 3)).collect::<Vec<_>>());
+        assert_eq!(reads.into_inner(), 20);
+        assert!(super::read_ahead(&[] as &[u64], |n| *n, |_, n| n).is_empty());
     }
 
     #[test]

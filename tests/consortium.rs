@@ -300,7 +300,7 @@ fn five_members() -> Fixture {
 #[test]
 fn members_evaluated_in_groups_give_the_values_of_one_pass() {
     let fixture = five_members();
-    let mut loaded = scorecard::evaluate::load(fixture.root()).unwrap();
+    let loaded = scorecard::evaluate::load(fixture.root()).unwrap();
     let data = scorecard::evaluate::read_data(&loaded).unwrap();
     // Every observation, overall and by group, of every indicator of every member.
     let observations = |computed: scorecard::evaluate::Computed| -> Vec<serde_json::Value> {
@@ -310,7 +310,7 @@ fn members_evaluated_in_groups_give_the_values_of_one_pass() {
     let one_pass = observations(scorecard::evaluate::compute(&loaded, &data).unwrap());
     for group in [1, 2, 4, 5] {
         let (grouped, months) =
-            scorecard::evaluate::compute_in_groups(&mut loaded, scorecard::evaluate::Reading::ValuesOnly, group)
+            scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group)
                 .unwrap();
         assert_eq!(observations(grouped), one_pass, "groups of {group}");
         assert_eq!(months.len(), 2, "February and March for every member");

@@ -72,8 +72,8 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
 }
 
 pub fn values(root: &Path, file: Option<&Path>, out: &mut String) -> Result<(), Error> {
-    let mut loaded = evaluate::load(root)?;
-    let (computed, months) = evaluate::compute_in_groups(&mut loaded, Reading::ValuesOnly, evaluate::group_size())?;
+    let loaded = evaluate::load(root)?;
+    let (computed, months) = evaluate::compute_in_groups(&loaded, Reading::ValuesOnly, evaluate::group_size())?;
     let csv = values_csv(&loaded, &computed).map_err(Error::render)?;
     match file {
         Some(path) => {

@@ -12,9 +12,31 @@ pub(super) const PERIOD: &str = "__period";
 pub(super) const AUTHORITY: &str = "__authority";
 
 /// One authority's extract of one period: the unit every window function,
-/// per-entity group and measure is computed within.
+/// per-entity group and measure is computed within. (Grouping uses one key,
+/// `SNAPSHOT`, instead.)
 pub(super) fn snapshot_keys() -> Vec<Expr> {
     vec![col(AUTHORITY), col(PERIOD)]
+}
+
+/// Authority and period as one number, added to the rows an indicator
+/// measures: polars groups by one integer far quicker than by two columns,
+/// which it encodes row by row first (a third of a consortium's evaluation
+/// time went on that). Measures and per-entity groups are grouped by it.
+pub(super) const SNAPSHOT: &str = "__snapshot";
+
+pub(super) fn snapshot_code() -> Expr {
+    (col(AUTHORITY).cast(DataType::Int64) * lit(1i64 << 32) + col(PERIOD).cast(DataType::Int64)).alias(SNAPSHOT)
+}
+
+/// The snapshot code and one more column: what per-entity aggregates and
+/// breakdowns are grouped by.
+pub(super) fn snapshot_and(column: Expr) -> Vec<Expr> {
+    vec![col(SNAPSHOT), column]
+}
+
+/// The authority (by its index) and period index a snapshot code stands for.
+pub(super) fn decode_snapshot(code: i64) -> (i64, i32) {
+    (code >> 32, (code & 0xFFFF_FFFF) as i32)
 }
 
 /// `snapshot_keys` and one more column.

@@ -19,11 +19,16 @@ pub type Computed = Vec<Vec<IndicatorSeries>>;
 
 /// Evaluate every indicator over every month of every member.
 pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
+    compute_members(loaded, &loaded.members, data)
+}
+
+/// `compute` for some of the members (a group), whose data `data` holds.
+pub(super) fn compute_members(loaded: &Loaded, members: &[Member], data: &Data) -> Result<Computed, Error> {
     let started = std::time::Instant::now();
     let mut diagnostics = Diagnostics::default();
-    let mut computed: Computed = loaded.members.iter().map(|_| Vec::new()).collect();
+    let mut computed: Computed = members.iter().map(|_| Vec::new()).collect();
     let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
-    let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, data, definition, plan));
+    let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, members, data, definition, plan));
     for ((definition, _), result) in pairs.iter().zip(results) {
         match result {
             Ok(by_member) => computed.iter_mut().zip(by_member).for_each(|(series, one)| series.push(one)),
@@ -40,7 +45,7 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
     }
     tracing::info!(
         indicators = loaded.definitions.len(),
-        authorities = loaded.members.len(),
+        authorities = members.len(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "evaluated every indicator over every month"
     );
@@ -50,6 +55,7 @@ pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
 /// One indicator's series for each member, in member order.
 pub(super) fn compute_one(
     loaded: &Loaded,
+    members: &[Member],
     data: &Data,
     definition: &Definition,
     plan: &Plan,
@@ -103,7 +109,7 @@ pub(super) fn compute_one(
         };
         IndicatorSeries { series: series_of(&evaluated.total), groups, window: window.clone(), monthly, basis }
     };
-    Ok(loaded.members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
+    Ok(members.iter().enumerate().map(|(index, member)| for_member(index, member)).collect())
 }
 
 /// The one-month window a rolling or year-to-date indicator's SPC runs on,

@@ -38,7 +38,7 @@ pub fn explain<'a>(
     let failed = |message: String| {
         Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
     };
-    let mut by_member = compute_one(loaded, data, definition, plan).map_err(failed)?;
+    let mut by_member = compute_one(loaded, &loaded.members, data, definition, plan).map_err(failed)?;
     let observation = by_member
         .swap_remove(member)
         .series

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::input;
 use crate::language::used_datasets;
 use crate::parallel;
-use crate::project::{ColumnType, DatasetConfig, Layout, Month, Project};
+use crate::project::{ColumnType, DatasetConfig, Layout, Member, Month, Project};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -188,12 +188,17 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
 /// Every extract is read and typed on its own, spread over the cores, then
 /// each dataset's pieces are stacked into one frame.
 pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
+    read_members(loaded, &loaded.members, reading)
+}
+
+/// `read_data_for` for some of the members (a group), numbered from 0.
+pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading) -> Result<Data, Error> {
     let started = std::time::Instant::now();
     let project = &loaded.project;
     let configs = dataset_configs(loaded, reading);
     let mut diagnostics = Diagnostics::default();
     let mut folders = Vec::new();
-    for member in &loaded.members {
+    for member in members {
         let datasets = project.file.datasets.values().map(|config| config.get_ref());
         folders.push(input::extract_months(&member.data_dir, datasets).unwrap_or_else(|found| {
             diagnostics.extend(found);
@@ -201,7 +206,7 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
         }));
     }
     let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
-    let extracts = extracts(loaded, &used, &folders);
+    let extracts = extracts(loaded, members, &used, &folders);
     let hash = matches!(reading, Reading::Everything | Reading::ForBundles);
     let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
     tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
@@ -274,12 +279,12 @@ pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
     diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped, history }).map_err(Error::Data)
 }
 
-fn extracts<'a>(loaded: &Loaded, used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
+fn extracts<'a>(loaded: &Loaded, members: &[Member], used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {
     let mut extracts = Vec::new();
     for name in used {
         // `used` holds only datasets the definitions' checks found in the project.
         let Some(config) = loaded.project.dataset(name) else { continue };
-        for (member, (details, months)) in loaded.members.iter().zip(folders).enumerate() {
+        for (member, (details, months)) in members.iter().zip(folders).enumerate() {
             let files = input::locate(&details.data_dir, name, config, months);
             extracts.extend(files.monthly.into_iter().map(|(month, path)| Extract {
                 dataset: name,

@@ -7,11 +7,12 @@
 //! group frees is reused by the next rather than taken fresh from the
 //! system (on a virtual machine, fresh pages cost the kernel's zeroing).
 
-use super::compute::{compute, Computed};
-use super::extracts::{read_data_for, span, Data, Reading};
+use super::compute::{compute_members, Computed};
+use super::extracts::{read_members, span, Data, Reading};
 use super::loaded::Loaded;
 use super::quality::{data_quality, DataQuality};
 use crate::error::Error;
+use crate::parallel;
 use crate::project::{Member, Month};
 
 /// Members per group: enough to keep both cores busy within a group (the
@@ -37,54 +38,26 @@ pub struct Evaluated {
 
 /// Every member's values, evaluated `group` members at a time, and the
 /// months they cover (as one pass over every member would give them).
-pub fn compute_in_groups(loaded: &mut Loaded, reading: Reading, group: usize) -> Result<(Computed, Vec<Month>), Error> {
+pub fn compute_in_groups(loaded: &Loaded, reading: Reading, group: usize) -> Result<(Computed, Vec<Month>), Error> {
     let evaluated = evaluate_in_groups(loaded, reading, group, false)?;
     Ok((evaluated.computed, evaluated.data.months))
 }
 
-/// A build's evaluation, `group` members at a time (data quality counted too).
+/// A build's evaluation, `group` members at a time (data quality counted
+/// too), each group read while the one before it is evaluated.
 pub fn evaluate_in_groups(
-    loaded: &mut Loaded,
+    loaded: &Loaded,
     reading: Reading,
     group: usize,
     with_quality: bool,
 ) -> Result<Evaluated, Error> {
-    let members = std::mem::take(&mut loaded.members);
-    let result = evaluate_groups(loaded, &members, reading, group.max(1), with_quality);
-    loaded.members = members;
-    result
-}
-
-/// One group read and evaluated; its frames dropped.
-fn evaluate_group(
-    loaded: &mut Loaded,
-    chunk: &[Member],
-    reading: Reading,
-    months: Option<&[Month]>,
-    with_quality: bool,
-) -> Result<Evaluated, Error> {
-    loaded.members = chunk.to_vec();
-    let mut data = read_data_for(loaded, reading)?;
-    if let Some(months) = months {
-        data.months = months.to_vec();
-    }
-    let computed = compute(loaded, &data)?;
-    let quality = if with_quality { data_quality(loaded, &data)? } else { DataQuality::default() };
-    data.drop_frames();
-    Ok(Evaluated { data, computed, quality })
-}
-
-fn evaluate_groups(
-    loaded: &mut Loaded,
-    members: &[Member],
-    reading: Reading,
-    group: usize,
-    with_quality: bool,
-) -> Result<Evaluated, Error> {
+    let chunks: Vec<&[Member]> = loaded.members.chunks(group.max(1)).collect();
+    let read = |chunk: &&[Member]| read_members(loaded, chunk, reading);
+    let evaluate = |chunk: &&[Member], data| evaluate_group(loaded, chunk, data, with_quality);
     let mut parts = Vec::new();
     let mut failed: Option<Error> = None;
-    for chunk in members.chunks(group) {
-        match evaluate_group(loaded, chunk, reading, None, with_quality) {
+    for part in parallel::read_ahead(&chunks, read, evaluate) {
+        match part {
             Ok(part) => parts.push(part),
             // Every group is still read, so that every member's mistakes are
             // reported together, as one pass would.
@@ -98,21 +71,40 @@ fn evaluate_groups(
     // member has; a group whose extracts span fewer is evaluated again over them.
     let months = span(parts.iter().flat_map(|part| part.data.months.iter()));
     let mut whole: Option<Evaluated> = None;
-    for (index, (chunk, part)) in members.chunks(group).zip(parts).enumerate() {
+    for (index, (chunk, part)) in chunks.iter().zip(parts).enumerate() {
         let part = match part.data.months == months {
             true => part,
-            false => evaluate_group(loaded, chunk, reading, Some(&months), with_quality)?,
+            false => {
+                let mut data = read_members(loaded, chunk, reading)?;
+                data.months = months.clone();
+                evaluate_group(loaded, chunk, Ok(data), with_quality)?
+            }
         };
         match whole.as_mut() {
             None => whole = Some(part),
             Some(whole) => {
-                whole.data.absorb(part.data, index * group);
+                let offset = index * group.max(1);
+                whole.data.absorb(part.data, offset);
                 whole.computed.extend(part.computed);
-                whole.quality.absorb(part.quality, index * group);
+                whole.quality.absorb(part.quality, offset);
             }
         }
     }
     whole.ok_or_else(|| Error::Usage("no members to evaluate".into()))
+}
+
+/// One group's data evaluated; its frames dropped.
+fn evaluate_group(
+    loaded: &Loaded,
+    chunk: &[Member],
+    data: Result<Data, Error>,
+    with_quality: bool,
+) -> Result<Evaluated, Error> {
+    let mut data = data?;
+    let computed = compute_members(loaded, chunk, &data)?;
+    let quality = if with_quality { data_quality(loaded, &data)? } else { DataQuality::default() };
+    data.drop_frames();
+    Ok(Evaluated { data, computed, quality })
 }
 
 /// Two groups' errors as one: their diagnostics together when both are the

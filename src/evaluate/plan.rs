@@ -5,8 +5,8 @@
 
 use super::calendar_sql::{parse_sql, working_days};
 use super::columns::{
-    clean_polars_error, polars_type, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR, NON_NULL, NUMERATOR,
-    PERIOD, ROWS, VALUE, WINDOW_COLUMNS,
+    clean_polars_error, polars_type, snapshot_and, snapshot_keys, AUTHORITY, DENOMINATOR, NON_NULL, NUMERATOR, PERIOD,
+    ROWS, SNAPSHOT, VALUE, WINDOW_COLUMNS,
 };
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
@@ -129,7 +129,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         }
         // The window bounds are the same for every row of a period; keep them.
         aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
-        checker.frame = checker.frame.clone().group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
+        checker.frame = checker.frame.clone().group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
         if let Err(error) = checker.frame.clone().collect_schema() {
             let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
             checker.diagnostics.push(definition.source.error(
@@ -207,6 +207,7 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
     }
     schema.insert(PERIOD.into(), DataType::Int32);
     schema.insert(AUTHORITY.into(), DataType::Int32);
+    schema.insert(SNAPSHOT.into(), DataType::Int64);
     DataFrame::empty_with_schema(&schema).lazy()
 }
 
@@ -354,7 +355,7 @@ impl Checker<'_> {
         let role = format!("per_entity.aggregate.{name}");
         let expr = self.parse(text, &role)?.alias(name);
         let dtype =
-            self.type_of(text, &role, self.frame.clone().group_by(snapshot_keys_and(col(key))).agg([expr.clone()]))?;
+            self.type_of(text, &role, self.frame.clone().group_by(snapshot_and(col(key))).agg([expr.clone()]))?;
         if dtype.is_list() {
             self.error_at(
                 text,
@@ -460,7 +461,7 @@ impl Checker<'_> {
 /// True on every row. A bare `lit(true)` would be a single scalar and sum to
 /// 1 however many rows there are.
 fn every_row() -> Expr {
-    col(PERIOD).is_not_null()
+    col(SNAPSHOT).is_not_null()
 }
 
 /// `OVER (PARTITION BY child ...)` must not reach across snapshots: every

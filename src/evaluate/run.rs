@@ -3,8 +3,8 @@
 //! period) and breakdown group.
 
 use super::columns::{
-    clean_polars_error, month_of_index, period_index, snapshot_keys, snapshot_keys_and, AUTHORITY, DENOMINATOR, GROUP,
-    NON_NULL, NUMERATOR, PERIOD, ROWS, VALUE,
+    clean_polars_error, decode_snapshot, month_of_index, period_index, snapshot_and, snapshot_code, snapshot_keys_and,
+    AUTHORITY, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, SNAPSHOT, VALUE,
 };
 use super::frames::{window_columns, Stacked};
 use super::plan::{CheckPlan, LookupPlan, Plan};
@@ -148,16 +148,24 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
     if let Some(filter) = &plan.filter {
         rows = rows.filter(filter.clone());
     }
+    rows = rows.with_column(snapshot_code());
     if let Some((key, aggregates)) = &plan.per_entity {
-        rows = rows.group_by(snapshot_keys_and(col(key.as_str()))).agg(aggregates.clone());
+        rows = rows.group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
     }
     rows
 }
 
-/// Every pass's measured rows, one after another.
-fn all_measured_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> PolarsResult<LazyFrame> {
+/// One member's measured rows in every pass, one after another.
+fn member_measured_rows(
+    plan: &Plan,
+    (data, lookups): (&Stacked, &[&Stacked]),
+    member: usize,
+    scope: &Scope,
+) -> PolarsResult<LazyFrame> {
+    let of_member =
+        |source: Source| Source { rows: source.rows.filter(col(AUTHORITY).eq(lit(member as i32))), ..source };
     let passes: Vec<LazyFrame> =
-        sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, source, scope)).collect();
+        sources(data, lookups, scope).into_iter().map(|source| measured_rows(plan, of_member(source), scope)).collect();
     concat(passes, UnionArgs::default())
 }
 
@@ -190,7 +198,7 @@ fn explain_rows(
     (member, shown): (usize, Shown),
     scope: &Scope,
 ) -> PolarsResult<(Vec<String>, Vec<Vec<String>>)> {
-    let mut rows = all_measured_rows(plan, data, lookups, scope)?.filter(col(AUTHORITY).eq(lit(member as i32)));
+    let mut rows = member_measured_rows(plan, (data, lookups), member, scope)?;
     if let Some(taking_part) = &plan.explain_filter {
         rows = rows.filter(taking_part.clone());
     }
@@ -235,12 +243,12 @@ fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
             passes.iter().map(|rows| rows.clone().group_by(keys()).agg(plan.measure.clone())).collect();
         concat(each, UnionArgs::default())?.collect()
     };
-    let total = aggregated(&snapshot_keys)?;
+    let total = aggregated(&|| vec![col(SNAPSHOT)])?;
     let mut evaluated =
         Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
     if let Some(breakdown) = &plan.breakdown {
         let group = || col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
-        let groups = aggregated(&|| snapshot_keys_and(group()))?;
+        let groups = aggregated(&|| snapshot_and(group()))?;
         evaluated.groups = read(&groups, true)?;
     }
     Ok(evaluated)
@@ -283,15 +291,14 @@ fn read(frame: &DataFrame, grouped: bool) -> PolarsResult<BTreeMap<String, BTree
     Ok(out)
 }
 
-/// Each row's authority and month.
+/// Each row's authority and month, from its snapshot code.
 fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
-    let periods = frame.column(PERIOD)?.as_materialized_series().i32()?.clone();
-    let members = frame.column(AUTHORITY)?.as_materialized_series().i32()?.clone();
-    Ok(members
-        .iter()
-        .zip(periods.iter())
-        .map(|(member, period)| Some((usize::try_from(member?).ok()?, month_of_index(period?))))
-        .collect())
+    let codes = frame.column(SNAPSHOT)?.as_materialized_series().i64()?.clone();
+    let snapshot = |code: i64| {
+        let (member, period) = decode_snapshot(code);
+        Some((usize::try_from(member).ok()?, month_of_index(period)))
+    };
+    Ok(codes.iter().map(|code| snapshot(code?)).collect())
 }
 
 /// Rows failing a data-quality check, per authority and period.
@@ -303,7 +310,7 @@ pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snap
         }
         let counts = rows
             .filter(check.fails.clone())
-            .group_by(snapshot_keys())
+            .group_by([snapshot_code()])
             .agg([len().cast(DataType::UInt64).alias("failing")])
             .collect()?;
         let failing = counts.column("failing")?.as_materialized_series().u64()?.clone();

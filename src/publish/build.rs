@@ -73,7 +73,7 @@ pub struct Headline {
 }
 
 pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
-    let mut loaded = evaluate::load(root)?;
+    let loaded = evaluate::load(root)?;
     let _lock = OutputLock::acquire_for_build(&loaded.project.output_dir(), options.wait)?;
     let chosen: Vec<usize> = match &options.authority {
         Some(code) => vec![loaded.member(Some(code))?],
@@ -83,7 +83,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     for member in &chosen {
         remove_leftovers(&loaded.members[*member].output_dir);
     }
-    let (targets, evaluated) = targets(&mut loaded, &chosen, options)?;
+    let (targets, evaluated) = targets(&loaded, &chosen, options)?;
     let work = Work::plan(&loaded, &targets, options);
     let mut outcomes: Vec<Outcome> = work
         .fresh
@@ -96,7 +96,7 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     if !options.allow_incomplete {
         work.refuse_incomplete(&loaded)?;
     }
-    outcomes.extend(work.carry_out(&mut loaded, evaluated, options.progress)?);
+    outcomes.extend(work.carry_out(&loaded, evaluated, options.progress)?);
     write_archive_pages(&loaded, &chosen)?;
     Ok(outcomes)
 }
@@ -110,7 +110,7 @@ fn consortium_code(loaded: &Loaded, member: usize) -> Option<String> {
 /// without reading anything; a project of periodic or history files only
 /// must be evaluated to know, and that evaluation is kept.
 fn targets(
-    loaded: &mut Loaded,
+    loaded: &Loaded,
     chosen: &[usize],
     options: &Options,
 ) -> Result<(Vec<Snapshot>, Option<Evaluated>), Error> {
@@ -229,7 +229,7 @@ impl Work {
     /// and every stale comparison.
     fn carry_out(
         &self,
-        loaded: &mut Loaded,
+        loaded: &Loaded,
         evaluated: Option<Evaluated>,
         progress: bool,
     ) -> Result<Vec<Outcome>, Error> {
