@@ -3,6 +3,7 @@ team would write them: once in DuckDB SQL and once in Python polars. Also
 the floor: reading every CSV file once with polars and nothing else.
 
     python peers.py duckdb|polars DATA_DIR OUT.csv HOLIDAYS.csv
+    python peers.py duckdb-history DATA_DIR OUT.csv HOLIDAYS.csv FIRST_MONTH LAST_MONTH
     python peers.py floor DATA_DIR [DATASET_FILE ...]
 
 DATA_DIR is a consortium's data folder (`scorecard sample --authorities N`):
@@ -179,19 +180,48 @@ LEFT JOIN everything e ON e.authority = s.authority AND e.month = s.month AND e.
 """
 
 
-def run_duckdb(data_dir, out, holidays):
+# One current extract per authority, DATA_DIR/<authority>/<extract>.csv, seen
+# as at each month end: every row once per month end, which the SQL above
+# then treats as that month's snapshot (the engine's `layout = "history"`).
+HISTORY_MACRO = """
+CREATE TEMP MACRO read_extract(files, date_format, layout) AS TABLE
+SELECT s.month, e.* FROM (
+  SELECT string_split(filename, '/')[-2] AS authority, *
+  FROM read_csv(files, filename = true, header = true, auto_detect = false, delim = ',', quote = '"',
+                dateformat = date_format, columns = layout)
+) e JOIN (SELECT authority, month FROM snapshots) s USING (authority);
+"""
+
+
+def months_between(first, last):
+    (year, month), (last_year, last_month) = map(int, first.split("-")), map(int, last.split("-"))
+    while (year, month) <= (last_year, last_month):
+        yield f"{year:04}-{month:02}"
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def run_duckdb(data_dir, out, holidays, history=None):
+    """`history`: (first month, last month) of the month ends when each
+    authority has one current extract rather than monthly snapshots."""
     import duckdb
 
     started = time.perf_counter()
     quoted = lambda paths: "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
-    sql = DUCKDB_SQL.format(
-        snapshots=", ".join(f"('{a}', '{m}')" for a, m in snapshots_of(data_dir)),
+    sql, snapshots, files = DUCKDB_SQL, snapshots_of(data_dir), lambda name: files_of(data_dir, name)
+    if history:
+        start = sql.index("CREATE TEMP MACRO read_extract")
+        sql = sql[:start] + HISTORY_MACRO + sql[sql.index("CREATE TEMP VIEW workforce"):]
+        authorities = sorted({os.path.basename(os.path.dirname(path)) for path in glob.glob(os.path.join(data_dir, "*", "*.csv"))})
+        snapshots = [(authority, month) for authority in authorities for month in months_between(*history)]
+        files = lambda name: sorted(glob.glob(os.path.join(data_dir, "*", name)))
+    sql = sql.format(
+        snapshots=", ".join(f"('{a}', '{m}')" for a, m in snapshots),
         holidays=holidays,
-        workforce=quoted(files_of(data_dir, "workforce.csv")),
-        episodes=quoted(files_of(data_dir, "ssda903_episodes.csv")),
-        referrals=quoted(files_of(data_dir, "cin_referrals.csv")),
-        assessments=quoted(files_of(data_dir, "cin_assessments.csv")),
-        cp_plans=quoted(files_of(data_dir, "cin_cp_plans.csv")),
+        workforce=quoted(files("workforce.csv")),
+        episodes=quoted(files("ssda903_episodes.csv")),
+        referrals=quoted(files("cin_referrals.csv")),
+        assessments=quoted(files("cin_assessments.csv")),
+        cp_plans=quoted(files("cin_cp_plans.csv")),
         six=quoted(SIX),
     )
     connection = duckdb.connect()
@@ -359,6 +389,9 @@ if __name__ == "__main__":
     engine, data_dir, *rest = sys.argv[1:]
     if engine == "floor":
         seconds = run_floor(data_dir, rest)
+    elif engine == "duckdb-history":
+        out, holidays, first, last = rest
+        seconds = run_duckdb(data_dir, out, holidays, history=(first, last))
     else:
         out, holidays = rest
         seconds = {"duckdb": run_duckdb, "polars": run_polars}[engine](data_dir, out, holidays)

@@ -16,10 +16,11 @@ use crate::parallel;
 use crate::project::{Member, Month};
 
 /// Members per group: enough to keep both cores busy within a group (the
-/// evaluation is parallel across indicators and polars' own threads), few
-/// enough that a national build's peak memory is a few groups' worth.
-/// Measured in BENCHMARKS.md (1, 2, 4, 10 and 20 at 20 authorities).
-pub const GROUP: usize = 4;
+/// evaluation is parallel across indicators and polars' own threads, and
+/// the next group is read meanwhile), few enough that a national build's
+/// peak memory is a few groups' worth. Measured in BENCHMARKS.md (1, 2, 3,
+/// 4 with reading ahead; 1, 2, 4, 10 and 20 before it).
+pub const GROUP: usize = 2;
 
 /// `GROUP`, or the `SCORECARD_GROUP` environment variable (for the
 /// benchmarks, which compare group sizes).
