@@ -15,8 +15,8 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
         Values::Number(v) => Series::new(name, v),
         Values::Boolean(v) => Series::new(name, v),
         Values::Date(v) => {
-            let days: Vec<Option<i32>> = v.iter().map(|date| date.map(days_since_epoch)).collect();
-            Series::new(name, days).cast(&DataType::Date)?
+            let days = Int32Chunked::from_iter_options(name, v.iter().map(|date| date.map(days_since_epoch)));
+            days.into_date().into_series()
         }
     };
     Ok(series.into())
