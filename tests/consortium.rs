@@ -310,8 +310,7 @@ fn members_evaluated_in_groups_give_the_values_of_one_pass() {
     let one_pass = observations(scorecard::evaluate::compute(&loaded, &data).unwrap());
     for group in [1, 2, 4, 5] {
         let (grouped, months) =
-            scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group)
-                .unwrap();
+            scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group).unwrap();
         assert_eq!(observations(grouped), one_pass, "groups of {group}");
         assert_eq!(months.len(), 2, "February and March for every member");
     }

@@ -109,11 +109,7 @@ fn consortium_code(loaded: &Loaded, member: usize) -> Option<String> {
 /// Every (member, month) asked for. Month folders say which months exist
 /// without reading anything; a project of periodic or history files only
 /// must be evaluated to know, and that evaluation is kept.
-fn targets(
-    loaded: &Loaded,
-    chosen: &[usize],
-    options: &Options,
-) -> Result<(Vec<Snapshot>, Option<Evaluated>), Error> {
+fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<Snapshot>, Option<Evaluated>), Error> {
     let mut evaluated: Option<Evaluated> = None;
     let mut targets = Vec::new();
     for member in chosen {
@@ -227,12 +223,7 @@ impl Work {
     /// Read and evaluate, a group of members at a time (unless that was done
     /// to find the months), then write every stale bundle (on every core)
     /// and every stale comparison.
-    fn carry_out(
-        &self,
-        loaded: &Loaded,
-        evaluated: Option<Evaluated>,
-        progress: bool,
-    ) -> Result<Vec<Outcome>, Error> {
+    fn carry_out(&self, loaded: &Loaded, evaluated: Option<Evaluated>, progress: bool) -> Result<Vec<Outcome>, Error> {
         let started = std::time::Instant::now();
         let bar = Progress::new(progress, self.stale.len() as u64 + 1);
         bar.step("reading and evaluating");
