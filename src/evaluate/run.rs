@@ -67,9 +67,11 @@ fn shared_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scop
     if !worth_it || is_history(data, lookups) || first.only.is_some() {
         return Ok(None);
     }
-    let mut sources = sources(data, lookups, first);
-    let source = sources.pop().expect("rows that are not history are one pass");
-    sorted_rows(plan, source).collect().map(Some)
+    // Rows that are not history are one pass.
+    match sources(data, lookups, first).pop() {
+        Some(source) => sorted_rows(plan, source).collect().map(Some),
+        None => Ok(None),
+    }
 }
 
 fn is_history(data: &Stacked, lookups: &[&Stacked]) -> bool {
