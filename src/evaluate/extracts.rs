@@ -370,7 +370,7 @@ fn history_end(config: &DatasetConfig, table: &input::Table, named: Option<Month
             .columns
             .iter()
             .filter_map(|(_, values)| match values {
-                input::Values::Date(dates) => Some(dates.iter().flatten().map(|date| Month::containing(*date))),
+                input::Values::Date(dates) => Some(dates.iter().flatten().map(|day| Month::containing(day.date()))),
                 _ => None,
             })
             .flatten()

@@ -1,7 +1,7 @@
 //! Typed extract tables into polars frames, stacked over periods.
 
 use super::columns::{clean_polars_error, days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
-use crate::input::{Table, Values};
+use crate::input::{Day, Table, Values};
 use crate::language::window::PeriodWindow;
 use crate::project::{DatasetConfig, Layout, Month};
 use chrono::NaiveDate;
@@ -15,7 +15,7 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
         Values::Number(v) => Series::new(name, v),
         Values::Boolean(v) => Series::new(name, v),
         Values::Date(v) => {
-            let days = Int32Chunked::from_iter_options(name, v.iter().map(|date| date.map(days_since_epoch)));
+            let days = Int32Chunked::from_iter_options(name, v.iter().map(|day| day.map(Day::days)));
             days.into_date().into_series()
         }
     };

@@ -16,4 +16,6 @@ mod workbook;
 pub use extract::read_table;
 pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
+mod day;
+pub use day::Day;
 pub use table::{parse_table, row_periods, Table, Texts, Values};
