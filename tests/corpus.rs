@@ -3,7 +3,7 @@
 //! column and value (docs/reliability.md lists them all).
 
 use chrono::NaiveDate;
-use scorecard::input::{read_table, Table, Values};
+use scorecard::input::{read_table, Day, Table, Values};
 use scorecard::project::{ColumnType, DatasetConfig, Layout};
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -46,8 +46,9 @@ fn column<'a>(table: &'a Table, name: &str) -> &'a Values {
     &table.columns.iter().find(|(column, _)| column == name).unwrap().1
 }
 
-fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+/// Parsed by chrono, independently of the reader's own date parser.
+fn date(text: &str) -> Option<Day> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(Day::from_date)
 }
 
 /// (line, column, part of the message) of the first error.
