@@ -245,28 +245,84 @@ fn for_each_simple_record<'a>(
 }
 
 /// The positions of the bytes that split a CSV file (comma, line feed,
-/// quote) in order.
+/// quote) in order, found 64 bytes at a time as a mask of bits: three
+/// times quicker than memchr's search, which restarts at every field of
+/// a few bytes (BENCHMARKS.md).
 struct Specials<'a> {
     bytes: &'a [u8],
-    /// Where the search goes on from.
-    from: usize,
-    found: memchr::Memchr3<'a>,
+    /// Where the current block of 64 starts.
+    block: usize,
+    /// The block's special bytes not yet returned, one bit each.
+    mask: u64,
 }
 
 impl<'a> Specials<'a> {
     fn new(bytes: &'a [u8]) -> Specials<'a> {
-        Specials { bytes, from: 0, found: memchr::memchr3_iter(b',', b'\n', b'"', bytes) }
+        Specials { bytes, block: 0, mask: mask_at(bytes, 0) }
     }
 
     fn next(&mut self) -> Option<usize> {
-        self.found.next().map(|at| self.from + at)
+        while self.mask == 0 {
+            self.block += 64;
+            if self.block >= self.bytes.len() {
+                return None;
+            }
+            self.mask = mask_at(self.bytes, self.block);
+        }
+        let at = self.block + self.mask.trailing_zeros() as usize;
+        self.mask &= self.mask - 1;
+        Some(at)
     }
 
     /// Go on from `at`: the specials before it are passed over.
     fn skip_to(&mut self, at: usize) {
-        self.from = at;
-        self.found = memchr::memchr3_iter(b',', b'\n', b'"', &self.bytes[at..]);
+        let block = at - at % 64;
+        if block != self.block {
+            self.block = block;
+            self.mask = mask_at(self.bytes, block);
+        }
+        self.mask &= u64::MAX << (at % 64);
     }
+}
+
+/// The mask of the 64 bytes from `start`; past the end counts as no special.
+fn mask_at(bytes: &[u8], start: usize) -> u64 {
+    match bytes.get(start..start + 64) {
+        Some(block) => block_mask(block.try_into().expect("64 bytes")),
+        None => {
+            let mut block = [0; 64];
+            let rest = bytes.get(start..).unwrap_or_default();
+            block[..rest.len()].copy_from_slice(rest);
+            block_mask(&block)
+        }
+    }
+}
+
+/// One bit for each comma, line feed or quote among 64 bytes, compared 16
+/// at a time (SSE2, which every x86-64 processor has).
+#[cfg(target_arch = "x86_64")]
+fn block_mask(block: &[u8; 64]) -> u64 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
+    let mut mask = 0;
+    for (part, sixteen) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions
+        // exist; the load reads the 16 bytes of `sixteen` (unaligned is allowed).
+        let found = unsafe {
+            let bytes = _mm_loadu_si128(sixteen.as_ptr().cast());
+            let comma = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b',' as i8));
+            let line_feed = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
+            let quote = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(comma, line_feed), quote))
+        };
+        mask |= u64::from(found as u16) << (16 * part);
+    }
+    mask
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn block_mask(block: &[u8; 64]) -> u64 {
+    let special = |byte: u8| u64::from(matches!(byte, b',' | b'\n' | b'"'));
+    block.iter().enumerate().fold(0, |mask, (index, byte)| mask | special(*byte) << index)
 }
 
 fn parse_quoted(path: &Path, text: &str, config: &DatasetConfig) -> Result<Table, Diagnostics> {
@@ -924,6 +980,23 @@ mod tests {
             })
             .unwrap();
         assert!(fast.get() > 300 && fast_with_quotes.get() > 100, "{} {}", fast.get(), fast_with_quotes.get());
+    }
+
+    /// Every comma, line feed and quote, in order, over several blocks and
+    /// a part block, and from where a skip lands; no other byte.
+    #[test]
+    fn specials_are_every_comma_line_feed_and_quote() {
+        let bytes: Vec<u8> = (0..300u32).map(|n| b"ab,\n\"x\r,,z"[(n * 7 + n / 5) as usize % 10]).collect();
+        let wanted = |from: usize| -> Vec<usize> {
+            (from..bytes.len()).filter(|at| matches!(bytes[*at], b',' | b'\n' | b'"')).collect()
+        };
+        let mut specials = Specials::new(&bytes);
+        assert_eq!(std::iter::from_fn(|| specials.next()).collect::<Vec<_>>(), wanted(0));
+        for from in [1, 63, 64, 65, 128, 200, 299, 300] {
+            let mut specials = Specials::new(&bytes);
+            specials.skip_to(from);
+            assert_eq!(std::iter::from_fn(|| specials.next()).collect::<Vec<_>>(), wanted(from), "{from}");
+        }
     }
 
     /// Quoted fields over the 64-byte blocks the splitter works in.
