@@ -15,6 +15,7 @@ mod loaded;
 mod observe;
 mod plan;
 mod quality;
+mod row_sort;
 mod run;
 
 pub use compute::{compute, Computed};

@@ -8,6 +8,7 @@ use super::columns::{
     clean_polars_error, polars_type, snapshot_and, snapshot_keys, AUTHORITY, DENOMINATOR, NON_NULL, NUMERATOR, PERIOD,
     ROWS, SNAPSHOT, VALUE, WINDOW_COLUMNS,
 };
+use super::row_sort;
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::language::{identifiers, too_large, Definition, Derived, MeasureRule, Summary, WorkingDays};
@@ -41,6 +42,21 @@ pub struct Plan {
     /// measure use (derived ones after them), and every record column.
     pub used_columns: Vec<String>,
     pub record_columns: Vec<String>,
+}
+
+impl Plan {
+    /// How many of the derived columns, from the first, read no window
+    /// bound and follow no sort by one: they are the same in every window,
+    /// so they are worked out once for all of a plan's windows (a rolling
+    /// indicator's own and its monthly SPC one).
+    pub(crate) fn derived_before_windows(&self) -> usize {
+        if self.row_order.as_ref().is_some_and(RowOrder::reads_window_columns) {
+            return 0;
+        }
+        let reads_windows =
+            |expr: &Expr| root_names([expr].into_iter()).iter().any(|name| WINDOW_COLUMNS.contains(&name.as_str()));
+        self.derive.iter().take_while(|expr| !reads_windows(expr)).count()
+    }
 }
 
 /// Columns joined in from another dataset of the same period.
@@ -508,6 +524,26 @@ impl RowOrder {
         root_names(self.keys()).iter().any(|name| WINDOW_COLUMNS.contains(&name.as_str()))
     }
 
+    /// The rows in order. By a permutation sorted here when the order is by
+    /// a number or a date (`row_sort`); else, or when two partitions share
+    /// a hash, by polars' sort. The frame is whole by then: a sort sees every
+    /// row, so no filter may be pushed before it.
+    pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
+        let order = self.clone();
+        let sort = move |mut rows: DataFrame| match row_sort::permutation(
+            // One chunk: gathering from the hundreds of extracts' chunks was slower than the sort.
+            rows.rechunk_mut_par(),
+            partition_hash(&order.partition),
+            &order.partition,
+            &order.order,
+            order.options,
+        )? {
+            Some(permutation) => rows.take(&permutation),
+            None => order.polars_sort(rows.lazy()).collect(),
+        };
+        frame.map(sort, OptFlags::empty(), None, Some("row order"))
+    }
+
     /// Sorted by a hash of the partition first: comparing one number settles
     /// nearly every comparison, where the partition itself (authority,
     /// period, a child's id as text) took three, one of them of strings (a
@@ -517,7 +553,7 @@ impl RowOrder {
     /// the result is exact. Ties end at the row number, so an unstable sort
     /// (quicker than a merge sort) gives the one order a stable sort would.
     /// Only the order *of* partitions changes, which nothing downstream reads.
-    pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
+    fn polars_sort(&self, frame: LazyFrame) -> LazyFrame {
         let mut keys = vec![partition_hash(&self.partition)];
         keys.extend(self.keys().cloned());
         keys.push(col(ROW_NUMBER));
@@ -583,9 +619,12 @@ fn partition_hash(partition: &[Expr]) -> Expr {
         let (authority, period) = (authority.i32()?, period.i32()?);
         let snapshots = authority.iter().zip(period.iter()).map(|(authority, period)| {
             let (authority, period) = (authority.unwrap_or(0) as u64, period.unwrap_or(0) as u64);
-            ((authority << 15) | (period & 0x7FFF)) << 40
+            ((authority << 15) | (period & 0x7FFF)) << row_sort::SNAPSHOT_SHIFT
         });
-        let keys = hashes.iter().zip(snapshots).map(|(hash, snapshot)| snapshot | (hash & ((1 << 40) - 1)));
+        let keys = hashes
+            .iter()
+            .zip(snapshots)
+            .map(|(hash, snapshot)| snapshot | (hash & ((1 << row_sort::SNAPSHOT_SHIFT) - 1)));
         Ok(UInt64Chunked::from_iter_values(PARTITION_HASH.into(), keys).into_column())
     };
     let inputs: Vec<Expr> = [col(AUTHORITY), col(PERIOD)].into_iter().chain(partition.iter().cloned()).collect();

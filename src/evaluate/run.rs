@@ -122,17 +122,22 @@ fn measured_rows(plan: &Plan, source: Source, scope: &Scope) -> LazyFrame {
     windowed_rows(plan, sorted_rows(plan, source), scope)
 }
 
-/// A dataset's rows joined to its lookups and put in the row order: what
-/// every window of a plan starts from.
+/// A dataset's rows joined to its lookups, put in the row order and given
+/// the derived columns that need no window: what every window of a plan
+/// starts from.
 fn sorted_rows(plan: &Plan, source: Source) -> LazyFrame {
     let mut rows = source.rows;
     for (lookup, other) in plan.lookups.iter().zip(source.lookups) {
         rows = join_lookup(rows, lookup, other);
     }
-    match &plan.row_order {
-        Some(order) if !order.reads_window_columns() => order.sort(rows),
-        _ => rows,
+    if let Some(order) = plan.row_order.as_ref().filter(|order| !order.reads_window_columns()) {
+        rows = order.sort(rows);
     }
+    // Worked out once here, for every window that shares these rows.
+    for derived in &plan.derive[..plan.derived_before_windows()] {
+        rows = rows.with_column(derived.clone());
+    }
+    rows
 }
 
 /// Sorted rows seen through one window: its bounds added (after the sort,
@@ -144,7 +149,7 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
         rows = order.sort(rows);
     }
     // One at a time, in dependency order: a derived column may use those before it.
-    for derived in &plan.derive {
+    for derived in &plan.derive[plan.derived_before_windows()..] {
         rows = rows.with_column(derived.clone());
     }
     if let Some(filter) = &plan.filter {
