@@ -26,24 +26,59 @@ impl Day {
             .expect("a day read from an extract is in chrono's range")
     }
 
-    /// The day of a (proleptic Gregorian) calendar date, if there is one:
-    /// Howard Hinnant's `days_from_civil`, with the year counted from March
-    /// so that a leap day is the last of its year.
+    /// The day of a (proleptic Gregorian) calendar date, if there is one.
+    /// Extracts' dates are almost all from 1900 to 2099, looked up in a
+    /// table of month starts; other years are worked out.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Day> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || !(0..=9999).contains(&year) {
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
             return None;
         }
-        let year = if month <= 2 { year - 1 } else { year };
-        let era = year.div_euclid(400);
-        let year_of_era = year - era * 400;
-        let month_from_march = (month + 9) % 12;
-        let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
-        let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year as i32;
-        Some(Day(era * 146_097 + day_of_era - 719_468))
+        let month = month as usize;
+        if let Some(starts) = usize::try_from(year - TABLE_FIRST_YEAR).ok().and_then(|at| MONTH_STARTS.get(at)) {
+            let days = starts[month - 1] + day as i32 - 1;
+            return (days < starts[month]).then_some(Day(days));
+        }
+        let valid = (0..=9999).contains(&year) && day <= days_in_month(year, month);
+        valid.then(|| Day(days_from_civil(year, month, day)))
     }
 }
 
-fn days_in_month(year: i32, month: u32) -> u32 {
+const TABLE_FIRST_YEAR: i32 = 1900;
+const TABLE_YEARS: usize = 200;
+
+/// Days from 1970-01-01 to the first of each month of each year from 1900,
+/// and to the next 1 January (so a month's length is a difference).
+static MONTH_STARTS: [[i32; 13]; TABLE_YEARS] = month_starts();
+
+const fn month_starts() -> [[i32; 13]; TABLE_YEARS] {
+    let mut table = [[0; 13]; TABLE_YEARS];
+    let mut at = 0;
+    while at < TABLE_YEARS {
+        let year = TABLE_FIRST_YEAR + at as i32;
+        let mut month = 0;
+        while month < 12 {
+            table[at][month] = days_from_civil(year, month + 1, 1);
+            month += 1;
+        }
+        table[at][12] = days_from_civil(year + 1, 1, 1);
+        at += 1;
+    }
+    table
+}
+
+/// Howard Hinnant's `days_from_civil`, with the year counted from March so
+/// that a leap day is the last of its year.
+const fn days_from_civil(year: i32, month: usize, day: u32) -> i32 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month as i32 + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + day as i32 - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn days_in_month(year: i32, month: usize) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
         2 => 28,
@@ -77,6 +112,7 @@ mod tests {
             (2024, 0, 1),
             (2024, 1, 0),
             (2024, 1, 32),
+            (2024, 1, u32::MAX),
         ] {
             assert_eq!(Day::from_ymd(year, month, day), None, "{year}-{month}-{day}");
             assert_eq!(NaiveDate::from_ymd_opt(year, month, day), None);
