@@ -210,7 +210,15 @@ fn for_each_simple_record<'a>(
     let mut unterminated = !text.ends_with('\n');
     loop {
         let at = match specials.next() {
-            Some(at) => at,
+            // Most specials are commas ending an unquoted field.
+            Some((at, true)) if quoted.is_none() => {
+                // SAFETY: `field_start` is 0 or just after an ASCII byte, and
+                // `at` is at an ASCII comma: both are character boundaries.
+                fields.push(unsafe { text.get_unchecked(field_start..at) });
+                field_start = at + 1;
+                continue;
+            }
+            Some((at, _)) => at,
             None if std::mem::take(&mut unterminated) => bytes.len(),
             None => break,
         };
@@ -254,24 +262,28 @@ struct Specials<'a> {
     block: usize,
     /// The block's special bytes not yet returned, one bit each.
     mask: u64,
+    /// The block's commas, one bit each.
+    commas: u64,
 }
 
 impl<'a> Specials<'a> {
     fn new(bytes: &'a [u8]) -> Specials<'a> {
-        Specials { bytes, block: 0, mask: mask_at(bytes, 0) }
+        let (mask, commas) = masks_at(bytes, 0);
+        Specials { bytes, block: 0, mask, commas }
     }
 
-    fn next(&mut self) -> Option<usize> {
+    /// The next special's position, and whether it is a comma.
+    fn next(&mut self) -> Option<(usize, bool)> {
         while self.mask == 0 {
             self.block += 64;
             if self.block >= self.bytes.len() {
                 return None;
             }
-            self.mask = mask_at(self.bytes, self.block);
+            (self.mask, self.commas) = masks_at(self.bytes, self.block);
         }
-        let at = self.block + self.mask.trailing_zeros() as usize;
-        self.mask &= self.mask - 1;
-        Some(at)
+        let bit = self.mask & self.mask.wrapping_neg();
+        self.mask ^= bit;
+        Some((self.block + bit.trailing_zeros() as usize, self.commas & bit != 0))
     }
 
     /// Go on from `at`: the specials before it are passed over.
@@ -279,50 +291,55 @@ impl<'a> Specials<'a> {
         let block = at - at % 64;
         if block != self.block {
             self.block = block;
-            self.mask = mask_at(self.bytes, block);
+            (self.mask, self.commas) = masks_at(self.bytes, block);
         }
         self.mask &= u64::MAX << (at % 64);
     }
 }
 
-/// The mask of the 64 bytes from `start`; past the end counts as no special.
-fn mask_at(bytes: &[u8], start: usize) -> u64 {
+/// The masks (specials, commas) of the 64 bytes from `start`; past the end
+/// counts as no special.
+fn masks_at(bytes: &[u8], start: usize) -> (u64, u64) {
     match bytes.get(start..start + 64) {
-        Some(block) => block_mask(block.try_into().expect("64 bytes")),
+        Some(block) => block_masks(block.try_into().expect("64 bytes")),
         None => {
             let mut block = [0; 64];
             let rest = bytes.get(start..).unwrap_or_default();
             block[..rest.len()].copy_from_slice(rest);
-            block_mask(&block)
+            block_masks(&block)
         }
     }
 }
 
-/// One bit for each comma, line feed or quote among 64 bytes, compared 16
-/// at a time (SSE2, which every x86-64 processor has).
+/// One bit for each comma, line feed or quote among 64 bytes, and one for
+/// each comma, compared 16 at a time (SSE2, which every x86-64 processor has).
 #[cfg(target_arch = "x86_64")]
-fn block_mask(block: &[u8; 64]) -> u64 {
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
-    let mut mask = 0;
+    let (mut mask, mut commas) = (0, 0);
     for (part, sixteen) in block.chunks_exact(16).enumerate() {
         // SAFETY: SSE2 is part of the x86-64 baseline, so these instructions
         // exist; the load reads the 16 bytes of `sixteen` (unaligned is allowed).
-        let found = unsafe {
+        let (found, comma) = unsafe {
             let bytes = _mm_loadu_si128(sixteen.as_ptr().cast());
             let comma = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b',' as i8));
             let line_feed = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8));
             let quote = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(comma, line_feed), quote))
+            let found = _mm_or_si128(_mm_or_si128(comma, line_feed), quote);
+            (_mm_movemask_epi8(found), _mm_movemask_epi8(comma))
         };
         mask |= u64::from(found as u16) << (16 * part);
+        commas |= u64::from(comma as u16) << (16 * part);
     }
-    mask
+    (mask, commas)
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn block_mask(block: &[u8; 64]) -> u64 {
-    let special = |byte: u8| u64::from(matches!(byte, b',' | b'\n' | b'"'));
-    block.iter().enumerate().fold(0, |mask, (index, byte)| mask | special(*byte) << index)
+fn block_masks(block: &[u8; 64]) -> (u64, u64) {
+    let bits = |wanted: &dyn Fn(u8) -> bool| {
+        block.iter().enumerate().fold(0, |mask, (index, byte)| mask | u64::from(wanted(*byte)) << index)
+    };
+    (bits(&|byte| matches!(byte, b',' | b'\n' | b'"')), bits(&|byte| byte == b','))
 }
 
 fn parse_quoted(path: &Path, text: &str, config: &DatasetConfig) -> Result<Table, Diagnostics> {
@@ -983,19 +1000,26 @@ mod tests {
     }
 
     /// Every comma, line feed and quote, in order, over several blocks and
-    /// a part block, and from where a skip lands; no other byte.
+    /// a part block, and from where a skip lands; no other byte; commas told apart.
     #[test]
     fn specials_are_every_comma_line_feed_and_quote() {
         let bytes: Vec<u8> = (0..300u32).map(|n| b"ab,\n\"x\r,,z"[(n * 7 + n / 5) as usize % 10]).collect();
         let wanted = |from: usize| -> Vec<usize> {
             (from..bytes.len()).filter(|at| matches!(bytes[*at], b',' | b'\n' | b'"')).collect()
         };
-        let mut specials = Specials::new(&bytes);
-        assert_eq!(std::iter::from_fn(|| specials.next()).collect::<Vec<_>>(), wanted(0));
+        let found = |specials: &mut Specials| -> Vec<usize> {
+            std::iter::from_fn(|| specials.next())
+                .map(|(at, comma)| {
+                    assert_eq!(comma, bytes[at] == b',', "at {at}");
+                    at
+                })
+                .collect()
+        };
+        assert_eq!(found(&mut Specials::new(&bytes)), wanted(0));
         for from in [1, 63, 64, 65, 128, 200, 299, 300] {
             let mut specials = Specials::new(&bytes);
             specials.skip_to(from);
-            assert_eq!(std::iter::from_fn(|| specials.next()).collect::<Vec<_>>(), wanted(from), "{from}");
+            assert_eq!(found(&mut specials), wanted(from), "{from}");
         }
     }
 
