@@ -343,3 +343,36 @@ where = "previous_source = '{source}'"
     // After a school: B's second referral (its first, on 3 June, was 2A): 1.
     assert_eq!(fixture.observe("after-school", "2024-06").value, Some(1.0));
 }
+
+/// Ordered by text, rows are sorted by polars rather than the engine's own
+/// sort: `LAG` still sees only the row before in the same child and month.
+#[test]
+fn lag_ordered_by_text_stays_within_each_child_and_month() {
+    let fixture = Fixture::new();
+    let with_source = r#"columns = { LAchildID = "text", CINreferralDate = "date", ReferralSource = "text" }"#;
+    let project =
+        crate::helpers::PROJECT.replace(r#"columns = { LAchildID = "text", CINreferralDate = "date" }"#, with_source);
+    fixture.write("scorecard.toml", &project);
+    let definition = r#"id = "by-source"
+title = "Previous by source"
+description = "Referrals with an earlier one by source code."
+unit = "count"
+polarity = "no_judgement"
+dataset = "referrals"
+window = { kind = "as_at" }
+[derive.previous]
+sql = "LAG(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY ReferralSource)"
+[measure]
+kind = "count"
+where = "previous IS NOT NULL"
+"#;
+    fixture.indicator("t", "by-source", definition);
+    // A: three referrals (two have one before them by source), B: one, C: two (one).
+    let rows = "LAchildID,CINreferralDate,ReferralSource\nA,2024-05-01,2A\nB,2024-02-20,1A\nA,2024-01-10,1A\n\
+                C,2024-04-04,1B\nA,2024-03-01,3A\nC,2024-06-01,1A\n";
+    fixture.extract("2024-06", "referrals.csv", rows);
+    // July has A once: its June rows are another snapshot. 0.
+    fixture.extract("2024-07", "referrals.csv", "LAchildID,CINreferralDate,ReferralSource\nA,2024-05-01,2A\n");
+    assert_eq!(fixture.observe("by-source", "2024-06").value, Some(3.0));
+    assert_eq!(fixture.observe("by-source", "2024-07").value, Some(0.0));
+}

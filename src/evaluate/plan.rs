@@ -224,6 +224,8 @@ fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
     schema.insert(PERIOD.into(), DataType::Int32);
     schema.insert(AUTHORITY.into(), DataType::Int32);
     schema.insert(SNAPSHOT.into(), DataType::Int64);
+    // Added by a row order's sort, for `LAG`; not for the user's expressions.
+    schema.insert(PARTITION.into(), DataType::UInt64);
     DataFrame::empty_with_schema(&schema).lazy()
 }
 
@@ -278,11 +280,13 @@ impl Checker<'_> {
                 return None;
             }
         };
+        // The user's own names: the rewrite below adds the engine's.
+        let mut names = expr.clone().meta().root_names();
         let row_order = self.row_level.then_some(&mut self.row_order);
         let expr = partition_windows_by_snapshot(expr, row_order);
-        let available = self.columns();
+        let mut available = self.columns();
+        available.retain(|name| name != PARTITION);
         let mut ok = true;
-        let mut names = expr.clone().meta().root_names();
         names.sort();
         names.dedup();
         if names.iter().any(|name| self.failed.iter().any(|failed| failed == name.as_str())) {
@@ -524,24 +528,40 @@ impl RowOrder {
         root_names(self.keys()).iter().any(|name| WINDOW_COLUMNS.contains(&name.as_str()))
     }
 
-    /// The rows in order. By a permutation sorted here when the order is by
-    /// a number or a date (`row_sort`); else, or when two partitions share
-    /// a hash, by polars' sort. The frame is whole by then: a sort sees every
-    /// row, so no filter may be pushed before it.
+    /// The rows in order, with a `__partition` column numbering their
+    /// partitions (for `LAG`'s test of the row before). By a permutation
+    /// sorted here when the order is by a number or a date (`row_sort`);
+    /// else, or when two partitions share a hash, by polars' sort. The frame
+    /// is whole by then: a sort sees every row, so no filter may be pushed before it.
     pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
         let order = self.clone();
-        let sort = move |mut rows: DataFrame| match row_sort::permutation(
-            // One chunk: gathering from the hundreds of extracts' chunks was slower than the sort.
-            rows.rechunk_mut_par(),
-            partition_hash(&order.partition),
-            &order.partition,
-            &order.order,
-            order.options,
-        )? {
-            Some(permutation) => rows.take(&permutation),
-            None => order.polars_sort(rows.lazy()).collect(),
+        let sort = move |mut rows: DataFrame| {
+            let sorted = row_sort::permutation(
+                // One chunk: gathering from the hundreds of extracts' chunks was slower than the sort.
+                rows.rechunk_mut_par(),
+                partition_hash(&order.partition),
+                &order.partition,
+                &order.order,
+                order.options,
+            )?;
+            let (mut rows, numbers) = match sorted {
+                Some((permutation, hashes)) => (rows.take(&permutation)?, hashes),
+                None => {
+                    let rows = order.polars_sort(rows.lazy()).collect()?;
+                    let numbers =
+                        row_sort::partition_numbers(&rows.clone().lazy().select(order.partition.clone()).collect()?)?;
+                    (rows, numbers)
+                }
+            };
+            rows.with_column(UInt64Chunked::from_vec(PARTITION.into(), numbers).into_column())?;
+            Ok(rows)
         };
-        frame.map(sort, OptFlags::empty(), None, Some("row order"))
+        let with_partition = |input: &Schema| -> PolarsResult<SchemaRef> {
+            let mut schema = input.clone();
+            schema.insert(PARTITION.into(), DataType::UInt64);
+            Ok(Arc::new(schema))
+        };
+        frame.map(sort, OptFlags::empty(), Some(Arc::new(with_partition)), Some("row order"))
     }
 
     /// Sorted by a hash of the partition first: comparing one number settles
@@ -589,11 +609,9 @@ impl RowOrder {
         if chosen.get_or_insert_with(|| wanted.clone()) != &wanted {
             return None;
         }
-        let same_partition = wanted
-            .partition
-            .iter()
-            .map(|key| key.clone().eq_missing(key.clone().shift(lit(offset))))
-            .reduce(|all, next| all.and(next))?;
+        // The sort numbers the partitions: one comparison of integers, where
+        // comparing the partition's own values took one per key, text among them.
+        let same_partition = col(PARTITION).eq(col(PARTITION).shift(lit(offset)));
         Some(when(same_partition).then(values.clone().shift(lit(offset))).otherwise(lit(NULL)))
     }
 }
@@ -632,6 +650,8 @@ fn partition_hash(partition: &[Expr]) -> Expr {
 }
 
 const PARTITION_HASH: &str = "__partition_hash";
+/// Set by `RowOrder::sort`: equal for neighbouring rows of one partition.
+const PARTITION: &str = "__partition";
 const ROW_NUMBER: &str = "__row_number";
 
 /// A data-quality check from the project file, ready to run.

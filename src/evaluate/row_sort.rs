@@ -16,17 +16,18 @@ type Entry = (u64, bool, u64, IdxSize);
 /// The bits of a partition hash above which the snapshot is.
 pub(super) const SNAPSHOT_SHIFT: u32 = 40;
 
-/// The permutation putting `rows` in order, or None when the order is not
-/// a number or a date, or when two partitions of one snapshot share a hash
-/// (polars' sort then does it: rows sharing a hash must share the partition
-/// for the permutation to be exact).
+/// The permutation putting `rows` in order, with each sorted row's
+/// partition hash (equal for neighbours exactly when they share the
+/// partition); or None when the order is not a number or a date, or when
+/// two partitions of one snapshot share a hash (polars' sort then does it:
+/// rows sharing a hash must share the partition for the permutation to be exact).
 pub(super) fn permutation(
     rows: &DataFrame,
     hash: Expr,
     partition: &[Expr],
     order: &Expr,
     options: SortOptions,
-) -> PolarsResult<Option<IdxCa>> {
+) -> PolarsResult<Option<(IdxCa, Vec<u64>)>> {
     let names: Vec<String> = (0..partition.len()).map(|index| format!("__partition_{index}")).collect();
     let mut keys = vec![hash.alias("__hash"), order.clone().alias("__order")];
     keys.extend(partition.iter().zip(&names).map(|(key, name)| key.clone().alias(name.as_str())));
@@ -40,7 +41,7 @@ pub(super) fn permutation(
     let permutation = IdxCa::from_vec("__permutation".into(), entries.iter().map(|entry| entry.3).collect());
     let partition = keys.select(names)?.take(&permutation)?;
     let hashes: Vec<u64> = entries.iter().map(|entry| entry.0).collect();
-    Ok((!shares_a_hash(&hashes, &partition)?).then_some(permutation))
+    Ok((!shares_a_hash(&hashes, &partition)?).then_some((permutation, hashes)))
 }
 
 fn sorted_entries(hashes: &UInt64Chunked, order: &Int64Chunked, options: SortOptions) -> Vec<Entry> {
@@ -88,7 +89,24 @@ fn sort_snapshot_by_snapshot(entries: &mut [Entry]) {
 /// partition: two partitions of one snapshot hashed alike. Their rows are
 /// neighbours somewhere if so, as rows sharing a hash are sorted together.
 fn shares_a_hash(hashes: &[u64], partition: &DataFrame) -> PolarsResult<bool> {
-    let mut same = vec![true; hashes.len()];
+    let same = same_as_previous(partition)?;
+    Ok(hashes.windows(2).zip(&same[1..]).any(|(pair, same)| pair[0] == pair[1] && !same))
+}
+
+/// For rows in partition order, numbers equal exactly for neighbours in
+/// the same partition: a count of the partitions begun so far.
+pub(super) fn partition_numbers(partition: &DataFrame) -> PolarsResult<Vec<u64>> {
+    let begun = same_as_previous(partition)?.into_iter().scan(0, |count, same| {
+        *count += u64::from(!same);
+        Some(*count)
+    });
+    Ok(begun.collect())
+}
+
+/// Whether each row's partition (the frame's columns) is the row before's;
+/// false for the first row.
+fn same_as_previous(partition: &DataFrame) -> PolarsResult<Vec<bool>> {
+    let mut same = vec![true; partition.height()];
     for column in partition.columns() {
         let previous = column.shift(1);
         let equal = column.as_materialized_series().equal_missing(previous.as_materialized_series())?;
@@ -96,7 +114,10 @@ fn shares_a_hash(hashes: &[u64], partition: &DataFrame) -> PolarsResult<bool> {
             *same &= equal.unwrap_or(false);
         }
     }
-    Ok(hashes.windows(2).zip(&same[1..]).any(|(pair, same)| pair[0] == pair[1] && !same))
+    if let Some(first) = same.first_mut() {
+        *first = false;
+    }
+    Ok(same)
 }
 
 #[cfg(test)]
@@ -141,6 +162,14 @@ mod tests {
         assert!(shares_a_hash(&[snapshot(1) | 7, snapshot(1) | 7, snapshot(1) | 7], &together).unwrap());
         let across = children(&["A", "B"]);
         assert!(!shares_a_hash(&[snapshot(1) | 7, snapshot(2) | 7], &across).unwrap());
+    }
+
+    /// A partition's rows share a number, and a new partition (even one with
+    /// the same values later on) gets the next: A A B A -> 1 1 2 3.
+    #[test]
+    fn partitions_are_numbered_in_order() {
+        let ids = DataFrame::new(4, vec![Column::new("child".into(), ["A", "A", "B", "A"])]).unwrap();
+        assert_eq!(partition_numbers(&ids).unwrap(), [1, 1, 2, 3]);
     }
 
     /// Runs of snapshots in order are sorted each on its own; out of order, all together.
