@@ -25,6 +25,9 @@ pub struct Plan {
     pub row_order: Option<RowOrder>,
     pub derive: Vec<Expr>,
     pub filter: Option<Expr>,
+    /// Working-day counts nothing before the filter needs: counted for the
+    /// rows it keeps only (a month's assessments, not every snapshot's).
+    pub derive_after_filter: Vec<Expr>,
     /// The entity key and the aggregates computed per entity.
     pub per_entity: Option<(String, Vec<Expr>)>,
     /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
@@ -121,13 +124,14 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         match checker.derived(name, spec, &project.holidays) {
             Some(expr) => {
                 checker.frame = checker.frame.clone().with_column(expr.clone());
-                derive.push(expr);
+                derive.push((name.as_str(), spec.get_ref().working_days.is_some(), expr));
             }
             // Reported once: expressions using it are not checked again.
             None => checker.failed.push(name.clone()),
         }
     }
     let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
+    let (derive, derive_after_filter) = after_filter(derive, filter.as_ref());
     if let Some(filter) = &filter {
         checker.frame = checker.frame.clone().filter(filter.clone());
     }
@@ -166,6 +170,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         row_order,
         derive,
         filter,
+        derive_after_filter,
         per_entity,
         measure,
         breakdown,
@@ -177,6 +182,28 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         used_columns,
         record_columns,
     })
+}
+
+/// The derived columns (name, whether a working-day count, expression; in
+/// dependency order) split into those worked out before the filter and
+/// those after it: working-day counts that neither the filter nor a derived
+/// column before it reads. Only those are moved, as they are known to be
+/// row by row; a SQL expression may hold a window function, which a
+/// filter before it would change.
+fn after_filter(derive: Vec<(&str, bool, Expr)>, filter: Option<&Expr>) -> (Vec<Expr>, Vec<Expr>) {
+    let mut needed: BTreeSet<String> = root_names(filter.into_iter()).into_iter().collect();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (name, working_days, expr) in derive.into_iter().rev() {
+        if filter.is_some() && working_days && !needed.contains(name) {
+            after.push(expr);
+        } else {
+            needed.extend(root_names(std::iter::once(&expr)));
+            before.push(expr);
+        }
+    }
+    before.reverse();
+    after.reverse();
+    (before, after)
 }
 
 /// The columns each record has (the dataset's, looked-up and derived),
@@ -707,6 +734,7 @@ pub fn columns_used(
             .derive
             .iter()
             .chain(&plan.filter)
+            .chain(&plan.derive_after_filter)
             .chain(plan.per_entity.iter().flat_map(|(_, aggregates)| aggregates))
             .chain(&plan.measure)
             .chain(&plan.explain)
@@ -734,4 +762,39 @@ pub fn columns_used(
 
 fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
     exprs.flat_map(|expr| expr.clone().meta().root_names()).map(|name| name.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(exprs: &[Expr]) -> Vec<String> {
+        exprs.iter().map(|expr| expr.clone().meta().output_name().unwrap().to_string()).collect()
+    }
+
+    /// `taken` feeds the SQL column `late`, so it stays before the filter;
+    /// `spare` is read by nothing before the filter, so it moves; a SQL
+    /// column never moves; with no filter nothing does.
+    #[test]
+    fn only_working_days_nothing_before_the_filter_reads_move_after_it() {
+        let derive = || {
+            vec![
+                ("taken", true, col("start").alias("taken")),
+                ("late", false, col("taken").gt(lit(45)).alias("late")),
+                ("spare", true, col("start").alias("spare")),
+                ("flag", false, col("start").is_null().alias("flag")),
+            ]
+        };
+        let filter = col("end").is_not_null();
+        let (before, after) = after_filter(derive(), Some(&filter));
+        assert_eq!(
+            (names(&before), names(&after)),
+            (vec!["taken".into(), "late".into(), "flag".into()], vec!["spare".into()])
+        );
+        let filter_reads_spare = col("spare").gt(lit(1));
+        let (before, after) = after_filter(derive(), Some(&filter_reads_spare));
+        assert_eq!((before.len(), after.len()), (4, 0));
+        let (before, after) = after_filter(derive(), None);
+        assert_eq!((before.len(), after.len()), (4, 0));
+    }
 }

@@ -155,6 +155,9 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
     if let Some(filter) = &plan.filter {
         rows = rows.filter(filter.clone());
     }
+    for derived in &plan.derive_after_filter {
+        rows = rows.with_column(derived.clone());
+    }
     rows = rows.with_column(snapshot_code());
     if let Some((key, aggregates)) = &plan.per_entity {
         rows = rows.group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
