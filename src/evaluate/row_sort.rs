@@ -1,17 +1,11 @@
 //! Sorting rows into a `RowOrder` without polars' multi-column sort, when
-//! the order is by a whole number or a date (a referral's date, say): the
-//! rows' keys go into one vector of plain tuples, sorted snapshot by
+//! the order is by a whole number or a date (a referral's date, say): each
+//! row's keys are packed into one 128-bit integer, sorted snapshot by
 //! snapshot, and the frame is gathered once. Re-referrals for a consortium
 //! sort millions of rows, and polars compared each tie through the other
 //! columns one value at a time.
 
 use polars::prelude::*;
-
-/// What one row is sorted by: its partition's hash (the snapshot in the
-/// top bits), where nulls of the order go, the order as an unsigned
-/// number, and the row's position, so that the order is total and ties
-/// keep the frame's order.
-type Entry = (u64, bool, u64, IdxSize);
 
 /// The bits of a partition hash above which the snapshot is.
 pub(super) const SNAPSHOT_SHIFT: u32 = 40;
@@ -37,25 +31,49 @@ pub(super) fn permutation(
         return Ok(None);
     }
     let order = order.cast(&DataType::Int64)?;
-    let entries = sorted_entries(keys.column("__hash")?.u64()?, order.i64()?, options);
-    let permutation = IdxCa::from_vec("__permutation".into(), entries.iter().map(|entry| entry.3).collect());
+    let hashes: Vec<u64> = keys.column("__hash")?.u64()?.iter().map(|hash| hash.unwrap_or(0)).collect();
+    let Some((rows, hashes)) = sorted_rows(&hashes, order.i64()?, options) else { return Ok(None) };
+    let permutation = IdxCa::from_vec("__permutation".into(), rows);
     let partition = keys.select(names)?.take(&permutation)?;
-    let hashes: Vec<u64> = entries.iter().map(|entry| entry.0).collect();
     Ok((!shares_a_hash(&hashes, &partition)?).then_some((permutation, hashes)))
 }
 
-fn sorted_entries(hashes: &UInt64Chunked, order: &Int64Chunked, options: SortOptions) -> Vec<Entry> {
-    let mut entries: Vec<Entry> = hashes
-        .iter()
-        .zip(order.iter())
-        .enumerate()
-        .map(|(row, (hash, value))| {
-            let (null_goes_after, value) = order_key(value, options);
-            (hash.unwrap_or(0), null_goes_after, value, row as IdxSize)
-        })
-        .collect();
-    sort_snapshot_by_snapshot(&mut entries);
-    entries
+/// Bits of a row's sort key, below the partition hash (its 40 bits under
+/// the snapshot), whether it comes after the values (1) and the order (64):
+/// the row's place in its snapshot's rows, so that no two keys are equal
+/// and ties keep the frame's order. One comparison of two integers per pair.
+const PLACE_BITS: u32 = 23;
+
+/// The rows in order, with their partition hashes. Stacked rows come
+/// snapshot by snapshot, and each snapshot's rows are sorted on their own
+/// (fewer comparisons than sorting them all together). None when the
+/// snapshots are not in increasing order, or one has more rows than a key
+/// can number.
+fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Option<(Vec<IdxSize>, Vec<u64>)> {
+    let snapshot = |hash: &u64| hash >> SNAPSHOT_SHIFT;
+    let (mut rows, mut sorted_hashes) = (Vec::with_capacity(hashes.len()), Vec::with_capacity(hashes.len()));
+    let (mut values, mut keys, mut start) = (order.iter(), Vec::new(), 0);
+    let mut previous = None;
+    for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
+        if previous.is_some_and(|previous| previous >= snapshot(&run[0])) || run.len() > 1 << PLACE_BITS {
+            return None;
+        }
+        previous = Some(snapshot(&run[0]));
+        keys.clear();
+        keys.extend(run.iter().zip(values.by_ref()).enumerate().map(|(place, (hash, value))| {
+            let (comes_after, value) = order_key(value, options);
+            let hash = u128::from(hash & ((1 << SNAPSHOT_SHIFT) - 1));
+            hash << 88 | u128::from(comes_after) << 87 | u128::from(value) << PLACE_BITS | place as u128
+        }));
+        keys.sort_unstable();
+        for key in &keys {
+            let place = (key & ((1 << PLACE_BITS) - 1)) as usize;
+            rows.push((start + place) as IdxSize);
+            sorted_hashes.push(run[place]);
+        }
+        start += run.len();
+    }
+    Some((rows, sorted_hashes))
 }
 
 /// A value of the order as a number that sorts as the order asks, and
@@ -69,19 +87,6 @@ fn order_key(value: Option<i64>, options: SortOptions) -> (bool, u64) {
             let unsigned = (value as u64) ^ (1 << 63);
             (!options.nulls_last, if options.descending { !unsigned } else { unsigned })
         }
-    }
-}
-
-/// Stacked rows come snapshot by snapshot: sorting each snapshot's rows on
-/// their own takes fewer comparisons than sorting them all together. Rows
-/// in any other order are sorted together.
-fn sort_snapshot_by_snapshot(entries: &mut [Entry]) {
-    let snapshot = |entry: &Entry| entry.0 >> SNAPSHOT_SHIFT;
-    let firsts: Vec<u64> = entries.chunk_by(|a, b| snapshot(a) == snapshot(b)).map(|run| snapshot(&run[0])).collect();
-    if firsts.windows(2).all(|pair| pair[0] < pair[1]) {
-        entries.chunk_by_mut(|a, b| snapshot(a) == snapshot(b)).for_each(|run| run.sort_unstable());
-    } else {
-        entries.sort_unstable();
     }
 }
 
@@ -172,12 +177,28 @@ mod tests {
         assert_eq!(partition_numbers(&ids).unwrap(), [1, 1, 2, 3]);
     }
 
-    /// Runs of snapshots in order are sorted each on its own; out of order, all together.
+    fn sorted(hashes: &[u64], order: &[Option<i64>]) -> Option<(Vec<IdxSize>, Vec<u64>)> {
+        let order = Int64Chunked::from_iter_options("order".into(), order.iter().copied());
+        sorted_rows(hashes, &order, options(false, false))
+    }
+
+    /// By hash, then order, then place in the frame, snapshot by snapshot.
+    /// Snapshot 1: hashes 7 5 7 5 with orders 2 1 1 1 sort to rows 1 3 (the
+    /// fives, tied, in frame order) then 2 0 (the sevens by order);
+    /// snapshot 2's row 4 follows.
     #[test]
-    fn snapshots_out_of_order_are_sorted_together() {
-        let entry = |snapshot: u64, row: IdxSize| ((snapshot << SNAPSHOT_SHIFT) | 5, false, 0, row);
-        let mut entries = vec![entry(2, 0), entry(1, 1), entry(2, 2)];
-        sort_snapshot_by_snapshot(&mut entries);
-        assert_eq!(entries.iter().map(|entry| entry.3).collect::<Vec<_>>(), [1, 0, 2]);
+    fn rows_sort_by_hash_order_and_place_within_each_snapshot() {
+        let at = |snapshot: u64, hash: u64| (snapshot << SNAPSHOT_SHIFT) | hash;
+        let hashes = [at(1, 7), at(1, 5), at(1, 7), at(1, 5), at(2, 1)];
+        let (rows, sorted_hashes) = sorted(&hashes, &[Some(2), Some(1), Some(1), Some(1), None]).unwrap();
+        assert_eq!(rows, [1, 3, 2, 0, 4]);
+        assert_eq!(sorted_hashes, [at(1, 5), at(1, 5), at(1, 7), at(1, 7), at(2, 1)]);
+    }
+
+    /// Snapshots out of order are left to polars' sort.
+    #[test]
+    fn snapshots_out_of_order_are_left_to_polars() {
+        let at = |snapshot: u64| (snapshot << SNAPSHOT_SHIFT) | 5;
+        assert_eq!(sorted(&[at(2), at(1), at(2)], &[Some(0); 3]), None);
     }
 }
