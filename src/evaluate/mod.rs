@@ -12,6 +12,7 @@ mod extracts;
 mod frames;
 mod groups;
 mod loaded;
+mod month_offset;
 mod observe;
 mod plan;
 mod quality;

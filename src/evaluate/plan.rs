@@ -8,6 +8,7 @@ use super::columns::{
     clean_polars_error, polars_type, snapshot_and, snapshot_keys, AUTHORITY, DENOMINATOR, NON_NULL, NUMERATOR, PERIOD,
     ROWS, SNAPSHOT, VALUE, WINDOW_COLUMNS,
 };
+use super::month_offset::with_month_offsets;
 use super::row_sort;
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
@@ -310,7 +311,7 @@ impl Checker<'_> {
         // The user's own names: the rewrite below adds the engine's.
         let mut names = expr.clone().meta().root_names();
         let row_order = self.row_level.then_some(&mut self.row_order);
-        let expr = partition_windows_by_snapshot(expr, row_order);
+        let expr = with_month_offsets(partition_windows_by_snapshot(expr, row_order), &self.frame);
         let mut available = self.columns();
         available.retain(|name| name != PARTITION);
         let mut ok = true;

@@ -41,6 +41,36 @@ impl Day {
         let valid = (0..=9999).contains(&year) && day <= days_in_month(year, month);
         valid.then(|| Day(days_from_civil(year, month, day)))
     }
+
+    /// The day `days` days from 1970-01-01.
+    pub fn from_days(days: i32) -> Day {
+        Day(days)
+    }
+
+    /// The same day `months` months on (or back), or the last day of that
+    /// month when it is shorter: 31 January plus one month is 28 or 29
+    /// February, as SQL's `+ INTERVAL '1 month'` gives.
+    pub fn add_months(self, months: i32) -> Day {
+        let (year, month, day) = civil_from_days(self.0);
+        let months_from_zero = year * 12 + month as i32 - 1 + months;
+        let (year, month) = (months_from_zero.div_euclid(12), months_from_zero.rem_euclid(12) as usize + 1);
+        Day(days_from_civil(year, month, day.min(days_in_month(year, month))))
+    }
+}
+
+/// Howard Hinnant's `civil_from_days`: the year, month and day of a count
+/// of days from 1970-01-01 (the inverse of `days_from_civil`).
+fn civil_from_days(days: i32) -> (i32, usize, u32) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as usize;
+    let year = year_of_era + era * 400 + i32::from(month <= 2);
+    (year, month, day)
 }
 
 const TABLE_FIRST_YEAR: i32 = 1900;
@@ -121,5 +151,27 @@ mod tests {
         // 8 leap days (1972..2000 by fours) and 31 + 29 days into 2000: 10,957 + 60 = 11,017.
         assert_eq!(Day::from_ymd(1970, 1, 1), Some(Day(0)));
         assert_eq!(Day::from_ymd(2000, 3, 1), Some(Day(11_017)));
+    }
+
+    /// Against chrono's month arithmetic (which also keeps the day, or the
+    /// month's last): every day from 1899 to 2101, months on and back.
+    #[test]
+    fn months_added_agree_with_chrono() {
+        let mut date = NaiveDate::from_ymd_opt(1899, 1, 1).unwrap();
+        while date.year() <= 2101 {
+            for months in [-25i32, -12, -1, 0, 1, 2, 11, 12, 13, 120] {
+                let expected = match months {
+                    0.. => date.checked_add_months(chrono::Months::new(months as u32)),
+                    _ => date.checked_sub_months(chrono::Months::new(months.unsigned_abs())),
+                };
+                assert_eq!(Day::from_date(date).add_months(months).date(), expected.unwrap(), "{date} {months}");
+            }
+            date = date.succ_opt().unwrap();
+        }
+        // By hand: 31 January 2024 + 1 month is 29 February (a leap year); 2023's is the 28th.
+        let day = |y, m, d| Day::from_ymd(y, m, d).unwrap();
+        assert_eq!(day(2024, 1, 31).add_months(1), day(2024, 2, 29));
+        assert_eq!(day(2023, 1, 31).add_months(1), day(2023, 2, 28));
+        assert_eq!(day(2024, 5, 1).add_months(-12), day(2023, 5, 1));
     }
 }
