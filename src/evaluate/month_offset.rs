@@ -22,12 +22,15 @@ pub(super) fn with_month_offsets(expr: Expr, frame: &LazyFrame) -> Expr {
     })
 }
 
-/// A literal offset of whole months only (`12mo`, `-1mo`).
+/// A literal offset of whole months only (`12mo`, `-1mo`), up to 10,000
+/// years either way (so that the arithmetic cannot overflow; longer ones
+/// stay polars').
 fn whole_months(offset: Option<&Expr>) -> Option<i32> {
     let Some(Expr::Literal(value)) = offset else { return None };
     let value = value.clone();
     let text = value.to_any_value()?;
-    text.get_str()?.strip_suffix("mo")?.parse().ok()
+    let months: i32 = text.get_str()?.strip_suffix("mo")?.parse().ok()?;
+    (months.unsigned_abs() <= 12 * 10_000).then_some(months)
 }
 
 fn is_date(expr: &Expr, frame: &LazyFrame) -> bool {
@@ -80,12 +83,18 @@ mod tests {
         }
     }
 
-    /// Offsets with days, or of a text column, stay polars'.
+    /// Offsets with days, of a text column, or too long to add safely stay polars'.
     #[test]
     fn other_offsets_are_left_alone() {
-        let frame = df!("d" => ["2024-01-01"]).unwrap().lazy();
-        for expr in [col("d").dt().offset_by(lit("12mo")), col("d").dt().offset_by(lit("1mo2d"))] {
-            assert_eq!(format!("{:?}", with_month_offsets(expr.clone(), &frame)), format!("{expr:?}"));
+        let text = df!("d" => ["2024-01-01"]).unwrap().lazy();
+        let dates = text.clone().select([col("d").cast(DataType::Date)]);
+        let cases = [
+            (&text, col("d").dt().offset_by(lit("12mo"))),
+            (&dates, col("d").dt().offset_by(lit("1mo2d"))),
+            (&dates, col("d").dt().offset_by(lit("2000000000mo"))),
+        ];
+        for (frame, expr) in cases {
+            assert_eq!(format!("{:?}", with_month_offsets(expr.clone(), frame)), format!("{expr:?}"));
         }
     }
 }
