@@ -225,8 +225,22 @@ targets = { "2024-26" = 8 }
 /// the March 2024 extract: the expression must equal the result given.
 #[test]
 fn every_sql_function_the_docs_list_works_as_they_say() {
+    every_row_of_the_docs_table_gives_its_result("<!-- sql-functions -->");
+}
+
+/// The docs' table of arithmetic on polars' narrow integer types (a date's
+/// month is 8-bit, a length unsigned 32-bit): each result worked out by hand
+/// for 29 February 2024 (month 2, day 29, Thursday = ISO day 4, ISO week 9,
+/// quarter 1, day of year 60, year 2024) and `C1` (length 2); the wrapped
+/// results polars gave before are in the table's first column.
+#[test]
+fn integer_arithmetic_the_docs_list_never_wraps() {
+    every_row_of_the_docs_table_gives_its_result("<!-- sql-arithmetic -->");
+}
+
+fn every_row_of_the_docs_table_gives_its_result(marker: &str) {
     let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/indicators.md")).unwrap();
-    let table = docs.split("<!-- sql-functions -->").nth(1).expect("the table is marked in the docs");
+    let table = docs.split(marker).nth(1).expect("the table is marked in the docs");
     let code = |cell: &str| cell.trim_matches(|c| c == '|' || c == ' ' || c == '`').to_string();
     let rows: Vec<(String, String)> = table
         .lines()
@@ -236,7 +250,7 @@ fn every_sql_function_the_docs_list_works_as_they_say() {
         .filter(|cells| cells.len() == 3 && cells[1].starts_with('`'))
         .map(|cells| (code(cells[1]), code(cells[2])))
         .collect();
-    assert!(rows.len() >= 15, "{} rows", rows.len());
+    assert!(rows.len() >= 10, "{} rows", rows.len());
     let fixture = Fixture::new();
     for (index, (expression, result)) in rows.iter().enumerate() {
         let id = format!("f{index}");

@@ -81,7 +81,7 @@ impl Diagnostic {
             path: path.to_owned(),
             line: 0,
             column: 0,
-            message: message.into(),
+            message: bounded(message.into(), LONGEST_MESSAGE),
             label: String::new(),
             help: None,
             snippet: None,
@@ -143,6 +143,38 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// A message quoting a header or a value of a hostile file could be any
+/// length (a 100 MB header line): a log line and a terminal get at most this.
+const LONGEST_MESSAGE: usize = 2_000;
+
+/// The most of one value an error quotes.
+const LONGEST_QUOTE: usize = 200;
+
+/// `text`, cut at `limit` characters with a note of its full length.
+fn bounded(text: String, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text,
+        Some((end, _)) => format!("{}... ({} characters in all)", &text[..end], text.chars().count()),
+    }
+}
+
+/// A value from a user's file as an error quotes it: at most 200
+/// characters, control characters shown as escapes, so that a binary or
+/// enormous cell cannot flood or garble the log.
+pub fn quoted(value: &str) -> String {
+    let mut shown = String::new();
+    for c in value.chars().take(LONGEST_QUOTE) {
+        match c.is_control() {
+            true => shown.extend(c.escape_default()),
+            false => shown.push(c),
+        }
+    }
+    if value.chars().nth(LONGEST_QUOTE).is_some() {
+        shown.push_str(&format!("... ({} characters in all)", value.chars().count()));
+    }
+    shown
 }
 
 /// Every problem found in one pass.

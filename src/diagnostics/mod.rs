@@ -7,5 +7,5 @@
 mod diagnostic;
 mod toml_file;
 
-pub use diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
+pub use diagnostic::{did_you_mean, quoted, Diagnostic, Diagnostics, SourceFile};
 pub use toml_file::{field_names, parse_toml, string_contents};

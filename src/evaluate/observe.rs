@@ -107,11 +107,21 @@ impl Observation {
         self.missing.as_ref().map(Missing::reason)
     }
 
+    /// A value is published only when it and both its parts are finite:
+    /// 19 of an infinite FTE is 0%, a finite number about nothing real
+    /// (values of about 1e308 add up to infinity).
     fn with_parts(period: Month, value: f64, numerator: Option<f64>, denominator: Option<f64>) -> Observation {
-        if !value.is_finite() {
-            return Observation::not_calculable(period, "the calculation does not give a finite number");
-        }
-        Observation { period, value: Some(value), numerator, denominator, missing: None }
+        let not_finite = |part: Option<f64>| part.is_some_and(|part| !part.is_finite());
+        let reason = if not_finite(denominator) {
+            "the denominator is not a finite number: a value in the records is too large to add up"
+        } else if not_finite(numerator) {
+            "the numerator is not a finite number: a value in the records is too large to add up"
+        } else if !value.is_finite() {
+            "the calculation does not give a finite number"
+        } else {
+            return Observation { period, value: Some(value), numerator, denominator, missing: None };
+        };
+        Observation::not_calculable(period, reason)
     }
 }
 
@@ -218,6 +228,32 @@ mod tests {
         let aggregates = Aggregates { rows: 4.0, value: None, non_null: Some(0.0), ..Default::default() };
         let observation = observe(month(), aggregates, &context(MeasureKind::Mean, Unit::Days));
         assert_eq!(observation.reason(), Some("every value of `of` is blank"));
+    }
+
+    /// Three FTEs of 1e308 add up to infinity: 19 of them is 0% by
+    /// arithmetic, and published it would rate green.
+    #[test]
+    fn an_infinite_part_is_not_calculable_never_a_value() {
+        let ratio = |numerator: f64, denominator: f64| {
+            let aggregates = Aggregates {
+                rows: 3.0,
+                numerator: Some(numerator),
+                denominator: Some(denominator),
+                non_null: Some(3.0),
+                ..Default::default()
+            };
+            observe(month(), aggregates, &context(MeasureKind::Proportion, Unit::Percent))
+        };
+        let infinite_denominator = ratio(19.0, f64::INFINITY);
+        assert_eq!(infinite_denominator.value, None);
+        assert!(infinite_denominator.reason().unwrap().starts_with("the denominator is not a finite number"));
+        let infinite_numerator = ratio(f64::INFINITY, 3.0);
+        assert_eq!(infinite_numerator.value, None);
+        assert!(infinite_numerator.reason().unwrap().starts_with("the numerator is not a finite number"));
+        let sum = Aggregates { rows: 3.0, value: Some(f64::INFINITY), non_null: Some(3.0), ..Default::default() };
+        assert_eq!(observe(month(), sum, &context(MeasureKind::Sum, Unit::Count)).value, None);
+        // Large but finite parts still give their value: 1e300 of 4e300 = 25%.
+        assert_eq!(ratio(1e300, 4e300).value, Some(25.0));
     }
 
     #[test]

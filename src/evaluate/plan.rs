@@ -10,6 +10,7 @@ use super::columns::{
 };
 use super::month_offset::with_month_offsets;
 use super::row_sort;
+use super::widen::widen_integer_arithmetic;
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::language::{identifiers, too_large, Definition, Derived, MeasureRule, Summary, WorkingDays};
@@ -308,6 +309,7 @@ impl Checker<'_> {
                 return None;
             }
         };
+        let expr = widen_integer_arithmetic(expr, &self.frame);
         // The user's own names: the rewrite below adds the engine's.
         let mut names = expr.clone().meta().root_names();
         let row_order = self.row_level.then_some(&mut self.row_order);

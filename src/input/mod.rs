@@ -12,6 +12,8 @@ mod returns;
 mod sha256;
 mod table;
 mod workbook;
+mod workbook_limits;
+mod workbook_refs;
 
 pub use extract::read_table;
 pub use files::{extract_months, locate, missing_months, DatasetFiles};

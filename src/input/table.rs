@@ -5,7 +5,7 @@
 
 use super::codes::{CodeList, Unmapped};
 use super::day::Day;
-use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
+use crate::diagnostics::{did_you_mean, quoted, Diagnostic, Diagnostics};
 use crate::project::{ColumnType, DatasetConfig, Month};
 use chrono::NaiveDate;
 
@@ -610,7 +610,7 @@ impl ValueErrors {
             self.unlisted += 1;
             return;
         }
-        let message = format!("(`{}`): `{}` is not {}", cell.name, cell.raw, expected());
+        let message = format!("(`{}`): `{}` is not {}", quoted(cell.name), quoted(cell.raw), expected());
         self.listed.push(locate(cell.path, cell.at, cell.column, message));
     }
 
@@ -636,13 +636,16 @@ fn push_value(
     }
     match values {
         Values::Text(v) => v.push(Some(text)),
-        Values::Integer(v) => {
-            v.push(parsed_or_reported(parse_integer(text), cell, &|| "a whole number".into(), errors))
-        }
-        Values::Number(v) => v.push(parsed_or_reported(
-            text.parse::<f64>().ok().filter(|n| n.is_finite()),
+        Values::Integer(v) => v.push(parsed_or_reported(
+            parse_integer(text),
             cell,
-            &|| "a number".into(),
+            &|| format!("a whole number between -{LARGEST_NUMBER:e} and {LARGEST_NUMBER:e}"),
+            errors,
+        )),
+        Values::Number(v) => v.push(parsed_or_reported(
+            parse_number(text),
+            cell,
+            &|| format!("a number between -{LARGEST_NUMBER:e} and {LARGEST_NUMBER:e}"),
             errors,
         )),
         Values::Date(v) => {
@@ -709,12 +712,25 @@ fn parsed_or_reported<T>(
     parsed
 }
 
+/// No count, FTE, distance, number of days or sum of money in a council's
+/// records comes near 10^15, and beyond it sums stop being exact (a double
+/// holds 15-16 significant digits) and soon stop being finite (three FTEs
+/// of 1e308 add up to infinity): so a larger value is a bad value, named
+/// at its cell, not a figure.
+pub const LARGEST_NUMBER: f64 = 1e15;
+
+fn parse_number(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|number| number.abs() <= LARGEST_NUMBER)
+}
+
 /// Whole numbers; `10.0` (as Excel writes them) is read as 10.
+/// Bounded by `LARGEST_NUMBER` too, so that no sum of a column can wrap.
 fn parse_integer(text: &str) -> Option<i64> {
-    text.parse::<i64>().ok().or_else(|| {
+    let whole = text.parse::<i64>().ok().or_else(|| {
         let number = text.parse::<f64>().ok()?;
-        (number.fract() == 0.0 && number.abs() < 9.0e15).then_some(number as i64)
-    })
+        (number.fract() == 0.0 && number.abs() <= LARGEST_NUMBER).then_some(number as i64)
+    })?;
+    (whole.unsigned_abs() <= LARGEST_NUMBER as u64).then_some(whole)
 }
 
 /// A dataset's date formats, with the two that extracts almost always use

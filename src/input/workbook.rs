@@ -5,6 +5,7 @@
 //! name the sheet and the cell as Excel does (`List 3!F12`).
 
 use super::table::{at_header, cell_name, column_positions, Table, Typer, Where};
+use super::workbook_limits::check_workbook;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::project::{DatasetConfig, WORKBOOK_EXTENSIONS};
 use calamine::{Data, DataRef, Reader, Sheets};
@@ -14,18 +15,23 @@ use std::path::Path;
 /// The header is looked for in this many rows at the top of a sheet.
 const HEADER_ROWS: u32 = 20;
 
-/// Excel's own limit; a sheet claiming more is not a spreadsheet.
+/// Excel's own limits; a sheet claiming more is not a spreadsheet.
 const MAX_ROWS: u32 = 1_048_576;
+const MAX_COLUMNS: usize = 16_384;
 
 /// The file extensions read as workbooks.
 pub fn is_workbook(path: &Path) -> bool {
-    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    WORKBOOK_EXTENSIONS.contains(&extension.as_str())
+    WORKBOOK_EXTENSIONS.contains(&extension_of(path).as_str())
+}
+
+fn extension_of(path: &Path) -> String {
+    path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default()
 }
 
 type Book<'a> = Sheets<Cursor<&'a [u8]>>;
 
 pub fn parse_workbook(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    check_workbook(path, bytes, &extension_of(path))?;
     let mut book = open(path, bytes)?;
     let (sheet, header_row, headers) = find_sheet(path, &mut book, config)?;
     let header_texts: Vec<&str> = headers.iter().map(String::as_str).collect();
@@ -60,9 +66,8 @@ pub fn parse_workbook(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Resu
 
 fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Book<'a>, Diagnostics> {
     use calamine::open_workbook_from_rs as from;
-    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let reader = Cursor::new(bytes);
-    let opened = match extension.as_str() {
+    let opened = match extension_of(path).as_str() {
         "xls" => from(reader).map(Sheets::Xls).map_err(|error: calamine::XlsError| error.to_string()),
         "ods" => from(reader).map(Sheets::Ods).map_err(|error: calamine::OdsError| error.to_string()),
         "xlsb" => from(reader).map(Sheets::Xlsb).map_err(|error: calamine::XlsbError| error.to_string()),
@@ -175,6 +180,8 @@ fn each_row(
     width: usize,
     visit: &mut RowVisitor,
 ) -> Result<(), RowError> {
+    // A row never costs more than Excel's width, whatever a file claims.
+    let width = width.min(MAX_COLUMNS);
     let mut current: Option<u32> = None;
     let mut cells: Vec<String> = Vec::new();
     let mut uncached: Vec<usize> = Vec::new();
