@@ -15,6 +15,7 @@ mod evaluation;
 mod faults;
 mod fuzz;
 mod history;
+mod hostile;
 mod language;
 mod library;
 mod operations;

@@ -20,7 +20,7 @@ const INDICATOR: &str = "id = \"june-referrals\"\ntitle = \"t\"\ndescription = \
 polarity = \"no_judgement\"\ndataset = \"referrals-book\"\nwindow = { kind = \"month\" }\n\
 filter = \"CINreferralDate BETWEEN window_start AND window_end\"\nbreakdown = \"Gender\"\n[measure]\nkind = \"count\"\n";
 
-fn book_fixture(extra: &str) -> Fixture {
+pub fn book_fixture(extra: &str) -> Fixture {
     let fixture = Fixture::new();
     fixture.write("scorecard.toml", &format!("{PROJECT}{BOOK}{extra}"));
     fixture.indicator("t", "june-referrals", INDICATOR);
@@ -317,7 +317,6 @@ fn a_million_row_sheet_reads() {
 /// dated 3 June 2024 (serial 45446), every fourth child male.
 fn minimal_xlsx(rows: usize) -> Vec<u8> {
     use std::fmt::Write as _;
-    use std::io::Write;
     let mut sheet = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
          <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Child Unique ID</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>Gender</t></is></c>\
@@ -332,6 +331,13 @@ fn minimal_xlsx(rows: usize) -> Vec<u8> {
         );
     }
     sheet.push_str("</sheetData></worksheet>");
+    package(sheet, Vec::new())
+}
+
+/// The smallest `.xlsx` package around one sheet named `List 3`, with any
+/// further parts (a shared strings table, a picture), all stored.
+pub fn package(sheet: String, extra: Vec<(&str, Vec<u8>)>) -> Vec<u8> {
+    use std::io::Write;
     let parts = [
         ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>".to_string()),
         ("_rels/.rels", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".to_string()),
@@ -341,9 +347,10 @@ fn minimal_xlsx(rows: usize) -> Vec<u8> {
     ];
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
-    for (name, text) in parts {
+    let parts = parts.into_iter().map(|(name, text)| (name, text.into_bytes()));
+    for (name, bytes) in parts.chain(extra) {
         out.start_file(name, stored).unwrap();
-        out.write_all(text.as_bytes()).unwrap();
+        out.write_all(&bytes).unwrap();
     }
     out.finish().unwrap().into_inner()
 }

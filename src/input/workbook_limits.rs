@@ -67,8 +67,10 @@ pub fn check_workbook(path: &Path, bytes: &[u8], extension: &str) -> Result<(), 
             let read = match reader.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(read) => read,
-                // A damaged part: calamine reports it with its own words.
-                Err(_) => return Ok(()),
+                // Damaged, or more than its header declares (a bomb that lies).
+                Err(error) => {
+                    return Err(refuse(format!("the workbook's part `{}` cannot be unpacked: {error}", quoted(&name))))
+                }
             };
             unpacked += read as u64;
             if unpacked > limit {
@@ -91,7 +93,7 @@ const HELP: &str = "open it in Excel or LibreOffice and save it again, or export
 
 fn too_large(part: &str, size: u64, limit: u64) -> String {
     format!(
-        "the workbook's part `{}` unpacks to more than {} MB (at least {} MB): too large to read safely (a damaged file or a zip bomb?)",
+        "the workbook's part `{}` unpacks to more than {} MB ({} MB or more): too large to read safely (a damaged file or a zip bomb?)",
         quoted(part),
         limit >> 20,
         size >> 20

@@ -1,0 +1,324 @@
+//! Hostile and broken inputs, each made here by a generator (no bombs are
+//! committed) and run through `scorecard values` in a child process whose
+//! data segment is limited to 1 GiB (`RLIMIT_DATA`: the engine reserves
+//! address space it never touches, so `RLIMIT_AS` would misfire), so that
+//! running out of memory fails the test, not the machine. Each case names
+//! its expected outcome: exit 4 and the message's first words.
+
+use crate::helpers::Fixture;
+use crate::workbooks::{book_fixture, package};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+const MEMORY_LIMIT: u64 = 1 << 30;
+
+/// `scorecard <args>` in `root`, its data segment limited to 1 GiB.
+pub fn run_limited(root: &Path, args: &[&str]) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
+    command.args(args).current_dir(root);
+    // SAFETY: setrlimit is async-signal-safe, and nothing else runs between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit { rlim_cur: MEMORY_LIMIT, rlim_max: MEMORY_LIMIT };
+            match libc::setrlimit(libc::RLIMIT_DATA, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        });
+    }
+    command.output().expect("scorecard runs")
+}
+
+/// `values` fails with exit 4 and a message holding every one of `expected`.
+fn refused(fixture: &Fixture, expected: &[&str]) {
+    let output = run_limited(fixture.root(), &["values"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{:?}\n{stderr}", output.status);
+    for words in expected {
+        assert!(stderr.contains(words), "expected {words:?} in:\n{stderr}");
+    }
+    assert!(stderr.lines().all(|line| line.len() < 4_000), "a line of the log is too long");
+}
+
+fn put_workbook(fixture: &Fixture, bytes: &[u8]) {
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xlsx"), bytes).unwrap();
+}
+
+/// List 3's header and one June referral, then `more` (cells or rows).
+fn sheet(more: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
+         <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Child Unique ID</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>Gender</t></is></c>\
+         <c r=\"C1\" t=\"inlineStr\"><is><t>Date of Referral</t></is></c><c r=\"D1\" t=\"inlineStr\"><is><t>Number of Referrals in Last 12 Months</t></is></c></row>\
+         <row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>C1</t></is></c><c r=\"B2\" t=\"inlineStr\"><is><t>F</t></is></c><c r=\"C2\"><v>45446</v></c><c r=\"D2\"><v>1</v></c></row>\
+         {more}</sheetData></worksheet>"
+    )
+}
+
+/// The generator is right: the same workbook without the hostile part reads.
+#[test]
+fn the_generated_workbook_reads_under_the_memory_limit() {
+    let fixture = book_fixture("");
+    put_workbook(&fixture, &package(sheet(""), Vec::new()));
+    let output = run_limited(fixture.root(), &["values"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // One referral (C1, 3 June 2024 = serial 45446) in June.
+    assert!(stdout.lines().any(|line| line.contains(",june-referrals,2024-06,1,1,")), "{stdout}");
+}
+
+/// One cell in column ZZZZZZ (321,272,406) made a 7.7 GB row.
+#[test]
+fn a_cell_far_past_excels_last_column_is_refused_by_its_reference() {
+    let fixture = book_fixture("");
+    let far = "<row r=\"3\"><c r=\"ZZZZZZ3\" t=\"inlineStr\"><is><t>x</t></is></c></row>";
+    put_workbook(&fixture, &package(sheet(far), Vec::new()));
+    refused(&fixture, &["annex-a.xlsx", "sheet `List 3`: the cell reference `ZZZZZZ3` is outside Excel's grid"]);
+}
+
+/// A row number past 32 bits wrapped to a smaller one and the rest of the
+/// sheet was dropped without a word; in a debug build it panicked.
+#[test]
+fn a_cell_reference_past_excels_last_row_is_refused_not_dropped() {
+    let fixture = book_fixture("");
+    let far = "<row r=\"3\"><c r=\"A99999999999\"><v>1</v></c></row>";
+    put_workbook(&fixture, &package(sheet(far), Vec::new()));
+    refused(&fixture, &["sheet `List 3`: the cell reference `A99999999999` is outside Excel's grid"]);
+}
+
+/// A dimension running backwards made calamine subtract past zero.
+#[test]
+fn a_dimension_running_backwards_is_refused() {
+    let fixture = book_fixture("");
+    let bytes = package(sheet("").replace("<sheetData>", "<dimension ref=\"D5:A1\"/><sheetData>"), Vec::new());
+    put_workbook(&fixture, &bytes);
+    refused(
+        &fixture,
+        &["the dimension reference `D5:A1` is outside Excel's grid (A1 to XFD1048576) or runs backwards"],
+    );
+}
+
+/// `uniqueCount` is reserved up front: 10^13 strings aborted the process
+/// asking for 240 TB.
+#[test]
+fn shared_strings_declaring_more_than_they_hold_are_refused() {
+    let fixture = book_fixture("");
+    let strings = b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" uniqueCount=\"10000000000000\"><si><t>F</t></si></sst>";
+    put_workbook(&fixture, &package(sheet(""), vec![("xl/sharedStrings.xml", strings.to_vec())]));
+    refused(&fixture, &["declare uniqueCount=\"10000000000000\" and hold 1"]);
+}
+
+/// 30 million empty shared strings pack into 1.4 MB and took 3.4 GB; here
+/// 2,000,001 (one over the bound), stored, 10 MB.
+#[test]
+fn more_shared_strings_than_the_bound_are_refused() {
+    let fixture = book_fixture("");
+    let mut strings = b"<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">".to_vec();
+    strings.extend(b"<si/>".repeat(2_000_001));
+    strings.extend(b"</sst>");
+    put_workbook(&fixture, &package(sheet(""), vec![("xl/sharedStrings.xml", strings)]));
+    refused(&fixture, &["the workbook holds more than 2000000 different texts"]);
+}
+
+/// A 2 GiB inline string packs into 2 MB; any text over 1 MiB is refused as
+/// soon as it is seen, so 2 MiB is enough to show it.
+#[test]
+fn an_inline_string_longer_than_any_cell_is_refused() {
+    let fixture = book_fixture("");
+    let long = format!("<row r=\"3\"><c r=\"A3\" t=\"inlineStr\"><is><t>{}</t></is></c></row>", "a".repeat(2 << 20));
+    put_workbook(&fixture, &package(sheet(&long), Vec::new()));
+    refused(
+        &fixture,
+        &["the workbook's part `xl/worksheets/sheet1.xml` holds a text or tag longer than 1048576 characters"],
+    );
+}
+
+/// A part that unpacks to more than 256 MB plus 100 times its packed size
+/// is a zip bomb: refused by what it declares before anything is inflated,
+/// or, when it declares less than it holds, as soon as it passes that.
+/// (30 MB of `<x/>` packs into 240 KB here; a 2 MB bomb unpacks to 2 GB.)
+#[test]
+fn a_zip_bomb_is_refused_by_its_declared_or_its_real_size() {
+    let fixture = book_fixture("");
+    let bomb = deflate_repeating(b"<x/>", 30 << 20);
+    let bytes = package(sheet(""), Vec::new());
+    put_workbook(&fixture, &with_deflated_part(&bytes, "xl/styles.xml", &bomb, 3 << 30));
+    // The bound: 256 MB plus 100 times the packed size, in whole MB.
+    let bound = ((256 << 20) + 100 * bomb.len()) >> 20;
+    let expected = format!("the workbook's part `xl/styles.xml` unpacks to more than {bound} MB (3072 MB or more)");
+    refused(&fixture, &[&expected]);
+    put_workbook(&fixture, &with_deflated_part(&bytes, "xl/styles.xml", &bomb, bomb.len() as u32));
+    refused(&fixture, &["the workbook's part `xl/styles.xml` cannot be unpacked"]);
+}
+
+/// An `.ods` grid is filled from A1 to its last cell: a number in column
+/// XFD on each of 1,000 rows is 16,384,000 cells (about 500 MB), over the
+/// bound of 8,000,000.
+#[test]
+fn an_ods_sheet_whose_grid_is_too_large_is_refused() {
+    let fixture = book_fixture("");
+    let row = "<table:table-row><table:table-cell table:number-columns-repeated=\"16383\"/>\
+               <table:table-cell office:value-type=\"float\" office:value=\"1\"><text:p>1</text:p></table:table-cell></table:table-row>";
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">\
+         <office:body><office:spreadsheet><table:table table:name=\"List 3\">{}</table:table></office:spreadsheet></office:body></office:document-content>",
+        row.repeat(1_000)
+    );
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    out.start_file("mimetype", options.compression_method(zip::CompressionMethod::Stored)).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    out.start_file("content.xml", options).unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let bytes = out.finish().unwrap().into_inner();
+    let toml = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &toml.replace("file = \"annex-a.xlsx\"", "file = \"annex-a.ods\""));
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.ods"), bytes).unwrap();
+    refused(&fixture, &["annex-a.ods", "are more than 8000000: too many to read safely"]);
+}
+
+/// A raw deflate stream of `pattern` repeated to `length` bytes: the
+/// pattern as literals, then back-references of 258 bytes at the pattern's
+/// distance, in one block of fixed Huffman codes (RFC 1951, 3.2.6). Written
+/// by hand because a deflater at the test profile's speed would take
+/// minutes over 300 MB.
+fn deflate_repeating(pattern: &[u8], length: usize) -> Vec<u8> {
+    assert!((1..=4).contains(&pattern.len()) && length >= pattern.len());
+    let mut bits = Bits::default();
+    bits.push(1, 1); // the last block
+    bits.push(1, 2); // fixed codes
+    for &byte in pattern {
+        // Literals 0-143 are the 8-bit codes 0x30 upwards.
+        bits.huffman(0x30 + u32::from(byte), 8);
+    }
+    let mut left = length - pattern.len();
+    while left > 0 {
+        // Lengths 3-258 in one symbol; keep the last one at least 3.
+        let run = if left > 258 + 3 || left == 258 {
+            258
+        } else if left > 258 {
+            left - 3
+        } else {
+            left
+        };
+        let (code, extra, extra_bits) = length_code(run);
+        match code {
+            256..=279 => bits.huffman(code - 256, 7),
+            _ => bits.huffman(code - 280 + 0xC0, 8),
+        }
+        bits.push(extra, extra_bits);
+        // Distance codes 0-3 are distances 1-4, no extra bits.
+        bits.huffman(pattern.len() as u32 - 1, 5);
+        left -= run;
+    }
+    bits.huffman(0, 7); // end of block
+    bits.bytes
+}
+
+/// The length symbol for `run` (3-258), its extra bits and their count.
+fn length_code(run: usize) -> (u32, u32, u32) {
+    const BASES: [(u32, u32); 29] = [
+        (3, 0),
+        (4, 0),
+        (5, 0),
+        (6, 0),
+        (7, 0),
+        (8, 0),
+        (9, 0),
+        (10, 0),
+        (11, 1),
+        (13, 1),
+        (15, 1),
+        (17, 1),
+        (19, 2),
+        (23, 2),
+        (27, 2),
+        (31, 2),
+        (35, 3),
+        (43, 3),
+        (51, 3),
+        (59, 3),
+        (67, 4),
+        (83, 4),
+        (99, 4),
+        (115, 4),
+        (131, 5),
+        (163, 5),
+        (195, 5),
+        (227, 5),
+        (258, 0),
+    ];
+    let run = run as u32;
+    let index = BASES.iter().rposition(|(base, _)| *base <= run).unwrap();
+    let (base, extra_bits) = BASES[index];
+    (257 + index as u32, run - base, extra_bits)
+}
+
+#[derive(Default)]
+struct Bits {
+    bytes: Vec<u8>,
+    used: u32,
+}
+
+impl Bits {
+    /// `count` bits of `value`, least significant first.
+    fn push(&mut self, value: u32, count: u32) {
+        for bit in 0..count {
+            if self.used % 8 == 0 {
+                self.bytes.push(0);
+            }
+            if value >> bit & 1 == 1 {
+                *self.bytes.last_mut().unwrap() |= 1 << (self.used % 8);
+            }
+            self.used += 1;
+        }
+    }
+
+    /// A Huffman code: most significant bit first.
+    fn huffman(&mut self, code: u32, count: u32) {
+        for bit in (0..count).rev() {
+            self.push(code >> bit & 1, 1);
+        }
+    }
+}
+
+/// The workbook with `part` added as an already-deflated stream declaring
+/// `declared` bytes unpacked.
+fn with_deflated_part(bytes: &[u8], part: &str, deflated: &[u8], declared: u32) -> Vec<u8> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        out.raw_copy_file(archive.by_index_raw(index).unwrap()).unwrap();
+    }
+    // Stored (the bytes as they are), then its headers patched below.
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file(part, options).unwrap();
+    out.write_all(deflated).unwrap();
+    let mut zipped = out.finish().unwrap().into_inner();
+    patch_headers(&mut zipped, part, declared);
+    zipped
+}
+
+/// Sets `part`'s compression method to deflate (8) and its unpacked size
+/// to `declared`, in its local header (method at byte 8, size at 22) and
+/// its central directory entry (10 and 24).
+fn patch_headers(zipped: &mut [u8], part: &str, declared: u32) {
+    let name = part.as_bytes();
+    let headers: [(&[u8], usize, usize, usize); 2] = [(b"PK\x03\x04", 8, 22, 30), (b"PK\x01\x02", 10, 24, 46)];
+    for (signature, method_at, size_at, name_at) in headers {
+        let mut at = 0;
+        while let Some(found) = memchr::memmem::find(&zipped[at..], signature) {
+            let start = at + found;
+            if zipped.get(start + name_at..start + name_at + name.len()) == Some(name) {
+                zipped[start + method_at..start + method_at + 2].copy_from_slice(&8u16.to_le_bytes());
+                zipped[start + size_at..start + size_at + 4].copy_from_slice(&declared.to_le_bytes());
+            }
+            at = start + 4;
+        }
+    }
+}
