@@ -122,7 +122,31 @@ fn a_symlink_loop_is_an_error_naming_the_file() {
     std::os::unix::fs::symlink(&path, &path).unwrap();
     let errors = read_table(&path, &config(), true).err().unwrap();
     assert!(errors.0[0].path.ends_with("loop.csv"));
-    assert!(errors.0[0].message.contains("cannot read extract"), "{}", errors.0[0].message);
+    assert!(errors.0[0].message.contains("cannot read extract: it is a symbolic link"), "{}", errors.0[0].message);
+}
+
+/// A link to /etc/passwd (its first line was quoted in the log), a link to
+/// /dev/zero (memory until killed) and a named pipe (blocked for ever
+/// holding the lock): each refused, naming the file, before it is read.
+#[test]
+fn only_regular_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |name: &str| {
+        let path = dir.path().join(name);
+        let errors = read_table(&path, &config(), true).err().expect("refused");
+        assert!(errors.0[0].path.ends_with(name));
+        errors.0[0].message.clone()
+    };
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("passwd.csv")).unwrap();
+    assert!(refused("passwd.csv").contains("it is a symbolic link"));
+    std::os::unix::fs::symlink("/dev/zero", dir.path().join("zero.csv")).unwrap();
+    assert!(refused("zero.csv").contains("it is a symbolic link"));
+    let fifo = std::ffi::CString::new(dir.path().join("pipe.csv").to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string naming a path in our own temp folder.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    assert_eq!(refused("pipe.csv"), "cannot read extract: it is a named pipe, not a regular file");
+    std::fs::create_dir(dir.path().join("folder.csv")).unwrap();
+    assert_eq!(refused("folder.csv"), "cannot read extract: it is a folder, not a regular file");
 }
 
 #[test]

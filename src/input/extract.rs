@@ -12,7 +12,7 @@ use std::path::Path;
 /// Read and type one extract; also its SHA-256 (for the bundle's manifest)
 /// when `hash` is set, or an empty string.
 pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
-    let bytes = std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read extract: {error}")))?;
+    let bytes = read_regular_file(path)?;
     let sha256 = if hash { sha256(&bytes) } else { String::new() };
     let xml = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"));
     let table = if is_workbook(path) {
@@ -23,4 +23,62 @@ pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Ta
         parse_table(path, &bytes, config)?
     };
     Ok((table, sha256))
+}
+
+/// The largest extract read: a CSV is held whole while it is typed, so a
+/// file past this (no council's month of records comes near) is refused
+/// before a byte of it is read.
+pub const LARGEST_EXTRACT: u64 = 2 << 30;
+
+/// A regular file's bytes. A symbolic link is refused (a link to
+/// `/etc/passwd` would be quoted in errors; a link to `/dev/zero` never
+/// ends), and so is anything else that is not a regular file: a named pipe
+/// would block the build for ever holding the lock, a device never ends. The
+/// file is opened without blocking and checked on the open handle, so it
+/// cannot be swapped between the check and the read. (The data folder
+/// itself, or a month folder, may be a link: only the file is checked.)
+pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let refuse = |message: String| Diagnostic::file(path, message);
+    let cannot = |error: std::io::Error| refuse(format!("cannot read extract: {error}"));
+    if std::fs::symlink_metadata(path).map_err(cannot)?.file_type().is_symlink() {
+        return Err(refuse(
+            "cannot read extract: it is a symbolic link; extracts are read only from regular files \
+             (copy the file into the folder, or link the whole data folder)"
+                .to_string(),
+        ));
+    }
+    let file = std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NONBLOCK).open(path).map_err(cannot)?;
+    let metadata = file.metadata().map_err(cannot)?;
+    if !metadata.is_file() {
+        let what = kind_of(&metadata.file_type());
+        return Err(refuse(format!("cannot read extract: it is {what}, not a regular file")));
+    }
+    if metadata.len() > LARGEST_EXTRACT {
+        return Err(refuse(format!(
+            "cannot read extract: it is {} MB, more than the {} MB an extract may be",
+            metadata.len() >> 20,
+            LARGEST_EXTRACT >> 20
+        )));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // A file growing while it is read stops at the bound too.
+    file.take(LARGEST_EXTRACT).read_to_end(&mut bytes).map_err(cannot)?;
+    Ok(bytes)
+}
+
+fn kind_of(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a named pipe"
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        "a device"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    }
 }

@@ -22,7 +22,7 @@ impl Hashes {
         self.0
             .borrow_mut()
             .entry(path.to_path_buf())
-            .or_insert_with(|| std::fs::read(path).ok().map(|bytes| sha256(&bytes)))
+            .or_insert_with(|| crate::input::read_regular_file(path).ok().map(|bytes| sha256(&bytes)))
             .clone()
     }
 }

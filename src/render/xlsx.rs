@@ -17,6 +17,53 @@ use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, 
 /// A4 in Excel's paper size codes.
 const A4: u8 = 9;
 
+/// The most characters an Excel cell holds.
+const CELL_CHARACTERS: usize = 32_767;
+
+/// Text cells that always fit: a longer text (a commentary line, a team
+/// name) used to fail the whole build naming no input; it is cut to Excel's
+/// 32,767 characters with a marker saying so, and the cut is logged with
+/// the sheet and cell. The page, the PDF and the CSV keep it whole.
+trait TextCells {
+    fn write_text(&mut self, row: u32, column: u16, text: impl AsRef<str>) -> Result<&mut Worksheet, XlsxError>;
+    fn write_text_with_format(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError>;
+}
+
+impl TextCells for Worksheet {
+    fn write_text(&mut self, row: u32, column: u16, text: impl AsRef<str>) -> Result<&mut Worksheet, XlsxError> {
+        let text = fitted(self.name(), row, column, text.as_ref());
+        self.write_string(row, column, text.as_ref())
+    }
+
+    fn write_text_with_format(
+        &mut self,
+        row: u32,
+        column: u16,
+        text: impl AsRef<str>,
+        format: &Format,
+    ) -> Result<&mut Worksheet, XlsxError> {
+        let text = fitted(self.name(), row, column, text.as_ref());
+        self.write_string_with_format(row, column, text.as_ref(), format)
+    }
+}
+
+fn fitted<'t>(sheet: String, row: u32, column: u16, text: &'t str) -> std::borrow::Cow<'t, str> {
+    let Some((end, _)) = text.char_indices().nth(CELL_CHARACTERS) else { return text.into() };
+    let length = text.chars().count();
+    let marker = format!(" [cut: {length} characters, Excel holds {CELL_CHARACTERS}]");
+    let keep = CELL_CHARACTERS - marker.chars().count();
+    let end = text.char_indices().nth(keep).map_or(end, |(at, _)| at);
+    let cell = rust_xlsxwriter::utility::row_col_to_cell(row, column);
+    tracing::warn!("scorecard.xlsx '{sheet}'!{cell}: a text of {length} characters was cut to Excel's {CELL_CHARACTERS}");
+    format!("{}{marker}", &text[..end]).into()
+}
+
 fn rag_format(rag: Option<Rag>) -> Format {
     let (fill, font) = match rag {
         Some(Rag::Red) => (0xB3261E, 0xFFFFFF),
@@ -93,7 +140,7 @@ fn write_shown(
     indicator: &IndicatorReport,
 ) -> Result<(), XlsxError> {
     if observation.is_suppressed() {
-        sheet.write_string(row, column, "c")?;
+        sheet.write_text(row, column, "c")?;
         return Ok(());
     }
     let shown = observation.value.map(|value| round_to(value, indicator.decimals));
@@ -109,7 +156,7 @@ fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32) -> Result<(
         .set_font_color(Color::White)
         .set_text_wrap();
     for (column, (title, width)) in columns.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, *title, &header)?;
+        sheet.write_text_with_format(0, column as u16, *title, &header)?;
         sheet.set_column_width(column as u16, *width)?;
     }
     sheet.set_row_height(0, 30)?;
@@ -176,10 +223,10 @@ fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), X
         let row = index as u32 + 1;
         let shown = value_format(indicator.unit, indicator.decimals);
         let (variation, assurance) = spc_words(indicator);
-        sheet.write_string(row, 0, &indicator.theme)?;
-        sheet.write_string(row, 1, indicator.plan_ref.as_deref().unwrap_or(""))?;
-        sheet.write_string_with_format(row, 2, &indicator.title, &wrap)?;
-        sheet.write_string(row, 3, indicator.unit.describe())?;
+        sheet.write_text(row, 0, &indicator.theme)?;
+        sheet.write_text(row, 1, indicator.plan_ref.as_deref().unwrap_or(""))?;
+        sheet.write_text_with_format(row, 2, &indicator.title, &wrap)?;
+        sheet.write_text(row, 3, indicator.unit.describe())?;
         write_month(sheet, row, 4, indicator.latest.period)?;
         write_shown(sheet, row, 5, &indicator.latest, indicator)?;
         write_quantity(sheet, row, 6, indicator.latest.numerator)?;
@@ -187,24 +234,24 @@ fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), X
         match indicator.target {
             Some(target) => write_number(sheet, row, 8, Some(target), &shown)?,
             None => {
-                sheet.write_string(row, 8, target_text(indicator))?;
+                sheet.write_text(row, 8, target_text(indicator))?;
             }
         }
         let rag = indicator.rag.map_or("not rated", Rag::name);
-        sheet.write_string_with_format(row, 9, rag, &rag_format(indicator.rag))?;
-        sheet.write_string_with_format(row, 10, rating_sentence(indicator).unwrap_or_default(), &wrap)?;
-        sheet.write_string(row, 11, direction(&indicator.vs_previous_month))?;
-        sheet.write_string(row, 12, direction(&indicator.vs_last_year))?;
+        sheet.write_text_with_format(row, 9, rag, &rag_format(indicator.rag))?;
+        sheet.write_text_with_format(row, 10, rating_sentence(indicator).unwrap_or_default(), &wrap)?;
+        sheet.write_text(row, 11, direction(&indicator.vs_previous_month))?;
+        sheet.write_text(row, 12, direction(&indicator.vs_last_year))?;
         write_number(sheet, row, 13, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
-        sheet.write_string(row, 14, indicator.benchmark.as_ref().map_or("", |benchmark| benchmark.label.as_str()))?;
+        sheet.write_text(row, 14, indicator.benchmark.as_ref().map_or("", |benchmark| benchmark.label.as_str()))?;
         let ci = indicator.confidence.first();
         let ci_format = value_format(indicator.unit, indicator.decimals + 1);
         write_number(sheet, row, 15, ci.map(|ci| ci.lower), &ci_format)?;
         write_number(sheet, row, 16, ci.map(|ci| ci.upper), &ci_format)?;
-        sheet.write_string(row, 17, variation)?;
-        sheet.write_string(row, 18, assurance)?;
-        sheet.write_string_with_format(row, 19, indicator.latest.reason().unwrap_or(""), &wrap)?;
-        sheet.write_string_with_format(row, 20, indicator.commentary.as_deref().unwrap_or(""), &wrap)?;
+        sheet.write_text(row, 17, variation)?;
+        sheet.write_text(row, 18, assurance)?;
+        sheet.write_text_with_format(row, 19, indicator.latest.reason().unwrap_or(""), &wrap)?;
+        sheet.write_text_with_format(row, 20, indicator.commentary.as_deref().unwrap_or(""), &wrap)?;
         // Excel does not size rows to wrapped text it did not type itself.
         let wrapped = [(&indicator.title, 2), (&rating_sentence(indicator).unwrap_or_default(), 10)];
         sheet.set_row_height(row, 15.0 * lines(&wrapped) as f64)?;
@@ -251,10 +298,10 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxEr
             .flat_map(|breakdown| breakdown.groups.iter().map(|group| (group.group.as_str(), &group.series)));
         for (group, series) in std::iter::once(("", &indicator.series)).chain(groups) {
             for observation in series {
-                sheet.write_string(row, 0, &indicator.id)?;
-                sheet.write_string(row, 1, &indicator.title)?;
-                sheet.write_string(row, 2, indicator.unit.describe())?;
-                sheet.write_string(row, 3, group)?;
+                sheet.write_text(row, 0, &indicator.id)?;
+                sheet.write_text(row, 1, &indicator.title)?;
+                sheet.write_text(row, 2, indicator.unit.describe())?;
+                sheet.write_text(row, 3, group)?;
                 write_month(sheet, row, 4, observation.period)?;
                 write_shown(sheet, row, 5, observation, indicator)?;
                 if !observation.is_suppressed() {
@@ -262,7 +309,7 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxEr
                 }
                 write_quantity(sheet, row, 7, observation.numerator)?;
                 write_quantity(sheet, row, 8, observation.denominator)?;
-                sheet.write_string(row, 9, observation.reason().unwrap_or(""))?;
+                sheet.write_text(row, 9, observation.reason().unwrap_or(""))?;
                 row += 1;
             }
         }
@@ -273,6 +320,20 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 40,000 characters: the first 32,767 - 43 (the marker's length) kept
+    /// and the marker added, 32,767 in all; 32,767 exactly is untouched.
+    #[test]
+    fn text_longer_than_a_cell_is_cut_with_a_marker() {
+        let long = "é".repeat(40_000);
+        let cut = fitted("Scorecard".into(), 4, 20, &long);
+        let marker = " [cut: 40000 characters, Excel holds 32767]";
+        assert!(cut.ends_with(marker), "{}", &cut[cut.len() - 80..]);
+        assert_eq!(cut.chars().count(), 32_767);
+        assert_eq!(cut.chars().count() - marker.chars().count(), 32_767 - 43);
+        let exact = "x".repeat(32_767);
+        assert_eq!(fitted("Data".into(), 1, 1, &exact), exact.as_str());
+    }
 
     #[test]
     fn values_keep_their_unit_and_decimals_in_excel() {
