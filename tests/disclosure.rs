@@ -55,8 +55,8 @@ fn published_texts(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
     }
 }
 
-#[test]
-fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
+/// A copy of the sample project with its bundle built.
+fn built_sample() -> tempfile::TempDir {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let project = tempfile::tempdir().unwrap();
     for item in ["scorecard.toml", "indicators", "sample-data"] {
@@ -70,6 +70,59 @@ fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    project
+}
+
+/// A CSV's rows as maps from its header's names.
+fn csv_rows(text: &str) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    reader.records().map(|row| header.iter().cloned().zip(row.unwrap().iter().map(str::to_string)).collect()).collect()
+}
+
+/// Every suppressed figure of the sample bundle, tried against everything
+/// else the bundle publishes for the same month: its true numerator (from
+/// `scorecard values`, which is unsuppressed) must not be any published
+/// numerator or denominator of any indicator that month (the average time
+/// to adoption's count gave away the number adopted), nor the difference of
+/// the indicator's published total and its other groups.
+#[test]
+fn no_suppressed_count_can_be_read_from_anything_else_published() {
+    let project = built_sample();
+    let values = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["values"])
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert!(values.status.success());
+    let truth: std::collections::HashMap<(String, String), String> = csv_rows(&String::from_utf8_lossy(&values.stdout))
+        .into_iter()
+        .map(|row| ((row["indicator"].clone(), row["month"].clone()), row["numerator"].clone()))
+        .collect();
+    let series = std::fs::read_to_string(project.path().join("reports/2026-03/series.csv")).unwrap();
+    let rows = csv_rows(&series);
+    let totals: Vec<_> = rows.iter().filter(|row| row["group"].is_empty()).collect();
+    let hidden: Vec<_> = totals.iter().filter(|row| row["value"] == "c").collect();
+    assert!(hidden.len() > 10, "the sample has small counts to hide: {}", hidden.len());
+    let mut recovered = Vec::new();
+    for row in &hidden {
+        let (indicator, month) = (&row["id"], &row["period"]);
+        let Some(true_count) = truth.get(&(indicator.clone(), month.clone())) else { continue };
+        let Ok(true_count) = true_count.parse::<f64>() else { continue };
+        for other in totals.iter().filter(|other| other["period"] == *month && other["value"] != "c") {
+            for part in ["numerator", "denominator"] {
+                if other[part].parse::<f64>() == Ok(true_count) {
+                    recovered.push(format!("{indicator} {month} = {true_count}: {}'s {part}", other["id"]));
+                }
+            }
+        }
+    }
+    assert!(recovered.is_empty(), "{recovered:#?}");
+}
+
+#[test]
+fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
+    let project = built_sample();
     let secrets = identifiers(&project.path().join("sample-data/2026-03"));
     assert!(secrets.len() > 1000, "the scan must have something to look for");
     let mut texts = Vec::new();

@@ -1,12 +1,13 @@
 //! Small-number suppression for published outputs, as DfE does: counts of
 //! people from 1 to 5 are shown as `c`; so is any percentage or rate whose
-//! numerator or denominator is suppressed; and when one breakdown group is
+//! numerator or denominator is suppressed; a mean or median of 1 to 5
+//! records (its count is published); and when one breakdown group is
 //! suppressed in a month, the next smallest is too, so that the total minus
 //! the other groups cannot reveal it. Values are computed from unrounded
 //! counts before any of this. `explain` is local and unsuppressed.
 
 use crate::evaluate::{Computed, IndicatorSeries, Observation};
-use crate::language::{Definition, MeasureRule};
+use crate::language::{Definition, MeasureRule, Summary};
 
 fn small(value: Option<f64>, below: u32) -> bool {
     value.is_some_and(|value| value > 0.0 && value < below as f64)
@@ -23,12 +24,16 @@ pub fn suppress_all(definitions: &[Definition], computed: &Computed, below: u32)
 
 /// `below`: counts from 1 up to `below - 1` are suppressed; 0 turns it off.
 pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -> IndicatorSeries {
-    if below == 0 || !definition.measure.counts_people() {
+    // A mean's or median's count is published as its denominator, and it
+    // counts the records averaged (children adopted): 5 adoptions hidden
+    // as `c` were read off the average time to adoption's n.
+    let average = matches!(definition.measure, MeasureRule::Summary { kind: Summary::Mean | Summary::Median, .. });
+    if below == 0 || !(definition.measure.counts_people() || average) {
         return series.clone();
     }
     let proportion = matches!(definition.measure, MeasureRule::Proportion { .. });
     let primary = |observation: &Observation| {
-        small(observation.numerator, below) || (proportion && small(observation.denominator, below))
+        small(observation.numerator, below) || ((proportion || average) && small(observation.denominator, below))
     };
     let mut out = series.clone();
     // The monthly series (for SPC) too: its months hold fewer people than
@@ -46,7 +51,8 @@ pub fn suppress(definition: &Definition, series: &IndicatorSeries, below: u32) -
 }
 
 /// In each month with exactly one suppressed group, also suppress the group
-/// with the smallest remaining numerator.
+/// with the smallest remaining numerator that is not zero: hiding a zero
+/// protects nothing (a pair summing to 1 would read as 1 and 0).
 fn secondary(groups: &mut [(String, Vec<Observation>)]) {
     let months = groups.first().map_or(0, |(_, series)| series.len());
     for index in 0..months {
@@ -60,7 +66,8 @@ fn secondary(groups: &mut [(String, Vec<Observation>)]) {
             .enumerate()
             .filter_map(|(at, (_, series))| {
                 let observation = series.get(index)?;
-                (!observation.is_suppressed()).then_some((at, observation.numerator?))
+                let numerator = observation.numerator.filter(|numerator| *numerator != 0.0)?;
+                (!observation.is_suppressed()).then_some((at, numerator))
             })
             .min_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((at, _)) = smallest {
@@ -99,5 +106,21 @@ mod tests {
         assert!(groups[1].1[0].is_suppressed());
         assert!(!groups[2].1[0].is_suppressed());
         assert!(small(Some(5.0), 6) && !small(Some(6.0), 6) && !small(Some(0.0), 6));
+    }
+
+    #[test]
+    fn a_zero_group_is_never_the_complement() {
+        // A hidden (1 of 4), B 0 of 3, C 8 of 9, total 9 shown. Hiding B
+        // would leave A + B = 9 - 8 = 1, and a hidden count is 1 to 5, so
+        // A = 1 and B = 0: read back. C, the smallest non-zero numerator,
+        // goes instead (A + C = 9 has five answers).
+        let mut groups = vec![
+            ("A".to_string(), vec![Observation::suppressed(Month::new(2025, 3).unwrap())]),
+            ("B".to_string(), vec![observation(0.0, 3.0)]),
+            ("C".to_string(), vec![observation(8.0, 9.0)]),
+        ];
+        secondary(&mut groups);
+        assert!(!groups[1].1[0].is_suppressed());
+        assert!(groups[2].1[0].is_suppressed());
     }
 }
