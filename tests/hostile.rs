@@ -322,3 +322,21 @@ fn patch_headers(zipped: &mut [u8], part: &str, declared: u32) {
         }
     }
 }
+
+/// A reproducible-build time that is not a number, or past year 9999, was
+/// ignored or failed the workbook: a usage error (exit 2) naming it.
+#[test]
+fn a_bad_source_date_epoch_is_a_usage_error() {
+    let fixture = Fixture::new();
+    for bad in ["soon", "1e9", "-1", "253402300800"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .arg("check")
+            .env("SOURCE_DATE_EPOCH", bad)
+            .current_dir(fixture.root())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(stderr.contains(&format!("SOURCE_DATE_EPOCH is `{bad}`")), "{stderr}");
+    }
+}

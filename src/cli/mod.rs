@@ -27,6 +27,7 @@ use crate::publish;
 
 pub fn run(cli: Cli) -> Result<(), Error> {
     init_logging(&cli);
+    check_source_date_epoch()?;
     let mut out = String::new();
     let root = &cli.project;
     let result = match cli.command {
@@ -114,5 +115,21 @@ pub fn report(error: &Error) {
     match error.diagnostics() {
         Some(diagnostics) => eprintln!("{}\n\nerror: {error}", diagnostics.render()),
         None => eprintln!("error: {error}"),
+    }
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) was
+/// silently ignored when it was not a number and failed the workbook when
+/// out of range: now either is a usage error naming the value.
+fn check_source_date_epoch() -> Result<(), Error> {
+    let Ok(text) = std::env::var("SOURCE_DATE_EPOCH") else { return Ok(()) };
+    // Up to the last second of 9999, as the bundle's dates are written.
+    let usable = text.trim().parse::<i64>().is_ok_and(|seconds| (0..=253_402_300_799).contains(&seconds));
+    match usable {
+        true => Ok(()),
+        false => Err(Error::Usage(format!(
+            "SOURCE_DATE_EPOCH is `{}`: it must be whole seconds since 1970 (0 to 253402300799), or unset",
+            crate::diagnostics::quoted(&text)
+        ))),
     }
 }

@@ -60,7 +60,9 @@ fn fitted<'t>(sheet: String, row: u32, column: u16, text: &'t str) -> std::borro
     let keep = CELL_CHARACTERS - marker.chars().count();
     let end = text.char_indices().nth(keep).map_or(end, |(at, _)| at);
     let cell = rust_xlsxwriter::utility::row_col_to_cell(row, column);
-    tracing::warn!("scorecard.xlsx '{sheet}'!{cell}: a text of {length} characters was cut to Excel's {CELL_CHARACTERS}");
+    tracing::warn!(
+        "scorecard.xlsx '{sheet}'!{cell}: a text of {length} characters was cut to Excel's {CELL_CHARACTERS}"
+    );
     format!("{}{marker}", &text[..end]).into()
 }
 
