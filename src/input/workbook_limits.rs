@@ -16,13 +16,13 @@
 //! - a cell, row or dimension reference is outside Excel's grid (A1 to
 //!   XFD1048576) or a dimension runs backwards;
 //! - an `.ods` sheet's grid (calamine fills every cell from A1 to the last
-//!   one used, repeats expanded) is more than `ODS_CELLS` cells.
+//!   one used, repeats expanded) is more than `workbook_refs::ODS_CELLS`.
 //!
 //! So a workbook costs at most about `PART_BUDGET` plus a small multiple of
 //! its own size, whatever it declares. `.xls` and `.xlsb` are binary and
 //! get only the zip checks they allow (see docs/reliability.md).
 
-use super::workbook_refs::{check_reference, sheet_parts, Reference};
+use super::workbook_refs::{check_ods_grid, check_reference, sheet_parts, Reference};
 use crate::diagnostics::{quoted, Diagnostic};
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -35,8 +35,6 @@ pub const PART_RATIO: u64 = 100;
 pub const LONGEST_RUN: usize = 1 << 20;
 pub const SHARED_STRINGS_BYTES: u64 = 64 << 20;
 pub const SHARED_STRINGS_COUNT: u64 = 2_000_000;
-/// About 256 MB of calamine's 32-byte cells.
-pub const ODS_CELLS: u64 = 8_000_000;
 
 /// Refuse a zipped workbook that would cost more than its bounds; anything
 /// that is not a readable zip is left to calamine, which says what it is.
@@ -83,7 +81,7 @@ pub fn check_workbook(path: &Path, bytes: &[u8], extension: &str) -> Result<(), 
         scan.finish().map_err(|problem| refuse(problem.describe(&name, sheet)))?;
     }
     if extension == "ods" {
-        super::workbook_refs::check_ods_grid(&mut zip).map_err(refuse)?;
+        check_ods_grid(&mut zip).map_err(refuse)?;
     }
     Ok(())
 }

@@ -2,9 +2,12 @@
 //! which sheet a worksheet part is (for messages), whether a reference is
 //! inside Excel's grid, and how large an `.ods` sheet's grid is.
 
-use super::workbook_limits::ODS_CELLS;
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Cursor, Read};
+
+/// The most cells an `.ods` file's sheets may fill: about 256 MB of
+/// calamine's 32-byte cells.
+pub const ODS_CELLS: u64 = 8_000_000;
 
 /// Excel's grid: XFD1048576.
 const COLUMNS: u64 = 16_384;
