@@ -132,7 +132,7 @@ fn an_inline_string_longer_than_any_cell_is_refused() {
     put_workbook(&fixture, &package(sheet(&long), Vec::new()));
     refused(
         &fixture,
-        &["the workbook's part `xl/worksheets/sheet1.xml` holds a text or tag longer than 1048576 characters"],
+        &["the workbook's part `xl/worksheets/sheet1.xml` holds a text or tag longer than 1048576 bytes"],
     );
 }
 
@@ -339,4 +339,21 @@ fn a_bad_source_date_epoch_is_a_usage_error() {
         assert_eq!(output.status.code(), Some(2), "{bad}: {stderr}");
         assert!(stderr.contains(&format!("SOURCE_DATE_EPOCH is `{bad}`")), "{stderr}");
     }
+}
+
+/// Three FTEs of 1e308 added up to infinity and "19 of inf" was published
+/// as 0.0%, green: a number past 10^15 is a bad value at its cell; 10^15
+/// itself is read.
+#[test]
+fn a_number_past_the_bound_is_a_bad_value_at_its_cell() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    let rows = "S1,T,1,1e308,5,01/01/2020,,10,0\nS2,T,0,1e15,5,01/01/2020,,10,0\n";
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}{rows}"));
+    let output = run_limited(fixture.root(), &["values"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    // FTE is the 4th column; S1 is on line 2, S2 (1e15, inside the bound) on line 3.
+    assert!(stderr.contains("(`FTE`): `1e308` is not a number between -1e15 and 1e15"), "{stderr}");
+    assert!(stderr.contains("workforce.csv:2:4") && !stderr.contains("workforce.csv:3:4"), "{stderr}");
 }

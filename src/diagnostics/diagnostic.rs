@@ -251,6 +251,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn quoted_values_and_messages_are_bounded() {
+        assert_eq!(quoted("a\u{0}b\nc"), "a\\u{0}b\\nc");
+        // 250 characters: the first 200, then the full count.
+        let long = "é".repeat(250);
+        assert_eq!(quoted(&long), format!("{}... (250 characters in all)", "é".repeat(200)));
+        let message = Diagnostic::file(Path::new("x.csv"), "m".repeat(5_000)).message;
+        assert_eq!(message, format!("{}... (5000 characters in all)", "m".repeat(2_000)));
+    }
+
+    #[test]
     fn line_and_column_count_characters() {
         let source = SourceFile::new("x.toml", "a = 1\nbé = \"x\"\n");
         assert_eq!(source.line_column(0), (1, 1));

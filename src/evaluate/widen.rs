@@ -2,7 +2,7 @@
 //! functions return (a date's month or day is an 8-bit integer, its year
 //! 32-bit, a text's length and a row number unsigned 32-bit, `CAST(.. AS
 //! INTEGER)` 32-bit) and its arithmetic wraps on overflow without a word:
-//! `EXTRACT(MONTH FROM DOB) * 100` gave -56 for December. So, like DuckDB
+//! `EXTRACT(MONTH FROM DOB) * 100` gave -80 for December (1,200 - 5 x 256). So, like DuckDB
 //! (whose date parts are BIGINT), every integer operand of `+ - * / %`
 //! narrower than 64 bits, or unsigned, is widened to a signed 64-bit integer
 //! before the operation. The operand's type comes from the frame the

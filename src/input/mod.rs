@@ -15,7 +15,7 @@ mod workbook;
 mod workbook_limits;
 mod workbook_refs;
 
-pub use extract::{read_regular_file, read_table, LARGEST_EXTRACT};
+pub use extract::{read_regular_file, read_table};
 pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
 mod day;

@@ -138,7 +138,7 @@ impl Problem {
     fn describe(&self, part: &str, sheet: &str) -> String {
         match self {
             Problem::LongRun => format!(
-                "the workbook's part `{}` holds a text or tag longer than {} characters (Excel's cells hold 32,767)",
+                "the workbook's part `{}` holds a text or tag longer than {} bytes (Excel's cells hold 32,767 characters)",
                 quoted(part),
                 LONGEST_RUN
             ),
