@@ -38,6 +38,10 @@ pub enum OutputError {
     /// `publish` was asked for a month that has not been built.
     #[error("no built bundle for {month} in {} (run `scorecard build --month {month}` first)", folder.display())]
     NotBuilt { month: crate::project::Month, folder: PathBuf },
+    /// The month's zip is missing or holds another build than its folder
+    /// (a build was killed between the two): the next build rewrites both.
+    #[error("{} does not hold the bundle in {} (a build was interrupted); run `scorecard build --month {month}` first", zip.display(), folder.display())]
+    ZipMismatch { month: crate::project::Month, zip: PathBuf, folder: PathBuf },
 }
 
 impl OutputError {

@@ -52,6 +52,13 @@ fn a_full_disk_exits_5_and_keeps_the_previous_bundle() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(assert_whole(&fixture.root().join("reports/2025-03")).files, before.files);
+    // Its half-written staging folder went with it (it was left behind).
+    let left: Vec<String> = std::fs::read_dir(fixture.root().join("reports"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".partial-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]

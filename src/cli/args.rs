@@ -96,6 +96,10 @@ pub enum Command {
         month: Month,
         #[arg(long)]
         to: PathBuf,
+        /// Wait up to this many seconds for a build to finish (a bundle is
+        /// copied only while no build holds the output lock).
+        #[arg(long, default_value_t = 0.0)]
+        wait: f64,
         /// In a consortium: the member (code).
         #[arg(long)]
         authority: Option<String>,

@@ -7,6 +7,7 @@ use crate::project::Month;
 use crate::publish::{self, Headline, Outcome};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
 
 pub fn build(root: &Path, options: &publish::Options, out: &mut String) -> Result<(), Error> {
     // Each member's newest month built, indicator by indicator (the page has the rest).
@@ -47,9 +48,18 @@ fn headline_line(headline: &Headline) -> String {
     format!("[{rag}] {:<38} {:>16}  {travel}", headline.id, headline.value)
 }
 
-pub fn publish(root: &Path, month: Month, to: &Path, authority: Option<&str>, out: &mut String) -> Result<(), Error> {
+pub fn publish(
+    root: &Path,
+    month: Month,
+    to: &Path,
+    wait: Duration,
+    authority: Option<&str>,
+    out: &mut String,
+) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let member = &loaded.members[loaded.member(authority)?];
+    // The lock builds take: the folder and its zip are read between builds.
+    let _lock = publish::OutputLock::acquire_for_build(&loaded.project.output_dir(), wait)?;
     let target = publish::publish(&member.output_dir, month, to)?;
     say!(out, "published {}", target.display());
     Ok(())

@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 month,
                 all,
                 force,
-                wait: std::time::Duration::from_secs_f64(wait.max(0.0)),
+                wait: wait_duration(wait)?,
                 progress,
                 authority,
                 allow_incomplete,
@@ -76,7 +76,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             explain::explain(root, target, shown, file.as_deref(), &mut out)
         }
         Command::Values { out: file } => inspect::values(root, file.as_deref(), &mut out),
-        Command::Publish { month, to, authority } => build::publish(root, month, &to, authority.as_deref(), &mut out),
+        Command::Publish { month, to, wait, authority } => {
+            build::publish(root, month, &to, wait_duration(wait)?, authority.as_deref(), &mut out)
+        }
         Command::Sample { seed, out: dir, authorities, shape } => {
             let written = match authorities {
                 Some(count) => crate::sample::write_consortium(&dir, seed, count, shape),
@@ -115,6 +117,16 @@ pub fn report(error: &Error) {
     match error.diagnostics() {
         Some(diagnostics) => eprintln!("{}\n\nerror: {error}", diagnostics.render()),
         None => eprintln!("error: {error}"),
+    }
+}
+
+/// `--wait` in seconds: a week at most, so that `inf` or `1e300` is a
+/// usage error rather than a panic converting it.
+fn wait_duration(seconds: f64) -> Result<std::time::Duration, Error> {
+    const WEEK: f64 = 7.0 * 24.0 * 3600.0;
+    match (0.0..=WEEK).contains(&seconds) {
+        true => Ok(std::time::Duration::from_secs_f64(seconds)),
+        false => Err(Error::Usage(format!("--wait is {seconds}: it must be between 0 and {WEEK} seconds (a week)"))),
     }
 }
 

@@ -4,7 +4,7 @@
 //! the archive pages.
 
 use super::archive::write_archive_pages;
-use super::bundle::{remove_leftovers, write_bundle, write_file_atomically, zip};
+use super::bundle::{remove_leftovers, write_bundle, write_file_atomically, zip, zip_path};
 use super::comparison::{rank_month, write_comparison};
 use super::context::BuildContext;
 use super::earlier::EarlierPack;
@@ -90,13 +90,15 @@ pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
         .iter()
         .map(|(member, month)| Outcome::UpToDate { authority: consortium_code(&loaded, *member), month: *month })
         .collect();
-    if work.stale.is_empty() && work.comparisons.is_empty() {
-        return Ok(outcomes);
+    if !(work.stale.is_empty() && work.comparisons.is_empty()) {
+        if !options.allow_incomplete {
+            work.refuse_incomplete(&loaded)?;
+        }
+        outcomes.extend(work.carry_out(&loaded, evaluated, options.progress)?);
     }
-    if !options.allow_incomplete {
-        work.refuse_incomplete(&loaded)?;
-    }
-    outcomes.extend(work.carry_out(&loaded, evaluated, options.progress)?);
+    // Even when every bundle was up to date: a build killed after its swap
+    // left the archive pages without the month, and they are made from the
+    // manifests on disk.
     write_archive_pages(&loaded, &chosen)?;
     Ok(outcomes)
 }
@@ -323,7 +325,7 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     let output = &authority.output_dir;
     let path = write_bundle(output, month, &files)?;
     let zip = zip(&files)?;
-    write_file_atomically(&output.join(format!("{month}.zip")), &zip)?;
+    write_file_atomically(&zip_path(output, month), &zip)?;
     let counts = scorecard.counts();
     tracing::info!(authority = %authority.code, %month, path = %path.display(), red = counts.red, amber = counts.amber, green = counts.green, "wrote bundle");
     let headlines = headlines(&scorecard);

@@ -2,10 +2,12 @@
 //! one, never a half-written one: everything is written and flushed into a
 //! hidden folder beside the target, then renamed into place.
 
+use super::manifest::Manifest;
 use crate::error::OutputError;
 use crate::project::Month;
+use std::collections::HashMap;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]) -> Result<PathBuf, OutputError> {
@@ -16,15 +18,10 @@ pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(context("cannot clear", &staging))?;
     }
-    fs::create_dir_all(&staging).map_err(context("cannot create", &staging))?;
-    for (name, bytes) in files {
-        let path = staging.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(context("cannot create", parent))?;
-        }
-        let mut file = fs::File::create(&path).map_err(context("cannot create", &path))?;
-        file.write_all(bytes).map_err(context("cannot write", &path))?;
-        file.sync_all().map_err(context("cannot flush", &path))?;
+    if let Err(error) = write_files(&staging, files) {
+        // A full disk or a refused write: the half-written folder goes too.
+        let _ = fs::remove_dir_all(&staging);
+        return Err(error);
     }
     if target.exists() {
         // One atomic swap: readers see the old bundle or the new one, and a
@@ -36,6 +33,55 @@ pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]
     }
     sync_dir(output_dir);
     Ok(target)
+}
+
+fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), OutputError> {
+    let context = OutputError::io;
+    fs::create_dir_all(staging).map_err(context("cannot create", staging))?;
+    for (name, bytes) in files {
+        let path = staging.join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(context("cannot create", parent))?;
+        }
+        let mut file = fs::File::create(&path).map_err(context("cannot create", &path))?;
+        file.write_all(bytes).map_err(context("cannot write", &path))?;
+        file.sync_all().map_err(context("cannot flush", &path))?;
+    }
+    Ok(())
+}
+
+/// The month's zip, beside its folder.
+pub fn zip_path(output_dir: &Path, month: Month) -> PathBuf {
+    output_dir.join(format!("{month}.zip"))
+}
+
+/// Whether the month's zip holds exactly its folder's bundle: the folder's
+/// `manifest.json` byte for byte, and every file that manifest lists with
+/// its hash. The zip is written after the folder is swapped in, so a build
+/// killed between the two leaves them apart; this is how the next build
+/// (which then rebuilds the month) and `publish` (which then refuses) know.
+pub fn zip_matches_bundle(output_dir: &Path, month: Month) -> bool {
+    let folder = output_dir.join(month.to_string());
+    let Ok(manifest_bytes) = fs::read(folder.join("manifest.json")) else { return false };
+    let Ok(manifest) = serde_json::from_slice::<Manifest>(&manifest_bytes) else { return false };
+    let Ok(file) = fs::File::open(zip_path(output_dir, month)) else { return false };
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return false };
+    let mut expected: HashMap<&str, (u64, String)> =
+        manifest.files.iter().map(|file| (file.path.as_str(), (file.bytes, file.sha256.clone()))).collect();
+    expected.insert("manifest.json", (manifest_bytes.len() as u64, crate::input::sha256(&manifest_bytes)));
+    if archive.len() != expected.len() {
+        return false;
+    }
+    (0..archive.len()).all(|index| {
+        let Ok(entry) = archive.by_index(index) else { return false };
+        let Ok(name) = entry.name() else { return false };
+        let Some((bytes, sha256)) = expected.get(name.as_ref()) else { return false };
+        // Read no more than the manifest says, plus one byte to notice more.
+        let mut content = Vec::new();
+        entry.take(bytes + 1).read_to_end(&mut content).is_ok()
+            && content.len() as u64 == *bytes
+            && crate::input::sha256(&content) == *sha256
+    })
 }
 
 /// Swap two paths atomically (Linux `renameat2(RENAME_EXCHANGE)`).
@@ -111,25 +157,36 @@ pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputErro
         path.file_name().unwrap_or_default().to_string_lossy(),
         std::process::id()
     ));
-    let mut file = fs::File::create(&staging).map_err(OutputError::io("cannot create", &staging))?;
-    file.write_all(bytes).and_then(|_| file.sync_all()).map_err(OutputError::io("cannot write", &staging))?;
-    fs::rename(&staging, path).map_err(OutputError::io("cannot publish", path))
+    let written = fs::File::create(&staging)
+        .and_then(|mut file| file.write_all(bytes).and_then(|_| file.sync_all()))
+        .map_err(OutputError::io("cannot write", &staging))
+        .and_then(|_| fs::rename(&staging, path).map_err(OutputError::io("cannot publish", path)));
+    if written.is_err() {
+        let _ = fs::remove_file(&staging);
+    }
+    written
 }
 
 /// Copy a built bundle to a publication folder: copied beside the target
 /// first, then renamed, so the folder never holds half a bundle.
+///
+/// The caller holds the output lock, so no build swaps the folder or
+/// rewrites the zip while they are read; a zip that does not hold the
+/// folder's bundle (left by a killed build) is refused, not copied.
 pub fn publish(output_dir: &Path, month: Month, to: &Path) -> Result<PathBuf, OutputError> {
     let source = output_dir.join(month.to_string());
     if !source.join("manifest.json").exists() {
         return Err(OutputError::NotBuilt { month, folder: output_dir.to_path_buf() });
     }
+    let zip_source = zip_path(output_dir, month);
+    if !zip_matches_bundle(output_dir, month) {
+        return Err(OutputError::ZipMismatch { month, zip: zip_source, folder: source });
+    }
     let mut files = Vec::new();
     collect_files(&source, &source, &mut files)?;
+    let zip = fs::read(&zip_source).map_err(OutputError::io("cannot read", &zip_source))?;
     let target = write_bundle(to, month, &files)?;
-    let zip_path = output_dir.join(format!("{month}.zip"));
-    if let Ok(bytes) = fs::read(&zip_path) {
-        write_file_atomically(&to.join(format!("{month}.zip")), &bytes)?;
-    }
+    write_file_atomically(&zip_path(to, month), &zip)?;
     Ok(target)
 }
 

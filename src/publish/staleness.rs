@@ -1,7 +1,8 @@
 //! Whether a bundle is up to date: its manifest records this engine
 //! version, the same project and definitions hash, and exactly the same
-//! input files with the same SHA-256.
+//! input files with the same SHA-256; and a member's zip holds that bundle.
 
+use super::bundle::zip_matches_bundle;
 use super::comparison::COMPARISON_FOLDER;
 use super::inputs::{comparison_inputs, input_files};
 use super::manifest::{relative, Manifest};
@@ -32,6 +33,7 @@ pub fn up_to_date(loaded: &Loaded, member: usize, month: Month, definitions_hash
     let bundle = member.output_dir.join(month.to_string());
     let inputs = input_files(loaded, member, month);
     manifest_is_current(loaded, &bundle, &inputs, definitions_hash, hashes)
+        && zip_matches_bundle(&member.output_dir, month)
 }
 
 pub fn comparison_up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
