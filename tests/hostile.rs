@@ -357,3 +357,130 @@ fn a_number_past_the_bound_is_a_bad_value_at_its_cell() {
     assert!(stderr.contains("(`FTE`): `1e308` is not a number between -1e15 and 1e15"), "{stderr}");
     assert!(stderr.contains("workforce.csv:2:4") && !stderr.contains("workforce.csv:3:4"), "{stderr}");
 }
+
+/// A CIN census with one child whose id is `id_length` characters and
+/// `referrals` empty referrals: each referral's row carries the child's id.
+fn census_of_one_child(id_length: usize, referrals: usize) -> Fixture {
+    let referrals = "<CINdetails/>\n".repeat(referrals);
+    let id = "9".repeat(id_length);
+    let xml = format!(
+        "{}\n<Child><ChildIdentifiers><LAchildID>{id}</LAchildID></ChildIdentifiers>\n{referrals}</Child></Children></Message>\n",
+        crate::returns::header(2024)
+    );
+    let fixture = crate::returns::fixture(&xml);
+    fixture.indicator("t", "referrals", &crate::returns::count("referrals", "cin-referrals", "TRUE"));
+    fixture
+}
+
+/// Issue 28: a 5.7 MB census (a 4 MB child id, 2,000 empty referrals) was
+/// killed at 4 GiB, the id copied into every record before any check.
+#[test]
+fn a_return_value_longer_than_any_field_is_refused_at_its_line() {
+    let fixture = census_of_one_child(4 << 20, 2_000);
+    // The header is line 1, the child (and its id) line 2.
+    refused(&fixture, &["cin.xml:2:", "<LAchildID> holds a value longer than 32767 characters"]);
+}
+
+/// Ids within the bound, but 10,000 records each carrying a 30,000-character
+/// id: 10,000 x 30,000 = 300 MB of ids alone, past 256 MiB plus twice the
+/// file (about 2 x 0.17 MB). Each record holds 30,000 bytes of id, up to 5
+/// of its running number and under 1,000 of row overhead (at most 40
+/// columns of 24 bytes, plus 32), so the bound is passed between record
+/// budget / 31,005 and budget / 30,000 + 1.
+#[test]
+fn a_return_whose_records_would_outgrow_the_budget_is_refused() {
+    let fixture = census_of_one_child(30_000, 10_000);
+    refused(&fixture, &["would take more than 256 MB to hold", "records"]);
+    let output = run_limited(fixture.root(), &["values"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let records: usize = stderr
+        .split("its ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|count| count.parse().ok())
+        .unwrap_or_else(|| panic!("no record count in {stderr}"));
+    let file = std::fs::metadata(fixture.root().join("data/2024-03/cin.xml")).unwrap().len() as usize;
+    let budget = (256 << 20) + 2 * file;
+    let (fewest, most) = (budget / 31_005, budget / 30_000 + 1);
+    assert!((fewest..=most).contains(&records), "refused at record {records}, not in {fewest}..={most}");
+    // A census of ordinary ids and as many referrals reads.
+    let ordinary = census_of_one_child(10, 10_000);
+    let output = run_limited(ordinary.root(), &["values"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// Raw NUL and control characters reached index.html and series.csv (and
+/// would make an SVG chart invalid XML): a team name, a title and a
+/// commentary line holding them publish without them, tabs and line breaks
+/// kept.
+#[test]
+fn control_characters_never_reach_a_published_text_file() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let definition = fixture.root().join("indicators/workforce/agency-rate.toml");
+    let text = std::fs::read_to_string(&definition).unwrap();
+    let title = "title = \"Agency social worker rate\"";
+    assert!(text.contains(title));
+    std::fs::write(&definition, text.replace(title, "title = \"Agency\\u0001 rate\\u001b[31m\"")).unwrap();
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    let rows: String =
+        (1..=8).map(|n| format!("S{n},Team\u{0}North\u{7},{},1.0,5,01/01/2020,,10,0\n", n % 2)).collect();
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}{rows}"));
+    fixture.write("commentary/2025-03.toml", "agency-rate = \"Two\\u0007 leavers.\\nNew starters in April.\"\n");
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["build", "--quiet"])
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let bundle = fixture.root().join("reports/2025-03");
+    let mut checked = Vec::new();
+    let mut pending = vec![bundle.clone()];
+    while let Some(dir) = pending.pop() {
+        for path in std::fs::read_dir(&dir).unwrap().map(|entry| entry.unwrap().path()) {
+            let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if path.is_dir() {
+                pending.push(path);
+            } else if ["html", "svg", "csv"].contains(&extension) {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let bad = text.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+                assert_eq!(bad, None, "{} holds a control character", path.display());
+                checked.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    assert!(checked.len() >= 5, "{checked:?}");
+    let page = std::fs::read_to_string(bundle.join("index.html")).unwrap();
+    // What is left of each text, with its line break.
+    assert!(page.contains("Agency rate[31m"), "the title");
+    assert!(page.contains("TeamNorth"), "the team");
+    assert!(page.contains("Two leavers."), "the commentary");
+    let series = std::fs::read_to_string(bundle.join("series.csv")).unwrap();
+    assert!(series.contains("agency-rate,TeamNorth,2025-03"), "{series}");
+}
+
+fn utf16le_with_mark(text: &str) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    bytes
+}
+
+/// A return or a CSV saved as UTF-16 got "malformed XML" or a column of
+/// NULs: now a hint to save it as UTF-8, with or without its byte-order mark.
+#[test]
+fn utf16_text_is_refused_with_a_hint_to_save_it_as_utf8() {
+    let xml = format!("<?xml version=\"1.0\"?>{}</Children></Message>", crate::returns::header(2024));
+    let census = crate::returns::fixture("");
+    census.indicator("t", "referrals", &crate::returns::count("referrals", "cin-referrals", "TRUE"));
+    let path = census.root().join("data/2024-03/cin.xml");
+    let marked = utf16le_with_mark(&xml);
+    for bytes in [marked.clone(), marked[2..].to_vec()] {
+        std::fs::write(&path, bytes).unwrap();
+        refused(&census, &["cin.xml", "is UTF-16 text", "save it with the encoding UTF-8"]);
+    }
+    let workforce = Fixture::shipped(&["workforce/agency-rate"]);
+    workforce.extract("2025-03", "workforce.csv", "");
+    let csv = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\nS1,T,1,1.0,5,01/01/2020,,10,0\n";
+    std::fs::write(workforce.root().join("sample-data/2025-03/workforce.csv"), utf16le_with_mark(csv)).unwrap();
+    refused(&workforce, &["workforce.csv", "is UTF-16 text", "\"CSV UTF-8\" (not \"Unicode Text\")"]);
+}

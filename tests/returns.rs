@@ -20,7 +20,7 @@ key = "LAchildID"
 columns = { LAchildID = "text", CINdetailsID = "text", CINreferralDate = "date", DateOfInitialCPC = "date", ReferralNFA = "boolean" }
 "#;
 
-fn header(year: u32) -> String {
+pub fn header(year: u32) -> String {
     format!(
         "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>{year}</Year>\
          <ReferenceDate>{year}-03-31</ReferenceDate></CollectionDetails></Header><Children>"
@@ -50,14 +50,14 @@ fn census() -> String {
     )
 }
 
-fn count(id: &str, dataset: &str, filter: &str) -> String {
+pub fn count(id: &str, dataset: &str, filter: &str) -> String {
     format!(
         "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
          dataset = \"{dataset}\"\nwindow = {{ kind = \"as_at\" }}\nfilter = \"{filter}\"\n[measure]\nkind = \"count\"\n"
     )
 }
 
-fn fixture(xml: &str) -> Fixture {
+pub fn fixture(xml: &str) -> Fixture {
     let fixture = Fixture::new();
     fixture.write("scorecard.toml", &format!("{PROJECT}{DATASETS}"));
     fixture.extract("2024-03", "cin.xml", xml);

@@ -15,6 +15,14 @@ pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Ta
     let bytes = read_regular_file(path)?;
     let sha256 = if hash { sha256(&bytes) } else { String::new() };
     let xml = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"));
+    if !is_workbook(path) && is_utf16(&bytes) {
+        let message = "is UTF-16 text; extracts are read as UTF-8 (or Windows-1252, as Excel saves CSV)";
+        let help = match xml {
+            true => "open it in a text editor and save it with the encoding UTF-8 (and `encoding=\"UTF-8\"` in its first line)",
+            false => "save it from Excel as \"CSV UTF-8\" (not \"Unicode Text\")",
+        };
+        return Err(Diagnostic::file(path, message).with_help(help).into());
+    }
     let table = if is_workbook(path) {
         parse_workbook(path, &bytes, config)?
     } else if xml {
@@ -23,6 +31,18 @@ pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Ta
         parse_table(path, &bytes, config)?
     };
     Ok((table, sha256))
+}
+
+/// UTF-16, by its byte-order mark or, without one, by the zero byte beside
+/// each of its first two ASCII characters (`<\0?\0`, `\0<\0?`). Read as
+/// UTF-8 such a file is a column of NULs, or XML that says nothing useful.
+fn is_utf16(bytes: &[u8]) -> bool {
+    let ascii = |byte: u8| byte != 0 && byte.is_ascii();
+    match bytes {
+        [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..] => true,
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] => ascii(*a) && ascii(*b),
+        _ => false,
+    }
 }
 
 /// The largest extract read: a CSV is held whole while it is typed, so a

@@ -196,6 +196,19 @@ pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result
     typer.finish()
 }
 
+/// The longest value an element may hold. No field of either return comes
+/// near it (ids, dates and codes); past it a value is a broken or hostile
+/// file (one 4 MB child id, copied into each of 2,000 records, took 8 GB).
+const LONGEST_VALUE: usize = 32_767;
+
+/// What the records kept may take: 256 MB plus twice the file's size. A
+/// record's row costs a few hundred bytes however short its XML (an empty
+/// `<CINdetails/>` is 13), so a file of nothing but records could otherwise
+/// ask for thirty times its size.
+fn records_budget(file_bytes: usize) -> usize {
+    (256 << 20) + 2 * file_bytes
+}
+
 /// Walks the return's elements, keeping the records of one table.
 struct Flattener<'a> {
     shape: &'a TableShape,
@@ -214,6 +227,9 @@ struct Flattener<'a> {
     year: Option<u32>,
     collection: Option<String>,
     text: String,
+    /// Bytes the kept rows take, and their bound.
+    held: usize,
+    budget: usize,
 }
 
 impl<'a> Flattener<'a> {
@@ -231,6 +247,8 @@ impl<'a> Flattener<'a> {
             year: None,
             collection: None,
             text: String::new(),
+            held: 0,
+            budget: 0,
         }
     }
 
@@ -240,6 +258,7 @@ impl<'a> Flattener<'a> {
 
     fn run(&mut self, bytes: &[u8]) -> Result<(), Diagnostics> {
         let mut reader = quick_xml::Reader::from_reader(bytes);
+        self.budget = records_budget(bytes.len());
         loop {
             let offset = reader.buffer_position();
             let event = reader.read_event().map_err(|error| {
@@ -262,8 +281,12 @@ impl<'a> Flattener<'a> {
                 Event::Text(text) => {
                     let text = text.decode().map_err(|error| self.error(offset, format!("not text: {error}")))?;
                     self.text.push_str(&text);
+                    self.check_length(offset)?;
                 }
-                Event::CData(data) => self.text.push_str(&String::from_utf8_lossy(&data)),
+                Event::CData(data) => {
+                    self.text.push_str(&String::from_utf8_lossy(&data));
+                    self.check_length(offset)?;
+                }
                 Event::GeneralRef(reference) => {
                     let resolved = match reference.resolve_char_ref() {
                         Ok(Some(character)) => character.to_string(),
@@ -281,6 +304,7 @@ impl<'a> Flattener<'a> {
                         }
                     };
                     self.text.push_str(&resolved);
+                    self.check_length(offset)?;
                 }
                 Event::End(_) => self.end(offset)?,
                 Event::Eof => break,
@@ -344,7 +368,7 @@ impl<'a> Flattener<'a> {
         let text = text.trim();
         if name == self.shape.record {
             if let Some(record) = self.record.take() {
-                self.rows.push(record);
+                self.keep(record, offset)?;
             }
             return Ok(());
         }
@@ -353,6 +377,37 @@ impl<'a> Flattener<'a> {
             return Ok(());
         }
         self.value(&name, text, offset)
+    }
+
+    /// The element's text so far is within `LONGEST_VALUE`: checked as it
+    /// grows, so a long text is refused before it is copied anywhere.
+    fn check_length(&self, offset: u64) -> Result<(), Diagnostics> {
+        match self.text.len() > LONGEST_VALUE {
+            true => Err(self.error(
+                offset,
+                format!(
+                    "<{}> holds a value longer than {LONGEST_VALUE} characters: no field of a return is that long",
+                    self.open.last().map_or("?", String::as_str)
+                ),
+            )),
+            false => Ok(()),
+        }
+    }
+
+    /// Keep a finished record, within the budget for all of them.
+    fn keep(&mut self, record: (usize, Vec<String>), offset: u64) -> Result<(), Diagnostics> {
+        let overhead = std::mem::size_of::<(usize, Vec<String>)>() + record.1.len() * std::mem::size_of::<String>();
+        self.held += overhead + record.1.iter().map(String::len).sum::<usize>();
+        if self.held > self.budget {
+            let message = format!(
+                "its {} records would take more than {} MB to hold (256 MB plus twice the file's size): the file repeats records or values far beyond a real return",
+                self.rows.len() + 1,
+                self.budget >> 20
+            );
+            return Err(self.error(offset, message));
+        }
+        self.rows.push(record);
+        Ok(())
     }
 
     /// A leaf element's value: a header field, the child's id, or a column
@@ -395,6 +450,10 @@ impl<'a> Flattener<'a> {
             cell.push(',');
         }
         cell.push_str(text);
+        if cell.len() > LONGEST_VALUE {
+            let message = format!("the <{name}> values of one record join to more than {LONGEST_VALUE} characters");
+            return Err(self.error(offset, message));
+        }
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 
 use super::build_time::BuildTime;
 use super::html::{self, PageContext};
+use super::printable::printable;
 use super::{board_pack, charts, tables, xlsx};
 use crate::judge::{IndicatorReport, Scorecard};
 use crate::parallel;
@@ -11,8 +12,8 @@ use std::collections::BTreeMap;
 pub type Files = Vec<(String, Vec<u8>)>;
 
 fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
-    let svg = charts::trend_svg(indicator)?;
-    let narrow = charts::narrow_trend_svg(indicator)?;
+    let svg = printable(&charts::trend_svg(indicator)?).into_owned();
+    let narrow = printable(&charts::narrow_trend_svg(indicator)?).into_owned();
     let png = charts::trend_png(indicator)?;
     let sparkline = charts::sparkline_svg(indicator)?;
     let id = &indicator.id;

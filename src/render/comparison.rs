@@ -6,6 +6,7 @@ use super::bundle::Files;
 use super::format::{month_name, number, rag_view, show_value};
 use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
 use super::html::environment;
+use super::printable::printable;
 use super::tables::write_rows;
 use crate::judge::{Funnel, IndicatorRanking, MemberValue, Ranking};
 use crate::language::Polarity;
@@ -21,9 +22,10 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files,
     ];
     for indicator in &ranking.indicators {
         if let Some(funnel) = &indicator.funnel {
-            files.push((funnel_path(indicator, ""), funnel_svg(indicator, funnel, FUNNEL_SIZE)?.into_bytes()));
-            let narrow = funnel_svg(indicator, funnel, NARROW_FUNNEL_SIZE)?;
-            files.push((funnel_path(indicator, "narrow/"), narrow.into_bytes()));
+            for (folder, size) in [("", FUNNEL_SIZE), ("narrow/", NARROW_FUNNEL_SIZE)] {
+                let svg = printable(&funnel_svg(indicator, funnel, size)?).into_owned();
+                files.push((funnel_path(indicator, folder), svg.into_bytes()));
+            }
         }
     }
     Ok(files)

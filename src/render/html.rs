@@ -6,6 +6,7 @@ use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
 use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::icons;
 use super::plan::{action_row, actions_sentence};
+use super::printable::printable;
 use super::rating::rating_sentence;
 use super::story::{revision_texts, story_view};
 use super::summary::{by_theme, group_value, since_last_sentence, statistics, summary_row, value_text};
@@ -17,6 +18,12 @@ use std::collections::BTreeMap;
 
 pub(super) fn environment() -> Environment<'static> {
     let mut env = Environment::new();
+    // Every string is HTML-escaped as before, and loses its control characters.
+    env.set_formatter(|out, state, value| match value.as_str() {
+        Some(text) if value.is_safe() => Ok(out.write_str(&printable(text))?),
+        Some(text) => minijinja::escape_formatter(out, state, &Value::from(printable(text).as_ref())),
+        None => minijinja::escape_formatter(out, state, value),
+    });
     env.add_template("style.css", include_str!("../../templates/style.css")).expect("template parses");
     env.add_template("page.html", include_str!("../../templates/page.html")).expect("template parses");
     env.add_template("scorecard.html", include_str!("../../templates/scorecard.html")).expect("template parses");

@@ -17,6 +17,7 @@ mod pdf_chart;
 mod pdf_layout;
 mod pdf_write;
 mod plan;
+mod printable;
 mod rating;
 mod story;
 mod summary;

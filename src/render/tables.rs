@@ -2,6 +2,7 @@
 //! month, total and breakdown groups) and scorecard.json (everything).
 
 use super::format::{number, show_quantity, Shown};
+use super::printable::printable;
 use crate::evaluate::{Computed, Loaded, Observation};
 use crate::judge::{Comparison, IndicatorReport, Scorecard};
 
@@ -33,7 +34,8 @@ pub(super) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(|error| error.to_string())?;
     for row in rows {
-        writer.write_record(row.iter().map(|cell| neutralise_formula(cell))).map_err(|error| error.to_string())?;
+        let cells = row.iter().map(|cell| neutralise_formula(&printable(cell)));
+        writer.write_record(cells).map_err(|error| error.to_string())?;
     }
     writer.into_inner().map_err(|error| error.to_string())
 }
