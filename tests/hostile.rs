@@ -426,13 +426,7 @@ fn control_characters_never_reach_a_published_text_file() {
         (1..=8).map(|n| format!("S{n},Team\u{0}North\u{7},{},1.0,5,01/01/2020,,10,0\n", n % 2)).collect();
     fixture.extract("2025-03", "workforce.csv", &format!("{header}{rows}"));
     fixture.write("commentary/2025-03.toml", "agency-rate = \"Two\\u0007 leavers.\\nNew starters in April.\"\n");
-    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
-        .args(["build", "--quiet"])
-        .current_dir(fixture.root())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    build(&fixture);
     let bundle = fixture.root().join("reports/2025-03");
     let mut checked = Vec::new();
     let mut pending = vec![bundle.clone()];
@@ -483,4 +477,31 @@ fn utf16_text_is_refused_with_a_hint_to_save_it_as_utf8() {
     let csv = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\nS1,T,1,1.0,5,01/01/2020,,10,0\n";
     std::fs::write(workforce.root().join("sample-data/2025-03/workforce.csv"), utf16le_with_mark(csv)).unwrap();
     refused(&workforce, &["workforce.csv", "is UTF-16 text", "\"CSV UTF-8\" (not \"Unicode Text\")"]);
+}
+
+/// `scorecard build` in the fixture, which must succeed; its log.
+fn build(fixture: &Fixture) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(fixture.root())
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{log}");
+    log
+}
+
+/// CJK in a commentary line became U+FFFD in the PDF with no word: the
+/// build names the indicator and the characters the PDF's font lacks.
+#[test]
+fn characters_the_pdf_font_lacks_are_named_with_their_indicator() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate", "workforce/caseloads-within-limit"]);
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    fixture.extract("2025-03", "workforce.csv", &format!("{header}S1,T,1,1.0,5,01/01/2020,,10,0\n"));
+    fixture.write("commentary/2025-03.toml", "agency-rate = \"北区 team: two leavers.\"\n");
+    let log = build(&fixture);
+    let warning = log.lines().find(|line| line.contains("has no glyph")).unwrap_or_else(|| panic!("{log}"));
+    assert!(warning.contains("board-pack.pdf has no glyph for 北区") && warning.contains("agency-rate"), "{warning}");
+    assert_eq!(log.matches("has no glyph").count(), 1, "only the indicator holding them: {log}");
 }

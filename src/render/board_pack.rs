@@ -7,7 +7,7 @@
 
 use super::build_time::BuildTime;
 use super::charts;
-use super::fonts::Weight;
+use super::fonts::{self, Weight};
 use super::format::{month_name, rag_view, show_count, RagView};
 use super::icons;
 use super::pdf_chart::PdfBackend;
@@ -70,6 +70,7 @@ fn columns(shares: &[(f32, Align)]) -> Vec<Column> {
 
 /// The whole pack as PDF bytes.
 pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+    warn_of_missing_glyphs(scorecard);
     let mut flow = Flow::new();
     opening(&mut flow, scorecard, built);
     summary(&mut flow, scorecard);
@@ -91,6 +92,36 @@ pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, S
         None => Err(format!("no indicator {index} to chart")),
     };
     pdf_write::write(&pages, &draw_chart, &info)
+}
+
+/// The PDF embeds DejaVu Sans only (the page and the workbook leave fonts
+/// to the reader's machine): characters it lacks, in any text an indicator
+/// carries (title, description, commentary, group names, events...), are
+/// named in a warning with the indicator, so the data team can see the pack
+/// shows boxes where the page shows the text.
+fn warn_of_missing_glyphs(scorecard: &Scorecard) {
+    let missing_in = |source: &str, value: serde_json::Value| {
+        let mut text = String::new();
+        gather_strings(&value, &mut text);
+        let missing = fonts::without_glyph(&text);
+        if !missing.is_empty() {
+            let characters: String = missing.iter().take(20).collect();
+            tracing::warn!(authority = %scorecard.authority_code, month = %scorecard.month, source, "board-pack.pdf has no glyph for {characters}: they show as empty boxes there (index.html and the workbook show them)");
+        }
+    };
+    missing_in("authority", serde_json::Value::from(scorecard.authority.as_str()));
+    for indicator in &scorecard.indicators {
+        missing_in(&format!("indicator {}", indicator.id), serde_json::to_value(indicator).unwrap_or_default());
+    }
+}
+
+fn gather_strings(value: &serde_json::Value, text: &mut String) {
+    match value {
+        serde_json::Value::String(string) => text.push_str(string),
+        serde_json::Value::Array(values) => values.iter().for_each(|value| gather_strings(value, text)),
+        serde_json::Value::Object(map) => map.values().for_each(|value| gather_strings(value, text)),
+        _ => {}
+    }
 }
 
 fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {

@@ -42,6 +42,16 @@ fn face(weight: Weight) -> &'static Face {
     })
 }
 
+/// The characters of `text` that DejaVu Sans has no glyph for (CJK,
+/// emoji...), in order, each once: the PDF draws them as empty boxes.
+pub(super) fn without_glyph(text: &str) -> Vec<char> {
+    let face = &face(Weight::Regular).face;
+    let mut missing: Vec<char> = text.chars().filter(|c| !c.is_control() && face.glyph_index(*c).is_none()).collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
 /// Width in points of `text` set in `weight` at `size` points: the sum of
 /// its words' advances and the spaces between them (DejaVu does not kern
 /// across a space). Each word is shaped once per thread and remembered, in
@@ -124,6 +134,15 @@ fn break_word(word: &str, weight: Weight, size: f32, max_width: f32, lines: &mut
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_dejavu_lacks_are_found_once_each() {
+        // DejaVu Sans covers Latin, Greek, Cyrillic and the pound sign; not
+        // CJK ideographs or emoji.
+        assert_eq!(without_glyph("Équipe Nord: £5, Ωμέγα, Ёж"), Vec::<char>::new());
+        // It has the emoticons (U+1F600), not the later emoji such as 🦀 (U+1F980).
+        assert_eq!(without_glyph("团队 A 😀 🦀 团"), vec!['团', '队', '🦀']);
+    }
 
     #[test]
     fn widths_follow_the_font_metrics() {
