@@ -120,6 +120,164 @@ fn no_suppressed_count_can_be_read_from_anything_else_published() {
     assert!(recovered.is_empty(), "{recovered:#?}");
 }
 
+/// Each suppressed total of the sample bundle with its true numerator and
+/// denominator (from `scorecard values`, unsuppressed).
+struct Hidden {
+    indicator: String,
+    month: String,
+    numerator: f64,
+    denominator: Option<f64>,
+}
+
+fn hidden_totals(project: &Path) -> Vec<Hidden> {
+    let values = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .args(["values"])
+        .current_dir(project)
+        .output()
+        .unwrap();
+    assert!(values.status.success());
+    let truth: std::collections::HashMap<(String, String), (String, String)> =
+        csv_rows(&String::from_utf8_lossy(&values.stdout))
+            .into_iter()
+            .map(|row| {
+                (
+                    (row["indicator"].clone(), row["month"].clone()),
+                    (row["numerator"].clone(), row["denominator"].clone()),
+                )
+            })
+            .collect();
+    let series = std::fs::read_to_string(project.join("reports/2026-03/series.csv")).unwrap();
+    csv_rows(&series)
+        .into_iter()
+        .filter(|row| row["group"].is_empty() && row["value"] == "c")
+        .filter_map(|row| {
+            let (numerator, denominator) = truth.get(&(row["id"].clone(), row["period"].clone()))?;
+            Some(Hidden {
+                indicator: row["id"].clone(),
+                month: row["period"].clone(),
+                numerator: numerator.parse().ok()?,
+                denominator: denominator.parse().ok(),
+            })
+        })
+        .collect()
+}
+
+/// The same children counted by two indicators: a hidden count k of
+/// denominator D can be read by differencing when D and D - k are both
+/// published that month by indicators on the same dataset (as a value,
+/// numerator or denominator, total or group). Figures from other datasets
+/// count other people: across all datasets the sample has chance pairs
+/// (CP plans 2+ years, July 2023: 143 open plans, the CP rate's numerator,
+/// less 141, the assessments' denominator) that read nothing.
+#[test]
+fn no_suppressed_count_can_be_read_by_differencing_two_published_figures() {
+    let project = built_sample();
+    let hidden = hidden_totals(project.path());
+    assert!(hidden.len() > 10, "the sample has small counts to hide: {}", hidden.len());
+    let bundle = project.path().join("reports/2026-03");
+    let rows = csv_rows(&std::fs::read_to_string(bundle.join("series.csv")).unwrap());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("scorecard.json")).unwrap()).unwrap();
+    let dataset: std::collections::HashMap<&str, &str> = json["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|indicator| (indicator["id"].as_str().unwrap(), indicator["dataset"].as_str().unwrap()))
+        .collect();
+    let published = |month: &str, of: &str| -> Vec<f64> {
+        rows.iter()
+            .filter(|row| row["period"] == month && dataset[row["id"].as_str()] == dataset[of])
+            .flat_map(|row| ["value", "numerator", "denominator"].map(|part| row[part].parse::<f64>().ok()))
+            .flatten()
+            .collect()
+    };
+    let (mut recovered, mut tried) = (Vec::new(), 0);
+    for count in hidden.iter().filter(|count| count.numerator > 0.0) {
+        let Some(denominator) = count.denominator else { continue };
+        let numbers = published(&count.month, &count.indicator);
+        let shown = |wanted: f64| numbers.iter().any(|number| (number - wanted).abs() < 1e-9);
+        // Where D itself is published, the hidden count is one published
+        // complement away.
+        tried += usize::from(shown(denominator));
+        if shown(denominator) && shown(denominator - count.numerator) {
+            recovered.push(format!(
+                "{} {} = {} = {denominator} - {}",
+                count.indicator,
+                count.month,
+                count.numerator,
+                denominator - count.numerator
+            ));
+        }
+    }
+    assert!(recovered.is_empty(), "{recovered:#?}");
+    // The CP rate's numerator is the open plans, CP plans 2+ years' denominator.
+    assert!(tried > 0, "no suppressed count had its denominator published beside it: nothing was tried");
+}
+
+/// The workbook and the PDF are read back (calamine; the PDF's own text, as
+/// a viewer copies it): a suppressed total is `c` there too, with no
+/// numerator, denominator, value or confidence limits in its row, and the
+/// PDF never says "k of n" with its true counts.
+#[test]
+fn no_suppressed_count_can_be_read_from_the_workbook_or_the_pdf() {
+    use calamine::{Data, Reader};
+    let project = built_sample();
+    let hidden = hidden_totals(project.path());
+    let bundle = project.path().join("reports/2026-03");
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(bundle.join("scorecard.xlsx")).unwrap();
+    let data = workbook.worksheet_range("Data").unwrap();
+    let series = csv_rows(&std::fs::read_to_string(bundle.join("series.csv")).unwrap());
+    let totals: Vec<_> = series.iter().filter(|row| row["group"].is_empty()).collect();
+    // The Data sheet lists each indicator's total then its groups, month by
+    // month, as series.csv does: its total rows, in order, are series.csv's.
+    let workbook_totals: Vec<_> =
+        data.rows().skip(1).filter(|row| row[3] == Data::String(String::new()) || row[3] == Data::Empty).collect();
+    assert_eq!(workbook_totals.len(), totals.len());
+    for count in &hidden {
+        let index = totals.iter().position(|row| row["id"] == count.indicator && row["period"] == count.month).unwrap();
+        let row = workbook_totals[index];
+        assert_eq!(row[0], Data::String(count.indicator.clone()));
+        assert_eq!(row[5], Data::String("c".into()), "{} {}", count.indicator, count.month);
+        for (column, cell) in row.iter().enumerate().skip(6).take(3) {
+            assert!(
+                !matches!(cell, Data::Float(_) | Data::Int(_)),
+                "{} {}: column {column} holds {cell:?}",
+                count.indicator,
+                count.month
+            );
+        }
+    }
+    let scorecard = workbook.worksheet_range("Scorecard").unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("scorecard.json")).unwrap()).unwrap();
+    let pack = crate::pdf::Pack::read(&bundle.join("board-pack.pdf"));
+    let latest: Vec<_> = hidden.iter().filter(|count| count.month == "2026-03").collect();
+    assert!(!latest.is_empty(), "the sample hides a total in its latest month");
+    for count in latest {
+        let indicator =
+            json["indicators"].as_array().unwrap().iter().find(|i| i["id"] == count.indicator.as_str()).unwrap();
+        let title = indicator["title"].as_str().unwrap();
+        let row = scorecard.rows().find(|row| row[2] == Data::String(title.to_string())).unwrap();
+        for column in [5, 6, 7, 15, 16] {
+            assert!(
+                !matches!(row[column], Data::Float(_) | Data::Int(_)),
+                "{title}: column {column} holds {:?}",
+                row[column]
+            );
+        }
+        let page = pack.page_with(title).unwrap_or_else(|| panic!("no page for {title}"));
+        let text = pack.text(page);
+        let k = count.numerator;
+        let mut tells = vec![format!("({k} of"), format!(" {k} of ")];
+        if let Some(n) = count.denominator {
+            tells.extend([format!("of {n})"), format!(" of {n} ")]);
+        }
+        for tell in tells {
+            assert!(!text.contains(&tell), "{title}: the PDF says `{tell}`");
+        }
+    }
+}
+
 #[test]
 fn no_child_id_date_of_birth_or_postcode_in_any_published_file() {
     let project = built_sample();

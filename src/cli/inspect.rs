@@ -53,10 +53,11 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             for finding in quality.findings(&data, index, *last) {
                 say!(
                     out,
-                    "data quality{who} {last}: {} `{}`: {} records failing",
+                    "data quality{who} {last}: {} `{}`: {} record{} failing",
                     finding.dataset,
                     finding.check,
-                    finding.records
+                    finding.records,
+                    if finding.records == 1 { "" } else { "s" }
                 );
             }
         }

@@ -11,6 +11,10 @@ use crate::project::Month;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// Excel's limit for one cell: longer commentary would be cut in the
+/// workbook, so it is refused here, at its line, by `check` and `build`.
+const LONGEST_COMMENTARY: usize = 32_767;
+
 /// The month's commentary file in an authority's commentary folder.
 pub fn file(folder: &Path, month: Month) -> PathBuf {
     folder.join(format!("{month}.toml"))
@@ -41,6 +45,13 @@ pub fn load(folder: &Path, month: Month, known_ids: &[&str]) -> Result<BTreeMap<
             continue;
         }
         match item.as_str() {
+            Some(text) if text.trim().chars().count() > LONGEST_COMMENTARY => {
+                let message = format!(
+                    "commentary for `{key}` is {} characters; at most {LONGEST_COMMENTARY} (what a workbook cell holds)",
+                    text.trim().chars().count()
+                );
+                diagnostics.push(source.error(span, message, "too long"))
+            }
             Some(text) => {
                 commentary.insert(key.to_string(), text.trim().to_string());
             }
@@ -69,5 +80,19 @@ mod tests {
         assert_eq!(error.help.as_deref(), Some("did you mean `agency-rate`?"));
         std::fs::write(dir.path().join("commentary/2025-03.toml"), "agency-rate = \"<b>ok</b>\"\n").unwrap();
         assert_eq!(load(&dir.path().join("commentary"), month, &["agency-rate"]).unwrap()["agency-rate"], "<b>ok</b>");
+    }
+
+    #[test]
+    fn commentary_longer_than_a_workbook_cell_is_refused_at_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let month = Month::new(2025, 3).unwrap();
+        let path = dir.path().join("2025-03.toml");
+        // 32,767 characters (one of them two bytes) fit; 32,768 do not.
+        let fits = format!("£{}", "x".repeat(32_766));
+        std::fs::write(&path, format!("agency-rate = \"{fits}\"\n\ncaseloads = \"{fits}y\"\n")).unwrap();
+        let errors = load(dir.path(), month, &["agency-rate", "caseloads"]).unwrap_err();
+        assert_eq!(errors.0.len(), 1);
+        assert_eq!(errors.0[0].line, 3);
+        assert!(errors.0[0].message.starts_with("commentary for `caseloads` is 32768 characters; at most 32767"));
     }
 }
