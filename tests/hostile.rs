@@ -505,3 +505,130 @@ fn characters_the_pdf_font_lacks_are_named_with_their_indicator() {
     assert!(warning.contains("board-pack.pdf has no glyph for 北区") && warning.contains("agency-rate"), "{warning}");
     assert_eq!(log.matches("has no glyph").count(), 1, "only the indicator holding them: {log}");
 }
+
+/// One BIFF8 record: type, length, data.
+fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
+    let mut record = kind.to_le_bytes().to_vec();
+    record.extend((data.len() as u16).to_le_bytes());
+    record.extend(data);
+    record
+}
+
+enum XlsCell<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
+/// A BIFF8 `.xls` in a compound file, as Excel 97-2003 saves one: a
+/// workbook whose one sheet, `List 3`, declares `dimensions` (first row,
+/// last row + 1, first column, last column + 1) and holds `cells`.
+fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
+    let bof = |kind: u16| {
+        biff(
+            0x0809,
+            &[&0x0600u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0xBB, 0x0D, 0xCC, 0x07, 0, 0, 0, 0, 6, 0, 0, 0]]
+                .concat(),
+        )
+    };
+    let name = b"List 3";
+    let bound_sheet = |at: u32| biff(0x0085, &[&at.to_le_bytes()[..], &[0, 0, name.len() as u8, 0], name].concat());
+    let globals_length =
+        (bof(0x0005).len() + biff(0x0042, &[0; 2]).len() + bound_sheet(0).len() + biff(0x000A, &[]).len()) as u32;
+    let mut stream =
+        [bof(0x0005), biff(0x0042, &1200u16.to_le_bytes()), bound_sheet(globals_length), biff(0x000A, &[])].concat();
+    stream.extend(bof(0x0010));
+    let [first_row, end_row, first_column, end_column] = dimensions;
+    let declared = [
+        &first_row.to_le_bytes()[..],
+        &end_row.to_le_bytes(),
+        &(first_column as u16).to_le_bytes(),
+        &(end_column as u16).to_le_bytes(),
+        &[0, 0],
+    ]
+    .concat();
+    stream.extend(biff(0x0200, &declared));
+    for (row, column, cell) in cells {
+        let place = [row.to_le_bytes(), column.to_le_bytes(), [0, 0]].concat();
+        stream.extend(match cell {
+            XlsCell::Number(value) => biff(0x0203, &[&place[..], &value.to_le_bytes()].concat()),
+            XlsCell::Text(text) => {
+                biff(0x0204, &[&place[..], &(text.len() as u16).to_le_bytes(), &[0], text.as_bytes()].concat())
+            }
+        });
+    }
+    stream.extend(biff(0x000A, &[]));
+    let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    file.create_stream("/Workbook").unwrap().write_all(&stream).unwrap();
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+/// List 3's header and one June referral (C1, female, serial 45446 = 3 June 2024), then `more`.
+fn referral_cells<'a>(more: Vec<(u16, u16, XlsCell<'a>)>) -> Vec<(u16, u16, XlsCell<'a>)> {
+    let header = ["Child Unique ID", "Gender", "Date of Referral", "Number of Referrals in Last 12 Months"];
+    let mut cells: Vec<_> =
+        header.iter().enumerate().map(|(column, text)| (0, column as u16, XlsCell::Text(text))).collect();
+    cells.extend([
+        (1, 0, XlsCell::Text("C1")),
+        (1, 1, XlsCell::Text("F")),
+        (1, 2, XlsCell::Number(45446.0)),
+        (1, 3, XlsCell::Number(1.0)),
+    ]);
+    cells.extend(more);
+    cells
+}
+
+fn xls_fixture(bytes: &[u8]) -> Fixture {
+    let fixture = book_fixture("");
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &project.replace("annex-a.xlsx", "annex-a.xls"));
+    std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
+    std::fs::write(fixture.root().join("data/2024-06/annex-a.xls"), bytes).unwrap();
+    fixture
+}
+
+/// The generator is right: a small `.xls` reads, and gives one June referral.
+#[test]
+fn a_generated_xls_reads_under_the_memory_limit() {
+    let fixture = xls_fixture(&xls([0, 2, 0, 4], &referral_cells(Vec::new())));
+    let output = run_limited(fixture.root(), &["values"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.lines().any(|line| line.contains(",june-referrals,2024-06,1,1,")), "{stdout}");
+}
+
+/// calamine fills each `.xls` sheet from its first used cell to its last,
+/// all sheets at open: one number at column 65,535 of row 65,535 asks for
+/// 4.3 billion cells; inside the grid, IV60000 asks for 60,000 x 256 =
+/// 15.4 million, past the 8 million bound.
+#[test]
+fn an_xls_whose_cells_would_fill_too_large_a_grid_is_refused() {
+    let far = xls([0, 2, 0, 4], &referral_cells(vec![(65_535, 65_535, XlsCell::Number(1.0))]));
+    // Column 65,536 in letters: 65,536 = 3 x 26^3 + 18 x 26^2 + 24 x 26 + 16
+    // (digits 1 to 26), so C R X P.
+    refused(
+        &xls_fixture(&far),
+        &["annex-a.xls", "the cell 'List 3'!CRXP65536 is outside the .xls grid (A1 to IV65536)"],
+    );
+    let wide = xls([0, 2, 0, 4], &referral_cells(vec![(59_999, 255, XlsCell::Number(1.0))]));
+    refused(&xls_fixture(&wide), &["sheet `List 3`: the cells calamine would fill", "more than 8000000 in all"]);
+}
+
+/// calamine reserves a sheet's declared DIMENSIONS and subtracts its ends
+/// (reversed, they overflow), and reserves the FAT sectors its header declares.
+#[test]
+fn an_xls_declaring_impossible_sizes_is_refused() {
+    for dimensions in [[5, 1, 0, 4], [0, 65_537, 0, 4], [0, 65_536, 0, 256]] {
+        let declared = xls(dimensions, &referral_cells(Vec::new()));
+        refused(
+            &xls_fixture(&declared),
+            &[
+                "sheet `List 3`: its declared range",
+                "runs backwards, leaves the .xls grid or is more than 8000000 cells",
+            ],
+        );
+    }
+    let mut fat = xls([0, 2, 0, 4], &referral_cells(Vec::new()));
+    fat[44..48].copy_from_slice(&u32::MAX.to_le_bytes());
+    refused(&xls_fixture(&fat), &["annex-a.xls", "FAT sectors"]);
+}

@@ -14,6 +14,7 @@ mod table;
 mod workbook;
 mod workbook_limits;
 mod workbook_refs;
+mod workbook_xls;
 
 pub use extract::{read_regular_file, read_table};
 pub use files::{extract_months, locate, missing_months, DatasetFiles};

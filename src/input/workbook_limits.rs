@@ -19,8 +19,8 @@
 //!   one used, repeats expanded) is more than `workbook_refs::ODS_CELLS`.
 //!
 //! So a workbook costs at most about `PART_BUDGET` plus a small multiple of
-//! its own size, whatever it declares. `.xls` and `.xlsb` are binary and
-//! get only the zip checks they allow (see docs/reliability.md).
+//! its own size, whatever it declares. `.xlsb` is binary and gets only the
+//! zip checks; `.xls` has its own (`workbook_xls`).
 
 use super::workbook_refs::{check_ods_grid, check_reference, sheet_parts, Reference};
 use crate::diagnostics::{quoted, Diagnostic};
@@ -39,6 +39,9 @@ pub const SHARED_STRINGS_COUNT: u64 = 2_000_000;
 /// Refuse a zipped workbook that would cost more than its bounds; anything
 /// that is not a readable zip is left to calamine, which says what it is.
 pub fn check_workbook(path: &Path, bytes: &[u8], extension: &str) -> Result<(), Diagnostic> {
+    if extension == "xls" {
+        return super::workbook_xls::check_xls(path, bytes);
+    }
     if !matches!(extension, "xlsx" | "xlsm" | "ods" | "xlsb") {
         return Ok(());
     }
