@@ -163,3 +163,73 @@ fn fuzz_extreme_expressions() {
         }) > 0
     );
 }
+
+/// A dataset's declaration from a fixture's project file.
+fn dataset(fixture: &Fixture, name: &str) -> DatasetConfig {
+    let project = scorecard::project::Project::load(fixture.root()).expect("the seed project loads");
+    project.file.datasets[name].get_ref().clone()
+}
+
+/// `seed` with up to four bytes overwritten and one span cut out or repeated.
+fn mutated_bytes(seed: Vec<u8>) -> impl Strategy<Value = Vec<u8>> {
+    let length = seed.len();
+    let writes = proptest::collection::vec((0..length, any::<u8>()), 0..4);
+    (writes, 0..length, 0..64usize, any::<bool>()).prop_map(move |(writes, start, span, repeat)| {
+        let mut bytes = seed.clone();
+        for (at, byte) in writes {
+            bytes[at] = byte;
+        }
+        let end = (start + span).min(bytes.len());
+        let cut: Vec<u8> = bytes[start..end].to_vec();
+        match repeat {
+            true => bytes.splice(start..start, cut).for_each(drop),
+            false => bytes.splice(start..end, []).for_each(drop),
+        }
+        bytes
+    })
+}
+
+/// The workbook reader and its bounds: a sheet's XML mutated as text and
+/// packaged, whole packages mutated as bytes, and `.xls` files mutated
+/// byte by byte: a table or diagnostics, never a panic or an abort.
+#[test]
+fn fuzz_workbook_readers() {
+    let fixture = crate::workbooks::book_fixture("");
+    let config = dataset(&fixture, "referrals-book");
+    let sheet: &'static str = Box::leak(crate::hostile::sheet("").into_boxed_str());
+    let xlsx = std::path::Path::new("fuzz.xlsx");
+    let texts = mutated(sheet).prop_map(|text| crate::workbooks::package(text, Vec::new()));
+    let packages = mutated_bytes(crate::workbooks::package(sheet.to_string(), Vec::new()));
+    assert!(
+        fuzz(prop_oneof![texts, packages], |bytes| {
+            let _ = scorecard::input::parse_workbook(xlsx, &bytes, &config);
+            Ok(())
+        }) > 0
+    );
+    let xls = std::path::Path::new("fuzz.xls");
+    let seed = crate::hostile::xls([0, 2, 0, 4], &crate::hostile::referral_cells(Vec::new()));
+    assert!(scorecard::input::parse_workbook(xls, &seed, &config).is_ok(), "the seed .xls reads");
+    assert!(
+        fuzz(mutated_bytes(seed), |bytes| {
+            let _ = scorecard::input::parse_workbook(xls, &bytes, &config);
+            Ok(())
+        }) > 0
+    );
+}
+
+/// The statutory-return reader: a CIN census mutated as text and as bytes.
+#[test]
+fn fuzz_return_reader() {
+    let census: &'static str = Box::leak(crate::returns::census().into_boxed_str());
+    let fixture = crate::returns::fixture(census);
+    let config = dataset(&fixture, "cin-assessments");
+    let path = std::path::Path::new("fuzz.xml");
+    assert!(scorecard::input::parse_return(path, census.as_bytes(), &config).is_ok(), "the seed census reads");
+    let inputs = prop_oneof![mutated(census).prop_map(String::into_bytes), mutated_bytes(census.as_bytes().to_vec())];
+    assert!(
+        fuzz(inputs, |bytes| {
+            let _ = scorecard::input::parse_return(path, &bytes, &config);
+            Ok(())
+        }) > 0
+    );
+}

@@ -48,7 +48,7 @@ fn put_workbook(fixture: &Fixture, bytes: &[u8]) {
 }
 
 /// List 3's header and one June referral, then `more` (cells or rows).
-fn sheet(more: &str) -> String {
+pub fn sheet(more: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
          <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Child Unique ID</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>Gender</t></is></c>\
@@ -514,7 +514,7 @@ fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
     record
 }
 
-enum XlsCell<'a> {
+pub enum XlsCell<'a> {
     Text(&'a str),
     Number(f64),
 }
@@ -522,7 +522,12 @@ enum XlsCell<'a> {
 /// A BIFF8 `.xls` in a compound file, as Excel 97-2003 saves one: a
 /// workbook whose one sheet, `List 3`, declares `dimensions` (first row,
 /// last row + 1, first column, last column + 1) and holds `cells`.
-fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
+pub fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
+    xls_with_globals(&[], dimensions, cells)
+}
+
+/// The same, with `globals` (records) added to the workbook's globals.
+fn xls_with_globals(globals: &[u8], dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
     let bof = |kind: u16| {
         biff(
             0x0809,
@@ -532,10 +537,19 @@ fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
     };
     let name = b"List 3";
     let bound_sheet = |at: u32| biff(0x0085, &[&at.to_le_bytes()[..], &[0, 0, name.len() as u8, 0], name].concat());
-    let globals_length =
-        (bof(0x0005).len() + biff(0x0042, &[0; 2]).len() + bound_sheet(0).len() + biff(0x000A, &[]).len()) as u32;
-    let mut stream =
-        [bof(0x0005), biff(0x0042, &1200u16.to_le_bytes()), bound_sheet(globals_length), biff(0x000A, &[])].concat();
+    let globals_length = (bof(0x0005).len()
+        + biff(0x0042, &[0; 2]).len()
+        + globals.len()
+        + bound_sheet(0).len()
+        + biff(0x000A, &[]).len()) as u32;
+    let mut stream = [
+        bof(0x0005),
+        biff(0x0042, &1200u16.to_le_bytes()),
+        globals.to_vec(),
+        bound_sheet(globals_length),
+        biff(0x000A, &[]),
+    ]
+    .concat();
     stream.extend(bof(0x0010));
     let [first_row, end_row, first_column, end_column] = dimensions;
     let declared = [
@@ -564,7 +578,7 @@ fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
 }
 
 /// List 3's header and one June referral (C1, female, serial 45446 = 3 June 2024), then `more`.
-fn referral_cells<'a>(more: Vec<(u16, u16, XlsCell<'a>)>) -> Vec<(u16, u16, XlsCell<'a>)> {
+pub fn referral_cells<'a>(more: Vec<(u16, u16, XlsCell<'a>)>) -> Vec<(u16, u16, XlsCell<'a>)> {
     let header = ["Child Unique ID", "Gender", "Date of Referral", "Number of Referrals in Last 12 Months"];
     let mut cells: Vec<_> =
         header.iter().enumerate().map(|(column, text)| (0, column as u16, XlsCell::Text(text))).collect();
@@ -631,4 +645,22 @@ fn an_xls_declaring_impossible_sizes_is_refused() {
     let mut fat = xls([0, 2, 0, 4], &referral_cells(Vec::new()));
     fat[44..48].copy_from_slice(&u32::MAX.to_le_bytes());
     refused(&xls_fixture(&fat), &["annex-a.xls", "FAT sectors"]);
+}
+
+/// calamine panicked on a defined name (`Lbl`) record shorter than it
+/// expects (found by `fuzz_workbook_readers`): the file's error, exit 4,
+/// with no panic message printed.
+#[test]
+fn an_xls_that_panics_the_workbook_reader_is_an_error_naming_the_file() {
+    let damaged = xls_with_globals(&biff(0x0018, &[]), [0, 2, 0, 4], &referral_cells(Vec::new()));
+    let fixture = xls_fixture(&damaged);
+    refused(
+        &fixture,
+        &[
+            "annex-a.xls",
+            "this file cannot be read as a workbook: the workbook reader failed on it (index out of bounds",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&run_limited(fixture.root(), &["values"]).stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -30,7 +30,7 @@ pub fn header(year: u32) -> String {
 /// Child A: referral 1 (two assessments, the first with factors 2A and 2B;
 /// a section 47 with its own DateOfInitialCPC) and referral 2 (one
 /// assessment); child B: one referral, no assessment.
-fn census() -> String {
+pub fn census() -> String {
     format!(
         "{}\n<Child><ChildIdentifiers><LAchildID>A</LAchildID><GenderCurrent>1</GenderCurrent></ChildIdentifiers>\n\
 <CINdetails><CINreferralDate>2024-01-05</CINreferralDate><ReferralNFA>false</ReferralNFA>\n\

@@ -21,4 +21,6 @@ pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
 mod day;
 pub use day::Day;
+pub use returns::parse_return;
 pub use table::{parse_table, row_periods, Table, Texts, Values};
+pub use workbook::parse_workbook;

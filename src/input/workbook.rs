@@ -32,6 +32,50 @@ type Book<'a> = Sheets<Cursor<&'a [u8]>>;
 
 pub fn parse_workbook(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     check_workbook(path, bytes, &extension_of(path))?;
+    // calamine indexes into an .xls's records without checking their length
+    // (the fuzz test found a short `Lbl` record): its panic on a damaged
+    // file is that file's error, not a crash of the build. A panic anywhere
+    // else is a bug of ours and goes on as a panic.
+    install_reader_panic_hook();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_sheet(path, bytes, config)));
+    read.unwrap_or_else(|payload| {
+        if !PANIC_IN_READER.get() {
+            std::panic::resume_unwind(payload);
+        }
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let message = format!("this file cannot be read as a workbook: the workbook reader failed on it ({reason})");
+        let help = "it is damaged: open it in Excel and save it again as .xlsx, or export the sheet as CSV UTF-8";
+        Err(Diagnostic::file(path, message).with_help(help).into())
+    })
+}
+
+thread_local! {
+    /// Whether this thread's last panic was inside calamine.
+    static PANIC_IN_READER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A panic hook that notes whether a panic is inside calamine and prints
+/// nothing for those (`parse_workbook` reports them as the file's error);
+/// other panics are printed as before.
+fn install_reader_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let in_reader = info.location().is_some_and(|location| location.file().contains("/calamine-"));
+            PANIC_IN_READER.set(in_reader);
+            if !in_reader {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn read_sheet(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     let mut book = open(path, bytes)?;
     let (sheet, header_row, headers) = find_sheet(path, &mut book, config)?;
     let header_texts: Vec<&str> = headers.iter().map(String::as_str).collect();
