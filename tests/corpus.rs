@@ -30,6 +30,7 @@ fn config() -> DatasetConfig {
         null_markers: ["", "NULL", "N/A"].map(String::from).to_vec(),
         columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
         period_column: None,
+        largest_file_mb: None,
         checks: Vec::new(),
     }
 }

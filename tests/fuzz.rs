@@ -102,6 +102,7 @@ fn config() -> DatasetConfig {
         null_markers: vec!["".into(), "NULL".into()],
         columns: columns.iter().map(|(name, kind)| (name.to_string(), toml::Spanned::new(0..0, *kind))).collect(),
         period_column: None,
+        largest_file_mb: None,
         checks: Vec::new(),
     }
 }

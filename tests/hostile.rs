@@ -664,3 +664,32 @@ fn an_xls_that_panics_the_workbook_reader_is_an_error_naming_the_file() {
     let stderr = String::from_utf8_lossy(&run_limited(fixture.root(), &["values"]).stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A dataset may say how large its files may be: one byte past it is
+/// refused before it is read, naming the size; a bound outside 1 to 2048 MB
+/// is a project error at its line.
+#[test]
+fn an_extract_past_its_datasets_size_is_refused_before_it_is_read() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    let declared = "[datasets.workforce]\n";
+    assert!(project.contains(declared));
+    fixture.write("scorecard.toml", &project.replace(declared, &format!("{declared}largest_file_mb = 1\n")));
+    let header = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
+    let row = "S1,T,1,1.0,5,01/01/2020,,10,0\n";
+    // 1 MB is 1,048,576 bytes: the header and rows up to exactly that read; one byte more does not.
+    let rows = (1_048_576 - header.len()) / row.len();
+    let mut text = format!("{header}{}", row.repeat(rows));
+    text.push_str(&"\n".repeat(1_048_576 - text.len()));
+    fixture.extract("2025-03", "workforce.csv", &text);
+    let read = run_limited(fixture.root(), &["values"]);
+    assert!(read.status.success(), "{}", String::from_utf8_lossy(&read.stderr));
+    text.push('\n');
+    fixture.extract("2025-03", "workforce.csv", &text);
+    refused(&fixture, &["workforce.csv", "it is 1048577 bytes, more than the 1 MB its dataset's files may be"]);
+    fixture.write("scorecard.toml", &project.replace(declared, &format!("{declared}largest_file_mb = 4096\n")));
+    let output = run_limited(fixture.root(), &["check"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("largest_file_mb is 4096: it must be 1 to 2048"), "{stderr}");
+}

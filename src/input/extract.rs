@@ -12,7 +12,7 @@ use std::path::Path;
 /// Read and type one extract; also its SHA-256 (for the bundle's manifest)
 /// when `hash` is set, or an empty string.
 pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
-    let bytes = read_regular_file(path)?;
+    let bytes = read_regular_file_within(path, config.largest_file_bytes())?;
     let sha256 = if hash { sha256(&bytes) } else { String::new() };
     let xml = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"));
     if !is_workbook(path) && is_utf16(&bytes) {
@@ -45,10 +45,9 @@ fn is_utf16(bytes: &[u8]) -> bool {
     }
 }
 
-/// The largest extract read: a CSV is held whole while it is typed, so a
-/// file past this (no council's month of records comes near) is refused
-/// before a byte of it is read.
-pub const LARGEST_EXTRACT: u64 = 2 << 30;
+/// The largest extract read unless its dataset says less
+/// (`largest_file_mb`): a CSV is held whole while it is typed.
+pub const LARGEST_EXTRACT: u64 = crate::project::LARGEST_FILE_MB << 20;
 
 /// A regular file's bytes. A symbolic link is refused (a link to
 /// `/etc/passwd` would be quoted in errors; a link to `/dev/zero` never
@@ -58,6 +57,11 @@ pub const LARGEST_EXTRACT: u64 = 2 << 30;
 /// cannot be swapped between the check and the read. (The data folder
 /// itself, or a month folder, may be a link: only the file is checked.)
 pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_regular_file_within(path, LARGEST_EXTRACT)
+}
+
+/// The same, refusing a file over `largest` bytes before reading it.
+fn read_regular_file_within(path: &Path, largest: u64) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let refuse = |message: String| Diagnostic::file(path, message);
@@ -75,16 +79,22 @@ pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, Diagnostic> {
         let what = kind_of(&metadata.file_type());
         return Err(refuse(format!("cannot read extract: it is {what}, not a regular file")));
     }
-    if metadata.len() > LARGEST_EXTRACT {
-        return Err(refuse(format!(
-            "cannot read extract: it is {} MB, more than the {} MB an extract may be",
-            metadata.len() >> 20,
-            LARGEST_EXTRACT >> 20
-        )));
+    let too_large = |size: u64| {
+        refuse(format!(
+            "cannot read extract: it is {} bytes, more than the {} MB its dataset's files may be (`largest_file_mb`)",
+            size,
+            largest >> 20
+        ))
+    };
+    if metadata.len() > largest {
+        return Err(too_large(metadata.len()));
     }
     let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    // A file growing while it is read stops at the bound too.
-    file.take(LARGEST_EXTRACT).read_to_end(&mut bytes).map_err(cannot)?;
+    // A file growing while it is read is refused at the bound too, never cut.
+    file.take(largest + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > largest {
+        return Err(too_large(bytes.len() as u64));
+    }
     Ok(bytes)
 }
 

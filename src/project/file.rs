@@ -336,7 +336,16 @@ pub struct DatasetConfig {
     /// Periodic layout only: the column naming each row's period.
     #[schemars(with = "Option<String>")]
     pub period_column: Option<Spanned<String>>,
+    /// The largest file this dataset may be, in MB (1 to 2048, the
+    /// default): a larger file is refused before a byte of it is read.
+    #[schemars(with = "Option<u64>")]
+    #[serde(default)]
+    pub largest_file_mb: Option<Spanned<u64>>,
 }
+
+/// The largest extract read, in MB (2 GiB): a CSV is held whole while it is
+/// typed, and no council's month of records comes near it.
+pub const LARGEST_FILE_MB: u64 = 2048;
 
 /// A data-quality check: rows failing it are counted and reported.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -363,6 +372,11 @@ impl DatasetConfig {
 
     pub fn key_name(&self) -> Option<&str> {
         self.key.as_ref().map(|key| key.get_ref().as_str())
+    }
+
+    /// The largest file of this dataset that is read, in bytes.
+    pub fn largest_file_bytes(&self) -> u64 {
+        self.largest_file_mb.as_ref().map_or(LARGEST_FILE_MB, |mb| *mb.get_ref()) << 20
     }
 }
 
@@ -531,6 +545,10 @@ fn check_drift(source: &SourceFile, name: &str, config: &DatasetConfig, diagnost
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
     let config = dataset.get_ref();
     check_drift(source, name, config, diagnostics);
+    if let Some(mb) = config.largest_file_mb.as_ref().filter(|mb| !(1..=LARGEST_FILE_MB).contains(mb.get_ref())) {
+        let message = format!("largest_file_mb is {}: it must be 1 to {LARGEST_FILE_MB}", mb.get_ref());
+        diagnostics.push(source.error(mb.span(), message, "here"));
+    }
     if !is_safe_id(name) {
         diagnostics.push(source.error(
             dataset.span(),
