@@ -271,6 +271,18 @@ fn each_row(
                 }
             }
         }
+        // Streamed too: calamine fills a whole grid for `worksheet_range`,
+        // from the first used cell to the last.
+        Sheets::Xlsb(xlsb) => {
+            let mut reader =
+                xlsb.worksheet_cells_reader(sheet).map_err(|error| RowError::Reading(error.to_string()))?;
+            while let Some(cell) = reader.next_cell().map_err(|error| RowError::Reading(error.to_string()))? {
+                let (row, column) = cell.get_position();
+                if !place(row, column, text_of_ref(cell.get_value()), false)? {
+                    break;
+                }
+            }
+        }
         other => {
             let range = other.worksheet_range(sheet).map_err(|error| RowError::Reading(error.to_string()))?;
             let (top, left) = range.start().unwrap_or((0, 0));
