@@ -42,7 +42,7 @@ fn referrals(definition: &str, counts: &[usize]) -> Fixture {
     // Each month's snapshot holds every referral so far; later ones are
     // outside the window anyway, so one file serves every month.
     for month in 0..counts.len() {
-        let folder = format!("2024-{:02}", month + 1).replace("2024-13", "2025-01");
+        let folder = format!("{}-{:02}", 2024 + month / 12, month % 12 + 1);
         fixture.extract(&folder, "referrals.csv", &rows);
     }
     fixture
@@ -115,11 +115,63 @@ fn spc_not_applicable_says_why_and_so_does_too_short_a_series() {
         Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
     assert!(!String::from_utf8_lossy(&check.stdout).contains("has no SPC"));
 
-    // Months of 5 referrals are suppressed (1 to 5 people) before SPC sees
-    // them: 5, 6 alternating leaves 7 months of values (the 6s and the 20).
+    // Months of 5 referrals are suppressed (1 to 5 people), and limits come
+    // only from the months after the last of them: 5, 6 alternating ends
+    // with 5 in November 2024, leaving December's 6 and January's 20.
     let small = referrals(ROLLING, &[5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 5, 6, 20]);
     let json = build(&small);
-    assert_eq!(json["indicators"][0]["spc_not_applicable"], "7 months with values; SPC needs at least 12");
+    assert_eq!(
+        json["indicators"][0]["spc_not_applicable"],
+        "months with small numbers are suppressed, the latest 2024-11, and SPC needs at least 12 months with values after it (2 so far)"
+    );
+}
+
+/// Limits from the months around a suppressed one would let it be worked
+/// out (their mean times their number, less the rest), and SPC on the
+/// others alone described a series that never was (adoptions: "mean 0.0%",
+/// from the zero months only). Sixteen months: 6, then 5 in February 2024
+/// (suppressed), then fourteen alternating 7 and 6: the limits come from
+/// those fourteen only: mean 6.5, moving ranges all 1, limits
+/// 6.5 ± 2.66 = 3.84 to 9.16, from 14 points (15 before, with January's 6).
+#[test]
+fn spc_limits_come_only_from_the_months_after_the_last_suppressed_one() {
+    let counts = [6, 5, 7, 6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 6, 7, 6];
+    let json = referrals(ROLLING, &counts).build_json(&[], "1767225600", "2025-04");
+    let spc = &json["indicators"][0]["spc"];
+    assert_eq!(spc["basis"], "monthly_series");
+    assert_eq!(spc["baseline_points"], 14);
+    approx::assert_relative_eq!(spc["mean"].as_f64().unwrap(), 6.5, epsilon = 1e-9);
+    approx::assert_relative_eq!(spc["upper_limit"].as_f64().unwrap(), 6.5 + 2.66, epsilon = 1e-9);
+    approx::assert_relative_eq!(spc["lower_limit"].as_f64().unwrap(), 6.5 - 2.66, epsilon = 1e-9);
+    // January's point (published, 6) is before the suppressed month: no variation for it.
+    assert_eq!(spc["points"][0], serde_json::Value::Null);
+    assert_eq!(spc["points"][1], serde_json::Value::Null);
+    assert_eq!(spc["points"][2], "common_cause");
+}
+
+/// A target for the reported figure (here the 3 months' referrals) is not a
+/// target for each month's own figure, which SPC runs on: no assurance,
+/// and the reason instead; and no icon, since the chart draws the 3-month
+/// figure, not the points SPC judged.
+#[test]
+fn a_target_on_another_basis_than_the_limits_gets_no_assurance_and_no_icon() {
+    let definition = ROLLING.replace("polarity = \"no_judgement\"", "polarity = \"lower_is_better\"")
+        + "\n[rag]\nmethod = \"target\"\ntarget = 20\ntolerance_percent = 25\n";
+    let fixture = referrals_fixture(&definition);
+    let json = build(&fixture);
+    let spc = &json["indicators"][0]["spc"];
+    assert_eq!(spc["basis"], "monthly_series");
+    assert!(spc["assurance"].is_null(), "{spc}");
+    assert_eq!(
+        spc["no_assurance"],
+        "no assurance: the target is for the figure reported, the limits for each month's own"
+    );
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-01/index.html")).unwrap();
+    assert!(page.contains("No assurance: the target is for the figure reported"), "the sentence gives the reason");
+    assert!(
+        !page.contains("Variation: special cause") && !page.contains("Assurance: target"),
+        "no icon without its points"
+    );
 }
 
 #[test]
@@ -216,4 +268,26 @@ where = "previous IS NOT NULL"
     assert_eq!(values(series.monthly.as_ref().unwrap()), [0.0, 1.0, 1.0, 1.0, 1.0, 1.0]);
     // Three months to each month end: 0, 0+1, 0+1+1, then 1+1+1.
     assert_eq!(values(&series.series), [0.0, 1.0, 2.0, 3.0, 3.0, 3.0]);
+}
+
+/// Eight months alternating 10 and 11, then eight alternating 20 and 21:
+/// the mean is (84 + 164) / 16 = 15.5 and the last eight are all above it,
+/// a shift running to the latest month. The page names the change, and
+/// `check` suggests a rebase event dated where it began.
+#[test]
+fn a_process_change_is_named_on_the_page_and_by_check() {
+    let counts = [10, 11, 10, 11, 10, 11, 10, 11, 20, 21, 20, 21, 20, 21, 20, 21];
+    let fixture = referrals(ROLLING, &counts);
+    let json = fixture.build_json(&[], "1767225600", "2025-04");
+    let change = &json["indicators"][0]["spc"]["changed"];
+    assert_eq!(change["rule"], "shift");
+    assert_eq!(change["since"], "2024-09");
+    assert_eq!(change["months"], 8);
+    let page = std::fs::read_to_string(fixture.root().join("reports/2025-04/index.html")).unwrap();
+    assert!(page.contains("Process changed: 8 months above the mean since September 2024"), "the page names it");
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(fixture.root()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    let line = "process change 2025-04: referrals-3-months: 8 months above the mean since September 2024; if the change is real and lasting, an event dated September 2024 with `rebase = true` recalculates its limits";
+    assert!(stdout.contains(line), "{stdout}");
 }

@@ -38,6 +38,15 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
                 if let Some(reason) = indicator.spc_shortfall(definition) {
                     say!(out, "warning{who} {last}: {} has no SPC: {reason}", indicator.id);
                 }
+                if let Some(change) = indicator.spc.as_ref().and_then(|spc| spc.changed.as_ref()) {
+                    say!(
+                        out,
+                        "process change{who} {last}: {}: {}; if the change is real and lasting, an event dated {} with `rebase = true` recalculates its limits",
+                        indicator.id,
+                        change.describe(crate::render::month_name),
+                        crate::render::month_name(change.since)
+                    );
+                }
                 if let (Some(rag @ (Rag::Red | Rag::Amber)), false) = (indicator.rag, notes.contains_key(&indicator.id))
                 {
                     let file = commentary::file(&member.commentary_dir, *last);

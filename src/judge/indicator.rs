@@ -276,24 +276,45 @@ fn process_control(
         Some(monthly) => (monthly, spc::Basis::MonthlySeries),
         None => (charted, spc::Basis::ReportedValues),
     };
-    let points: Vec<(Month, Option<f64>)> = observations.iter().map(|o| (o.period, o.value)).collect();
+    // Months with small numbers are suppressed, and limits from the months
+    // around them could reveal them (one hidden month is the rest's sum
+    // less the mean times their number), so the limits come only from the
+    // months after the last suppressed one.
+    let last_suppressed = observations.iter().rposition(Observation::is_suppressed);
+    let points: Vec<(Month, Option<f64>)> = observations
+        .iter()
+        .enumerate()
+        .map(|(index, o)| (o.period, o.value.filter(|_| last_suppressed.is_none_or(|last| index > last))))
+        .collect();
     let known = points.iter().filter(|(_, value)| value.is_some()).count();
     if known < SPC_MINIMUM_POINTS {
-        let reason = format!("{known} months with values; SPC needs at least {SPC_MINIMUM_POINTS}");
+        let reason = match last_suppressed {
+            Some(last) => format!(
+                "months with small numbers are suppressed, the latest {}, and SPC needs at least {SPC_MINIMUM_POINTS} months with values after it ({known} so far)",
+                observations[last].period
+            ),
+            None => format!("{known} months with values; SPC needs at least {SPC_MINIMUM_POINTS}"),
+        };
         return (None, Some(reason));
     }
-    // A target on a 12-month count is not a target for one month's count;
-    // proportions, rates and averages keep their scale month by month.
-    let comparable = basis == spc::Basis::ReportedValues || *definition.indicator.unit.get_ref() != Unit::Count;
     // The definition's own rebases and those of process changes declared as events.
     let mut rebase = settings.rebase.clone();
     rebase.extend(events.iter().filter(|event| event.rebase).map(|event| event.month));
     rebase.sort();
     rebase.dedup();
     let spc_settings = spc::Settings { baseline: settings.baseline_months, rebase: &rebase };
-    let analysed = spc::analyse(&points, spc_settings, definition.polarity(), target.filter(|_| comparable));
+    // A target is compared with limits on its own basis only: a target for
+    // a 12-month or year-to-date figure is not one for each month's own.
+    let assured_target = target.filter(|_| basis == spc::Basis::ReportedValues);
+    let Some(mut analysed) = spc::analyse(&points, spc_settings, definition.polarity(), assured_target) else {
+        return (None, None);
+    };
+    if target.is_some() && basis == spc::Basis::MonthlySeries {
+        analysed.no_assurance =
+            Some("no assurance: the target is for the figure reported, the limits for each month's own".to_string());
+    }
     let unit = *definition.indicator.unit.get_ref();
-    (analysed.map(|analysed| within_range(spc::Spc { basis, ..analysed }, unit)), None)
+    (Some(within_range(spc::Spc { basis, ..analysed }, unit)), None)
 }
 
 /// Limits past what the unit can hold (below 0; above 100%) shown at the

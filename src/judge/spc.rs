@@ -152,6 +152,32 @@ pub struct Signal {
     pub months: Vec<Month>,
 }
 
+/// The latest points form a shift or a trend: the process has changed,
+/// and limits that span the change describe no process.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProcessChange {
+    pub rule: Rule,
+    pub variation: Variation,
+    /// Above the mean (a shift) or rising (a trend).
+    pub high: bool,
+    /// The run's first month, and its length in months with values.
+    pub since: Month,
+    pub months: usize,
+}
+
+impl ProcessChange {
+    /// "14 months below the mean since February 2025" (the month as named by `month_name`).
+    pub fn describe(&self, month_name: impl Fn(Month) -> String) -> String {
+        let how = match (self.rule, self.high) {
+            (Rule::Trend, true) => "rising",
+            (Rule::Trend, false) => "falling",
+            (_, true) => "above the mean",
+            (_, false) => "below the mean",
+        };
+        format!("{} months {how} since {}", self.months, month_name(self.since))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spc {
     pub basis: Basis,
@@ -168,6 +194,13 @@ pub struct Spc {
     pub latest: Option<Variation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<Assurance>,
+    /// Why a target gets no assurance (a changed process; a target on
+    /// another basis than the limits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_assurance: Option<String>,
+    /// A shift or trend running to the latest point.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<ProcessChange>,
     pub signals: Vec<Signal>,
 }
 
@@ -210,13 +243,20 @@ pub fn analyse(
     let mut segments = Vec::new();
     let mut special: Vec<Option<bool>> = vec![None; series.len()];
     let mut signals = Vec::new();
+    let mut changed = None;
     for points in groups {
         let segment = limits(&points, settings.baseline)?;
+        changed = None; // only the last segment's run can reach the latest point
         for (rule, high, flagged) in rules(&points, &segment) {
             for index in &flagged {
                 special[points[*index].index].get_or_insert(high);
             }
-            let months = flagged.iter().map(|index| points[*index].month).collect();
+            let months: Vec<Month> = flagged.iter().map(|index| points[*index].month).collect();
+            let reaches_latest = flagged.last() == Some(&(points.len() - 1));
+            if reaches_latest && matches!(rule, Rule::Shift | Rule::Trend) && changed.is_none() {
+                let since = months[0];
+                changed = Some(ProcessChange { rule, variation: label(high), high, since, months: months.len() });
+            }
             signals.push(Signal { rule, variation: label(high), months });
         }
         segments.push(segment);
@@ -235,7 +275,12 @@ pub fn analyse(
         upper_limit: last.upper_limit,
         lower_limit: last.lower_limit,
         baseline_points: last.baseline_points,
-        assurance: target.and_then(|target| assurance(&last, polarity, target)),
+        assurance: target.filter(|_| changed.is_none()).and_then(|target| assurance(&last, polarity, target)),
+        no_assurance: changed
+            .as_ref()
+            .filter(|_| target.is_some() && matches!(polarity, Polarity::HigherIsBetter | Polarity::LowerIsBetter))
+            .map(|_| "no assurance from limits that span a process change".to_string()),
+        changed,
         segments,
         points,
         latest,
@@ -483,6 +528,29 @@ mod tests {
         assert_eq!(assurance(16.0, Polarity::HigherIsBetter), Some(Assurance::ConsistentlyMissed));
         assert_eq!(assurance(16.0, Polarity::LowerIsBetter), Some(Assurance::ConsistentlyMet));
         assert_eq!(assurance(7.0, Polarity::LowerIsBetter), Some(Assurance::ConsistentlyMissed));
+    }
+
+    /// Ten months alternating 10 and 11, then ten alternating 5 and 6: the
+    /// mean is (105 + 55) / 20 = 8, so the first ten are a shift above it
+    /// and the last ten a shift below it, running to the latest month.
+    #[test]
+    fn a_shift_to_the_latest_month_is_a_process_change_and_withholds_assurance() {
+        let values: Vec<f64> =
+            (0..20).map(|i| if i < 10 { 10.0 + (i % 2) as f64 } else { 5.0 + (i % 2) as f64 }).collect();
+        let spc = analyse(&series(&values), all(), Polarity::HigherIsBetter, Some(4.0)).unwrap();
+        approx::assert_relative_eq!(spc.mean, 8.0);
+        let change = spc.changed.expect("a process change");
+        assert_eq!((change.rule, change.high, change.since, change.months), (Rule::Shift, false, month(10), 10));
+        assert_eq!(change.variation, Variation::Concerning);
+        assert_eq!(change.describe(|m| m.to_string()), format!("10 months below the mean since {}", month(10)));
+        // The limits span both levels, so they assure nothing about either.
+        assert_eq!(spc.assurance, None);
+        assert_eq!(spc.no_assurance.as_deref(), Some("no assurance from limits that span a process change"));
+        // The earlier shift (months 0-9) does not reach the latest month: no change there.
+        let first_half = analyse(&series(&values[..12]), all(), Polarity::HigherIsBetter, Some(4.0)).unwrap();
+        assert!(first_half.changed.is_none() && first_half.assurance.is_some(), "{first_half:?}");
+        // Without a target there is nothing to withhold.
+        assert_eq!(analyse(&series(&values), all(), Polarity::HigherIsBetter, None).unwrap().no_assurance, None);
     }
 
     #[test]

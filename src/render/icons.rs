@@ -5,7 +5,7 @@
 //! rests on colour alone, and a text alternative for screen readers. The
 //! same icon is drawn as SVG on the page and as shapes in the PDF.
 
-use crate::judge::{Assurance, IndicatorReport, Variation};
+use crate::judge::{Assurance, IndicatorReport, Spc, SpcBasis, Variation};
 use crate::language::Polarity;
 
 /// An icon: fill colour, the letter inside it, and its meaning in words.
@@ -21,9 +21,16 @@ const BLUE: (u8, u8, u8) = (0, 114, 178);
 const ORANGE: (u8, u8, u8) = (176, 96, 0);
 const PURPLE: (u8, u8, u8) = (120, 60, 150);
 
-/// The latest month's variation, or None when there is no SPC.
+/// SPC on the values the chart draws: an icon never stands for points the
+/// reader cannot see (a rolling figure's SPC runs on each month's own,
+/// which the chart does not draw; its sentence says so instead).
+fn charted_spc(indicator: &IndicatorReport) -> Option<&Spc> {
+    indicator.spc.as_ref().filter(|spc| spc.basis == SpcBasis::ReportedValues)
+}
+
+/// The latest month's variation, or None when there is no SPC on the chart.
 pub(super) fn variation(indicator: &IndicatorReport) -> Option<Icon> {
-    let latest = indicator.spc.as_ref()?.latest?;
+    let latest = charted_spc(indicator)?.latest?;
     Some(variation_icon(latest, indicator.polarity))
 }
 
@@ -59,7 +66,7 @@ fn variation_icon(latest: Variation, polarity: Polarity) -> Icon {
 
 /// Whether the target is assured, or None without SPC or a target.
 pub(super) fn assurance(indicator: &IndicatorReport) -> Option<Icon> {
-    let assurance = indicator.spc.as_ref()?.assurance?;
+    let assurance = charted_spc(indicator)?.assurance?;
     let (colour, letter) = match assurance {
         Assurance::ConsistentlyMet => (BLUE, "P"),
         Assurance::ConsistentlyMissed => (ORANGE, "F"),

@@ -251,11 +251,25 @@ pub(super) fn process_control(indicator: &IndicatorReport) -> Option<String> {
         show(spc.lower_limit),
         show(spc.upper_limit)
     );
+    if let Some(change) = &spc.changed {
+        sentence += &format!(
+            " Process changed: {}; these limits span the change (an event marked as a rebase would recalculate them).",
+            change.describe(format::month_name)
+        );
+    }
+    if let Some(reason) = &spc.no_assurance {
+        sentence += &format!(" {}.", capitalised(reason));
+    }
     let signals: Vec<String> = spc.signals.iter().rev().take(3).rev().map(signal_text).collect();
     if !signals.is_empty() {
         sentence += &format!(" Signals: {}.", signals.join("; "));
     }
     Some(sentence)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut characters = text.chars();
+    characters.next().map(|first| first.to_uppercase().chain(characters).collect()).unwrap_or_default()
 }
 
 fn signal_text(signal: &SpcSignal) -> String {
