@@ -70,7 +70,9 @@ fn commentary_replaces_the_warning_and_an_improvement_is_listed_as_such() {
     // The first line of the commentary only.
     assert_eq!(json["story"]["improved"][0]["commentary"], "Six agency workers converted.");
     let page = read(&fixture, "index.html");
-    assert!(page.contains("Nothing is red or amber"), "an empty attention list says so");
+    // Each list states its rule; an empty one says so.
+    assert!(page.contains("Listed: red or amber, rated worse than last month, or a concerning special cause."));
+    assert!(page.contains("Needs attention</h2>\n<p class=\"rule\">") && page.contains("None this month."));
     assert!(
         page.contains("green, was amber (16.0% last month, 10.0% now; target 14.0%). Six agency workers converted.")
     );
@@ -160,4 +162,43 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
         assert!(sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""), "A4 landscape");
         assert!(sheet.contains("fitToHeight=\"0\""), "one page wide");
     }
+}
+
+/// Fourteen months from January 2024: twelve alternating 20% and 21%
+/// (limits about 20.5 ± 2.66, 17.8 to 23.2), then 10% in January 2025 and
+/// 11% in February, both below the lower limit: an improving special cause,
+/// but February is worse than January as shown (lower is better), so it is
+/// not "Improved". Green both months, so not "Needs attention" either.
+#[test]
+fn an_improving_signal_worse_than_last_month_is_not_listed_as_improved() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    for index in 0..14 {
+        let agency = match index {
+            12 => 1.0,
+            13 => 1.1,
+            _ => 2.0 + (index % 2) as f64 * 0.1,
+        };
+        fixture.extract(&format!("{}-{:02}", 2024 + index / 12, index % 12 + 1), "workforce.csv", &workforce(agency));
+    }
+    build(&fixture);
+    let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    let indicator = &json["indicators"][0];
+    assert_eq!(indicator["spc"]["latest"], "improving");
+    assert_eq!(indicator["vs_previous_month"]["change"], 1.0);
+    assert!(json["story"]["improved"].as_array().unwrap().is_empty(), "{}", json["story"]);
+    assert!(json["story"]["attention"].as_array().unwrap().is_empty(), "{}", json["story"]);
+}
+
+/// Red to amber: the rating improved, and an amber still needs attention:
+/// it is in both lists, each by its stated rule. January 20.0% (red, over
+/// 17.5%), February 16.0% (amber).
+#[test]
+fn a_rating_that_improved_to_amber_is_in_both_lists() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(2.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    build(&fixture);
+    let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    assert_eq!(json["story"]["attention"][0]["reasons"][0], "amber, was red");
+    assert_eq!(json["story"]["improved"][0]["reasons"][0], "amber, was red");
 }

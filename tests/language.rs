@@ -456,8 +456,11 @@ fn close_to_target_is_green_either_side_amber_wider_and_nearer_is_improving() {
         .map(|month| build(month)["rag"].as_str().unwrap().to_string())
         .to_vec();
     assert_eq!(ratings, ["amber", "green", "amber", "red"]);
-    // February, 25 after 26: nearer 20, improving though higher; May, 14 after 17: further, worsening.
-    assert_eq!(build("2025-02")["vs_previous_month"]["direction"], "improving");
+    // By distance from 20, as shown. February, 25 after 26: 5 away after 6,
+    // one unit nearer: no change. March, 22 after 25: 2 away after 5,
+    // improving though lower. May, 14 after 17: 6 away after 3, worsening.
+    assert_eq!(build("2025-02")["vs_previous_month"]["direction"], "no_change");
+    assert_eq!(build("2025-03")["vs_previous_month"]["direction"], "improving");
     assert_eq!(build("2025-05")["vs_previous_month"]["direction"], "worsening");
     build("2025-04");
     let page = std::fs::read_to_string(fixture.root().join("reports/2025-04/index.html")).unwrap();

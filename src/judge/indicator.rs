@@ -2,13 +2,14 @@
 //! travel, confidence, SPC, benchmark and breakdown, over its series.
 
 use super::benchmarks::{ResolvedBenchmark, Standing};
+use super::change::{differ, Counts};
 use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
 use super::revision::Revision;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
 use super::spc;
-use super::trend::{self, direction, Direction, TravelOver};
+use super::trend::{self, Direction, TravelOver};
 use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
@@ -231,7 +232,16 @@ fn over_months(definition: &Definition, series: &[Observation], month: Month) ->
     let settings = definition.indicator.direction.as_ref()?.get_ref();
     let start = month.plus(1 - settings.over_months as i32);
     let points: Vec<(Month, Option<f64>)> = start.through(month).map(|m| (m, find(series, m).value)).collect();
-    trend::over_months(&points, settings.method, definition.polarity(), definition.decimals())
+    let decimals = definition.decimals();
+    // Close to a target: the distance from it, as shown, is what gets better or worse.
+    match (definition.polarity(), definition.target_for(month)) {
+        (Polarity::CloseToTarget, Some(target)) => {
+            let distance = |value: f64| (round_to(value, decimals) - target).abs();
+            let distances: Vec<_> = points.iter().map(|(m, value)| (*m, value.map(distance))).collect();
+            trend::over_months(&distances, settings.method, Polarity::LowerIsBetter, decimals)
+        }
+        (polarity, _) => trend::over_months(&points, settings.method, polarity, decimals),
+    }
 }
 
 /// A month's target.
@@ -343,9 +353,11 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
         (Some(now), Some(then)) => {
             let decimals = definition.decimals();
             let target = definition.target_for(latest.period);
+            let significant =
+                counts(definition, latest).zip(counts(definition, earlier)).and_then(|(a, b)| differ(a, b));
             comparison.direction = Some(match (definition.polarity(), target) {
                 (Polarity::CloseToTarget, Some(target)) => trend::towards(now, then, target, decimals),
-                (polarity, _) => direction(now, then, polarity, decimals),
+                (polarity, _) => trend::since(now, then, polarity, decimals, significant),
             });
             comparison.change = Some(round_to(round_to(now, decimals) - round_to(then, decimals), decimals));
         }
@@ -353,6 +365,23 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
         (_, None) => comparison.not_comparable = Some(format!("no value for {}", earlier.period)),
     }
     comparison
+}
+
+/// The counts behind a figure that a test of change can use: people in a
+/// proportion (not a weighted one), a count, or a rate's events and population.
+fn counts(definition: &Definition, observation: &Observation) -> Option<Counts> {
+    match &definition.measure {
+        MeasureRule::Proportion { weight: None, .. } => {
+            Some(Counts::Proportion { x: observation.numerator?, n: observation.denominator? })
+        }
+        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => {
+            Some(Counts::Rate { events: observation.value?, exposure: 1.0 })
+        }
+        MeasureRule::RatePer10000 { .. } => {
+            Some(Counts::Rate { events: observation.numerator?, exposure: observation.denominator? })
+        }
+        _ => None,
+    }
 }
 
 /// A place in a ranking: `position` of `of` (equal values share a place).

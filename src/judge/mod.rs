@@ -5,6 +5,7 @@
 //! `input` and `evaluate`.
 
 mod benchmarks;
+mod change;
 mod disclosure;
 mod funnel;
 mod indicator;
@@ -38,6 +39,6 @@ pub use significance::Interval;
 pub use spc::{
     Assurance, Basis as SpcBasis, Rule as SpcRule, Segment as SpcSegment, Signal as SpcSignal, Spc, Variation,
 };
-pub use story::{story, Exception, Story};
+pub use story::{story, Exception, Story, ATTENTION_RULE, IMPROVED_RULE};
 pub use trend::{Direction, TravelOver};
 pub use wording::plain_english;

@@ -1,12 +1,15 @@
 //! The month's story, exceptions first: what the board reads before any
 //! table. R/A/G counts beside last month's; every indicator that needs
-//! attention (red or amber, rated worse than last month, or a concerning
-//! special-cause signal); then every one that improved.
+//! attention (`ATTENTION_RULE`); then every one that improved
+//! (`IMPROVED_RULE`). An indicator rated better but still red or amber is
+//! in both: it improved, and it still needs attention.
 
-use super::indicator::IndicatorReport;
+use super::indicator::{Comparison, IndicatorReport};
 use super::rag::{Rag, RagCounts};
 use super::spc::Variation;
+use super::trend::Direction;
 use crate::evaluate::Observation;
+use crate::language::Polarity;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -32,6 +35,21 @@ pub struct Exception {
     pub target: Option<f64>,
     /// The first line of the service lead's commentary, if there is one.
     pub commentary: Option<String>,
+}
+
+/// The rules, as the page states them under each list.
+pub const ATTENTION_RULE: &str = "red or amber, rated worse than last month, or a concerning special cause";
+pub const IMPROVED_RULE: &str =
+    "rated better than last month, or an improving special cause with the figure no worse than last month or last year";
+
+/// The figure as shown is worse than the earlier one (by polarity, or
+/// further from the target).
+fn worse_as_shown(comparison: &Comparison, polarity: Polarity) -> bool {
+    match (polarity, comparison.change) {
+        (Polarity::HigherIsBetter, Some(change)) => change < 0.0,
+        (Polarity::LowerIsBetter, Some(change)) => change > 0.0,
+        _ => comparison.direction == Some(Direction::Worsening),
+    }
 }
 
 /// 0 for red, the worst: a lower number is a worse rating.
@@ -93,9 +111,13 @@ pub fn story(indicators: &[IndicatorReport]) -> Story {
         if let Some(variation @ (Variation::Concerning | Variation::Improving)) = variation {
             reasons.push(variation.describe().to_string());
         }
+        let no_worse = [&indicator.vs_previous_month, &indicator.vs_last_year]
+            .iter()
+            .all(|comparison| !worse_as_shown(comparison, indicator.polarity));
         if rated_badly || change(indicator) < 0 || variation == Some(Variation::Concerning) {
-            attention.push(exception(indicator, reasons));
-        } else if change(indicator) > 0 || variation == Some(Variation::Improving) {
+            attention.push(exception(indicator, reasons.clone()));
+        }
+        if change(indicator) > 0 || (variation == Some(Variation::Improving) && no_worse) {
             improved.push(exception(indicator, reasons));
         }
     }

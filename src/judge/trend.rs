@@ -1,6 +1,10 @@
 //! Direction of travel: against the previous month and the same month last
-//! year, labelled by polarity. Values are compared as shown (rounded), so a
-//! change too small to see is "no change".
+//! year, labelled by polarity. One rule for every direction: values are
+//! compared as shown, rounded to the indicator's decimals (last month, last
+//! year, first against last, and the points a trend line is fitted to).
+//! Since last month and last year, a change of one unit of that rounding or
+//! less is "no change", and a larger one that the counts behind it cannot
+//! tell from chance (`change`) is "no significant change".
 
 use super::rounding::round_to;
 use crate::language::{DirectionMethod, Polarity};
@@ -13,6 +17,9 @@ pub enum Direction {
     Improving,
     Worsening,
     NoChange,
+    /// A change larger than the rounding that a test of the counts behind
+    /// it cannot tell from chance at 95%.
+    NotSignificant,
     /// No-judgement indicators only go up or down.
     Up,
     Down,
@@ -24,6 +31,7 @@ impl Direction {
             Direction::Improving => "improving",
             Direction::Worsening => "worsening",
             Direction::NoChange => "no change",
+            Direction::NotSignificant => "no significant change",
             Direction::Up => "up",
             Direction::Down => "down",
         }
@@ -44,14 +52,26 @@ pub fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -
     }
 }
 
-/// For `close_to_target`: nearer the target (as shown) is improving.
+/// Since an earlier period: no change within one unit of the shown
+/// rounding; beyond it, `differ` (the counts' test, where there is one)
+/// decides whether it is a change at all, then polarity which way.
+pub fn since(latest: f64, earlier: f64, polarity: Polarity, decimals: u32, differ: Option<bool>) -> Direction {
+    let shown = round_to(latest, decimals) - round_to(earlier, decimals);
+    let unit = 10f64.powi(-(decimals as i32));
+    if shown.abs() <= unit * (1.0 + 1e-9) {
+        return Direction::NoChange;
+    }
+    if differ == Some(false) {
+        return Direction::NotSignificant;
+    }
+    direction(latest, earlier, polarity, decimals)
+}
+
+/// For `close_to_target`: nearer the target (as shown) is improving, by
+/// more than one unit of the rounding; the same distance is no change.
 pub fn towards(latest: f64, earlier: f64, target: f64, decimals: u32) -> Direction {
     let distance = |value: f64| (round_to(value, decimals) - target).abs();
-    match direction(distance(latest), distance(earlier), Polarity::LowerIsBetter, decimals) {
-        Direction::Improving => Direction::Improving,
-        Direction::Worsening => Direction::Worsening,
-        _ => Direction::NoChange,
-    }
+    since(distance(latest), distance(earlier), Polarity::LowerIsBetter, decimals, None)
 }
 
 /// The direction over several months (`direction = { over_months, method }`).
@@ -82,7 +102,7 @@ pub fn over_months(
     let from = points.first()?.0;
     let months = points.len() as u32;
     let change = match method {
-        DirectionMethod::Regression => regression_rise(points),
+        DirectionMethod::Regression => regression_rise(&shown(points, decimals)),
         DirectionMethod::FirstLast => match (points.first()?.1, points.last()?.1) {
             (Some(first), Some(last)) => Ok(round_to(last, decimals) - round_to(first, decimals)),
             _ => Err("the first or the last month has no value".to_string()),
@@ -97,6 +117,11 @@ pub fn over_months(
         Err(reason) => travel.not_comparable = Some(reason),
     }
     Some(travel)
+}
+
+/// The points as shown: the line is fitted to what the board sees.
+fn shown(points: &[(Month, Option<f64>)], decimals: u32) -> Vec<(Month, Option<f64>)> {
+    points.iter().map(|(month, value)| (*month, value.map(|value| round_to(value, decimals)))).collect()
 }
 
 /// The least-squares line's rise over the span (slope x (months - 1)),
@@ -148,6 +173,45 @@ mod tests {
         assert_eq!(direction(15.0, 16.2, Polarity::LowerIsBetter, 1), Direction::Improving);
         assert_eq!(direction(15.0, 16.2, Polarity::HigherIsBetter, 1), Direction::Worsening);
         assert_eq!(direction(15.0, 16.2, Polarity::NoJudgement, 1), Direction::Down);
+    }
+
+    /// Average caseload 21.4 -> 21.5 is one unit of the shown rounding: no
+    /// change. 21.4 -> 21.6 is two: a change, unless the counts' test says
+    /// it is chance. Placements 8.5% -> 8.4%: no change.
+    #[test]
+    fn one_unit_of_rounding_is_no_change_and_chance_is_not_a_direction() {
+        assert_eq!(since(21.5, 21.4, Polarity::LowerIsBetter, 1, None), Direction::NoChange);
+        assert_eq!(since(21.46, 21.44, Polarity::LowerIsBetter, 1, None), Direction::NoChange);
+        assert_eq!(since(21.6, 21.4, Polarity::LowerIsBetter, 1, None), Direction::Worsening);
+        assert_eq!(since(8.4, 8.5, Polarity::LowerIsBetter, 1, None), Direction::NoChange);
+        assert_eq!(since(85.8, 87.5, Polarity::HigherIsBetter, 1, Some(false)), Direction::NotSignificant);
+        assert_eq!(since(85.8, 87.5, Polarity::HigherIsBetter, 1, Some(true)), Direction::Worsening);
+        assert_eq!(since(57.0, 55.0, Polarity::NoJudgement, 0, Some(false)), Direction::NotSignificant);
+        assert_eq!(since(80.0, 50.0, Polarity::NoJudgement, 0, Some(true)), Direction::Up);
+    }
+
+    /// Close to a target of 50: 52 -> 49 moves from 2 away to 1 away, one
+    /// unit at 0 decimals: no change; 53 -> 49 is 3 away to 1: improving;
+    /// 48 -> 52 is the same distance: no change.
+    #[test]
+    fn close_to_target_is_judged_by_distance() {
+        assert_eq!(towards(49.0, 52.0, 50.0, 0), Direction::NoChange);
+        assert_eq!(towards(49.0, 53.0, 50.0, 0), Direction::Improving);
+        assert_eq!(towards(53.0, 49.0, 50.0, 0), Direction::Worsening);
+        assert_eq!(towards(52.0, 48.0, 50.0, 0), Direction::NoChange);
+    }
+
+    /// The line is fitted to the values as shown, as first-against-last
+    /// compares them. Over three equally spaced months the least-squares
+    /// rise is the last less the first: 20.049, 20.1, 20.151 show as 20.0,
+    /// 20.1, 20.2, a rise of 0.2 (the raw values rise 0.102, shown 0.1).
+    #[test]
+    fn the_trend_line_is_fitted_to_the_values_as_shown() {
+        let values = months(&[20.049, 20.1, 20.151].map(Some));
+        let trend = over_months(&values, DirectionMethod::Regression, Polarity::HigherIsBetter, 1).unwrap();
+        assert_eq!(trend.change, Some(0.2));
+        let first_last = over_months(&values, DirectionMethod::FirstLast, Polarity::HigherIsBetter, 1).unwrap();
+        assert_eq!(first_last.change, Some(0.2));
     }
 
     #[test]

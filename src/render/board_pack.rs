@@ -17,7 +17,7 @@ use super::plan::{action_rag, action_row, actions_sentence};
 use super::rating::rating_sentence;
 use super::story::{exception_lines, revision_texts, ExceptionLine};
 use super::summary::{benchmark_text, by_theme, group_value, headline, since_last_sentence, statistics, summary_row};
-use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard};
+use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard, ATTENTION_RULE, IMPROVED_RULE};
 
 const TITLE: Style = Style::new(20.0, Weight::Bold, INK);
 const SUBTITLE: Style = Style::new(13.0, Weight::Regular, INK);
@@ -146,20 +146,19 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
     counts(flow, scorecard);
     flow.gap(10.0);
     flow.heading("Needs attention", HEADING, 40.0);
+    flow.paragraph(&format!("Listed: {ATTENTION_RULE}."), NOTE);
     let attention = exception_lines(scorecard, &scorecard.story.attention);
     if attention.is_empty() {
-        flow.paragraph("Nothing is red or amber, no rating is worse than last month, and no indicator shows a concerning special-cause signal.", BODY);
+        flow.paragraph("None this month.", BODY);
     } else {
         flow.table(&attention_table(&attention));
     }
     flow.gap(8.0);
     flow.heading("Improved", SUBHEADING, 20.0);
+    flow.paragraph(&format!("Listed: {IMPROVED_RULE}."), NOTE);
     let improved = exception_lines(scorecard, &scorecard.story.improved);
     if improved.is_empty() {
-        flow.paragraph(
-            "No rating improved since last month and no indicator shows an improving special-cause signal.",
-            BODY,
-        );
+        flow.paragraph("None this month.", BODY);
     }
     for line in improved {
         let commentary = line.commentary.map(|text| format!(". {text}")).unwrap_or_default();

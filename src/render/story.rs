@@ -4,7 +4,7 @@
 
 use super::format::{month_name, rag_view, show_value, value_text, RagView};
 use super::rating::target_text;
-use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard};
+use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard, ATTENTION_RULE, IMPROVED_RULE};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -65,6 +65,8 @@ pub(super) fn story_view(scorecard: &Scorecard) -> Value {
             green => story.previous_counts.green,
         },
         attention => views(&story.attention),
+        attention_rule => ATTENTION_RULE,
+        improved_rule => IMPROVED_RULE,
         revised => scorecard
             .indicators
             .iter()

@@ -9,7 +9,7 @@ use super::tables;
 use crate::judge::{
     Comparison, Direction, GroupSeries, IndicatorReport, Scorecard, SpcBasis, SpcSignal, Standing, TravelOver,
 };
-use crate::language::{Average, DirectionMethod, Event, Frequency};
+use crate::language::{Average, DirectionMethod, Event, Frequency, Polarity};
 use serde::Serialize;
 
 /// One indicator's line in the summary table.
@@ -79,7 +79,7 @@ fn travel_class(direction: Direction) -> &'static str {
     match direction {
         Direction::Improving => "improving",
         Direction::Worsening => "worsening",
-        Direction::NoChange => "no-change",
+        Direction::NoChange | Direction::NotSignificant => "no-change",
         Direction::Up => "up",
         Direction::Down => "down",
     }
@@ -159,7 +159,13 @@ fn travel_line(indicator: &IndicatorReport, travel: &TravelOver) -> String {
     match (travel.direction, travel.change, &travel.not_comparable) {
         (Some(direction), Some(change), _) => {
             let size = format!("{:.*}", indicator.decimals as usize, change.abs());
-            let way = if change > 0.0 { "higher" } else { "lower" };
+            // Close to a target, the change is in the distance from it.
+            let way = match (indicator.polarity, change > 0.0) {
+                (Polarity::CloseToTarget, true) if indicator.target.is_some() => "further from the target",
+                (Polarity::CloseToTarget, false) if indicator.target.is_some() => "nearer the target",
+                (_, true) => "higher",
+                (_, false) => "lower",
+            };
             if direction == Direction::NoChange {
                 format!("{head}: no change.")
             } else {
