@@ -220,13 +220,13 @@ fn attention_table(lines: &[ExceptionLine]) -> Table {
     let right = Align::Right;
     Table {
         columns: columns(&[
-            (2.2, Align::Left),
-            (1.05, Align::Left),
-            (1.6, Align::Left),
-            (1.0, right),
-            (1.0, right),
+            (2.0, Align::Left),
+            (0.85, Align::Left),
+            (2.6, Align::Left),
+            (0.9, right),
+            (0.9, right),
             (1.1, right),
-            (3.2, Align::Left),
+            (2.8, Align::Left),
         ]),
         header: header(&["Indicator", "RAG", "Why", "Last month", "This month", "Target", "Commentary"]),
         rows,
@@ -333,6 +333,27 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
         ]),
         rows,
     });
+    key(flow);
+}
+
+/// What every letter and icon of the pack means.
+fn key(flow: &mut Flow) {
+    flow.gap(6.0);
+    flow.heading("Key", SUBHEADING, 60.0);
+    flow.paragraph(
+        "RAG: R red, A amber, G green, - not rated. Since last month, since last year: improving or worsening; up or down where there is no better direction; no change (within one unit of the rounding) or no significant change (a test of the counts at 95%). Variation and assurance (SPC), shown only where the chart draws the points they judge:",
+        NOTE,
+    );
+    let entry = |icon: icons::Icon| {
+        let (r, g, b) = icon.colour;
+        Cell::new(icon.text, CELL).with_badges(vec![Badge { fill: Rgb(r, g, b), letter: icon.letter.to_string() }])
+    };
+    let entries: Vec<Cell> = icons::key().into_iter().map(entry).collect();
+    let half = entries.len().div_ceil(2);
+    let (left, right) = entries.split_at(half);
+    let rows =
+        (0..half).map(|row| vec![left[row].clone(), right.get(row).cloned().unwrap_or_else(|| cell(""))]).collect();
+    flow.table(&Table { columns: columns(&[(1.0, Align::Left), (1.0, Align::Left)]), header: Vec::new(), rows });
 }
 
 /// The variation and assurance icons as the PDF draws them.

@@ -149,6 +149,10 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             counts => context! { red, amber, green, unrated },
             story => story_view(scorecard),
             themes,
+            key => icons::key().iter().map(|icon| context! {
+                icon => Value::from_safe_string(icons::svg(icon, 18)),
+                text => &icon.text,
+            }).collect::<Vec<_>>(),
             details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
             chart => CHART_SIZE,
             narrow_chart => NARROW_CHART_SIZE,

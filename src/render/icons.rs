@@ -66,13 +66,49 @@ fn variation_icon(latest: Variation, polarity: Polarity) -> Icon {
 
 /// Whether the target is assured, or None without SPC or a target.
 pub(super) fn assurance(indicator: &IndicatorReport) -> Option<Icon> {
-    let assurance = charted_spc(indicator)?.assurance?;
+    Some(assurance_icon(charted_spc(indicator)?.assurance?))
+}
+
+fn assurance_icon(assurance: Assurance) -> Icon {
     let (colour, letter) = match assurance {
         Assurance::ConsistentlyMet => (BLUE, "P"),
         Assurance::ConsistentlyMissed => (ORANGE, "F"),
         Assurance::HitAndMiss => (GREY, "?"),
     };
-    Some(Icon { colour, letter, text: format!("Assurance: {}", assurance.describe()) })
+    Icon { colour, letter, text: format!("Assurance: {}", assurance.describe()) }
+}
+
+/// Every icon the page and the pack can show, each with its meaning: the key.
+pub(super) fn key() -> Vec<Icon> {
+    let variation = |latest, polarity, text: &str| Icon { text: text.to_string(), ..variation_icon(latest, polarity) };
+    let assurance = |assurance: Assurance| {
+        let icon = assurance_icon(assurance);
+        Icon { text: assurance.describe().to_string(), ..icon }
+    };
+    vec![
+        variation(Variation::CommonCause, Polarity::HigherIsBetter, "common cause variation: no signal"),
+        variation(
+            Variation::Improving,
+            Polarity::HigherIsBetter,
+            "special cause, improving: high where higher is better",
+        ),
+        variation(Variation::Improving, Polarity::LowerIsBetter, "special cause, improving: low where lower is better"),
+        variation(
+            Variation::Concerning,
+            Polarity::LowerIsBetter,
+            "special cause, concerning: high where lower is better",
+        ),
+        variation(
+            Variation::Concerning,
+            Polarity::HigherIsBetter,
+            "special cause, concerning: low where higher is better",
+        ),
+        variation(Variation::High, Polarity::NoJudgement, "special cause, higher (no better direction)"),
+        variation(Variation::Low, Polarity::NoJudgement, "special cause, lower (no better direction)"),
+        assurance(Assurance::ConsistentlyMet),
+        assurance(Assurance::ConsistentlyMissed),
+        assurance(Assurance::HitAndMiss),
+    ]
 }
 
 /// The icon as inline SVG, `size` pixels square, with its text as the

@@ -2,7 +2,7 @@
 //! the Target column shows: the target, or the benchmark the rating used.
 
 use super::format::show_value;
-use crate::judge::{IndicatorReport, Rag, RatingBasis};
+use crate::judge::{round_to, IndicatorReport, Rag, RatingBasis};
 use crate::language::{Polarity, Unit};
 
 /// How values are shown: the indicator's decimals and unit.
@@ -35,9 +35,75 @@ pub fn target_text(indicator: &IndicatorReport) -> String {
         (Some(RatingBasis::Benchmark { benchmark, .. } | RatingBasis::Significance { benchmark, .. }), None) => {
             format!("{} ({})", show(benchmark.value), benchmark.label)
         }
-        (Some(RatingBasis::Thresholds { green, .. }), None) => format!("{} (green)", show(*green)),
+        (Some(RatingBasis::Thresholds { green, .. }), None) => {
+            let side = if indicator.polarity == Polarity::HigherIsBetter { "above" } else { "below" };
+            format!("green at {} or {side}", show(*green))
+        }
         _ => String::new(),
     }
+}
+
+/// Why the rating is what it is, in a few words for the "Why" column:
+/// "21.5 points below the 80.0% target", "similar to England 2024-25's
+/// 22.6%: not significantly different".
+pub fn rating_reason(indicator: &IndicatorReport) -> Option<String> {
+    let shown = Shown { decimals: indicator.decimals, unit: indicator.unit };
+    let (basis, rag, value) = (indicator.rating_basis.as_ref()?, indicator.rag?, indicator.latest.value?);
+    Some(reason(basis, rag, round_to(value, indicator.decimals), indicator.polarity, shown))
+}
+
+fn reason(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown: Shown) -> String {
+    let show = |value: f64| shown.value(value);
+    let (better, worse) = match polarity {
+        Polarity::HigherIsBetter => ("above", "below"),
+        _ => ("below", "above"),
+    };
+    match (basis, rag) {
+        (RatingBasis::Target { target, .. }, Rag::Green) => format!("at or {better} the {} target", show(*target)),
+        (RatingBasis::Target { target, .. }, _) => {
+            format!("{} {worse} the {} target", shown.amount((value - target).abs()), show(*target))
+        }
+        (RatingBasis::Thresholds { green, .. }, Rag::Green) => format!("green at {} or {better}", show(*green)),
+        (RatingBasis::Thresholds { green, .. }, Rag::Amber) => {
+            format!("{worse} the green threshold of {}", show(*green))
+        }
+        (RatingBasis::Thresholds { amber, .. }, Rag::Red) => format!("{worse} the amber threshold of {}", show(*amber)),
+        (RatingBasis::CloseToTarget { target, .. }, _) => {
+            format!("{} from the {} target", shown.amount((value - target).abs()), show(*target))
+        }
+        (RatingBasis::Benchmark { benchmark, tolerance }, rag) => {
+            let of = format!("{}'s {}", benchmark.label, show(benchmark.value));
+            let tolerance = shown.amount(*tolerance);
+            match rag {
+                Rag::Green => format!("better than {of} by more than {tolerance}"),
+                Rag::Amber => format!("similar to {of} (within {tolerance})"),
+                Rag::Red => format!("worse than {of} by more than {tolerance}"),
+            }
+        }
+        (RatingBasis::Significance { benchmark, .. }, rag) => {
+            let of = format!("{}'s {}", benchmark.label, show(benchmark.value));
+            match rag {
+                Rag::Green => format!("better than {of}: significant"),
+                Rag::Amber => format!("similar to {of}: not significantly different"),
+                Rag::Red => format!("worse than {of}: significant"),
+            }
+        }
+    }
+}
+
+/// Enough decimals that the benchmark and the interval's limits never show
+/// as the same number (England's 6.5% "outside" an interval from 6.5%: the
+/// limit was 6.5305%): one more at a time, up to three more.
+fn distinct(shown: Shown, numbers: &[f64]) -> Shown {
+    let mut more = shown;
+    for extra in 0..=3 {
+        more = Shown { decimals: shown.decimals + extra, ..shown };
+        let texts: Vec<String> = numbers.iter().map(|number| more.value(*number)).collect();
+        if texts.iter().enumerate().all(|(at, text)| !texts[..at].contains(text)) {
+            break;
+        }
+    }
+    more
 }
 
 /// Why this month's rating is what it is, in one sentence.
@@ -101,12 +167,13 @@ fn sentence(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown
             }
         }
         (RatingBasis::Significance { benchmark, interval }, rag) => {
-            let of = format!("{}'s {}", benchmark.label, show(benchmark.value));
+            let precise = distinct(shown, &[benchmark.value, interval.lower, interval.upper]);
+            let of = format!("{}'s {}", benchmark.label, precise.value(benchmark.value));
             let interval = format!(
                 "the {}% confidence interval of {value}, {} to {}",
                 interval.level,
-                show(interval.lower),
-                show(interval.upper)
+                precise.value(interval.lower),
+                precise.value(interval.upper)
             );
             match rag {
                 Rag::Green => format!("Green (better): {of} is outside {interval}, on the worse side."),
@@ -145,6 +212,40 @@ mod tests {
         assert_eq!(
             sentence(&basis, Rag::Red, 84.9, higher, PERCENT),
             "Red: 84.9% is more than 10.0 points below the 95.0% target (amber to 85.0%)."
+        );
+    }
+
+    /// England's 6.5% against an interval from 6.5305% to 9.2%: at one
+    /// decimal the limit shows as 6.5%, and "6.5% is outside 6.5% to 9.2%"
+    /// contradicts itself; at two, 6.50% is outside 6.53% to 9.20%.
+    #[test]
+    fn bounds_that_round_to_the_benchmark_get_another_decimal() {
+        let interval = Confidence { level: 95.0, lower: 6.5305, upper: 9.2 };
+        let significance = RatingBasis::Significance { benchmark: england(6.5), interval };
+        assert_eq!(
+            sentence(&significance, Rag::Red, 7.7, Polarity::LowerIsBetter, PERCENT),
+            "Red (worse): England 2024-25's 6.50% is outside the 95% confidence interval of 7.7%, 6.53% to 9.20%, on the better side."
+        );
+    }
+
+    /// The Why column: how far from the target, which threshold, and what
+    /// a benchmark comparison found, in a few words.
+    #[test]
+    fn the_reason_says_how_far_and_from_what() {
+        let higher = Polarity::HigherIsBetter;
+        let target = RatingBasis::Target { target: 80.0, amber_until: 70.0 };
+        // 58.5 against 80: 21.5 points below.
+        assert_eq!(reason(&target, Rag::Red, 58.5, higher, PERCENT), "21.5 points below the 80.0% target");
+        assert_eq!(reason(&target, Rag::Green, 81.0, higher, PERCENT), "at or above the 80.0% target");
+        let thresholds = RatingBasis::Thresholds { green: 11.0, amber: 14.0 };
+        let lower = Polarity::LowerIsBetter;
+        assert_eq!(reason(&thresholds, Rag::Red, 15.1, lower, PERCENT), "above the amber threshold of 14.0%");
+        assert_eq!(reason(&thresholds, Rag::Green, 9.0, lower, PERCENT), "green at 11.0% or below");
+        let interval = Confidence { level: 95.0, lower: 18.8, upper: 22.7 };
+        let significance = RatingBasis::Significance { benchmark: england(22.6), interval };
+        assert_eq!(
+            reason(&significance, Rag::Amber, 20.7, lower, PERCENT),
+            "similar to England 2024-25's 22.6%: not significantly different"
         );
     }
 

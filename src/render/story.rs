@@ -3,8 +3,8 @@
 //! first line of the commentary.
 
 use super::format::{month_name, rag_view, show_value, value_text, RagView};
-use super::rating::target_text;
-use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard, ATTENTION_RULE, IMPROVED_RULE};
+use super::rating::{rating_reason, target_text};
+use crate::judge::{Exception, IndicatorReport, Rag, Revision, Scorecard, Variation, ATTENTION_RULE, IMPROVED_RULE};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -33,7 +33,7 @@ fn exception_line(exception: &Exception, indicator: &IndicatorReport) -> Excepti
     ExceptionLine {
         id: exception.id.clone(),
         title: exception.title.clone(),
-        why: exception.reasons.join("; "),
+        why: why(exception, indicator),
         previous: value_text(&exception.previous, decimals, unit),
         value: value_text(&exception.latest, decimals, unit),
         target: target_text(indicator),
@@ -41,6 +41,32 @@ fn exception_line(exception: &Exception, indicator: &IndicatorReport) -> Excepti
         no_commentary: needs_commentary && exception.commentary.is_none(),
         rating: rag_view(exception.rag),
         rated: exception.rag,
+    }
+}
+
+/// Why it is listed, in words: how the rating was reached ("21.5 points
+/// below the 80.0% target"), the rating it had last month, and a special
+/// cause with the process change behind it. The judged record decides;
+/// this only words it.
+fn why(exception: &Exception, indicator: &IndicatorReport) -> String {
+    let mut parts: Vec<String> = rating_reason(indicator).into_iter().collect();
+    if let (Some(before), Some(now)) = (exception.previous_rag, exception.rag) {
+        if before != now {
+            parts.push(format!("was {}", before.name()));
+        }
+    }
+    let spc = indicator.spc.as_ref();
+    if let Some(variation @ (Variation::Concerning | Variation::Improving)) = spc.and_then(|spc| spc.latest) {
+        let change = spc.and_then(|spc| spc.changed.as_ref()).map(|change| change.describe(month_name));
+        parts.push(match change {
+            Some(change) => format!("{}, {change}", variation.describe()),
+            None => variation.describe().to_string(),
+        });
+    }
+    if parts.is_empty() {
+        exception.reasons.join("; ")
+    } else {
+        parts.join("; ")
     }
 }
 
