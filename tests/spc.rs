@@ -291,3 +291,26 @@ fn a_process_change_is_named_on_the_page_and_by_check() {
     let line = "process change 2025-04: referrals-3-months: 8 months above the mean since September 2024; if the change is real and lasting, an event dated September 2024 with `rebase = true` recalculates its limits";
     assert!(stdout.contains(line), "{stdout}");
 }
+
+/// A bundle for month M describes M's window, not the latest month's
+/// evaluated (issue 29: `build --month 2025-01` said "1 February 2025 to
+/// 28 February 2025"). The 3-month window to June 2024 is 1 April 2024 to
+/// 30 June 2024; the fixture's data run to January 2025. An
+/// `annual_calendar` indicator built for March 2025 reports December 2024,
+/// and its calendar-year window is 1 January 2024 to 31 December 2024.
+#[test]
+fn a_bundle_describes_the_window_of_the_period_it_reports() {
+    let fixture = referrals_fixture(ROLLING);
+    let json = fixture.build_json(&["--month", "2024-06"], "1767225600", "2024-06");
+    assert_eq!(json["indicators"][0]["window"], "1 April 2024 to 30 June 2024");
+    let source = &json["indicators"][0]["in_words"][0];
+    assert!(source[1].as_str().unwrap().contains("1 April 2024 to 30 June 2024"), "{source}");
+    let yearly = ROLLING.replace(
+        "window = { kind = \"rolling\", months = 3 }",
+        "window = { kind = \"calendar_year_to_date\" }\nfrequency = \"annual_calendar\"",
+    );
+    let fixture = referrals(&yearly, &[6; 15]);
+    let json = fixture.build_json(&["--month", "2025-03"], "1767225600", "2025-03");
+    assert_eq!(json["indicators"][0]["latest"]["period"], "2024-12");
+    assert_eq!(json["indicators"][0]["window"], "1 January 2024 to 31 December 2024");
+}

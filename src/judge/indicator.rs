@@ -13,6 +13,7 @@ use super::trend::{self, Direction, TravelOver};
 use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
+use crate::language::window::PeriodWindow;
 use crate::language::{Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
@@ -157,6 +158,8 @@ pub(super) fn judge(
     let upto = |series: &[Observation]| series.iter().filter(reported).cloned().collect::<Vec<_>>();
     let series = upto(&computed.series);
     let latest = find(&series, month);
+    // The window of the period reported, not of the latest month evaluated.
+    let window = PeriodWindow::new(month, indicator.window.get_ref(), financial_year_start).describe();
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let target = definition.target_for(month);
     let up_to_month = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
@@ -184,7 +187,7 @@ pub(super) fn judge(
         decimals: definition.decimals(),
         polarity: definition.polarity(),
         dataset: indicator.dataset.get_ref().clone(),
-        window: computed.window.clone(),
+        window: window.clone(),
         basis: computed.basis.describe(),
         rag: rag(&latest),
         previous_rag: rate(definition, &find(&series, previous_period), previous_benchmark),
@@ -200,8 +203,8 @@ pub(super) fn judge(
         rag_limits: definition.rating_for(month).and_then(|rule| rag::limits(&rule, definition.polarity())),
         targets: monthly_targets(definition, &series),
         rating_basis,
-        definition: plain_english(definition, &computed.window),
-        in_words: in_words(definition, &computed.window, computed.basis),
+        definition: plain_english(definition, &window),
+        in_words: in_words(definition, &window, computed.basis),
         commentary: None,
         events: events
             .into_iter()
