@@ -7,6 +7,7 @@ mod board;
 mod bundle;
 mod charts;
 mod cli;
+mod consistency;
 mod consortium;
 mod corpus;
 mod definition_errors;

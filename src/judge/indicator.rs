@@ -165,7 +165,10 @@ pub(super) fn judge(
     let up_to_month = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
     let monthly = computed.monthly.as_deref().filter(|_| frequency == Frequency::Monthly).map(up_to_month);
     let events: Vec<Event> = events.iter().filter(|event| event.concerns(definition.id())).cloned().collect();
-    let (spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target, &events);
+    let (mut spc, spc_not_applicable) = process_control(definition, &series, monthly.as_deref(), target, &events);
+    if let Some(spc) = spc.as_mut() {
+        agree_with_rating(spc, definition, rag(&latest));
+    }
     let confidence = [95.0, 99.8].into_iter().filter_map(|level| confidence(definition, &latest, level)).collect();
     let groups = computed
         .groups
@@ -328,6 +331,29 @@ fn process_control(
     }
     let unit = *definition.indicator.unit.get_ref();
     (Some(within_range(spc::Spc { basis, ..analysed }, unit)), None)
+}
+
+/// Assurance speaks of the process, the rating of the latest month; where
+/// both speak of the same target, "consistently met" beside a month that
+/// did not meet it (or "missed" beside one that did) contradicts the page.
+/// That month is then a special cause outside the limits, which do not
+/// describe it: no assurance, and the reason.
+fn agree_with_rating(spc: &mut spc::Spc, definition: &Definition, rag: Option<Rag>) {
+    if !matches!(definition.rating, Some(RatingRule::Target { .. })) {
+        return;
+    }
+    let contradicts = match (spc.assurance, rag) {
+        (Some(spc::Assurance::ConsistentlyMet), Some(rag)) => rag != Rag::Green,
+        (Some(spc::Assurance::ConsistentlyMissed), Some(rag)) => rag == Rag::Green,
+        _ => false,
+    };
+    if contradicts {
+        spc.assurance = None;
+        spc.no_assurance = Some(
+            "no assurance: the latest month is a special cause on the other side of the target from the process limits"
+                .to_string(),
+        );
+    }
 }
 
 /// Limits past what the unit can hold (below 0; above 100%) shown at the

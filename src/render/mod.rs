@@ -33,5 +33,6 @@ pub use charts::{
 pub use comparison::render as comparison_files;
 pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};
 pub use html::{archive_page, consortium_page, ArchiveEntry};
+pub use rating::rating_sentence;
 pub use tables::{neutralise_formula, scorecard_csv, scorecard_json, series_csv, values_csv};
 pub use xlsx::workbook;
