@@ -71,6 +71,13 @@ fn fixed_indicator() -> IndicatorReport {
         vs_previous_month: comparison.clone(),
         vs_last_year: comparison,
         vs_months: None,
+        recent_trend: scorecard::judge::RecentTrend {
+            from: start.plus(7),
+            chi_squared: None,
+            significant: false,
+            rising: None,
+            not_tested: Some("not needed by the chart".into()),
+        },
         series,
         breakdown: None,
     }

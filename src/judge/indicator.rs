@@ -5,6 +5,7 @@ use super::benchmarks::{ResolvedBenchmark, Standing};
 use super::change::{differ, Counts};
 use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
+use super::recent_trend::{recent_trend, RecentTrend, PERIODS};
 use super::revision::Revision;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
@@ -100,6 +101,8 @@ pub struct IndicatorReport {
     /// Over several months, when the definition asks (`direction`).
     #[serde(rename = "direction_over_months", skip_serializing_if = "Option::is_none")]
     pub vs_months: Option<TravelOver>,
+    /// Fingertips' recent trend over the last 5 periods (`recent_trend`).
+    pub recent_trend: RecentTrend,
     pub series: Vec<Observation>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Breakdown>,
@@ -219,6 +222,7 @@ pub(super) fn judge(
         vs_previous_month: compare(definition, &latest, &find(&series, previous_period)),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         vs_months: over_months(definition, &series, month),
+        recent_trend: recent(definition, monthly.as_deref().unwrap_or(&series), month),
         latest,
         series,
         breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
@@ -411,6 +415,27 @@ fn counts(definition: &Definition, observation: &Observation) -> Option<Counts> 
         }
         _ => None,
     }
+}
+
+/// The recent trend over the last 5 periods to `month` of `series` (the
+/// reported series, or a rolling figure's own months).
+fn recent(definition: &Definition, series: &[Observation], month: Month) -> RecentTrend {
+    let upto: Vec<&Observation> = series.iter().filter(|o| o.period <= month).collect();
+    let last = &upto[upto.len().saturating_sub(PERIODS)..];
+    let from = last.first().map_or(month, |o| o.period);
+    let testable = matches!(
+        &definition.measure,
+        MeasureRule::Proportion { weight: None, .. }
+            | MeasureRule::Count { .. }
+            | MeasureRule::RatePer10000 { .. }
+            | MeasureRule::Summary { kind: Summary::DistinctCount, .. }
+    );
+    if !testable {
+        let reason = "this measure has no counts of people to test".to_string();
+        return RecentTrend { from, chi_squared: None, significant: false, rising: None, not_tested: Some(reason) };
+    }
+    let counts: Vec<Option<Counts>> = last.iter().map(|o| counts(definition, o)).collect();
+    recent_trend(from, &counts)
 }
 
 /// A place in a ranking: `position` of `of` (equal values share a place).

@@ -126,6 +126,7 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     lines.extend(indicator.england_standing.as_ref().map(|standing| standing_line(standing, &show)));
     lines.extend(process_control(indicator));
     lines.extend(indicator.vs_months.as_ref().map(|travel| travel_line(indicator, travel)));
+    lines.push(recent_trend_line(indicator));
     lines.extend(indicator.events.iter().map(event_line));
     lines
 }
@@ -147,6 +148,28 @@ fn standing_line(standing: &Standing, show: &dyn Fn(f64) -> String) -> String {
         standing.of,
         show(standing.value)
     )
+}
+
+/// "Recent trend (the 5 months from November 2025, chi-squared test for
+/// trend at 99.8%): increasing and getting worse (significant)."
+pub(super) fn recent_trend_line(indicator: &IndicatorReport) -> String {
+    let trend = &indicator.recent_trend;
+    let head = format!(
+        "Recent trend (the 5 {} from {}, chi-squared test for trend at 99.8%)",
+        if indicator.frequency == Frequency::Monthly { "months" } else { "periods" },
+        month_name(trend.from)
+    );
+    let verdict = match (trend.rising, &trend.not_tested, indicator.polarity) {
+        (_, Some(reason), _) => format!("not tested: {reason}"),
+        (None, None, _) => "no significant change".to_string(),
+        (Some(true), None, Polarity::HigherIsBetter) => "increasing and getting better (significant)".to_string(),
+        (Some(true), None, Polarity::LowerIsBetter) => "increasing and getting worse (significant)".to_string(),
+        (Some(false), None, Polarity::HigherIsBetter) => "decreasing and getting worse (significant)".to_string(),
+        (Some(false), None, Polarity::LowerIsBetter) => "decreasing and getting better (significant)".to_string(),
+        (Some(true), None, _) => "increasing (significant)".to_string(),
+        (Some(false), None, _) => "decreasing (significant)".to_string(),
+    };
+    format!("{head}: {verdict}.")
 }
 
 /// "Over the 6 months from October 2025 (least-squares line): worsening, 3.1 higher."

@@ -1,0 +1,154 @@
+//! The recent trend, as Fingertips shows it: over the last 5 periods, is
+//! the figure rising or falling by more than chance? A proportion by the
+//! chi-squared test for trend (Cochran-Armitage, as R's
+//! `prop.trend.test`); a count or a rate by its Poisson form (events
+//! against their exposure, scores 1 to 5). At 99.8%, the level Fingertips
+//! compares at: five monthly points tested for 43 indicators every month
+//! would otherwise call about two trends a month by chance alone. A rolling
+//! or year-to-date figure is tested on its own months, which do not overlap.
+//! Means, medians, sums, ratios and weighted proportions have no counts to
+//! test: no recent trend, and the page says why.
+
+use super::change::Counts;
+use super::significance::Z998;
+use crate::project::Month;
+use serde::Serialize;
+
+pub const PERIODS: usize = 5;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecentTrend {
+    /// The first of the periods tested.
+    pub from: Month,
+    /// The chi-squared statistic (1 degree of freedom), and whether it is
+    /// past the 99.8% point (3.0902² = 9.5495).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chi_squared: Option<f64>,
+    pub significant: bool,
+    /// Rising (true) or falling, when significant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rising: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_tested: Option<String>,
+}
+
+/// The test over `periods` (the last 5, oldest first): None counts for a
+/// period with no value, a suppressed one, or one with nothing to count.
+pub fn recent_trend(from: Month, periods: &[Option<Counts>]) -> RecentTrend {
+    let untested = |reason: String| RecentTrend {
+        from,
+        chi_squared: None,
+        significant: false,
+        rising: None,
+        not_tested: Some(reason),
+    };
+    let known: Vec<Counts> = periods.iter().flatten().copied().collect();
+    if periods.len() < PERIODS || known.len() < PERIODS {
+        let short = PERIODS.saturating_sub(known.len());
+        return untested(format!(
+            "the last {PERIODS} periods include {short} with no value or a small number suppressed"
+        ));
+    }
+    let Some((statistic, rising)) = chi_squared_for_trend(&known) else {
+        return untested("the counts cannot be tested (none, or all, meet the numerator)".to_string());
+    };
+    let significant = statistic > Z998 * Z998;
+    RecentTrend {
+        from,
+        chi_squared: Some(statistic),
+        significant,
+        rising: significant.then_some(rising),
+        not_tested: None,
+    }
+}
+
+/// The statistic and its direction, scores 1, 2, ... for the periods.
+fn chi_squared_for_trend(periods: &[Counts]) -> Option<(f64, bool)> {
+    let scores = (1..=periods.len()).map(|score| score as f64);
+    match periods[0] {
+        Counts::Proportion { .. } => {
+            let pairs: Vec<(f64, f64, f64)> = periods
+                .iter()
+                .zip(scores)
+                .map(|(counts, t)| match counts {
+                    Counts::Proportion { x, n } => Some((*x, *n, t)),
+                    Counts::Rate { .. } => None,
+                })
+                .collect::<Option<_>>()?;
+            let (x, n): (f64, f64) = pairs.iter().fold((0.0, 0.0), |(x, n), (a, b, _)| (x + a, n + b));
+            let p = x / n;
+            let trend: f64 = pairs.iter().map(|(x, n, t)| t * (x - n * p)).sum();
+            let (weighted, squares): (f64, f64) =
+                pairs.iter().fold((0.0, 0.0), |(s, q), (_, n, t)| (s + n * t, q + n * t * t));
+            let variance = p * (1.0 - p) * (squares - weighted * weighted / n);
+            (variance > 0.0).then(|| (trend * trend / variance, trend > 0.0))
+        }
+        Counts::Rate { .. } => {
+            let pairs: Vec<(f64, f64, f64)> = periods
+                .iter()
+                .zip(scores)
+                .map(|(counts, t)| match counts {
+                    Counts::Rate { events, exposure } => Some((*events, *exposure, t)),
+                    Counts::Proportion { .. } => None,
+                })
+                .collect::<Option<_>>()?;
+            let (events, exposure): (f64, f64) = pairs.iter().fold((0.0, 0.0), |(o, e), (a, b, _)| (o + a, e + b));
+            // Conditional on the total, each period's share is its exposure's.
+            let shares: Vec<f64> = pairs.iter().map(|(_, e, _)| e / exposure).collect();
+            let trend: f64 = pairs.iter().zip(&shares).map(|((o, _, t), w)| t * (o - events * w)).sum();
+            let mean: f64 = pairs.iter().zip(&shares).map(|((_, _, t), w)| w * t).sum();
+            let spread: f64 = pairs.iter().zip(&shares).map(|((_, _, t), w)| w * t * t).sum::<f64>() - mean * mean;
+            let variance = events * spread;
+            (variance > 0.0).then(|| (trend * trend / variance, trend > 0.0))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn month() -> Month {
+        Month::new(2025, 11).unwrap()
+    }
+
+    /// 10, 15, 20, 25, 30 of 100 each, worked by hand (and by a separate
+    /// Python version of R's `prop.trend.test` formula): p = 100 / 500 =
+    /// 0.2; T = 1(-10) + 2(-5) + 3(0) + 4(5) + 5(10) = 50; variance = 0.2 x
+    /// 0.8 x (100 x 55 - 300² / 500) = 0.16 x 1000 = 160; 50² / 160 = 15.625.
+    #[test]
+    fn a_rising_proportion() {
+        let share = |x| Some(Counts::Proportion { x, n: 100.0 });
+        let trend = recent_trend(month(), &[share(10.0), share(15.0), share(20.0), share(25.0), share(30.0)]);
+        approx::assert_relative_eq!(trend.chi_squared.unwrap(), 15.625, epsilon = 1e-9);
+        assert!(trend.significant);
+        assert_eq!(trend.rising, Some(true));
+        // 20, 21, 19, 22, 20 of 100: p = 0.204, T = 20 + 42 + 57 + 88 + 100 - 0.204 x 100 x 15 = 307 - 306 = 1,
+        // variance = 0.204 x 0.796 x 1000 = 162.38: chi-squared 0.0062, no trend.
+        let flat = recent_trend(month(), &[share(20.0), share(21.0), share(19.0), share(22.0), share(20.0)]);
+        approx::assert_relative_eq!(flat.chi_squared.unwrap(), 1.0 / (0.204 * 0.796 * 1000.0), epsilon = 1e-9);
+        assert!(!flat.significant && flat.rising.is_none());
+    }
+
+    /// Counts 10, 12, 14, 30, 40 over equal exposures: total 106, each
+    /// period expects 21.2; U = 1(-11.2) + 2(-9.2) + 3(-7.2) + 4(8.8) +
+    /// 5(18.8) = 78; the scores' variance with equal shares is 11 - 9 = 2,
+    /// so the variance of U is 106 x 2 = 212 and chi-squared 78² / 212 = 28.70.
+    #[test]
+    fn a_rising_count() {
+        let count = |events| Some(Counts::Rate { events, exposure: 1.0 });
+        let trend = recent_trend(month(), &[count(10.0), count(12.0), count(14.0), count(30.0), count(40.0)]);
+        approx::assert_relative_eq!(trend.chi_squared.unwrap(), 78.0 * 78.0 / 212.0, epsilon = 1e-9);
+        assert_eq!(trend.rising, Some(true));
+    }
+
+    #[test]
+    fn a_gap_or_a_suppressed_period_is_not_tested() {
+        let share = |x| Some(Counts::Proportion { x, n: 100.0 });
+        let trend = recent_trend(month(), &[share(10.0), None, share(20.0), share(25.0), share(30.0)]);
+        assert_eq!(
+            trend.not_tested.as_deref(),
+            Some("the last 5 periods include 1 with no value or a small number suppressed")
+        );
+    }
+}
