@@ -72,6 +72,7 @@ fn fixed_indicator() -> IndicatorReport {
         vs_last_year: comparison,
         vs_months: None,
         recent_trend: scorecard::judge::RecentTrend {
+            test: scorecard::judge::TrendTest::ChiSquared,
             from: start.plus(7),
             chi_squared: None,
             significant: false,

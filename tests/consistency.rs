@@ -225,6 +225,10 @@ fn check(indicator: &IndicatorReport, story: &judge::Story, suppressed_before: O
             return Err(format!("{id}: SPC figures not finite: {numbers:?}"));
         }
     }
+    let trend = &indicator.recent_trend;
+    if trend.significant != trend.rising.is_some() || (trend.not_tested.is_some() && trend.significant) {
+        return Err(format!("{id}: a recent trend that contradicts itself: {trend:?}"));
+    }
     if let Some(sentence) = scorecard::render::rating_sentence(indicator).filter(|_| id == "significance") {
         significance_sentence_agrees(&sentence, indicator.rag)?;
     }
@@ -321,5 +325,6 @@ fn situations(indicator: &IndicatorReport, story: &judge::Story, last: Option<us
         (spc.is_some() && last.is_some(), "SPC after a suppressed month"),
         (indicator.spc_not_applicable.is_some(), "SPC not applicable"),
         (indicator.latest.is_suppressed(), "a suppressed latest month"),
+        (indicator.recent_trend.significant, "a significant recent trend"),
     ]
 }

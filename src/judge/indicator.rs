@@ -5,7 +5,7 @@ use super::benchmarks::{ResolvedBenchmark, Standing};
 use super::change::{differ, Counts};
 use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
-use super::recent_trend::{recent_trend, RecentTrend, PERIODS};
+use super::recent_trend::{recent_slope, recent_trend, RecentTrend, PERIODS};
 use super::revision::Revision;
 use super::rounding::round_to;
 use super::significance::{self, Z95, Z998};
@@ -431,8 +431,7 @@ fn recent(definition: &Definition, series: &[Observation], month: Month) -> Rece
             | MeasureRule::Summary { kind: Summary::DistinctCount, .. }
     );
     if !testable {
-        let reason = "this measure has no counts of people to test".to_string();
-        return RecentTrend { from, chi_squared: None, significant: false, rising: None, not_tested: Some(reason) };
+        return recent_slope(from, &last.iter().map(|o| o.value).collect::<Vec<_>>());
     }
     let counts: Vec<Option<Counts>> = last.iter().map(|o| counts(definition, o)).collect();
     recent_trend(from, &counts)

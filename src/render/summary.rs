@@ -154,8 +154,9 @@ fn standing_line(standing: &Standing, show: &dyn Fn(f64) -> String) -> String {
 /// trend at 99.8%): increasing and getting worse (significant)."
 pub(super) fn recent_trend_line(indicator: &IndicatorReport) -> String {
     let trend = &indicator.recent_trend;
+    let test = trend.test.describe();
     let head = format!(
-        "Recent trend (the 5 {} from {}, chi-squared test for trend at 99.8%)",
+        "Recent trend (the 5 {} from {}, {test} at 99.8%)",
         if indicator.frequency == Frequency::Monthly { "months" } else { "periods" },
         month_name(trend.from)
     );
