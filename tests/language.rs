@@ -643,3 +643,33 @@ fn monthly_files_named_by_their_month_need_no_month_folders() {
     let errors = fixture.load_errors();
     assert!(errors.iter().any(|(_, _, message)| message.contains("needs {YYYY} and one of {MM}")), "{errors:?}");
 }
+
+/// Every window function over an extract with a header and no rows (a
+/// return with nothing in one table, issue 30 and 31: `LAG` over an empty
+/// CIN table panicked at `row_sort.rs`): no panic, and a count of 0.
+#[test]
+fn window_functions_over_an_empty_extract_count_nothing() {
+    let windows = [
+        "LAG(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)",
+        "LEAD(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)",
+        "ROW_NUMBER() OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)",
+        "COUNT(LAchildID) OVER (PARTITION BY LAchildID)",
+        "MIN(CINreferralDate) OVER (PARTITION BY LAchildID)",
+        "MAX(CINreferralDate) OVER (PARTITION BY LAchildID)",
+        "FIRST_VALUE(CINreferralDate) OVER (PARTITION BY LAchildID ORDER BY CINreferralDate)",
+    ];
+    for (at, sql) in windows.iter().enumerate() {
+        let fixture = Fixture::new();
+        let rest = format!(
+            "window = {{ kind = \"month\" }}\n[derive.before]\nsql = \"{sql}\"\n[measure]\nkind = \"count\"\nwhere = \"before IS NOT NULL\"\n"
+        );
+        fixture.indicator(
+            "t",
+            &format!("w{at}"),
+            &plain(&format!("w{at}"), ("count", "no_judgement"), "referrals", &rest),
+        );
+        fixture.extract("2024-03", "referrals.csv", "LAchildID,CINreferralDate\n");
+        let observation = fixture.observe(&format!("w{at}"), "2024-03");
+        assert_eq!(observation.value, Some(0.0), "{sql}: {observation:?}");
+    }
+}

@@ -95,7 +95,8 @@ fn order_key(value: Option<i64>, options: SortOptions) -> (bool, u64) {
 /// neighbours somewhere if so, as rows sharing a hash are sorted together.
 fn shares_a_hash(hashes: &[u64], partition: &DataFrame) -> PolarsResult<bool> {
     let same = same_as_previous(partition)?;
-    Ok(hashes.windows(2).zip(&same[1..]).any(|(pair, same)| pair[0] == pair[1] && !same))
+    // No rows (an extract with a header only) has no neighbours.
+    Ok(hashes.windows(2).zip(same.get(1..).unwrap_or_default()).any(|(pair, same)| pair[0] == pair[1] && !same))
 }
 
 /// For rows in partition order, numbers equal exactly for neighbours in
