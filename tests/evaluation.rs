@@ -34,7 +34,8 @@ SW7,Team A,0,1.0,5,01/01/2020,15/03/2024,30,0
 }
 
 /// Header and child A of the placement tests: open at the window start, a
-/// new placement, a legal-status-only change, then a new placement.
+/// new placement, a legal-status-only change, then a change of placement
+/// with the same carer (T).
 const CHILD_A_EPISODES: &str = "\
 CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE,PL_DISTANCE
 A,01/01/2024,S,C2,U1,15/05/2024,X1,CARPL,
@@ -64,17 +65,17 @@ F,01/01/2023,S,C2,U1,01/04/2024,X1,CARPL,
 F,01/04/2024,P,C2,U4,,,,
 ";
     fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
-    // Window 01/04/2024 - 31/03/2025.
-    // A: open at window start (1) + P (2) + L not counted + T (3) = 3 -> counted.
+    // Window 01/04/2024 - 31/03/2025. A placement is a new carer: S, P, B.
+    // A: open at window start (1) + P (2) + L not counted + T (same carer, not counted) = 2.
     // B: open at start (1) + P (2); two L changes not counted = 2.
     // C: started in window S (1) + P (2) + B (3) = 3 -> counted.
     // D: S (1) + P (2) = 2.
     // E: 3 placements but left care 01/07/2024: not looked after at 31/03/2025.
     // F: first episode ends on the window start so is not open at it; P (1) = 1.
-    // Looked after at end: A, B, C, D, F = 5; with 3+: A, C = 2; 2/5 = 40%.
+    // Looked after at end: A, B, C, D, F = 5; with 3+: C = 1; 1/5 = 20%.
     let observation = fixture.observe("placements-3-plus", "2025-03");
-    assert_eq!((observation.numerator, observation.denominator), (Some(2.0), Some(5.0)));
-    approx::assert_relative_eq!(observation.value.unwrap(), 40.0);
+    assert_eq!((observation.numerator, observation.denominator), (Some(1.0), Some(5.0)));
+    approx::assert_relative_eq!(observation.value.unwrap(), 20.0);
 }
 
 #[test]
@@ -230,6 +231,31 @@ fn significance_rating_compares_the_benchmark_with_the_wilson_interval() {
     assert_eq!(indicator.rag, Some(scorecard::judge::Rag::Amber));
 }
 
+/// A child who stays with one foster carer all year (issue 30: child 397815
+/// of the SSDA903 sample, an L episode then two T episodes) has one
+/// placement, as DfE counts it; a change of carer (P) is a second. Window
+/// 01/04/2024 to 31/03/2025. H: open at the start (1), L, T, U (same carer)
+/// = 1. K: open (1), T (same carer), P (2), U (same carer), B (3) = 3.
+#[test]
+fn a_change_with_the_same_carer_is_not_a_new_placement() {
+    let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE,PL_DISTANCE\n\
+H,01/01/2024,S,C2,U1,01/05/2024,X1,,
+H,01/05/2024,L,C2,U1,01/08/2024,X1,,
+H,01/08/2024,T,E1,U1,01/11/2024,X1,,
+H,01/11/2024,U,C2,U1,,,,
+K,01/01/2024,S,C2,U1,01/05/2024,X1,,
+K,01/05/2024,T,C2,U1,01/08/2024,X1,,
+K,01/08/2024,P,C2,U4,01/10/2024,X1,CARPL,
+K,01/10/2024,U,C2,U4,01/12/2024,X1,,
+K,01/12/2024,B,E1,U5,,,,
+";
+    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    let observation = fixture.observe("placements-3-plus", "2025-03");
+    // Both looked after at 31 March 2025; K alone has 3: 1 of 2.
+    assert_eq!((observation.numerator, observation.denominator), (Some(1.0), Some(2.0)));
+}
+
 #[test]
 fn explain_lists_the_children_behind_the_three_placements_figure() {
     let fixture = Fixture::shipped(&["looked-after/placements-3-plus"]);
@@ -239,6 +265,9 @@ D,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL,
 D,01/07/2024,P,V2,U4,,,,
 E,01/01/2024,S,V2,U1,01/05/2024,X1,CARPL,
 E,01/05/2024,P,V2,U4,01/07/2024,E13,,
+G,01/05/2024,S,V2,U1,01/07/2024,X1,CARPL,
+G,01/07/2024,P,V2,U4,01/09/2024,X1,CARPL,
+G,01/09/2024,B,C2,U4,,,,
 ";
     fixture.extract("2025-03", "ssda903_episodes.csv", &episodes);
     let out = fixture.root().join("local/explain.csv");
@@ -251,13 +280,15 @@ E,01/05/2024,P,V2,U4,01/07/2024,E13,,
         .unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8_lossy(&output.stdout);
-    // A has 3 placements in the window (see the three-placements test), D has 2;
-    // E left care in July 2024 so is not in the denominator: 1 of 2 = 50%.
-    assert!(stdout.contains("Value: 50.0%  numerator: 1  denominator: 2"), "{stdout}");
+    // A has 2 placements in the window (see the three-placements test), D
+    // has 2, G 3 (S, P, B); E left care in July 2024 so is not in the
+    // denominator: 1 of 3 = 33.3%.
+    assert!(stdout.contains("Value: 33.3%  numerator: 1  denominator: 3"), "{stdout}");
     let csv = std::fs::read_to_string(&out).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "CHILD,looked_after_at_end,placements,in_numerator,in_denominator,weight");
-    assert_eq!(&lines[1..], ["A,1,3,true,true,1.0", "D,1,2,false,true,1.0"]);
+    // The children in the numerator first.
+    assert_eq!(&lines[1..], ["G,1,3,true,true,1.0", "A,1,2,false,true,1.0", "D,1,2,false,true,1.0"]);
 }
 
 /// A count of referrals meeting `condition`, with two window functions: one

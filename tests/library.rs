@@ -206,11 +206,12 @@ I,11/11/2024,B,C2,U4,,,,
     // B (E4A), C (E12, on the last day). D's and F's episodes ended with X1 (they moved);
     // E left before the window. Adopted: A, C = 2 of 3.
     assert_share(&fixture.observe("adopted", "2025-03"), 2.0, 3.0);
-    // New placements in the window (RNE S, P, T, B, U): D's P (20.0), F's S (25.0) and P (20.0),
-    // G's T (20.1), I's B (distance not recorded). F's L is no new placement; H's U is before
-    // the window. More than 20 miles: F's S, G = 2 of 5 (exactly 20 is not more than 20; the
-    // unrecorded distance stays in the total, as in DfE's).
-    assert_share(&fixture.observe("placed-more-than-20-miles", "2025-03"), 2.0, 5.0);
+    // New placements in the window (a new carer: RNE S, P, B): D's P (20.0), F's S (25.0)
+    // and P (20.0), I's B (distance not recorded). F's L is no new placement, nor G's T
+    // (20.1 miles, the same carer); H's U is before the window. More than 20 miles: F's S =
+    // 1 of 4 (exactly 20 is not more than 20; the unrecorded distance stays in the total,
+    // as in DfE's).
+    assert_share(&fixture.observe("placed-more-than-20-miles", "2025-03"), 1.0, 4.0);
 }
 
 #[test]

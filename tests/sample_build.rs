@@ -111,7 +111,8 @@ fn sample_trends_are_the_ones_the_board_pack_needs() {
     let agency = series("agency-rate");
     assert!(agency[0] > 25.0 && *agency.last().unwrap() < 15.0, "{agency:?}");
     let placements = series("placements-3-plus");
-    assert!(placements.iter().all(|v| (5.0..=16.0).contains(v)), "{placements:?}");
+    // New carers only (S, P, B), as DfE counts them: 3% to 7% in the sample.
+    assert!(placements.iter().all(|v| (3.0..=16.0).contains(v)), "{placements:?}");
     let assessments = series("assessments-in-45-days");
     let mean = assessments.iter().sum::<f64>() / assessments.len() as f64;
     assert!((78.0..=92.0).contains(&mean), "{assessments:?}");

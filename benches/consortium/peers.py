@@ -19,7 +19,7 @@ in the repository, which these must match):
   placements-3-plus       children looked after at month end with 3+
                           placements in the 12 months to month end, %
                           (placement open at window start, plus each episode
-                          starting in the window with RNE in S,P,T,B,U)
+                          starting in the window with a new carer, RNE in S,P,B)
   re-referrals            referrals in the 12 months to month end within 12
                           months of the child's previous referral, %
   assessments-in-45-days  assessments authorised in the month within 45
@@ -126,7 +126,7 @@ agency AS (
 children AS (
   SELECT e.authority, e.month, e.CHILD,
          SUM(CASE WHEN e.DECOM < s.rolling_start AND (e.DEC IS NULL OR e.DEC > s.rolling_start) THEN 1
-                  WHEN e.DECOM >= s.rolling_start AND e.RNE IN ('S', 'P', 'T', 'B', 'U') THEN 1
+                  WHEN e.DECOM >= s.rolling_start AND e.RNE IN ('S', 'P', 'B') THEN 1
                   ELSE 0 END) AS placements,
          MAX(CASE WHEN e.DEC IS NULL OR e.DEC > s.period_end THEN 1 ELSE 0 END) AS looked_after_at_end
   FROM episodes e JOIN snapshots s USING (authority, month)
@@ -286,7 +286,7 @@ def run_polars(data_dir, out, holidays):
     open_at_start = (pl.col("DECOM") < pl.col("rolling_start")) & (
         pl.col("DEC").is_null() | (pl.col("DEC") > pl.col("rolling_start"))
     )
-    starts_in_window = (pl.col("DECOM") >= pl.col("rolling_start")) & pl.col("RNE").is_in(["S", "P", "T", "B", "U"])
+    starts_in_window = (pl.col("DECOM") >= pl.col("rolling_start")) & pl.col("RNE").is_in(["S", "P", "B"])
     children = (
         episodes.filter(pl.col("DECOM") <= pl.col("period_end"))
         .group_by([*by_snapshot, "CHILD"])

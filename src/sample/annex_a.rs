@@ -188,8 +188,7 @@ fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
         child.1 = end.max(child.1);
         child.2 |= end.is_none_or(|end| end > month_end);
         let open_at_start = start < window_start && end.is_none_or(|end| end > window_start);
-        let starts_placement =
-            start >= window_start && ["S", "P", "T", "B", "U"].contains(&episodes.text(row, "RNE").as_str());
+        let starts_placement = start >= window_start && ["S", "P", "B"].contains(&episodes.text(row, "RNE").as_str());
         if start <= month_end && (open_at_start || starts_placement) {
             child.3 += 1;
         }
