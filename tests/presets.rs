@@ -257,3 +257,32 @@ fn a_consortium_can_be_generated_in_a_presets_shape() {
         assert_eq!(rows, indicators * 36, "{member}");
     }
 }
+
+/// A fresh returns preset with its empty month folder (issue 31: `check`
+/// panicked at `row_sort.rs`, a LAG over an empty CIN table; the
+/// incomplete-month list named cin_census.xml once per table it holds).
+/// `check` reports, and `build` refuses with exit 7, naming each missing
+/// file once: the CIN census, the workforce census and the SSDA903 files.
+#[test]
+fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let project = dir.path().join("returns");
+    scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_scorecard")).args(args).current_dir(&project).output().unwrap()
+    };
+    let check = run(&["check"]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    let build = run(&["build"]);
+    let stderr = String::from_utf8_lossy(&build.stderr);
+    assert_eq!(build.status.code(), Some(7), "{stderr}");
+    let line = stderr.lines().find(|line| line.contains(": no ")).unwrap_or_else(|| panic!("{stderr}"));
+    let files: Vec<&str> = line.split(": no ").nth(1).unwrap().split(", ").collect();
+    let mut unique = files.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(files.len(), unique.len(), "a file named twice: {line}");
+    assert!(files.contains(&"cin_census.xml") && files.contains(&"csww.xml"), "{line}");
+    let values = run(&["values"]);
+    assert!(values.status.success(), "{}", String::from_utf8_lossy(&values.stderr));
+}

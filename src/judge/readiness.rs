@@ -37,10 +37,16 @@ fn extract(loaded: &Loaded, member: usize, name: &str, config: &DatasetConfig, m
 
 /// The monthly extracts in use that `member` lacks for `month`, as file names.
 pub fn missing_extracts(loaded: &Loaded, member: usize, month: Month) -> Vec<String> {
-    monthly_datasets(loaded)
-        .filter(|(name, config)| extract(loaded, member, name, config, month).is_none())
-        .map(|(_, config)| config.file.clone())
-        .collect()
+    let mut files: Vec<String> = Vec::new();
+    // Several datasets can be tables of one file (a census return): name it once.
+    for (_, config) in
+        monthly_datasets(loaded).filter(|(name, config)| extract(loaded, member, name, config, month).is_none())
+    {
+        if !files.contains(&config.file) {
+            files.push(config.file.clone());
+        }
+    }
+    files
 }
 
 /// Every plausibility warning for a member's month, against the month before.
