@@ -267,7 +267,30 @@ fn a_consortium_can_be_generated_in_a_presets_shape() {
 fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("returns");
-    scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
+    let said = scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
+    // It says how many files it made (counted here on disk) and names every
+    // file the month needs.
+    let mut made = 0;
+    let mut pending = vec![project.clone()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(folder).unwrap().map(Result::unwrap) {
+            match entry.path().is_dir() {
+                true => pending.push(entry.path()),
+                false => made += 1,
+            }
+        }
+    }
+    assert!(said.starts_with(&format!("created {made} files in ")), "{made} files on disk: {said}");
+    for file in [
+        "cin_census.xml",
+        "csww.xml",
+        "ssda903_header.csv",
+        "ssda903_episodes.csv",
+        "ssda903_missing.csv",
+        "ssda903_oc3.csv",
+    ] {
+        assert!(said.contains(file), "{file} not named: {said}");
+    }
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_scorecard")).args(args).current_dir(&project).output().unwrap()
     };

@@ -64,9 +64,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                         Some(init::Preset::Ssd) => {
                             "export the ssd_* tables scorecard.toml names to data/ as CSV".to_string()
                         }
-                        _ => format!("put this month's extracts in data/{month}/"),
+                        Some(init::Preset::Returns) => format!(
+                            "put this month's cin_census.xml, csww.xml and ssda903_header.csv, ssda903_episodes.csv, ssda903_missing.csv and ssda903_oc3.csv in data/{month}/"
+                        ),
+                        None => format!("put this month's extracts in data/{month}/"),
                     };
-                    say!(out, "created {} (next: {next}, then `scorecard check`)", files.len())
+                    // The paths made include this month's (empty) data folder.
+                    let made = files.iter().filter(|path| path.is_file()).count();
+                    say!(out, "created {made} files in {} (next: {next}, then `scorecard check`)", dir.display())
                 })
                 .map_err(Error::Usage)
         }
