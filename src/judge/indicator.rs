@@ -400,41 +400,46 @@ fn compare(definition: &Definition, latest: &Observation, earlier: &Observation)
     comparison
 }
 
-/// The counts behind a figure that a test of change can use: people in a
-/// proportion (not a weighted one), a count, or a rate's events and population.
-fn counts(definition: &Definition, observation: &Observation) -> Option<Counts> {
-    match &definition.measure {
-        MeasureRule::Proportion { weight: None, .. } => {
-            Some(Counts::Proportion { x: observation.numerator?, n: observation.denominator? })
-        }
-        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => {
-            Some(Counts::Rate { events: observation.value?, exposure: 1.0 })
-        }
-        MeasureRule::RatePer10000 { .. } => {
-            Some(Counts::Rate { events: observation.numerator?, exposure: observation.denominator? })
-        }
+/// Which counts of people a measure has, for the tests of change and trend.
+enum Counted {
+    /// x of n, unweighted.
+    Proportion,
+    /// A count of rows or of distinct people.
+    Count,
+    /// Events per population.
+    Rate,
+}
+
+fn counted(measure: &MeasureRule) -> Option<Counted> {
+    match measure {
+        MeasureRule::Proportion { weight: None, .. } => Some(Counted::Proportion),
+        MeasureRule::Count { .. } | MeasureRule::Summary { kind: Summary::DistinctCount, .. } => Some(Counted::Count),
+        MeasureRule::RatePer10000 { .. } => Some(Counted::Rate),
         _ => None,
     }
 }
 
+/// The counts behind one figure, or None for a measure without them or a
+/// figure without them (suppressed, not calculable).
+fn counts(definition: &Definition, observation: &Observation) -> Option<Counts> {
+    Some(match counted(&definition.measure)? {
+        Counted::Proportion => Counts::Proportion { x: observation.numerator?, n: observation.denominator? },
+        Counted::Count => Counts::Rate { events: observation.value?, exposure: 1.0 },
+        Counted::Rate => Counts::Rate { events: observation.numerator?, exposure: observation.denominator? },
+    })
+}
+
 /// The recent trend over the last 5 periods to `month` of `series` (the
-/// reported series, or a rolling figure's own months).
+/// reported series, or a rolling figure's own months): the counts' test,
+/// or the slope of the values for a measure without counts.
 fn recent(definition: &Definition, series: &[Observation], month: Month) -> RecentTrend {
     let upto: Vec<&Observation> = series.iter().filter(|o| o.period <= month).collect();
     let last = &upto[upto.len().saturating_sub(PERIODS)..];
     let from = last.first().map_or(month, |o| o.period);
-    let testable = matches!(
-        &definition.measure,
-        MeasureRule::Proportion { weight: None, .. }
-            | MeasureRule::Count { .. }
-            | MeasureRule::RatePer10000 { .. }
-            | MeasureRule::Summary { kind: Summary::DistinctCount, .. }
-    );
-    if !testable {
-        return recent_slope(from, &last.iter().map(|o| o.value).collect::<Vec<_>>());
+    match counted(&definition.measure) {
+        Some(_) => recent_trend(from, &last.iter().map(|o| counts(definition, o)).collect::<Vec<_>>()),
+        None => recent_slope(from, &last.iter().map(|o| o.value).collect::<Vec<_>>()),
     }
-    let counts: Vec<Option<Counts>> = last.iter().map(|o| counts(definition, o)).collect();
-    recent_trend(from, &counts)
 }
 
 /// A place in a ranking: `position` of `of` (equal values share a place).

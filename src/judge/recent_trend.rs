@@ -54,36 +54,36 @@ pub struct RecentTrend {
     pub not_tested: Option<String>,
 }
 
+impl RecentTrend {
+    fn untested(test: TrendTest, from: Month, reason: String) -> RecentTrend {
+        RecentTrend { test, from, chi_squared: None, significant: false, rising: None, not_tested: Some(reason) }
+    }
+
+    fn tested(test: TrendTest, from: Month, chi_squared: Option<f64>, significant: bool, rising: bool) -> RecentTrend {
+        let rising = significant.then_some(rising);
+        RecentTrend { test, from, chi_squared, significant, rising, not_tested: None }
+    }
+}
+
+/// Why fewer than `PERIODS` of the periods can be tested.
+fn too_few(known: usize) -> String {
+    let short = PERIODS.saturating_sub(known);
+    format!("the last {PERIODS} periods include {short} with no value or a small number suppressed")
+}
+
 /// The test over `periods` (the last 5, oldest first): None counts for a
 /// period with no value, a suppressed one, or one with nothing to count.
 pub fn recent_trend(from: Month, periods: &[Option<Counts>]) -> RecentTrend {
-    let untested = |reason: String| RecentTrend {
-        test: TrendTest::ChiSquared,
-        from,
-        chi_squared: None,
-        significant: false,
-        rising: None,
-        not_tested: Some(reason),
-    };
+    let test = TrendTest::ChiSquared;
     let known: Vec<Counts> = periods.iter().flatten().copied().collect();
-    if periods.len() < PERIODS || known.len() < PERIODS {
-        let short = PERIODS.saturating_sub(known.len());
-        return untested(format!(
-            "the last {PERIODS} periods include {short} with no value or a small number suppressed"
-        ));
+    if known.len() < PERIODS {
+        return RecentTrend::untested(test, from, too_few(known.len()));
     }
     let Some((statistic, rising)) = chi_squared_for_trend(&known) else {
-        return untested("the counts cannot be tested (none, or all, meet the numerator)".to_string());
+        let reason = "the counts cannot be tested (none, or all, meet the numerator)".to_string();
+        return RecentTrend::untested(test, from, reason);
     };
-    let significant = statistic > Z998 * Z998;
-    RecentTrend {
-        test: TrendTest::ChiSquared,
-        from,
-        chi_squared: Some(statistic),
-        significant,
-        rising: significant.then_some(rising),
-        not_tested: None,
-    }
+    RecentTrend::tested(test, from, Some(statistic), statistic > Z998 * Z998, rising)
 }
 
 /// Student's t, 3 degrees of freedom, 0.1% in each tail.
@@ -92,19 +92,10 @@ const T_998_DF3: f64 = 10.2145;
 /// The slope test for a measure without counts: `values` of the last 5
 /// periods, oldest first (None where a period has none).
 pub fn recent_slope(from: Month, values: &[Option<f64>]) -> RecentTrend {
+    let test = TrendTest::Slope;
     let known: Vec<f64> = values.iter().flatten().copied().collect();
-    if values.len() < PERIODS || known.len() < PERIODS {
-        let short = PERIODS.saturating_sub(known.len());
-        let reason = format!("the last {PERIODS} periods include {short} with no value or a small number suppressed");
-        let test = TrendTest::Slope;
-        return RecentTrend {
-            test,
-            from,
-            chi_squared: None,
-            significant: false,
-            rising: None,
-            not_tested: Some(reason),
-        };
+    if known.len() < PERIODS {
+        return RecentTrend::untested(test, from, too_few(known.len()));
     }
     let n = known.len() as f64;
     let mean_x = (n + 1.0) / 2.0;
@@ -115,58 +106,43 @@ pub fn recent_slope(from: Month, values: &[Option<f64>]) -> RecentTrend {
     let residuals: f64 = xs.zip(&known).map(|(x, y)| (y - mean_y - slope * x).powi(2)).sum();
     let error = (residuals / (n - 2.0) / spread).sqrt();
     // A perfectly straight line has no error: any slope at all is a trend.
-    let t = if error > 0.0 {
-        slope / error
-    } else if slope == 0.0 {
-        0.0
-    } else {
-        f64::INFINITY * slope.signum()
+    let t = match (error > 0.0, slope == 0.0) {
+        (true, _) => slope / error,
+        (false, true) => 0.0,
+        (false, false) => f64::INFINITY,
     };
-    let significant = t.abs() > T_998_DF3;
-    let rising = significant.then_some(slope > 0.0);
-    RecentTrend { test: TrendTest::Slope, from, chi_squared: None, significant, rising, not_tested: None }
+    RecentTrend::tested(test, from, None, t.abs() > T_998_DF3, slope > 0.0)
 }
 
-/// The statistic and its direction, scores 1, 2, ... for the periods.
+/// The statistic and its direction, scores 1, 2, ... for the periods: each
+/// period's (events, total or exposure, score), all of one kind.
 fn chi_squared_for_trend(periods: &[Counts]) -> Option<(f64, bool)> {
-    let scores = (1..=periods.len()).map(|score| score as f64);
-    match periods[0] {
-        Counts::Proportion { .. } => {
-            let pairs: Vec<(f64, f64, f64)> = periods
-                .iter()
-                .zip(scores)
-                .map(|(counts, t)| match counts {
-                    Counts::Proportion { x, n } => Some((*x, *n, t)),
-                    Counts::Rate { .. } => None,
-                })
-                .collect::<Option<_>>()?;
-            let (x, n): (f64, f64) = pairs.iter().fold((0.0, 0.0), |(x, n), (a, b, _)| (x + a, n + b));
-            let p = x / n;
-            let trend: f64 = pairs.iter().map(|(x, n, t)| t * (x - n * p)).sum();
-            let (weighted, squares): (f64, f64) =
-                pairs.iter().fold((0.0, 0.0), |(s, q), (_, n, t)| (s + n * t, q + n * t * t));
-            let variance = p * (1.0 - p) * (squares - weighted * weighted / n);
-            (variance > 0.0).then(|| (trend * trend / variance, trend > 0.0))
-        }
-        Counts::Rate { .. } => {
-            let pairs: Vec<(f64, f64, f64)> = periods
-                .iter()
-                .zip(scores)
-                .map(|(counts, t)| match counts {
-                    Counts::Rate { events, exposure } => Some((*events, *exposure, t)),
-                    Counts::Proportion { .. } => None,
-                })
-                .collect::<Option<_>>()?;
-            let (events, exposure): (f64, f64) = pairs.iter().fold((0.0, 0.0), |(o, e), (a, b, _)| (o + a, e + b));
-            // Conditional on the total, each period's share is its exposure's.
-            let shares: Vec<f64> = pairs.iter().map(|(_, e, _)| e / exposure).collect();
-            let trend: f64 = pairs.iter().zip(&shares).map(|((o, _, t), w)| t * (o - events * w)).sum();
-            let mean: f64 = pairs.iter().zip(&shares).map(|((_, _, t), w)| w * t).sum();
-            let spread: f64 = pairs.iter().zip(&shares).map(|((_, _, t), w)| w * t * t).sum::<f64>() - mean * mean;
-            let variance = events * spread;
-            (variance > 0.0).then(|| (trend * trend / variance, trend > 0.0))
-        }
-    }
+    let proportions = matches!(periods[0], Counts::Proportion { .. });
+    let rows: Vec<(f64, f64, f64)> = periods
+        .iter()
+        .zip(1..)
+        .map(|(counts, score)| match (counts, proportions) {
+            (Counts::Proportion { x, n }, true) => Some((*x, *n, score as f64)),
+            (Counts::Rate { events, exposure }, false) => Some((*events, *exposure, score as f64)),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    let (events, total): (f64, f64) = rows.iter().fold((0.0, 0.0), |(o, n), (a, b, _)| (o + a, n + b));
+    let (trend, variance) = if proportions {
+        // Cochran-Armitage: scores against x less its share of the events.
+        let p = events / total;
+        let trend: f64 = rows.iter().map(|(x, n, t)| t * (x - n * p)).sum();
+        let (weighted, squares) = rows.iter().fold((0.0, 0.0), |(s, q), (_, n, t)| (s + n * t, q + n * t * t));
+        (trend, p * (1.0 - p) * (squares - weighted * weighted / total))
+    } else {
+        // Poisson: conditional on the total, each period's share is its exposure's.
+        let shares: Vec<f64> = rows.iter().map(|(_, e, _)| e / total).collect();
+        let trend: f64 = rows.iter().zip(&shares).map(|((o, _, t), w)| t * (o - events * w)).sum();
+        let mean: f64 = rows.iter().zip(&shares).map(|((_, _, t), w)| w * t).sum();
+        let spread: f64 = rows.iter().zip(&shares).map(|((_, _, t), w)| w * t * t).sum::<f64>() - mean * mean;
+        (trend, events * spread)
+    };
+    (variance > 0.0).then(|| (trend * trend / variance, trend > 0.0))
 }
 
 #[cfg(test)]

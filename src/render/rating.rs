@@ -36,8 +36,7 @@ pub fn target_text(indicator: &IndicatorReport) -> String {
             format!("{} ({})", show(benchmark.value), benchmark.label)
         }
         (Some(RatingBasis::Thresholds { green, .. }), None) => {
-            let side = if indicator.polarity == Polarity::HigherIsBetter { "above" } else { "below" };
-            format!("green at {} or {side}", show(*green))
+            format!("green at {} or {}", show(*green), sides(indicator.polarity).0)
         }
         _ => String::new(),
     }
@@ -54,10 +53,7 @@ pub fn rating_reason(indicator: &IndicatorReport) -> Option<String> {
 
 fn reason(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown: Shown) -> String {
     let show = |value: f64| shown.value(value);
-    let (better, worse) = match polarity {
-        Polarity::HigherIsBetter => ("above", "below"),
-        _ => ("below", "above"),
-    };
+    let (better, worse) = sides(polarity);
     match (basis, rag) {
         (RatingBasis::Target { target, .. }, Rag::Green) => format!("at or {better} the {} target", show(*target)),
         (RatingBasis::Target { target, .. }, _) => {
@@ -106,6 +102,14 @@ fn distinct(shown: Shown, numbers: &[f64]) -> Shown {
     more
 }
 
+/// Which side of a target or threshold is better, and which worse, in words.
+fn sides(polarity: Polarity) -> (&'static str, &'static str) {
+    match polarity {
+        Polarity::HigherIsBetter => ("above", "below"),
+        _ => ("below", "above"),
+    }
+}
+
 /// Why this month's rating is what it is, in one sentence.
 pub fn rating_sentence(indicator: &IndicatorReport) -> Option<String> {
     let shown = Shown { decimals: indicator.decimals, unit: indicator.unit };
@@ -117,10 +121,7 @@ fn sentence(basis: &RatingBasis, rag: Rag, value: f64, polarity: Polarity, shown
     let show = |value: f64| shown.value(value);
     let value_number = value;
     let value = show(value);
-    let (better, worse) = match polarity {
-        Polarity::HigherIsBetter => ("above", "below"),
-        _ => ("below", "above"),
-    };
+    let (better, worse) = sides(polarity);
     match (basis, rag) {
         (RatingBasis::Target { target, .. }, Rag::Green) => {
             format!("Green: {value} is at or {better} the {} target.", show(*target))
