@@ -172,9 +172,10 @@ E,31/03/2025,S,V2,U6,,,,5.0
         &["looked-after/cla-starts-rate-per-10000", "looked-after/foster-care", "looked-after/residential-care"],
         &[("ssda903_episodes.csv", &format!("{EPISODES}{rows}"))],
     );
-    // Starts (RNE S) in the window: D twice (May and December 2024), E (its last day);
-    // A, B and C started before it. 3 starts.
-    assert_rate(&fixture.observe("cla-starts-rate-per-10000", "2025-03"), 3.0);
+    // Children starting (RNE S) in the window: D (May 2024; its second start in December
+    // is not counted again, as DfE counts the first occasion), E (its last day); A, B and
+    // C started before it. 2 children.
+    assert_rate(&fixture.observe("cla-starts-rate-per-10000", "2025-03"), 2.0);
     // Looked after at 31/03/2025, by the placement open then: A (K2, a children's home),
     // B (U4, foster), D (P1, with parents), E (U6, foster, from that day). C left that day.
     // Foster: B, E = 2 of 4. Residential: A = 1 of 4.

@@ -61,9 +61,9 @@ fn the_returns_preset_agrees_with_the_snapshot_sample() {
     );
     let from_returns = scorecard(&["values"], &project);
     let ids = ids_in(&from_returns);
-    assert_eq!(ids.len(), 17);
+    assert_eq!(ids.len(), 21);
     let lines: Vec<String> = from_returns.lines().map(String::from).collect();
-    assert_eq!(lines.len(), 1 + 17 * 36, "a header and 17 indicators x 36 months");
+    assert_eq!(lines.len(), 1 + 21 * 36, "a header and 21 indicators x 36 months");
     assert_eq!(lines, snapshot_lines_of(&ids));
 }
 
@@ -169,7 +169,7 @@ fn the_ssd_preset_agrees_with_the_snapshot_sample_where_the_definitions_coincide
 /// census sample and the workforce census sample each month, with the
 /// SSDA903 tables of three sources (the 903 validator's fake tables, the
 /// LIIA pipeline's 2020 tables with an extra column, the demand model's 2017
-/// to 2021 tables); `check` reads every table and computes all 17 indicators
+/// to 2021 tables); `check` reads every table and computes all 21 indicators
 /// (the CIN census writes its yes/no elements `true`/`false`).
 #[test]
 fn the_real_returns_load_through_the_preset() {
@@ -223,7 +223,7 @@ fn the_real_returns_load_through_the_preset() {
         }
     }
     let checked = scorecard(&["check"], &project);
-    assert!(checked.contains("ok: 17 indicators, extracts 2022-01 to 2022-03"), "{checked}");
+    assert!(checked.contains("ok: 21 indicators, extracts 2022-01 to 2022-03"), "{checked}");
 }
 
 /// A consortium in a preset's shape: `sample --authorities 2 --shape ssd`

@@ -19,6 +19,7 @@ mod history;
 mod hostile;
 mod language;
 mod library;
+mod methodology;
 mod operations;
 mod pdf;
 mod plan;

@@ -12,7 +12,7 @@ const FILES: [(&str, &str); 3] = [
 
 /// The shipped indicator pack, which the `returns` preset reads from the
 /// returns' own columns (the CIN census and SSDA903 field names).
-const INDICATORS: [(&str, &str); 17] = [
+const INDICATORS: [(&str, &str); 21] = [
     (
         "indicators/care-leavers/care-leavers-eet-17-18.toml",
         include_str!("../../indicators/care-leavers/care-leavers-eet-17-18.toml"),
@@ -49,6 +49,11 @@ const INDICATORS: [(&str, &str); 17] = [
         "indicators/children-in-need/re-referrals.toml",
         include_str!("../../indicators/children-in-need/re-referrals.toml"),
     ),
+    ("indicators/looked-after/adopted.toml", include_str!("../../indicators/looked-after/adopted.toml")),
+    (
+        "indicators/looked-after/cla-starts-rate-per-10000.toml",
+        include_str!("../../indicators/looked-after/cla-starts-rate-per-10000.toml"),
+    ),
     (
         "indicators/looked-after/children-looked-after-rate.toml",
         include_str!("../../indicators/looked-after/children-looked-after-rate.toml"),
@@ -57,6 +62,7 @@ const INDICATORS: [(&str, &str); 17] = [
         "indicators/looked-after/children-missing.toml",
         include_str!("../../indicators/looked-after/children-missing.toml"),
     ),
+    ("indicators/looked-after/foster-care.toml", include_str!("../../indicators/looked-after/foster-care.toml")),
     (
         "indicators/looked-after/long-term-stability.toml",
         include_str!("../../indicators/looked-after/long-term-stability.toml"),
@@ -64,6 +70,10 @@ const INDICATORS: [(&str, &str); 17] = [
     (
         "indicators/looked-after/placements-3-plus.toml",
         include_str!("../../indicators/looked-after/placements-3-plus.toml"),
+    ),
+    (
+        "indicators/looked-after/residential-care.toml",
+        include_str!("../../indicators/looked-after/residential-care.toml"),
     ),
     ("indicators/workforce/agency-rate.toml", include_str!("../../indicators/workforce/agency-rate.toml")),
     ("indicators/workforce/average-caseload.toml", include_str!("../../indicators/workforce/average-caseload.toml")),
@@ -89,20 +99,18 @@ pub enum Preset {
 /// The SSD pack: shipped definitions that already compare their dates with
 /// the month end (so work on a history extract unchanged), and those
 /// rewritten for SSD (caseloads from involvements, no count of previous
-/// plans, care leavers' dates of birth from `ssd_person`).
-const SSD_SHIPPED: [&str; 9] = [
+/// plans, care leavers' dates of birth from `ssd_person`, looked-after
+/// figures without the legal status its episodes do not hold).
+const SSD_SHIPPED: [&str; 6] = [
     "indicators/children-in-need/re-referrals.toml",
     "indicators/children-in-need/assessments-in-45-days.toml",
     "indicators/children-in-need/assessment-median-days.toml",
     "indicators/child-protection/cp-plans-2-years.toml",
     "indicators/child-protection/cp-rate-per-10000.toml",
-    "indicators/looked-after/children-looked-after-rate.toml",
-    "indicators/looked-after/placements-3-plus.toml",
-    "indicators/looked-after/long-term-stability.toml",
     "indicators/looked-after/children-missing.toml",
 ];
 
-const SSD_OWN: [(&str, &str); 7] = [
+const SSD_OWN: [(&str, &str); 10] = [
     ("scorecard.toml", include_str!("../../templates/presets/ssd/scorecard.toml")),
     (
         "indicators/workforce/average-caseload.toml",
@@ -127,6 +135,18 @@ const SSD_OWN: [(&str, &str); 7] = [
     (
         "indicators/care-leavers/care-leavers-suitable-accommodation.toml",
         include_str!("../../templates/presets/ssd/indicators/care-leavers/care-leavers-suitable-accommodation.toml"),
+    ),
+    (
+        "indicators/looked-after/children-looked-after-rate.toml",
+        include_str!("../../templates/presets/ssd/indicators/looked-after/children-looked-after-rate.toml"),
+    ),
+    (
+        "indicators/looked-after/placements-3-plus.toml",
+        include_str!("../../templates/presets/ssd/indicators/looked-after/placements-3-plus.toml"),
+    ),
+    (
+        "indicators/looked-after/long-term-stability.toml",
+        include_str!("../../templates/presets/ssd/indicators/looked-after/long-term-stability.toml"),
     ),
 ];
 

@@ -172,8 +172,9 @@ fn protection(dir: &Path) -> Result<List, String> {
 
 /// List 8: one row per child with episodes. Placements in the 12 months to
 /// the month end: the placement open at the start of the 12 months, plus
-/// each episode starting in them whose reason starts a placement (S, P, T,
-/// B, U), as the `placements-3-plus` definition counts them.
+/// each episode starting in them with a new carer (S, P, B), as the
+/// `placements-3-plus` definition counts them. The legal status is the
+/// latest episode's, written as Annex A writes it ("C2: FCO").
 fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
     let episodes = CsvTable::read(&dir.join("ssda903_episodes.csv"))?;
     let header = CsvTable::read(&dir.join("ssda903_header.csv"))?;
@@ -181,8 +182,15 @@ fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
         header.rows.iter().map(|row| (header.text(row, "CHILD"), header.date(row, "DOB"))).collect();
     let window_start = (month_end + chrono::Days::new(1)) - Months::new(12);
     let mut children: BTreeMap<String, (Option<NaiveDate>, Option<NaiveDate>, bool, usize)> = BTreeMap::new();
+    let mut legal_status: BTreeMap<String, (NaiveDate, String)> = BTreeMap::new();
     for row in &episodes.rows {
         let (Some(start), end) = (episodes.date(row, "DECOM"), episodes.date(row, "DEC")) else { continue };
+        if start <= month_end {
+            let latest = legal_status.entry(episodes.text(row, "CHILD")).or_insert((start, String::new()));
+            if start >= latest.0 {
+                *latest = (start, episodes.text(row, "LS"));
+            }
+        }
         let child = children.entry(episodes.text(row, "CHILD")).or_insert((None, None, false, 0));
         child.0 = Some(child.0.map_or(start, |first| first.min(start)));
         child.1 = end.max(child.1);
@@ -200,6 +208,7 @@ fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
                 Value::Text(child.clone()),
                 Value::Date(births.get(&child).copied().flatten()),
                 Value::Date(first),
+                Value::Text(legal_status.get(&child).map(|(_, code)| annex_a_legal_status(code)).unwrap_or_default()),
                 Value::Date(if open { None } else { last_end }),
                 Value::Number(placements as f64),
             ]
@@ -212,11 +221,26 @@ fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
             "Child Unique ID",
             "Date of Birth",
             "Date Started to be Looked After",
+            "Child's Legal Status",
             "Date Ceased to be Looked After",
             "Number of Placements in the Last 12 months",
         ],
         rows,
     })
+}
+
+/// A legal status code with Annex A's words after it, as its workbooks write it.
+fn annex_a_legal_status(code: &str) -> String {
+    let words = match code {
+        "C1" => "ICO",
+        "C2" => "FCO",
+        "E1" => "Placement order",
+        "J2" => "PACE",
+        "V2" => "Section 20",
+        "V3" | "V4" => "Short breaks",
+        _ => return code.to_string(),
+    };
+    format!("{code}: {words}")
 }
 
 /// List 9: suitability in words, as Annex A writes it.
