@@ -167,20 +167,24 @@ C,01/01/2024,S,V2,R1,31/03/2025,E13,,5.0
 D,01/05/2024,S,V2,P1,01/08/2024,E4A,,5.0
 D,01/12/2024,S,V2,P1,,,,5.0
 E,31/03/2025,S,V2,U6,,,,5.0
+F,01/03/2023,S,C2,R1,,,,5.0
+G,01/03/2023,S,C2,H5,,,,5.0
 ";
     let fixture = fixture(
         &["looked-after/cla-starts-rate-per-10000", "looked-after/foster-care", "looked-after/residential-care"],
         &[("ssda903_episodes.csv", &format!("{EPISODES}{rows}"))],
     );
     // Children starting (RNE S) in the window: D (May 2024; its second start in December
-    // is not counted again, as DfE counts the first occasion), E (its last day); A, B and
-    // C started before it. 2 children.
+    // is not counted again, as DfE counts the first occasion), E (its last day); A, B,
+    // C, F and G started before it. 2 children.
     assert_rate(&fixture.observe("cla-starts-rate-per-10000", "2025-03"), 2.0);
     // Looked after at 31/03/2025, by the placement open then: A (K2, a children's home),
-    // B (U4, foster), D (P1, with parents), E (U6, foster, from that day). C left that day.
-    // Foster: B, E = 2 of 4. Residential: A = 1 of 4.
-    assert_share(&fixture.observe("foster-care", "2025-03"), 2.0, 4.0);
-    assert_share(&fixture.observe("residential-care", "2025-03"), 1.0, 4.0);
+    // B (U4, foster), D (P1, with parents), E (U6, foster, from that day), F (R1, a care
+    // home: DfE's "other residential settings"), G (H5, semi-independent living). C left
+    // that day. Foster: B, E = 2 of 6. Secure units, children's homes and semi-independent
+    // living: A, G = 2 of 6.
+    assert_share(&fixture.observe("foster-care", "2025-03"), 2.0, 6.0);
+    assert_share(&fixture.observe("residential-care", "2025-03"), 2.0, 6.0);
 }
 
 #[test]

@@ -134,3 +134,27 @@ fn long_term_stability_follows_the_carer_the_period_of_care_and_the_adoption_rul
     // Stable: J, K, L = 3.
     assert_eq!(counts(&fixture, "long-term-stability"), (Some(3.0), Some(5.0)));
 }
+
+/// R: the extract opens with a change of legal status (L) in June 2024,
+/// then two changes of carer (P): the L episode shows the placement R was
+/// already in, so 3 placements. S: two episodes open on 1 April 2024
+/// (overlapping, a recording error) then one change of carer: the placement
+/// open at the start counts once, so 2. Each alone, so that neither can
+/// stand in for the other.
+#[test]
+fn the_first_episode_shows_a_placement_and_the_one_open_at_the_start_counts_once() {
+    let opens_with_a_change_of_legal_status = "\
+R,01/06/2024,L,C2,U4,01/09/2024,X1,,
+R,01/09/2024,P,C2,U5,01/12/2024,X1,CARPL,
+R,01/12/2024,P,C2,U6,,,,
+";
+    let fixture = with_episodes(&["looked-after/placements-3-plus"], opens_with_a_change_of_legal_status);
+    assert_eq!(counts(&fixture, "placements-3-plus"), (Some(1.0), Some(1.0)));
+    let overlapping_at_the_start = "\
+S,01/01/2024,S,C2,U4,01/06/2024,X1,,
+S,01/02/2024,L,C2,U4,01/05/2024,X1,,
+S,01/06/2024,P,C2,U5,,,,
+";
+    let fixture = with_episodes(&["looked-after/placements-3-plus"], overlapping_at_the_start);
+    assert_eq!(counts(&fixture, "placements-3-plus"), (Some(0.0), Some(1.0)));
+}

@@ -55,7 +55,8 @@ from pathlib import Path
 SHORT_BREAKS = {"V3", "V4"}
 NEW_CARER = {"S", "P", "B"}
 FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
-RESIDENTIAL = {"K1", "K2", "R1", "R2", "R5", "S1"}
+# DfE's "secure units, children's homes and semi-independent living accommodation".
+RESIDENTIAL = {"K1", "K2", "H5"}
 ADOPTIVE = {"A3", "A4", "A5", "A6"}
 ADOPTED = {"E11", "E12"}
 
