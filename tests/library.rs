@@ -51,7 +51,7 @@ D,R4,2024-10-10,1A,2024-10-12,1
 }
 
 #[test]
-fn children_in_need_are_counted_once_while_an_episode_is_open() {
+fn children_in_need_are_counted_by_open_episode_as_dfe_counts_them() {
     let rows = "\
 A,R1,2023-01-01,1A,,0
 A,R2,2024-06-01,1A,,0
@@ -62,9 +62,10 @@ E,R6,2025-04-02,1A,,0
 ";
     let fixture =
         fixture(&["children-in-need/cin-rate-per-10000"], &[("cin_referrals.csv", &format!("{REFERRALS}{rows}"))]);
-    // Open at 31/03/2025: A (two episodes, one child, the first from 2023), C (referred that day).
-    // B closed on the month end; D ended in no further action; E is referred after it. 2 children.
-    assert_rate(&fixture.observe("cin-rate-per-10000", "2025-03"), 2.0);
+    // Open at 31/03/2025: A's two episodes (from 2023 and June 2024), C's (referred that
+    // day). B closed on the month end; D ended in no further action; E is referred after
+    // it. 3 episodes, as DfE's table B1 counts episodes open at 31 March (2 children).
+    assert_rate(&fixture.observe("cin-rate-per-10000", "2025-03"), 3.0);
 }
 
 #[test]
