@@ -103,6 +103,7 @@ fn config() -> DatasetConfig {
         columns: columns.iter().map(|(name, kind)| (name.to_string(), toml::Spanned::new(0..0, *kind))).collect(),
         period_column: None,
         largest_file_mb: None,
+        held: true,
         checks: Vec::new(),
     }
 }

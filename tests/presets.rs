@@ -67,6 +67,51 @@ fn the_returns_preset_agrees_with_the_snapshot_sample() {
     assert_eq!(lines, snapshot_lines_of(&ids));
 }
 
+/// A looked-after team that holds only the SSDA903 return: the CIN census
+/// and workforce census datasets marked `held = false`, their files absent
+/// from every month. The 10 indicators reading them are left out (and
+/// named by `check`), the 11 others are the snapshot sample's, and every
+/// month is complete, so `build` publishes without `--allow-incomplete`.
+#[test]
+fn a_returns_preset_holding_only_ssda903_is_complete_without_the_census_returns() {
+    let (_dir, project) = preset_with_sample("returns");
+    let file = project.join("scorecard.toml");
+    let mut text = std::fs::read_to_string(&file).expect("project");
+    for dataset in ["cin-referrals", "cin-assessments", "cin-section47", "cp-plans", "workforce", "vacancies"] {
+        let header = format!("[datasets.{dataset}]\n");
+        assert!(text.contains(&header), "{dataset}");
+        text = text.replace(&header, &format!("{header}held = false\n"));
+    }
+    std::fs::write(&file, text).expect("written");
+    for month in std::fs::read_dir(project.join("data")).expect("data") {
+        let month = month.expect("month").path();
+        if !month.is_dir() {
+            continue;
+        }
+        std::fs::remove_file(month.join("cin_census.xml")).expect("census");
+        std::fs::remove_file(month.join("csww.xml")).expect("workforce census");
+    }
+    let checked = scorecard(&["check"], &project);
+    assert!(checked.contains("left out: 10 indicators reading datasets marked `held = false`"), "{checked}");
+    assert!(
+        checked.contains("re-referrals (cin-referrals)") && checked.contains("agency-rate (workforce)"),
+        "{checked}"
+    );
+    assert!(checked.contains("ok: 11 indicators, extracts 2023-04 to 2026-03"), "{checked}");
+    let values = scorecard(&["values"], &project);
+    let ids = ids_in(&values);
+    assert_eq!(ids.len(), 11);
+    assert_eq!(values.lines().map(String::from).collect::<Vec<_>>(), snapshot_lines_of(&ids));
+    let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+        .arg("build")
+        .current_dir(&project)
+        .env("SOURCE_DATE_EPOCH", "1774915200")
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(project.join("reports/2026-03/index.html").exists());
+}
+
 /// The Annex A pack's 11 indicators agree month by month with the snapshot
 /// sample's: six read the lists with the shipped definitions unchanged;
 /// re-referrals and 3+ placements read the lists' 12-month counts (which

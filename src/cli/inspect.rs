@@ -77,6 +77,16 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
         let members: Vec<String> = loaded.members.iter().map(|m| format!("{} {}", m.code, m.name)).collect();
         say!(out, "consortium of {} members: {}", loaded.members.len(), members.join("; "));
     }
+    if !loaded.left_out.is_empty() {
+        let ids: Vec<String> = loaded.left_out.iter().map(|left| format!("{} ({})", left.id, left.dataset)).collect();
+        say!(
+            out,
+            "left out: {} indicator{} reading datasets marked `held = false`: {}",
+            ids.len(),
+            if ids.len() == 1 { "" } else { "s" },
+            ids.join(", ")
+        );
+    }
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
     Ok(())
 }

@@ -4,7 +4,7 @@
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
 use crate::diagnostics::did_you_mean;
 use crate::error::Error;
-use crate::language::{self, Definition, Event, ImprovementPlan};
+use crate::language::{self, Definition, Event, ImprovementPlan, LeftOut};
 use crate::project::{self, Member, Project};
 use std::path::Path;
 
@@ -21,6 +21,8 @@ pub struct Loaded {
     /// Each definition's plan, in definition order.
     pub(super) plans: Vec<Plan>,
     pub(super) checks: Vec<CheckPlan>,
+    /// Indicators left out because they read a dataset marked `held = false`.
+    pub left_out: Vec<LeftOut>,
 }
 
 impl Loaded {
@@ -47,6 +49,7 @@ impl Loaded {
 pub fn load(root: &Path) -> Result<Loaded, Error> {
     let project = Project::load(root).map_err(Error::Invalid)?;
     let (definitions, mut diagnostics) = language::load_all(&project);
+    let (definitions, left_out) = language::leave_out_unheld(&project, definitions);
     let ids: Vec<&str> = definitions.iter().map(Definition::id).collect();
     let (events, found) = language::load_events(&project, &ids);
     diagnostics.extend(found);
@@ -62,7 +65,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     });
     match compile_all(&project, &definitions) {
         Ok(plans) => diagnostics
-            .into_result(Loaded { project, definitions, members, events, plan, plans, checks })
+            .into_result(Loaded { project, definitions, members, events, plan, plans, checks, left_out })
             .map_err(Error::Invalid),
         Err(found) => {
             diagnostics.extend(found);

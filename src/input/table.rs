@@ -893,6 +893,7 @@ mod tests {
             columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
             period_column: None,
             largest_file_mb: None,
+            held: true,
             checks: Vec::new(),
         }
     }

@@ -66,14 +66,39 @@ impl Definition {
 
 /// Every dataset the definitions read, as the indicator's own or as a lookup.
 pub fn used_datasets(definitions: &[Definition]) -> BTreeSet<&str> {
-    definitions
-        .iter()
-        .flat_map(|definition| {
-            let indicator = &definition.indicator;
-            std::iter::once(indicator.dataset.get_ref().as_str())
-                .chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
-        })
-        .collect()
+    definitions.iter().flat_map(Definition::datasets).collect()
+}
+
+impl Definition {
+    /// The datasets this definition reads: its own, then its lookups'.
+    pub fn datasets(&self) -> impl Iterator<Item = &str> {
+        let indicator = &self.indicator;
+        std::iter::once(indicator.dataset.get_ref().as_str())
+            .chain(indicator.lookup.iter().map(|lookup| lookup.dataset.get_ref().as_str()))
+    }
+}
+
+/// An indicator left out of the pack because a dataset it reads is marked
+/// `held = false`: the council does not hold that source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub id: String,
+    pub dataset: String,
+}
+
+/// Splits the definitions into those the project's data can serve and
+/// those reading a dataset it does not hold.
+pub fn leave_out_unheld(project: &Project, definitions: Vec<Definition>) -> (Vec<Definition>, Vec<LeftOut>) {
+    let mut kept = Vec::new();
+    let mut left_out = Vec::new();
+    for definition in definitions {
+        let unheld = definition.datasets().find(|name| project.dataset(name).is_some_and(|config| !config.held));
+        match unheld {
+            Some(dataset) => left_out.push(LeftOut { id: definition.id().to_string(), dataset: dataset.to_string() }),
+            None => kept.push(definition),
+        }
+    }
+    (kept, left_out)
 }
 
 /// Every `*.toml` under the project's indicator folders, sorted, with its theme folder.

@@ -16,7 +16,7 @@ mod rules;
 mod targets;
 pub mod window;
 
-pub use definition::{definition_files, load_all, used_datasets, Definition};
+pub use definition::{definition_files, leave_out_unheld, load_all, used_datasets, Definition, LeftOut};
 pub use derive_order::identifiers;
 pub use events::{load_events, Event, MAX_LABEL_CHARS};
 pub use indicator::{

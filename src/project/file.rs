@@ -341,6 +341,15 @@ pub struct DatasetConfig {
     #[schemars(with = "Option<u64>")]
     #[serde(default)]
     pub largest_file_mb: Option<Spanned<u64>>,
+    /// `false` when the council does not hold this source (a looked-after
+    /// team with only the SSDA903 return): no file is expected, a month is
+    /// complete without it, and the indicators reading it are left out.
+    #[serde(default = "held_by_default")]
+    pub held: bool,
+}
+
+fn held_by_default() -> bool {
+    true
 }
 
 /// The largest extract read, in MB (2 GiB): a CSV is held whole while it is
