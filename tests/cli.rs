@@ -70,9 +70,13 @@ fn init_makes_a_project_that_checks_and_builds() {
     let init = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
     assert!(std::fs::read_to_string(project.join("README.md")).unwrap().contains("0 6 3 * *"));
+    // A month folder with no extract yet: `check` says the build would
+    // refuse it, with the build's exit code...
     let check = run(&["check"]);
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
-    // A month folder with no extract yet: the build refuses to publish it (exit 7)...
+    assert_eq!(check.status.code(), Some(7), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(String::from_utf8_lossy(&check.stdout).contains("publishable: 0 of 1 months"));
+    assert!(String::from_utf8_lossy(&check.stderr).contains("is incomplete"));
+    // ...and the build refuses to publish it (exit 7)...
     let month = std::fs::read_dir(project.join("data")).unwrap().next().unwrap().unwrap().file_name();
     let refused = run(&["build", "--quiet"]);
     assert_eq!(refused.status.code(), Some(7));

@@ -131,7 +131,7 @@ fn one_member_can_be_built_alone_and_explain_needs_a_member() {
     let members =
         "consortium of 3 members: E06900001 First Borough; E06900002 Second <b>City</b>; E06900003 =Third Shire";
     assert!(check.contains(members), "{check}");
-    assert!(check.contains("complete E06900002: 1 of 1 months"), "{check}");
+    assert!(check.contains("publishable E06900002: 1 of 1 months"), "{check}");
 }
 
 #[test]

@@ -113,7 +113,10 @@ fn an_empty_or_partial_latest_month_is_not_published() {
     assert_eq!(published(fixture.root()), before);
     let check = run(&fixture, &["check"]);
     assert!(stdout(&check).contains("incomplete 2025-03: no episodes.csv"), "{}", stdout(&check));
-    assert!(stdout(&check).contains("complete: 2 of 3 months"), "{}", stdout(&check));
+    assert!(stdout(&check).contains("publishable: 2 of 3 months (2025-03 incomplete)"), "{}", stdout(&check));
+    // The latest month would not publish, so `check` exits as `build` does.
+    assert_eq!(check.status.code(), Some(7), "{}", stderr(&check));
+    assert!(stderr(&check).contains("2025-03 is incomplete"), "{}", stderr(&check));
 
     // The operator decides to publish it anyway: the page says what is missing.
     let allowed = run(&fixture, &["build", "--allow-incomplete"]);
@@ -179,6 +182,14 @@ fn a_copy_of_last_months_extract_is_a_warning_or_fatal_when_the_project_says() {
     assert_eq!(refused.status.code(), Some(7));
     assert!(stderr(&refused).contains("2025-03: workforce.csv is identical to 2025-02's"), "{}", stderr(&refused));
     assert_eq!(published(fixture.root()), before);
+    // `check` stops the same way, with the same exit code.
+    let checked = run(&fixture, &["check"]);
+    assert_eq!(checked.status.code(), Some(7), "{}", stderr(&checked));
+    assert!(
+        stderr(&checked).contains("2025-03: workforce.csv is identical to 2025-02's: a stale copy? (fatal by"),
+        "{}",
+        stderr(&checked)
+    );
     // A kind that is not a warning is a project error pointing at it.
     fixture.write("scorecard.toml", &format!("{project}\n[checks]\nfail_on = [\"stale\"]\n"));
     let unknown = run(&fixture, &["check"]);
@@ -217,4 +228,25 @@ fn a_gap_in_the_months_is_listed_and_can_be_made_fatal() {
     let refused = run(&fixture, &["build", "--force"]);
     assert_eq!(refused.status.code(), Some(7));
     assert!(stderr(&refused).contains("2025-04: no extracts folder for 2025-02"), "{}", stderr(&refused));
+}
+
+/// Months lacking the same files in a row are one line of `check`, and the
+/// count of months that would publish is its own line. Episodes from
+/// February only: January, then March and April, lack `episodes.csv`;
+/// February alone is complete.
+#[test]
+fn check_names_a_run_of_months_missing_the_same_files_once() {
+    let fixture = Fixture::new();
+    fixture.indicator("workforce", "workers", WORKERS);
+    fixture.indicator("care", "episodes", EPISODES);
+    for month in ["2025-01", "2025-02", "2025-03", "2025-04"] {
+        fixture.extract(month, "workforce.csv", &workforce(3));
+    }
+    fixture.extract("2025-02", "episodes.csv", EPISODES_CSV);
+    let check = run(&fixture, &["check"]);
+    let said = stdout(&check);
+    let incomplete: Vec<&str> = said.lines().filter(|line| line.starts_with("incomplete")).collect();
+    assert_eq!(incomplete, ["incomplete 2025-01: no episodes.csv", "incomplete 2025-03 to 2025-04: no episodes.csv"]);
+    assert!(said.contains("publishable: 1 of 4 months (3 months incomplete, the latest 2025-04)"), "{said}");
+    assert_eq!(check.status.code(), Some(7));
 }

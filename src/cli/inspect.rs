@@ -17,19 +17,24 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     benchmarks.check().map_err(Error::Data)?;
     let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.file.disclosure.suppress_below);
     let quality = evaluate::data_quality(&loaded, &data)?;
+    let mut unfit = Vec::new();
     if let Some(last) = data.months.last() {
         for (index, member) in loaded.members.iter().enumerate() {
             let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
-            let mut complete = 0;
-            for month in &data.months {
-                match judge::missing_extracts(&loaded, index, *month) {
-                    missing if missing.is_empty() => complete += 1,
-                    missing => say!(out, "incomplete{who} {month}: no {}", missing.join(", ")),
-                }
-            }
-            say!(out, "complete{who}: {complete} of {} months", data.months.len());
+            let gaps = completeness(&loaded, index, &data.months, &who, out);
+            let fail_on = &loaded.project.file.checks.fail_on;
             for warning in judge::warnings(&loaded, &data, index, *last) {
                 say!(out, "warning{who} {last}: {}", warning.message);
+                if fail_on.contains(&warning.kind) {
+                    unfit.push(
+                        format!("{who}{last}: {} (fatal by `[checks] fail_on`)", warning.message)
+                            .trim_start()
+                            .to_string(),
+                    );
+                }
+            }
+            if gaps.contains(last) {
+                unfit.push(format!("{who}{last} is incomplete").trim_start().to_string());
             }
             let scorecard = judge::scorecard(&loaded, index, &published[index], *last, &benchmarks);
             let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
@@ -87,8 +92,46 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             ids.join(", ")
         );
     }
+    if !unfit.is_empty() {
+        return Err(Error::Unfit(format!(
+            "{}\n`build` would stop here too (exit 7); {} indicators checked, extracts {first} to {last}",
+            unfit.join("\n"),
+            loaded.definitions.len()
+        )));
+    }
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
     Ok(())
+}
+
+/// Prints a member's incomplete months, a run of months lacking the same
+/// files as one line, then how many months would publish; returns the
+/// incomplete months.
+fn completeness(loaded: &evaluate::Loaded, member: usize, months: &[Month], who: &str, out: &mut String) -> Vec<Month> {
+    let mut runs: Vec<(Month, Month, Vec<String>)> = Vec::new();
+    let mut gaps = Vec::new();
+    for month in months {
+        let missing = judge::missing_extracts(loaded, member, *month);
+        if missing.is_empty() {
+            continue;
+        }
+        gaps.push(*month);
+        match runs.last_mut() {
+            Some((_, to, files)) if *files == missing && to.next() == *month => *to = *month,
+            _ => runs.push((*month, *month, missing)),
+        }
+    }
+    for (from, to, files) in &runs {
+        let when = if from == to { from.to_string() } else { format!("{from} to {to}") };
+        say!(out, "incomplete{who} {when}: no {}", files.join(", "));
+    }
+    let publishable = months.len() - gaps.len();
+    let which = match gaps.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({one} incomplete)"),
+        many => format!(" ({} months incomplete, the latest {})", many.len(), many[many.len() - 1]),
+    };
+    say!(out, "publishable{who}: {publishable} of {} months{which}", months.len());
+    gaps
 }
 
 pub fn values(root: &Path, file: Option<&Path>, out: &mut String) -> Result<(), Error> {

@@ -252,7 +252,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     }
     inputs.sort();
     let mut stacked = BTreeMap::new();
-    for name in used {
+    for &name in &used {
         let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
         match Stacked::new(&configs[name], dataset_pieces) {
             Ok(frame) => {
@@ -273,10 +273,32 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
         _ => Vec::new(),
     };
     if months.is_empty() && diagnostics.is_empty() {
-        diagnostics.push(Diagnostic::file(&project.data_dir(), "no month folders (YYYY-MM) with extracts"));
+        diagnostics.push(Diagnostic::file(&project.data_dir(), no_extracts(project, members, &used)));
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped, history }).map_err(Error::Data)
+}
+
+/// Why no month has extracts: where the datasets in use look for them, and
+/// each file that looks meant for a name pattern but does not match it.
+fn no_extracts(project: &Project, members: &[Member], used: &[&str]) -> String {
+    let mut expected = vec!["month folder (YYYY-MM)".to_string()];
+    let mut near_misses = Vec::new();
+    for config in used.iter().filter_map(|name| project.dataset(name)) {
+        if !crate::project::is_pattern(&config.file) {
+            continue;
+        }
+        let named = format!("file named like `{}`", config.file);
+        if !expected.contains(&named) {
+            expected.push(named);
+            for member in members {
+                let found = crate::project::near_misses(&member.data_dir, &config.file);
+                near_misses.extend(found.into_iter().map(|name| format!("`{name}` does not match `{}`", config.file)));
+            }
+        }
+    }
+    let found = if near_misses.is_empty() { String::new() } else { format!("; {}", near_misses.join("; ")) };
+    format!("no extracts: no {} in the data folder{found}", expected.join(" and no "))
 }
 
 fn extracts<'a>(loaded: &Loaded, members: &[Member], used: &[&'a str], folders: &[Vec<Month>]) -> Vec<Extract<'a>> {

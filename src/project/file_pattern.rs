@@ -105,9 +105,49 @@ pub fn files_by_month(dir: &Path, pattern: &str) -> BTreeMap<Month, PathBuf> {
     found
 }
 
+/// Files in `dir` that look meant for the pattern but do not match it:
+/// the same text before the first placeholder and the same extension (in
+/// any case), yet no month read from the name (`Annex_A_January_2024.xlsx`
+/// beside `Annex_A_{YYYY}_{Mon}.xlsx`). Sorted by name.
+pub fn near_misses(dir: &Path, pattern: &str) -> Vec<String> {
+    let prefix = pattern[..pattern.find('{').unwrap_or(pattern.len())].to_lowercase();
+    let extension = Path::new(pattern).extension().map(|ext| ext.to_string_lossy().to_lowercase());
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| {
+            let lower = name.to_lowercase();
+            let same_extension =
+                Path::new(&lower).extension().map(|ext| ext.to_string_lossy().into_owned()) == extension;
+            lower.starts_with(&prefix) && same_extension && month_of(pattern, name).is_none()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_near_the_pattern_is_a_near_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "Annex_A_2024_Jan.xlsx",
+            "Annex_A_January_2024.xlsx",
+            "annex_a_2024-02.XLSX",
+            "notes.xlsx",
+            "Annex_A_2024_Feb.csv",
+        ] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let misses = near_misses(dir.path(), "Annex_A_{YYYY}_{Mon}.xlsx");
+        // The first matches; notes.xlsx and the CSV are not meant for it.
+        assert_eq!(misses, ["Annex_A_January_2024.xlsx", "annex_a_2024-02.XLSX"]);
+    }
 
     fn month(text: &str) -> Option<Month> {
         Some(text.parse().unwrap())

@@ -14,7 +14,7 @@ pub use file::{
     Layout, Paths, Project, ProjectFile, PublishChecks, WarningKind, EVENTS_FOLDER, LARGEST_FILE_MB, PROJECT_FILE,
     RETURN_TABLES, WORKBOOK_EXTENSIONS,
 };
-pub use file_pattern::{files_by_month, is_pattern};
+pub use file_pattern::{files_by_month, is_pattern, near_misses};
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
 pub use names::{is_authority_code, is_safe_id, AuthorityCode};
 pub use period::Month;
