@@ -69,7 +69,17 @@ fn init_makes_a_project_that_checks_and_builds() {
     };
     let init = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
     assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
-    assert!(std::fs::read_to_string(project.join("README.md")).unwrap().contains("0 6 3 * *"));
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    assert!(readme.contains("0 6 3 * *") && readme.contains("- `data/YYYY-MM/workforce.csv`: in each month's folder"));
+    // The template's authority code is a placeholder `check` refuses at its line.
+    let placeholder = run(&["check"]);
+    assert_eq!(placeholder.status.code(), Some(3));
+    let said = String::from_utf8_lossy(&placeholder.stderr);
+    assert!(said.contains("the authority code is still the template's placeholder"), "{said}");
+    assert!(said.contains("scorecard.toml:8:8"), "the line and column of `code`: {said}");
+    let file = project.join("scorecard.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("code = \"E00000000\"", "code = \"E08000025\"")).unwrap();
     // A month folder with no extract yet: `check` says the build would
     // refuse it, with the build's exit code...
     let check = run(&["check"]);

@@ -29,6 +29,14 @@ fn preset_with_sample(preset: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, project)
 }
 
+/// Replaces the placeholder authority code `init` writes, as a council must.
+fn set_authority_code(project: &Path) {
+    let file = project.join("scorecard.toml");
+    let text = std::fs::read_to_string(&file).expect("project");
+    assert!(text.contains("code = \"E00000000\""), "the placeholder");
+    std::fs::write(&file, text.replace("code = \"E00000000\"", "code = \"E08000025\"")).expect("written");
+}
+
 /// `scorecard values` of the repository's snapshot sample, its header and
 /// the lines of the indicators named in `values`.
 fn snapshot_lines_of(ids: &[String]) -> Vec<String> {
@@ -145,6 +153,7 @@ fn the_real_annex_a_workbooks_load_through_the_preset() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("annex-a");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "annex-a"], dir.path());
+    set_authority_code(&project);
     std::fs::copy(shared.join("Annex_A_2024_Jan.xlsx"), project.join("data/Annex_A_2024_Jan.xlsx")).expect("copy");
     std::fs::copy(shared.join("Annex_A_liia-tools.xlsx"), project.join("data/Annex_A_2024_Feb.xlsx")).expect("copy");
     let output =
@@ -226,6 +235,7 @@ fn the_real_returns_load_through_the_preset() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("returns");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());
+    set_authority_code(&project);
     std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
     // Month, then where each SSDA903 table comes from (episodes, header, missing, oc3).
     let sources = [
@@ -280,6 +290,7 @@ fn a_consortium_can_be_generated_in_a_presets_shape() {
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("ssd");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "ssd"], dir.path());
+    set_authority_code(&project);
     std::fs::remove_dir_all(project.join("data")).expect("empty data folder");
     let said = scorecard(&["sample", "--authorities", "2", "--shape", "ssd", "--out", "data"], &project);
     // 9 SSD tables and the adoption register for each of the 2 members.
@@ -339,6 +350,18 @@ fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_scorecard")).args(args).current_dir(&project).output().unwrap()
     };
+    let readme = std::fs::read_to_string(project.join("README.md")).expect("README");
+    for file in [
+        "cin_census.xml",
+        "csww.xml",
+        "ssda903_header.csv",
+        "ssda903_episodes.csv",
+        "ssda903_missing.csv",
+        "ssda903_oc3.csv",
+    ] {
+        assert!(readme.contains(&format!("- `data/YYYY-MM/{file}`: in each month's folder")), "{file}: {readme}");
+    }
+    set_authority_code(&project);
     // `check` stops as `build` would, with its exit code.
     let check = run(&["check"]);
     assert_eq!(check.status.code(), Some(7), "{}", String::from_utf8_lossy(&check.stderr));

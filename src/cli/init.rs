@@ -4,10 +4,9 @@
 use crate::project::Month;
 use std::path::{Path, PathBuf};
 
-const FILES: [(&str, &str); 3] = [
+const FILES: [(&str, &str); 2] = [
     ("scorecard.toml", include_str!("../../templates/init/scorecard.toml")),
     ("indicators/workforce/agency-rate.toml", include_str!("../../templates/init/agency-rate.toml")),
-    ("README.md", include_str!("../../templates/init/README.md")),
 ];
 
 /// The shipped indicator pack, which the `returns` preset reads from the
@@ -192,12 +191,15 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
         return Err(format!("{} already has a scorecard.toml; not overwriting it", dir.display()));
     }
     let mut written = Vec::new();
-    let files: Vec<(&str, String)> = match preset {
+    let mut files: Vec<(&str, String)> = match preset {
         None => FILES.iter().map(|(path, text)| (*path, text.to_string())).collect(),
         Some(Preset::Returns) => returns_preset(),
         Some(Preset::AnnexA) => pack(&ANNEX_A_OWN, &ANNEX_A_SHIPPED),
         Some(Preset::Ssd) => pack(&SSD_OWN, &SSD_SHIPPED),
     };
+    let project = files.iter().find(|(path, _)| *path == "scorecard.toml").map(|(_, text)| text.as_str());
+    let readme = readme(project.unwrap_or_default(), month);
+    files.push(("README.md", readme));
     for (relative, text) in files {
         let path = dir.join(relative);
         let parent = path.parent().unwrap_or(dir);
@@ -215,13 +217,11 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
     Ok(written)
 }
 
-/// The returns preset: its project file, the README, and the indicator
+/// The returns preset: its project file and the indicator
 /// pack (the workforce census has no team, so no team breakdowns).
 fn returns_preset() -> Vec<(&'static str, String)> {
-    let mut files = vec![
-        ("scorecard.toml", include_str!("../../templates/presets/returns/scorecard.toml").to_string()),
-        ("README.md", include_str!("../../templates/init/README.md").to_string()),
-    ];
+    let mut files =
+        vec![("scorecard.toml", include_str!("../../templates/presets/returns/scorecard.toml").to_string())];
     for (path, text) in INDICATORS {
         let text: String =
             text.lines().filter(|line| line.trim() != "breakdown = \"Team\"").map(|line| format!("{line}\n")).collect();
@@ -230,11 +230,40 @@ fn returns_preset() -> Vec<(&'static str, String)> {
     files
 }
 
-/// A preset's own files, the README, and the shipped definitions it uses as they are.
+/// A preset's own files and the shipped definitions it uses as they are.
 fn pack(own: &[(&'static str, &'static str)], shipped: &[&str]) -> Vec<(&'static str, String)> {
     let mut files: Vec<(&str, String)> = own.iter().map(|(path, text)| (*path, text.to_string())).collect();
-    files.push(("README.md", include_str!("../../templates/init/README.md").to_string()));
     let shipped = INDICATORS.iter().filter(|(path, _)| shipped.contains(path));
     files.extend(shipped.map(|(path, text)| (*path, text.to_string())));
     files
+}
+
+/// The project's README, listing where each extract goes as its own project
+/// file declares it, so the two cannot disagree.
+fn readme(project: &str, month: Month) -> String {
+    include_str!("../../templates/init/README.md").replace("{extracts}", &extract_list(project, month))
+}
+
+/// One line per file the project reads, with the datasets drawn from it.
+fn extract_list(project: &str, month: Month) -> String {
+    let table: toml::Table = project.parse().unwrap_or_default();
+    let mut by_file: std::collections::BTreeMap<String, Vec<&str>> = std::collections::BTreeMap::new();
+    for (name, config) in table.get("datasets").and_then(toml::Value::as_table).into_iter().flatten() {
+        let file = config.get("file").and_then(toml::Value::as_str).unwrap_or_default();
+        let place = match config.get("layout").and_then(toml::Value::as_str) {
+            Some("history") => format!("`data/{file}`: one current extract, read as at every month end"),
+            Some("periodic") => format!("`data/{file}`: one file, each row's period in a column"),
+            _ if crate::project::is_pattern(file) => {
+                format!("`data/{file}`: one a month in `data/` itself, the name giving its month")
+            }
+            _ => format!("`data/YYYY-MM/{file}`: in each month's folder"),
+        };
+        by_file.entry(place).or_default().push(name);
+    }
+    let mut lines: Vec<String> =
+        by_file.into_iter().map(|(place, datasets)| format!("- {place} ({})", datasets.join(", "))).collect();
+    if lines.iter().any(|line| line.contains("data/YYYY-MM/")) {
+        lines.push(format!("\nThis month's folder, `data/{month}/`, is made for you to start with."));
+    }
+    lines.join("\n")
 }

@@ -480,10 +480,20 @@ fn known_keys() -> Vec<&'static str> {
     .concat()
 }
 
+/// The code `init` writes: in the right form, so that nothing else fails,
+/// but no authority's, and refused until it is replaced.
+pub const PLACEHOLDER_CODE: &str = "E00000000";
+
 fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();
     let code = &file.authority.code;
-    if !is_authority_code(code.get_ref()) {
+    if code.get_ref() == PLACEHOLDER_CODE {
+        diagnostics.push(
+            source
+                .error(code.span(), "the authority code is still the template's placeholder", "set this")
+                .with_help("your authority's ONS code, E followed by 8 digits (Birmingham is E08000025): benchmarks, neighbours and the bundle's name use it"),
+        );
+    } else if !is_authority_code(code.get_ref()) {
         diagnostics.push(source.error(
             code.span(),
             format!("`{}` is not an English local authority code", code.get_ref()),
