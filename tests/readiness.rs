@@ -250,3 +250,26 @@ fn check_names_a_run_of_months_missing_the_same_files_once() {
     assert!(said.contains("publishable: 1 of 4 months (3 months incomplete, the latest 2025-04)"), "{said}");
     assert_eq!(check.status.code(), Some(7));
 }
+
+/// A file under the wrong name is named by `check`, not silently skipped:
+/// in a month folder lacking the extract it might be, and beside a month
+/// pattern it nearly matches (even when other files match).
+#[test]
+fn check_names_files_that_look_meant_but_are_not_read() {
+    let fixture = workforce_months(&[("2025-01", 3)]);
+    fixture.extract("2025-02", "Workforce Feb.csv", &workforce(3));
+    let said = stdout(&run(&fixture, &["check"]));
+    let expected = "warning: data/2025-02/Workforce Feb.csv is not read: no dataset names it, and the month lacks workforce.csv (rename it to the one it is)";
+    assert!(said.contains(expected), "{said}");
+
+    let named_by_month = workforce_months(&[]);
+    let project = std::fs::read_to_string(named_by_month.root().join("scorecard.toml")).unwrap();
+    let project = project.replace("file = \"workforce.csv\"", "file = \"workforce-{YYYY}-{MM}.csv\"");
+    named_by_month.write("scorecard.toml", &project);
+    named_by_month.write("data/workforce-2025-01.csv", &workforce(3));
+    named_by_month.write("data/workforce-February-2025.csv", &workforce(3));
+    let said = stdout(&run(&named_by_month, &["check"]));
+    let expected =
+        "warning: data/workforce-February-2025.csv is not read: its name does not match `workforce-{YYYY}-{MM}.csv`";
+    assert!(said.contains(expected), "{said}");
+}

@@ -22,6 +22,9 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
         for (index, member) in loaded.members.iter().enumerate() {
             let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
             let gaps = completeness(&loaded, index, &data.months, &who, out);
+            for unread in judge::unread_files(&loaded, index, *last) {
+                say!(out, "warning{who}: {unread}");
+            }
             let fail_on = &loaded.project.file.checks.fail_on;
             for warning in judge::warnings(&loaded, &data, index, *last) {
                 say!(out, "warning{who} {last}: {}", warning.message);

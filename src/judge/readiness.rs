@@ -84,6 +84,51 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
     warnings
 }
 
+/// Files a member's data holds that no dataset reads although they look
+/// meant to: a name near a dataset's month pattern that does not match it,
+/// and, in `month`'s folder when it lacks an extract in use, each file no
+/// dataset names with the extension of a missing one (`BAR_cin_2022.xml`
+/// where `cin_census.xml` is expected). One sentence each.
+pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String> {
+    let data_dir = &loaded.members[member].data_dir;
+    let mut found = Vec::new();
+    let mut patterns: Vec<&str> = monthly_datasets(loaded)
+        .map(|(_, config)| config.file.as_str())
+        .filter(|file| crate::project::is_pattern(file))
+        .collect();
+    patterns.dedup();
+    for pattern in patterns {
+        for name in crate::project::near_misses(data_dir, pattern) {
+            found.push(format!("data/{name} is not read: its name does not match `{pattern}`"));
+        }
+    }
+    let missing = missing_extracts(loaded, member, month);
+    let named: Vec<String> =
+        loaded.project.file.datasets.values().map(|config| config.get_ref().file.to_lowercase()).collect();
+    let extension = |name: &str| std::path::Path::new(name).extension().map(|ext| ext.to_string_lossy().to_lowercase());
+    let folder = data_dir.join(month.to_string());
+    let mut strays: Vec<String> = std::fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().is_file())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| !named.contains(&name.to_lowercase()))
+        .collect();
+    strays.sort();
+    for stray in strays {
+        let meant: Vec<&str> =
+            missing.iter().filter(|file| extension(file) == extension(&stray)).map(String::as_str).collect();
+        if !meant.is_empty() {
+            found.push(format!(
+                "data/{month}/{stray} is not read: no dataset names it, and the month lacks {} (rename it to the one it is)",
+                meant.join(", ")
+            ));
+        }
+    }
+    found
+}
+
 /// More than `band` percent from `before`, either way. In whole numbers:
 /// 130 rows after 100 is exactly 30% and inside a 30% band.
 fn outside_band(now: usize, before: usize, band: f64) -> bool {
