@@ -26,6 +26,8 @@ pub struct Data {
     pub inputs: Vec<(PathBuf, String)>,
     /// Rows of each monthly extract, by dataset and (member, month).
     rows: BTreeMap<(String, Snapshot), usize>,
+    /// What each monthly extract's dates say of its period, likewise.
+    dates: BTreeMap<(String, Snapshot), ExtractDates>,
     /// Coded columns' values in no code, by dataset and (member, month).
     unmapped: BTreeMap<(String, Snapshot), Vec<input::Unmapped>>,
     /// History datasets: the month each member's extract ends with.
@@ -36,6 +38,12 @@ impl Data {
     /// Values of `dataset`'s coded columns in no code, in a member's extract for `month`.
     pub fn unmapped(&self, dataset: &str, member: usize, month: Month) -> &[input::Unmapped] {
         self.unmapped.get(&(dataset.to_string(), (member, month))).map_or(&[], Vec::as_slice)
+    }
+
+    /// What a member's monthly extract of `dataset` for `month` says of its
+    /// period, if it was read.
+    pub fn dates(&self, dataset: &str, member: usize, month: Month) -> Option<ExtractDates> {
+        self.dates.get(&(dataset.to_string(), (member, month))).copied()
     }
 
     /// Rows in a member's monthly extract of `dataset` for `month`, if it was read.
@@ -118,7 +126,41 @@ struct Extract<'a> {
 }
 
 /// One extract read.
+/// What a monthly extract's own dates say about the period it describes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtractDates {
+    /// The latest date in any of its date columns on or before the end of
+    /// the month it is filed under. Dates of birth are not events, so a
+    /// column named for them (`DOB`, `...Birth...`) is left out.
+    pub latest: Option<chrono::NaiveDate>,
+    /// A statutory return's census day (its `<ReferenceDate>`).
+    pub reference: Option<chrono::NaiveDate>,
+}
+
+impl ExtractDates {
+    fn of(table: &input::Table, month: Month) -> ExtractDates {
+        let end = input::Day::from_date(month.last_day());
+        let latest = table
+            .columns
+            .iter()
+            .filter(|(name, _)| !is_birth_date(name))
+            .filter_map(|(_, values)| match values {
+                input::Values::Date(days) => days.iter().flatten().filter(|day| **day <= end).max().copied(),
+                _ => None,
+            })
+            .max()
+            .map(input::Day::date);
+        ExtractDates { latest, reference: table.reference_date }
+    }
+}
+
+fn is_birth_date(column: &str) -> bool {
+    let column = column.to_lowercase();
+    column.contains("dob") || column.contains("birth")
+}
+
 struct ReadExtract {
+    dates: ExtractDates,
     piece: Piece,
     /// The months it holds.
     months: BTreeSet<Month>,
@@ -213,6 +255,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
     let mut rows = BTreeMap::new();
+    let mut dates = BTreeMap::new();
     let mut unmapped = BTreeMap::new();
     let mut ends: Vec<(&Extract, HistoryEnd, Vec<input::Unmapped>)> = Vec::new();
     for (extract, result) in extracts.iter().zip(results) {
@@ -221,6 +264,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
                 let dataset = extract.dataset.to_string();
                 if let Some(month) = extract.month {
                     rows.insert((dataset.clone(), (extract.member, month)), read.rows);
+                    dates.insert((dataset.clone(), (extract.member, month)), read.dates);
                     unmapped.insert((dataset, (extract.member, month)), read.unmapped);
                 } else if let Some(end) = read.history {
                     ends.push((extract, end, read.unmapped));
@@ -276,7 +320,9 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
         diagnostics.push(Diagnostic::file(&project.data_dir(), no_extracts(project, members, &used)));
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
-    diagnostics.into_result(Data { months, datasets: stacked, inputs, rows, unmapped, history }).map_err(Error::Data)
+    diagnostics
+        .into_result(Data { months, datasets: stacked, inputs, rows, dates, unmapped, history })
+        .map_err(Error::Data)
 }
 
 /// Why no month has extracts: where the datasets in use look for them, and
@@ -332,12 +378,13 @@ fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, Datase
         let mut config = config.get_ref().clone();
         if reading != Reading::Everything {
             let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
-            // A history extract's dates say where it ends, whatever is read for.
-            let history = config.layout == Layout::History;
+            // A history extract's dates say where it ends, whatever is read
+            // for; a bundle's extracts' dates say whether they are the month's.
+            let dates = config.layout == Layout::History || reading == Reading::ForBundles;
             config.columns.retain(|column, kind| {
                 used.get(name).is_some_and(|names| names.contains(column))
                     || period.as_ref() == Some(column)
-                    || (history && *kind.get_ref() == ColumnType::Date)
+                    || (dates && *kind.get_ref() == ColumnType::Date)
             });
         }
         configs.insert(name.clone(), config);
@@ -361,7 +408,8 @@ fn read_extract(
             .map_err(|error| Diagnostic::file(&extract.path, error))?;
         // Its months are known once every history extract of the member is read.
         let months = BTreeSet::new();
-        return Ok(ReadExtract { piece, months, rows, sha256, unmapped, history: Some(end) });
+        let dates = ExtractDates::default();
+        return Ok(ReadExtract { dates, piece, months, rows, sha256, unmapped, history: Some(end) });
     }
     let periods = match extract.month {
         Some(month) => vec![month],
@@ -374,8 +422,9 @@ fn read_extract(
     };
     let months = periods.iter().copied().collect();
     let rows = table.rows;
+    let dates = extract.month.map(|month| ExtractDates::of(&table, month)).unwrap_or_default();
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok(ReadExtract { piece, months, rows, sha256, unmapped, history: None })
+    Ok(ReadExtract { dates, piece, months, rows, sha256, unmapped, history: None })
 }
 
 /// What says where a history extract ends: `history.through`, else the

@@ -193,7 +193,9 @@ pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result
     for (line, row) in &flattener.rows {
         typer.push_row(|index| row[index].as_str(), &Where::Element { line: *line })?;
     }
-    typer.finish()
+    let mut table = typer.finish()?;
+    table.reference_date = flattener.reference_date;
+    Ok(table)
 }
 
 /// The longest value an element may hold. No field of either return comes
@@ -226,6 +228,8 @@ struct Flattener<'a> {
     records: usize,
     year: Option<u32>,
     collection: Option<String>,
+    /// The header's `<ReferenceDate>`: the census day the return describes.
+    reference_date: Option<chrono::NaiveDate>,
     text: String,
     /// Bytes the kept rows take, and their bound.
     held: usize,
@@ -246,6 +250,7 @@ impl<'a> Flattener<'a> {
             records: 0,
             year: None,
             collection: None,
+            reference_date: None,
             text: String::new(),
             held: 0,
             budget: 0,
@@ -415,6 +420,7 @@ impl<'a> Flattener<'a> {
     fn value(&mut self, name: &str, text: &str, offset: u64) -> Result<(), Diagnostics> {
         match name {
             "Collection" => self.collection = Some(text.to_string()),
+            "ReferenceDate" => self.reference_date = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok(),
             "Year" => self.year = text.parse().ok(),
             "LAchildID" => self.child_id = text.to_string(),
             _ => {}

@@ -119,6 +119,9 @@ pub struct Table {
     pub rows: usize,
     /// Values of coded columns that are in no code (kept as written).
     pub unmapped: Vec<Unmapped>,
+    /// The day a statutory return says it describes (its header's
+    /// `<ReferenceDate>`); none for other files.
+    pub reference_date: Option<chrono::NaiveDate>,
 }
 
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
@@ -477,7 +480,7 @@ impl<'a> Typer<'a> {
                 unmapped.push(Unmapped { column: name.clone(), rows: list.unmapped_rows, examples: list.examples });
             }
         }
-        Ok(Table { columns: self.columns, rows: self.rows, unmapped })
+        Ok(Table { columns: self.columns, rows: self.rows, unmapped, reference_date: None })
     }
 }
 

@@ -3,7 +3,7 @@
 //! month (row counts within the project's band, no extract a byte-for-byte
 //! copy of last month's, no months missing before it).
 
-use crate::evaluate::{Data, Loaded};
+use crate::evaluate::{Data, ExtractDates, Loaded};
 use crate::input;
 use crate::language::used_datasets;
 use crate::project::{DatasetConfig, Layout, Month, WarningKind};
@@ -73,6 +73,19 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
             }
         }
     }
+    let within = loaded.project.file.checks.latest_date_within_days;
+    let mut dated_files: Vec<&str> = Vec::new();
+    for (name, config) in monthly_datasets(loaded) {
+        // Several datasets can be tables of one return: its date is told once.
+        let Some(dates) = data.dates(name, member, month).filter(|_| !dated_files.contains(&config.file.as_str()))
+        else {
+            continue;
+        };
+        if let Some(message) = period_problem(&config.file, dates, month, within) {
+            dated_files.push(&config.file);
+            warnings.push(Warning { kind: WarningKind::Period, dataset: Some(name.to_string()), message });
+        }
+    }
     let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
     let folders = input::extract_months(&loaded.members[member].data_dir, datasets).unwrap_or_default();
     let gaps = input::missing_months(&folders, month);
@@ -127,6 +140,30 @@ pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String>
         }
     }
     found
+}
+
+/// Whether an extract's own dates put it in another period than `month`: a
+/// return describing a day before the month (an in-year extract may name
+/// the census day ahead), or a latest date more than `within` days before
+/// the month's end.
+fn period_problem(file: &str, dates: ExtractDates, month: Month, within: u32) -> Option<String> {
+    let end = month.last_day();
+    if let Some(reference) = dates.reference.filter(|day| *day < month.first_day()) {
+        return Some(format!(
+            "{file} describes {} (its reference date), not {}: another period's return?",
+            reference.format("%-d %B %Y"),
+            end.format("%B %Y")
+        ));
+    }
+    let latest = dates.latest?;
+    let days = (end - latest).num_days();
+    (days > i64::from(within)).then(|| {
+        format!(
+            "{file}'s latest date is {}, {days} days before the end of {}: an old extract?",
+            latest.format("%-d %B %Y"),
+            end.format("%B %Y")
+        )
+    })
 }
 
 /// More than `band` percent from `before`, either way. In whole numbers:

@@ -93,15 +93,24 @@ pub struct PublishChecks {
     #[serde(default = "thirty")]
     #[schemars(with = "f64")]
     pub row_change_percent: Spanned<f64>,
-    /// The warnings that stop a build: `row_count`, `identical_extract`, `month_gap`.
+    /// Warn when a monthly extract's latest date (dates of birth aside) is
+    /// more than this many days before the end of the month it is filed
+    /// under (default 45): an old file in a new folder.
+    #[serde(default = "forty_five")]
+    pub latest_date_within_days: u32,
+    /// The warnings that stop a build: `row_count`, `identical_extract`, `month_gap`, `period`.
     #[serde(default)]
     pub fail_on: Vec<WarningKind>,
 }
 
 impl Default for PublishChecks {
     fn default() -> PublishChecks {
-        PublishChecks { row_change_percent: thirty(), fail_on: Vec::new() }
+        PublishChecks { row_change_percent: thirty(), latest_date_within_days: forty_five(), fail_on: Vec::new() }
     }
+}
+
+fn forty_five() -> u32 {
+    45
 }
 
 fn thirty() -> Spanned<f64> {
@@ -114,6 +123,7 @@ impl WarningKind {
             WarningKind::RowCount => "row count",
             WarningKind::IdenticalExtract => "identical to last month",
             WarningKind::MonthGap => "months missing",
+            WarningKind::Period => "another period's data",
         }
     }
 }
@@ -128,6 +138,10 @@ pub enum WarningKind {
     IdenticalExtract,
     /// Months before this one have no folder.
     MonthGap,
+    /// An extract's own dates put it in another period: a return whose
+    /// reference date is before the month, or an extract whose latest date
+    /// is more than `latest_date_within_days` before the month's end.
+    Period,
 }
 
 /// Small-number suppression in published outputs.
