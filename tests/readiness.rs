@@ -344,4 +344,28 @@ fn a_return_describing_an_earlier_day_is_a_period_warning() {
         ],
         "{said}"
     );
+    // Built, the page and the board pack say so before anything else, and
+    // the data-quality section says how far each file reaches.
+    let built = Command::cargo_bin("scorecard").unwrap().current_dir(&project).args(["build", "--quiet"]).output();
+    let built = built.unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let page = std::fs::read_to_string(project.join("reports/2026-12/index.html")).unwrap();
+    assert!(page.contains("Check the dates of this month's data"), "the notice");
+    // The workforce census's latest date, worked out from the file apart:
+    // every `<Element>YYYY-MM-DD</Element>` but the birth dates and the
+    // reference date; the latest is a RoleEndDate of 28 March 2023.
+    let xml = std::fs::read_to_string(shared.join("csww/social_work_workforce_2022.xml")).unwrap();
+    let latest = xml
+        .split('<')
+        .filter_map(|piece| piece.split_once('>'))
+        .filter(|(name, value)| {
+            value.len() == 10 && value.as_bytes()[4] == b'-' && !name.contains("Birth") && *name != "ReferenceDate"
+        })
+        .map(|(_, value)| value)
+        .max()
+        .unwrap();
+    assert_eq!(latest, "2023-03-28");
+    assert!(page.contains("<tr><th scope=\"row\">csww.xml</th><td>28 March 2023</td></tr>"), "data to");
+    let pack = crate::pdf::Pack::read(&project.join("reports/2026-12/board-pack.pdf"));
+    assert!(pack.text(0).contains("Check the dates of this month"), "{}", pack.text(0));
 }

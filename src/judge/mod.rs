@@ -32,7 +32,7 @@ pub use indicator::{
 pub use plan::{ActionView, Measure, PlanView, PriorityView};
 pub use rag::{Limits, Rag, RagCounts};
 pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
-pub use readiness::{missing_extracts, unread_files, warnings, Warning};
+pub use readiness::{data_to, missing_extracts, other_period, unread_files, warnings, DataTo, Warning};
 pub use recent_trend::{RecentTrend, TrendTest};
 pub use revision::{revisions, Published, Revision};
 pub use rounding::round_to;

@@ -97,6 +97,38 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
     warnings
 }
 
+/// How far one monthly extract in use reaches: its latest date, dates of
+/// birth aside ("data to 28 February 2026").
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DataTo {
+    pub file: String,
+    /// None when it holds no dates (beyond dates of birth).
+    pub latest: Option<chrono::NaiveDate>,
+}
+
+/// Each monthly extract in use for a member's month, once per file, by name.
+pub fn data_to(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<DataTo> {
+    let mut reach: Vec<DataTo> = Vec::new();
+    for (name, config) in monthly_datasets(loaded) {
+        let Some(dates) = data.dates(name, member, month) else { continue };
+        match reach.iter_mut().find(|seen| seen.file == config.file) {
+            Some(seen) => seen.latest = seen.latest.max(dates.latest),
+            None => reach.push(DataTo { file: config.file.clone(), latest: dates.latest }),
+        }
+    }
+    reach.sort_by(|a, b| a.file.cmp(&b.file));
+    reach
+}
+
+/// Whether any of a month's warnings say its data may be another period's.
+pub fn other_period(warnings: &[Warning]) -> Vec<&str> {
+    warnings
+        .iter()
+        .filter(|warning| warning.kind == WarningKind::Period)
+        .map(|warning| warning.message.as_str())
+        .collect()
+}
+
 /// Files a member's data holds that no dataset reads although they look
 /// meant to: a name near a dataset's month pattern that does not match it,
 /// and, in `month`'s folder when it lacks an extract in use, each file no

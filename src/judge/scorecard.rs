@@ -26,6 +26,8 @@ pub struct Scorecard {
     pub warnings: Vec<Warning>,
     /// Data-quality checks for the month (records failing each).
     pub data_quality: Vec<Finding>,
+    /// How far each monthly extract reaches (its latest date).
+    pub data_to: Vec<super::readiness::DataTo>,
     /// The improvement plan this month, if the project has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanView>,
@@ -46,6 +48,7 @@ pub fn scorecard(
         month,
         engine_version: env!("CARGO_PKG_VERSION"),
         data_quality: Vec::new(),
+        data_to: Vec::new(),
         story: Story::default(),
         incomplete: Vec::new(),
         warnings: Vec::new(),

@@ -313,6 +313,7 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     }
     scorecard.story = judge::story(&scorecard.indicators);
     scorecard.data_quality = context.quality.findings(context.data, member, month);
+    scorecard.data_to = judge::data_to(loaded, context.data, member, month);
     scorecard.incomplete = judge::missing_extracts(loaded, member, month);
     scorecard.warnings = context.warnings.get(&(member, month)).cloned().unwrap_or_default();
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {

@@ -143,6 +143,15 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
         flow.paragraph(&text, Style::new(9.5, Weight::Bold, WARNING));
         flow.gap(6.0);
     }
+    let other_period = crate::judge::other_period(&scorecard.warnings);
+    if !other_period.is_empty() {
+        let text = format!(
+            "Check the dates of this month's data. {} The figures are worked out from these files as they are.",
+            other_period.join(" ")
+        );
+        flow.paragraph(&text, Style::new(9.5, Weight::Bold, WARNING));
+        flow.gap(6.0);
+    }
     counts(flow, scorecard);
     flow.gap(10.0);
     flow.heading("Needs attention", HEADING, 40.0);

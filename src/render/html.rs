@@ -159,6 +159,11 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             data_quality => &scorecard.data_quality,
             plan => scorecard.plan.as_ref().map(plan_view),
             incomplete => &scorecard.incomplete,
+            other_period => crate::judge::other_period(&scorecard.warnings),
+            data_to => scorecard.data_to.iter().map(|reach| context! {
+                file => &reach.file,
+                latest => reach.latest.map_or("no dates to go by".to_string(), |day| day.format("%-d %B %Y").to_string()),
+            }).collect::<Vec<_>>(),
             warnings => scorecard.warnings.iter().map(|warning| context! {
                 kind => warning.kind.describe(),
                 dataset => warning.dataset.clone().unwrap_or_default(),
