@@ -378,3 +378,97 @@ fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
     let values = run(&["values"]);
     assert!(values.status.success(), "{}", String::from_utf8_lossy(&values.stderr));
 }
+
+/// Every preset, in each broken state a new user meets, through `check`,
+/// `values` and `build`: never a panic (101) or an abort, always an exit
+/// code from the README's table, and, when it fails, a message naming the
+/// file it expected. The good state is the sample authority's last month
+/// (March 2026) in the preset's shape.
+#[test]
+fn every_preset_in_every_broken_state_fails_clearly_and_never_panics() {
+    let documented = [0, 2, 3, 4, 5, 6, 7];
+    for preset in ["returns", "annex-a", "ssd"] {
+        let (_dir, project) = preset_with_sample(preset);
+        keep_the_last_month(&project);
+        for state in ["empty", "misnamed", "partial", "wrong file"] {
+            let copy = tempfile::tempdir().expect("temp dir");
+            copy_tree(&project, copy.path());
+            let expected = break_it(preset, state, &copy.path().join("data"));
+            for command in ["check", "values", "build"] {
+                let output = Command::new(env!("CARGO_BIN_EXE_scorecard"))
+                    .arg(command)
+                    .current_dir(copy.path())
+                    .env("SOURCE_DATE_EPOCH", "1775001600")
+                    .output()
+                    .expect("runs");
+                let code = output.status.code().unwrap_or(-1);
+                let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+                let case = format!("{preset}, {state}, {command}: exit {code}");
+                assert!(documented.contains(&code), "{case}\n{said}");
+                assert!(code == 0 || said.contains(expected), "{case}: `{expected}` not named\n{said}");
+            }
+        }
+    }
+}
+
+/// The sample's months but March 2026 removed: one month's files.
+fn keep_the_last_month(project: &Path) {
+    for entry in std::fs::read_dir(project.join("data")).expect("data").map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let month_folder = entry.path().is_dir() && name != "2026-03";
+        let other_workbook = name.starts_with("Annex_A_") && name != "Annex_A_2026_Mar.xlsx";
+        if month_folder {
+            std::fs::remove_dir_all(entry.path()).expect("removed");
+        } else if other_workbook {
+            std::fs::remove_file(entry.path()).expect("removed");
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).expect("readable").map(Result::unwrap) {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).expect("folder");
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied");
+        }
+    }
+}
+
+/// Breaks a copy of the good state's data folder; returns the file name a
+/// failure must mention.
+fn break_it(preset: &str, state: &str, data: &Path) -> &'static str {
+    let (folder, expected, partner) = match preset {
+        "returns" => (data.join("2026-03"), "cin_census.xml", "csww.xml"),
+        "annex-a" => (data.to_path_buf(), "Annex_A_2026_Mar.xlsx", "Annex_A_2026_Mar.xlsx"),
+        _ => (data.to_path_buf(), "ssd_cla_episodes.csv", "ssd_person.csv"),
+    };
+    let file = folder.join(expected);
+    match state {
+        "empty" => {
+            for entry in std::fs::read_dir(&folder).expect("folder").map(Result::unwrap) {
+                if entry.path().is_file() {
+                    std::fs::remove_file(entry.path()).expect("removed");
+                }
+            }
+        }
+        "misnamed" => std::fs::rename(&file, folder.join(format!("Copy of {expected}"))).expect("renamed"),
+        "partial" => {
+            let bytes = std::fs::read(&file).expect("read");
+            std::fs::write(&file, &bytes[..bytes.len() / 2]).expect("cut");
+        }
+        _ => {
+            let other = match preset {
+                "annex-a" => b"Child Unique ID,Date of Birth\nC1,01/01/2010\n".to_vec(),
+                _ => std::fs::read(folder.join(partner)).expect("partner"),
+            };
+            std::fs::write(&file, other).expect("swapped");
+        }
+    }
+    match (preset, state) {
+        ("annex-a", "empty" | "misnamed") => "Annex_A_{YYYY}_{Mon}.xlsx",
+        _ => expected,
+    }
+}

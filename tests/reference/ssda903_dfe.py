@@ -223,10 +223,12 @@ def engine_values(engine, returns, years, work):
         folder.mkdir(parents=True, exist_ok=True)
         for table in ("episodes", "header"):
             shutil.copyfile(returns / f"{year}-{table}.csv", folder / f"ssda903_{table}.csv")
-    # A population for every year, so the rates are calculable and their
-    # numerators (children) can be compared.
+    # The authority's code in place of the template's placeholder, as a
+    # council must, and a population for every year, so the rates are
+    # calculable and their numerators (children) can be compared.
     project_file = project / "scorecard.toml"
-    text = project_file.read_text().replace("[population]\n", "[population]\n2015 = 40000\n", 1)
+    text = project_file.read_text().replace('code = "E00000000"', 'code = "E08000025"', 1)
+    text = text.replace("[population]\n", "[population]\n2015 = 40000\n", 1)
     project_file.write_text(text)
     out = work / "values.csv"
     done = subprocess.run(
