@@ -402,7 +402,8 @@ fn every_preset_in_every_broken_state_fails_clearly_and_never_panics() {
                     .output()
                     .expect("runs");
                 let code = output.status.code().unwrap_or(-1);
-                let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+                let said =
+                    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
                 let case = format!("{preset}, {state}, {command}: exit {code}");
                 assert!(documented.contains(&code), "{case}\n{said}");
                 assert!(code == 0 || said.contains(expected), "{case}: `{expected}` not named\n{said}");

@@ -65,7 +65,13 @@ fn read_regular_file_within(path: &Path, largest: u64) -> Result<Vec<u8>, Diagno
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let refuse = |message: String| Diagnostic::file(path, message);
-    let cannot = |error: std::io::Error| refuse(format!("cannot read extract: {error}"));
+    let cannot = |error: std::io::Error| match error.kind() {
+        std::io::ErrorKind::NotFound => {
+            let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+            refuse(format!("no file `{name}` here: the project reads it (is it named differently?)"))
+        }
+        _ => refuse(format!("cannot read extract: {error}")),
+    };
     if std::fs::symlink_metadata(path).map_err(cannot)?.file_type().is_symlink() {
         return Err(refuse(
             "cannot read extract: it is a symbolic link; extracts are read only from regular files \
