@@ -371,3 +371,51 @@ fn a_password_protected_workbook_says_so() {
     assert!(error.contains("annex-a.xlsx") && error.contains("password"), "{error}");
     assert!(error.contains("save an unprotected copy"), "{error}");
 }
+
+/// A sheet holding only the columns the indicator uses (List 2 lacks
+/// `Referrals`) beside the one holding every declared column (List 3): every
+/// command reads List 3, as `check` does, instead of `values` and `build`
+/// asking which.
+#[test]
+fn every_command_reads_the_sheet_with_every_declared_column() {
+    let fixture = book_fixture("");
+    let mut book = annex_a(&[("C1", Cell::Date(2024, 6, 3), "F"), ("C2", Cell::Date(2024, 6, 4), "M")]);
+    let partial = book.add_worksheet();
+    partial.set_name("List 2").unwrap();
+    for (column, text) in ["Child Unique ID", "Gender", "Date of Referral"].iter().enumerate() {
+        partial.write_string(0, column as u16, *text).unwrap();
+    }
+    // One June referral in List 2: were it read, June would count 1, not 2.
+    partial.write_string(1, 0, "C9").unwrap();
+    partial.write_string(1, 1, "F").unwrap();
+    Cell::Date(2024, 6, 5).write(partial, 1, 2);
+    save(&fixture, &mut book);
+    for command in ["check", "values"] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
+            .arg(command)
+            .current_dir(fixture.root())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
+        if command == "values" {
+            let values = String::from_utf8_lossy(&output.stdout).into_owned();
+            assert!(values.contains(",june-referrals,2024-06,2,2,,"), "{values}");
+        }
+    }
+}
+
+/// No sheet with every declared column: the error names the closest sheets
+/// and what each lacks.
+#[test]
+fn no_sheet_with_the_columns_names_what_each_lacks() {
+    let fixture = book_fixture("");
+    let mut book = Workbook::new();
+    let contacts = book.add_worksheet();
+    contacts.set_name("List 1").unwrap();
+    for (column, header) in ["Child Unique ID", "Date of Contact", "Gender"].iter().enumerate() {
+        contacts.write_string(0, column as u16, *header).unwrap();
+    }
+    save(&fixture, &mut book);
+    let error = describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("closest: `List 1` lacks CINreferralDate, Referrals"), "{error}");
+}

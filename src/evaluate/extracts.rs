@@ -376,7 +376,10 @@ fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, Datase
     let mut configs = BTreeMap::new();
     for (name, config) in &loaded.project.file.datasets {
         let mut config = config.get_ref().clone();
-        if reading != Reading::Everything {
+        // A workbook's sheet is the one holding every declared column, so
+        // every command reads the same sheet whatever it needs of it.
+        let workbook = input::is_workbook(std::path::Path::new(&config.file));
+        if reading != Reading::Everything && !workbook {
             let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
             // A history extract's dates say where it ends, whatever is read
             // for; a bundle's extracts' dates say whether they are the month's.

@@ -23,4 +23,4 @@ mod day;
 pub use day::Day;
 pub use returns::parse_return;
 pub use table::{parse_table, row_periods, Table, Texts, Values};
-pub use workbook::parse_workbook;
+pub use workbook::{is_workbook, parse_workbook};

@@ -544,6 +544,22 @@ pub(super) type Positions = Vec<(String, usize, ColumnType)>;
 /// Header problems, each with the index of the header cell it concerns.
 pub(super) type HeaderProblems = Vec<(usize, Diagnostic)>;
 
+/// A declared column's name and its other spellings, as headers are compared.
+fn spellings(name: &str, config: &DatasetConfig) -> Vec<String> {
+    let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
+    std::iter::once(name)
+        .chain(others.iter().map(String::as_str))
+        .map(|spelling| spelling.trim().to_lowercase())
+        .collect()
+}
+
+/// The declared columns no header cell spells.
+pub(super) fn missing_columns(headers: &[&str], config: &DatasetConfig) -> Vec<String> {
+    let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
+    let spelt = |name: &str| spellings(name, config).iter().any(|spelling| normalised.contains(spelling));
+    config.columns.keys().filter(|name| !spelt(name)).cloned().collect()
+}
+
 pub(super) fn column_positions(
     path: &Path,
     headers: &[&str],
@@ -554,8 +570,7 @@ pub(super) fn column_positions(
     let mut positions = Vec::new();
     for (name, kind) in &config.columns {
         let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
-        let spellings: Vec<String> =
-            std::iter::once(name).chain(others).map(|spelling| spelling.trim().to_lowercase()).collect();
+        let spellings = spellings(name, config);
         let matches: Vec<usize> = normalised
             .iter()
             .enumerate()

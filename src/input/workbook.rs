@@ -4,7 +4,7 @@
 //! date cells are dates, formulas are read by their saved values. Errors
 //! name the sheet and the cell as Excel does (`List 3!F12`).
 
-use super::table::{at_header, cell_name, column_positions, Table, Typer, Where};
+use super::table::{at_header, cell_name, column_positions, missing_columns, Table, Typer, Where};
 use super::workbook_limits::check_workbook;
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics};
 use crate::project::{DatasetConfig, WORKBOOK_EXTENSIONS};
@@ -150,6 +150,8 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
     };
     let mut matching = Vec::new();
     let mut best: Option<(usize, String, u32, Vec<String>)> = None;
+    // Each sheet's closest header row: the declared columns it lacks.
+    let mut lacking: Vec<(String, Vec<String>)> = Vec::new();
     for sheet in &candidates {
         let mut head: Vec<(u32, Vec<String>)> = Vec::new();
         let read = each_row(book, sheet, Some(HEADER_ROWS), usize::MAX, &mut |row, cells, _| {
@@ -167,6 +169,12 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
                     break;
                 }
                 Err(missing) => {
+                    let names = missing_columns(&texts, config);
+                    match lacking.iter_mut().find(|(seen, _)| seen == sheet) {
+                        Some((_, fewest)) if names.len() < fewest.len() => *fewest = names,
+                        Some(_) => {}
+                        None => lacking.push((sheet.clone(), names)),
+                    }
                     let found = config.columns.len().saturating_sub(missing.len());
                     if best.as_ref().is_none_or(|(most, ..)| found > *most) {
                         best = Some((found, sheet.clone(), row, cells));
@@ -181,12 +189,20 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
             // The named sheet's likeliest header row says which columns are missing.
             (Some(_), Some((_, sheet, row, cells))) => Ok((sheet, row, cells)),
             _ => {
+                lacking.sort_by_key(|(_, missing)| missing.len());
+                let closest: Vec<String> = lacking
+                    .iter()
+                    .take(3)
+                    .map(|(sheet, missing)| match missing.is_empty() {
+                        true => format!("`{sheet}` has a declared column twice"),
+                        false => format!("`{sheet}` lacks {}", missing.join(", ")),
+                    })
+                    .collect();
                 let message = format!(
-                    "no sheet has a header row (in its first {HEADER_ROWS} rows) with every column of the dataset (sheets: {})",
-                    names.join(", ")
+                    "no sheet has a header row (in its first {HEADER_ROWS} rows) with every column the dataset declares; closest: {}",
+                    closest.join("; ")
                 );
-                let help =
-                    "name the sheet with `sheet = \"...\"` to see which columns it lacks, or add `headers` spellings";
+                let help = "add the header's spelling in this workbook to the column's `headers`, or declare only the columns the indicators need";
                 Err(Diagnostic::file(path, message).with_help(help).into())
             }
         },
