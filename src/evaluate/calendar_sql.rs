@@ -83,16 +83,23 @@ fn holiday_list(holidays: &HolidayCalendar) -> Expr {
 
 /// Working days between two dates, counting the ends as `count` says.
 /// polars counts [start, end), so an end not counted at the start, or
-/// counted at the end, moves a day later.
+/// counted at the end, moves a day later. Dates the wrong way round count as
+/// the right way round, made negative (as Excel's NETWORKDAYS does): the
+/// same days, whichever is written first.
 pub(super) fn working_days(from: Expr, to: Expr, count: WorkingDayCount, holidays: &HolidayCalendar) -> Expr {
     let next_day = |expr: Expr| (expr.cast(DataType::Int32) + lit(1)).cast(DataType::Date);
     let (from, to) = (from.cast(DataType::Date), to.cast(DataType::Date));
+    let reversed = to.clone().lt(from.clone());
+    let first = when(reversed.clone()).then(to.clone()).otherwise(from.clone());
+    let last = when(reversed.clone()).then(from).otherwise(to);
     let (start, end) = match count {
-        WorkingDayCount::AfterStartToEnd => (next_day(from), next_day(to)),
-        WorkingDayCount::StartToBeforeEnd => (from, to),
-        WorkingDayCount::StartToEnd => (from, next_day(to)),
+        WorkingDayCount::AfterStartToEnd => (next_day(first), next_day(last)),
+        WorkingDayCount::StartToBeforeEnd => (first, last),
+        WorkingDayCount::StartToEnd => (first, next_day(last)),
     };
-    polars::lazy::dsl::business_day_count(start, end, WEEKDAYS, holiday_list(holidays)).cast(DataType::Int64)
+    let days =
+        polars::lazy::dsl::business_day_count(start, end, WEEKDAYS, holiday_list(holidays)).cast(DataType::Int64);
+    when(reversed).then(lit(0i64) - days.clone()).otherwise(days)
 }
 
 impl Function {
