@@ -32,6 +32,7 @@ fn config() -> DatasetConfig {
         period_column: None,
         largest_file_mb: None,
         held: true,
+        optional: Vec::new(),
         checks: Vec::new(),
     }
 }

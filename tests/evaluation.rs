@@ -407,3 +407,40 @@ where = "previous IS NOT NULL"
     assert_eq!(fixture.observe("by-source", "2024-06").value, Some(3.0));
     assert_eq!(fixture.observe("by-source", "2024-07").value, Some(0.0));
 }
+
+/// A declared column the project marks `optional`, absent from February's
+/// extract: the indicator using it is not calculable that month, naming the
+/// column; the one that does not use it is calculable both months; January,
+/// which has it, is calculable for both. Not optional, the same file is an
+/// error naming the column.
+#[test]
+fn a_missing_optional_column_makes_only_its_indicators_not_calculable() {
+    let fixture = Fixture::new();
+    let project = crate::helpers::PROJECT.replace(
+        "columns = { CHILD = \"text\", DECOM = \"date\", RNE = \"text\", DEC = \"date\" }",
+        "columns = { CHILD = \"text\", DECOM = \"date\", RNE = \"text\", DEC = \"date\" }\noptional = [\"DEC\"]",
+    );
+    assert_ne!(project, crate::helpers::PROJECT);
+    fixture.write("scorecard.toml", &project);
+    let count = |id: &str, filter: &str| {
+        format!(
+            "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+             dataset = \"episodes\"\nfilter = \"{filter}\"\n[measure]\nkind = \"count\"\n"
+        )
+    };
+    fixture.indicator("care", "open-at-end", &count("open-at-end", "DEC IS NULL OR DEC > period_end"));
+    fixture.indicator("care", "starts", &count("starts", "RNE = 'S'"));
+    fixture.extract("2025-01", "episodes.csv", "CHILD,DECOM,RNE,DEC\nC1,01/01/2024,S,\nC2,01/01/2024,S,01/01/2025\n");
+    fixture.extract("2025-02", "episodes.csv", "CHILD,DECOM,RNE\nC1,01/01/2024,S\nC2,01/01/2024,S\n");
+    // January: C1 open at its end (C2 left on the 1st); both started.
+    assert_eq!(fixture.observe("open-at-end", "2025-01").numerator, Some(1.0));
+    assert_eq!(fixture.observe("starts", "2025-01").numerator, Some(2.0));
+    let february = fixture.observe("open-at-end", "2025-02");
+    let reason = february.missing.as_ref().map(|missing| missing.reason().to_string());
+    assert_eq!(reason.as_deref(), Some("the `episodes` extract for 2025-02 has no `DEC` column"));
+    assert_eq!(fixture.observe("starts", "2025-02").numerator, Some(2.0));
+
+    fixture.write("scorecard.toml", crate::helpers::PROJECT);
+    let error = crate::helpers::describe(&fixture.compute().unwrap_err());
+    assert!(error.contains("missing column `DEC`"), "{error}");
+}

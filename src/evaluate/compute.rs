@@ -76,6 +76,9 @@ pub(super) fn compute_one(
     let period_windows = &windows[0];
     tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
+    let used = super::plan::columns_used(std::slice::from_ref(plan), std::slice::from_ref(definition), &[], false)
+        .remove(dataset.as_str())
+        .unwrap_or_default();
     let for_member = |index: usize, member: &Member| {
         let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
             if !present.contains(&(index, month)) {
@@ -85,6 +88,10 @@ pub(super) fn compute_one(
                     }
                     None => format!("no `{dataset}` extract for {month}"),
                 };
+                return Observation::not_calculable(month, reason);
+            }
+            if let Some(column) = data.absent(dataset, index, month).iter().find(|column| used.contains(*column)) {
+                let reason = format!("the `{dataset}` extract for {month} has no `{column}` column");
                 return Observation::not_calculable(month, reason);
             }
             let context = Context {

@@ -28,6 +28,9 @@ pub struct Data {
     rows: BTreeMap<(String, Snapshot), usize>,
     /// What each monthly extract's dates say of its period, likewise.
     dates: BTreeMap<(String, Snapshot), ExtractDates>,
+    /// Optional columns an extract lacks, by dataset, member and month (no
+    /// month: a history extract, lacking them at every month end).
+    absent: BTreeMap<(String, usize, Option<Month>), Vec<String>>,
     /// Coded columns' values in no code, by dataset and (member, month).
     unmapped: BTreeMap<(String, Snapshot), Vec<input::Unmapped>>,
     /// History datasets: the month each member's extract ends with.
@@ -38,6 +41,12 @@ impl Data {
     /// Values of `dataset`'s coded columns in no code, in a member's extract for `month`.
     pub fn unmapped(&self, dataset: &str, member: usize, month: Month) -> &[input::Unmapped] {
         self.unmapped.get(&(dataset.to_string(), (member, month))).map_or(&[], Vec::as_slice)
+    }
+
+    /// Optional columns a member's extract of `dataset` for `month` lacks.
+    pub fn absent(&self, dataset: &str, member: usize, month: Month) -> &[String] {
+        let of = |month| self.absent.get(&(dataset.to_string(), member, month)).map(Vec::as_slice);
+        of(Some(month)).or_else(|| of(None)).unwrap_or_default()
     }
 
     /// What a member's monthly extract of `dataset` for `month` says of its
@@ -161,6 +170,8 @@ fn is_birth_date(column: &str) -> bool {
 
 struct ReadExtract {
     dates: ExtractDates,
+    /// Optional columns the file lacks.
+    absent: Vec<String>,
     piece: Piece,
     /// The months it holds.
     months: BTreeSet<Month>,
@@ -256,12 +267,16 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let mut inputs = Vec::new();
     let mut rows = BTreeMap::new();
     let mut dates = BTreeMap::new();
+    let mut absent = BTreeMap::new();
     let mut unmapped = BTreeMap::new();
     let mut ends: Vec<(&Extract, HistoryEnd, Vec<input::Unmapped>)> = Vec::new();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
             Ok(read) => {
                 let dataset = extract.dataset.to_string();
+                if !read.absent.is_empty() {
+                    absent.insert((dataset.clone(), extract.member, extract.month), read.absent);
+                }
                 if let Some(month) = extract.month {
                     rows.insert((dataset.clone(), (extract.member, month)), read.rows);
                     dates.insert((dataset.clone(), (extract.member, month)), read.dates);
@@ -321,7 +336,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     }
     tracing::info!(files = inputs.len(), elapsed_ms = started.elapsed().as_millis() as u64, "read extracts");
     diagnostics
-        .into_result(Data { months, datasets: stacked, inputs, rows, dates, unmapped, history })
+        .into_result(Data { months, datasets: stacked, inputs, rows, dates, absent, unmapped, history })
         .map_err(Error::Data)
 }
 
@@ -403,6 +418,7 @@ fn read_extract(
 ) -> Result<ReadExtract, Diagnostics> {
     let (mut table, sha256) = input::read_table(&extract.path, config, hash)?;
     let unmapped = std::mem::take(&mut table.unmapped);
+    let absent = std::mem::take(&mut table.absent);
     if config.layout == Layout::History {
         let end = history_end(config, &table, extract.named_month);
         let rows = table.rows;
@@ -412,7 +428,7 @@ fn read_extract(
         // Its months are known once every history extract of the member is read.
         let months = BTreeSet::new();
         let dates = ExtractDates::default();
-        return Ok(ReadExtract { dates, piece, months, rows, sha256, unmapped, history: Some(end) });
+        return Ok(ReadExtract { dates, absent, piece, months, rows, sha256, unmapped, history: Some(end) });
     }
     let periods = match extract.month {
         Some(month) => vec![month],
@@ -427,7 +443,7 @@ fn read_extract(
     let rows = table.rows;
     let dates = extract.month.map(|month| ExtractDates::of(&table, month)).unwrap_or_default();
     let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
-    Ok(ReadExtract { dates, piece, months, rows, sha256, unmapped, history: None })
+    Ok(ReadExtract { dates, absent, piece, months, rows, sha256, unmapped, history: None })
 }
 
 /// What says where a history extract ends: `history.through`, else the

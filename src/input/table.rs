@@ -122,6 +122,8 @@ pub struct Table {
     /// The day a statutory return says it describes (its header's
     /// `<ReferenceDate>`); none for other files.
     pub reference_date: Option<chrono::NaiveDate>,
+    /// Optional columns the file lacks (held as blanks).
+    pub absent: Vec<String>,
 }
 
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
@@ -480,7 +482,21 @@ impl<'a> Typer<'a> {
                 unmapped.push(Unmapped { column: name.clone(), rows: list.unmapped_rows, examples: list.examples });
             }
         }
-        Ok(Table { columns: self.columns, rows: self.rows, unmapped, reference_date: None })
+        // An optional column the file lacks is a column of blanks, in its
+        // declared place, and named so the indicators using it say so.
+        let mut typed: std::collections::BTreeMap<String, Values> = self.columns.into_iter().collect();
+        let mut absent = Vec::new();
+        let mut columns = Vec::with_capacity(self.config.columns.len());
+        for (name, kind) in &self.config.columns {
+            let values = typed.remove(name).unwrap_or_else(|| {
+                absent.push(name.clone());
+                let mut blanks = Values::new(*kind.get_ref());
+                (0..self.rows).for_each(|_| blanks.push_null());
+                blanks
+            });
+            columns.push((name.clone(), values));
+        }
+        Ok(Table { columns, rows: self.rows, unmapped, reference_date: None, absent })
     }
 }
 
@@ -557,7 +573,7 @@ fn spellings(name: &str, config: &DatasetConfig) -> Vec<String> {
 pub(super) fn missing_columns(headers: &[&str], config: &DatasetConfig) -> Vec<String> {
     let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
     let spelt = |name: &str| spellings(name, config).iter().any(|spelling| normalised.contains(spelling));
-    config.columns.keys().filter(|name| !spelt(name)).cloned().collect()
+    config.columns.keys().filter(|name| !spelt(name) && !config.optional.contains(name)).cloned().collect()
 }
 
 pub(super) fn column_positions(
@@ -579,6 +595,7 @@ pub(super) fn column_positions(
             .collect();
         match matches.as_slice() {
             [index] => positions.push((name.clone(), *index, *kind.get_ref())),
+            [] if config.optional.contains(name) => {}
             [] => diagnostics.push((
                 0,
                 Diagnostic::file(
@@ -912,6 +929,7 @@ mod tests {
             period_column: None,
             largest_file_mb: None,
             held: true,
+            optional: Vec::new(),
             checks: Vec::new(),
         }
     }

@@ -355,6 +355,11 @@ pub struct DatasetConfig {
     #[schemars(with = "Option<u64>")]
     #[serde(default)]
     pub largest_file_mb: Option<Spanned<u64>>,
+    /// Declared columns a file may lack (versions of a format differ): an
+    /// extract without one is read, and only the indicators that use it are
+    /// not calculable for that month, saying which column is missing.
+    #[serde(default)]
+    pub optional: Vec<String>,
     /// `false` when the council does not hold this source (a looked-after
     /// team with only the SSDA903 return): no file is expected, a month is
     /// complete without it, and the indicators reading it are left out.
@@ -578,6 +583,11 @@ fn check_drift(source: &SourceFile, name: &str, config: &DatasetConfig, diagnost
 fn check_dataset(source: &SourceFile, name: &str, dataset: &Spanned<DatasetConfig>, diagnostics: &mut Diagnostics) {
     let config = dataset.get_ref();
     check_drift(source, name, config, diagnostics);
+    for column in config.optional.iter().filter(|column| !config.columns.contains_key(*column)) {
+        let message = format!("optional: `{column}` is not a declared column of dataset `{name}`");
+        let help = did_you_mean(column, config.columns.keys().map(String::as_str));
+        diagnostics.push(source.error(dataset.span(), message, "in this dataset").with_help_opt(help));
+    }
     if let Some(mb) = config.largest_file_mb.as_ref().filter(|mb| !(1..=LARGEST_FILE_MB).contains(mb.get_ref())) {
         let message = format!("largest_file_mb is {}: it must be 1 to {LARGEST_FILE_MB}", mb.get_ref());
         diagnostics.push(source.error(mb.span(), message, "here"));
