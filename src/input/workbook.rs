@@ -136,6 +136,16 @@ fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Book<'a>, Diagnostics> {
 fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(String, u32, Vec<String>), Diagnostics> {
     let names = book.sheet_names();
     let candidates: Vec<String> = match &config.sheet {
+        // A pattern: the sheets it names are the candidates, found by headers.
+        Some(wanted) if wanted.get_ref().contains('*') => {
+            let pattern = wanted.get_ref();
+            let found: Vec<String> = names.iter().filter(|name| sheet_matches(pattern, name)).cloned().collect();
+            if found.is_empty() {
+                let message = format!("no sheet matches `{pattern}` (sheets: {})", names.join(", "));
+                return Err(Diagnostic::file(path, message).into());
+            }
+            found
+        }
         Some(wanted) => {
             let wanted = wanted.get_ref();
             let found = names.iter().find(|name| name.trim().eq_ignore_ascii_case(wanted.trim()));
@@ -212,6 +222,26 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
             Err(Diagnostic::file(path, message).with_help("name it with `sheet = \"...\"`").into())
         }
     }
+}
+
+/// Whether a sheet's name fits `pattern`, where `*` stands for any text
+/// (none included), compared ignoring case and surrounding spaces.
+fn sheet_matches(pattern: &str, name: &str) -> bool {
+    let (pattern, name) = (pattern.trim().to_lowercase(), name.trim().to_lowercase());
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else { return false };
+    let pieces: Vec<&str> = pieces.collect();
+    for (index, piece) in pieces.iter().enumerate() {
+        if index == pieces.len() - 1 {
+            return rest.ends_with(piece);
+        }
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
+    }
+    rest.is_empty()
 }
 
 enum RowError {
@@ -356,5 +386,22 @@ fn date_text(date: &calamine::ExcelDateTime) -> String {
     match date.as_datetime() {
         Some(moment) if date.is_datetime() => moment.date().format("%Y-%m-%d").to_string(),
         _ => number_text(date.as_f64()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_pattern_matches_any_text_at_its_stars() {
+        assert!(sheet_matches("List 4*", "List 4") && sheet_matches("List 4*", " list 4 - Assessments "));
+        assert!(
+            sheet_matches("*Assessments", "List 4 - Assessments")
+                && sheet_matches("List*Assess*", "List 4 Assessments")
+        );
+        assert!(!sheet_matches("List 4*", "List 3") && !sheet_matches("*Assessments", "Assessments old"));
+        // No star: the whole name, in any case.
+        assert!(sheet_matches("list 4", "List 4") && !sheet_matches("List 4", "List 40"));
     }
 }

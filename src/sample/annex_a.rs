@@ -31,20 +31,37 @@ pub fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), S
         [referrals(dir)?, assessments(dir)?, protection(dir)?, looked_after(dir, month_end)?, care_leavers(dir)?];
     let mut book = Workbook::new();
     let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    // Workbooks before April 2024 are an older version of Annex A, with its
+    // older header spellings, as a council's archive holds them.
+    let older = month_end < NaiveDate::from_ymd_opt(2024, 4, 1).expect("a date");
     for list in &lists {
         let sheet = book.add_worksheet();
-        write_list(sheet, list, &date_format).map_err(|error| format!("{}: {error}", list.sheet))?;
+        write_list(sheet, list, older, &date_format).map_err(|error| format!("{}: {error}", list.sheet))?;
     }
     let name = format!("Annex_A_{}.xlsx", month_end.format("%Y_%b"));
     book.save(out.join(&name)).map_err(|error| format!("{name}: {error}"))?;
     std::fs::remove_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))
 }
 
-fn write_list(sheet: &mut Worksheet, list: &List, date_format: &Format) -> Result<(), rust_xlsxwriter::XlsxError> {
+/// Headers an older version of Annex A spells differently: (now, then).
+const OLDER_SPELLINGS: [(&str, &str); 3] = [
+    ("Continuous Assessment Date of Authorisation", "Assessment completion date"),
+    ("Child Protection Plan Start Date", "CP Plan Start Date"),
+    ("Child Protection Plan End Date", "CP Plan End Date"),
+];
+
+fn write_list(
+    sheet: &mut Worksheet,
+    list: &List,
+    older: bool,
+    date_format: &Format,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
     sheet.set_name(list.sheet)?;
     sheet.write_string(0, 0, list.title)?;
     for (column, header) in list.headers.iter().enumerate() {
-        sheet.write_string(1, column as u16, *header)?;
+        let then = OLDER_SPELLINGS.iter().find(|(now, _)| now == header).map(|(_, then)| *then);
+        let header = then.filter(|_| older).unwrap_or(header);
+        sheet.write_string(1, column as u16, header)?;
     }
     for (index, row) in list.rows.iter().enumerate() {
         let at = index as u32 + 2;
