@@ -1,6 +1,6 @@
 //! `working_days(from, to)` and `is_working_day(date)` inside any SQL
-//! expression, on the project's calendar. polars' SQL has no such
-//! functions, so each call is swapped for a placeholder column before
+//! expression, on the project's calendar, with `age(date_of_birth, at)`
+//! and `days_between(from, to)`. polars' SQL has no such functions, so each call is swapped for a placeholder column before
 //! parsing, its arguments are parsed on their own, and the placeholder is
 //! then replaced by the calendar expression over them.
 
@@ -38,6 +38,8 @@ struct Call {
 enum Function {
     WorkingDays,
     IsWorkingDay,
+    Age,
+    DaysBetween,
 }
 
 impl Call {
@@ -55,6 +57,15 @@ impl Call {
                 count(&[1])?;
                 Ok(argument(0)?.cast(DataType::Date).dt().is_business_day(WEEKDAYS, holiday_list(holidays)))
             }
+            Function::Age => {
+                count(&[2])?;
+                Ok(age(argument(0)?, argument(1)?))
+            }
+            Function::DaysBetween => {
+                count(&[2])?;
+                let day = |expr: Expr| expr.cast(DataType::Date).cast(DataType::Int32).cast(DataType::Int64);
+                Ok(day(argument(1)?) - day(argument(0)?))
+            }
             Function::WorkingDays => {
                 count(&[2, 3])?;
                 let convention = match self.arguments.get(2).map(|text| text.trim().trim_matches('\'')) {
@@ -71,6 +82,19 @@ impl Call {
             }
         }
     }
+}
+
+/// Whole years from a date of birth to `at`: the birthday not yet reached
+/// in `at`'s year takes one off. Someone born on 29 February is a year older
+/// on 1 March in other years, as the law of England and Wales has it.
+fn age(born: Expr, at: Expr) -> Expr {
+    let (born, at) = (born.cast(DataType::Date), at.cast(DataType::Date));
+    let day_of_year = |date: &Expr| {
+        date.clone().dt().month().cast(DataType::Int64) * lit(100i64) + date.clone().dt().day().cast(DataType::Int64)
+    };
+    let years = at.clone().dt().year().cast(DataType::Int64) - born.clone().dt().year().cast(DataType::Int64);
+    let before_birthday = day_of_year(&at).lt(day_of_year(&born));
+    years - when(before_birthday).then(lit(1i64)).otherwise(lit(0i64))
 }
 
 /// Monday to Friday.
@@ -107,6 +131,8 @@ impl Function {
         match self {
             Function::WorkingDays => "working_days",
             Function::IsWorkingDay => "is_working_day",
+            Function::Age => "age",
+            Function::DaysBetween => "days_between",
         }
     }
 
@@ -114,6 +140,8 @@ impl Function {
         match self {
             Function::WorkingDays => "2 (from, to) or 3 (from, to, 'start_to_end')",
             Function::IsWorkingDay => "1 (a date)",
+            Function::Age => "2 (date of birth, at)",
+            Function::DaysBetween => "2 (from, to)",
         }
     }
 }
@@ -140,6 +168,8 @@ fn take_calls(sql: &str) -> Result<(String, Vec<Call>), String> {
                 let function = match word.to_ascii_lowercase().as_str() {
                     "working_days" => Some(Function::WorkingDays),
                     "is_working_day" => Some(Function::IsWorkingDay),
+                    "age" => Some(Function::Age),
+                    "days_between" => Some(Function::DaysBetween),
                     _ => None,
                 };
                 match function.filter(|_| sql[open..].starts_with('(')) {
