@@ -179,3 +179,37 @@ fn builds_read_only_the_columns_in_use_and_check_reads_every_column() {
         assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
     }
 }
+
+/// `values --breakdowns`: each indicator's groups follow its totals, named,
+/// unsuppressed; the totals are the plain `values` rows, and a team
+/// breakdown's numerators add up to the total's (every worker has a team).
+#[test]
+fn values_with_breakdowns_lists_every_group_after_its_totals() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| {
+        let output = Command::cargo_bin("scorecard").unwrap().args(args).current_dir(repo).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let plain = run(&["values"]);
+    let grouped = run(&["values", "--breakdowns"]);
+    let mut lines = grouped.lines();
+    assert_eq!(
+        lines.next(),
+        Some("authority_code,indicator,month,breakdown,group,value,numerator,denominator,not_calculable")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split(',').collect()).collect();
+    // The totals, without the two group columns, are `values` exactly.
+    let totals: Vec<String> =
+        rows.iter().filter(|row| row[3].is_empty()).map(|row| [&row[..3], &row[5..]].concat().join(",")).collect();
+    assert_eq!(totals, plain.lines().skip(1).map(String::from).collect::<Vec<_>>());
+    let agency = |team: bool| -> Vec<f64> {
+        rows.iter()
+            .filter(|row| row[1] == "agency-rate" && row[2] == "2026-03" && (row[3] == "Team") == team)
+            .map(|row| row[6].parse::<f64>().unwrap())
+            .collect()
+    };
+    let (total, teams) = (agency(false), agency(true));
+    assert!(teams.len() > 1, "a group per team");
+    assert!((teams.iter().sum::<f64>() - total[0]).abs() < 1e-9, "{teams:?} add up to {total:?}");
+}

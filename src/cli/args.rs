@@ -68,6 +68,10 @@ pub enum Command {
         /// Write to this file instead of the screen.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Each indicator's breakdown groups (e.g. by team) after its totals,
+        /// with `breakdown` and `group` columns; unsuppressed, for local checking.
+        #[arg(long)]
+        breakdowns: bool,
     },
     /// Check the project, definitions and extracts without writing anything.
     Check,

@@ -80,7 +80,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let target = explain::Target { id: &indicator, month, authority: authority.as_deref() };
             explain::explain(root, target, shown, file.as_deref(), &mut out)
         }
-        Command::Values { out: file } => inspect::values(root, file.as_deref(), &mut out),
+        Command::Values { out: file, breakdowns } => inspect::values(root, file.as_deref(), breakdowns, &mut out),
         Command::Publish { month, to, wait, authority } => {
             build::publish(root, month, &to, wait_duration(wait)?, authority.as_deref(), &mut out)
         }

@@ -178,25 +178,50 @@ pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
 /// `scorecard values`: every member's unrounded value, numerator and
 /// denominator of every indicator for every month, or why it is not
 /// calculable. Not disclosure-controlled: local use only.
-pub fn values_csv(loaded: &Loaded, computed: &Computed) -> Result<Vec<u8>, String> {
+/// Every value unrounded and unsuppressed, for local use. With
+/// `breakdowns`, each indicator's groups follow its totals, with the
+/// breakdown column and the group named (blank for the totals).
+pub fn values_csv(loaded: &Loaded, computed: &Computed, breakdowns: bool) -> Result<Vec<u8>, String> {
     let quantity = |value: Option<f64>| value.map(|value| value.to_string()).unwrap_or_default();
     let mut rows = Vec::new();
     for (member, series) in loaded.members.iter().zip(computed) {
         for (definition, indicator) in loaded.definitions.iter().zip(series) {
-            for observation in &indicator.series {
-                rows.push(vec![
-                    member.code.to_string(),
-                    definition.id().to_string(),
-                    observation.period.to_string(),
-                    quantity(observation.value),
-                    quantity(observation.numerator),
-                    quantity(observation.denominator),
-                    observation.reason().unwrap_or_default().to_string(),
-                ]);
+            let column = definition.indicator.breakdown.as_ref().map(|column| column.get_ref().as_str()).unwrap_or("");
+            let groups =
+                indicator.groups.iter().filter(|_| breakdowns).map(|(group, series)| (column, group.as_str(), series));
+            for (breakdown, group, series) in std::iter::once(("", "", &indicator.series)).chain(groups) {
+                for observation in series {
+                    let mut row =
+                        vec![member.code.to_string(), definition.id().to_string(), observation.period.to_string()];
+                    if breakdowns {
+                        row.extend([breakdown.to_string(), group.to_string()]);
+                    }
+                    row.extend([
+                        quantity(observation.value),
+                        quantity(observation.numerator),
+                        quantity(observation.denominator),
+                        observation.reason().unwrap_or_default().to_string(),
+                    ]);
+                    rows.push(row);
+                }
             }
         }
     }
-    write_rows(&["authority_code", "indicator", "month", "value", "numerator", "denominator", "not_calculable"], rows)
+    let header: &[&str] = match breakdowns {
+        true => &[
+            "authority_code",
+            "indicator",
+            "month",
+            "breakdown",
+            "group",
+            "value",
+            "numerator",
+            "denominator",
+            "not_calculable",
+        ],
+        false => &["authority_code", "indicator", "month", "value", "numerator", "denominator", "not_calculable"],
+    };
+    write_rows(header, rows)
 }
 
 #[cfg(test)]
