@@ -419,3 +419,20 @@ fn no_sheet_with_the_columns_names_what_each_lacks() {
     let error = describe(&fixture.compute().unwrap_err());
     assert!(error.contains("closest: `List 1` lacks CINreferralDate, Referrals"), "{error}");
 }
+
+/// The same problem in each month's workbook is said once, naming the
+/// dataset, with the other files listed in its help.
+#[test]
+fn a_sheet_problem_in_every_months_workbook_is_said_once() {
+    let fixture = book_fixture("");
+    for month in ["2024-04", "2024-05", "2024-06"] {
+        let mut book = Workbook::new();
+        book.add_worksheet().set_name("List 1").unwrap().write_string(0, 0, "Child Unique ID").unwrap();
+        std::fs::create_dir_all(fixture.root().join("data").join(month)).unwrap();
+        book.save(fixture.root().join("data").join(month).join("annex-a.xlsx")).unwrap();
+    }
+    let error = describe(&fixture.compute().unwrap_err());
+    assert_eq!(error.matches("no sheet has a header row").count(), 1, "{error}");
+    assert!(error.contains("dataset `referrals-book`: no sheet has a header row"), "{error}");
+    assert!(error.contains("the same in 2 other files: "), "{error}");
+}

@@ -202,6 +202,43 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
+    /// A problem with whole files said once, however many files have it
+    /// (the same sheet missing from each month's workbook): the first file's
+    /// diagnostic, its help naming the others.
+    pub fn merge_repeated_file_problems(self) -> Diagnostics {
+        let mut merged: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+        for diagnostic in self.0 {
+            let same = |(kept, _): &&mut (Diagnostic, Vec<String>)| {
+                kept.line == 0
+                    && diagnostic.line == 0
+                    && kept.message == diagnostic.message
+                    && kept.help == diagnostic.help
+            };
+            match merged.iter_mut().find(same) {
+                Some((_, others)) => others.push(diagnostic.path.display().to_string()),
+                None => merged.push((diagnostic, Vec::new())),
+            }
+        }
+        let said_once = merged.into_iter().map(|(mut diagnostic, others)| {
+            if !others.is_empty() {
+                let shown: Vec<&str> = others.iter().take(3).map(String::as_str).collect();
+                let more = if others.len() > 3 { format!(" and {} more", others.len() - 3) } else { String::new() };
+                let also = format!(
+                    "the same in {} other file{}: {}{more}",
+                    others.len(),
+                    if others.len() == 1 { "" } else { "s" },
+                    shown.join(", ")
+                );
+                diagnostic.help = Some(match diagnostic.help.take() {
+                    Some(help) => format!("{help}\n{also}"),
+                    None => also,
+                });
+            }
+            diagnostic
+        });
+        Diagnostics(said_once.collect())
+    }
+
     /// `Ok(value)` when nothing was found, otherwise every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, Diagnostics> {
         if self.is_empty() {

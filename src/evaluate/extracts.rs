@@ -289,7 +289,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
                 present.extend(read.months.into_iter().map(|month| (extract.member, month)));
                 inputs.push((extract.path.clone(), read.sha256));
             }
-            Err(found) => diagnostics.extend(found),
+            Err(found) => diagnostics.extend(naming_the_dataset(found, extract)),
         }
     }
     let mut history = BTreeMap::new();
@@ -307,7 +307,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
         }
     }
     if !diagnostics.is_empty() {
-        return Err(Error::Data(diagnostics));
+        return Err(Error::Data(diagnostics.merge_repeated_file_problems()));
     }
     inputs.sort();
     let mut stacked = BTreeMap::new();
@@ -338,6 +338,21 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     diagnostics
         .into_result(Data { months, datasets: stacked, inputs, rows, dates, absent, unmapped, history })
         .map_err(Error::Data)
+}
+
+/// A workbook's problems with the file as a whole (which sheet), named by
+/// dataset: several datasets read one workbook, each its own sheet.
+fn naming_the_dataset(found: Diagnostics, extract: &Extract) -> Diagnostics {
+    if !input::is_workbook(&extract.path) {
+        return found;
+    }
+    let named = found.0.into_iter().map(|mut diagnostic| {
+        if diagnostic.line == 0 {
+            diagnostic.message = format!("dataset `{}`: {}", extract.dataset, diagnostic.message);
+        }
+        diagnostic
+    });
+    Diagnostics(named.collect())
 }
 
 /// Why no month has extracts: where the datasets in use look for them, and
