@@ -162,6 +162,10 @@ fn the_real_annex_a_workbooks_load_through_the_preset() {
     assert!(output.status.success(), "{said}");
     assert!(said.contains("extracts 2024-01 to 2024-02"), "{said}");
     assert!(!said.contains("code list"), "{said}");
+    // The LIIA sample's dates are from 2021: filed as February 2024, the
+    // workbook is named, by its own name, as an old extract.
+    let old = "warning 2024-02: Annex_A_2024_Feb.xlsx's latest date is 8 February 2021, 1116 days before the end of February 2024";
+    assert!(said.contains(old), "{said}");
 }
 
 /// `scorecard values` lines as (indicator, month) -> (value, numerator, denominator).

@@ -29,6 +29,13 @@ fn monthly_datasets(loaded: &Loaded) -> impl Iterator<Item = (&str, &DatasetConf
         .filter(|(_, config)| config.layout == Layout::Monthly)
 }
 
+/// The name of the file a monthly dataset was read from for `month`: the
+/// dataset's `file`, or the file its name pattern found.
+fn file_name(loaded: &Loaded, member: usize, name: &str, config: &DatasetConfig, month: Month) -> String {
+    let found = extract(loaded, member, name, config, month);
+    found.and_then(|path| Some(path.file_name()?.to_string_lossy().into_owned())).unwrap_or_else(|| config.file.clone())
+}
+
 /// A member's extract of a monthly dataset for `month`, if it is there.
 fn extract(loaded: &Loaded, member: usize, name: &str, config: &DatasetConfig, month: Month) -> Option<PathBuf> {
     let files = input::locate(&loaded.members[member].data_dir, name, config, &[month]);
@@ -81,7 +88,7 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
         else {
             continue;
         };
-        if let Some(message) = period_problem(&config.file, dates, month, within) {
+        if let Some(message) = period_problem(&file_name(loaded, member, name, config, month), dates, month, within) {
             dated_files.push(&config.file);
             warnings.push(Warning { kind: WarningKind::Period, dataset: Some(name.to_string()), message });
         }
@@ -111,9 +118,10 @@ pub fn data_to(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec
     let mut reach: Vec<DataTo> = Vec::new();
     for (name, config) in monthly_datasets(loaded) {
         let Some(dates) = data.dates(name, member, month) else { continue };
-        match reach.iter_mut().find(|seen| seen.file == config.file) {
+        let file = file_name(loaded, member, name, config, month);
+        match reach.iter_mut().find(|seen| seen.file == file) {
             Some(seen) => seen.latest = seen.latest.max(dates.latest),
-            None => reach.push(DataTo { file: config.file.clone(), latest: dates.latest }),
+            None => reach.push(DataTo { file, latest: dates.latest }),
         }
     }
     reach.sort_by(|a, b| a.file.cmp(&b.file));
