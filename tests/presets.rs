@@ -477,3 +477,51 @@ fn break_it(preset: &str, state: &str, data: &Path) -> &'static str {
         _ => expected,
     }
 }
+
+/// The Annex A preset's re-referrals, from a List 3 whose supplier leaves
+/// "Number of Referrals in Last 12 Months" at 0: not calculable (a
+/// referral counts itself, so 0 is no count), not 0% rated green; and the
+/// data-quality check counts the rows. With counts of 1, 2 and 3 on three
+/// referrals: 2 of 3 are re-referrals.
+#[test]
+fn annex_a_re_referrals_with_no_supplier_count_are_not_calculable() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let preset = std::fs::read_to_string(repo.join("templates/presets/annex-a/scorecard.toml")).unwrap();
+    let start = preset.find("[datasets.cin-referrals]").unwrap();
+    let end = start + preset[start..].find("\n\n").unwrap();
+    let project = format!(
+        "[authority]\nname = \"A\"\ncode = \"E08000025\"\n[paths]\ndata = \"data\"\nindicators = [\"indicators\"]\noutput = \"reports\"\n{}\n",
+        &preset[start..end]
+    );
+    let values_with = |counts: [f64; 3]| -> String {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("scorecard.toml"), &project).unwrap();
+        let definition = repo.join("templates/presets/annex-a/indicators/children-in-need/re-referrals.toml");
+        std::fs::create_dir_all(dir.path().join("indicators/children-in-need")).unwrap();
+        std::fs::copy(definition, dir.path().join("indicators/children-in-need/re-referrals.toml")).unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("List 3").unwrap();
+        let header = ["Child Unique ID", "Date of Referral", "Referral NFA?", "Number of Referrals in Last 12 Months"];
+        for (column, text) in header.iter().enumerate() {
+            sheet.write_string(0, column as u16, *text).unwrap();
+        }
+        for (row, count) in counts.iter().enumerate() {
+            let row = row as u32 + 1;
+            sheet.write_string(row, 0, format!("C{row}")).unwrap();
+            sheet.write_string(row, 1, "03/06/2024").unwrap();
+            sheet.write_string(row, 2, "No").unwrap();
+            sheet.write_number(row, 3, *count).unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("data")).unwrap();
+        book.save(dir.path().join("data/Annex_A_2024_Jun.xlsx")).unwrap();
+        let check =
+            Command::new(env!("CARGO_BIN_EXE_scorecard")).arg("check").current_dir(dir.path()).output().unwrap();
+        let checked = String::from_utf8_lossy(&check.stdout).into_owned();
+        scorecard(&["values"], dir.path()) + &checked
+    };
+    let zeros = values_with([0.0, 0.0, 0.0]);
+    assert!(zeros.contains(",re-referrals,2024-06,,,,the denominator is zero"), "{zeros}");
+    assert!(zeros.contains("below 1 (the referral itself counts)`: 3 records failing"), "{zeros}");
+    let counted = values_with([1.0, 2.0, 3.0]);
+    assert!(counted.contains(",re-referrals,2024-06,66.66666666666667,2,3,"), "{counted}");
+}
