@@ -101,6 +101,52 @@ fn init_makes_a_project_that_checks_and_builds() {
     assert_eq!(again.status.code(), Some(2));
 }
 
+/// Each field whose type is a list of choices names every choice in its
+/// description (the polarity list once lacked `close_to_target`, the window
+/// kinds `calendar_year_to_date` and `quarter`).
+#[test]
+fn schema_descriptions_name_every_choice_of_their_field() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&scorecard::cli::schema(scorecard::cli::SchemaKind::Indicator)).unwrap();
+    let definitions = &schema["definitions"];
+    let choices = |name: &str| -> Vec<String> {
+        let definition = &definitions[name];
+        let variants = definition["oneOf"].as_array().cloned().unwrap_or_default();
+        let listed = variants.iter().filter_map(|variant| variant["enum"][0].as_str().map(String::from));
+        let plain =
+            definition["enum"].as_array().into_iter().flatten().filter_map(|value| value.as_str().map(String::from));
+        listed.chain(plain).collect()
+    };
+    let mut checked = Vec::new();
+    let mut fields: Vec<(&str, &serde_json::Value)> = vec![("Indicator", &schema["properties"])];
+    for (name, definition) in definitions.as_object().unwrap() {
+        fields.push((name.as_str(), &definition["properties"]));
+    }
+    for (owner, properties) in fields {
+        for (field, property) in properties.as_object().into_iter().flatten() {
+            let Some(target) = property["allOf"][0]["$ref"].as_str().and_then(|r| r.strip_prefix("#/definitions/"))
+            else {
+                continue;
+            };
+            let options = choices(target);
+            if options.len() < 2 {
+                continue;
+            }
+            let description = property["description"].as_str().unwrap_or_default();
+            for option in &options {
+                assert!(
+                    description.contains(&format!("`{option}`")),
+                    "{owner}.{field} does not name `{option}`: {description}"
+                );
+            }
+            checked.push(format!("{owner}.{field}"));
+        }
+    }
+    for field in ["Indicator.polarity", "Indicator.unit", "Window.kind"] {
+        assert!(checked.iter().any(|checked| checked == field), "{field} not checked: {checked:?}");
+    }
+}
+
 #[test]
 fn committed_json_schemas_match_the_engine() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));

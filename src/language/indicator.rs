@@ -30,7 +30,8 @@ pub struct Indicator {
     /// How the value is shown: `percent`, `count`, `number`, `rate_per_10000` or `days`.
     #[schemars(with = "Unit")]
     pub unit: Spanned<Unit>,
-    /// Which way is better: `higher_is_better`, `lower_is_better` or `no_judgement` (not rated).
+    /// Which way is better: `higher_is_better`, `lower_is_better`, `close_to_target` (nearest the
+    /// target either side) or `no_judgement` (not rated).
     #[schemars(with = "Polarity")]
     pub polarity: Spanned<Polarity>,
     /// The dataset (from `scorecard.toml`) whose rows are measured.
@@ -248,7 +249,7 @@ impl Frequency {
 /// `window`: the dates each period looks at, as columns `window_start` and `window_end`.
 #[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct Window {
-    /// `as_at`, `month`, `rolling` or `financial_year_to_date`.
+    /// `as_at`, `month`, `rolling`, `financial_year_to_date`, `calendar_year_to_date` or `quarter`.
     pub kind: WindowKind,
     /// Rolling windows only: how many months, ending at the period end.
     pub months: Option<u32>,
@@ -298,17 +299,18 @@ pub struct Derived {
     /// A SQL expression over the row.
     #[schemars(with = "Option<String>")]
     pub sql: Option<Spanned<String>>,
-    /// Working days after `from` up to and including `to`.
+    /// Working days from `from` to `to`, the ends counted as `count` says (by
+    /// default after `from`, up to and including `to`).
     pub working_days: Option<WorkingDays>,
 }
 
 /// Working days (weekends and bank holidays excluded) between two date columns.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct WorkingDays {
-    /// The start date column (not counted).
+    /// The start date column (counted or not as `count` says; by default not).
     #[schemars(with = "String")]
     pub from: Spanned<String>,
-    /// The end date column (counted).
+    /// The end date column (counted or not as `count` says; by default counted).
     #[schemars(with = "String")]
     pub to: Spanned<String>,
     /// Which ends count: `after_start_to_end` (default: the start day not
@@ -345,7 +347,8 @@ pub struct PerEntity {
 /// `[measure]`: what is worked out for each period; each kind takes the fields it names.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Measure {
-    /// The calculation (see the kinds).
+    /// The calculation: `count`, `distinct_count`, `sum`, `mean`, `median`, `proportion`, `ratio` or
+    /// `rate_per_10000` (each kind takes the fields the table in docs/indicators.md gives it).
     #[schemars(with = "MeasureKind")]
     pub kind: Spanned<MeasureKind>,
     /// Proportion: the SQL condition counted in the numerator. Ratio: the SQL value summed.

@@ -18,7 +18,7 @@ pub struct PublishedBenchmark {
     /// Only rows whose columns have these exact values.
     #[serde(default)]
     pub filters: BTreeMap<String, String>,
-    /// Which comparator rates and draws: england (default), region or neighbours.
+    /// Which comparator rates and draws: `england` (default), `region` or `neighbours`.
     #[serde(default)]
     pub compare_with: Comparator,
     /// How the ten statistical neighbours are averaged: `mean` (default) or
