@@ -369,3 +369,29 @@ fn a_return_describing_an_earlier_day_is_a_period_warning() {
     let pack = crate::pdf::Pack::read(&project.join("reports/2026-12/board-pack.pdf"));
     assert!(pack.text(0).contains("Check the dates of this month"), "{}", pack.text(0));
 }
+
+/// An extract that reaches back less far than a 12-month window (1 April
+/// 2024 to 31 March 2025 for March 2025) is a coverage warning once its
+/// earliest date is more than the 45 days' slack after the window starts:
+/// 16 May 2024 is 45 days after 1 April and passes, 17 May warns.
+#[test]
+fn an_extract_shorter_than_an_indicators_window_is_a_coverage_warning() {
+    let fixture = Fixture::new();
+    let starts =
+        "id = \"starts-12\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+                  dataset = \"episodes\"\nwindow = { kind = \"rolling\", months = 12 }\n\
+                  filter = \"DECOM BETWEEN window_start AND window_end\"\n[measure]\nkind = \"count\"\n";
+    fixture.indicator("care", "starts-12", starts);
+    let check_with = |earliest: &str| {
+        fixture.extract(
+            "2025-03",
+            "episodes.csv",
+            &format!("CHILD,DECOM,RNE,DEC\nC1,{earliest},S,\nC2,01/03/2025,S,\n"),
+        );
+        stdout(&run(&fixture, &["check"]))
+    };
+    assert!(!check_with("16/05/2024").contains("reaches back"));
+    let said = check_with("17/05/2024");
+    let expected = "warning 2025-03: episodes.csv reaches back only to 17 May 2024, but starts-12's window starts 1 April 2024: its figure covers less time than its window";
+    assert!(said.contains(expected), "{said}");
+}

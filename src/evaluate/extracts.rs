@@ -144,22 +144,22 @@ pub struct ExtractDates {
     pub latest: Option<chrono::NaiveDate>,
     /// A statutory return's census day (its `<ReferenceDate>`).
     pub reference: Option<chrono::NaiveDate>,
+    /// The earliest date in those columns: how far back the extract reaches.
+    pub earliest: Option<chrono::NaiveDate>,
 }
 
 impl ExtractDates {
     fn of(table: &input::Table, month: Month) -> ExtractDates {
         let end = input::Day::from_date(month.last_day());
-        let latest = table
-            .columns
-            .iter()
-            .filter(|(name, _)| !is_birth_date(name))
-            .filter_map(|(_, values)| match values {
-                input::Values::Date(days) => days.iter().flatten().filter(|day| **day <= end).max().copied(),
+        let events = || {
+            table.columns.iter().filter(|(name, _)| !is_birth_date(name)).filter_map(|(_, values)| match values {
+                input::Values::Date(days) => Some(days.iter().flatten().filter(|day| **day <= end)),
                 _ => None,
             })
-            .max()
-            .map(input::Day::date);
-        ExtractDates { latest, reference: table.reference_date }
+        };
+        let latest = events().flatten().max().copied().map(input::Day::date);
+        let earliest = events().flatten().min().copied().map(input::Day::date);
+        ExtractDates { latest, reference: table.reference_date, earliest }
     }
 }
 

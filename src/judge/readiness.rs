@@ -5,7 +5,8 @@
 
 use crate::evaluate::{Data, ExtractDates, Loaded};
 use crate::input;
-use crate::language::used_datasets;
+use crate::language::window::PeriodWindow;
+use crate::language::{used_datasets, WindowKind};
 use crate::project::{DatasetConfig, Layout, Month, WarningKind};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -93,6 +94,7 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
             warnings.push(Warning { kind: WarningKind::Period, dataset: Some(name.to_string()), message });
         }
     }
+    warnings.extend(coverage(loaded, data, member, month));
     let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
     let folders = input::extract_months(&loaded.members[member].data_dir, datasets).unwrap_or_default();
     let gaps = input::missing_months(&folders, month);
@@ -177,6 +179,39 @@ pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String>
                 "data/{month}/{stray} is not read: no dataset names it, and the month lacks {} (rename it to the one it is)",
                 meant.join(", ")
             ));
+        }
+    }
+    found
+}
+
+/// Each monthly extract that reaches back less far than the longest window
+/// of the indicators reading it: its earliest date (births aside) more than
+/// `latest_date_within_days` after the window's first day (a quiet first
+/// few days is no gap). An extract of the month's state (no window) never is.
+fn coverage(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<Warning> {
+    let fy_start = loaded.project.financial_year_start_month();
+    let slack = chrono::Days::new(u64::from(loaded.project.file.checks.latest_date_within_days));
+    let mut found = Vec::new();
+    for (name, config) in monthly_datasets(loaded) {
+        let Some(earliest) = data.dates(name, member, month).and_then(|dates| dates.earliest) else { continue };
+        let widest = loaded
+            .definitions
+            .iter()
+            .filter(|definition| definition.indicator.dataset.get_ref() == name)
+            .filter(|definition| definition.indicator.window.get_ref().kind != WindowKind::AsAt)
+            .map(|definition| {
+                let window = PeriodWindow::new(month, definition.indicator.window.get_ref(), fy_start);
+                (window.window_start, definition.id())
+            })
+            .min();
+        if let Some((start, id)) = widest.filter(|(start, _)| earliest > *start + slack) {
+            let message = format!(
+                "{} reaches back only to {}, but {id}'s window starts {}: its figure covers less time than its window",
+                file_name(loaded, member, name, config, month),
+                earliest.format("%-d %B %Y"),
+                start.format("%-d %B %Y")
+            );
+            found.push(Warning { kind: WarningKind::Coverage, dataset: Some(name.to_string()), message });
         }
     }
     found

@@ -98,7 +98,7 @@ pub struct PublishChecks {
     /// under (default 45): an old file in a new folder.
     #[serde(default = "forty_five")]
     pub latest_date_within_days: u32,
-    /// The warnings that stop a build: `row_count`, `identical_extract`, `month_gap`, `period`.
+    /// The warnings that stop a build: `row_count`, `identical_extract`, `month_gap`, `period`, `coverage`.
     #[serde(default)]
     pub fail_on: Vec<WarningKind>,
 }
@@ -124,6 +124,7 @@ impl WarningKind {
             WarningKind::IdenticalExtract => "identical to last month",
             WarningKind::MonthGap => "months missing",
             WarningKind::Period => "another period's data",
+            WarningKind::Coverage => "shorter than a window",
         }
     }
 }
@@ -142,6 +143,9 @@ pub enum WarningKind {
     /// reference date is before the month, or an extract whose latest date
     /// is more than `latest_date_within_days` before the month's end.
     Period,
+    /// An extract reaches back less far than the window of an indicator
+    /// that reads it (Annex A's six-month List 3 under a 12-month window).
+    Coverage,
 }
 
 /// Small-number suppression in published outputs.
