@@ -262,6 +262,14 @@ fn check_names_files_that_look_meant_but_are_not_read() {
     let expected = "warning: data/2025-02/Workforce Feb.csv is not read: no dataset names it, and the month lacks workforce.csv (rename it to the one it is)";
     assert!(said.contains(expected), "{said}");
 
+    // Of two files the month lacks, the one whose name is alike is named.
+    let both = two_datasets();
+    both.extract("2025-03", "Episodes March.csv", EPISODES_CSV);
+    let said = stdout(&run(&both, &["check"]));
+    let expected =
+        "data/2025-03/Episodes March.csv is not read: no dataset names it, and the month lacks episodes.csv (rename";
+    assert!(said.contains(expected), "{said}");
+
     let named_by_month = workforce_months(&[]);
     let project = std::fs::read_to_string(named_by_month.root().join("scorecard.toml")).unwrap();
     let project = project.replace("file = \"workforce.csv\"", "file = \"workforce-{YYYY}-{MM}.csv\"");

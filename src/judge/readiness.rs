@@ -174,6 +174,17 @@ pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String>
     for stray in strays {
         let meant: Vec<&str> =
             missing.iter().filter(|file| extension(file) == extension(&stray)).map(String::as_str).collect();
+        // `episodes.csv` is likelier `ssda903_episodes.csv` than the others,
+        // and `Episodes March.csv` likelier `episodes.csv`.
+        let stem = |name: &str| {
+            std::path::Path::new(name).file_stem().map(|stem| stem.to_string_lossy().to_lowercase()).unwrap_or_default()
+        };
+        let alike = |file: &&str| {
+            let (stray, file) = (stem(&stray), stem(file));
+            file.contains(&stray) || stray.contains(&file)
+        };
+        let named: Vec<&str> = meant.iter().copied().filter(alike).collect();
+        let meant = if named.is_empty() { meant } else { named };
         if !meant.is_empty() {
             found.push(format!(
                 "data/{month}/{stray} is not read: no dataset names it, and the month lacks {} (rename it to the one it is)",
