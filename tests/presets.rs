@@ -29,6 +29,16 @@ fn preset_with_sample(preset: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, project)
 }
 
+/// The files of a returns preset's month.
+const RETURNS_FILES: [&str; 6] = [
+    "cin_census.xml",
+    "csww.xml",
+    "ssda903_header.csv",
+    "ssda903_episodes.csv",
+    "ssda903_missing.csv",
+    "ssda903_oc3.csv",
+];
+
 /// Replaces the placeholder authority code `init` writes, as a council must.
 fn set_authority_code(project: &Path) {
     let file = project.join("scorecard.toml");
@@ -341,28 +351,14 @@ fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
         }
     }
     assert!(said.starts_with(&format!("created {made} files in ")), "{made} files on disk: {said}");
-    for file in [
-        "cin_census.xml",
-        "csww.xml",
-        "ssda903_header.csv",
-        "ssda903_episodes.csv",
-        "ssda903_missing.csv",
-        "ssda903_oc3.csv",
-    ] {
+    for file in RETURNS_FILES {
         assert!(said.contains(file), "{file} not named: {said}");
     }
     let run = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_scorecard")).args(args).current_dir(&project).output().unwrap()
     };
     let readme = std::fs::read_to_string(project.join("README.md")).expect("README");
-    for file in [
-        "cin_census.xml",
-        "csww.xml",
-        "ssda903_header.csv",
-        "ssda903_episodes.csv",
-        "ssda903_missing.csv",
-        "ssda903_oc3.csv",
-    ] {
+    for file in RETURNS_FILES {
         assert!(readme.contains(&format!("- `data/YYYY-MM/{file}`: in each month's folder")), "{file}: {readme}");
     }
     set_authority_code(&project);

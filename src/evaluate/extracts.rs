@@ -134,7 +134,6 @@ struct Extract<'a> {
     named_month: Option<Month>,
 }
 
-/// One extract read.
 /// What a monthly extract's own dates say about the period it describes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExtractDates {
@@ -151,14 +150,19 @@ pub struct ExtractDates {
 impl ExtractDates {
     fn of(table: &input::Table, month: Month) -> ExtractDates {
         let end = input::Day::from_date(month.last_day());
-        let events = || {
+        let events =
             table.columns.iter().filter(|(name, _)| !is_birth_date(name)).filter_map(|(_, values)| match values {
                 input::Values::Date(days) => Some(days.iter().flatten().filter(|day| **day <= end)),
                 _ => None,
-            })
+            });
+        let span = events.flatten().fold(None, |span: Option<(input::Day, input::Day)>, day| match span {
+            Some((earliest, latest)) => Some((earliest.min(*day), latest.max(*day))),
+            None => Some((*day, *day)),
+        });
+        let (earliest, latest) = match span {
+            Some((earliest, latest)) => (Some(earliest.date()), Some(latest.date())),
+            None => (None, None),
         };
-        let latest = events().flatten().max().copied().map(input::Day::date);
-        let earliest = events().flatten().min().copied().map(input::Day::date);
         ExtractDates { latest, reference: table.reference_date, earliest }
     }
 }
@@ -168,6 +172,7 @@ fn is_birth_date(column: &str) -> bool {
     column.contains("dob") || column.contains("birth")
 }
 
+/// One extract read.
 struct ReadExtract {
     dates: ExtractDates,
     /// Optional columns the file lacks.
