@@ -2,7 +2,8 @@
 //! by hand (docs/library.md, "Counting rules"): short breaks left out,
 //! children counted once (the first start, the last cease), the current
 //! period of care, a same-carer change no new placement, and the adoption
-//! rule of long-term stability.
+//! rule of long-term stability; temporary placements no moves; and which
+//! care leavers the in-touch figure divides by.
 //!
 //! Every case is for 31 March 2025: 12-month windows run from 1 April 2024,
 //! and the sample project's population for 2025 is 45,500.
@@ -157,4 +158,69 @@ S,01/06/2024,P,C2,U5,,,,
 ";
     let fixture = with_episodes(&["looked-after/placements-3-plus"], overlapping_at_the_start);
     assert_eq!(counts(&fixture, "placements-3-plus"), (Some(0.0), Some(1.0)));
+}
+
+/// Temporary placements (PLACE T0 to T4) and the return from one are not
+/// changes of carer: DfE's validation rule 383 has the return go back to the
+/// placement the child was in before. Born 2012 (under 16).
+/// - T: fostered (U4) since January 2022, a holiday (T2) in August 2024 and
+///   a stay in hospital (T1) in November, each followed by the return (P,
+///   U4): 1 placement in the year (each P would make 5). Stable since
+///   January 2022, 2 years before 31 March 2025 being 31 March 2023.
+/// - U: fostered since January 2022, a carer's absence (T3) in June 2024
+///   and the return, then two real moves (U5 in September, U6 in January):
+///   1 + 2 = 3 placements, so 3+; not stable.
+/// - W: fostered since January 2020, a holiday (T2) open over 31 March
+///   2025: 1 placement; stable since 2020, the holiday aside.
+const TEMPORARY: &str = "\
+T,01/01/2022,S,C2,U4,10/08/2024,X1,,
+T,10/08/2024,P,C2,T2,20/08/2024,X1,,
+T,20/08/2024,P,C2,U4,01/11/2024,X1,,
+T,01/11/2024,P,C2,T1,10/11/2024,X1,,
+T,10/11/2024,P,C2,U4,,,,
+U,01/01/2022,S,C2,U4,01/06/2024,X1,,
+U,01/06/2024,P,C2,T3,10/06/2024,X1,,
+U,10/06/2024,P,C2,U4,01/09/2024,X1,,
+U,01/09/2024,P,C2,U5,01/01/2025,X1,CARPL,
+U,01/01/2025,P,C2,U6,,,,
+W,01/01/2020,S,C2,U4,28/03/2025,X1,,
+W,28/03/2025,P,C2,T2,,,,
+";
+
+#[test]
+fn a_temporary_placement_and_the_return_from_it_are_not_moves() {
+    let fixture = with_episodes(&["looked-after/placements-3-plus", "looked-after/long-term-stability"], TEMPORARY);
+    fixture.extract(
+        "2025-03",
+        "ssda903_header.csv",
+        "CHILD,SEX,DOB,ETHNIC\nT,1,01/01/2012,WBRI\nU,2,01/01/2012,WBRI\nW,1,01/01/2012,WBRI\n",
+    );
+    // 3+ placements: U only, of T, U, W looked after at 31 March.
+    assert_eq!(counts(&fixture, "placements-3-plus"), (Some(1.0), Some(3.0)));
+    // Looked after 2.5 years (since 30 September 2022 at the latest): T, U,
+    // W. Same carer 2 years: T (since January 2022), W (since 2020) = 2.
+    assert_eq!(counts(&fixture, "long-term-stability"), (Some(2.0), Some(3.0)));
+}
+
+/// Care leavers aged 17 to 21 at 31 March 2025 (born 1 April 2003 to 31
+/// March 2008), one of each IN_TOUCH code, plus one aged 16 and one aged 22
+/// who are out of the cohort. In touch: the YES only, of all six codes = 1
+/// of 6.
+#[test]
+fn every_care_leaver_of_the_age_is_in_the_in_touch_denominator() {
+    let fixture = Fixture::shipped(&["care-leavers/care-leavers-in-touch"]);
+    fixture.extract(
+        "2025-03",
+        "ssda903_oc3.csv",
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM\n\
+         A,01/04/2003,YES,F1,B1\n\
+         B,01/01/2005,NO,G6,0\n\
+         C,01/01/2006,DIED,0,0\n\
+         D,01/01/2006,REFU,0,0\n\
+         E,01/01/2007,NREQ,0,0\n\
+         F,31/03/2008,RHOM,0,0\n\
+         G,01/04/2008,YES,F1,B1\n\
+         H,31/03/2003,YES,F1,B1\n",
+    );
+    assert_eq!(counts(&fixture, "care-leavers-in-touch"), (Some(1.0), Some(6.0)));
 }

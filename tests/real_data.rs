@@ -355,3 +355,43 @@ fn bad_benchmark_mappings_are_clear_errors() {
         "{column}"
     );
 }
+
+/// `average-caseload` counts agency case holders. DfE's file shows its
+/// caseload does too: "in post" is employees only (the agency rate is agency
+/// FTE / (in post + agency FTE): England 2025, 5415.9 / (36186.3 + 5415.9) =
+/// 13.0%, the published 13), yet some authorities' case-holder FTE exceeds
+/// their FTE in post (Isles of Scilly 2025: none in post, 2.0 agency FTE, 1.0
+/// case-holder FTE), which only agency case holders can explain.
+#[test]
+fn dfe_s_caseload_counts_agency_case_holders() {
+    if !dfe_dir().exists() {
+        eprintln!("skipped: {} not found (real-data check needs ../shared/data/dfe)", dfe_dir().display());
+        return;
+    }
+    let mut reader = csv::Reader::from_path(dfe_dir().join("csww_indicators_2017_to_2025.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let number = |record: &csv::StringRecord, name: &str| field(&headers, record, name).parse::<f64>().ok();
+    let mut agency_rate_is_of_in_post_plus_agency = false;
+    let mut case_holders_beyond_employees = Vec::new();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let (Some(in_post), Some(agency), Some(case_holders)) =
+            (number(&record, "inpost_fte"), number(&record, "agency_fte"), number(&record, "case_holders_fte"))
+        else {
+            continue;
+        };
+        let level = field(&headers, &record, "geographic_level");
+        if level == "National" && field(&headers, &record, "time_period") == "2025" {
+            let rate = round_to(100.0 * agency / (in_post + agency), 1);
+            agency_rate_is_of_in_post_plus_agency = Some(rate) == number(&record, "agency_rate_fte");
+        }
+        if level == "Local authority" && case_holders > in_post {
+            case_holders_beyond_employees.push(field(&headers, &record, "la_name").to_string());
+        }
+    }
+    assert!(agency_rate_is_of_in_post_plus_agency, "in post excludes agency workers");
+    assert!(
+        case_holders_beyond_employees.contains(&"Isles of Scilly".to_string()),
+        "{case_holders_beyond_employees:?}"
+    );
+}

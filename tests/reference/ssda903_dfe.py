@@ -34,8 +34,11 @@ The rules (docs/library.md, "Counting rules", has the sources):
 - placement type at 31 March: the placement of the episode open then;
 - placements: a placement is a spell with one carer, begun by an episode
   whose reason is S, P or B; a change of legal status (L) or of placement
-  with the same carer (T, U) continues it; 3 or more placements during the
-  year among children looked after at 31 March;
+  with the same carer (T, U) continues it, and so do a temporary placement
+  (PLACE T0 to T4: an absence from the placement, not a new one) and the
+  return from it (DfE validation rule 383: back to the placement before);
+  3 or more placements during the year among children looked after at
+  31 March;
 - long-term stability: under 16 at 31 March, looked after continuously
   (since the latest start, RNE S) for at least 2.5 years, and in the same
   placement for at least 2 years, or placed for adoption (PLACE A3 to A6)
@@ -59,6 +62,7 @@ FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
 RESIDENTIAL = {"K1", "K2", "H5"}
 ADOPTIVE = {"A3", "A4", "A5", "A6"}
 ADOPTED = {"E11", "E12"}
+TEMPORARY = {"T0", "T1", "T2", "T3", "T4"}
 
 
 def day(text):
@@ -115,11 +119,14 @@ def placements(episodes):
     one at each new carer; the first episode in the extract begins one
     whatever its reason (the placement began on or before it)."""
     spells = []
+    previous_place = None
     for episode in episodes:
-        if not spells or episode.reason_new in NEW_CARER:
+        away = episode.place in TEMPORARY or previous_place in TEMPORARY
+        if not spells or (episode.reason_new in NEW_CARER and not away):
             spells.append([episode.start, episode.end, episode.place])
         else:
             spells[-1][1] = episode.end
+        previous_place = episode.place
     return [tuple(spell) for spell in spells]
 
 
