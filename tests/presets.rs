@@ -142,6 +142,10 @@ fn a_returns_preset_holding_only_ssda903_is_complete_without_the_census_returns(
 fn the_annex_a_preset_agrees_with_the_snapshot_sample() {
     let (_dir, project) = preset_with_sample("annex-a");
     assert!(project.join("data/Annex_A_2026_Mar.xlsx").exists() && !project.join("data/2026-03").exists());
+    // The count-based re-referrals is written beside the pack, said in the README, and not read.
+    let readme = std::fs::read_to_string(project.join("README.md")).unwrap();
+    assert!(readme.contains("- `options/`: other ways to count an indicator"), "{readme}");
+    assert!(project.join("options/re-referrals-from-supplier-count.toml").exists());
     let from_workbooks = scorecard(&["values"], &project);
     let ids = ids_in(&from_workbooks);
     assert_eq!(ids.len(), 11, "{ids:?}");
@@ -358,6 +362,7 @@ fn a_fresh_returns_preset_names_each_missing_file_once_and_never_panics() {
         Command::new(env!("CARGO_BIN_EXE_scorecard")).args(args).current_dir(&project).output().unwrap()
     };
     let readme = std::fs::read_to_string(project.join("README.md")).expect("README");
+    assert!(!readme.contains("options/"), "the returns preset has no options: {readme}");
     for file in RETURNS_FILES {
         assert!(readme.contains(&format!("- `data/YYYY-MM/{file}`: in each month's folder")), "{file}: {readme}");
     }
@@ -474,13 +479,20 @@ fn break_it(preset: &str, state: &str, data: &Path) -> &'static str {
     }
 }
 
-/// The Annex A preset's re-referrals, from a List 3 whose supplier leaves
-/// "Number of Referrals in Last 12 Months" at 0: not calculable (a
-/// referral counts itself, so 0 is no count), not 0% rated green; and the
-/// data-quality check counts the rows. With counts of 1, 2 and 3 on three
-/// referrals: 2 of 3 are re-referrals.
+/// The Annex A preset's re-referrals, on one List 3 filed as June 2024:
+/// - A: 03/01/2024 (the case system's count 1) and 03/06/2024 (count 2): a
+///   re-referral both ways;
+/// - B: 03/06/2024, count 3 (two earlier referrals the list does not hold);
+/// - C: 03/06/2024, count 1.
+///
+/// From the dates (the default): A's second, 1 of the 4 referrals in the 12
+/// months = 25%. From the case system's count (the option file): A's second
+/// and B, 2 of 4 = 50%; the check finds 1 record (B) counted by the case
+/// system with no earlier referral in the list. With every count left at 0,
+/// the dates still give 25%, and the count option is not calculable (a
+/// referral counts itself, so 0 is no count), not 0% rated green.
 #[test]
-fn annex_a_re_referrals_with_no_supplier_count_are_not_calculable() {
+fn annex_a_re_referrals_come_from_the_dates_with_the_supplier_count_as_an_option() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let preset = std::fs::read_to_string(repo.join("templates/presets/annex-a/scorecard.toml")).unwrap();
     let start = preset.find("[datasets.cin-referrals]").unwrap();
@@ -489,11 +501,11 @@ fn annex_a_re_referrals_with_no_supplier_count_are_not_calculable() {
         "[authority]\nname = \"A\"\ncode = \"E08000025\"\n[paths]\ndata = \"data\"\nindicators = [\"indicators\"]\noutput = \"reports\"\n{}\n",
         &preset[start..end]
     );
-    let values_with = |counts: [f64; 3]| -> String {
+    let values_with = |definition: &str, counts: [f64; 4]| -> String {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("scorecard.toml"), &project).unwrap();
-        let definition = repo.join("templates/presets/annex-a/indicators/children-in-need/re-referrals.toml");
         std::fs::create_dir_all(dir.path().join("indicators/children-in-need")).unwrap();
+        let definition = repo.join("templates/presets/annex-a").join(definition);
         std::fs::copy(definition, dir.path().join("indicators/children-in-need/re-referrals.toml")).unwrap();
         let mut book = rust_xlsxwriter::Workbook::new();
         let sheet = book.add_worksheet().set_name("List 3").unwrap();
@@ -501,12 +513,13 @@ fn annex_a_re_referrals_with_no_supplier_count_are_not_calculable() {
         for (column, text) in header.iter().enumerate() {
             sheet.write_string(0, column as u16, *text).unwrap();
         }
-        for (row, count) in counts.iter().enumerate() {
+        let referrals = [("A", "03/01/2024"), ("A", "03/06/2024"), ("B", "03/06/2024"), ("C", "03/06/2024")];
+        for (row, ((child, date), count)) in referrals.iter().zip(counts).enumerate() {
             let row = row as u32 + 1;
-            sheet.write_string(row, 0, format!("C{row}")).unwrap();
-            sheet.write_string(row, 1, "03/06/2024").unwrap();
+            sheet.write_string(row, 0, *child).unwrap();
+            sheet.write_string(row, 1, *date).unwrap();
             sheet.write_string(row, 2, "No").unwrap();
-            sheet.write_number(row, 3, *count).unwrap();
+            sheet.write_number(row, 3, count).unwrap();
         }
         std::fs::create_dir_all(dir.path().join("data")).unwrap();
         book.save(dir.path().join("data/Annex_A_2024_Jun.xlsx")).unwrap();
@@ -515,9 +528,16 @@ fn annex_a_re_referrals_with_no_supplier_count_are_not_calculable() {
         let checked = String::from_utf8_lossy(&check.stdout).into_owned();
         scorecard(&["values"], dir.path()) + &checked
     };
-    let zeros = values_with([0.0, 0.0, 0.0]);
+    let dates = "indicators/children-in-need/re-referrals.toml";
+    let option = "options/re-referrals-from-supplier-count.toml";
+    let counted = values_with(dates, [1.0, 2.0, 3.0, 1.0]);
+    assert!(counted.contains(",re-referrals,2024-06,25,1,4,"), "{counted}");
+    assert!(counted.contains("with no earlier referral in the list within 12 months`: 1 record"), "{counted}");
+    let counted = values_with(option, [1.0, 2.0, 3.0, 1.0]);
+    assert!(counted.contains(",re-referrals,2024-06,50,2,4,"), "{counted}");
+    let zeros = values_with(dates, [0.0; 4]);
+    assert!(zeros.contains(",re-referrals,2024-06,25,1,4,"), "{zeros}");
+    assert!(zeros.contains("below 1 (the referral itself counts)`: 4 records failing"), "{zeros}");
+    let zeros = values_with(option, [0.0; 4]);
     assert!(zeros.contains(",re-referrals,2024-06,,,,the denominator is zero"), "{zeros}");
-    assert!(zeros.contains("below 1 (the referral itself counts)`: 3 records failing"), "{zeros}");
-    let counted = values_with([1.0, 2.0, 3.0]);
-    assert!(counted.contains(",re-referrals,2024-06,66.66666666666667,2,3,"), "{counted}");
 }

@@ -161,8 +161,12 @@ const ANNEX_A_SHIPPED: [&str; 6] = [
     "indicators/care-leavers/care-leavers-suitable-accommodation.toml",
 ];
 
-const ANNEX_A_OWN: [(&str, &str); 6] = [
+const ANNEX_A_OWN: [(&str, &str); 7] = [
     ("scorecard.toml", include_str!("../../templates/presets/annex-a/scorecard.toml")),
+    (
+        "options/re-referrals-from-supplier-count.toml",
+        include_str!("../../templates/presets/annex-a/options/re-referrals-from-supplier-count.toml"),
+    ),
     (
         "indicators/children-in-need/re-referrals.toml",
         include_str!("../../templates/presets/annex-a/indicators/children-in-need/re-referrals.toml"),
@@ -198,7 +202,8 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
         Some(Preset::Ssd) => pack(&SSD_OWN, &SSD_SHIPPED),
     };
     let project = files.iter().find(|(path, _)| *path == "scorecard.toml").map(|(_, text)| text.as_str());
-    let readme = readme(project.unwrap_or_default(), month);
+    let has_options = files.iter().any(|(path, _)| path.starts_with("options/"));
+    let readme = readme(project.unwrap_or_default(), month, has_options);
     files.push(("README.md", readme));
     for (relative, text) in files {
         let path = dir.join(relative);
@@ -240,8 +245,15 @@ fn pack(own: &[(&'static str, &'static str)], shipped: &[&str]) -> Vec<(&'static
 
 /// The project's README, listing where each extract goes as its own project
 /// file declares it, so the two cannot disagree.
-fn readme(project: &str, month: Month) -> String {
-    include_str!("../../templates/init/README.md").replace("{extracts}", &extract_list(project, month))
+fn readme(project: &str, month: Month, has_options: bool) -> String {
+    let options = if has_options {
+        "- `options/`: other ways to count an indicator, not read until copied over its file in `indicators/` (each file says why you might).\n"
+    } else {
+        ""
+    };
+    include_str!("../../templates/init/README.md")
+        .replace("{extracts}", &extract_list(project, month))
+        .replace("{options}", options)
 }
 
 /// One line per file the project reads, with the datasets drawn from it.
