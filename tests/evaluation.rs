@@ -1,7 +1,8 @@
 //! Shipped definitions evaluated over small hand-made extracts; every
 //! expected number is worked out by hand in the comments.
 
-use crate::helpers::Fixture;
+use crate::helpers::{describe, Fixture};
+use scorecard::evaluate;
 
 const WORKFORCE_HEADER: &str = "SWENo,Team,AgencyWorker,FTE,OrgRole,RoleStartDate,RoleEndDate,Cases30,CFKSSstatus\n";
 
@@ -443,4 +444,53 @@ fn a_missing_optional_column_makes_only_its_indicators_not_calculable() {
     fixture.write("scorecard.toml", crate::helpers::PROJECT);
     let error = crate::helpers::describe(&fixture.compute().unwrap_err());
     assert!(error.contains("missing column `DEC`"), "{error}");
+}
+
+/// Two referrals of one child on one day tie on re-referrals' `LAG` order,
+/// so which is "previous" follows the file: the data-quality check counts
+/// the tying rows. Here X's two on 10/05/2024 (2 rows) and Y's three on
+/// 01/06/2024 (3 rows) = 5; X's referral of 10/05/2023 and Z's one ties
+/// with nothing. 3+ placements and long-term stability share one order (a
+/// child's episodes by DECOM), so they share one check: S's two episodes
+/// starting 01/01/2024 tie (2 rows), T's one does not.
+#[test]
+fn rows_tying_on_a_lag_order_are_counted() {
+    let fixture = Fixture::shipped(&[
+        "children-in-need/re-referrals",
+        "looked-after/placements-3-plus",
+        "looked-after/long-term-stability",
+    ]);
+    let referrals = "\
+LAchildID,CINdetailsID,CINreferralDate,ReferralSource,CINclosureDate,ReferralNFA
+X,1,2023-05-10,1A,,0
+X,2,2024-05-10,1A,,0
+X,3,2024-05-10,1A,,0
+Y,4,2024-06-01,1A,,0
+Y,5,2024-06-01,1A,,0
+Y,6,2024-06-01,1A,,0
+Z,7,2024-06-01,1A,,0
+";
+    fixture.extract("2025-03", "cin_referrals.csv", referrals);
+    let episodes = "CHILD,DECOM,RNE,LS,PLACE,DEC,REC,REASON_PLACE_CHANGE,PL_DISTANCE\n\
+                    S,01/01/2024,S,C2,U4,,,,\nS,01/01/2024,L,C2,U4,,,,\nT,01/01/2024,S,C2,U4,,,,\n";
+    fixture.extract("2025-03", "ssda903_episodes.csv", episodes);
+    let loaded = evaluate::load(fixture.root()).unwrap_or_else(|error| panic!("{}", describe(&error)));
+    let data = evaluate::read_data(&loaded).unwrap_or_else(|error| panic!("{}", describe(&error)));
+    let quality = evaluate::data_quality(&loaded, &data).unwrap_or_else(|error| panic!("{}", describe(&error)));
+    let ties: Vec<_> = quality
+        .findings(&data, 0, "2025-03".parse().unwrap())
+        .into_iter()
+        .filter(|finding| finding.check.starts_with("rows tying"))
+        .collect();
+    let referral_ties = ties.iter().find(|finding| finding.dataset == "cin-referrals").expect("a tie check");
+    assert_eq!(referral_ties.records, 5);
+    assert!(
+        referral_ties.check.contains("same LAchildID on CINreferralDate (LAG in re-referrals"),
+        "{}",
+        referral_ties.check
+    );
+    let episode_checks: Vec<_> = ties.iter().filter(|finding| finding.dataset == "cla-episodes").collect();
+    assert_eq!(episode_checks.len(), 1, "{episode_checks:?}");
+    assert_eq!(episode_checks[0].records, 2);
+    assert!(episode_checks[0].check.contains("long-term-stability, placements-3-plus"), "{}", episode_checks[0].check);
 }

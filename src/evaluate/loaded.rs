@@ -2,6 +2,7 @@
 //! definitions, each definition checked and compiled into a plan.
 
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
+use super::ties::tie_checks;
 use crate::diagnostics::did_you_mean;
 use crate::error::Error;
 use crate::language::{self, Definition, Event, ImprovementPlan, LeftOut};
@@ -64,9 +65,13 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         Vec::new()
     });
     match compile_all(&project, &definitions) {
-        Ok(plans) => diagnostics
-            .into_result(Loaded { project, definitions, members, events, plan, plans, checks, left_out })
-            .map_err(Error::Invalid),
+        Ok(plans) => {
+            let mut checks = checks;
+            checks.extend(tie_checks(&definitions, &plans));
+            diagnostics
+                .into_result(Loaded { project, definitions, members, events, plan, plans, checks, left_out })
+                .map_err(Error::Invalid)
+        }
         Err(found) => {
             diagnostics.extend(found);
             Err(Error::Invalid(diagnostics))

@@ -18,6 +18,7 @@ mod plan;
 mod quality;
 mod row_sort;
 mod run;
+mod ties;
 mod widen;
 
 pub use compute::{compute, Computed};

@@ -553,6 +553,21 @@ impl RowOrder {
         self.partition.iter().chain([&self.order])
     }
 
+    /// Rows that tie with another on the partition and the order: which of
+    /// them `LAG` calls the previous one follows the extract's row order.
+    pub(super) fn ties(&self) -> Expr {
+        let partition_by = self.keys().cloned().collect();
+        Expr::Over { function: Arc::new(len()), partition_by, order_by: None, mapping: WindowMapping::GroupsToRows }
+            .gt(lit(1))
+    }
+
+    /// The columns the partition (the snapshot's aside) and the order read.
+    pub(super) fn named_columns(&self) -> (Vec<String>, Vec<String>) {
+        let snapshot = snapshot_keys();
+        let own = self.partition.iter().filter(|key| !snapshot.contains(key));
+        (root_names(own), root_names([&self.order].into_iter()))
+    }
+
     /// Whether the sort needs `period_end` and the like.
     pub(crate) fn reads_window_columns(&self) -> bool {
         root_names(self.keys()).iter().any(|name| WINDOW_COLUMNS.contains(&name.as_str()))
