@@ -80,6 +80,7 @@ fn fixed_indicator() -> IndicatorReport {
             not_tested: Some("not needed by the chart".into()),
         },
         series,
+        recent: Vec::new(),
         breakdown: None,
     }
 }

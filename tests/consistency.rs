@@ -225,12 +225,39 @@ fn check(indicator: &IndicatorReport, story: &judge::Story, suppressed_before: O
             return Err(format!("{id}: SPC figures not finite: {numbers:?}"));
         }
     }
+    the_13_month_table_agrees(indicator)?;
     let trend = &indicator.recent_trend;
     if trend.significant != trend.rising.is_some() || (trend.not_tested.is_some() && trend.significant) {
         return Err(format!("{id}: a recent trend that contradicts itself: {trend:?}"));
     }
     if let Some(sentence) = scorecard::render::rating_sentence(indicator).filter(|_| id == "significance") {
         significance_sentence_agrees(&sentence, indicator.rag)?;
+    }
+    Ok(())
+}
+
+/// The 13-month table is the series and the ratings the rest of the pack
+/// shows: its months end at the latest, its values are the series', its
+/// last rating is the indicator's and the one before is last month's.
+fn the_13_month_table_agrees(indicator: &IndicatorReport) -> Result<(), String> {
+    let id = &indicator.id;
+    let months: Vec<Month> = indicator.recent.iter().map(|month| month.period).collect();
+    if months.len() != 13 || months.last() != Some(&indicator.latest.period) {
+        return Err(format!("{id}: 13-month table over {months:?}, latest {}", indicator.latest.period));
+    }
+    for recent in &indicator.recent {
+        let in_series = indicator.series.iter().find(|observation| observation.period == recent.period);
+        let shown = recent.observation.as_ref().and_then(|observation| observation.value);
+        if shown != in_series.and_then(|observation| observation.value) {
+            return Err(format!("{id} {}: table {shown:?}, series {in_series:?}", recent.period));
+        }
+    }
+    let (last, before) = (&indicator.recent[12], &indicator.recent[11]);
+    if last.rag != indicator.rag || before.rag != indicator.previous_rag {
+        return Err(format!(
+            "{id}: table rates the last two months {:?}, {:?}; the pack {:?}, was {:?}",
+            before.rag, last.rag, indicator.rag, indicator.previous_rag
+        ));
     }
     Ok(())
 }

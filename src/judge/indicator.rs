@@ -104,6 +104,11 @@ pub struct IndicatorReport {
     /// Fingertips' recent trend over the last 5 periods (`recent_trend`).
     pub recent_trend: RecentTrend,
     pub series: Vec<Observation>,
+    /// The 13 months to the scorecard's month, oldest first: what the
+    /// indicator reported in each (nothing in a month it does not report, a
+    /// quarterly one's others) and that value's rating by the month's rule
+    /// and benchmark. The board's 13-month table.
+    pub recent: Vec<RecentMonth>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Breakdown>,
 }
@@ -126,6 +131,17 @@ pub struct Comparison {
     pub not_comparable: Option<String>,
 }
 
+/// One month of the 13-month table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecentMonth {
+    pub period: Month,
+    /// None in a month the indicator does not report in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observation: Option<Observation>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rag: Option<Rag>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Breakdown {
     pub column: String,
@@ -140,13 +156,13 @@ pub struct GroupSeries {
     pub series: Vec<Observation>,
 }
 
-/// `previous_benchmark`: the benchmark last month's rating used.
+/// `benchmark_at`: the benchmark an earlier period's rating uses.
 pub(super) fn judge(
     definition: &Definition,
     computed: &IndicatorSeries,
     month: Month,
     resolved: ResolvedBenchmark,
-    previous_benchmark: Option<f64>,
+    benchmark_at: &dyn Fn(Month) -> Option<f64>,
     events: &[Event],
     financial_year_start: u32,
 ) -> IndicatorReport {
@@ -155,6 +171,7 @@ pub(super) fn judge(
     let indicator = &definition.indicator;
     // A quarterly or annual indicator reports its latest complete period, and its series is its periods.
     let frequency = indicator.frequency;
+    let scorecard_month = month;
     let month = frequency.latest_at(month, financial_year_start);
     let previous_period = month.plus(-frequency.step());
     let reported = |o: &&Observation| o.period <= month && frequency.reports_in(o.period, financial_year_start);
@@ -183,6 +200,13 @@ pub(super) fn judge(
         })
         .collect();
     let rating_basis = rating_basis(&latest);
+    let latest_rag = rag(&latest);
+    let rate_then = |observation: &Observation| match observation.period == month {
+        true => latest_rag,
+        false => rate(definition, observation, benchmark_at(observation.period)),
+    };
+    let reports_in = |period: Month| frequency.reports_in(period, financial_year_start);
+    let last_13_months = recent_months(&series, scorecard_month, reports_in, rate_then);
     IndicatorReport {
         id: definition.id().to_string(),
         title: indicator.title.clone(),
@@ -195,8 +219,8 @@ pub(super) fn judge(
         dataset: indicator.dataset.get_ref().clone(),
         window: window.clone(),
         basis: computed.basis.describe(),
-        rag: rag(&latest),
-        previous_rag: rate(definition, &find(&series, previous_period), previous_benchmark),
+        rag: latest_rag,
+        previous_rag: rate(definition, &find(&series, previous_period), benchmark_at(previous_period)),
         frequency,
         target,
         confidence,
@@ -225,6 +249,7 @@ pub(super) fn judge(
         recent_trend: recent(definition, monthly.as_deref().unwrap_or(&series), month),
         latest,
         series,
+        recent: last_13_months,
         breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
     }
 }
@@ -235,6 +260,24 @@ impl IndicatorReport {
     pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {
         self.spc_not_applicable.as_deref().filter(|_| definition.indicator.spc.not_applicable.is_none())
     }
+}
+
+/// The 13 months to `month`, each with the observation reported in it and its rating.
+fn recent_months(
+    series: &[Observation],
+    month: Month,
+    reports_in: impl Fn(Month) -> bool,
+    rate: impl Fn(&Observation) -> Option<Rag>,
+) -> Vec<RecentMonth> {
+    month
+        .plus(-12)
+        .through(month)
+        .map(|period| {
+            let observation = reports_in(period).then(|| find(series, period));
+            let rag = observation.as_ref().and_then(&rate);
+            RecentMonth { period, observation, rag }
+        })
+        .collect()
 }
 
 /// The direction over the months the definition's `direction` names, ending with `month`.

@@ -28,6 +28,7 @@ pub use disclosure::{suppress, suppress_all};
 pub use funnel::{Band, Funnel, FunnelKind, FunnelPoint};
 pub use indicator::{
     ActionRef, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,
+    RecentMonth,
 };
 pub use plan::{ActionView, Measure, PlanView, PriorityView};
 pub use rag::{Limits, Rag, RagCounts};

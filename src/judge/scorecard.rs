@@ -58,11 +58,12 @@ pub fn scorecard(
             .zip(computed)
             .enumerate()
             .map(|(index, (definition, series))| {
-                let previous = benchmarks.resolve(member, index, definition, month.previous());
-                let previous = previous.benchmark.map(|benchmark| benchmark.value);
+                let benchmark_at = |period: Month| {
+                    benchmarks.resolve(member, index, definition, period).benchmark.map(|benchmark| benchmark.value)
+                };
                 let resolved = benchmarks.resolve(member, index, definition, month);
                 let financial_year_start = loaded.project.financial_year_start_month();
-                judge(definition, series, month, resolved, previous, &loaded.events, financial_year_start)
+                judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start)
             })
             .collect(),
         plan: None,

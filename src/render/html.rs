@@ -5,6 +5,7 @@
 use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
 use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::icons;
+use super::months_table::months_table;
 use super::plan::{action_row, actions_sentence};
 use super::printable::printable;
 use super::rating::rating_sentence;
@@ -149,6 +150,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             counts => context! { red, amber, green, unrated },
             story => story_view(scorecard),
             themes,
+            months_table => months_table(scorecard),
             key => icons::key().iter().map(|icon| context! {
                 icon => Value::from_safe_string(icons::svg(icon, 18)),
                 text => &icon.text,

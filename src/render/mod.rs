@@ -13,6 +13,7 @@ mod format;
 mod funnel_chart;
 mod html;
 mod icons;
+mod months_table;
 mod pdf_chart;
 mod pdf_layout;
 mod pdf_write;
