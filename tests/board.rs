@@ -145,11 +145,13 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
         std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
         text
     };
-    let (scorecard, data, strings, styles) = (
+    let (scorecard, months, data, strings, styles, names) = (
         part("xl/worksheets/sheet1.xml"),
         part("xl/worksheets/sheet2.xml"),
+        part("xl/worksheets/sheet3.xml"),
         part("xl/sharedStrings.xml"),
         part("xl/styles.xml"),
+        part("xl/workbook.xml"),
     );
     // Titles and the rating explained, not ids alone.
     for text in ["Agency social worker rate", "Why this rating", "Value as shown", "Value (unrounded)", "95% CI lower"]
@@ -161,12 +163,32 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
     assert!(styles.contains("#,##0.0&quot;%&quot;") && styles.contains("#,##0"), "{styles}");
     // Months are dates shown as months: 2025-02-28 is Excel day 45,716.
     assert!(styles.contains("mmm yyyy") && scorecard.contains("<v>45716</v>"), "{scorecard}");
-    for sheet in [&scorecard, &data] {
+    for sheet in [&scorecard, &months, &data] {
         assert!(sheet.contains("<autoFilter ref=\"A1:"), "filterable");
         assert!(sheet.contains("ySplit=\"1\""), "header frozen");
         assert!(sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""), "A4 landscape");
         assert!(sheet.contains("fitToHeight=\"0\""), "one page wide");
+        // Every printed page says whose, what and when, and which page of how many.
+        assert!(
+            sheet.contains("<oddHeader>&amp;L&amp;9Northbridge Borough Council (sample)&amp;C&amp;9&amp;B"),
+            "{sheet}"
+        );
+        assert!(sheet.contains("&amp;R&amp;9February 2025</oddHeader>"), "{sheet}");
+        assert!(sheet.contains("<oddFooter>&amp;C&amp;9Page &amp;P of &amp;N</oddFooter>"), "{sheet}");
     }
+    // The board's columns print, Theme to Commentary (A:O), the title row
+    // on every page; the 13-month sheet repeats its indicator column too.
+    assert!(
+        names.contains("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Scorecard!$A$1:$O$2</definedName>"),
+        "{names}"
+    );
+    assert!(names.contains("'13 months'!$A:$A,'13 months'!$1:$1"), "{names}");
+    // The target is a number (14.0), what it is beside it in words; themes by title.
+    assert!(scorecard.contains("<c r=\"E2\" s=\"") && scorecard.contains("<v>14</v>"), "{scorecard}");
+    assert!(strings.contains("<t>target</t>") && strings.contains("<t>Workforce</t>"), "{strings}");
+    // February's 16.0% is a number shown with its amber letter ("16.0 A"), January's 10.0% green.
+    assert!(styles.contains("#,##0.0&quot; A&quot;") && styles.contains("#,##0.0&quot; G&quot;"), "{styles}");
+    assert!(months.contains("<v>16</v>") && months.contains("<v>10</v>"), "{months}");
 }
 
 /// Fourteen months from January 2024: twelve alternating 20% and 21%

@@ -273,7 +273,9 @@ fn recent_months(
         .plus(-12)
         .through(month)
         .map(|period| {
-            let observation = reports_in(period).then(|| find(series, period));
+            // Months before the series begins are blank, not "no data".
+            let begun = series.first().is_some_and(|first| first.period <= period);
+            let observation = (reports_in(period) && begun).then(|| find(series, period));
             let rag = observation.as_ref().and_then(&rate);
             RecentMonth { period, observation, rag }
         })

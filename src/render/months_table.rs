@@ -5,7 +5,7 @@
 
 use super::format::{month_name, number, rag_view, Shown};
 use super::rating::target_text;
-use crate::judge::{round_to, IndicatorReport, RecentMonth, Scorecard};
+use crate::judge::{round_to, IndicatorReport, Rag, RecentMonth, Scorecard};
 use crate::language::Unit;
 use crate::project::Month;
 use serde::Serialize;
@@ -39,6 +39,8 @@ pub(super) struct MonthCell {
     pub value: Option<f64>,
     /// red, amber, green or none.
     pub rag: &'static str,
+    #[serde(skip)]
+    pub rating: Option<Rag>,
     /// R, A, G, or empty when not rated.
     pub letter: &'static str,
     /// Why there is no number: the reason, or "not reported this month".
@@ -81,7 +83,7 @@ fn unit_label(unit: Unit) -> &'static str {
 }
 
 fn blank(note: &str) -> MonthCell {
-    MonthCell { text: String::new(), value: None, rag: "none", letter: "", note: note.to_string() }
+    MonthCell { text: String::new(), value: None, rag: "none", rating: None, letter: "", note: note.to_string() }
 }
 
 fn cell(recent: &RecentMonth, decimals: u32) -> MonthCell {
@@ -93,22 +95,11 @@ fn cell(recent: &RecentMonth, decimals: u32) -> MonthCell {
             text: number(Some(value), decimals),
             value: Some(round_to(value, decimals)),
             rag: view.rag,
+            rating: recent.rag,
             letter,
             note: String::new(),
         },
-        Shown::Suppressed => MonthCell {
-            text: "c".into(),
-            value: None,
-            rag: "none",
-            letter: "",
-            note: "suppressed: a small number".into(),
-        },
-        Shown::NotCalculable(reason) => MonthCell {
-            text: "–".into(),
-            value: None,
-            rag: "none",
-            letter: "",
-            note: format!("not calculable: {reason}"),
-        },
+        Shown::Suppressed => MonthCell { text: "c".into(), ..blank("suppressed: a small number") },
+        Shown::NotCalculable(reason) => MonthCell { text: "–".into(), ..blank(&format!("not calculable: {reason}")) },
     }
 }

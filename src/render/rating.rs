@@ -26,19 +26,58 @@ impl Shown {
     }
 }
 
+/// What the rating compares the value with.
+pub enum RatedAgainst<'a> {
+    Target(f64),
+    Benchmark {
+        value: f64,
+        label: &'a str,
+    },
+    /// The value at which it is green, and the side ("or below").
+    GreenAt(f64, &'static str),
+}
+
+impl RatedAgainst<'_> {
+    pub fn value(&self) -> f64 {
+        match self {
+            RatedAgainst::Target(value) | RatedAgainst::Benchmark { value, .. } | RatedAgainst::GreenAt(value, _) => {
+                *value
+            }
+        }
+    }
+
+    /// What the number is, for a column beside it: "target", "England 2024-25", "green at this or below".
+    pub fn basis(&self) -> String {
+        match self {
+            RatedAgainst::Target(_) => "target".to_string(),
+            RatedAgainst::Benchmark { label, .. } => label.to_string(),
+            RatedAgainst::GreenAt(_, side) => format!("green at this or {side}"),
+        }
+    }
+}
+
+pub fn rated_against(indicator: &IndicatorReport) -> Option<RatedAgainst<'_>> {
+    match (&indicator.rating_basis, indicator.target) {
+        (_, Some(target)) => Some(RatedAgainst::Target(target)),
+        (Some(RatingBasis::Benchmark { benchmark, .. } | RatingBasis::Significance { benchmark, .. }), None) => {
+            Some(RatedAgainst::Benchmark { value: benchmark.value, label: &benchmark.label })
+        }
+        (Some(RatingBasis::Thresholds { green, .. }), None) => {
+            Some(RatedAgainst::GreenAt(*green, sides(indicator.polarity).0))
+        }
+        _ => None,
+    }
+}
+
 /// What the rating compared the value with, for the Target column: never
 /// blank for a rated indicator.
 pub fn target_text(indicator: &IndicatorReport) -> String {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    match (&indicator.rating_basis, indicator.target) {
-        (_, Some(target)) => show(target),
-        (Some(RatingBasis::Benchmark { benchmark, .. } | RatingBasis::Significance { benchmark, .. }), None) => {
-            format!("{} ({})", show(benchmark.value), benchmark.label)
-        }
-        (Some(RatingBasis::Thresholds { green, .. }), None) => {
-            format!("green at {} or {}", show(*green), sides(indicator.polarity).0)
-        }
-        _ => String::new(),
+    match rated_against(indicator) {
+        Some(RatedAgainst::Target(target)) => show(target),
+        Some(RatedAgainst::Benchmark { value, label }) => format!("{} ({label})", show(value)),
+        Some(RatedAgainst::GreenAt(green, side)) => format!("green at {} or {side}", show(green)),
+        None => String::new(),
     }
 }
 

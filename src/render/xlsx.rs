@@ -6,7 +6,10 @@
 //! Months are dates; headers frozen and filterable; printed A4 landscape,
 //! one page wide. Text is written as text, never as a formula.
 
-use super::rating::{rating_sentence, target_text};
+use super::format::month_name;
+use super::months_table::{months_table, MonthCell};
+use super::rating::{rated_against, rating_sentence, RatedAgainst};
+use super::summary::theme_title;
 use super::tables::spc_words;
 use crate::evaluate::Observation;
 use crate::judge::{round_to, Comparison, IndicatorReport, Rag, Scorecard};
@@ -73,13 +76,17 @@ fn rag_format(rag: Option<Rag>) -> Format {
         Some(Rag::Green) => (0x1B6E3C, 0xFFFFFF),
         None => (0xFFFFFF, 0x212121),
     };
-    Format::new().set_background_color(Color::RGB(fill)).set_font_color(Color::RGB(font)).set_bold()
+    Format::new()
+        .set_background_color(Color::RGB(fill))
+        .set_font_color(Color::RGB(font))
+        .set_bold()
+        .set_align(FormatAlign::Top)
 }
 
 /// The Excel number format that shows a value as the page does:
 /// `0.0"%"` for a percentage (the cell holds 62.2, not 0.622), `#,##0` for a count.
 fn value_format(unit: Unit, decimals: u32) -> Format {
-    Format::new().set_num_format(value_code(unit, decimals))
+    Format::new().set_num_format(value_code(unit, decimals)).set_align(FormatAlign::Top)
 }
 
 fn value_code(unit: Unit, decimals: u32) -> String {
@@ -150,8 +157,9 @@ fn write_shown(
 }
 
 /// Headers in bold on the council's blue, frozen, filterable, and repeated
-/// on every printed page; A4 landscape, one page wide.
-fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32) -> Result<(), XlsxError> {
+/// on every printed page; A4 landscape, one page wide, each page headed
+/// with the authority, the sheet and the month and numbered "Page i of n".
+fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32, heading: &PrintHeading) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0x0B3C5D))
@@ -165,8 +173,26 @@ fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32) -> Result<(
     sheet.set_freeze_panes(1, 0)?;
     sheet.autofilter(0, 0, rows.max(1), columns.len() as u16 - 1)?;
     sheet.set_landscape().set_paper_size(A4).set_print_fit_to_pages(1, 0);
+    sheet.set_margins(0.4, 0.4, 0.6, 0.6, 0.25, 0.25);
+    sheet.set_header(heading.header());
+    sheet.set_footer("&C&9Page &P of &N");
     sheet.set_repeat_rows(0, 0)?;
     Ok(())
+}
+
+/// What each printed page is headed with.
+struct PrintHeading<'a> {
+    authority: &'a str,
+    sheet: &'a str,
+    month: &'a str,
+}
+
+impl PrintHeading<'_> {
+    /// Excel's header codes: `&L`, `&C`, `&R` sections; a literal `&` is `&&`.
+    fn header(&self) -> String {
+        let text = |text: &str| text.replace('&', "&&");
+        format!("&L&9{}&C&9&B{}&R&9{}", text(self.authority), text(self.sheet), text(self.month))
+    }
 }
 
 /// `built_at` (seconds since 1970) is stamped as the file's creation time, so
@@ -183,89 +209,171 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
             .set_title(format!("{} scorecard {}", scorecard.authority, scorecard.month))
             .set_creation_datetime(&created),
     );
-    scorecard_sheet(workbook.add_worksheet().set_name("Scorecard")?, scorecard)?;
-    data_sheet(workbook.add_worksheet().set_name("Data")?, scorecard)?;
+    let month = month_name(scorecard.month);
+    let heading = |sheet| PrintHeading { authority: &scorecard.authority, sheet, month: &month };
+    scorecard_sheet(workbook.add_worksheet().set_name("Scorecard")?, scorecard, &heading("Scorecard"))?;
+    months_sheet(workbook.add_worksheet().set_name("13 months")?, scorecard, &heading("The last 13 months"))?;
+    data_sheet(workbook.add_worksheet().set_name("Data")?, scorecard, &heading("Every month's values"))?;
     workbook.save_to_buffer()
 }
 
-const SCORECARD_COLUMNS: [(&str, f64); 21] = [
-    ("Theme", 14.0),
+/// The board's columns first (printed, one page wide), then the analyst's.
+const SCORECARD_COLUMNS: [(&str, f64); 22] = [
+    ("Theme", 12.0),
     ("Plan", 5.0),
-    ("Indicator", 34.0),
-    ("Unit", 14.0),
+    ("Indicator", 28.0),
+    ("Value", 14.0),
+    ("Rated against", 13.0),
+    ("What it is", 13.0),
+    ("RAG", 8.0),
+    ("Why this rating", 34.0),
+    ("Since last month", 10.0),
+    ("Since last year", 10.0),
+    ("Benchmark", 16.0),
+    ("Benchmark source", 13.0),
+    ("Variation (SPC)", 15.0),
+    ("Assurance (SPC)", 15.0),
+    ("Commentary", 34.0),
     ("Month", 9.0),
-    ("Value", 16.0),
+    ("Unit", 14.0),
     ("Numerator", 10.0),
     ("Denominator", 13.0),
-    ("Target", 20.0),
-    ("RAG", 9.0),
-    ("Why this rating", 44.0),
-    ("Since last month", 11.0),
-    ("Since last year", 11.0),
-    ("Benchmark", 12.0),
-    ("Benchmark source", 22.0),
     ("95% CI lower", 11.0),
     ("95% CI upper", 11.0),
-    ("Variation (SPC)", 24.0),
-    ("Assurance (SPC)", 24.0),
     ("Not calculable", 36.0),
-    ("Commentary", 60.0),
 ];
 
-/// The columns a printed page holds (Theme to Since last year): the rest are
-/// for the analyst on screen, and all of them would print too small to read.
-const PRINTED_COLUMNS: u16 = 13;
+/// The columns a printed page holds (Theme to Commentary): the month is in
+/// every page's heading, and counts, units, confidence limits and reasons
+/// are the analyst's, on screen.
+const PRINTED_COLUMNS: u16 = 15;
 
-fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxError> {
+fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeading) -> Result<(), XlsxError> {
     let rows = scorecard.indicators.len() as u32;
-    set_up(sheet, &SCORECARD_COLUMNS, rows)?;
+    set_up(sheet, &SCORECARD_COLUMNS, rows, heading)?;
     sheet.set_print_area(0, 0, rows, PRINTED_COLUMNS - 1)?;
-    let wrap = Format::new().set_text_wrap();
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     for (index, indicator) in scorecard.indicators.iter().enumerate() {
         let row = index as u32 + 1;
         let shown = value_format(indicator.unit, indicator.decimals);
         let (variation, assurance) = spc_words(indicator);
-        sheet.write_text(row, 0, &indicator.theme)?;
-        sheet.write_text(row, 1, indicator.plan_ref.as_deref().unwrap_or(""))?;
+        let why = rating_sentence(indicator).unwrap_or_default();
+        let commentary = indicator.commentary.clone().unwrap_or_default();
+        let against = rated_against(indicator);
+        let theme = theme_title(&indicator.theme);
+        sheet.write_text_with_format(row, 0, &theme, &wrap)?;
+        sheet.write_text_with_format(row, 1, indicator.plan_ref.as_deref().unwrap_or(""), &wrap)?;
         sheet.write_text_with_format(row, 2, &indicator.title, &wrap)?;
-        sheet.write_text(row, 3, indicator.unit.describe())?;
-        write_month(sheet, row, 4, indicator.latest.period)?;
-        write_shown(sheet, row, 5, &indicator.latest, indicator)?;
-        write_quantity(sheet, row, 6, indicator.latest.numerator)?;
-        write_quantity(sheet, row, 7, indicator.latest.denominator)?;
-        match indicator.target {
-            Some(target) => write_number(sheet, row, 8, Some(target), &shown)?,
-            None => {
-                sheet.write_text(row, 8, target_text(indicator))?;
-            }
-        }
+        write_shown(sheet, row, 3, &indicator.latest, indicator)?;
+        write_number(sheet, row, 4, against.as_ref().map(RatedAgainst::value), &shown)?;
+        sheet.write_text_with_format(row, 5, against.as_ref().map(RatedAgainst::basis).unwrap_or_default(), &wrap)?;
         let rag = indicator.rag.map_or("not rated", Rag::name);
-        sheet.write_text_with_format(row, 9, rag, &rag_format(indicator.rag))?;
-        sheet.write_text_with_format(row, 10, rating_sentence(indicator).unwrap_or_default(), &wrap)?;
-        sheet.write_text(row, 11, direction(&indicator.vs_previous_month))?;
-        sheet.write_text(row, 12, direction(&indicator.vs_last_year))?;
-        write_number(sheet, row, 13, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
-        sheet.write_text(row, 14, indicator.benchmark.as_ref().map_or("", |benchmark| benchmark.label.as_str()))?;
+        sheet.write_text_with_format(row, 6, rag, &rag_format(indicator.rag))?;
+        sheet.write_text_with_format(row, 7, &why, &wrap)?;
+        let (since_month, since_year) = (direction(&indicator.vs_previous_month), direction(&indicator.vs_last_year));
+        sheet.write_text_with_format(row, 8, &since_month, &wrap)?;
+        sheet.write_text_with_format(row, 9, &since_year, &wrap)?;
+        write_number(sheet, row, 10, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
+        let source = indicator.benchmark.as_ref().map_or(String::new(), |benchmark| benchmark.label.clone());
+        sheet.write_text_with_format(row, 11, &source, &wrap)?;
+        sheet.write_text_with_format(row, 12, &variation, &wrap)?;
+        sheet.write_text_with_format(row, 13, &assurance, &wrap)?;
+        sheet.write_text_with_format(row, 14, &commentary, &wrap)?;
+        write_month(sheet, row, 15, indicator.latest.period)?;
+        sheet.write_text(row, 16, indicator.unit.describe())?;
+        write_quantity(sheet, row, 17, indicator.latest.numerator)?;
+        write_quantity(sheet, row, 18, indicator.latest.denominator)?;
         let ci = indicator.confidence.first();
         let ci_format = value_format(indicator.unit, indicator.decimals + 1);
-        write_number(sheet, row, 15, ci.map(|ci| ci.lower), &ci_format)?;
-        write_number(sheet, row, 16, ci.map(|ci| ci.upper), &ci_format)?;
-        sheet.write_text(row, 17, variation)?;
-        sheet.write_text(row, 18, assurance)?;
-        sheet.write_text_with_format(row, 19, indicator.latest.reason().unwrap_or(""), &wrap)?;
-        sheet.write_text_with_format(row, 20, indicator.commentary.as_deref().unwrap_or(""), &wrap)?;
+        write_number(sheet, row, 19, ci.map(|ci| ci.lower), &ci_format)?;
+        write_number(sheet, row, 20, ci.map(|ci| ci.upper), &ci_format)?;
+        sheet.write_text_with_format(row, 21, indicator.latest.reason().unwrap_or(""), &wrap)?;
         // Excel does not size rows to wrapped text it did not type itself.
-        let wrapped = [(&indicator.title, 2), (&rating_sentence(indicator).unwrap_or_default(), 10)];
+        let wrapped = [
+            (&theme, 0),
+            (&indicator.title, 2),
+            (&why, 7),
+            (&since_month, 8),
+            (&since_year, 9),
+            (&variation, 12),
+            (&assurance, 13),
+            (&commentary, 14),
+            (&source, 11),
+        ];
         sheet.set_row_height(row, 15.0 * lines(&wrapped) as f64)?;
     }
     Ok(())
 }
 
+/// The 13-month table as the board prints it: a row per indicator, a
+/// column per month, each value a number in the indicator's format with its
+/// rating's letter after it and its fill; the first column repeated on
+/// every printed page.
+fn months_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeading) -> Result<(), XlsxError> {
+    let table = months_table(scorecard);
+    let mut columns: Vec<(&str, f64)> = vec![("Indicator", 30.0), ("Unit", 8.0)];
+    columns.extend(table.months.iter().map(|month| (month.as_str(), 9.0)));
+    columns.extend([("Rated against", 9.0), ("What it is", 13.0)]);
+    let rows = table.rows.len() as u32;
+    set_up(sheet, &columns, rows, heading)?;
+    sheet.set_freeze_panes(1, 1)?;
+    sheet.set_repeat_columns(0, 0)?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    let first_month = 2u16;
+    let after_months = first_month + table.months.len() as u16;
+    for ((index, row), indicator) in table.rows.iter().enumerate().zip(&scorecard.indicators) {
+        let at = index as u32 + 1;
+        sheet.write_text_with_format(at, 0, &row.title, &wrap)?;
+        sheet.write_text_with_format(at, 1, row.unit, &wrap)?;
+        for (offset, cell) in row.cells.iter().enumerate() {
+            write_month_cell(sheet, at, first_month + offset as u16, cell, indicator.decimals)?;
+        }
+        let against = rated_against(indicator);
+        let shown = value_format(indicator.unit, indicator.decimals);
+        write_number(sheet, at, after_months, against.as_ref().map(RatedAgainst::value), &shown)?;
+        let basis = against.as_ref().map(RatedAgainst::basis).unwrap_or_default();
+        sheet.write_text_with_format(at, after_months + 1, &basis, &wrap)?;
+        let lines = row.title.chars().count().div_ceil(30).max(basis.chars().count().div_ceil(13)).max(1);
+        sheet.set_row_height(at, 15.0 * lines as f64)?;
+    }
+    Ok(())
+}
+
+/// A month's value: a number shown with the rating's letter ("62.2 A") on
+/// the rating's fill; `c` or `–` as text; nothing in a month not reported.
+fn write_month_cell(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    cell: &MonthCell,
+    decimals: u32,
+) -> Result<(), XlsxError> {
+    match cell.value {
+        Some(value) => {
+            let mut code = value_code(Unit::Number, decimals);
+            if !cell.letter.is_empty() {
+                code = format!("{code}\" {}\"", cell.letter);
+            }
+            let format = match cell.rating {
+                Some(_) => rag_format(cell.rating).set_num_format(code),
+                None => Format::new().set_num_format(code).set_align(FormatAlign::Top),
+            };
+            sheet.write_number_with_format(row, column, value, &format)?;
+        }
+        None if !cell.text.is_empty() => {
+            let format = Format::new().set_align(FormatAlign::Right).set_align(FormatAlign::Top);
+            sheet.write_text_with_format(row, column, &cell.text, &format)?;
+        }
+        None => {}
+    }
+    Ok(())
+}
+
 /// The lines the tallest wrapped cell of a row needs: its text over its
-/// column's width in characters.
+/// column's width in characters, less the room lost breaking at spaces.
 fn lines(cells: &[(&String, usize)]) -> usize {
-    let lines_of =
-        |(text, column): &(&String, usize)| text.chars().count().div_ceil(SCORECARD_COLUMNS[*column].1 as usize);
+    let per_line = |column: usize| ((SCORECARD_COLUMNS[column].1 * 0.85) as usize).max(1);
+    let lines_of = |(text, column): &(&String, usize)| text.chars().count().div_ceil(per_line(*column));
     cells.iter().map(lines_of).max().unwrap_or(1).max(1)
 }
 
@@ -282,7 +390,7 @@ const DATA_COLUMNS: [(&str, f64); 10] = [
     ("Not calculable", 36.0),
 ];
 
-fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxError> {
+fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeading) -> Result<(), XlsxError> {
     let rows: usize = scorecard
         .indicators
         .iter()
@@ -291,7 +399,7 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard) -> Result<(), XlsxEr
             indicator.series.len() + groups.map(|group| group.series.len()).sum::<usize>()
         })
         .sum();
-    set_up(sheet, &DATA_COLUMNS, rows as u32)?;
+    set_up(sheet, &DATA_COLUMNS, rows as u32, heading)?;
     let mut row = 1;
     for indicator in &scorecard.indicators {
         let groups = indicator
