@@ -12,6 +12,12 @@ use std::sync::OnceLock;
 /// The text of each page, one entry per text run, and the fonts used.
 pub struct Pack {
     pub pages: Vec<Vec<String>>,
+    /// Each run's size as printed, in points: the font size scaled by the
+    /// text matrix and every transformation around it (a chart drawn at
+    /// 0.75 of its size prints its 12-point letters at 9).
+    pub sizes: Vec<Vec<f32>>,
+    /// Whether each page is wider than it is tall.
+    pub landscape: Vec<bool>,
     pub fonts: Vec<EmbeddedFont>,
 }
 
@@ -24,7 +30,7 @@ impl Pack {
     pub fn read(path: &Path) -> Pack {
         let document =
             Document::load(path).unwrap_or_else(|error| panic!("{} does not parse: {error}", path.display()));
-        let mut pages = Vec::new();
+        let (mut pages, mut sizes, mut landscape) = (Vec::new(), Vec::new(), Vec::new());
         let mut fonts: HashMap<String, EmbeddedFont> = HashMap::new();
         for (_, page) in document.get_pages() {
             let mut maps = HashMap::new();
@@ -34,9 +40,17 @@ impl Pack {
                 maps.insert(resource, to_unicode(&document, font));
             }
             let content = document.get_page_content(page);
-            pages.push(runs(&Content::decode(&content).expect("content decodes"), &maps));
+            let (texts, printed) = runs(&Content::decode(&content).expect("content decodes"), &maps);
+            pages.push(texts);
+            sizes.push(printed);
+            let media = document.get_object(page).and_then(Object::as_dict).and_then(|page| page.get(b"MediaBox"));
+            let media: Vec<f32> = media
+                .and_then(Object::as_array)
+                .map(|box_| box_.iter().filter_map(number).collect())
+                .unwrap_or_default();
+            landscape.push(media.len() == 4 && media[2] - media[0] > media[3] - media[1]);
         }
-        Pack { pages, fonts: fonts.into_values().collect() }
+        Pack { pages, sizes, landscape, fonts: fonts.into_values().collect() }
     }
 
     /// Page `index`'s text with runs joined by spaces and spacing collapsed,
@@ -122,9 +136,38 @@ fn parse_cmap(text: &str) -> HashMap<u16, String> {
     map
 }
 
-/// The text runs of a page: a new run at every BT (each line krilla writes).
-fn runs(content: &Content, maps: &HashMap<Vec<u8>, HashMap<u16, String>>) -> Vec<String> {
+fn number(object: &Object) -> Option<f32> {
+    match object {
+        Object::Integer(value) => Some(*value as f32),
+        Object::Real(value) => Some(*value),
+        _ => None,
+    }
+}
+
+/// A transformation matrix [a b c d e f] applied after `outer`.
+fn then(inner: [f32; 6], outer: [f32; 6]) -> [f32; 6] {
+    let [a, b, c, d, e, f] = inner;
+    let [a2, b2, c2, d2, e2, f2] = outer;
+    [a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]
+}
+
+/// How much a matrix stretches the vertical: a letter's printed height per unit.
+fn vertical_scale([_, _, c, d, _, _]: [f32; 6]) -> f32 {
+    (c * c + d * d).sqrt()
+}
+
+fn matrix(operands: &[Object]) -> [f32; 6] {
+    let values: Vec<f32> = operands.iter().filter_map(number).collect();
+    values.try_into().unwrap_or([1.0, 0.0, 0.0, 1.0, 0.0, 0.0])
+}
+
+/// The text runs of a page (a new run at every BT: each line krilla
+/// writes) and each run's printed size.
+fn runs(content: &Content, maps: &HashMap<Vec<u8>, HashMap<u16, String>>) -> (Vec<String>, Vec<f32>) {
+    const IDENTITY: [f32; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
     let mut runs: Vec<String> = Vec::new();
+    let mut sizes: Vec<f32> = Vec::new();
+    let (mut ctm, mut saved, mut text_matrix, mut font_size) = (IDENTITY, Vec::new(), IDENTITY, 0.0f32);
     let mut font: Option<&HashMap<u16, String>> = None;
     let show = |bytes: &[u8], font: Option<&HashMap<u16, String>>, runs: &mut Vec<String>| {
         let map = font.expect("text shown before a font is set");
@@ -133,26 +176,39 @@ fn runs(content: &Content, maps: &HashMap<Vec<u8>, HashMap<u16, String>>) -> Vec
     };
     for operation in &content.operations {
         match operation.operator.as_str() {
-            "BT" => runs.push(String::new()),
+            "q" => saved.push(ctm),
+            "Q" => ctm = saved.pop().unwrap_or(IDENTITY),
+            "cm" => ctm = then(matrix(&operation.operands), ctm),
+            "BT" => {
+                runs.push(String::new());
+                sizes.push(f32::INFINITY);
+                text_matrix = IDENTITY;
+            }
+            "Tm" => text_matrix = matrix(&operation.operands),
             "Tf" => {
-                font = operation.operands.first().and_then(|name| name.as_name().ok()).and_then(|name| maps.get(name))
+                font = operation.operands.first().and_then(|name| name.as_name().ok()).and_then(|name| maps.get(name));
+                font_size = operation.operands.get(1).and_then(number).unwrap_or(0.0);
             }
-            "Tj" | "'" | "\"" => {
-                if let Some(Object::String(bytes, _)) = operation.operands.last() {
-                    show(bytes, font, &mut runs);
+            "Tj" | "'" | "\"" | "TJ" => {
+                let printed = font_size * vertical_scale(then(text_matrix, ctm));
+                if let Some(size) = sizes.last_mut() {
+                    *size = size.min(printed);
                 }
-            }
-            "TJ" => {
-                for item in operation.operands.first().and_then(|array| array.as_array().ok()).into_iter().flatten() {
-                    if let Object::String(bytes, _) = item {
-                        show(bytes, font, &mut runs);
+                if operation.operator == "TJ" {
+                    for item in operation.operands.first().and_then(|array| array.as_array().ok()).into_iter().flatten()
+                    {
+                        if let Object::String(bytes, _) = item {
+                            show(bytes, font, &mut runs);
+                        }
                     }
+                } else if let Some(Object::String(bytes, _)) = operation.operands.last() {
+                    show(bytes, font, &mut runs);
                 }
             }
             _ => {}
         }
     }
-    runs
+    (runs, sizes)
 }
 
 /// The sample authority's March 2026 bundle, built once into a temp folder
@@ -190,8 +246,13 @@ fn sample_pack() -> &'static (Pack, serde_json::Value) {
     PACK.get_or_init(|| {
         let bundle = sample_bundle().join("reports/2026-03");
         let json = serde_json::from_slice(&std::fs::read(bundle.join("scorecard.json")).unwrap()).unwrap();
-        (Pack::read(&bundle.join("board-pack.pdf")), json)
+        (Pack::read(&bundle.join("full-pack.pdf")), json)
     })
+}
+
+fn sample_board_pack() -> &'static Pack {
+    static PACK: OnceLock<Pack> = OnceLock::new();
+    PACK.get_or_init(|| Pack::read(&sample_bundle().join("reports/2026-03/board-pack.pdf")))
 }
 
 /// A value as the board sees it, worked out here from scorecard.json's
@@ -211,16 +272,17 @@ fn shown(value: &serde_json::Value, indicator: &serde_json::Value) -> String {
 }
 
 #[test]
-fn the_sample_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
+fn the_full_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
     let (pack, json) = sample_pack();
     let indicators = json["indicators"].as_array().unwrap();
     let appendix = pack.page_with("Appendix: definitions as written").expect("an appendix");
     // Pages before the appendix: the opening (headline and exceptions with
-    // the reason for each, what improved, every indicator's row, the key,
-    // the plan on a page: 5 pages for the sample's 43 indicators), then one
-    // per indicator.
+    // the reason and commentary for each, what improved, every indicator's
+    // row, the key: 7 pages for the sample's 43 indicators at 9.5-point
+    // table text), the 13-month table (4 pages on their side), the plan on
+    // a page (2 pages), then one per indicator.
     assert!(
-        appendix <= 5 + indicators.len(),
+        appendix <= 13 + indicators.len(),
         "{appendix} pages before the appendix for {} indicators",
         indicators.len()
     );
@@ -245,6 +307,70 @@ fn the_sample_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
         }
     }
     assert!((appendix..count).any(|index| pack.text(index).contains("INTERVAL '17 years'")));
+}
+
+/// The board pack (issue 32): at most 16 pages for the sample. The story
+/// first; then the 13-month table, every indicator a row, on pages turned on
+/// their side; then half a page (chart, figures, rating, commentary) for each
+/// indicator needing attention and for no other; no appendix.
+#[test]
+fn the_board_pack_is_short_and_keeps_what_the_board_needs() {
+    let board = sample_board_pack();
+    let (_, json) = sample_pack();
+    let count = board.pages.len();
+    assert!(count <= 16, "{count} pages");
+    assert!(board.text(0).contains("Needs attention"));
+    let turned: Vec<usize> = (0..count).filter(|&page| board.landscape[page]).collect();
+    assert!(!turned.is_empty() && turned.windows(2).all(|pair| pair[1] == pair[0] + 1), "{turned:?}");
+    assert!(board.text(turned[0]).starts_with("The last 13 months"));
+    let table: String = turned.iter().map(|&page| board.text(page)).collect::<Vec<_>>().join(" ");
+    assert!(
+        table.contains("Mar 25 Apr 25 May 25 Jun 25 Jul 25 Aug 25 Sep 25 Oct 25 Nov 25 Dec 25 Jan 26 Feb 26 Mar 26")
+    );
+    for indicator in json["indicators"].as_array().unwrap() {
+        let title = indicator["title"].as_str().unwrap();
+        assert!(table.contains(title), "{title} is not a row of the 13-month table");
+    }
+    let attention = json["story"]["attention"].as_array().unwrap();
+    let after = turned.last().unwrap() + 1;
+    for exception in attention {
+        let indicator = json["indicators"].as_array().unwrap().iter().find(|i| i["id"] == exception["id"]).unwrap();
+        let title = indicator["title"].as_str().unwrap();
+        let block = (after..count).find(|&page| board.pages[page].iter().any(|run| run == title));
+        assert!(block.is_some(), "no half page for {title}");
+    }
+    // One commentary heading per half page: those needing attention and no others.
+    let headings = board.pages.iter().flatten().filter(|run| run.as_str() == "Commentary").count();
+    assert_eq!(headings, attention.len());
+    assert!(board.page_with("Appendix").is_none());
+}
+
+/// Legible on paper: nothing in either pack prints below 9 points (notes,
+/// footers, icon letters and chart text included), and table text, the
+/// 13-month table's numbers and the attention table's ratings, is 9.5.
+#[test]
+fn nothing_prints_below_9_points_and_tables_at_9_5() {
+    let (full, _) = sample_pack();
+    for (name, pack) in [("board", sample_board_pack()), ("full", full)] {
+        for (page, (runs, sizes)) in pack.pages.iter().zip(&pack.sizes).enumerate() {
+            for (run, size) in runs.iter().zip(sizes) {
+                assert!(*size >= 8.99, "{name} pack page {}: `{run}` at {size} pt", page + 1);
+            }
+        }
+    }
+    let board = sample_board_pack();
+    let mut numbers = 0;
+    for page in (0..board.pages.len()).filter(|&page| board.landscape[page]) {
+        for (run, size) in board.pages[page].iter().zip(&board.sizes[page]) {
+            if run.trim().parse::<f64>().is_ok() {
+                numbers += 1;
+                assert!(*size >= 9.49, "`{run}` at {size} pt in the 13-month table");
+            }
+        }
+    }
+    assert!(numbers > 400, "the 13-month table's numbers were read: {numbers}");
+    let ratings = board.pages[0].iter().zip(&board.sizes[0]).filter(|(run, _)| run.as_str() == "R red");
+    assert!(ratings.clone().count() > 0 && ratings.into_iter().all(|(_, size)| *size >= 9.49));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
 use super::ties::tie_checks;
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::{did_you_mean, Diagnostics};
 use crate::error::Error;
 use crate::language::{self, Definition, Event, ImprovementPlan, LeftOut};
 use crate::project::{self, Member, Project};
@@ -56,6 +56,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     diagnostics.extend(found);
     let (plan, found) = language::load_plan(&project, &ids);
     diagnostics.extend(found);
+    diagnostics.extend(unknown_board_pages(&project, &ids));
     let checks = compile_checks(&project).unwrap_or_else(|found| {
         diagnostics.extend(found);
         Vec::new()
@@ -77,4 +78,17 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
             Err(Error::Invalid(diagnostics))
         }
     }
+}
+
+/// `[board_pack] pages_for` names indicators by id: each must be one.
+fn unknown_board_pages(project: &Project, ids: &[&str]) -> Diagnostics {
+    let mut found = Diagnostics::default();
+    for id in &project.file.board_pack.pages_for {
+        if !ids.contains(&id.get_ref().as_str()) {
+            let help = did_you_mean(id.get_ref(), ids.iter().copied());
+            let message = format!("`[board_pack] pages_for` names `{}`, which is no indicator", id.get_ref());
+            found.push(project.source.error(id.span(), message, "no indicator has this id").with_help_opt(help));
+        }
+    }
+    found
 }

@@ -31,6 +31,12 @@ pub struct Scorecard {
     /// The improvement plan this month, if the project has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<PlanView>,
+    /// Indicators given a page in the board pack whatever their rating.
+    #[serde(skip)]
+    pub board_pages_for: Vec<String>,
+    /// Whether full-pack.pdf is published beside the board pack.
+    #[serde(skip)]
+    pub full_pack: bool,
 }
 
 /// Judge every indicator for one member's `month`.
@@ -67,6 +73,8 @@ pub fn scorecard(
             })
             .collect(),
         plan: None,
+        board_pages_for: loaded.project.file.board_pack.pages_for.iter().map(|id| id.get_ref().clone()).collect(),
+        full_pack: loaded.project.file.board_pack.full_pack,
     };
     if let Some(plan) = &loaded.plan {
         for indicator in &mut scorecard.indicators {

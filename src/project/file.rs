@@ -53,6 +53,34 @@ pub struct ProjectFile {
     /// `[[events]]`: dated events drawn on the charts (more may be in `events/*.toml`).
     #[serde(default)]
     pub events: Vec<EventEntry>,
+    /// `[board_pack]`: which indicators have pages in board-pack.pdf, and whether full-pack.pdf is written.
+    #[serde(default)]
+    pub board_pack: BoardPackConfig,
+}
+
+/// The board pack (`board-pack.pdf`) gives a page to each indicator that
+/// needs attention; every indicator is a row of its 13-month table. The
+/// full pack (`full-pack.pdf`) has a page for every indicator.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct BoardPackConfig {
+    /// Indicator ids that have a page in the board pack whatever their
+    /// rating (a plan's headline measures, say), besides those needing attention.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub pages_for: Vec<Spanned<String>>,
+    /// Whether `full-pack.pdf` is written beside the board pack (default true).
+    #[serde(default = "yes")]
+    pub full_pack: bool,
+}
+
+impl Default for BoardPackConfig {
+    fn default() -> BoardPackConfig {
+        BoardPackConfig { pages_for: Vec::new(), full_pack: true }
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A dated event, e.g. a new front door: a labelled marker on every chart
@@ -499,6 +527,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<ConsortiumName>(),
         field_names::<EventEntry>(),
         field_names::<HistoryRange>(),
+        field_names::<BoardPackConfig>(),
     ]
     .concat()
 }

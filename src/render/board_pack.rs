@@ -11,7 +11,7 @@ use super::fonts::{self, Weight};
 use super::format::{month_name, rag_view, show_count, RagView};
 use super::icons;
 use super::pdf_chart::PdfBackend;
-use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Table, BODY_WIDTH, INK, MARGIN, MUTED};
+use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Table, FOOTER_SIZE, INK, MARGIN, MUTED};
 use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::plan::{action_rag, action_row, actions_sentence};
 use super::rating::rating_sentence;
@@ -22,16 +22,20 @@ use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard, ATTENTION_RULE, I
 const TITLE: Style = Style::new(20.0, Weight::Bold, INK);
 const SUBTITLE: Style = Style::new(13.0, Weight::Regular, INK);
 const HEADING: Style = Style::new(13.0, Weight::Bold, INK);
-const SUBHEADING: Style = Style::new(10.0, Weight::Bold, INK);
-const BODY: Style = Style::new(9.0, Weight::Regular, INK);
-const STRONG: Style = Style::new(9.0, Weight::Bold, INK);
-const NOTE: Style = Style::new(8.0, Weight::Regular, MUTED);
-const CELL: Style = Style::new(7.5, Weight::Regular, INK);
-const CELL_STRONG: Style = Style::new(7.5, Weight::Bold, INK);
+const SUBHEADING: Style = Style::new(11.0, Weight::Bold, INK);
+const BODY: Style = Style::new(10.0, Weight::Regular, INK);
+const STRONG: Style = Style::new(10.0, Weight::Bold, INK);
+/// Nothing smaller on paper (issue 32: 7.5 pt tables were hard to read).
+const NOTE: Style = Style::new(FOOTER_SIZE, Weight::Regular, MUTED);
+const CELL: Style = Style::new(9.5, Weight::Regular, INK);
+const CELL_STRONG: Style = Style::new(9.5, Weight::Bold, INK);
 const WARNING: Rgb = Rgb(179, 38, 30);
 
 /// The chart's width on an indicator page; the commentary takes the rest.
 const CHART_WIDTH: f32 = 350.0;
+/// The chart's width on half a page of the board pack: its text still 9 pt
+/// (12 px letters drawn at 330 / 440 of their size).
+const BLOCK_CHART_WIDTH: f32 = 330.0;
 const GUTTER: f32 = 12.0;
 
 /// Badge colours as on the page, with the text colour that reads on each.
@@ -68,23 +72,69 @@ fn columns(shares: &[(f32, Align)]) -> Vec<Column> {
     shares.iter().map(|&(share, align)| Column { share, align }).collect()
 }
 
-/// The whole pack as PDF bytes.
+/// Which pack: the board's (short: the story, the 13-month table, the
+/// plan, then pages only for the indicators that need attention or that the
+/// project names) or the full one (a page for every indicator and the
+/// definitions as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    Board,
+    Full,
+}
+
+/// The board pack as PDF bytes.
 pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
-    warn_of_missing_glyphs(scorecard);
-    let mut flow = Flow::new();
-    opening(&mut flow, scorecard, built);
-    summary(&mut flow, scorecard);
-    plan(&mut flow, scorecard);
-    for (index, indicator) in scorecard.indicators.iter().enumerate() {
-        indicator_page(&mut flow, index, indicator, scorecard);
+    pack(scorecard, built, Profile::Board)
+}
+
+/// The full pack as PDF bytes.
+pub fn full_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+    pack(scorecard, built, Profile::Full)
+}
+
+fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Vec<u8>, String> {
+    if profile == Profile::Board {
+        warn_of_missing_glyphs(scorecard);
     }
-    appendix(&mut flow, scorecard);
+    let mut flow = Flow::new();
+    opening(&mut flow, scorecard, built, profile);
+    match profile {
+        Profile::Board => {
+            months_table(&mut flow, scorecard);
+            flow.new_page_turned(false);
+            key(&mut flow);
+            plan(&mut flow, scorecard);
+            let chosen = |indicator: &&IndicatorReport| on_board_pages(scorecard, indicator);
+            let pages: Vec<(usize, &IndicatorReport)> =
+                scorecard.indicators.iter().enumerate().filter(|(_, indicator)| chosen(indicator)).collect();
+            if !pages.is_empty() {
+                flow.new_page();
+                for (index, indicator) in pages {
+                    indicator_block(&mut flow, index, indicator);
+                }
+            }
+        }
+        Profile::Full => {
+            summary(&mut flow, scorecard);
+            months_table(&mut flow, scorecard);
+            flow.new_page_turned(false);
+            plan(&mut flow, scorecard);
+            for (index, indicator) in scorecard.indicators.iter().enumerate() {
+                indicator_page(&mut flow, index, indicator, scorecard);
+            }
+            appendix(&mut flow, scorecard);
+        }
+    }
     let month = month_name(scorecard.month);
-    let pages = flow.finish(&format!("{}: performance scorecard, {month}", scorecard.authority));
+    let what = match profile {
+        Profile::Board => "board pack",
+        Profile::Full => "full pack",
+    };
+    let pages = flow.finish(&format!("{}: performance scorecard, {month} ({what})", scorecard.authority));
     let info = Info {
-        title: format!("{}: performance scorecard, {month}", scorecard.authority),
+        title: format!("{}: performance scorecard, {month} ({what})", scorecard.authority),
         author: scorecard.authority.clone(),
-        document_id: format!("scorecard-{}-{}", scorecard.authority_code, scorecard.month),
+        document_id: format!("scorecard-{}-{}-{what}", scorecard.authority_code, scorecard.month),
         created: built.epoch,
     };
     let draw_chart = |index: usize, backend: PdfBackend<'_, '_>| match scorecard.indicators.get(index) {
@@ -92,6 +142,68 @@ pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, S
         None => Err(format!("no indicator {index} to chart")),
     };
     pdf_write::write(&pages, &draw_chart, &info)
+}
+
+/// Whether an indicator has a page in the board pack: it needs attention,
+/// or the project names it in `[board_pack] pages_for`.
+fn on_board_pages(scorecard: &Scorecard, indicator: &IndicatorReport) -> bool {
+    scorecard.story.attention.iter().any(|exception| exception.id == indicator.id)
+        || scorecard.board_pages_for.contains(&indicator.id)
+}
+
+/// Every indicator's last 13 months, on pages turned on their side: the
+/// table boards know from their spreadsheets.
+fn months_table(flow: &mut Flow, scorecard: &Scorecard) {
+    let table = super::months_table::months_table(scorecard);
+    flow.new_page_turned(true);
+    flow.bookmark("The last 13 months");
+    flow.paragraph("The last 13 months", HEADING);
+    flow.paragraph(
+        "Each indicator's value in each month it reports, rated as it was that month (R red, A amber, G green); c: suppressed, a small number; –: not calculable; blank: not reported that month. The unit is after the indicator's name.",
+        NOTE,
+    );
+    flow.gap(4.0);
+    let month_cell = |month: &super::months_table::MonthCell| {
+        // The letter under the number: a narrower column, so the names get the room.
+        let text = match month.letter {
+            "" => month.text.clone(),
+            letter => format!("{}\n{letter}", month.text),
+        };
+        let (fill, ink) = rag_colours(month.rating);
+        Cell::new(text, Style::new(CELL.size, Weight::Regular, ink)).filled(month.rating.map(|_| fill))
+    };
+    let rows: Vec<Vec<Cell>> = table
+        .rows
+        .iter()
+        .zip(&scorecard.indicators)
+        .map(|(row, indicator)| {
+            let unit = if row.unit.is_empty() { String::new() } else { format!(" ({})", row.unit) };
+            let mut cells = vec![cell(format!("{}{unit}", row.title))];
+            cells.extend(row.cells.iter().map(month_cell));
+            cells.push(cell(super::rating::target_text(indicator)));
+            cells
+        })
+        .collect();
+    // "Mar" over "25", so that the headers are no wider than the values.
+    let months: Vec<String> = table.months.iter().map(|month| month.replacen(' ', "\n", 1)).collect();
+    let mut names = vec!["Indicator"];
+    names.extend(months.iter().map(String::as_str));
+    names.push("Target");
+    // Month columns as wide as their widest value, so that no value wraps;
+    // the target up to 60 pt (longer ones wrap); the indicator the rest.
+    let widest = |cells: &mut dyn Iterator<Item = &Cell>| {
+        let lines = cells.flat_map(|cell| cell.text.lines().map(move |line| (line, cell.style)));
+        lines.map(|(line, style)| super::fonts::width(line, style.weight, style.size)).fold(0.0, f32::max)
+    };
+    let last = names.len() - 1;
+    let header_cells = header(&names);
+    let month_width = widest(&mut rows.iter().flat_map(|row| &row[1..last]).chain(&header_cells[1..last])) + 8.0;
+    let target_width = widest(&mut rows.iter().map(|row| &row[last])).clamp(40.0, 60.0) + 8.0;
+    let indicator_width = flow.body_width() - month_width * table.months.len() as f32 - target_width;
+    let mut shares = vec![(indicator_width, Align::Left)];
+    shares.extend(std::iter::repeat_n((month_width, Align::Right), table.months.len()));
+    shares.push((target_width, Align::Right));
+    flow.table(&Table { columns: columns(&shares), header: header_cells, rows });
 }
 
 /// The PDF embeds DejaVu Sans only (the page and the workbook leave fonts
@@ -106,7 +218,7 @@ fn warn_of_missing_glyphs(scorecard: &Scorecard) {
         let missing = fonts::without_glyph(&text);
         if !missing.is_empty() {
             let characters: String = missing.iter().take(20).collect();
-            tracing::warn!(authority = %scorecard.authority_code, month = %scorecard.month, source, "board-pack.pdf has no glyph for {characters}: they show as empty boxes there (index.html and the workbook show them)");
+            tracing::warn!(authority = %scorecard.authority_code, month = %scorecard.month, source, "board-pack.pdf has no glyph for {characters}: they show as empty boxes there and in full-pack.pdf (index.html and the workbook show them)");
         }
     };
     missing_in("authority", serde_json::Value::from(scorecard.authority.as_str()));
@@ -124,7 +236,7 @@ fn gather_strings(value: &serde_json::Value, text: &mut String) {
     }
 }
 
-fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
+fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: Profile) {
     flow.bookmark("Summary");
     flow.paragraph(&scorecard.authority, TITLE);
     flow.paragraph(&format!("Performance scorecard: {}", month_name(scorecard.month)), SUBTITLE);
@@ -133,6 +245,12 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
         &format!("Data as at {as_at} · Built {} · Scorecard {}", built.text, scorecard.engine_version),
         NOTE,
     );
+    if profile == Profile::Board {
+        flow.paragraph(
+            "The board pack: the indicators that need attention have a page each, every indicator is a row of the 13-month table, and full-pack.pdf (if published beside it) has a page for every indicator and the definitions as written.",
+            NOTE,
+        );
+    }
     flow.gap(8.0);
     if !scorecard.incomplete.is_empty() {
         let text = format!(
@@ -140,7 +258,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
             scorecard.incomplete.len(),
             scorecard.incomplete.join(", ")
         );
-        flow.paragraph(&text, Style::new(9.5, Weight::Bold, WARNING));
+        flow.paragraph(&text, Style::new(BODY.size, Weight::Bold, WARNING));
         flow.gap(6.0);
     }
     let other_period = crate::judge::other_period(&scorecard.warnings);
@@ -149,7 +267,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
             "Check the dates of this month's data. {} The figures are worked out from these files as they are.",
             other_period.join(" ")
         );
-        flow.paragraph(&text, Style::new(9.5, Weight::Bold, WARNING));
+        flow.paragraph(&text, Style::new(BODY.size, Weight::Bold, WARNING));
         flow.gap(6.0);
     }
     counts(flow, scorecard);
@@ -160,7 +278,10 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime) {
     if attention.is_empty() {
         flow.paragraph("None this month.", BODY);
     } else {
-        flow.table(&attention_table(&attention));
+        flow.table(&attention_table(&attention, profile == Profile::Full));
+    }
+    if profile == Profile::Board && !attention.is_empty() {
+        flow.paragraph("Each has a page after the 13-month table, with its chart and commentary.", NOTE);
     }
     flow.gap(8.0);
     flow.heading("Improved", SUBHEADING, 20.0);
@@ -191,7 +312,7 @@ fn counts(flow: &mut Flow, scorecard: &Scorecard) {
         let view = rag_view(Some(rag));
         Cell::new(
             format!("{} {now} {}\n{then} last month", view.rag_letter, view.rag_text),
-            Style::new(9.0, Weight::Bold, ink),
+            Style::new(CELL.size, Weight::Bold, ink),
         )
         .filled(Some(fill))
     };
@@ -205,7 +326,9 @@ fn counts(flow: &mut Flow, scorecard: &Scorecard) {
     flow.table(&Table { columns: columns(&shares), header: Vec::new(), rows: vec![row] });
 }
 
-fn attention_table(lines: &[ExceptionLine]) -> Table {
+/// The indicators needing attention, a row each; with their commentary
+/// when it is shown nowhere else in the pack.
+fn attention_table(lines: &[ExceptionLine], with_commentary: bool) -> Table {
     let rows = lines
         .iter()
         .map(|line| {
@@ -215,31 +338,29 @@ fn attention_table(lines: &[ExceptionLine]) -> Table {
                 (None, false) => cell(""),
             };
             let rating = rag_cell(line.rated);
-            vec![
+            let mut row = vec![
                 Cell::new(line.title.clone(), CELL_STRONG),
                 rating,
                 cell(line.why.clone()),
                 cell(line.previous.clone()),
                 cell(line.value.clone()),
                 cell(line.target.clone()),
-                commentary,
-            ]
+            ];
+            if with_commentary {
+                row.push(commentary);
+            }
+            row
         })
         .collect();
     let right = Align::Right;
-    Table {
-        columns: columns(&[
-            (2.0, Align::Left),
-            (0.85, Align::Left),
-            (2.6, Align::Left),
-            (0.9, right),
-            (0.9, right),
-            (1.1, right),
-            (2.8, Align::Left),
-        ]),
-        header: header(&["Indicator", "RAG", "Why", "Last month", "This month", "Target", "Commentary"]),
-        rows,
+    let mut shares =
+        vec![(2.4, Align::Left), (1.15, Align::Left), (3.0, Align::Left), (1.0, right), (1.0, right), (1.2, right)];
+    let mut names = vec!["Indicator", "RAG", "Why", "Last month", "This month", "Target"];
+    if with_commentary {
+        shares.push((3.0, Align::Left));
+        names.push("Commentary");
     }
+    Table { columns: columns(&shares), header: header(&names), rows }
 }
 
 fn revised(flow: &mut Flow, scorecard: &Scorecard) {
@@ -265,7 +386,8 @@ fn plan(flow: &mut Flow, scorecard: &Scorecard) {
     flow.gap(10.0);
     flow.heading(&format!("Plan on a page: progress in {}", plan.quarter), HEADING, 60.0);
     for priority in &plan.priorities {
-        flow.heading(&format!("{}. {}", priority.number, priority.title), SUBHEADING, 40.0);
+        // Kept with the table's header and first row.
+        flow.heading(&format!("{}. {}", priority.number, priority.title), SUBHEADING, 90.0);
         let rows = priority
             .actions
             .iter()
@@ -393,7 +515,7 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
         flow.paragraph(&format!("Revised since it was published: {}.", revisions.join("; ")), STRONG);
     }
     flow.gap(6.0);
-    chart_and_commentary(flow, index, indicator);
+    chart_and_commentary(flow, index, indicator, CHART_WIDTH);
     flow.gap(6.0);
     flow.heading("What it measures", SUBHEADING, 20.0);
     flow.paragraph(&indicator.description, BODY);
@@ -414,6 +536,65 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     breakdown(flow, indicator, scorecard);
 }
 
+/// An indicator on half a page of the board pack: its rating and figures,
+/// the rating explained, and its chart with the commentary beside it. Two
+/// share a page when both fit; a series with no value to draw says so in a
+/// line instead of an empty chart.
+fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
+    let sentence = rating_sentence(indicator);
+    let width = flow.body_width();
+    let drawable = indicator.series.iter().any(|observation| observation.value.is_some());
+    let chart = if drawable { BLOCK_CHART_WIDTH * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32 } else { 0.0 };
+    let height = NOTE.size * 1.3
+        + Flow::text_height(&indicator.title, HEADING, width)
+        + Flow::text_height(&rating_line_text(indicator), BODY, width - 80.0).max(15.0)
+        + 8.0
+        + sentence.as_deref().map_or(0.0, |text| Flow::text_height(text, STRONG, width))
+        + 6.0
+        + chart.max(SUBHEADING.size * 1.3 + BODY.size * 1.3 * 3.0)
+        + 24.0;
+    flow.keep(height);
+    flow.bookmark(indicator.title.clone());
+    let plan = indicator.plan_ref.as_ref().map(|plan| format!(" · plan {plan}")).unwrap_or_default();
+    flow.paragraph(&format!("{}{plan}", super::summary::theme_title(&indicator.theme)), NOTE);
+    flow.paragraph(&indicator.title, HEADING);
+    flow.gap(4.0);
+    rating_line(flow, indicator);
+    if let Some(sentence) = sentence {
+        flow.paragraph(&sentence, STRONG);
+    }
+    flow.gap(6.0);
+    if drawable {
+        chart_and_commentary(flow, index, indicator, BLOCK_CHART_WIDTH);
+    } else {
+        flow.paragraph("Every month of this series is suppressed or not calculable, so there is no chart.", BODY);
+        commentary_below(flow, indicator);
+    }
+    flow.gap(10.0);
+    let right = MARGIN + width;
+    let top = flow.block(8.0);
+    flow.mark(Mark::Line { from: (MARGIN, top), to: (right, top), width: 0.5, colour: MUTED });
+}
+
+/// The commentary as a paragraph, when there is no chart to set it beside.
+fn commentary_below(flow: &mut Flow, indicator: &IndicatorReport) {
+    let (text, style) = commentary(indicator);
+    flow.heading("Commentary", SUBHEADING, 14.0);
+    flow.paragraph(&text, style);
+}
+
+/// The commentary, or what its absence means: a red or amber rating with
+/// none is flagged.
+fn commentary(indicator: &IndicatorReport) -> (String, Style) {
+    match (&indicator.commentary, indicator.rag) {
+        (Some(text), _) => (text.clone(), BODY),
+        (None, Some(Rag::Red | Rag::Amber)) => {
+            ("No commentary provided.".to_string(), Style::new(BODY.size, Weight::Bold, WARNING))
+        }
+        (None, _) => ("No commentary this month.".to_string(), NOTE),
+    }
+}
+
 /// The SPC icons with their meaning in words, when there is SPC.
 fn icon_line(flow: &mut Flow, indicator: &IndicatorReport) {
     let icons: Vec<icons::Icon> = icons::variation(indicator).into_iter().chain(icons::assurance(indicator)).collect();
@@ -430,35 +611,34 @@ fn rating_line(flow: &mut Flow, indicator: &IndicatorReport) {
     let view = rag_view(indicator.rag);
     let (fill, ink) = rag_colours(indicator.rag);
     let badge = format!("{} {}", view.rag_letter, view.rag_text);
-    let badge_width = super::fonts::width(&badge, Weight::Bold, 9.0) + 10.0;
-    let text = format!("{} {}", headline(indicator), since_last_sentence(indicator));
-    let text_width = BODY_WIDTH - badge_width - 8.0;
+    let badge_width = super::fonts::width(&badge, Weight::Bold, STRONG.size) + 10.0;
+    let text = rating_line_text(indicator);
+    let text_width = flow.body_width() - badge_width - 8.0;
     let height = Flow::text_height(&text, BODY, text_width).max(15.0);
     let top = flow.block(height);
     if indicator.rag.is_some() {
         flow.mark(Mark::Rect { x: MARGIN, y: top, width: badge_width, height: 14.0, fill });
     }
-    flow.text_at(&badge, Style::new(9.0, Weight::Bold, ink), MARGIN + 5.0, top + 1.0, badge_width);
+    flow.text_at(&badge, Style::new(STRONG.size, Weight::Bold, ink), MARGIN + 5.0, top + 1.0, badge_width);
     flow.text_at(&text, BODY, MARGIN + badge_width + 8.0, top + 1.0, text_width);
     flow.gap(4.0);
 }
 
-/// The chart, with the commentary in a column beside it; commentary
-/// longer than the chart is tall continues below it.
-fn chart_and_commentary(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
-    let chart_height = CHART_WIDTH * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32;
+/// The headline figures and the change since last month, beside the badge.
+fn rating_line_text(indicator: &IndicatorReport) -> String {
+    format!("{} {}", headline(indicator), since_last_sentence(indicator))
+}
+
+/// The chart, `chart_width` wide, with the commentary in a column beside
+/// it; commentary longer than the chart is tall continues below it.
+fn chart_and_commentary(flow: &mut Flow, index: usize, indicator: &IndicatorReport, chart_width: f32) {
+    let chart_height = chart_width * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32;
     let top = flow.block(chart_height);
-    flow.mark(Mark::Chart { x: MARGIN, y: top, width: CHART_WIDTH, height: chart_height, indicator: index });
-    let column_x = MARGIN + CHART_WIDTH + GUTTER;
-    let column_width = BODY_WIDTH - CHART_WIDTH - GUTTER;
+    flow.mark(Mark::Chart { x: MARGIN, y: top, width: chart_width, height: chart_height, indicator: index });
+    let column_x = MARGIN + chart_width + GUTTER;
+    let column_width = flow.body_width() - chart_width - GUTTER;
     let used = flow.text_at("Commentary", SUBHEADING, column_x, top, column_width);
-    let (text, style) = match (&indicator.commentary, indicator.rag) {
-        (Some(text), _) => (text.clone(), BODY),
-        (None, Some(Rag::Red | Rag::Amber)) => {
-            ("No commentary provided.".to_string(), Style::new(9.0, Weight::Bold, WARNING))
-        }
-        (None, _) => ("No commentary this month.".to_string(), NOTE),
-    };
+    let (text, style) = commentary(indicator);
     let lines = super::fonts::wrap(&text, style.weight, style.size, column_width);
     let fits = ((chart_height - used) / (style.size * 1.3)).floor().max(0.0) as usize;
     let (beside, below) = lines.split_at(fits.min(lines.len()));
@@ -492,7 +672,7 @@ fn breakdown(flow: &mut Flow, indicator: &IndicatorReport, scorecard: &Scorecard
     };
     let heading = format!("By {}, {}", breakdown.column, month_name(scorecard.month));
     flow.gap(6.0);
-    if Flow::table_height(&table) + 30.0 <= flow.remaining() {
+    if flow.table_height(&table) + 30.0 <= flow.remaining() {
         flow.heading(&heading, SUBHEADING, 20.0);
         flow.table(&table);
     } else {

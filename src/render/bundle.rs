@@ -46,6 +46,9 @@ pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, St
     files.push(("scorecard.json".into(), tables::scorecard_json(scorecard)?));
     files.push(("scorecard.xlsx".into(), xlsx::workbook(scorecard, built.epoch)?));
     files.push(("board-pack.pdf".into(), board_pack::board_pack(scorecard, built)?));
+    if scorecard.full_pack {
+        files.push(("full-pack.pdf".into(), board_pack::full_pack(scorecard, built)?));
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }

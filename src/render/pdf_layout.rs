@@ -11,8 +11,8 @@ pub(super) const PAGE_HEIGHT: f32 = 841.89;
 pub(super) const MARGIN: f32 = 42.0;
 /// Room kept at the foot of every page for its footer.
 const FOOTER: f32 = 28.0;
-pub(super) const BODY_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
-const BODY_BOTTOM: f32 = PAGE_HEIGHT - MARGIN - FOOTER;
+/// The smallest text in the pack: the footer, notes and icon letters.
+pub(super) const FOOTER_SIZE: f32 = 9.0;
 const LINE_SPACING: f32 = 1.3;
 const CELL_PADDING: f32 = 3.0;
 
@@ -66,6 +66,8 @@ pub(super) enum Mark {
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct Page {
+    /// A4 on its side, for a table too wide for the page upright.
+    pub landscape: bool,
     pub marks: Vec<Mark>,
     /// An entry in the PDF's bookmarks pointing at the top of this page.
     pub bookmark: Option<String>,
@@ -123,7 +125,7 @@ pub(super) struct Badge {
 }
 
 /// A badge's diameter, and the room it takes with the gap after it.
-const BADGE: f32 = 10.0;
+const BADGE: f32 = 13.0;
 const BADGE_ROOM: f32 = BADGE + 2.0;
 
 impl Cell {
@@ -160,6 +162,15 @@ pub(super) struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// The width and height of a page, upright or on its side.
+pub(super) fn page_size(landscape: bool) -> (f32, f32) {
+    if landscape {
+        (PAGE_HEIGHT, PAGE_WIDTH)
+    } else {
+        (PAGE_WIDTH, PAGE_HEIGHT)
+    }
+}
+
 /// Pages being filled top to bottom.
 pub(super) struct Flow {
     pages: Vec<Page>,
@@ -173,10 +184,31 @@ impl Flow {
 
     /// Starts a new page unless the current one is still empty.
     pub(super) fn new_page(&mut self) {
+        let landscape = self.current().landscape;
+        self.new_page_turned(landscape);
+    }
+
+    /// Starts a new page, upright or on its side, unless the current one is
+    /// still empty (which is then turned); later pages follow its way.
+    pub(super) fn new_page_turned(&mut self, landscape: bool) {
         if !self.current().marks.is_empty() {
             self.pages.push(Page::default());
         }
+        self.current().landscape = landscape;
         self.y = MARGIN;
+    }
+
+    /// The width text and tables take on the current page.
+    pub(super) fn body_width(&self) -> f32 {
+        page_size(self.landscape()).0 - 2.0 * MARGIN
+    }
+
+    fn body_bottom(&self) -> f32 {
+        page_size(self.landscape()).1 - MARGIN - FOOTER
+    }
+
+    fn landscape(&self) -> bool {
+        self.pages.last().is_some_and(|page| page.landscape)
     }
 
     pub(super) fn bookmark(&mut self, title: impl Into<String>) {
@@ -188,7 +220,7 @@ impl Flow {
     }
 
     pub(super) fn remaining(&self) -> f32 {
-        BODY_BOTTOM - self.y
+        self.body_bottom() - self.y
     }
 
     /// Makes sure `height` fits on this page, starting a new one if not.
@@ -199,7 +231,7 @@ impl Flow {
     }
 
     pub(super) fn gap(&mut self, height: f32) {
-        self.y = (self.y + height).min(BODY_BOTTOM);
+        self.y = (self.y + height).min(self.body_bottom());
     }
 
     pub(super) fn mark(&mut self, mark: Mark) {
@@ -238,37 +270,40 @@ impl Flow {
 
     /// A paragraph across the body; its lines may continue on the next page.
     pub(super) fn paragraph(&mut self, text: &str, style: Style) {
-        for line in wrap(text, style.weight, style.size, BODY_WIDTH) {
+        let width = self.body_width();
+        for line in wrap(text, style.weight, style.size, width) {
             let top = self.block(style.line_height());
-            self.text_at(&line, style, MARGIN, top, BODY_WIDTH);
+            self.text_at(&line, style, MARGIN, top, width);
         }
     }
 
     /// A bulleted paragraph, its lines after the first indented under the text.
     pub(super) fn bullet(&mut self, text: &str, style: Style) {
         let indent = width_of("•  ", style);
-        for (index, line) in wrap(text, style.weight, style.size, BODY_WIDTH - indent).into_iter().enumerate() {
+        let width = self.body_width() - indent;
+        for (index, line) in wrap(text, style.weight, style.size, width).into_iter().enumerate() {
             let top = self.block(style.line_height());
             if index == 0 {
                 self.text_at("•", style, MARGIN, top, indent);
             }
-            self.text_at(&line, style, MARGIN + indent, top, BODY_WIDTH - indent);
+            self.text_at(&line, style, MARGIN + indent, top, width);
         }
     }
 
     /// A heading kept on the same page as `keep_with` points of what follows it.
     pub(super) fn heading(&mut self, text: &str, style: Style, keep_with: f32) {
-        let height = Flow::text_height(text, style, BODY_WIDTH);
+        let width = self.body_width();
+        let height = Flow::text_height(text, style, width);
         self.keep(height + keep_with);
         let top = self.block(height);
-        self.text_at(text, style, MARGIN, top, BODY_WIDTH);
+        self.text_at(text, style, MARGIN, top, width);
     }
 
     /// A table across the body. A row that does not fit starts a new page,
     /// where the header (if the table has one) is repeated; only a row
     /// taller than a whole page is split, between its lines.
     pub(super) fn table(&mut self, table: &Table) {
-        let widths = column_widths(&table.columns, BODY_WIDTH);
+        let widths = column_widths(&table.columns, self.body_width());
         let header = (!table.header.is_empty()).then(|| layout_row(&table.header, &widths));
         let header_height = header.as_ref().map_or(0.0, |header| header.height);
         let first_row = table.rows.first().map(|row| layout_row(row, &widths).height).unwrap_or(0.0);
@@ -276,7 +311,7 @@ impl Flow {
         self.draw_header(header.as_ref(), &table.columns);
         for row in &table.rows {
             let row = layout_row(row, &widths);
-            for piece in row.split(self.remaining(), BODY_BOTTOM - MARGIN - header_height) {
+            for piece in row.split(self.remaining(), self.body_bottom() - MARGIN - header_height) {
                 if piece.height > self.remaining() {
                     self.new_page();
                     self.draw_header(header.as_ref(), &table.columns);
@@ -287,8 +322,8 @@ impl Flow {
     }
 
     /// The height of `table` if it is not broken across pages.
-    pub(super) fn table_height(table: &Table) -> f32 {
-        let widths = column_widths(&table.columns, BODY_WIDTH);
+    pub(super) fn table_height(&self, table: &Table) -> f32 {
+        let widths = column_widths(&table.columns, self.body_width());
         let header = if table.header.is_empty() { 0.0 } else { layout_row(&table.header, &widths).height };
         header + table.rows.iter().map(|row| layout_row(row, &widths).height).sum::<f32>()
     }
@@ -332,29 +367,31 @@ impl Flow {
             x += width;
         }
         self.y += row.height;
-        let rule = Mark::Line { from: (MARGIN, self.y), to: (MARGIN + BODY_WIDTH, self.y), width: 0.5, colour: RULE };
-        self.mark(rule);
+        let right = MARGIN + self.body_width();
+        self.mark(Mark::Line { from: (MARGIN, self.y), to: (right, self.y), width: 0.5, colour: RULE });
     }
 
     /// A badge with its top-left corner at (`left`, `top`).
     pub(super) fn badge(&mut self, badge: &Badge, left: f32, top: f32) {
         let radius = BADGE / 2.0;
         self.mark(Mark::Circle { centre: (left + radius, top + radius), radius, fill: badge.fill });
-        let style = Style::new(6.5, Weight::Bold, Rgb(255, 255, 255));
+        let style = Style::new(FOOTER_SIZE, Weight::Bold, Rgb(255, 255, 255));
         let x = left + radius - width_of(&badge.letter, style) / 2.0;
-        self.mark(text_mark(&badge.letter, style, x, top + radius + 2.3));
+        // Half the capitals' height (0.73 em in DejaVu Sans) below the centre.
+        self.mark(text_mark(&badge.letter, style, x, top + radius + 0.365 * style.size));
     }
 
     /// Adds "page i of n" and `footer` to every page; the pages in order.
     pub(super) fn finish(mut self, footer: &str) -> Vec<Page> {
         let count = self.pages.len();
-        let style = Style::new(7.5, Weight::Regular, MUTED);
-        let y = PAGE_HEIGHT - MARGIN + style.baseline();
+        let style = Style::new(FOOTER_SIZE, Weight::Regular, MUTED);
         for (index, page) in self.pages.iter_mut().enumerate() {
+            let (width, height) = page_size(page.landscape);
+            let y = height - MARGIN + style.baseline();
             let number = format!("Page {} of {count}", index + 1);
-            let right = MARGIN + BODY_WIDTH - width_of(&number, style);
-            let rule =
-                Mark::Line { from: (MARGIN, y - 11.0), to: (MARGIN + BODY_WIDTH, y - 11.0), width: 0.5, colour: RULE };
+            let right = width - MARGIN - width_of(&number, style);
+            let end = width - MARGIN;
+            let rule = Mark::Line { from: (MARGIN, y - 11.0), to: (end, y - 11.0), width: 0.5, colour: RULE };
             page.marks.push(rule);
             page.marks.push(text_mark(footer, style, MARGIN, y));
             page.marks.push(text_mark(&number, style, right, y));

@@ -4,7 +4,7 @@
 
 use super::fonts::Weight;
 use super::pdf_chart::{circle, PdfBackend};
-use super::pdf_layout::{Mark, Page, Rgb, PAGE_HEIGHT, PAGE_WIDTH};
+use super::pdf_layout::{page_size, Mark, Page, Rgb};
 use chrono::{Datelike, Timelike};
 use krilla::color::rgb;
 use krilla::destination::XyzDestination;
@@ -37,9 +37,10 @@ pub(super) const CHART_PIXELS: (u32, u32) = (440, 330);
 pub(super) fn write(pages: &[Page], draw_chart: &ChartDrawer, info: &Info) -> Result<Vec<u8>, String> {
     let fonts = fonts()?;
     let mut document = Document::new();
-    let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or("the A4 page size is valid")?;
     for page in pages {
-        let mut pdf_page = document.start_page_with(settings.clone());
+        let (width, height) = page_size(page.landscape);
+        let settings = PageSettings::from_wh(width, height).ok_or("the A4 page size is valid")?;
+        let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
         for mark in &page.marks {
             draw(&mut surface, mark, &fonts, draw_chart)?;
