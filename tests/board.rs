@@ -229,3 +229,34 @@ fn a_rating_that_improved_to_amber_is_in_both_lists() {
     assert_eq!(json["story"]["attention"][0]["reasons"][0], "amber, was red");
     assert_eq!(json["story"]["improved"][0]["reasons"][0], "amber, was red");
 }
+
+/// `[board_pack] pages_for` gives an indicator half a page in the board pack
+/// whatever its rating; a series with nothing to draw (here every month
+/// suppressed: 2 of 3 workers within the limit, a count of 1 to 5) says so
+/// in a line instead of an empty chart. `full_pack = false` leaves
+/// full-pack.pdf out; an id that is no indicator is an error at its line.
+#[test]
+fn the_project_names_indicators_for_the_board_pack_and_a_suppressed_series_is_a_line() {
+    let fixture = Fixture::shipped(&["workforce/caseloads-within-limit"]);
+    let rows = format!(
+        "{HEADER}S1,T,0,1.0,5,01/01/2020,,20,0\nS2,T,0,1.0,5,01/01/2020,,20,0\nS3,T,0,1.0,5,01/01/2020,,30,0\n"
+    );
+    fixture.extract("2025-02", "workforce.csv", &rows);
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    let named = format!("{project}\n[board_pack]\npages_for = [\"caseloads-within-limit\"]\nfull_pack = false\n");
+    fixture.write("scorecard.toml", &named);
+    build(&fixture);
+    let bundle = fixture.root().join("reports/2025-02");
+    assert!(!bundle.join("full-pack.pdf").exists());
+    let pack = crate::pdf::Pack::read(&bundle.join("board-pack.pdf"));
+    let page = pack.page_with("Every month of this series is suppressed").expect("the line");
+    assert!(pack.text(page).contains("Social workers with a caseload within the limit"));
+    let wrong = format!("{project}\n[board_pack]\npages_for = [\"caseloads-within-limt\"]\n");
+    fixture.write("scorecard.toml", &wrong);
+    let output = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    let line = project.lines().count() + 3;
+    assert!(said.contains("`[board_pack] pages_for` names `caseloads-within-limt`, which is no indicator"), "{said}");
+    assert!(said.contains(&format!("scorecard.toml:{line}:")) && said.contains("caseloads-within-limit"), "{said}");
+}
