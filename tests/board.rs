@@ -176,15 +176,15 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
         assert!(sheet.contains("&amp;R&amp;9February 2025</oddHeader>"), "{sheet}");
         assert!(sheet.contains("<oddFooter>&amp;C&amp;9Page &amp;P of &amp;N</oddFooter>"), "{sheet}");
     }
-    // The board's columns print, Theme to Commentary (A:O), the title row
+    // The board's columns print, Theme to Commentary (A:P), the title row
     // on every page; the 13-month sheet repeats its indicator column too.
     assert!(
-        names.contains("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Scorecard!$A$1:$O$2</definedName>"),
+        names.contains("<definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">Scorecard!$A$1:$P$2</definedName>"),
         "{names}"
     );
     assert!(names.contains("'13 months'!$A:$A,'13 months'!$1:$1"), "{names}");
     // The target is a number (14.0), what it is beside it in words; themes by title.
-    assert!(scorecard.contains("<c r=\"E2\" s=\"") && scorecard.contains("<v>14</v>"), "{scorecard}");
+    assert!(scorecard.contains("<c r=\"F2\" s=\"") && scorecard.contains("<v>14</v>"), "{scorecard}");
     assert!(strings.contains("<t>target</t>") && strings.contains("<t>Workforce</t>"), "{strings}");
     // February's 16.0% is a number shown with its amber letter ("16.0 A"), January's 10.0% green.
     assert!(styles.contains("#,##0.0&quot; A&quot;") && styles.contains("#,##0.0&quot; G&quot;"), "{styles}");
@@ -259,4 +259,41 @@ fn the_project_names_indicators_for_the_board_pack_and_a_suppressed_series_is_a_
     let line = project.lines().count() + 3;
     assert!(said.contains("`[board_pack] pages_for` names `caseloads-within-limt`, which is no indicator"), "{said}");
     assert!(said.contains(&format!("scorecard.toml:{line}:")) && said.contains("caseloads-within-limit"), "{said}");
+}
+
+/// An owner named in `[owners]` is beside its indicator on the page, in
+/// both packs, the workbook, the CSV and the JSON; `check` lists the
+/// indicators without one; an id that is no indicator is an error.
+#[test]
+fn each_indicator_s_owner_is_shown_wherever_it_is() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate", "workforce/caseloads-within-limit"]);
+    fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
+    fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &format!("{project}\n[owners]\nagency-rate = \"Head of Workforce\"\n"));
+    build(&fixture);
+    assert!(read(&fixture, "index.html").contains("<p class=\"owner\">Owner: Head of Workforce</p>"));
+    let json: serde_json::Value = serde_json::from_str(&read(&fixture, "scorecard.json")).unwrap();
+    assert_eq!(json["indicators"][0]["owner"], "Head of Workforce");
+    assert!(json["indicators"][1].get("owner").is_none());
+    assert!(read(&fixture, "scorecard.csv").contains(",Head of Workforce,"));
+    for pack in ["board-pack.pdf", "full-pack.pdf"] {
+        let pack = crate::pdf::Pack::read(&fixture.root().join("reports/2025-02").join(pack));
+        assert!(pack.page_with("owner: Head of Workforce").is_some());
+    }
+    let bytes = std::fs::read(fixture.root().join("reports/2025-02/scorecard.xlsx")).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/sharedStrings.xml").unwrap(), &mut strings).unwrap();
+    assert!(strings.contains("<t>Owner</t>") && strings.contains("<t>Head of Workforce</t>"));
+    let check = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(said.contains("no owner in `[owners]`: 1 of 2 indicators: caseloads-within-limit"), "{said}");
+    fixture.write("scorecard.toml", &format!("{project}\n[owners]\nagency-rat = \"Head of Workforce\"\n"));
+    let check = Command::cargo_bin("scorecard").unwrap().current_dir(fixture.root()).arg("check").output().unwrap();
+    let said = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains("`[owners]` names `agency-rat`, which is no indicator") && said.contains("agency-rate"),
+        "{said}"
+    );
 }

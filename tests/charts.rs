@@ -32,6 +32,7 @@ fn fixed_indicator() -> IndicatorReport {
         title: "Agency social worker rate".into(),
         description: String::new(),
         plan_ref: None,
+        owner: None,
         theme: "workforce".into(),
         unit: scorecard::language::Unit::Percent,
         decimals: 1,

@@ -95,6 +95,18 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             ids.join(", ")
         );
     }
+    let owners = &loaded.project.file.owners;
+    let unowned: Vec<&str> =
+        loaded.definitions.iter().map(|definition| definition.id()).filter(|id| !owners.contains_key(*id)).collect();
+    if !owners.is_empty() && !unowned.is_empty() {
+        say!(
+            out,
+            "no owner in `[owners]`: {} of {} indicators: {}",
+            unowned.len(),
+            loaded.definitions.len(),
+            unowned.join(", ")
+        );
+    }
     if !unfit.is_empty() {
         return Err(Error::Unfit(format!(
             "{}\n`build` would stop here too (exit 7); {} indicators checked, extracts {first} to {last}",

@@ -56,7 +56,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     diagnostics.extend(found);
     let (plan, found) = language::load_plan(&project, &ids);
     diagnostics.extend(found);
-    diagnostics.extend(unknown_board_pages(&project, &ids));
+    diagnostics.extend(unknown_indicators_named(&project, &ids));
     let checks = compile_checks(&project).unwrap_or_else(|found| {
         diagnostics.extend(found);
         Vec::new()
@@ -80,14 +80,17 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     }
 }
 
-/// `[board_pack] pages_for` names indicators by id: each must be one.
-fn unknown_board_pages(project: &Project, ids: &[&str]) -> Diagnostics {
+/// `[board_pack] pages_for` and `[owners]` name indicators by id: each must be one.
+fn unknown_indicators_named(project: &Project, ids: &[&str]) -> Diagnostics {
+    let pages_for =
+        project.file.board_pack.pages_for.iter().map(|id| ("[board_pack] pages_for", id.get_ref(), id.span()));
+    let owners = project.file.owners.iter().map(|(id, owner)| ("[owners]", id, owner.span()));
     let mut found = Diagnostics::default();
-    for id in &project.file.board_pack.pages_for {
-        if !ids.contains(&id.get_ref().as_str()) {
-            let help = did_you_mean(id.get_ref(), ids.iter().copied());
-            let message = format!("`[board_pack] pages_for` names `{}`, which is no indicator", id.get_ref());
-            found.push(project.source.error(id.span(), message, "no indicator has this id").with_help_opt(help));
+    for (section, id, span) in pages_for.chain(owners) {
+        if !ids.contains(&id.as_str()) {
+            let help = did_you_mean(id, ids.iter().copied());
+            let message = format!("`{section}` names `{id}`, which is no indicator");
+            found.push(project.source.error(span, message, "no indicator has this id").with_help_opt(help));
         }
     }
     found

@@ -32,6 +32,9 @@ pub struct IndicatorReport {
     pub title: String,
     pub description: String,
     pub plan_ref: Option<String>,
+    /// The accountable lead, from the project's `[owners]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
     pub theme: String,
     pub unit: Unit,
     pub decimals: u32,
@@ -212,6 +215,7 @@ pub(super) fn judge(
         title: indicator.title.clone(),
         description: indicator.description.clone(),
         plan_ref: indicator.plan_ref.clone(),
+        owner: None,
         theme: definition.theme.clone(),
         unit: *indicator.unit.get_ref(),
         decimals: definition.decimals(),

@@ -69,7 +69,10 @@ pub fn scorecard(
                 };
                 let resolved = benchmarks.resolve(member, index, definition, month);
                 let financial_year_start = loaded.project.financial_year_start_month();
-                judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start)
+                let mut report =
+                    judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
+                report.owner = loaded.project.file.owners.get(definition.id()).map(|owner| owner.get_ref().clone());
+                report
             })
             .collect(),
         plan: None,

@@ -56,6 +56,13 @@ pub struct ProjectFile {
     /// `[board_pack]`: which indicators have pages in board-pack.pdf, and whether full-pack.pdf is written.
     #[serde(default)]
     pub board_pack: BoardPackConfig,
+    /// `[owners]`: each indicator's accountable lead, by indicator id
+    /// (`agency-rate = "Head of Workforce"`), shown beside it everywhere.
+    /// Kept here, not in the indicator's file, so that shared definitions
+    /// stay the same for every council.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub owners: BTreeMap<String, Spanned<String>>,
 }
 
 /// The board pack (`board-pack.pdf`) gives a page to each indicator that

@@ -427,8 +427,9 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
                 None => row.value.clone(),
             };
             let plan = if row.plan_ref.is_empty() { String::new() } else { format!("{} ", row.plan_ref) };
+            let owner = if row.owner.is_empty() { String::new() } else { format!("\n{}", row.owner) };
             rows.push(vec![
-                cell(format!("{plan}{}", row.title)),
+                cell(format!("{plan}{}{owner}", row.title)),
                 cell(value),
                 cell(row.target),
                 rag_cell(indicator.rag),
@@ -499,8 +500,7 @@ fn badges(indicator: &IndicatorReport) -> Vec<Badge> {
 fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, scorecard: &Scorecard) {
     flow.new_page();
     flow.bookmark(indicator.title.clone());
-    let plan = indicator.plan_ref.as_ref().map(|plan| format!(" · plan {plan}")).unwrap_or_default();
-    flow.paragraph(&format!("{}{plan}", super::summary::theme_title(&indicator.theme)), NOTE);
+    flow.paragraph(&theme_line(indicator), NOTE);
     flow.paragraph(&indicator.title, HEADING);
     flow.gap(4.0);
     rating_line(flow, indicator);
@@ -555,8 +555,7 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
         + 24.0;
     flow.keep(height);
     flow.bookmark(indicator.title.clone());
-    let plan = indicator.plan_ref.as_ref().map(|plan| format!(" · plan {plan}")).unwrap_or_default();
-    flow.paragraph(&format!("{}{plan}", super::summary::theme_title(&indicator.theme)), NOTE);
+    flow.paragraph(&theme_line(indicator), NOTE);
     flow.paragraph(&indicator.title, HEADING);
     flow.gap(4.0);
     rating_line(flow, indicator);
@@ -574,6 +573,13 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
     let right = MARGIN + width;
     let top = flow.block(8.0);
     flow.mark(Mark::Line { from: (MARGIN, top), to: (right, top), width: 0.5, colour: MUTED });
+}
+
+/// "Care leavers · plan 4.1 · owner: Head of Corporate Parenting".
+fn theme_line(indicator: &IndicatorReport) -> String {
+    let plan = indicator.plan_ref.as_ref().map(|plan| format!(" · plan {plan}")).unwrap_or_default();
+    let owner = indicator.owner.as_ref().map(|owner| format!(" · owner: {owner}")).unwrap_or_default();
+    format!("{}{plan}{owner}", super::summary::theme_title(&indicator.theme))
 }
 
 /// The commentary as a paragraph, when there is no chart to set it beside.

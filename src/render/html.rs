@@ -73,6 +73,7 @@ fn detail(indicator: &IndicatorReport) -> Value {
         id => &indicator.id,
         title => &indicator.title,
         plan_ref => &indicator.plan_ref,
+        owner => &indicator.owner,
         description => &indicator.description,
         value => value_text(indicator),
         place => indicator.rank.map(place),

@@ -23,6 +23,7 @@ pub(super) struct MonthsTable {
 pub(super) struct MonthsRow {
     pub id: String,
     pub title: String,
+    pub owner: String,
     /// The unit the row's numbers are in ("%", "days", "per 10,000"), so
     /// that the cells hold numbers alone.
     pub unit: &'static str,
@@ -67,6 +68,7 @@ fn row(indicator: &IndicatorReport, periods: &[Month]) -> MonthsRow {
     MonthsRow {
         id: indicator.id.clone(),
         title: indicator.title.clone(),
+        owner: indicator.owner.clone().unwrap_or_default(),
         unit: unit_label(indicator.unit),
         target: target_text(indicator),
         cells,

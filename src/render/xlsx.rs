@@ -218,10 +218,11 @@ fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// The board's columns first (printed, one page wide), then the analyst's.
-const SCORECARD_COLUMNS: [(&str, f64); 22] = [
+const SCORECARD_COLUMNS: [(&str, f64); 23] = [
     ("Theme", 12.0),
     ("Plan", 5.0),
     ("Indicator", 28.0),
+    ("Owner", 14.0),
     ("Value", 14.0),
     ("Rated against", 13.0),
     ("What it is", 13.0),
@@ -246,7 +247,7 @@ const SCORECARD_COLUMNS: [(&str, f64); 22] = [
 /// The columns a printed page holds (Theme to Commentary): the month is in
 /// every page's heading, and counts, units, confidence limits and reasons
 /// are the analyst's, on screen.
-const PRINTED_COLUMNS: u16 = 15;
+const PRINTED_COLUMNS: u16 = 16;
 
 fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeading) -> Result<(), XlsxError> {
     let rows = scorecard.indicators.len() as u32;
@@ -264,41 +265,44 @@ fn scorecard_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &Print
         sheet.write_text_with_format(row, 0, &theme, &wrap)?;
         sheet.write_text_with_format(row, 1, indicator.plan_ref.as_deref().unwrap_or(""), &wrap)?;
         sheet.write_text_with_format(row, 2, &indicator.title, &wrap)?;
-        write_shown(sheet, row, 3, &indicator.latest, indicator)?;
-        write_number(sheet, row, 4, against.as_ref().map(RatedAgainst::value), &shown)?;
-        sheet.write_text_with_format(row, 5, against.as_ref().map(RatedAgainst::basis).unwrap_or_default(), &wrap)?;
+        let owner = indicator.owner.clone().unwrap_or_default();
+        sheet.write_text_with_format(row, 3, &owner, &wrap)?;
+        write_shown(sheet, row, 4, &indicator.latest, indicator)?;
+        write_number(sheet, row, 5, against.as_ref().map(RatedAgainst::value), &shown)?;
+        sheet.write_text_with_format(row, 6, against.as_ref().map(RatedAgainst::basis).unwrap_or_default(), &wrap)?;
         let rag = indicator.rag.map_or("not rated", Rag::name);
-        sheet.write_text_with_format(row, 6, rag, &rag_format(indicator.rag))?;
-        sheet.write_text_with_format(row, 7, &why, &wrap)?;
+        sheet.write_text_with_format(row, 7, rag, &rag_format(indicator.rag))?;
+        sheet.write_text_with_format(row, 8, &why, &wrap)?;
         let (since_month, since_year) = (direction(&indicator.vs_previous_month), direction(&indicator.vs_last_year));
-        sheet.write_text_with_format(row, 8, &since_month, &wrap)?;
-        sheet.write_text_with_format(row, 9, &since_year, &wrap)?;
-        write_number(sheet, row, 10, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
+        sheet.write_text_with_format(row, 9, &since_month, &wrap)?;
+        sheet.write_text_with_format(row, 10, &since_year, &wrap)?;
+        write_number(sheet, row, 11, indicator.benchmark.as_ref().map(|benchmark| benchmark.value), &shown)?;
         let source = indicator.benchmark.as_ref().map_or(String::new(), |benchmark| benchmark.label.clone());
-        sheet.write_text_with_format(row, 11, &source, &wrap)?;
-        sheet.write_text_with_format(row, 12, &variation, &wrap)?;
-        sheet.write_text_with_format(row, 13, &assurance, &wrap)?;
-        sheet.write_text_with_format(row, 14, &commentary, &wrap)?;
-        write_month(sheet, row, 15, indicator.latest.period)?;
-        sheet.write_text(row, 16, indicator.unit.describe())?;
-        write_quantity(sheet, row, 17, indicator.latest.numerator)?;
-        write_quantity(sheet, row, 18, indicator.latest.denominator)?;
+        sheet.write_text_with_format(row, 12, &source, &wrap)?;
+        sheet.write_text_with_format(row, 13, &variation, &wrap)?;
+        sheet.write_text_with_format(row, 14, &assurance, &wrap)?;
+        sheet.write_text_with_format(row, 15, &commentary, &wrap)?;
+        write_month(sheet, row, 16, indicator.latest.period)?;
+        sheet.write_text(row, 17, indicator.unit.describe())?;
+        write_quantity(sheet, row, 18, indicator.latest.numerator)?;
+        write_quantity(sheet, row, 19, indicator.latest.denominator)?;
         let ci = indicator.confidence.first();
         let ci_format = value_format(indicator.unit, indicator.decimals + 1);
-        write_number(sheet, row, 19, ci.map(|ci| ci.lower), &ci_format)?;
-        write_number(sheet, row, 20, ci.map(|ci| ci.upper), &ci_format)?;
-        sheet.write_text_with_format(row, 21, indicator.latest.reason().unwrap_or(""), &wrap)?;
+        write_number(sheet, row, 20, ci.map(|ci| ci.lower), &ci_format)?;
+        write_number(sheet, row, 21, ci.map(|ci| ci.upper), &ci_format)?;
+        sheet.write_text_with_format(row, 22, indicator.latest.reason().unwrap_or(""), &wrap)?;
         // Excel does not size rows to wrapped text it did not type itself.
         let wrapped = [
             (&theme, 0),
             (&indicator.title, 2),
-            (&why, 7),
-            (&since_month, 8),
-            (&since_year, 9),
-            (&variation, 12),
-            (&assurance, 13),
-            (&commentary, 14),
-            (&source, 11),
+            (&owner, 3),
+            (&why, 8),
+            (&since_month, 9),
+            (&since_year, 10),
+            (&variation, 13),
+            (&assurance, 14),
+            (&commentary, 15),
+            (&source, 12),
         ];
         sheet.set_row_height(row, 15.0 * lines(&wrapped) as f64)?;
     }
