@@ -11,7 +11,9 @@ use super::fonts::{self, Weight};
 use super::format::{month_name, rag_view, show_count, RagView};
 use super::icons;
 use super::pdf_chart::PdfBackend;
-use super::pdf_layout::{Align, Badge, Cell, Column, Flow, Mark, Rgb, Style, Table, FOOTER_SIZE, INK, MARGIN, MUTED};
+use super::pdf_layout::{
+    Align, Badge, Cell, Column, Flow, Mark, Rgb, Role, Style, Table, FOOTER_SIZE, INK, MARGIN, MUTED,
+};
 use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::plan::{action_rag, action_row, actions_sentence};
 use super::rating::rating_sentence;
@@ -130,7 +132,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
         Profile::Board => "board pack",
         Profile::Full => "full pack",
     };
-    let pages = flow.finish(&format!("{}: performance scorecard, {month} ({what})", scorecard.authority));
+    let (pages, blocks) = flow.finish(&format!("{}: performance scorecard, {month} ({what})", scorecard.authority));
     let info = Info {
         title: format!("{}: performance scorecard, {month} ({what})", scorecard.authority),
         author: scorecard.authority.clone(),
@@ -141,7 +143,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
         Some(indicator) => charts::trend_pdf(indicator, backend),
         None => Err(format!("no indicator {index} to chart")),
     };
-    pdf_write::write(&pages, &draw_chart, &info)
+    pdf_write::write(&pages, &blocks, &draw_chart, &info)
 }
 
 /// Whether an indicator has a page in the board pack: it needs attention,
@@ -157,7 +159,7 @@ fn months_table(flow: &mut Flow, scorecard: &Scorecard) {
     let table = super::months_table::months_table(scorecard);
     flow.new_page_turned(true);
     flow.bookmark("The last 13 months");
-    flow.paragraph("The last 13 months", HEADING);
+    flow.heading(2, "The last 13 months", HEADING, 60.0);
     flow.paragraph(
         "Each indicator's value in each month it reports, rated as it was that month (R red, A amber, G green); c: suppressed, a small number; –: not calculable; blank: not reported that month. The unit is after the indicator's name.",
         NOTE,
@@ -238,7 +240,7 @@ fn gather_strings(value: &serde_json::Value, text: &mut String) {
 
 fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: Profile) {
     flow.bookmark("Summary");
-    flow.paragraph(&scorecard.authority, TITLE);
+    flow.heading(1, &scorecard.authority, TITLE, 0.0);
     flow.paragraph(&format!("Performance scorecard: {}", month_name(scorecard.month)), SUBTITLE);
     let as_at = scorecard.month.last_day().format("%-d %B %Y");
     flow.paragraph(
@@ -272,7 +274,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: P
     }
     counts(flow, scorecard);
     flow.gap(10.0);
-    flow.heading("Needs attention", HEADING, 40.0);
+    flow.heading(2, "Needs attention", HEADING, 40.0);
     flow.paragraph(&format!("Listed: {ATTENTION_RULE}."), NOTE);
     let attention = exception_lines(scorecard, &scorecard.story.attention);
     if attention.is_empty() {
@@ -284,7 +286,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: P
         flow.paragraph("Each has a page after the 13-month table, with its chart and commentary.", NOTE);
     }
     flow.gap(8.0);
-    flow.heading("Improved", SUBHEADING, 20.0);
+    flow.heading(2, "Improved", SUBHEADING, 20.0);
     flow.paragraph(&format!("Listed: {IMPROVED_RULE}."), NOTE);
     let improved = exception_lines(scorecard, &scorecard.story.improved);
     if improved.is_empty() {
@@ -370,7 +372,7 @@ fn revised(flow: &mut Flow, scorecard: &Scorecard) {
         return;
     }
     flow.gap(6.0);
-    flow.heading("Revised since an earlier pack", SUBHEADING, 30.0);
+    flow.heading(2, "Revised since an earlier pack", SUBHEADING, 30.0);
     flow.paragraph(
         "Late recording or corrected records changed these months' values from what an earlier pack published:",
         BODY,
@@ -384,10 +386,10 @@ fn revised(flow: &mut Flow, scorecard: &Scorecard) {
 fn plan(flow: &mut Flow, scorecard: &Scorecard) {
     let Some(plan) = &scorecard.plan else { return };
     flow.gap(10.0);
-    flow.heading(&format!("Plan on a page: progress in {}", plan.quarter), HEADING, 60.0);
+    flow.heading(2, &format!("Plan on a page: progress in {}", plan.quarter), HEADING, 60.0);
     for priority in &plan.priorities {
         // Kept with the table's header and first row.
-        flow.heading(&format!("{}. {}", priority.number, priority.title), SUBHEADING, 90.0);
+        flow.heading(3, &format!("{}. {}", priority.number, priority.title), SUBHEADING, 90.0);
         let rows = priority
             .actions
             .iter()
@@ -413,7 +415,7 @@ fn plan(flow: &mut Flow, scorecard: &Scorecard) {
 
 fn summary(flow: &mut Flow, scorecard: &Scorecard) {
     flow.gap(10.0);
-    flow.heading("All indicators", HEADING, 60.0);
+    flow.heading(2, "All indicators", HEADING, 60.0);
     let mut rows = Vec::new();
     for (theme, indicators) in by_theme(scorecard) {
         let band = Some(Rgb(245, 245, 245));
@@ -471,7 +473,7 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
 /// What every letter and icon of the pack means.
 fn key(flow: &mut Flow) {
     flow.gap(6.0);
-    flow.heading("Key", SUBHEADING, 60.0);
+    flow.heading(2, "Key", SUBHEADING, 60.0);
     flow.paragraph(
         "RAG: R red, A amber, G green, - not rated. Since last month, since last year: improving or worsening; up or down where there is no better direction; no change (within one unit of the rounding) or no significant change (a test of the counts at 95%). Variation and assurance (SPC), shown only where the chart draws the points they judge:",
         NOTE,
@@ -501,7 +503,7 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     flow.new_page();
     flow.bookmark(indicator.title.clone());
     flow.paragraph(&theme_line(indicator), NOTE);
-    flow.paragraph(&indicator.title, HEADING);
+    flow.heading(2, &indicator.title, HEADING, 0.0);
     flow.gap(4.0);
     rating_line(flow, indicator);
     if let Some(sentence) = rating_sentence(indicator) {
@@ -517,7 +519,7 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     flow.gap(6.0);
     chart_and_commentary(flow, index, indicator, CHART_WIDTH);
     flow.gap(6.0);
-    flow.heading("What it measures", SUBHEADING, 20.0);
+    flow.heading(3, "What it measures", SUBHEADING, 20.0);
     flow.paragraph(&indicator.description, BODY);
     flow.gap(4.0);
     let rule: Vec<Vec<Cell>> = indicator
@@ -527,7 +529,7 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
         .collect();
     flow.table(&Table { columns: columns(&[(1.0, Align::Left), (4.0, Align::Left)]), header: Vec::new(), rows: rule });
     flow.gap(6.0);
-    flow.heading("Benchmark and statistics", SUBHEADING, 20.0);
+    flow.heading(3, "Benchmark and statistics", SUBHEADING, 20.0);
     icon_line(flow, indicator);
     flow.paragraph(&format!("Benchmark: {}.", benchmark_text(indicator)), BODY);
     for line in statistics(indicator) {
@@ -556,7 +558,7 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
     flow.keep(height);
     flow.bookmark(indicator.title.clone());
     flow.paragraph(&theme_line(indicator), NOTE);
-    flow.paragraph(&indicator.title, HEADING);
+    flow.heading(2, &indicator.title, HEADING, 0.0);
     flow.gap(4.0);
     rating_line(flow, indicator);
     if let Some(sentence) = sentence {
@@ -585,7 +587,7 @@ fn theme_line(indicator: &IndicatorReport) -> String {
 /// The commentary as a paragraph, when there is no chart to set it beside.
 fn commentary_below(flow: &mut Flow, indicator: &IndicatorReport) {
     let (text, style) = commentary(indicator);
-    flow.heading("Commentary", SUBHEADING, 14.0);
+    flow.heading(3, "Commentary", SUBHEADING, 14.0);
     flow.paragraph(&text, style);
 }
 
@@ -625,9 +627,28 @@ fn rating_line(flow: &mut Flow, indicator: &IndicatorReport) {
     if indicator.rag.is_some() {
         flow.mark(Mark::Rect { x: MARGIN, y: top, width: badge_width, height: 14.0, fill });
     }
-    flow.text_at(&badge, Style::new(STRONG.size, Weight::Bold, ink), MARGIN + 5.0, top + 1.0, badge_width);
-    flow.text_at(&text, BODY, MARGIN + badge_width + 8.0, top + 1.0, text_width);
+    flow.within(Role::Paragraph, |flow| {
+        flow.text_at(&badge, Style::new(STRONG.size, Weight::Bold, ink), MARGIN + 5.0, top + 1.0, badge_width);
+        flow.text_at(&text, BODY, MARGIN + badge_width + 8.0, top + 1.0, text_width);
+    });
     flow.gap(4.0);
+}
+
+/// What the chart shows, for a reader who cannot see it: the months it
+/// covers, the latest value against its target or benchmark, the rating,
+/// the direction, and the SPC signals in words.
+fn chart_alt(indicator: &IndicatorReport) -> String {
+    let first = indicator.series.first().map(|observation| month_name(observation.period)).unwrap_or_default();
+    let (variation, assurance) = super::tables::spc_words(indicator);
+    let spc = [variation, assurance].into_iter().filter(|words| !words.is_empty()).collect::<Vec<_>>().join("; ");
+    let spc = if spc.is_empty() { String::new() } else { format!(" Process control: {spc}.") };
+    format!(
+        "Chart of {} by month, {first} to {}. {} {}{spc}",
+        indicator.title,
+        month_name(indicator.latest.period),
+        rating_line_text(indicator),
+        rating_sentence(indicator).unwrap_or_default()
+    )
 }
 
 /// The headline figures and the change since last month, beside the badge.
@@ -640,15 +661,17 @@ fn rating_line_text(indicator: &IndicatorReport) -> String {
 fn chart_and_commentary(flow: &mut Flow, index: usize, indicator: &IndicatorReport, chart_width: f32) {
     let chart_height = chart_width * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32;
     let top = flow.block(chart_height);
-    flow.mark(Mark::Chart { x: MARGIN, y: top, width: chart_width, height: chart_height, indicator: index });
+    flow.chart((MARGIN, top, chart_width, chart_height), index, chart_alt(indicator));
     let column_x = MARGIN + chart_width + GUTTER;
     let column_width = flow.body_width() - chart_width - GUTTER;
-    let used = flow.text_at("Commentary", SUBHEADING, column_x, top, column_width);
+    let used = flow.within(Role::Heading(3, "Commentary".into()), |flow| {
+        flow.text_at("Commentary", SUBHEADING, column_x, top, column_width)
+    });
     let (text, style) = commentary(indicator);
     let lines = super::fonts::wrap(&text, style.weight, style.size, column_width);
     let fits = ((chart_height - used) / (style.size * 1.3)).floor().max(0.0) as usize;
     let (beside, below) = lines.split_at(fits.min(lines.len()));
-    flow.text_at(&beside.join("\n"), style, column_x, top + used, column_width);
+    flow.within(Role::Paragraph, |flow| flow.text_at(&beside.join("\n"), style, column_x, top + used, column_width));
     if !below.is_empty() {
         flow.paragraph(&below.join(" "), style);
     }
@@ -679,7 +702,7 @@ fn breakdown(flow: &mut Flow, indicator: &IndicatorReport, scorecard: &Scorecard
     let heading = format!("By {}, {}", breakdown.column, month_name(scorecard.month));
     flow.gap(6.0);
     if flow.table_height(&table) + 30.0 <= flow.remaining() {
-        flow.heading(&heading, SUBHEADING, 20.0);
+        flow.heading(3, &heading, SUBHEADING, 20.0);
         flow.table(&table);
     } else {
         let groups = breakdown.groups.len();
@@ -690,11 +713,11 @@ fn breakdown(flow: &mut Flow, indicator: &IndicatorReport, scorecard: &Scorecard
 fn appendix(flow: &mut Flow, scorecard: &Scorecard) {
     flow.new_page();
     flow.bookmark("Appendix: definitions");
-    flow.paragraph("Appendix: definitions as written", HEADING);
+    flow.heading(2, "Appendix: definitions as written", HEADING, 0.0);
     flow.paragraph("Each indicator's definition generated from its file in indicators/, expressions as the analyst wrote them. The pages before this one give the same rules in words.", NOTE);
     flow.gap(6.0);
     for indicator in &scorecard.indicators {
-        flow.heading(&indicator.title, SUBHEADING, 40.0);
+        flow.heading(3, &indicator.title, SUBHEADING, 40.0);
         let rows = indicator
             .definition
             .iter()

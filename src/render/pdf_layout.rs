@@ -27,7 +27,9 @@ const HEADER_FILL: Rgb = Rgb(236, 236, 236);
 /// Something drawn on a page; `y` runs down from the top edge.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Mark {
-    /// One line of text; `y` is its baseline.
+    /// One line of text; `y` is its baseline. `block` is what it is part
+    /// of in the structure tree; none for an artifact (a footer, a
+    /// repeated table header, a badge's letter).
     Text {
         x: f32,
         y: f32,
@@ -35,6 +37,7 @@ pub(super) enum Mark {
         weight: Weight,
         colour: Rgb,
         text: String,
+        block: Option<usize>,
     },
     Circle {
         centre: (f32, f32),
@@ -54,14 +57,38 @@ pub(super) enum Mark {
         width: f32,
         colour: Rgb,
     },
-    /// The trend chart of the indicator at `indicator` in the scorecard.
+    /// The trend chart of the indicator at `indicator` in the scorecard, a
+    /// figure in the structure tree.
     Chart {
         x: f32,
         y: f32,
         width: f32,
         height: f32,
         indicator: usize,
+        block: usize,
     },
+}
+
+/// What a block of the pack is, for the PDF's structure tree: what a screen
+/// reader announces, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Role {
+    /// A heading's level (1 the pack's title) and its text.
+    Heading(u16, String),
+    Paragraph,
+    Table,
+    Row,
+    HeaderCell,
+    Cell,
+    /// A chart, with its text alternative.
+    Figure(String),
+}
+
+/// A block and the block it is part of (a cell's row, a row's table).
+#[derive(Debug, Clone)]
+pub(super) struct Block {
+    pub role: Role,
+    pub parent: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -171,15 +198,38 @@ pub(super) fn page_size(landscape: bool) -> (f32, f32) {
     }
 }
 
-/// Pages being filled top to bottom.
+/// Pages being filled top to bottom, and the blocks their text belongs to.
 pub(super) struct Flow {
     pages: Vec<Page>,
     y: f32,
+    blocks: Vec<Block>,
+    /// The block text set now belongs to.
+    current: Option<usize>,
 }
 
 impl Flow {
     pub(super) fn new() -> Flow {
-        Flow { pages: vec![Page::default()], y: MARGIN }
+        Flow { pages: vec![Page::default()], y: MARGIN, blocks: Vec::new(), current: None }
+    }
+
+    fn open(&mut self, role: Role, parent: Option<usize>) -> usize {
+        self.blocks.push(Block { role, parent });
+        self.blocks.len() - 1
+    }
+
+    /// Text set by `draw` is one block of `role` in the structure tree.
+    pub(super) fn within<R>(&mut self, role: Role, draw: impl FnOnce(&mut Flow) -> R) -> R {
+        let outer = self.current;
+        self.current = Some(self.open(role, None));
+        let drawn = draw(self);
+        self.current = outer;
+        drawn
+    }
+
+    /// A chart at (`x`, `top`), a figure whose text alternative is `alt`.
+    pub(super) fn chart(&mut self, (x, top, width, height): (f32, f32, f32, f32), indicator: usize, alt: String) {
+        let block = self.open(Role::Figure(alt), None);
+        self.mark(Mark::Chart { x, y: top, width, height, indicator, block });
     }
 
     /// Starts a new page unless the current one is still empty.
@@ -256,6 +306,7 @@ impl Flow {
         let lines = wrap(text, style.weight, style.size, box_width);
         for (index, line) in lines.iter().enumerate() {
             let y = top + style.height_of(index) + style.baseline();
+            let block = self.current;
             self.mark(Mark::Text {
                 x,
                 y,
@@ -263,6 +314,7 @@ impl Flow {
                 weight: style.weight,
                 colour: style.colour,
                 text: line.clone(),
+                block,
             });
         }
         style.height_of(lines.len())
@@ -271,32 +323,37 @@ impl Flow {
     /// A paragraph across the body; its lines may continue on the next page.
     pub(super) fn paragraph(&mut self, text: &str, style: Style) {
         let width = self.body_width();
-        for line in wrap(text, style.weight, style.size, width) {
-            let top = self.block(style.line_height());
-            self.text_at(&line, style, MARGIN, top, width);
-        }
+        self.within(Role::Paragraph, |flow| {
+            for line in wrap(text, style.weight, style.size, width) {
+                let top = flow.block(style.line_height());
+                flow.text_at(&line, style, MARGIN, top, width);
+            }
+        });
     }
 
     /// A bulleted paragraph, its lines after the first indented under the text.
     pub(super) fn bullet(&mut self, text: &str, style: Style) {
         let indent = width_of("•  ", style);
         let width = self.body_width() - indent;
-        for (index, line) in wrap(text, style.weight, style.size, width).into_iter().enumerate() {
-            let top = self.block(style.line_height());
-            if index == 0 {
-                self.text_at("•", style, MARGIN, top, indent);
+        self.within(Role::Paragraph, |flow| {
+            for (index, line) in wrap(text, style.weight, style.size, width).into_iter().enumerate() {
+                let top = flow.block(style.line_height());
+                if index == 0 {
+                    flow.mark(text_mark("•", style, MARGIN, top + style.baseline()));
+                }
+                flow.text_at(&line, style, MARGIN + indent, top, width);
             }
-            self.text_at(&line, style, MARGIN + indent, top, width);
-        }
+        });
     }
 
-    /// A heading kept on the same page as `keep_with` points of what follows it.
-    pub(super) fn heading(&mut self, text: &str, style: Style, keep_with: f32) {
+    /// A heading of `level` (1 the pack's title), kept on the same page as
+    /// `keep_with` points of what follows it.
+    pub(super) fn heading(&mut self, level: u16, text: &str, style: Style, keep_with: f32) {
         let width = self.body_width();
         let height = Flow::text_height(text, style, width);
         self.keep(height + keep_with);
         let top = self.block(height);
-        self.text_at(text, style, MARGIN, top, width);
+        self.within(Role::Heading(level, text.to_string()), |flow| flow.text_at(text, style, MARGIN, top, width));
     }
 
     /// A table across the body. A row that does not fit starts a new page,
@@ -308,17 +365,31 @@ impl Flow {
         let header_height = header.as_ref().map_or(0.0, |header| header.height);
         let first_row = table.rows.first().map(|row| layout_row(row, &widths).height).unwrap_or(0.0);
         self.keep(header_height + first_row);
-        self.draw_header(header.as_ref(), &table.columns);
+        let table_block = self.open(Role::Table, None);
+        if let Some(header) = &header {
+            let cells = self.cells(table_block, Role::HeaderCell, header.cells.len());
+            self.draw_row(header, &table.columns, Some(HEADER_FILL), Some(&cells));
+        }
         for row in &table.rows {
             let row = layout_row(row, &widths);
+            let cells = self.cells(table_block, Role::Cell, row.cells.len());
             for piece in row.split(self.remaining(), self.body_bottom() - MARGIN - header_height) {
                 if piece.height > self.remaining() {
                     self.new_page();
-                    self.draw_header(header.as_ref(), &table.columns);
+                    // The header again on the new page: for the eye, not the structure tree.
+                    if let Some(header) = &header {
+                        self.draw_row(header, &table.columns, Some(HEADER_FILL), None);
+                    }
                 }
-                self.draw_row(&piece, &table.columns, None);
+                self.draw_row(&piece, &table.columns, None, Some(&cells));
             }
         }
+    }
+
+    /// A row of `table` and its `count` cells of `role`; the cells' blocks.
+    fn cells(&mut self, table: usize, role: Role, count: usize) -> Vec<usize> {
+        let row = self.open(Role::Row, Some(table));
+        (0..count).map(|_| self.open(role.clone(), Some(row))).collect()
     }
 
     /// The height of `table` if it is not broken across pages.
@@ -328,16 +399,14 @@ impl Flow {
         header + table.rows.iter().map(|row| layout_row(row, &widths).height).sum::<f32>()
     }
 
-    fn draw_header(&mut self, header: Option<&RowLayout>, columns: &[Column]) {
-        if let Some(header) = header {
-            self.draw_row(header, columns, Some(HEADER_FILL));
-        }
-    }
-
-    fn draw_row(&mut self, row: &RowLayout, columns: &[Column], fill: Option<Rgb>) {
+    /// A row; its cells' text in `blocks`, or artifacts when none.
+    fn draw_row(&mut self, row: &RowLayout, columns: &[Column], fill: Option<Rgb>, blocks: Option<&[usize]>) {
         let top = self.y;
         let mut x = MARGIN;
-        for ((cell, lines), (width, column)) in row.cells.iter().zip(row.widths.iter().zip(columns)) {
+        for (index, ((cell, lines), (width, column))) in
+            row.cells.iter().zip(row.widths.iter().zip(columns)).enumerate()
+        {
+            let block = blocks.and_then(|blocks| blocks.get(index).copied());
             if let Some(fill) = cell.fill.or(fill) {
                 self.mark(Mark::Rect { x, y: top, width: *width, height: row.height, fill });
             }
@@ -362,6 +431,7 @@ impl Flow {
                     weight: style.weight,
                     colour: style.colour,
                     text,
+                    block,
                 });
             }
             x += width;
@@ -381,8 +451,9 @@ impl Flow {
         self.mark(text_mark(&badge.letter, style, x, top + radius + 0.365 * style.size));
     }
 
-    /// Adds "page i of n" and `footer` to every page; the pages in order.
-    pub(super) fn finish(mut self, footer: &str) -> Vec<Page> {
+    /// Adds "page i of n" and `footer` to every page; the pages in order
+    /// and the blocks of their structure tree.
+    pub(super) fn finish(mut self, footer: &str) -> (Vec<Page>, Vec<Block>) {
         let count = self.pages.len();
         let style = Style::new(FOOTER_SIZE, Weight::Regular, MUTED);
         for (index, page) in self.pages.iter_mut().enumerate() {
@@ -396,12 +467,20 @@ impl Flow {
             page.marks.push(text_mark(footer, style, MARGIN, y));
             page.marks.push(text_mark(&number, style, right, y));
         }
-        self.pages
+        (self.pages, self.blocks)
     }
 }
 
 fn text_mark(text: &str, style: Style, x: f32, y: f32) -> Mark {
-    Mark::Text { x, y, size: style.size, weight: style.weight, colour: style.colour, text: text.to_string() }
+    Mark::Text {
+        x,
+        y,
+        size: style.size,
+        weight: style.weight,
+        colour: style.colour,
+        text: text.to_string(),
+        block: None,
+    }
 }
 
 fn width_of(text: &str, style: Style) -> f32 {
@@ -519,7 +598,7 @@ mod tests {
         // 11.7 + 6 = 17.7 pt; so a page takes floor((729.89 - 17.7) / 64.5) = 11 rows.
         let mut flow = Flow::new();
         flow.table(&table(30, 5));
-        let pages = flow.finish("footer");
+        let (pages, _) = flow.finish("footer");
         assert_eq!(pages.len(), 3, "30 rows at 11 a page");
         for page in &pages {
             assert_eq!(texts(page).iter().filter(|text| **text == "Name").count(), 1, "header on every page");
@@ -538,7 +617,7 @@ mod tests {
     fn a_row_taller_than_a_page_is_split_between_lines_losing_none() {
         let mut flow = Flow::new();
         flow.table(&table(1, 120));
-        let pages = flow.finish("footer");
+        let (pages, _) = flow.finish("footer");
         assert!(pages.len() >= 2);
         let words: usize = pages.iter().map(|page| texts(page).iter().filter(|t| **t == "word").count()).sum();
         assert_eq!(words, 120);
@@ -550,7 +629,7 @@ mod tests {
         flow.paragraph("one", BODY);
         flow.new_page();
         flow.paragraph("two", BODY);
-        let pages = flow.finish("Sample: March 2026");
+        let (pages, _) = flow.finish("Sample: March 2026");
         assert!(texts(&pages[0]).contains(&"Page 1 of 2"));
         assert!(texts(&pages[1]).contains(&"Page 2 of 2"));
         assert!(texts(&pages[1]).contains(&"Sample: March 2026"));
@@ -562,8 +641,8 @@ mod tests {
         while flow.remaining() > 30.0 {
             flow.paragraph("filler", BODY);
         }
-        flow.heading("Heading", Style::new(12.0, Weight::Bold, INK), 60.0);
-        let pages = flow.finish("footer");
+        flow.heading(2, "Heading", Style::new(12.0, Weight::Bold, INK), 60.0);
+        let (pages, _) = flow.finish("footer");
         assert!(texts(&pages[1]).contains(&"Heading"));
         assert!(!texts(&pages[0]).contains(&"Heading"));
     }

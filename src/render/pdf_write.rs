@@ -4,9 +4,10 @@
 
 use super::fonts::Weight;
 use super::pdf_chart::{circle, PdfBackend};
-use super::pdf_layout::{page_size, Mark, Page, Rgb};
+use super::pdf_layout::{page_size, Block, Mark, Page, Rgb, Role};
 use chrono::{Datelike, Timelike};
 use krilla::color::rgb;
+use krilla::configure::{Accessibility, ConfigurationBuilder};
 use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
@@ -14,8 +15,12 @@ use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Node, SpanTag, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
+};
 use krilla::text::{Font, TextDirection};
-use krilla::Document;
+use krilla::{Document, SerializeSettings};
+use std::num::NonZeroU16;
 
 /// What the PDF says about itself.
 pub(super) struct Info {
@@ -34,23 +39,102 @@ pub(super) type ChartDrawer<'c> = dyn Fn(usize, PdfBackend) -> Result<(), String
 /// pt wide there, a scale of 0.8, so their 15-unit text is 9.6 pt.
 pub(super) const CHART_PIXELS: (u32, u32) = (440, 330);
 
-pub(super) fn write(pages: &[Page], draw_chart: &ChartDrawer, info: &Info) -> Result<Vec<u8>, String> {
+/// Tagged PDF/UA-1, checked by krilla's validator as it writes: every
+/// line of text is in a block of the structure tree (heading, paragraph,
+/// table cell) or marked an artifact (footers, repeated table headers,
+/// rules and fills); every chart is a figure with its text alternative.
+pub(super) fn write(
+    pages: &[Page],
+    blocks: &[Block],
+    draw_chart: &ChartDrawer,
+    info: &Info,
+) -> Result<Vec<u8>, String> {
     let fonts = fonts()?;
-    let mut document = Document::new();
+    let configuration = ConfigurationBuilder::new()
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|error| format!("configuring PDF/UA-1: {error:?}"))?;
+    let mut document = Document::new_with(SerializeSettings { configuration, ..SerializeSettings::default() });
+    let mut leaves: Vec<Vec<Node>> = vec![Vec::new(); blocks.len()];
     for page in pages {
         let (width, height) = page_size(page.landscape);
         let settings = PageSettings::from_wh(width, height).ok_or("the A4 page size is valid")?;
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
         for mark in &page.marks {
-            draw(&mut surface, mark, &fonts, draw_chart)?;
+            let tag = match mark_block(mark) {
+                Some(_) if matches!(mark, Mark::Chart { .. }) => ContentTag::Other,
+                Some(_) => ContentTag::Span(SpanTag::empty()),
+                None => ContentTag::Artifact(Artifact::new(ArtifactType::Other, None)),
+            };
+            let identifier = surface.start_tagged(tag);
+            let drawn = draw(&mut surface, mark, &fonts, draw_chart);
+            surface.end_tagged();
+            drawn?;
+            if let Some(block) = mark_block(mark) {
+                leaves[block].push(identifier.into());
+            }
         }
         surface.finish();
         pdf_page.finish();
     }
+    document.set_tag_tree(tag_tree(blocks, leaves));
     document.set_outline(outline(pages));
     document.set_metadata(metadata(info));
     document.finish().map_err(|error| format!("writing the PDF: {error:?}"))
+}
+
+fn mark_block(mark: &Mark) -> Option<usize> {
+    match mark {
+        Mark::Text { block, .. } => *block,
+        Mark::Chart { block, .. } => Some(*block),
+        _ => None,
+    }
+}
+
+/// The blocks nested as they were laid out (cells in rows in tables), in
+/// reading order, each holding its marked content.
+fn tag_tree(blocks: &[Block], mut leaves: Vec<Vec<Node>>) -> TagTree {
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); blocks.len()];
+    let mut roots = Vec::new();
+    for (index, block) in blocks.iter().enumerate() {
+        match block.parent {
+            Some(parent) => children[parent].push(index),
+            None => roots.push(index),
+        }
+    }
+    fn group(index: usize, blocks: &[Block], children: &[Vec<usize>], leaves: &mut [Vec<Node>]) -> TagGroup {
+        let mut group = TagGroup::new(tag_of(&blocks[index].role));
+        for leaf in std::mem::take(&mut leaves[index]) {
+            group.push(leaf);
+        }
+        for &child in &children[index] {
+            group.push(group_of(child, blocks, children, leaves));
+        }
+        group
+    }
+    fn group_of(index: usize, blocks: &[Block], children: &[Vec<usize>], leaves: &mut [Vec<Node>]) -> TagGroup {
+        group(index, blocks, children, leaves)
+    }
+    let mut tree = TagTree::new().with_lang(Some("en-GB".to_string()));
+    for root in roots {
+        tree.push(group(root, blocks, &children, &mut leaves));
+    }
+    tree
+}
+
+fn tag_of(role: &Role) -> TagKind {
+    match role {
+        Role::Heading(level, title) => {
+            Tag::Hn(NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN), Some(title.clone())).into()
+        }
+        Role::Paragraph => Tag::P.into(),
+        Role::Table => Tag::Table.into(),
+        Role::Row => Tag::TR.into(),
+        Role::HeaderCell => Tag::TH(TableHeaderScope::Column).into(),
+        Role::Cell => Tag::TD.into(),
+        Role::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
+    }
 }
 
 fn fonts() -> Result<(Font, Font), String> {
@@ -66,7 +150,7 @@ fn colour(Rgb(r, g, b): Rgb) -> krilla::paint::Paint {
 
 fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &ChartDrawer) -> Result<(), String> {
     match mark {
-        Mark::Text { x, y, size, weight, colour: ink, text } => {
+        Mark::Text { x, y, size, weight, colour: ink, text, .. } => {
             let font = if *weight == Weight::Bold { fonts.1.clone() } else { fonts.0.clone() };
             surface.set_stroke(None);
             surface.set_fill(Some(Fill { paint: colour(*ink), ..Default::default() }));
