@@ -52,6 +52,22 @@ pub(super) fn without_glyph(text: &str) -> Vec<char> {
     missing
 }
 
+/// Stands in for a character the embedded font lacks: a tagged PDF/UA-1
+/// file may not show the font's empty ".notdef" glyph.
+const STAND_IN: char = '\u{25A1}';
+
+/// `text` as the PDF sets it: control characters left out, and each
+/// character DejaVu Sans lacks (CJK, later emoji) shown as a white square,
+/// which the build's warning names (`without_glyph`).
+pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let face = &face(Weight::Regular).face;
+    if text.chars().all(|c| !c.is_control() && face.glyph_index(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text.chars().filter(|c| !c.is_control());
+    std::borrow::Cow::Owned(shown.map(|c| if face.glyph_index(c).is_some() { c } else { STAND_IN }).collect())
+}
+
 /// Width in points of `text` set in `weight` at `size` points: the sum of
 /// its words' advances and the spaces between them (DejaVu does not kern
 /// across a space). Each word is shaped once per thread and remembered, in
@@ -142,6 +158,17 @@ mod tests {
         assert_eq!(without_glyph("Équipe Nord: £5, Ωμέγα, Ёж"), Vec::<char>::new());
         // It has the emoticons (U+1F600), not the later emoji such as 🦀 (U+1F980).
         assert_eq!(without_glyph("团队 A 😀 🦀 团"), vec!['团', '队', '🦀']);
+    }
+
+    /// Control characters are left out; a character DejaVu lacks is a white
+    /// square, which both weights have; text it can set is untouched.
+    #[test]
+    fn the_pdf_sets_only_characters_the_font_has() {
+        assert_eq!(printable("北区 team\u{7}: two\u{1b} leavers"), "\u{25A1}\u{25A1} team: two leavers");
+        assert!(matches!(printable("Team A: 62.2%"), std::borrow::Cow::Borrowed(_)));
+        for weight in [Weight::Regular, Weight::Bold] {
+            assert!(face(weight).face.glyph_index(STAND_IN).is_some());
+        }
     }
 
     #[test]

@@ -251,7 +251,8 @@ impl DrawingBackend for PdfBackend<'_, '_> {
         self.surface.push_transform(&Transform::from_rotate_at(angle, x as f32, y as f32));
         self.surface.set_fill(Some(Fill { paint: paint(colour), opacity: opacity(colour), ..Default::default() }));
         let start = Point::from_xy(x as f32 + dx, y as f32 + dy);
-        self.surface.draw_text(start, font, size, text, false, TextDirection::LeftToRight);
+        let text = super::fonts::printable(text);
+        self.surface.draw_text(start, font, size, &text, false, TextDirection::LeftToRight);
         self.surface.pop();
         Ok(())
     }

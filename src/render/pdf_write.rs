@@ -154,7 +154,8 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
             let font = if *weight == Weight::Bold { fonts.1.clone() } else { fonts.0.clone() };
             surface.set_stroke(None);
             surface.set_fill(Some(Fill { paint: colour(*ink), ..Default::default() }));
-            surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::LeftToRight);
+            let text = super::fonts::printable(text);
+            surface.draw_text(Point::from_xy(*x, *y), font, *size, &text, false, TextDirection::LeftToRight);
         }
         Mark::Rect { x, y, width, height, fill } => {
             let mut builder = PathBuilder::new();
