@@ -62,8 +62,8 @@ fn every_member_gets_a_bundle_and_the_comparison_ranks_them() {
     assert!(comparison.contains(",'=Third Shire,"), "{comparison}");
     let page = std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
     assert!(page.contains("1 of 3") && page.contains("3 of 3"), "{page}");
-    // Median of 25.0, 10.0, 10.0 is 10.0, shown to one more decimal.
-    assert!(page.contains("Median of the members</th><td class=\"num\">10.00%"), "{page}");
+    // Median of 25.0, 10.0, 10.0 is 10.0, shown with the indicator's one decimal.
+    assert!(page.contains("Median of the members</th><td class=\"num\">10.0%"), "{page}");
     // Names from members.csv are escaped on the pages.
     assert!(page.contains("Second &lt;b&gt;City&lt;&#x2f;b&gt;") && !page.contains("<b>City"), "{page}");
     let front = std::fs::read_to_string(fixture.root().join("reports/index.html")).unwrap();
@@ -224,7 +224,7 @@ fn consortium_pages_carry_its_own_name_a_grid_and_each_members_counts() {
     assert!(scorecard(&fixture, &["build", "--force"]).status.success());
     let comparison =
         std::fs::read_to_string(fixture.root().join("reports/comparison/2025-03/comparison.html")).unwrap();
-    assert!(comparison.contains("<h1>North consortium: comparison of 3 authorities"), "{comparison}");
+    assert!(comparison.contains("<h1>North consortium: every member compared, March 2025</h1>"), "{comparison}");
     // The grid comes first: every member's RAG letter and value for the indicator.
     let grid = &comparison
         [comparison.find("class=\"grid\"").unwrap()..comparison.find("Ranked, indicator by indicator").unwrap()];
@@ -273,8 +273,20 @@ fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
     assert!(folder.join("charts/narrow/funnel-caseloads-within-limit.svg").exists());
     assert!(page.contains(r#"srcset="charts&#x2f;narrow&#x2f;funnel-caseloads-within-limit.svg""#), "{page}");
     let chart = std::fs::read_to_string(folder.join("charts/funnel-caseloads-within-limit.svg")).unwrap();
-    // plotters writes each text on a line of its own.
-    assert!(chart.contains("\nLow\n") && chart.contains("\nHigh\n") && !chart.contains("\nInside\n"), "{chart}");
+    // Every dot numbered as the rank table numbers it (High 72% 1st,
+    // Inside 66% 2nd, Low 40% 3rd), those outside the 95% limits named
+    // too; plotters writes each text on a line of its own.
+    assert!(chart.contains("\n1 High\n") && chart.contains("\n2\n") && chart.contains("\n3 Low\n"), "{chart}");
+    assert!(!chart.contains("Inside\n"), "{chart}");
+    // The table beside it: each dot's number and the counts behind its value.
+    assert!(page.contains("<td class=\"num\">1</td><td class=\"num\">1 of 3</td>"), "{page}");
+    assert!(
+        page.contains("<td class=\"num\">72 of 100</td>") && page.contains("<td class=\"num\">40 of 100</td>"),
+        "{page}"
+    );
+    // A screen reader hears what the chart shows.
+    let described = "role=\"img\"><title>Funnel plot of Social workers with a caseload within the limit</title><desc>Members overall 59.3%. Dots, numbered as in the table: 1 High 72.0%; 2 Inside 66.0%; 3 Low 40.0%.";
+    assert!(chart.contains(described), "{chart}");
 }
 
 /// Five members, so that a build evaluates them in two groups (of

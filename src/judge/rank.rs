@@ -47,6 +47,11 @@ pub struct MemberValue {
     /// The value as published: absent when suppressed or not calculable.
     pub value: Option<f64>,
     pub suppressed: bool,
+    /// The counts behind the value, as published (absent when suppressed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub numerator: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denominator: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_calculable: Option<String>,
     pub rag: Option<Rag>,
@@ -72,6 +77,8 @@ pub fn rank<'a>(scorecards: &'a [Scorecard]) -> Option<Ranking> {
                         name: scorecard.authority.clone(),
                         value: report.latest.value.filter(|_| !suppressed),
                         suppressed,
+                        numerator: report.latest.numerator.filter(|_| !suppressed),
+                        denominator: report.latest.denominator.filter(|_| !suppressed),
                         not_calculable: report.latest.reason().map(str::to_string).filter(|_| !suppressed),
                         rag: report.rag,
                         rank: None,
@@ -159,6 +166,8 @@ mod tests {
                     name: "A".into(),
                     value: *value,
                     suppressed: false,
+                    numerator: None,
+                    denominator: None,
                     not_calculable: None,
                     rag: None,
                     rank: None,

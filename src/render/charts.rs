@@ -29,7 +29,8 @@ const TEXT_SIZE: f64 = 15.0;
 const LATEST_SIZE: f64 = 17.0;
 const CAPTION_SIZE: f64 = 19.0;
 /// Where the plot starts, after the y axis labels.
-const PLOT_LEFT: i32 = 64;
+/// Room between the y tick labels and the axis title, and the title's own.
+const Y_TITLE_ROOM: u32 = 26;
 const LEGEND_LEFT: i32 = 16;
 
 /// Colours as Making Data Count draws them, from the colour-blind-safe
@@ -103,6 +104,22 @@ pub fn trend_png(indicator: &IndicatorReport) -> Result<Vec<u8>, String> {
     encode_png(&pixels, CHART_SIZE)
 }
 
+/// An SVG with its title and description for screen readers (plotters
+/// writes neither): `role="img"`, then `<title>` and `<desc>` first inside
+/// the root element.
+pub(super) fn titled_svg(svg: &str, title: &str, description: &str) -> String {
+    let escape = |text: &str| text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let Some(start) = svg.find("<svg") else { return svg.to_string() };
+    let Some(end) = svg[start..].find('>').map(|end| start + end) else { return svg.to_string() };
+    format!(
+        "{} role=\"img\"><title>{}</title><desc>{}</desc>{}",
+        svg[..end].trim_end_matches('/'),
+        escape(title),
+        escape(description),
+        &svg[end + 1..]
+    )
+}
+
 fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     {
@@ -149,6 +166,29 @@ fn segments(indicator: &IndicatorReport) -> Vec<Vec<(f64, f64)>> {
 
 /// The y range holding the values, target and band limits, with headroom;
 /// percentages stay within 0-100.
+/// A y tick as few decimals as it needs: "250", "30.5", never "250.0".
+pub(super) fn tick(value: f64) -> String {
+    let tenths = (value * 10.0).round();
+    match tenths % 10.0 == 0.0 {
+        true => format!("{:.0}", tenths / 10.0),
+        false => format!("{:.1}", tenths / 10.0),
+    }
+}
+
+/// The y label area's width: the widest tick label the range can give
+/// (its ends, with a decimal for the half steps between), a gap, and the
+/// axis title beside them.
+pub(super) fn y_label_area<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, (low, high): (f64, f64)) -> u32 {
+    let candidates = [tick(low), tick(high), format!("{:.1}", high), format!("{:.1}", low)];
+    let widest = candidates
+        .iter()
+        .filter_map(|text| root.estimate_text_size(text, &text_style()).ok())
+        .map(|(width, _)| width)
+        .max()
+        .unwrap_or(40);
+    widest + Y_TITLE_ROOM
+}
+
 fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     let limits = indicator.rag_limits.iter().flat_map(|limits| [limits.green, limits.amber]);
     let benchmark = indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
@@ -374,16 +414,19 @@ fn draw_trend<DB: DrawingBackend>(
     if captioned {
         builder.caption(&indicator.title, bold(CAPTION_SIZE).color(&INK));
     }
-    // Room on the right for the RAG rail.
+    // Room on the left for the widest tick label and the axis title beside
+    // it, measured (3-digit rates and day counts overlapped a fixed room);
+    // on the right for the RAG rail.
+    let label_area = y_label_area(root, (low, high));
     let mut chart = builder
         .margin(12)
         .margin_right(12 + RAIL_WIDTH + 4)
         .x_label_area_size(38)
-        .y_label_area_size(PLOT_LEFT as u32 - 12)
+        .y_label_area_size(label_area)
         .build_cartesian_2d(x_range.clone(), low..high)?;
     draw_bands(root, &mut chart, indicator, (low, high))?;
     let label_width = root.estimate_text_size("Jan 2025", &text_style()).map_or(70, |(w, _)| w as i32);
-    let plot_width = width as i32 - PLOT_LEFT - 12;
+    let plot_width = width as i32 - label_area as i32 - 24;
     let every = label_every(plot_width, months, label_width);
     let label = |x: &f64| match indicator.frequency {
         Frequency::Monthly => month_label(indicator, *x, every),
@@ -396,6 +439,7 @@ fn draw_trend<DB: DrawingBackend>(
         .bold_line_style(BLACK.mix(0.12))
         .x_labels(months + 1)
         .x_label_formatter(&label)
+        .y_label_formatter(&|value: &f64| tick(*value))
         .y_desc(indicator.unit.describe())
         .label_style(text_style())
         .axis_desc_style(text_style())
@@ -735,6 +779,23 @@ mod tests {
         }
         let dark = |x: u32, y: u32| pixels[((y * width + x) * 3) as usize] < 160;
         (0..width).map(|x| (0..height).any(|y| dark(x, y))).collect()
+    }
+
+    /// Ticks without a needless ".0"; the label area holds the widest tick
+    /// (a rate's "519.5") and the axis title beside it, where a fixed 52
+    /// pixels overlapped them.
+    #[test]
+    fn y_ticks_and_the_axis_title_have_room() {
+        assert_eq!(
+            (tick(500.0), tick(30.5), tick(12.04), tick(0.0)),
+            ("500".into(), "30.5".into(), "12".into(), "0".into())
+        );
+        register_fonts();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, CHART_SIZE).into_drawing_area();
+        let widest = root.estimate_text_size("519.5", &text_style()).unwrap().0;
+        assert!(y_label_area(&root, (300.0, 519.5)) >= widest + Y_TITLE_ROOM);
+        assert!(y_label_area(&root, (0.0, 9.5)) < y_label_area(&root, (300.0, 519.5)));
     }
 
     #[test]

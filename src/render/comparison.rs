@@ -3,7 +3,8 @@
 //! and comparison.json.
 
 use super::bundle::Files;
-use super::format::{month_name, number, rag_view, show_value};
+use super::charts::titled_svg;
+use super::format::{month_name, number, rag_view, show_count, show_value};
 use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
 use super::html::environment;
 use super::printable::printable;
@@ -23,7 +24,10 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files,
     for indicator in &ranking.indicators {
         if let Some(funnel) = &indicator.funnel {
             for (folder, size) in [("", FUNNEL_SIZE), ("narrow/", NARROW_FUNNEL_SIZE)] {
-                let svg = printable(&funnel_svg(indicator, funnel, size)?).into_owned();
+                let svg = funnel_svg(indicator, funnel, size)?;
+                let svg =
+                    titled_svg(&svg, &format!("Funnel plot of {}", indicator.title), &funnel_words(indicator, funnel));
+                let svg = printable(&svg).into_owned();
                 files.push((funnel_path(indicator, folder), svg.into_bytes()));
             }
         }
@@ -36,17 +40,48 @@ fn funnel_path(indicator: &IndicatorRanking, folder: &str) -> String {
     format!("charts/{folder}funnel-{}.svg", indicator.id)
 }
 
-/// The funnel in words: the overall value, and who is outside the limits.
-fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
-    let show = |value: f64| show_value(Some(value), indicator.decimals + 1, indicator.unit);
+/// Who is outside the funnel's limits, in words.
+fn funnel_verdict(funnel: &Funnel) -> String {
     let outside: Vec<String> =
         funnel.outside().iter().map(|point| format!("{} ({})", point.name, point.band.describe())).collect();
-    let verdict = if outside.is_empty() {
+    if outside.is_empty() {
         "Every member is inside the 95% limits: the differences between them are within what chance gives.".to_string()
     } else {
         format!("Outside the limits: {}.", outside.join("; "))
-    };
-    let alt = format!("Funnel plot of {}: members overall {}. {verdict}", indicator.title, show(funnel.centre));
+    }
+}
+
+/// The funnel in words for a reader who cannot see it: the overall value,
+/// each numbered dot's member and value, who is outside the limits.
+fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel) -> String {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let dots: Vec<String> = ranked_members(indicator)
+        .iter()
+        .enumerate()
+        .filter(|(_, member)| funnel.points.iter().any(|point| point.code == member.code))
+        .map(|(index, member)| format!("{} {} {}", index + 1, member.name, shown(indicator, member)))
+        .collect();
+    format!(
+        "Members overall {}. Dots, numbered as in the table: {}. {}",
+        show(funnel.centre),
+        dots.join("; "),
+        funnel_verdict(funnel)
+    )
+}
+
+/// The members in the order of the rank table: ranked best first, then
+/// the rest in member order. Their place in it numbers their funnel dots.
+pub(super) fn ranked_members(indicator: &IndicatorRanking) -> Vec<&MemberValue> {
+    let mut members: Vec<&MemberValue> = indicator.members.iter().collect();
+    members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
+    members
+}
+
+/// The funnel in words: the overall value, and who is outside the limits.
+fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let verdict = funnel_verdict(funnel);
+    let alt = format!("Funnel plot of {}: {}", indicator.title, funnel_words(indicator, funnel));
     context! {
         chart => funnel_path(indicator, ""),
         narrow_chart => funnel_path(indicator, "narrow/"),
@@ -64,6 +99,18 @@ fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
         (true, _) => "c".into(),
         (false, Some(value)) => show_value(Some(value), indicator.decimals, indicator.unit),
         (false, None) => "not calculable".into(),
+    }
+}
+
+/// "155 of 750": the counts behind a member's value; `c` when suppressed.
+fn counts(member: &MemberValue) -> String {
+    match (member.suppressed, member.numerator, member.denominator) {
+        (true, _, _) => "c".into(),
+        (false, Some(numerator), Some(denominator)) => {
+            format!("{} of {}", show_count(Some(numerator)), show_count(Some(denominator)))
+        }
+        (false, _, Some(denominator)) => show_count(Some(denominator)),
+        _ => "–".into(),
     }
 }
 
@@ -115,13 +162,13 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
         .indicators
         .iter()
         .map(|indicator| {
-            let mut members: Vec<&MemberValue> = indicator.members.iter().collect();
-            // Ranked members best first, then the rest in member order.
-            members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
-            let rows: Vec<Value> = members
+            let rows: Vec<Value> = ranked_members(indicator)
                 .iter()
-                .map(|member| {
+                .enumerate()
+                .map(|(index, member)| {
                     context! {
+                        number => index + 1,
+                        counts => counts(member),
                         rank => member.rank.map(|rank| format!("{rank} of {}", indicator.ranked)).unwrap_or_else(|| "–".into()),
                         code => &member.code,
                         name => &member.name,
@@ -138,7 +185,7 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
             };
             let median = indicator
                 .median
-                .map(|median| show_value(Some(median), indicator.decimals + 1, indicator.unit))
+                .map(|median| show_value(Some(median), indicator.decimals, indicator.unit))
                 .unwrap_or_else(|| "not calculable".into());
             let funnel = indicator.funnel.as_ref().map(|funnel| funnel_view(indicator, funnel));
             context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median, funnel }

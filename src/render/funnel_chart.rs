@@ -90,7 +90,7 @@ fn draw<DB: DrawingBackend>(
         .margin(14)
         .margin_right(24)
         .x_label_area_size(44)
-        .y_label_area_size(56)
+        .y_label_area_size(super::charts::y_label_area(root, (y_low, y_high)))
         .build_cartesian_2d(x_low..x_high, y_low..y_high)?;
     chart
         .configure_mesh()
@@ -100,6 +100,7 @@ fn draw<DB: DrawingBackend>(
         .x_desc(x_label(funnel.kind))
         .y_desc(indicator.unit.describe())
         .x_label_formatter(&|x| show_count(Some(x.round())))
+        .y_label_formatter(&|value: &f64| super::charts::tick(*value))
         .label_style(text_style())
         .axis_desc_style(text_style())
         .draw()?;
@@ -115,18 +116,22 @@ fn draw<DB: DrawingBackend>(
         chart.draw_series(DashedLineSeries::new(line95, 7, 5, inner))?;
         chart.draw_series(LineSeries::new(limits.iter().map(|(x, (_, at998))| (*x, clamp(side(at998)))), outer))?;
     }
+    // Every dot numbered as the rank table numbers its member; those
+    // outside the 95% limits named as well.
+    let numbers = super::comparison::ranked_members(indicator);
     for point in &funnel.points {
         let colour = colour(indicator.polarity, point.band);
         let at = (point.denominator, point.value);
         let filled = matches!(point.band, Band::Inside | Band::Above998 | Band::Below998);
         let style = if filled { colour.filled() } else { colour.stroke_width(2) };
         chart.draw_series(std::iter::once(Circle::new(at, 5, style)))?;
-        if point.band.is_outside_95() {
-            let label = text_style().pos(Pos::new(HPos::Left, VPos::Center));
-            chart.draw_series(std::iter::once(
-                EmptyElement::at(at) + Text::new(point.name.clone(), (9, 0), label.color(&colour)),
-            ))?;
-        }
+        let number = numbers.iter().position(|member| member.code == point.code).map_or(0, |index| index + 1);
+        let text = match point.band.is_outside_95() {
+            true => format!("{number} {}", point.name),
+            false => number.to_string(),
+        };
+        let label = text_style().pos(Pos::new(HPos::Left, VPos::Center));
+        chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text, (9, 0), label.color(&colour))))?;
     }
     draw_key(&key_area)?;
     root.present()
