@@ -59,6 +59,16 @@ pub struct MemberValue {
     pub rank: Option<usize>,
 }
 
+impl IndicatorRanking {
+    /// The members in the order of the rank table: ranked best first, then
+    /// the rest in member order. Their place in it numbers their funnel dots.
+    pub fn in_rank_order(&self) -> Vec<&MemberValue> {
+        let mut members: Vec<&MemberValue> = self.members.iter().collect();
+        members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
+        members
+    }
+}
+
 /// Rank every member's scorecard for the same month, indicator by indicator.
 pub fn rank<'a>(scorecards: &'a [Scorecard]) -> Option<Ranking> {
     let first = scorecards.first()?;

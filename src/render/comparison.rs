@@ -55,7 +55,8 @@ fn funnel_verdict(funnel: &Funnel) -> String {
 /// each numbered dot's member and value, who is outside the limits.
 fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel) -> String {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    let dots: Vec<String> = ranked_members(indicator)
+    let dots: Vec<String> = indicator
+        .in_rank_order()
         .iter()
         .enumerate()
         .filter(|(_, member)| funnel.points.iter().any(|point| point.code == member.code))
@@ -67,14 +68,6 @@ fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel) -> String {
         dots.join("; "),
         funnel_verdict(funnel)
     )
-}
-
-/// The members in the order of the rank table: ranked best first, then
-/// the rest in member order. Their place in it numbers their funnel dots.
-pub(super) fn ranked_members(indicator: &IndicatorRanking) -> Vec<&MemberValue> {
-    let mut members: Vec<&MemberValue> = indicator.members.iter().collect();
-    members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
-    members
 }
 
 /// The funnel in words: the overall value, and who is outside the limits.
@@ -162,7 +155,7 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
         .indicators
         .iter()
         .map(|indicator| {
-            let rows: Vec<Value> = ranked_members(indicator)
+            let rows: Vec<Value> = indicator.in_rank_order()
                 .iter()
                 .enumerate()
                 .map(|(index, member)| {

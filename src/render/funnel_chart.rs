@@ -118,7 +118,7 @@ fn draw<DB: DrawingBackend>(
     }
     // Every dot numbered as the rank table numbers its member; those
     // outside the 95% limits named as well.
-    let numbers = super::comparison::ranked_members(indicator);
+    let numbers = indicator.in_rank_order();
     for point in &funnel.points {
         let colour = colour(indicator.polarity, point.band);
         let at = (point.denominator, point.value);
