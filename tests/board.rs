@@ -297,3 +297,36 @@ fn each_indicator_s_owner_is_shown_wherever_it_is() {
         "{said}"
     );
 }
+
+/// An SPC chart is plain by default, as Making Data Count draws them (limits,
+/// mean, target line, the RAG rail at the edge), with no pale bands behind
+/// the points; `[charts] rag_bands_on_spc = true` puts the bands back.
+/// Fourteen months of agency rates give SPC its 12 points.
+#[test]
+fn spc_charts_are_plain_unless_the_project_asks_for_bands() {
+    let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    let start: scorecard::project::Month = "2024-01".parse().unwrap();
+    for index in 0..14 {
+        let month = start.plus(index).to_string();
+        fixture.extract(&month, "workforce.csv", &workforce(1.0 + (index % 3) as f64 * 0.2));
+    }
+    let chart = |fixture: &Fixture| {
+        std::fs::read_to_string(fixture.root().join("reports/2025-02/charts/agency-rate.svg")).unwrap()
+    };
+    build(&fixture);
+    let plain = chart(&fixture);
+    assert!(plain.contains("process limits"), "an SPC chart");
+    // The tints (green #E2F2E5, amber #FCE8C4, red #F4D4D4) are gone; the rail's colours stay.
+    assert!(!plain.contains("#E2F2E5") && !plain.contains("#F4D4D4"), "bands behind SPC");
+    assert!(plain.contains("#1B6E3C") && plain.contains("#B3261E"), "the rail");
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write("scorecard.toml", &format!("{project}\n[charts]\nrag_bands_on_spc = true\n"));
+    let output = Command::cargo_bin("scorecard")
+        .unwrap()
+        .current_dir(fixture.root())
+        .args(["build", "--force"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(chart(&fixture).contains("#E2F2E5"));
+}

@@ -33,6 +33,7 @@ fn fixed_indicator() -> IndicatorReport {
         description: String::new(),
         plan_ref: None,
         owner: None,
+        rag_bands_on_spc: false,
         theme: "workforce".into(),
         unit: scorecard::language::Unit::Percent,
         decimals: 1,

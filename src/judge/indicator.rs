@@ -32,6 +32,9 @@ pub struct IndicatorReport {
     pub title: String,
     pub description: String,
     pub plan_ref: Option<String>,
+    /// Whether a chart with SPC limits also has pale RAG bands (`[charts]`).
+    #[serde(skip)]
+    pub rag_bands_on_spc: bool,
     /// The accountable lead, from the project's `[owners]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
@@ -216,6 +219,7 @@ pub(super) fn judge(
         description: indicator.description.clone(),
         plan_ref: indicator.plan_ref.clone(),
         owner: None,
+        rag_bands_on_spc: false,
         theme: definition.theme.clone(),
         unit: *indicator.unit.get_ref(),
         decimals: definition.decimals(),

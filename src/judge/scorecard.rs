@@ -72,6 +72,7 @@ pub fn scorecard(
                 let mut report =
                     judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
                 report.owner = loaded.project.file.owners.get(definition.id()).map(|owner| owner.get_ref().clone());
+                report.rag_bands_on_spc = loaded.project.file.charts.rag_bands_on_spc;
                 report
             })
             .collect(),

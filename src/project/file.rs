@@ -63,6 +63,19 @@ pub struct ProjectFile {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub owners: BTreeMap<String, Spanned<String>>,
+    /// `[charts]`: how the trend charts are drawn.
+    #[serde(default)]
+    pub charts: ChartsConfig,
+}
+
+/// Trend charts.
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ChartsConfig {
+    /// Pale RAG bands behind a chart with SPC limits too (default false:
+    /// SPC charts plain, as Making Data Count draws them, with the target
+    /// line and the RAG rail at the right edge).
+    #[serde(default)]
+    pub rag_bands_on_spc: bool,
 }
 
 /// The board pack (`board-pack.pdf`) gives a page to each indicator that
@@ -535,6 +548,7 @@ fn known_keys() -> Vec<&'static str> {
         field_names::<EventEntry>(),
         field_names::<HistoryRange>(),
         field_names::<BoardPackConfig>(),
+        field_names::<ChartsConfig>(),
     ]
     .concat()
 }

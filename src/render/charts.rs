@@ -528,7 +528,10 @@ fn draw_bands<DB: DrawingBackend>(
         };
         indicator.targets.iter().enumerate().filter_map(month).collect()
     };
-    for (from_x, to_x, month_bands) in columns {
+    // An SPC chart is plain unless the project asks: the limits, mean and
+    // target carry it, and the rail still shows the bands.
+    let tinted = charted_spc(indicator).is_none() || indicator.rag_bands_on_spc;
+    for (from_x, to_x, month_bands) in columns.into_iter().filter(|_| tinted) {
         for (from, to, (tint, ..), _) in month_bands {
             if to > from {
                 chart.draw_series(std::iter::once(Rectangle::new([(from_x, from), (to_x, to)], tint.filled())))?;
