@@ -523,3 +523,56 @@ fn the_board_pack_is_tagged_with_headings_tables_and_described_charts() {
     assert_eq!(headers.len(), 15);
     assert!(headers.iter().all(|cell| cell.kind == "TH"));
 }
+
+/// Each linked title's page and what the link says it goes to: every link
+/// annotation of the pack, as (the page it is on, its /Contents, the page
+/// it goes to), pages counted from 0.
+fn links(path: &Path) -> Vec<(usize, String, usize)> {
+    let document = Document::load(path).unwrap();
+    let pages: Vec<lopdf::ObjectId> = document.get_pages().into_values().collect();
+    let mut found = Vec::new();
+    for (index, page) in pages.iter().enumerate() {
+        let dictionary = document.get_object(*page).and_then(Object::as_dict).unwrap();
+        let Ok(annotations) = dictionary.get(b"Annots").map(|annots| resolve(&document, annots)) else { continue };
+        for annotation in annotations.as_array().unwrap() {
+            let annotation = resolve(&document, annotation).as_dict().unwrap();
+            let contents = match annotation.get(b"Contents") {
+                Ok(Object::String(bytes, _)) if bytes.starts_with(&[0xFE, 0xFF]) => utf16(&bytes[2..]),
+                Ok(Object::String(bytes, _)) => String::from_utf8_lossy(bytes).into_owned(),
+                _ => String::new(),
+            };
+            let destination = annotation
+                .get(b"Dest")
+                .or_else(|_| resolve(&document, annotation.get(b"A").unwrap()).as_dict().unwrap().get(b"D"))
+                .map(|dest| resolve(&document, dest))
+                .unwrap();
+            let target = destination.as_array().unwrap()[0].as_reference().unwrap();
+            found.push((index, contents, pages.iter().position(|page| *page == target).unwrap()));
+        }
+    }
+    found
+}
+
+/// The indicators' titles in the attention table and the 13-month table
+/// link to their pages (their half pages in the board pack: only those that
+/// have one); in the full pack the summary table's titles link too.
+#[test]
+fn titles_link_to_their_indicators_pages() {
+    let (full, json) = sample_pack();
+    let attention = json["story"]["attention"].as_array().unwrap().len();
+    let bundle = sample_bundle().join("reports/2026-03");
+    let board = sample_board_pack();
+    let board_links = links(&bundle.join("board-pack.pdf"));
+    // The attention table's row and the 13-month table's row for each.
+    assert_eq!(board_links.len(), 2 * attention, "{board_links:?}");
+    for (pack, found) in [(board, &board_links), (full, &links(&bundle.join("full-pack.pdf")))] {
+        for (from, contents, to) in found {
+            let title = contents.strip_prefix("Go to the page of ").unwrap_or_else(|| panic!("{contents}"));
+            assert!(pack.text(*to).contains(title), "page {} links to page {} for {title}", from + 1, to + 1);
+            assert!(to > from);
+        }
+    }
+    let indicators = json["indicators"].as_array().unwrap().len();
+    // Attention table, summary table and 13-month table.
+    assert_eq!(links(&bundle.join("full-pack.pdf")).len(), attention + 2 * indicators);
+}

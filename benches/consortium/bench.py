@@ -94,12 +94,15 @@ def project(work, name, data, definitions):
 
 
 def events_of_chosen(text, ids):
-    """The project file with each event's `indicators` cut to the chosen
-    definitions (an event naming an indicator the project lacks is an error)."""
+    """The project file with each event's `indicators` and the `[owners]`
+    cut to the chosen definitions (naming an indicator the project lacks is
+    an error)."""
     lines, table = [], ""
     for line in text.splitlines(keepends=True):
         if line.startswith("["):
             table = line.strip()
+        if table == "[owners]" and " = " in line and line.split(" = ")[0].strip() not in ids:
+            continue
         if table == "[[events]]" and line.startswith("indicators = ["):
             named = re.findall(r'"([^"]+)"', line)
             kept = [name for name in named if name in ids]

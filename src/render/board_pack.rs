@@ -102,7 +102,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
     opening(&mut flow, scorecard, built, profile);
     match profile {
         Profile::Board => {
-            months_table(&mut flow, scorecard);
+            months_table(&mut flow, scorecard, profile);
             flow.new_page_turned(false);
             key(&mut flow);
             plan(&mut flow, scorecard);
@@ -118,7 +118,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
         }
         Profile::Full => {
             summary(&mut flow, scorecard);
-            months_table(&mut flow, scorecard);
+            months_table(&mut flow, scorecard, profile);
             flow.new_page_turned(false);
             plan(&mut flow, scorecard);
             for (index, indicator) in scorecard.indicators.iter().enumerate() {
@@ -146,6 +146,14 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
     pdf_write::write(&pages, &blocks, &draw_chart, &info)
 }
 
+/// A cell linking to the indicator's page when it has one in this pack.
+fn linked(cell: Cell, scorecard: &Scorecard, indicator: &IndicatorReport, profile: Profile) -> Cell {
+    match profile == Profile::Full || on_board_pages(scorecard, indicator) {
+        true => cell.linked(&indicator.id, &indicator.title),
+        false => cell,
+    }
+}
+
 /// Whether an indicator has a page in the board pack: it needs attention,
 /// or the project names it in `[board_pack] pages_for`.
 fn on_board_pages(scorecard: &Scorecard, indicator: &IndicatorReport) -> bool {
@@ -155,7 +163,7 @@ fn on_board_pages(scorecard: &Scorecard, indicator: &IndicatorReport) -> bool {
 
 /// Every indicator's last 13 months, on pages turned on their side: the
 /// table boards know from their spreadsheets.
-fn months_table(flow: &mut Flow, scorecard: &Scorecard) {
+fn months_table(flow: &mut Flow, scorecard: &Scorecard, profile: Profile) {
     let table = super::months_table::months_table(scorecard);
     flow.new_page_turned(true);
     flow.bookmark("The last 13 months");
@@ -180,7 +188,7 @@ fn months_table(flow: &mut Flow, scorecard: &Scorecard) {
         .zip(&scorecard.indicators)
         .map(|(row, indicator)| {
             let unit = if row.unit.is_empty() { String::new() } else { format!(" ({})", row.unit) };
-            let mut cells = vec![cell(format!("{}{unit}", row.title))];
+            let mut cells = vec![linked(cell(format!("{}{unit}", row.title)), scorecard, indicator, profile)];
             cells.extend(row.cells.iter().map(month_cell));
             cells.push(cell(super::rating::target_text(indicator)));
             cells
@@ -341,7 +349,8 @@ fn attention_table(lines: &[ExceptionLine], with_commentary: bool) -> Table {
             };
             let rating = rag_cell(line.rated);
             let mut row = vec![
-                Cell::new(line.title.clone(), CELL_STRONG),
+                // Every indicator needing attention has a page in both packs.
+                Cell::new(line.title.clone(), CELL_STRONG).linked(&line.id, &line.title),
                 rating,
                 cell(line.why.clone()),
                 cell(line.previous.clone()),
@@ -431,7 +440,7 @@ fn summary(flow: &mut Flow, scorecard: &Scorecard) {
             let plan = if row.plan_ref.is_empty() { String::new() } else { format!("{} ", row.plan_ref) };
             let owner = if row.owner.is_empty() { String::new() } else { format!("\n{}", row.owner) };
             rows.push(vec![
-                cell(format!("{plan}{}{owner}", row.title)),
+                cell(format!("{plan}{}{owner}", row.title)).linked(&indicator.id, &indicator.title),
                 cell(value),
                 cell(row.target),
                 rag_cell(indicator.rag),
@@ -502,6 +511,7 @@ fn badges(indicator: &IndicatorReport) -> Vec<Badge> {
 fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, scorecard: &Scorecard) {
     flow.new_page();
     flow.bookmark(indicator.title.clone());
+    flow.anchor(&indicator.id);
     flow.paragraph(&theme_line(indicator), NOTE);
     flow.heading(2, &indicator.title, HEADING, 0.0);
     flow.gap(4.0);
@@ -557,6 +567,7 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
         + 24.0;
     flow.keep(height);
     flow.bookmark(indicator.title.clone());
+    flow.anchor(&indicator.id);
     flow.paragraph(&theme_line(indicator), NOTE);
     flow.heading(2, &indicator.title, HEADING, 0.0);
     flow.gap(4.0);

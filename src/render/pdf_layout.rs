@@ -67,6 +67,12 @@ pub(super) enum Mark {
         indicator: usize,
         block: usize,
     },
+    /// A link over a cell's area to `anchor`'s place, part of `block`.
+    Link {
+        area: (f32, f32, f32, f32),
+        anchor: String,
+        block: usize,
+    },
 }
 
 /// What a block of the pack is, for the PDF's structure tree: what a screen
@@ -82,6 +88,8 @@ pub(super) enum Role {
     Cell,
     /// A chart, with its text alternative.
     Figure(String),
+    /// A link to another page, with what it goes to in words.
+    Link(String),
 }
 
 /// A block and the block it is part of (a cell's row, a row's table).
@@ -95,6 +103,8 @@ pub(super) struct Block {
 pub(super) struct Page {
     /// A4 on its side, for a table too wide for the page upright.
     pub landscape: bool,
+    /// The anchors set on this page (an indicator's id) and their heights.
+    pub anchors: Vec<(String, f32)>,
     pub marks: Vec<Mark>,
     /// An entry in the PDF's bookmarks pointing at the top of this page.
     pub bookmark: Option<String>,
@@ -142,6 +152,8 @@ pub(super) struct Cell {
     pub fill: Option<Rgb>,
     /// Round badges before the text (the SPC icons), the text wrapped beside them.
     pub badges: Vec<Badge>,
+    /// The anchor the cell links to (an indicator's page) and what is there, if any.
+    pub link: Option<(String, String)>,
 }
 
 /// A filled circle with a letter in white.
@@ -157,7 +169,7 @@ const BADGE_ROOM: f32 = BADGE + 2.0;
 
 impl Cell {
     pub(super) fn new(text: impl Into<String>, style: Style) -> Cell {
-        Cell { text: text.into(), style, fill: None, badges: Vec::new() }
+        Cell { text: text.into(), style, fill: None, badges: Vec::new(), link: None }
     }
 
     pub(super) fn with_badges(mut self, badges: Vec<Badge>) -> Cell {
@@ -168,6 +180,12 @@ impl Cell {
     /// Where the text starts after the badges.
     fn indent(&self) -> f32 {
         self.badges.len() as f32 * BADGE_ROOM
+    }
+
+    /// The cell links to `anchor`, which a later page must set, where `what` is.
+    pub(super) fn linked(mut self, anchor: &str, what: &str) -> Cell {
+        self.link = Some((anchor.to_string(), what.to_string()));
+        self
     }
 
     pub(super) fn filled(mut self, fill: Option<Rgb>) -> Cell {
@@ -259,6 +277,12 @@ impl Flow {
 
     fn landscape(&self) -> bool {
         self.pages.last().is_some_and(|page| page.landscape)
+    }
+
+    /// Marks where the cursor is as `anchor`, for links to it.
+    pub(super) fn anchor(&mut self, anchor: impl Into<String>) {
+        let y = self.y;
+        self.current().anchors.push((anchor.into(), y));
     }
 
     pub(super) fn bookmark(&mut self, title: impl Into<String>) {
@@ -406,7 +430,13 @@ impl Flow {
         for (index, ((cell, lines), (width, column))) in
             row.cells.iter().zip(row.widths.iter().zip(columns)).enumerate()
         {
-            let block = blocks.and_then(|blocks| blocks.get(index).copied());
+            let mut block = blocks.and_then(|blocks| blocks.get(index).copied());
+            if let (Some((anchor, what)), Some(cell_block)) = (&cell.link, block) {
+                let link = self.open(Role::Link(format!("Go to the page of {what}")), Some(cell_block));
+                let area = (x, top, *width, row.height);
+                self.mark(Mark::Link { area, anchor: anchor.clone(), block: link });
+                block = Some(link);
+            }
             if let Some(fill) = cell.fill.or(fill) {
                 self.mark(Mark::Rect { x, y: top, width: *width, height: row.height, fill });
             }

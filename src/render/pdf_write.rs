@@ -6,9 +6,12 @@ use super::fonts::Weight;
 use super::pdf_chart::{circle, PdfBackend};
 use super::pdf_layout::{page_size, Block, Mark, Page, Rgb, Role};
 use chrono::{Datelike, Timelike};
+use krilla::annotation::{Annotation, LinkAnnotation, Target};
 use krilla::color::rgb;
 use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::Destination;
 use krilla::destination::XyzDestination;
+use krilla::geom::Rect;
 use krilla::geom::{PathBuilder, Point};
 use krilla::metadata::{DateTime, Metadata};
 use krilla::outline::{Outline, OutlineNode};
@@ -61,7 +64,7 @@ pub(super) fn write(
         let settings = PageSettings::from_wh(width, height).ok_or("the A4 page size is valid")?;
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
-        for mark in &page.marks {
+        for mark in page.marks.iter().filter(|mark| !matches!(mark, Mark::Link { .. })) {
             let tag = match mark_block(mark) {
                 Some(_) if matches!(mark, Mark::Chart { .. }) => ContentTag::Other,
                 Some(_) => ContentTag::Span(SpanTag::empty()),
@@ -76,6 +79,18 @@ pub(super) fn write(
             }
         }
         surface.finish();
+        for (area, anchor, block) in page.marks.iter().filter_map(link) {
+            let Some(destination) = destination(pages, anchor) else { continue };
+            let Some(rect) = Rect::from_xywh(area.0, area.1, area.2, area.3) else { continue };
+            let target = Target::Destination(Destination::Xyz(destination));
+            let words = match &blocks[block].role {
+                Role::Link(words) => Some(words.clone()),
+                _ => None,
+            };
+            let identifier =
+                pdf_page.add_tagged_annotation(Annotation::new_link(LinkAnnotation::new(rect, target), words));
+            leaves[block].push(identifier.into());
+        }
         pdf_page.finish();
     }
     document.set_tag_tree(tag_tree(blocks, leaves));
@@ -90,6 +105,21 @@ fn mark_block(mark: &Mark) -> Option<usize> {
         Mark::Chart { block, .. } => Some(*block),
         _ => None,
     }
+}
+
+fn link(mark: &Mark) -> Option<((f32, f32, f32, f32), &str, usize)> {
+    match mark {
+        Mark::Link { area, anchor, block } => Some((*area, anchor.as_str(), *block)),
+        _ => None,
+    }
+}
+
+/// The page and height where `anchor` was set.
+fn destination(pages: &[Page], anchor: &str) -> Option<XyzDestination> {
+    pages.iter().enumerate().find_map(|(index, page)| {
+        let (_, y) = page.anchors.iter().find(|(name, _)| name == anchor)?;
+        Some(XyzDestination::new(index, Point::from_xy(0.0, *y)))
+    })
 }
 
 /// The blocks nested as they were laid out (cells in rows in tables), in
@@ -134,6 +164,7 @@ fn tag_of(role: &Role) -> TagKind {
         Role::HeaderCell => Tag::TH(TableHeaderScope::Column).into(),
         Role::Cell => Tag::TD.into(),
         Role::Figure(alt) => Tag::Figure(Some(alt.clone())).into(),
+        Role::Link(_) => Tag::Link.into(),
     }
 }
 
@@ -186,6 +217,8 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
                 surface.set_stroke(None);
             }
         }
+        // Links are annotations, added once the page's content is drawn.
+        Mark::Link { .. } => {}
         Mark::Chart { x, y, width, indicator, .. } => {
             let scale = width / CHART_PIXELS.0 as f32;
             draw_chart(*indicator, PdfBackend::new(surface, (*x, *y, scale), CHART_PIXELS, fonts.clone()))?;
