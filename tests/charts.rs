@@ -121,4 +121,12 @@ fn trend_chart_svg_matches_the_snapshot() {
     // Same input, same bytes: PNG too.
     let indicator = fixed_indicator();
     assert_eq!(scorecard::render::trend_png(&indicator).unwrap(), scorecard::render::trend_png(&indicator).unwrap());
+    // For slides and print: twice the SVG's 720 x 400, marked 300 dpi
+    // (11,811 pixels a metre).
+    let png = scorecard::render::trend_png(&indicator).unwrap();
+    let reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (1440, 800));
+    let dims = info.pixel_dims.expect("pHYs");
+    assert_eq!((dims.xppu, dims.yppu, dims.unit), (11_811, 11_811, png::Unit::Meter));
 }

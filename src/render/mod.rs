@@ -8,6 +8,7 @@ mod build_time;
 mod bundle;
 mod charts;
 mod comparison;
+mod doubled;
 mod fonts;
 mod format;
 mod funnel_chart;
