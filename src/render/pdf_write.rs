@@ -133,24 +133,23 @@ fn tag_tree(blocks: &[Block], mut leaves: Vec<Vec<Node>>) -> TagTree {
             None => roots.push(index),
         }
     }
-    fn group(index: usize, blocks: &[Block], children: &[Vec<usize>], leaves: &mut [Vec<Node>]) -> TagGroup {
-        let mut group = TagGroup::new(tag_of(&blocks[index].role));
-        for leaf in std::mem::take(&mut leaves[index]) {
-            group.push(leaf);
-        }
-        for &child in &children[index] {
-            group.push(group_of(child, blocks, children, leaves));
-        }
-        group
-    }
-    fn group_of(index: usize, blocks: &[Block], children: &[Vec<usize>], leaves: &mut [Vec<Node>]) -> TagGroup {
-        group(index, blocks, children, leaves)
-    }
     let mut tree = TagTree::new().with_lang(Some("en-GB".to_string()));
     for root in roots {
-        tree.push(group(root, blocks, &children, &mut leaves));
+        tree.push(tag_group(root, blocks, &children, &mut leaves));
     }
     tree
+}
+
+/// Block `index` with its marked content, then its children's groups.
+fn tag_group(index: usize, blocks: &[Block], children: &[Vec<usize>], leaves: &mut [Vec<Node>]) -> TagGroup {
+    let mut node = TagGroup::new(tag_of(&blocks[index].role));
+    for leaf in std::mem::take(&mut leaves[index]) {
+        node.push(leaf);
+    }
+    for &child in &children[index] {
+        node.push(tag_group(child, blocks, children, leaves));
+    }
+    node
 }
 
 fn tag_of(role: &Role) -> TagKind {
