@@ -510,15 +510,7 @@ fn badges(indicator: &IndicatorReport) -> Vec<Badge> {
 
 fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, scorecard: &Scorecard) {
     flow.new_page();
-    flow.bookmark(indicator.title.clone());
-    flow.anchor(&indicator.id);
-    flow.paragraph(&theme_line(indicator), NOTE);
-    flow.heading(2, &indicator.title, HEADING, 0.0);
-    flow.gap(4.0);
-    rating_line(flow, indicator);
-    if let Some(sentence) = rating_sentence(indicator) {
-        flow.paragraph(&sentence, STRONG);
-    }
+    indicator_head(flow, indicator);
     if let Some(sentence) = actions_sentence(indicator) {
         flow.paragraph(&sentence, BODY);
     }
@@ -548,6 +540,21 @@ fn indicator_page(flow: &mut Flow, index: usize, indicator: &IndicatorReport, sc
     breakdown(flow, indicator, scorecard);
 }
 
+/// An indicator's head on its page or half page: its theme, plan and
+/// owner, its title (a bookmark and a link's anchor), its rating with the
+/// headline figures, and the rating explained.
+fn indicator_head(flow: &mut Flow, indicator: &IndicatorReport) {
+    flow.bookmark(indicator.title.clone());
+    flow.anchor(&indicator.id);
+    flow.paragraph(&theme_line(indicator), NOTE);
+    flow.heading(2, &indicator.title, HEADING, 0.0);
+    flow.gap(4.0);
+    rating_line(flow, indicator);
+    if let Some(sentence) = rating_sentence(indicator) {
+        flow.paragraph(&sentence, STRONG);
+    }
+}
+
 /// An indicator on half a page of the board pack: its rating and figures,
 /// the rating explained, and its chart with the commentary beside it. Two
 /// share a page when both fit; a series with no value to draw says so in a
@@ -566,15 +573,7 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
         + chart.max(SUBHEADING.size * 1.3 + BODY.size * 1.3 * 3.0)
         + 24.0;
     flow.keep(height);
-    flow.bookmark(indicator.title.clone());
-    flow.anchor(&indicator.id);
-    flow.paragraph(&theme_line(indicator), NOTE);
-    flow.heading(2, &indicator.title, HEADING, 0.0);
-    flow.gap(4.0);
-    rating_line(flow, indicator);
-    if let Some(sentence) = sentence {
-        flow.paragraph(&sentence, STRONG);
-    }
+    indicator_head(flow, indicator);
     flow.gap(6.0);
     if drawable {
         chart_and_commentary(flow, index, indicator, BLOCK_CHART_WIDTH);
