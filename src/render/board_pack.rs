@@ -257,7 +257,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: P
     );
     if profile == Profile::Board {
         flow.paragraph(
-            "The board pack: the indicators that need attention have a page each, every indicator is a row of the 13-month table, and full-pack.pdf (if published beside it) has a page for every indicator and the definitions as written.",
+            "The board pack: each indicator needing attention has half a page of its own, every indicator is a row of the 13-month table, and full-pack.pdf (if published beside it) has a page for every indicator and the definitions as written.",
             NOTE,
         );
     }
@@ -291,7 +291,7 @@ fn opening(flow: &mut Flow, scorecard: &Scorecard, built: &BuildTime, profile: P
         flow.table(&attention_table(&attention, profile == Profile::Full));
     }
     if profile == Profile::Board && !attention.is_empty() {
-        flow.paragraph("Each has a page after the 13-month table, with its chart and commentary.", NOTE);
+        flow.paragraph("Each has half a page after the 13-month table, with its chart and commentary.", NOTE);
     }
     flow.gap(8.0);
     flow.heading(2, "Improved", SUBHEADING, 20.0);
