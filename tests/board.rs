@@ -135,6 +135,7 @@ fn a_month_that_moved_since_it_was_published_is_flagged() {
 #[test]
 fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
     let fixture = Fixture::shipped(&["workforce/agency-rate"]);
+    fixture.extract("2024-01", "workforce.csv", &workforce(2.0));
     fixture.extract("2025-01", "workforce.csv", &workforce(1.0));
     fixture.extract("2025-02", "workforce.csv", &workforce(1.6));
     build(&fixture);
@@ -183,6 +184,12 @@ fn the_workbook_is_a_report_with_titles_units_formats_and_print_setup() {
         "{names}"
     );
     assert!(names.contains("'13 months'!$A:$A,'13 months'!$1:$1"), "{names}");
+    // The Data sheet opens and prints filtered to the board's 13 months,
+    // February 2024 to February 2025: Month >= 29 February 2024, Excel day
+    // 45,716 - 365 = 45,351. January 2024, its first row, is hidden; February 2024 is not.
+    assert!(data.contains("<customFilter operator=\"greaterThanOrEqual\" val=\"45351\"/>"), "{data}");
+    let row = |number: u32| data.split(&format!("<row r=\"{number}\"")).nth(1).unwrap().split('>').next().unwrap();
+    assert!(row(2).contains("hidden=\"1\"") && !row(3).contains("hidden"), "{}", row(2));
     // The target is a number (14.0), what it is beside it in words; themes by title.
     assert!(scorecard.contains("<c r=\"F2\" s=\"") && scorecard.contains("<v>14</v>"), "{scorecard}");
     assert!(strings.contains("<t>target</t>") && strings.contains("<t>Workforce</t>"), "{strings}");

@@ -15,7 +15,10 @@ use crate::evaluate::Observation;
 use crate::judge::{round_to, Comparison, IndicatorReport, Rag, Scorecard};
 use crate::language::Unit;
 use crate::project::Month;
-use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, FilterCondition, FilterCriteria, Format, FormatAlign, Workbook, Worksheet,
+    XlsxError,
+};
 
 /// A4 in Excel's paper size codes.
 const A4: u8 = 9;
@@ -134,10 +137,14 @@ fn write_number(
 
 /// A month as a date (its last day), shown `Mar 2026`.
 fn write_month(sheet: &mut Worksheet, row: u32, column: u16, month: Month) -> Result<(), XlsxError> {
-    let last = month.last_day();
-    let date = ExcelDateTime::from_ymd(month.year as u16, month.month as u8, chrono::Datelike::day(&last) as u8)?;
-    sheet.write_datetime_with_format(row, column, &date, &month_format())?;
+    sheet.write_datetime_with_format(row, column, &month_date(month)?, &month_format())?;
     Ok(())
+}
+
+/// A month stands for its last day, the date its figures are as at.
+fn month_date(month: Month) -> Result<ExcelDateTime, XlsxError> {
+    let last = month.last_day();
+    ExcelDateTime::from_ymd(month.year as u16, month.month as u8, chrono::Datelike::day(&last) as u8)
 }
 
 /// A value as shown: `c` where suppressed (no number), otherwise the rounded value.
@@ -404,6 +411,11 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeadi
         })
         .sum();
     set_up(sheet, &DATA_COLUMNS, rows as u32, heading)?;
+    // The title column as wide as the longest title, so none is cut by the
+    // unit beside it (the sheet prints one page wide whatever its width).
+    let longest = scorecard.indicators.iter().map(|indicator| indicator.title.chars().count()).max().unwrap_or(0);
+    sheet.set_column_width(1, (longest as f64 + 2.0).clamp(DATA_COLUMNS[1].1, 100.0))?;
+    let first_shown = show_only_the_last_13_months(sheet, scorecard.month)?;
     let mut row = 1;
     for indicator in &scorecard.indicators {
         let groups = indicator
@@ -424,11 +436,26 @@ fn data_sheet(sheet: &mut Worksheet, scorecard: &Scorecard, heading: &PrintHeadi
                 write_quantity(sheet, row, 7, observation.numerator)?;
                 write_quantity(sheet, row, 8, observation.denominator)?;
                 sheet.write_text(row, 9, observation.reason().unwrap_or(""))?;
+                if observation.period < first_shown {
+                    sheet.set_row_hidden(row)?;
+                }
                 row += 1;
             }
         }
     }
     Ok(())
+}
+
+/// The Data sheet opens, and prints, filtered to the 13 months the board
+/// sees (the filter on Month is set, so Excel and LibreOffice show it as
+/// such); clearing the filter shows every month. The rows are hidden here
+/// because rust_xlsxwriter's own filtering does not compare dates.
+fn show_only_the_last_13_months(sheet: &mut Worksheet, month: Month) -> Result<Month, XlsxError> {
+    let first = month.plus(-12);
+    let condition =
+        FilterCondition::new().add_custom_filter(FilterCriteria::GreaterThanOrEqualTo, month_date(first)?.to_excel());
+    sheet.filter_automatic_off().filter_column(4, &condition)?;
+    Ok(first)
 }
 
 #[cfg(test)]
