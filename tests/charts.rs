@@ -61,6 +61,7 @@ fn fixed_indicator() -> IndicatorReport {
         in_words: Vec::new(),
         revisions: Vec::new(),
         rank: None,
+        consortium: None,
         commentary: None,
         events: vec![Event {
             date: "2024-07-15".into(),

@@ -287,6 +287,35 @@ fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
     // A screen reader hears what the chart shows.
     let described = "role=\"img\"><title>Funnel plot of Social workers with a caseload within the limit</title><desc>Members overall 59.3%. Dots, numbered as in the table: 1 High 72.0%; 2 Inside 66.0%; 3 Low 40.0%.";
     assert!(chart.contains(described), "{chart}");
+    // Inside's own page draws the same funnel with its dot (2nd, 66.0%)
+    // ringed and named, says so, and links to the comparison's table.
+    let own = fixture.root().join("reports/E06900001/2025-03");
+    let chart = std::fs::read_to_string(own.join("charts/consortium/caseloads-within-limit.svg")).unwrap();
+    assert!(
+        chart.contains("<desc>Inside is dot 2, ringed: 66.0%, inside the limits. Members overall 59.3%."),
+        "{chart}"
+    );
+    assert!(chart.contains("\n2 Inside\n") && chart.contains("\n1 High\n") && chart.contains("\n3 Low\n"), "{chart}");
+    assert!(chart.contains("r=\"9\""), "the ring: {chart}");
+    let others = std::fs::read_to_string(
+        fixture.root().join("reports/E06900002/2025-03/charts/consortium/caseloads-within-limit.svg"),
+    )
+    .unwrap();
+    assert!(others.contains("\n2\n") && !others.contains("Inside\n"), "only on Inside's own page: {others}");
+    let page = std::fs::read_to_string(own.join("index.html")).unwrap();
+    assert!(
+        page.contains("Among the consortium's members: Inside is dot 2, ringed: 66.0%, inside the limits."),
+        "{page}"
+    );
+    assert!(
+        page.contains("href=\"..&#x2f;..&#x2f;comparison&#x2f;2025-03&#x2f;comparison.html#caseloads-within-limit\""),
+        "{page}"
+    );
+    assert!(comparison_has_section(&folder, "caseloads-within-limit"));
+}
+
+fn comparison_has_section(folder: &std::path::Path, id: &str) -> bool {
+    std::fs::read_to_string(folder.join("comparison.html")).unwrap().contains(&format!("<section id=\"{id}\">"))
 }
 
 /// Five members, so that a build evaluates them in two groups (of

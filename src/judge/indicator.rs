@@ -5,6 +5,7 @@ use super::benchmarks::{ResolvedBenchmark, Standing};
 use super::change::{differ, Counts};
 use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
+use super::ranking::IndicatorRanking;
 use super::recent_trend::{recent_slope, recent_trend, RecentTrend, PERIODS};
 use super::revision::Revision;
 use super::rounding::round_to;
@@ -18,6 +19,7 @@ use crate::language::window::PeriodWindow;
 use crate::language::{Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingRule, Summary, Unit};
 use crate::project::Month;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// An action of the improvement plan that an indicator measures.
 #[derive(Debug, Clone, Serialize)]
@@ -100,6 +102,11 @@ pub struct IndicatorReport {
     /// Its place among a consortium's members this month, best first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rank: Option<Position>,
+    /// Every member's value of it this month, in a consortium: drawn as a
+    /// funnel on the member's page (published in the comparison bundle, not
+    /// in this member's JSON).
+    #[serde(skip)]
+    pub consortium: Option<Arc<IndicatorRanking>>,
     /// Months whose value moved since an earlier pack published them.
     pub revisions: Vec<Revision>,
     pub vs_previous_month: Comparison,
@@ -251,6 +258,7 @@ pub(super) fn judge(
         revisions: Vec::new(),
         actions: Vec::new(),
         rank: None,
+        consortium: None,
         vs_previous_month: compare(definition, &latest, &find(&series, previous_period)),
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         vs_months: over_months(definition, &series, month),

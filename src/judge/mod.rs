@@ -12,6 +12,7 @@ mod indicator;
 mod plan;
 mod rag;
 mod rank;
+mod ranking;
 mod readiness;
 mod recent_trend;
 mod revision;
@@ -32,7 +33,8 @@ pub use indicator::{
 };
 pub use plan::{ActionView, Measure, PlanView, PriorityView};
 pub use rag::{Limits, Rag, RagCounts};
-pub use rank::{rank, IndicatorRanking, MemberValue, Ranking};
+pub use rank::rank;
+pub use ranking::{IndicatorRanking, MemberValue, Ranking};
 pub use readiness::{data_to, missing_extracts, other_period, unread_files, warnings, DataTo, Warning};
 pub use recent_trend::{RecentTrend, TrendTest};
 pub use revision::{revisions, Published, Revision};

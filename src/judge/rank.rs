@@ -7,67 +7,12 @@
 //! calculable or suppressed has no rank, and `of` counts only ranked members.
 //! Indicators with no polarity are shown but not ranked.
 
-use super::funnel::{self, Funnel};
-use super::rag::Rag;
+use super::funnel;
+use super::ranking::{IndicatorRanking, MemberValue, Ranking};
 use super::rounding::round_to;
 use super::scorecard::Scorecard;
 use crate::language::{Polarity, Unit};
-use crate::project::Month;
-use serde::Serialize;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Ranking {
-    pub month: Month,
-    pub indicators: Vec<IndicatorRanking>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct IndicatorRanking {
-    pub id: String,
-    pub title: String,
-    pub unit: Unit,
-    pub decimals: u32,
-    pub polarity: Polarity,
-    /// Members with a rank.
-    pub ranked: usize,
-    /// The median of the members' values as shown (published, rounded),
-    /// whether or not the indicator is ranked.
-    pub median: Option<f64>,
-    pub members: Vec<MemberValue>,
-    /// Each member's value against its denominator, for proportions of
-    /// children and rates per 10,000.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub funnel: Option<Funnel>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MemberValue {
-    pub code: String,
-    pub name: String,
-    /// The value as published: absent when suppressed or not calculable.
-    pub value: Option<f64>,
-    pub suppressed: bool,
-    /// The counts behind the value, as published (absent when suppressed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub numerator: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub denominator: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub not_calculable: Option<String>,
-    pub rag: Option<Rag>,
-    /// 1 is best.
-    pub rank: Option<usize>,
-}
-
-impl IndicatorRanking {
-    /// The members in the order of the rank table: ranked best first, then
-    /// the rest in member order. Their place in it numbers their funnel dots.
-    pub fn in_rank_order(&self) -> Vec<&MemberValue> {
-        let mut members: Vec<&MemberValue> = self.members.iter().collect();
-        members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
-        members
-    }
-}
+use std::sync::Arc;
 
 /// Rank every member's scorecard for the same month, indicator by indicator.
 pub fn rank<'a>(scorecards: &'a [Scorecard]) -> Option<Ranking> {
@@ -116,7 +61,7 @@ pub fn rank<'a>(scorecards: &'a [Scorecard]) -> Option<Ranking> {
             };
             assign_ranks(&mut ranking);
             ranking.median = median(&ranking);
-            ranking
+            Arc::new(ranking)
         })
         .collect();
     Some(Ranking { month: first.month, indicators })

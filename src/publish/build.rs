@@ -309,6 +309,7 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
         for (indicator, ranked) in scorecard.indicators.iter_mut().zip(&ranking.indicators) {
             let position = ranked.members.get(member).and_then(|value| value.rank);
             indicator.rank = position.map(|position| Position { position, of: ranked.ranked });
+            indicator.consortium = Some(ranked.clone());
         }
     }
     scorecard.story = judge::story(&scorecard.indicators);

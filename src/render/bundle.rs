@@ -2,6 +2,7 @@
 //! the board pack, the tables, the workbook and the charts (`publish` adds the manifest).
 
 use super::build_time::BuildTime;
+use super::funnel::{funnel_files, FunnelPaths};
 use super::html::{self, PageContext};
 use super::printable::printable;
 use super::{board_pack, charts, tables, xlsx};
@@ -10,6 +11,17 @@ use crate::parallel;
 use std::collections::BTreeMap;
 
 pub type Files = Vec<(String, Vec<u8>)>;
+
+/// In a consortium, the funnel of every member's value with this one's dot ringed.
+fn member_funnel(indicator: &IndicatorReport, you: &str) -> Result<Files, String> {
+    match &indicator.consortium {
+        Some(ranking) => match &ranking.funnel {
+            Some(funnel) => funnel_files(ranking, funnel, Some(you), &FunnelPaths::member(ranking)),
+            None => Ok(Files::new()),
+        },
+        None => Ok(Files::new()),
+    }
+}
 
 fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
     let svg = printable(&charts::trend_svg(indicator)?).into_owned();
@@ -30,12 +42,16 @@ fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
 
 /// Every file of a member's month bundle but its manifest, sorted by name.
 pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
-    let drawn = parallel::map(&scorecard.indicators, charts);
+    let you = &scorecard.authority_code;
+    let drawn = parallel::map(&scorecard.indicators, |indicator| -> Result<_, String> {
+        Ok((charts(indicator)?, member_funnel(indicator, you)?))
+    });
     let mut files: Files = Vec::new();
     let mut sparklines = BTreeMap::new();
     for (indicator, result) in scorecard.indicators.iter().zip(drawn) {
-        let (chart_files, sparkline) = result?;
+        let ((chart_files, sparkline), funnel_files) = result?;
         files.extend(chart_files);
+        files.extend(funnel_files);
         sparklines.insert(indicator.id.clone(), sparkline);
     }
     let page = html::scorecard_page(scorecard, &PageContext { built: &built.text, sparklines: &sparklines })?;

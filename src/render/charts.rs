@@ -26,7 +26,7 @@ pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
 /// given: 15 is a 12 px font, so at least 11 px on screen at the chart's
 /// natural size and 9 pt printed (the page prints charts at natural size,
 /// the board pack at 0.8 of it).
-const TEXT_SIZE: f64 = 15.0;
+pub(super) const TEXT_SIZE: f64 = 15.0;
 const LATEST_SIZE: f64 = 17.0;
 const CAPTION_SIZE: f64 = 19.0;
 /// Where the plot starts, after the y axis labels.
@@ -299,7 +299,7 @@ fn legend_columns<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[
 
 /// The bold face. Made new rather than by `.style(Bold)`, which keeps the
 /// regular face's glyphs: the PNG's bold text would be drawn regular.
-fn bold(size: f64) -> FontDesc<'static> {
+pub(super) fn bold(size: f64) -> FontDesc<'static> {
     FontDesc::new(FontFamily::Name(FAMILY), size, FontStyle::Bold)
 }
 

@@ -3,13 +3,11 @@
 //! and comparison.json.
 
 use super::bundle::Files;
-use super::charts::titled_svg;
 use super::format::{month_name, number, rag_view, show_count, show_value};
-use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
+use super::funnel::{funnel_files, funnel_view, shown, FunnelPaths};
 use super::html::environment;
-use super::printable::printable;
 use super::tables::write_rows;
-use crate::judge::{Funnel, IndicatorRanking, MemberValue, Ranking};
+use crate::judge::{IndicatorRanking, MemberValue, Ranking};
 use crate::language::Polarity;
 use minijinja::{context, Value};
 
@@ -23,76 +21,10 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files,
     ];
     for indicator in &ranking.indicators {
         if let Some(funnel) = &indicator.funnel {
-            for (folder, size) in [("", FUNNEL_SIZE), ("narrow/", NARROW_FUNNEL_SIZE)] {
-                let svg = funnel_svg(indicator, funnel, size)?;
-                let svg =
-                    titled_svg(&svg, &format!("Funnel plot of {}", indicator.title), &funnel_words(indicator, funnel));
-                let svg = printable(&svg).into_owned();
-                files.push((funnel_path(indicator, folder), svg.into_bytes()));
-            }
+            files.extend(funnel_files(indicator, funnel, None, &FunnelPaths::comparison(indicator))?);
         }
     }
     Ok(files)
-}
-
-/// `charts/funnel-<id>.svg`, or under `charts/narrow/` for phones.
-fn funnel_path(indicator: &IndicatorRanking, folder: &str) -> String {
-    format!("charts/{folder}funnel-{}.svg", indicator.id)
-}
-
-/// Who is outside the funnel's limits, in words.
-fn funnel_verdict(funnel: &Funnel) -> String {
-    let outside: Vec<String> =
-        funnel.outside().iter().map(|point| format!("{} ({})", point.name, point.band.describe())).collect();
-    if outside.is_empty() {
-        "Every member is inside the 95% limits: the differences between them are within what chance gives.".to_string()
-    } else {
-        format!("Outside the limits: {}.", outside.join("; "))
-    }
-}
-
-/// The funnel in words for a reader who cannot see it: the overall value,
-/// each numbered dot's member and value, who is outside the limits.
-fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel) -> String {
-    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    let dots: Vec<String> = indicator
-        .in_rank_order()
-        .iter()
-        .enumerate()
-        .filter(|(_, member)| funnel.points.iter().any(|point| point.code == member.code))
-        .map(|(index, member)| format!("{} {} {}", index + 1, member.name, shown(indicator, member)))
-        .collect();
-    format!(
-        "Members overall {}. Dots, numbered as in the table: {}. {}",
-        show(funnel.centre),
-        dots.join("; "),
-        funnel_verdict(funnel)
-    )
-}
-
-/// The funnel in words: the overall value, and who is outside the limits.
-fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel) -> Value {
-    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
-    let verdict = funnel_verdict(funnel);
-    let alt = format!("Funnel plot of {}: {}", indicator.title, funnel_words(indicator, funnel));
-    context! {
-        chart => funnel_path(indicator, ""),
-        narrow_chart => funnel_path(indicator, "narrow/"),
-        size => FUNNEL_SIZE,
-        narrow_size => NARROW_FUNNEL_SIZE,
-        centre => show(funnel.centre),
-        method => funnel.kind.method(),
-        verdict,
-        alt,
-    }
-}
-
-fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
-    match (member.suppressed, member.value) {
-        (true, _) => "c".into(),
-        (false, Some(value)) => show_value(Some(value), indicator.decimals, indicator.unit),
-        (false, None) => "not calculable".into(),
-    }
 }
 
 /// "155 of 750": the counts behind a member's value; `c` when suppressed.
@@ -180,8 +112,11 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
                 .median
                 .map(|median| show_value(Some(median), indicator.decimals, indicator.unit))
                 .unwrap_or_else(|| "not calculable".into());
-            let funnel = indicator.funnel.as_ref().map(|funnel| funnel_view(indicator, funnel));
-            context! { title => &indicator.title, unit => indicator.unit, polarity_text, rows, median, funnel }
+            let funnel = indicator
+                .funnel
+                .as_ref()
+                .map(|funnel| funnel_view(indicator, funnel, None, &FunnelPaths::comparison(indicator)));
+            context! { id => &indicator.id, title => &indicator.title, unit => indicator.unit, polarity_text, rows, median, funnel }
         })
         .collect();
     let members = ranking.indicators.first().map_or(0, |indicator| indicator.members.len());

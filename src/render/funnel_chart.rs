@@ -5,8 +5,11 @@
 //! no better direction) repeats what its label says, and a filled point is
 //! outside the 99.8% limits, a ring outside only the 95% ones.
 
-use super::charts::{register_fonts, text_style, DrawResult, CONCERNING, IMPROVING, INK, NEUTRAL_SIGNAL, SERIES};
+use super::charts::{
+    bold, register_fonts, text_style, DrawResult, CONCERNING, IMPROVING, INK, NEUTRAL_SIGNAL, SERIES, TEXT_SIZE,
+};
 use super::format::show_count;
+use super::funnel::dot_number;
 use crate::judge::{Band, Funnel, FunnelKind, IndicatorRanking, Interval};
 use crate::language::Polarity;
 use plotters::coord::Shift;
@@ -32,12 +35,18 @@ fn key_columns(width: u32) -> u32 {
 /// Points along each limit line.
 const STEPS: usize = 160;
 
-pub fn funnel_svg(indicator: &IndicatorRanking, funnel: &Funnel, size: (u32, u32)) -> Result<String, String> {
+/// `you`: the member whose page the plot is on, its dot ringed and named.
+pub fn funnel_svg(
+    indicator: &IndicatorRanking,
+    funnel: &Funnel,
+    size: (u32, u32),
+    you: Option<&str>,
+) -> Result<String, String> {
     register_fonts();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw(&root, indicator, funnel).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
+        draw(&root, indicator, funnel, you).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
     }
     Ok(svg)
 }
@@ -80,6 +89,7 @@ fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     indicator: &IndicatorRanking,
     funnel: &Funnel,
+    you: Option<&str>,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
     let ((x_low, x_high), (y_low, y_high)) = ranges(funnel);
@@ -117,21 +127,34 @@ fn draw<DB: DrawingBackend>(
         chart.draw_series(LineSeries::new(limits.iter().map(|(x, (_, at998))| (*x, clamp(side(at998)))), outer))?;
     }
     // Every dot numbered as the rank table numbers its member; those
-    // outside the 95% limits named as well.
-    let numbers = indicator.in_rank_order();
+    // outside the 95% limits named as well, and the viewing member's dot
+    // ringed in ink and named in bold.
     for point in &funnel.points {
         let colour = colour(indicator.polarity, point.band);
         let at = (point.denominator, point.value);
         let filled = matches!(point.band, Band::Inside | Band::Above998 | Band::Below998);
         let style = if filled { colour.filled() } else { colour.stroke_width(2) };
         chart.draw_series(std::iter::once(Circle::new(at, 5, style)))?;
-        let number = numbers.iter().position(|member| member.code == point.code).map_or(0, |index| index + 1);
-        let text = match point.band.is_outside_95() {
+        let number = dot_number(indicator, &point.code).unwrap_or(0);
+        let is_you = you == Some(point.code.as_str());
+        let text = match is_you || point.band.is_outside_95() {
             true => format!("{number} {}", point.name),
             false => number.to_string(),
         };
-        let label = text_style().pos(Pos::new(HPos::Left, VPos::Center));
-        chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text, (9, 0), label.color(&colour))))?;
+        // Labels of dots in the right part of the plot go to their left,
+        // so that a name is never cut by the chart's edge.
+        let leftwards = (point.denominator - x_low) / (x_high - x_low) > 0.55;
+        let anchor = Pos::new(if leftwards { HPos::Right } else { HPos::Left }, VPos::Center);
+        let (label, ink) = match is_you {
+            true => (TextStyle::from(bold(TEXT_SIZE)).pos(anchor), INK),
+            false => (text_style().pos(anchor), colour),
+        };
+        if is_you {
+            chart.draw_series(std::iter::once(Circle::new(at, 9, INK.stroke_width(2))))?;
+        }
+        let offset = if is_you { 13 } else { 9 };
+        let offset = if leftwards { -offset } else { offset };
+        chart.draw_series(std::iter::once(EmptyElement::at(at) + Text::new(text, (offset, 0), label.color(&ink))))?;
     }
     draw_key(&key_area)?;
     root.present()

@@ -4,6 +4,7 @@
 
 use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
 use super::format::{month_name, place, rag_view, show_count, show_value};
+use super::funnel::{funnel_view, FunnelPaths};
 use super::icons;
 use super::months_table::months_table;
 use super::plan::{action_row, actions_sentence};
@@ -41,7 +42,7 @@ pub struct PageContext<'a> {
     pub sparklines: &'a BTreeMap<String, String>,
 }
 
-fn detail(indicator: &IndicatorReport) -> Value {
+fn detail(indicator: &IndicatorReport, scorecard: &Scorecard) -> Value {
     let first = indicator.series.first().map(|o| month_name(o.period)).unwrap_or_default();
     let alt = format!(
         "Line chart of {} by month from {first} to {}; latest value {}{}.",
@@ -90,8 +91,19 @@ fn detail(indicator: &IndicatorReport) -> Value {
         actions => actions_sentence(indicator),
         commentary => &indicator.commentary,
         breakdown,
+        consortium => consortium_funnel(indicator, scorecard),
         ..Value::from_serialize(rag_view(indicator.rag)),
     }
+}
+
+/// Where this member sits among the consortium's: the funnel with its dot
+/// ringed, and a link to the comparison's ranked table.
+fn consortium_funnel(indicator: &IndicatorReport, scorecard: &Scorecard) -> Option<Value> {
+    let ranking = indicator.consortium.as_ref()?;
+    let funnel = ranking.funnel.as_ref()?;
+    let comparison = format!("../../comparison/{}/comparison.html#{}", scorecard.month, indicator.id);
+    let you = Some(scorecard.authority_code.as_str());
+    Some(context! { comparison, ..funnel_view(ranking, funnel, you, &FunnelPaths::member(ranking)) })
 }
 
 /// The plan's priorities, each action with links to the indicators that measure it.
@@ -156,7 +168,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
                 icon => Value::from_safe_string(icons::svg(icon, 18)),
                 text => &icon.text,
             }).collect::<Vec<_>>(),
-            details => scorecard.indicators.iter().map(detail).collect::<Vec<_>>(),
+            details => scorecard.indicators.iter().map(|indicator| detail(indicator, scorecard)).collect::<Vec<_>>(),
             chart => CHART_SIZE,
             narrow_chart => NARROW_CHART_SIZE,
             data_quality => &scorecard.data_quality,

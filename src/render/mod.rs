@@ -11,6 +11,7 @@ mod comparison;
 mod doubled;
 mod fonts;
 mod format;
+mod funnel;
 mod funnel_chart;
 mod html;
 mod icons;
