@@ -312,6 +312,70 @@ fn the_comparison_draws_a_funnel_and_names_members_outside_its_limits() {
         "{page}"
     );
     assert!(comparison_has_section(&folder, "caseloads-within-limit"));
+    comparison_pdf_and_workbook_say_the_same(&folder);
+}
+
+/// The comparison on paper and in a workbook, read back independently
+/// (lopdf, calamine): the same numbers, in the same rank order, as the page.
+fn comparison_pdf_and_workbook_say_the_same(folder: &std::path::Path) {
+    use calamine::{Data, DataType, Reader};
+    let path = folder.join("comparison.pdf");
+    let pack = crate::pdf::Pack::read(&path);
+    // Three members fit across a page on its side: the grid opens the PDF.
+    assert!(pack.landscape[0]);
+    let grid = pack.text(0);
+    assert!(grid.contains("Consortium of 3 authorities: every member compared, March 2025"), "{grid}");
+    // Members in their file's order; each value with its rating's letter:
+    // all red, being more than the tolerance below the 95% target.
+    assert!(grid.contains("Inside High Low Social workers with a caseload within the limit 66.0% R 72.0% R 40.0% R"), "{grid}");
+    let page = pack.page_with("Rank Authority").expect("a rank table");
+    let text = pack.text(page);
+    let order = [
+        "1 1 of 3 High E06900002 72.0% 72 of 100",
+        "2 2 of 3 Inside E06900001 66.0% 66 of 100",
+        "3 3 of 3 Low E06900003 40.0% 40 of 100",
+    ];
+    for row in order {
+        assert!(text.contains(row), "{row} in {text}");
+    }
+    assert!(text.contains("Median of the members 66.0%"), "{text}");
+    assert!(text.contains("Outside the limits: Low (below the 99.8% limit); High (above the 95% limit)."), "{text}");
+    let figures = crate::pdf::tagged(&path, "Figure");
+    assert_eq!(figures.len(), 1);
+    assert!(
+        figures[0].contains("Dots, numbered as in the table: 1 High 72.0%; 2 Inside 66.0%; 3 Low 40.0%."),
+        "{figures:?}"
+    );
+    assert!(crate::pdf::tagged(&path, "H2")
+        .iter()
+        .any(|heading| heading.starts_with("Social workers with a caseload within the limit")));
+
+    let mut workbook: calamine::Xlsx<_> = calamine::open_workbook(folder.join("comparison.xlsx")).unwrap();
+    let grid = workbook.worksheet_range("Grid").unwrap();
+    let header: Vec<Data> = grid.rows().next().unwrap().to_vec();
+    assert_eq!(
+        header[1..],
+        [
+            Data::String("Inside".into()),
+            Data::String("High".into()),
+            Data::String("Low".into()),
+            Data::String("Median of the members".into())
+        ]
+    );
+    let row = grid.rows().nth(1).unwrap();
+    assert_eq!(row[0], Data::String("Social workers with a caseload within the limit".into()));
+    // Numbers, not text: 66, 72, 40 and the median of the three, 66.
+    assert_eq!(row[1..], [Data::Float(66.0), Data::Float(72.0), Data::Float(40.0), Data::Float(66.0)]);
+    let ranked = workbook.worksheet_range("Ranked").unwrap();
+    let rows: Vec<(String, f64, f64)> = ranked
+        .rows()
+        .skip(1)
+        .map(|row| (row[4].to_string(), row[1].get_float().unwrap(), row[7].get_float().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        [("High".to_string(), 1.0, 72.0), ("Inside".to_string(), 2.0, 66.0), ("Low".to_string(), 3.0, 40.0)]
+    );
 }
 
 fn comparison_has_section(folder: &std::path::Path, id: &str) -> bool {

@@ -446,6 +446,17 @@ impl Element {
     }
 }
 
+/// The text (alternative or actual) of every element of `kind` in the
+/// structure tree of the tagged PDF at `path`, in reading order.
+pub fn tagged(path: &Path, kind: &str) -> Vec<String> {
+    let document = Document::load(path).unwrap();
+    let root = resolve(&document, document.catalog().unwrap().get(b"StructTreeRoot").unwrap()).as_dict().unwrap();
+    let mut all = Vec::new();
+    let tree = elements(&document, root.get(b"K").unwrap());
+    tree.iter().for_each(|element| element.all(&mut all));
+    all.iter().filter(|element| element.kind == kind).map(|element| element.text.clone()).collect()
+}
+
 fn elements(document: &Document, object: &Object) -> Vec<Element> {
     match resolve(document, object) {
         Object::Array(items) => items.iter().flat_map(|item| elements(document, item)).collect(),

@@ -36,7 +36,7 @@ pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf,
             .ok_or_else(|| Error::Usage("no members to compare".into()))?,
     };
     let consortium = &loaded.project.consortium_name(loaded.members.len());
-    let mut files = comparison_files(&ranking, consortium, &context.built.text).map_err(Error::render)?;
+    let mut files = comparison_files(&ranking, consortium, context.built).map_err(Error::render)?;
     let inputs = comparison_inputs(loaded, month);
     let manifest = Manifest::for_comparison(loaded, context.data, &inputs, month, &files, context.built);
     files.push(("manifest.json".into(), manifest.to_json().map_err(Error::render)?));

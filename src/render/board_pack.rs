@@ -8,11 +8,13 @@
 use super::build_time::BuildTime;
 use super::charts;
 use super::fonts::{self, Weight};
-use super::format::{month_name, rag_view, show_count, RagView};
+use super::format::{month_name, rag_view, show_count};
 use super::icons;
 use super::pdf_chart::PdfBackend;
-use super::pdf_layout::{
-    Align, Badge, Cell, Column, Flow, Mark, Rgb, Role, Style, Table, FOOTER_SIZE, INK, MARGIN, MUTED,
+use super::pdf_layout::{Align, Badge, Cell, Flow, Mark, Rgb, Role, Style, Table, MARGIN, MUTED};
+use super::pdf_style::{
+    cell, columns, header, rag_cell, rag_cell_as, rag_colours, BODY, CELL, CELL_STRONG, HEADING, NOTE, STRONG,
+    SUBHEADING, SUBTITLE, TITLE, WARNING,
 };
 use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::plan::{action_rag, action_row, actions_sentence};
@@ -21,58 +23,12 @@ use super::story::{exception_lines, revision_texts, ExceptionLine};
 use super::summary::{benchmark_text, by_theme, group_value, headline, since_last_sentence, statistics, summary_row};
 use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard, ATTENTION_RULE, IMPROVED_RULE};
 
-const TITLE: Style = Style::new(20.0, Weight::Bold, INK);
-const SUBTITLE: Style = Style::new(13.0, Weight::Regular, INK);
-const HEADING: Style = Style::new(13.0, Weight::Bold, INK);
-const SUBHEADING: Style = Style::new(11.0, Weight::Bold, INK);
-const BODY: Style = Style::new(10.0, Weight::Regular, INK);
-const STRONG: Style = Style::new(10.0, Weight::Bold, INK);
-/// Nothing smaller on paper (issue 32: 7.5 pt tables were hard to read).
-const NOTE: Style = Style::new(FOOTER_SIZE, Weight::Regular, MUTED);
-const CELL: Style = Style::new(9.5, Weight::Regular, INK);
-const CELL_STRONG: Style = Style::new(9.5, Weight::Bold, INK);
-const WARNING: Rgb = Rgb(179, 38, 30);
-
 /// The chart's width on an indicator page; the commentary takes the rest.
 const CHART_WIDTH: f32 = 350.0;
 /// The chart's width on half a page of the board pack: its text still 9 pt
 /// (12 px letters drawn at 330 / 440 of their size).
 const BLOCK_CHART_WIDTH: f32 = 330.0;
 const GUTTER: f32 = 12.0;
-
-/// Badge colours as on the page, with the text colour that reads on each.
-fn rag_colours(rag: Option<Rag>) -> (Rgb, Rgb) {
-    match rag {
-        Some(Rag::Red) => (Rgb(179, 38, 30), Rgb(255, 255, 255)),
-        Some(Rag::Amber) => (Rgb(242, 184, 75), INK),
-        Some(Rag::Green) => (Rgb(27, 110, 60), Rgb(255, 255, 255)),
-        None => (Rgb(255, 255, 255), INK),
-    }
-}
-
-/// "A amber": the letter keeps the rating readable in black and white.
-fn rag_cell(rag: Option<Rag>) -> Cell {
-    rag_cell_as((rag, rag_view(rag)))
-}
-
-/// A rating cell coloured as `rag`, worded as `view`.
-fn rag_cell_as((rag, view): (Option<Rag>, RagView)) -> Cell {
-    let (fill, ink) = rag_colours(rag);
-    Cell::new(format!("{} {}", view.rag_letter, view.rag_text), Style::new(CELL.size, Weight::Bold, ink))
-        .filled(rag.map(|_| fill))
-}
-
-fn cell(text: impl Into<String>) -> Cell {
-    Cell::new(text, CELL)
-}
-
-fn header(names: &[&str]) -> Vec<Cell> {
-    names.iter().map(|name| Cell::new(*name, CELL_STRONG)).collect()
-}
-
-fn columns(shares: &[(f32, Align)]) -> Vec<Column> {
-    shares.iter().map(|&(share, align)| Column { share, align }).collect()
-}
 
 /// Which pack: the board's (short: the story, the 13-month table, the
 /// plan, then pages only for the indicators that need attention or that the

@@ -2,22 +2,28 @@
 //! table per indicator), comparison.csv (one row per indicator and member)
 //! and comparison.json.
 
+use super::build_time::BuildTime;
 use super::bundle::Files;
-use super::format::{month_name, number, rag_view, show_count, show_value};
+use super::comparison_pdf::comparison_pdf;
+use super::comparison_xlsx::comparison_workbook;
+use super::format::{month_name, number, rag_view, show_count, show_value, RagView};
 use super::funnel::{funnel_files, funnel_view, shown, FunnelPaths};
 use super::html::environment;
 use super::tables::write_rows;
-use crate::judge::{IndicatorRanking, MemberValue, Ranking};
+use crate::judge::{IndicatorRanking, MemberValue, Rag, Ranking};
 use crate::language::Polarity;
 use minijinja::{context, Value};
+use serde::Serialize;
 
-pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files, String> {
+pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Files, String> {
     let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;
     json.push(b'\n');
     let mut files: Files = vec![
         ("comparison.csv".into(), csv(ranking)?),
-        ("comparison.html".into(), page(ranking, consortium, built)?.into_bytes()),
+        ("comparison.html".into(), page(ranking, consortium, &built.text)?.into_bytes()),
         ("comparison.json".into(), json),
+        ("comparison.pdf".into(), comparison_pdf(ranking, consortium, built)?),
+        ("comparison.xlsx".into(), comparison_workbook(ranking, consortium, built.epoch)?),
     ];
     for indicator in &ranking.indicators {
         if let Some(funnel) = &indicator.funnel {
@@ -25,6 +31,61 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &str) -> Result<Files,
         }
     }
     Ok(files)
+}
+
+/// A row of an indicator's rank table, in rank order: its number is the
+/// member's dot's number on the funnel plot.
+#[derive(Serialize)]
+pub(super) struct RankRow {
+    pub number: usize,
+    pub rank: String,
+    pub code: String,
+    pub name: String,
+    pub value: String,
+    pub counts: String,
+    #[serde(skip)]
+    pub rating: Option<Rag>,
+    #[serde(flatten)]
+    pub view: RagView,
+}
+
+pub(super) fn rank_rows(indicator: &IndicatorRanking) -> Vec<RankRow> {
+    let rank = |member: &MemberValue| match member.rank {
+        Some(rank) => format!("{rank} of {}", indicator.ranked),
+        None => "–".into(),
+    };
+    indicator
+        .in_rank_order()
+        .iter()
+        .enumerate()
+        .map(|(index, member)| RankRow {
+            number: index + 1,
+            rank: rank(member),
+            code: member.code.clone(),
+            name: member.name.clone(),
+            value: shown(indicator, member),
+            counts: counts(member),
+            rating: member.rag,
+            view: rag_view(member.rag),
+        })
+        .collect()
+}
+
+pub(super) fn polarity_text(polarity: Polarity) -> &'static str {
+    match polarity {
+        Polarity::HigherIsBetter => "higher is better",
+        Polarity::LowerIsBetter => "lower is better",
+        Polarity::CloseToTarget => "nearest the target is best",
+        Polarity::NoJudgement => "",
+    }
+}
+
+/// The members' median with the indicator's decimals.
+pub(super) fn median_text(indicator: &IndicatorRanking) -> String {
+    match indicator.median {
+        Some(median) => show_value(Some(median), indicator.decimals, indicator.unit),
+        None => "not calculable".into(),
+    }
 }
 
 /// "155 of 750": the counts behind a member's value; `c` when suppressed.
@@ -55,7 +116,7 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
                 member.rank.map(|rank| rank.to_string()).unwrap_or_default(),
                 indicator.ranked.to_string(),
                 member.rag.map(|rag| rag.name().to_string()).unwrap_or_default(),
-                funnel_band(indicator, member),
+                funnel_band(indicator, member).to_string(),
             ]);
         }
     }
@@ -77,9 +138,10 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
     )
 }
 
-fn funnel_band(indicator: &IndicatorRanking, member: &MemberValue) -> String {
+/// Where the member's dot is against the funnel's limits, if drawn.
+pub(super) fn funnel_band(indicator: &IndicatorRanking, member: &MemberValue) -> &'static str {
     let point = indicator.funnel.as_ref().and_then(|funnel| funnel.points.iter().find(|p| p.code == member.code));
-    point.map(|point| point.band.describe().to_string()).unwrap_or_default()
+    point.map_or("", |point| point.band.describe())
 }
 
 fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, String> {
@@ -87,31 +149,9 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
         .indicators
         .iter()
         .map(|indicator| {
-            let rows: Vec<Value> = indicator.in_rank_order()
-                .iter()
-                .enumerate()
-                .map(|(index, member)| {
-                    context! {
-                        number => index + 1,
-                        counts => counts(member),
-                        rank => member.rank.map(|rank| format!("{rank} of {}", indicator.ranked)).unwrap_or_else(|| "–".into()),
-                        code => &member.code,
-                        name => &member.name,
-                        value => shown(indicator, member),
-                        ..Value::from_serialize(rag_view(member.rag)),
-                    }
-                })
-                .collect();
-            let polarity_text = match indicator.polarity {
-                Polarity::HigherIsBetter => "higher is better",
-                Polarity::LowerIsBetter => "lower is better",
-                Polarity::CloseToTarget => "nearest the target is best",
-                Polarity::NoJudgement => "",
-            };
-            let median = indicator
-                .median
-                .map(|median| show_value(Some(median), indicator.decimals, indicator.unit))
-                .unwrap_or_else(|| "not calculable".into());
+            let rows: Vec<Value> = rank_rows(indicator).iter().map(Value::from_serialize).collect();
+            let polarity_text = polarity_text(indicator.polarity);
+            let median = median_text(indicator);
             let funnel = indicator
                 .funnel
                 .as_ref()

@@ -71,7 +71,7 @@ pub fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel, you: Option<&s
 }
 
 /// Who is outside the funnel's limits, in words.
-fn funnel_verdict(funnel: &Funnel) -> String {
+pub(super) fn funnel_verdict(funnel: &Funnel) -> String {
     let outside: Vec<String> =
         funnel.outside().iter().map(|point| format!("{} ({})", point.name, point.band.describe())).collect();
     if outside.is_empty() {
@@ -96,7 +96,7 @@ fn you_words(indicator: &IndicatorRanking, funnel: &Funnel, code: &str) -> Optio
 
 /// The funnel in words for a reader who cannot see it: the overall value,
 /// each numbered dot's member and value, who is outside the limits.
-fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel, you: Option<&str>) -> String {
+pub(super) fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel, you: Option<&str>) -> String {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
     let dots: Vec<String> = indicator
         .in_rank_order()

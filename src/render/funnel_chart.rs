@@ -24,9 +24,10 @@ const LIMIT: RGBColor = RGBColor(120, 120, 120);
 /// One row of the key; a narrow chart takes two.
 const KEY_HEIGHT: u32 = 26;
 
-/// Key entries per row: all three across a wide chart, two on a phone's.
+/// Key entries per row: all three across a wide chart (or the PDF's 440
+/// px), two on a phone's.
 fn key_columns(width: u32) -> u32 {
-    if width < 500 {
+    if width < 430 {
         2
     } else {
         3
@@ -49,6 +50,17 @@ pub fn funnel_svg(
         draw(&root, indicator, funnel, you).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
     }
     Ok(svg)
+}
+
+/// The funnel drawn onto a PDF page, as vectors.
+pub(super) fn funnel_pdf(
+    indicator: &IndicatorRanking,
+    funnel: &Funnel,
+    backend: super::pdf_chart::PdfBackend,
+) -> Result<(), String> {
+    register_fonts();
+    let root = backend.into_drawing_area();
+    draw(&root, indicator, funnel, None).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))
 }
 
 /// Better or worse where the indicator has a better direction.

@@ -106,8 +106,9 @@ pub(super) struct Page {
     /// The anchors set on this page (an indicator's id) and their heights.
     pub anchors: Vec<(String, f32)>,
     pub marks: Vec<Mark>,
-    /// An entry in the PDF's bookmarks pointing at the top of this page.
-    pub bookmark: Option<String>,
+    /// Entries in the PDF's bookmarks, each pointing where it was set on
+    /// this page (two indicators can share a page).
+    pub bookmarks: Vec<(String, f32)>,
 }
 
 /// How a run of text is set.
@@ -286,7 +287,8 @@ impl Flow {
     }
 
     pub(super) fn bookmark(&mut self, title: impl Into<String>) {
-        self.current().bookmark = Some(title.into());
+        let y = self.y;
+        self.current().bookmarks.push((title.into(), y));
     }
 
     fn current(&mut self) -> &mut Page {

@@ -218,9 +218,12 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
         }
         // Links are annotations, added once the page's content is drawn.
         Mark::Link { .. } => {}
-        Mark::Chart { x, y, width, indicator, .. } => {
+        Mark::Chart { x, y, width, height, indicator, .. } => {
+            // Drawn 440 px wide whatever its place's shape, so its text
+            // prints at one size; as many pixels high as the place is tall.
             let scale = width / CHART_PIXELS.0 as f32;
-            draw_chart(*indicator, PdfBackend::new(surface, (*x, *y, scale), CHART_PIXELS, fonts.clone()))?;
+            let pixels = (CHART_PIXELS.0, (height / scale).round() as u32);
+            draw_chart(*indicator, PdfBackend::new(surface, (*x, *y, scale), pixels, fonts.clone()))?;
         }
     }
     Ok(())
@@ -229,8 +232,8 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
 fn outline(pages: &[Page]) -> Outline {
     let mut outline = Outline::new();
     for (index, page) in pages.iter().enumerate() {
-        if let Some(title) = &page.bookmark {
-            outline.push_child(OutlineNode::new(title.clone(), XyzDestination::new(index, Point::from_xy(0.0, 0.0))));
+        for (title, y) in &page.bookmarks {
+            outline.push_child(OutlineNode::new(title.clone(), XyzDestination::new(index, Point::from_xy(0.0, *y))));
         }
     }
     outline

@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
 };
 
 /// A4 in Excel's paper size codes.
-const A4: u8 = 9;
+pub(super) const A4: u8 = 9;
 
 /// The most characters an Excel cell holds.
 const CELL_CHARACTERS: usize = 32_767;
@@ -30,7 +30,7 @@ const CELL_CHARACTERS: usize = 32_767;
 /// name) used to fail the whole build naming no input; it is cut to Excel's
 /// 32,767 characters with a marker saying so, and the cut is logged with
 /// the sheet and cell. The page, the PDF and the CSV keep it whole.
-trait TextCells {
+pub(super) trait TextCells {
     fn write_text(&mut self, row: u32, column: u16, text: impl AsRef<str>) -> Result<&mut Worksheet, XlsxError>;
     fn write_text_with_format(
         &mut self,
@@ -72,7 +72,7 @@ fn fitted<'t>(sheet: String, row: u32, column: u16, text: &'t str) -> std::borro
     format!("{}{marker}", &text[..end]).into()
 }
 
-fn rag_format(rag: Option<Rag>) -> Format {
+pub(super) fn rag_format(rag: Option<Rag>) -> Format {
     let (fill, font) = match rag {
         Some(Rag::Red) => (0xB3261E, 0xFFFFFF),
         Some(Rag::Amber) => (0xF2B84B, 0x212121),
@@ -92,7 +92,7 @@ fn value_format(unit: Unit, decimals: u32) -> Format {
     Format::new().set_num_format(value_code(unit, decimals)).set_align(FormatAlign::Top)
 }
 
-fn value_code(unit: Unit, decimals: u32) -> String {
+pub(super) fn value_code(unit: Unit, decimals: u32) -> String {
     let digits = if decimals == 0 { "#,##0".to_string() } else { format!("#,##0.{}", "0".repeat(decimals as usize)) };
     match unit {
         Unit::Percent => format!("{digits}\"%\""),
@@ -103,7 +103,12 @@ fn value_code(unit: Unit, decimals: u32) -> String {
 }
 
 /// Whole counts as `45,500`; FTE sums to 2 places, `152.50`.
-fn write_quantity(sheet: &mut Worksheet, row: u32, column: u16, value: Option<f64>) -> Result<(), XlsxError> {
+pub(super) fn write_quantity(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    value: Option<f64>,
+) -> Result<(), XlsxError> {
     let code = match value {
         Some(value) if value.fract() == 0.0 => "#,##0",
         _ => "#,##0.00",
@@ -166,7 +171,12 @@ fn write_shown(
 /// Headers in bold on the council's blue, frozen, filterable, and repeated
 /// on every printed page; A4 landscape, one page wide, each page headed
 /// with the authority, the sheet and the month and numbered "Page i of n".
-fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32, heading: &PrintHeading) -> Result<(), XlsxError> {
+pub(super) fn set_up(
+    sheet: &mut Worksheet,
+    columns: &[(&str, f64)],
+    rows: u32,
+    heading: &PrintHeading,
+) -> Result<(), XlsxError> {
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0x0B3C5D))
@@ -188,10 +198,10 @@ fn set_up(sheet: &mut Worksheet, columns: &[(&str, f64)], rows: u32, heading: &P
 }
 
 /// What each printed page is headed with.
-struct PrintHeading<'a> {
-    authority: &'a str,
-    sheet: &'a str,
-    month: &'a str,
+pub(super) struct PrintHeading<'a> {
+    pub authority: &'a str,
+    pub sheet: &'a str,
+    pub month: &'a str,
 }
 
 impl PrintHeading<'_> {
