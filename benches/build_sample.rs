@@ -50,6 +50,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("render_board_pack_pdf", |b| {
         b.iter(|| render::board_pack(&scorecard, &built).expect("pack renders").len())
     });
+    group.bench_function("render_full_pack_pdf", |b| {
+        b.iter(|| render::full_pack(&scorecard, &built).expect("pack renders").len())
+    });
     group.finish();
 }
 

@@ -327,7 +327,10 @@ fn comparison_pdf_and_workbook_say_the_same(folder: &std::path::Path) {
     assert!(grid.contains("Consortium of 3 authorities: every member compared, March 2025"), "{grid}");
     // Members in their file's order; each value with its rating's letter:
     // all red, being more than the tolerance below the 95% target.
-    assert!(grid.contains("Inside High Low Social workers with a caseload within the limit 66.0% R 72.0% R 40.0% R"), "{grid}");
+    assert!(
+        grid.contains("Inside High Low Social workers with a caseload within the limit 66.0% R 72.0% R 40.0% R"),
+        "{grid}"
+    );
     let page = pack.page_with("Rank Authority").expect("a rank table");
     let text = pack.text(page);
     let order = [

@@ -62,4 +62,9 @@ impl IndicatorRanking {
         members.sort_by_key(|member| member.rank.unwrap_or(usize::MAX));
         members
     }
+
+    /// The member's number on the funnel plot: its row of the rank table.
+    pub fn dot_number(&self, code: &str) -> Option<usize> {
+        self.in_rank_order().iter().position(|member| member.code == code).map(|index| index + 1)
+    }
 }

@@ -40,31 +40,56 @@ fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
     ))
 }
 
+/// A piece of a bundle's rendering that needs nothing from the others.
+#[derive(Clone, Copy)]
+enum Job {
+    FullPack,
+    BoardPack,
+    Workbook,
+    Tables,
+    Charts(usize),
+}
+
+/// What a job made: its files, and an indicator's sparkline for the page.
+type Made = (Files, Option<(String, String)>);
+
+fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, String> {
+    let files = match job {
+        Job::FullPack => vec![("full-pack.pdf".into(), board_pack::full_pack(scorecard, built)?)],
+        Job::BoardPack => vec![("board-pack.pdf".into(), board_pack::board_pack(scorecard, built)?)],
+        Job::Workbook => vec![("scorecard.xlsx".into(), xlsx::workbook(scorecard, built.epoch)?)],
+        Job::Tables => vec![
+            ("definitions.html".into(), html::definitions_page(scorecard)?.into_bytes()),
+            ("scorecard.csv".into(), tables::scorecard_csv(scorecard)?),
+            ("series.csv".into(), tables::series_csv(scorecard)?),
+            ("scorecard.json".into(), tables::scorecard_json(scorecard)?),
+        ],
+        Job::Charts(index) => {
+            let indicator = &scorecard.indicators[index];
+            let (mut files, sparkline) = charts(indicator)?;
+            files.extend(member_funnel(indicator, &scorecard.authority_code)?);
+            return Ok((files, Some((indicator.id.clone(), sparkline))));
+        }
+    };
+    Ok((files, None))
+}
+
 /// Every file of a member's month bundle but its manifest, sorted by name.
+/// Everything but the page (which needs the sparklines) is drawn at once
+/// on every core, the full pack (the longest job) first.
 pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
-    let you = &scorecard.authority_code;
-    let drawn = parallel::map(&scorecard.indicators, |indicator| -> Result<_, String> {
-        Ok((charts(indicator)?, member_funnel(indicator, you)?))
-    });
+    let packs = if scorecard.full_pack { vec![Job::FullPack, Job::BoardPack] } else { vec![Job::BoardPack] };
+    let charts = (0..scorecard.indicators.len()).map(Job::Charts);
+    let jobs: Vec<Job> = packs.into_iter().chain([Job::Workbook]).chain(charts).chain([Job::Tables]).collect();
     let mut files: Files = Vec::new();
     let mut sparklines = BTreeMap::new();
-    for (indicator, result) in scorecard.indicators.iter().zip(drawn) {
-        let ((chart_files, sparkline), funnel_files) = result?;
-        files.extend(chart_files);
-        files.extend(funnel_files);
-        sparklines.insert(indicator.id.clone(), sparkline);
+    for made in parallel::map(&jobs, |job| run(*job, scorecard, built)) {
+        let (made, sparkline) = made?;
+        files.extend(made);
+        sparklines.extend(sparkline);
     }
     let page = html::scorecard_page(scorecard, &PageContext { built: &built.text, sparklines: &sparklines })?;
     files.push(("index.html".into(), page.into_bytes()));
-    files.push(("definitions.html".into(), html::definitions_page(scorecard)?.into_bytes()));
-    files.push(("scorecard.csv".into(), tables::scorecard_csv(scorecard)?));
-    files.push(("series.csv".into(), tables::series_csv(scorecard)?));
-    files.push(("scorecard.json".into(), tables::scorecard_json(scorecard)?));
-    files.push(("scorecard.xlsx".into(), xlsx::workbook(scorecard, built.epoch)?));
-    files.push(("board-pack.pdf".into(), board_pack::board_pack(scorecard, built)?));
-    if scorecard.full_pack {
-        files.push(("full-pack.pdf".into(), board_pack::full_pack(scorecard, built)?));
-    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(files)
 }

@@ -132,6 +132,11 @@ fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, Str
         let mut encoder = png::Encoder::new(&mut bytes, width, height);
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
+        // Measured on the sample's 1440 x 800 charts (release, one core):
+        // zlib at level 6 took 13 ms a chart (52-64 KB); fdeflate with the
+        // Paeth filter 1.6 ms (135 KB). 43 charts a bundle: the fast one.
+        encoder.set_compression(png::Compression::Fast);
+        encoder.set_filter(png::FilterType::Paeth);
         encoder.set_pixel_dims(Some(png::PixelDimensions {
             xppu: PRINT_DOTS_PER_METRE,
             yppu: PRINT_DOTS_PER_METRE,

@@ -6,14 +6,13 @@ use super::build_time::BuildTime;
 use super::bundle::Files;
 use super::comparison_pdf::comparison_pdf;
 use super::comparison_xlsx::comparison_workbook;
-use super::format::{month_name, number, rag_view, show_count, show_value, RagView};
+use super::format::{month_name, number, rag_view};
 use super::funnel::{funnel_files, funnel_view, shown, FunnelPaths};
 use super::html::environment;
+use super::rank_table::{funnel_band, median_text, polarity_text, rank_rows};
 use super::tables::write_rows;
-use crate::judge::{IndicatorRanking, MemberValue, Rag, Ranking};
-use crate::language::Polarity;
+use crate::judge::Ranking;
 use minijinja::{context, Value};
-use serde::Serialize;
 
 pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Files, String> {
     let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;
@@ -31,73 +30,6 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<
         }
     }
     Ok(files)
-}
-
-/// A row of an indicator's rank table, in rank order: its number is the
-/// member's dot's number on the funnel plot.
-#[derive(Serialize)]
-pub(super) struct RankRow {
-    pub number: usize,
-    pub rank: String,
-    pub code: String,
-    pub name: String,
-    pub value: String,
-    pub counts: String,
-    #[serde(skip)]
-    pub rating: Option<Rag>,
-    #[serde(flatten)]
-    pub view: RagView,
-}
-
-pub(super) fn rank_rows(indicator: &IndicatorRanking) -> Vec<RankRow> {
-    let rank = |member: &MemberValue| match member.rank {
-        Some(rank) => format!("{rank} of {}", indicator.ranked),
-        None => "–".into(),
-    };
-    indicator
-        .in_rank_order()
-        .iter()
-        .enumerate()
-        .map(|(index, member)| RankRow {
-            number: index + 1,
-            rank: rank(member),
-            code: member.code.clone(),
-            name: member.name.clone(),
-            value: shown(indicator, member),
-            counts: counts(member),
-            rating: member.rag,
-            view: rag_view(member.rag),
-        })
-        .collect()
-}
-
-pub(super) fn polarity_text(polarity: Polarity) -> &'static str {
-    match polarity {
-        Polarity::HigherIsBetter => "higher is better",
-        Polarity::LowerIsBetter => "lower is better",
-        Polarity::CloseToTarget => "nearest the target is best",
-        Polarity::NoJudgement => "",
-    }
-}
-
-/// The members' median with the indicator's decimals.
-pub(super) fn median_text(indicator: &IndicatorRanking) -> String {
-    match indicator.median {
-        Some(median) => show_value(Some(median), indicator.decimals, indicator.unit),
-        None => "not calculable".into(),
-    }
-}
-
-/// "155 of 750": the counts behind a member's value; `c` when suppressed.
-fn counts(member: &MemberValue) -> String {
-    match (member.suppressed, member.numerator, member.denominator) {
-        (true, _, _) => "c".into(),
-        (false, Some(numerator), Some(denominator)) => {
-            format!("{} of {}", show_count(Some(numerator)), show_count(Some(denominator)))
-        }
-        (false, _, Some(denominator)) => show_count(Some(denominator)),
-        _ => "–".into(),
-    }
 }
 
 fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
@@ -136,12 +68,6 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
         ],
         rows,
     )
-}
-
-/// Where the member's dot is against the funnel's limits, if drawn.
-pub(super) fn funnel_band(indicator: &IndicatorRanking, member: &MemberValue) -> &'static str {
-    let point = indicator.funnel.as_ref().and_then(|funnel| funnel.points.iter().find(|p| p.code == member.code));
-    point.map_or("", |point| point.band.describe())
 }
 
 fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, String> {

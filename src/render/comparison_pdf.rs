@@ -4,7 +4,6 @@
 //! rank table with its funnel plot and what the plot shows in words.
 
 use super::build_time::BuildTime;
-use super::comparison::{median_text, polarity_text, rank_rows};
 use super::fonts::Weight;
 use super::format::{month_name, rag_view};
 use super::funnel::{funnel_verdict, funnel_words, shown};
@@ -13,6 +12,7 @@ use super::pdf_chart::PdfBackend;
 use super::pdf_layout::{Align, Cell, Flow, Role, Style, Table, MARGIN};
 use super::pdf_style::{cell, columns, header, rag_cell, rag_colours, CELL, CELL_STRONG, HEADING, NOTE, TITLE};
 use super::pdf_write::{self, Info};
+use super::rank_table::{median_text, polarity_text, rank_rows};
 use crate::judge::{IndicatorRanking, MemberValue, Ranking};
 
 /// Members a grid page holds across (A4 on its side at 9.5 pt): a larger

@@ -6,9 +6,9 @@
 //! value. Printed as scorecard.xlsx is: A4 landscape, one page wide,
 //! headed with the consortium, the sheet and the month.
 
-use super::comparison::{funnel_band, median_text, rank_rows};
 use super::format::month_name;
 use super::funnel::shown;
+use super::rank_table::{funnel_band, median_text, rank_rows};
 use super::xlsx::{rag_format, set_up, value_code, write_quantity, PrintHeading, TextCells};
 use crate::judge::{round_to, IndicatorRanking, MemberValue, Ranking};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};

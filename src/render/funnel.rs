@@ -2,7 +2,6 @@
 //! dot numbered as in its rank table; on a member's own page the same plot
 //! with that member's dot ringed and named, so it can find itself.
 
-use super::bundle::Files;
 use super::charts::titled_svg;
 use super::format::show_value;
 use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
@@ -42,8 +41,8 @@ pub fn funnel_files(
     funnel: &Funnel,
     you: Option<&str>,
     paths: &FunnelPaths,
-) -> Result<Files, String> {
-    let mut files = Files::new();
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut files = Vec::new();
     for (path, size) in [(&paths.wide, FUNNEL_SIZE), (&paths.narrow, NARROW_FUNNEL_SIZE)] {
         let svg = funnel_svg(indicator, funnel, size, you)?;
         let svg =
@@ -81,16 +80,11 @@ pub(super) fn funnel_verdict(funnel: &Funnel) -> String {
     }
 }
 
-/// Each dot's number, as the rank table numbers its member (1 the best).
-pub fn dot_number(indicator: &IndicatorRanking, code: &str) -> Option<usize> {
-    indicator.in_rank_order().iter().position(|member| member.code == code).map(|index| index + 1)
-}
-
 /// "Northbridge is dot 2, ringed: 24.3%, inside the limits."
 fn you_words(indicator: &IndicatorRanking, funnel: &Funnel, code: &str) -> Option<String> {
     let point = funnel.points.iter().find(|point| point.code == code)?;
     let member = indicator.members.iter().find(|member| member.code == code)?;
-    let number = dot_number(indicator, code)?;
+    let number = indicator.dot_number(code)?;
     Some(format!("{} is dot {number}, ringed: {}, {}.", member.name, shown(indicator, member), point.band.describe()))
 }
 

@@ -9,7 +9,6 @@ use super::charts::{
     bold, register_fonts, text_style, DrawResult, CONCERNING, IMPROVING, INK, NEUTRAL_SIGNAL, SERIES, TEXT_SIZE,
 };
 use super::format::show_count;
-use super::funnel::dot_number;
 use crate::judge::{Band, Funnel, FunnelKind, IndicatorRanking, Interval};
 use crate::language::Polarity;
 use plotters::coord::Shift;
@@ -147,7 +146,7 @@ fn draw<DB: DrawingBackend>(
         let filled = matches!(point.band, Band::Inside | Band::Above998 | Band::Below998);
         let style = if filled { colour.filled() } else { colour.stroke_width(2) };
         chart.draw_series(std::iter::once(Circle::new(at, 5, style)))?;
-        let number = dot_number(indicator, &point.code).unwrap_or(0);
+        let number = indicator.dot_number(&point.code).unwrap_or(0);
         let is_you = you == Some(point.code.as_str());
         let text = match is_you || point.band.is_outside_95() {
             true => format!("{number} {}", point.name),

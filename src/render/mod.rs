@@ -24,13 +24,14 @@ mod pdf_style;
 mod pdf_write;
 mod plan;
 mod printable;
+mod rank_table;
 mod rating;
 mod story;
 mod summary;
 mod tables;
 mod xlsx;
 
-pub use board_pack::board_pack;
+pub use board_pack::{board_pack, full_pack};
 pub use build_time::BuildTime;
 pub use bundle::{month_files, Files};
 pub use charts::{
