@@ -9,7 +9,7 @@ use krilla::geom::{PathBuilder, Point, Rect, Transform};
 use krilla::num::NormalizedF32;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 use plotters_backend::text_anchor::{HPos, VPos};
 use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind, FontStyle,
@@ -252,7 +252,8 @@ impl DrawingBackend for PdfBackend<'_, '_> {
         self.surface.set_fill(Some(Fill { paint: paint(colour), opacity: opacity(colour), ..Default::default() }));
         let start = Point::from_xy(x as f32 + dx, y as f32 + dy);
         let text = super::fonts::printable(text);
-        self.surface.draw_text(start, font, size, &text, false, TextDirection::LeftToRight);
+        let glyphs = fonts::glyphs(&text, weight);
+        self.surface.draw_glyphs(start, &glyphs, font, &text, size, false);
         self.surface.pop();
         Ok(())
     }

@@ -21,7 +21,7 @@ use krilla::surface::Surface;
 use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Node, SpanTag, TableHeaderScope, Tag, TagGroup, TagKind, TagTree,
 };
-use krilla::text::{Font, TextDirection};
+use krilla::text::Font;
 use krilla::{Document, SerializeSettings};
 use std::num::NonZeroU16;
 
@@ -185,7 +185,8 @@ fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &C
             surface.set_stroke(None);
             surface.set_fill(Some(Fill { paint: colour(*ink), ..Default::default() }));
             let text = super::fonts::printable(text);
-            surface.draw_text(Point::from_xy(*x, *y), font, *size, &text, false, TextDirection::LeftToRight);
+            let glyphs = super::fonts::glyphs(&text, *weight);
+            surface.draw_glyphs(Point::from_xy(*x, *y), &glyphs, font, &text, *size, false);
         }
         Mark::Rect { x, y, width, height, fill } => {
             let mut builder = PathBuilder::new();
