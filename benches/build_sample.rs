@@ -47,6 +47,17 @@ fn bench(c: &mut Criterion) {
             scorecard::publish::zip(&files).expect("zip").len() + described.len()
         })
     });
+    // What `[forecast] show = true` adds to a build: every indicator's
+    // forecast (43 AutoETS searches on 36 months), one core.
+    group.bench_function("forecast_every_indicator", |b| {
+        b.iter(|| {
+            let mut reports = scorecard.indicators.clone();
+            for (report, definition) in reports.iter_mut().zip(&loaded.definitions) {
+                report.add_forecast(definition, 4);
+            }
+            reports.iter().filter(|report| report.forecast.is_some()).count()
+        })
+    });
     group.bench_function("render_board_pack_pdf", |b| {
         b.iter(|| render::board_pack(&scorecard, &built).expect("pack renders").len())
     });

@@ -62,6 +62,8 @@ fn fixed_indicator() -> IndicatorReport {
         revisions: Vec::new(),
         rank: None,
         consortium: None,
+        forecast: None,
+        forecast_declined: None,
         commentary: None,
         events: vec![Event {
             date: "2024-07-15".into(),

@@ -3,6 +3,7 @@
 
 use super::benchmarks::{ResolvedBenchmark, Standing};
 use super::change::{differ, Counts};
+use super::forecast::{self, Forecast, ForecastInput};
 use super::funnel::FunnelKind;
 use super::rag::{self, Rag};
 use super::ranking::IndicatorRanking;
@@ -114,6 +115,12 @@ pub struct IndicatorReport {
     /// Over several months, when the definition asks (`direction`).
     #[serde(rename = "direction_over_months", skip_serializing_if = "Option::is_none")]
     pub vs_months: Option<TravelOver>,
+    /// Where it is heading on current trend (`judge::forecast`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<Forecast>,
+    /// Why there is no forecast.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast_declined: Option<String>,
     /// Fingertips' recent trend over the last 5 periods (`recent_trend`).
     pub recent_trend: RecentTrend,
     pub series: Vec<Observation>,
@@ -219,6 +226,7 @@ pub(super) fn judge(
         false => rate(definition, observation, benchmark_at(observation.period)),
     };
     let reports_in = |period: Month| frequency.reports_in(period, financial_year_start);
+
     let last_13_months = recent_months(&series, scorecard_month, reports_in, rate_then);
     IndicatorReport {
         id: definition.id().to_string(),
@@ -263,6 +271,8 @@ pub(super) fn judge(
         vs_last_year: compare(definition, &latest, &find(&series, month.plus(-12))),
         vs_months: over_months(definition, &series, month),
         recent_trend: recent(definition, monthly.as_deref().unwrap_or(&series), month),
+        forecast: None,
+        forecast_declined: None,
         latest,
         series,
         recent: last_13_months,
@@ -271,6 +281,26 @@ pub(super) fn judge(
 }
 
 impl IndicatorReport {
+    /// Where the indicator is heading, or why that is not said
+    /// (`[forecast] show` in scorecard.toml).
+    pub fn add_forecast(&mut self, definition: &Definition, financial_year_start: u32) {
+        let target_at = |period: Month| definition.target_for(period);
+        let made = forecast::forecast(&ForecastInput {
+            series: &self.series,
+            month: self.latest.period,
+            unit: self.unit,
+            frequency: self.frequency,
+            polarity: self.polarity,
+            events: &self.events,
+            financial_year_start,
+            target_at: &target_at,
+        });
+        (self.forecast, self.forecast_declined) = match made {
+            Ok(forecast) => (Some(forecast), None),
+            Err(reason) => (None, Some(reason)),
+        };
+    }
+
     /// Why SPC could not run when the definition expected it to (too few
     /// months with values): a warning for the analyst, not a choice.
     pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {

@@ -7,6 +7,7 @@
 mod benchmarks;
 mod change;
 mod disclosure;
+mod forecast;
 mod funnel;
 mod indicator;
 mod plan;
@@ -26,6 +27,7 @@ mod wording;
 
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark, Standing};
 pub use disclosure::{suppress, suppress_all};
+pub use forecast::{Forecast, ForecastMonth, Scale, FORECAST_HORIZON, FORECAST_MINIMUM_MONTHS};
 pub use funnel::{Band, Funnel, FunnelKind, FunnelPoint};
 pub use indicator::{
     ActionRef, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,

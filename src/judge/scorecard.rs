@@ -73,6 +73,9 @@ pub fn scorecard(
                     judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
                 report.owner = loaded.project.file.owners.get(definition.id()).map(|owner| owner.get_ref().clone());
                 report.rag_bands_on_spc = loaded.project.file.charts.rag_bands_on_spc;
+                if loaded.project.file.forecast.show {
+                    report.add_forecast(definition, financial_year_start);
+                }
                 report
             })
             .collect(),

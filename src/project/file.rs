@@ -66,6 +66,22 @@ pub struct ProjectFile {
     /// `[charts]`: how the trend charts are drawn.
     #[serde(default)]
     pub charts: ChartsConfig,
+    /// `[forecast]`: whether each indicator's forecast is shown.
+    #[serde(default)]
+    pub forecast: ForecastConfig,
+}
+
+/// Forecasts (docs/forecast.md).
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
+pub struct ForecastConfig {
+    /// Show where each monthly indicator with 24 months of values is heading
+    /// (to the financial year's end and 12 months on, with 80% and 95%
+    /// ranges and the chance of meeting the year-end target) on the page,
+    /// the packs, the charts and scorecard.json. Default false: measured on
+    /// simulated series the ranges hold fewer later values than they say
+    /// (docs/forecast.md), so a council turns them on knowing that.
+    #[serde(default)]
+    pub show: bool,
 }
 
 /// Trend charts.

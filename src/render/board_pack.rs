@@ -20,7 +20,9 @@ use super::pdf_write::{self, Info, CHART_PIXELS};
 use super::plan::{action_rag, action_row, actions_sentence};
 use super::rating::rating_sentence;
 use super::story::{exception_lines, revision_texts, ExceptionLine};
-use super::summary::{benchmark_text, by_theme, group_value, headline, since_last_sentence, statistics, summary_row};
+use super::summary::{
+    benchmark_text, by_theme, forecast_sentence, group_value, headline, since_last_sentence, statistics, summary_row,
+};
 use crate::judge::{IndicatorReport, Rag, RagCounts, Scorecard, ATTENTION_RULE, IMPROVED_RULE};
 
 /// The chart's width on an indicator page; the commentary takes the rest.
@@ -517,6 +519,7 @@ fn indicator_head(flow: &mut Flow, indicator: &IndicatorReport) {
 /// line instead of an empty chart.
 fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
     let sentence = rating_sentence(indicator);
+    let forecast = forecast_sentence(indicator);
     let width = flow.body_width();
     let drawable = indicator.series.iter().any(|observation| observation.value.is_some());
     let chart = if drawable { BLOCK_CHART_WIDTH * CHART_PIXELS.1 as f32 / CHART_PIXELS.0 as f32 } else { 0.0 };
@@ -525,11 +528,15 @@ fn indicator_block(flow: &mut Flow, index: usize, indicator: &IndicatorReport) {
         + Flow::text_height(&rating_line_text(indicator), BODY, width - 80.0).max(15.0)
         + 8.0
         + sentence.as_deref().map_or(0.0, |text| Flow::text_height(text, STRONG, width))
+        + forecast.as_deref().map_or(0.0, |text| Flow::text_height(text, BODY, width))
         + 6.0
         + chart.max(SUBHEADING.size * 1.3 + BODY.size * 1.3 * 3.0)
         + 24.0;
     flow.keep(height);
     indicator_head(flow, indicator);
+    if let Some(forecast) = &forecast {
+        flow.paragraph(forecast, BODY);
+    }
     flow.gap(6.0);
     if drawable {
         chart_and_commentary(flow, index, indicator, BLOCK_CHART_WIDTH);
@@ -608,8 +615,10 @@ fn chart_alt(indicator: &IndicatorReport) -> String {
     let (variation, assurance) = super::tables::spc_words(indicator);
     let spc = [variation, assurance].into_iter().filter(|words| !words.is_empty()).collect::<Vec<_>>().join("; ");
     let spc = if spc.is_empty() { String::new() } else { format!(" Process control: {spc}.") };
+    let forecast =
+        forecast_sentence(indicator).map(|text| format!(" Dashed, the forecast: {text}")).unwrap_or_default();
     format!(
-        "Chart of {} by month, {first} to {}. {} {}{spc}",
+        "Chart of {} by month, {first} to {}. {} {}{spc}{forecast}",
         indicator.title,
         month_name(indicator.latest.period),
         rating_line_text(indicator),

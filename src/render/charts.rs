@@ -5,8 +5,11 @@
 use super::doubled::{Doubled, SCALE};
 use super::fonts;
 use super::format::show_value;
-use crate::judge::{round_to, IndicatorReport, Limits, MonthTarget, RatingBasis, Spc, SpcBasis, Variation};
+use crate::judge::{
+    round_to, ForecastMonth, IndicatorReport, Limits, MonthTarget, RatingBasis, Spc, SpcBasis, Variation,
+};
 use crate::language::{Event, Frequency, Polarity, Unit};
+use crate::project::Month;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -51,6 +54,8 @@ const SIGNAL_COLOURS: [(Variation, RGBColor); 4] = [
 ];
 /// The target: red, dashed.
 const TARGET: RGBColor = RGBColor(190, 30, 45);
+/// The forecast continues the series' grey, dashed, over a pale fan.
+const FORECAST: RGBColor = SERIES;
 /// The benchmark: Okabe-Ito bluish green, dotted.
 const BENCHMARK: RGBColor = RGBColor(0, 158, 115);
 /// SPC mean (solid) and process limits (dashed).
@@ -205,6 +210,13 @@ pub(super) fn y_label_area<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, (l
     widest + Y_TITLE_ROOM
 }
 
+/// The forecast's 80% ranges: the axis holds them, the 95% fan is cut at
+/// its edges, so that a wide fan does not flatten the data.
+fn forecast_range(indicator: &IndicatorReport) -> Vec<f64> {
+    let months = indicator.forecast.iter().flat_map(|forecast| &forecast.months);
+    months.flat_map(|month| [month.lower80, month.upper80]).collect()
+}
+
 fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
     let limits = indicator.rag_limits.iter().flat_map(|limits| [limits.green, limits.amber]);
     let benchmark = indicator.benchmark.as_ref().map(|benchmark| benchmark.value);
@@ -218,6 +230,7 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
         .chain(benchmark)
         .chain(limits)
         .chain(confidence)
+        .chain(forecast_range(indicator))
         .collect();
     let low = values.iter().copied().fold(f64::INFINITY, f64::min);
     let high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -239,23 +252,36 @@ fn y_range(indicator: &IndicatorReport) -> (f64, f64) {
 /// first label.
 fn month_label(indicator: &IndicatorReport, x: f64, every: u32) -> String {
     let index = x.round();
-    let Some(observation) = indicator.series.get(index as usize).filter(|_| (x - index).abs() < 1e-9 && index >= 0.0)
-    else {
+    let Some(month) = month_at(indicator, index).filter(|_| (x - index).abs() < 1e-9) else {
         return String::new();
     };
-    let month = observation.period;
     let labelled = |month: u32| (month - 1).is_multiple_of(every);
     if !labelled(month.month) {
         return String::new();
     }
     let names = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let name = names[month.month as usize - 1];
-    let first_label = indicator.series.iter().position(|o| labelled(o.period.month)) == Some(index as usize);
+    let first_label =
+        (0..).map_while(|at| month_at(indicator, at as f64)).position(|m| labelled(m.month)) == Some(index as usize);
     if month.month == 1 || first_label {
         format!("{name} {}", month.year)
     } else {
         name.to_string()
     }
+}
+
+/// The month at position `index` of the chart: a month of the series, or
+/// past its end, a month of the forecast.
+fn month_at(indicator: &IndicatorReport, index: f64) -> Option<Month> {
+    if index < 0.0 {
+        return None;
+    }
+    let index = index as usize;
+    if let Some(observation) = indicator.series.get(index) {
+        return Some(observation.period);
+    }
+    let forecast = indicator.forecast.as_ref()?;
+    forecast.months.get(index - indicator.series.len()).map(|month| month.period)
 }
 
 /// A quarterly or annual series: every point labelled with its month and
@@ -347,7 +373,38 @@ fn legend_entries(indicator: &IndicatorReport) -> Vec<(Swatch, String)> {
         let style = SERIES.mix(0.6).stroke_width(2);
         entries.push((Swatch::Bar(style), format!("{}% interval, latest month", interval.level)));
     }
+    if indicator.forecast.is_some() {
+        entries.push((Swatch::Dashed(FORECAST.stroke_width(2)), "forecast (80%, 95%)".to_string()));
+    }
     entries
+}
+
+/// The forecast apart from the data: a dashed line from the latest value,
+/// over a pale fan (the 95% range, and the 80% range darker inside it).
+fn draw_forecast<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    indicator: &IndicatorReport,
+    (low, high): (f64, f64),
+) -> DrawResult<DB> {
+    let (Some(forecast), Some(latest)) = (&indicator.forecast, indicator.series.last()) else { return Ok(()) };
+    let Some(value) = latest.value else { return Ok(()) };
+    let start = (indicator.series.len() - 1) as f64;
+    let at = |step: usize| start + step as f64 + 1.0;
+    let clamp = |value: f64| value.clamp(low, high);
+    for (shade, lower, upper) in [
+        (0.10, &|m: &ForecastMonth| m.lower95, &|m: &ForecastMonth| m.upper95),
+        (0.20, &|m: &ForecastMonth| m.lower80, &|m: &ForecastMonth| m.upper80),
+    ] as [(f64, &dyn Fn(&ForecastMonth) -> f64, &dyn Fn(&ForecastMonth) -> f64); 2]
+    {
+        let top = forecast.months.iter().enumerate().map(|(step, month)| (at(step), clamp(upper(month))));
+        let bottom = forecast.months.iter().enumerate().rev().map(|(step, month)| (at(step), clamp(lower(month))));
+        let outline: Vec<(f64, f64)> = std::iter::once((start, value)).chain(top).chain(bottom).collect();
+        chart.draw_series(std::iter::once(Polygon::new(outline, FORECAST.mix(shade).filled())))?;
+    }
+    let line = std::iter::once((start, value))
+        .chain(forecast.months.iter().enumerate().map(|(step, month)| (at(step), clamp(month.point))));
+    chart.draw_series(DashedLineSeries::new(line, 6, 4, FORECAST.stroke_width(2)))?;
+    Ok(())
 }
 
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> DrawResult<DB> {
@@ -421,7 +478,9 @@ fn draw_trend<DB: DrawingBackend>(
     root.fill(&WHITE)?;
     let months = indicator.series.len().max(1);
     let (low, high) = y_range(indicator);
-    let x_range = -0.5..(months as f64 - 0.5);
+    // The forecast's months continue the axis to the right of the data.
+    let ahead = indicator.forecast.as_ref().map_or(0, |forecast| forecast.months.len());
+    let x_range = -0.5..((months + ahead) as f64 - 0.5);
     let (width, height) = root.dim_in_pixel();
     let legend = legend_entries(indicator);
     let rows = legend.len().div_ceil(legend_columns(root, &legend)) as u32;
@@ -443,7 +502,7 @@ fn draw_trend<DB: DrawingBackend>(
     draw_bands(root, &mut chart, indicator, (low, high))?;
     let label_width = root.estimate_text_size("Jan 2025", &text_style()).map_or(70, |(w, _)| w as i32);
     let plot_width = width as i32 - label_area as i32 - 24;
-    let every = label_every(plot_width, months, label_width);
+    let every = label_every(plot_width, months + ahead, label_width);
     let label = |x: &f64| match indicator.frequency {
         Frequency::Monthly => month_label(indicator, *x, every),
         _ => period_label(indicator, *x, period_stride(plot_width, months, label_width)),
@@ -453,7 +512,7 @@ fn draw_trend<DB: DrawingBackend>(
         .disable_x_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(BLACK.mix(0.12))
-        .x_labels(months + 1)
+        .x_labels(months + ahead + 1)
         .x_label_formatter(&label)
         .y_label_formatter(&|value: &f64| tick(*value))
         .y_desc(indicator.unit.describe())
@@ -481,6 +540,7 @@ fn draw_trend<DB: DrawingBackend>(
         let style = SERIES.mix(0.6).stroke_width(2);
         chart.draw_series(std::iter::once(PathElement::new(bar, style)))?;
     }
+    draw_forecast(&mut chart, indicator, (low, high))?;
     draw_events(&mut chart, indicator, (low, high))?;
     draw_suppressed(&mut chart, indicator, low)?;
     for run in segments(indicator) {
@@ -496,7 +556,8 @@ fn draw_trend<DB: DrawingBackend>(
 /// The target line: level across the chart, or, where targets change
 /// over time, a step for each month's target (gaps for months without one).
 fn target_runs(indicator: &IndicatorReport) -> Vec<Vec<(f64, f64)>> {
-    let last = indicator.series.len().max(1) as f64 - 0.5;
+    let ahead = indicator.forecast.as_ref().map_or(0, |forecast| forecast.months.len());
+    let last = (indicator.series.len().max(1) + ahead) as f64 - 0.5;
     if indicator.targets.is_empty() {
         return indicator.target.map(|target| vec![(-0.5, target), (last, target)]).into_iter().collect();
     }

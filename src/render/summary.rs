@@ -129,8 +129,46 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     lines.extend(process_control(indicator));
     lines.extend(indicator.vs_months.as_ref().map(|travel| travel_line(indicator, travel)));
     lines.push(recent_trend_line(indicator));
+    lines.push(forecast_line(indicator));
     lines.extend(indicator.events.iter().map(event_line));
     lines
+}
+
+/// "On current trend: 13.1% by March 2027 (80% range 11.9% to 14.4%);
+/// chance of meeting the 14.0% target: 74%." or why there is no forecast.
+pub(super) fn forecast_sentence(indicator: &IndicatorReport) -> Option<String> {
+    let forecast = indicator.forecast.as_ref()?;
+    let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
+    let end = &forecast.year_end;
+    let mut sentence = format!(
+        "On current trend: {} by {} (80% range {} to {})",
+        show(end.point),
+        month_name(end.period),
+        show(end.lower80),
+        show(end.upper80)
+    );
+    if let (Some(target), Some(chance)) = (forecast.year_end_target, forecast.chance_of_meeting_target) {
+        sentence.push_str(&format!("; chance of meeting the {} target: {}", show(target), chance_words(chance)));
+    }
+    sentence.push('.');
+    Some(sentence)
+}
+
+/// A chance as a whole percentage, never a certainty the model cannot give.
+fn chance_words(chance: f64) -> String {
+    match chance {
+        chance if chance > 0.99 => "more than 99%".to_string(),
+        chance if chance < 0.01 => "less than 1%".to_string(),
+        chance => format!("{:.0}%", chance * 100.0),
+    }
+}
+
+fn forecast_line(indicator: &IndicatorReport) -> String {
+    match (forecast_sentence(indicator), &indicator.forecast, &indicator.forecast_declined) {
+        (Some(sentence), Some(forecast), _) => format!("{sentence} Forecast by {}.", forecast.method),
+        (_, _, Some(reason)) => format!("No forecast: {reason}."),
+        _ => "No forecast.".to_string(),
+    }
 }
 
 /// "England rank for 2025: 12th of 152 authorities (top quartile) on its published 8.1%; best statistical neighbour 6.2%."
