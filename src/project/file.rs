@@ -77,8 +77,8 @@ pub struct ForecastConfig {
     /// Show where each monthly indicator with 24 months of values is heading
     /// (to the financial year's end and 12 months on, with 80% and 95%
     /// ranges and the chance of meeting the year-end target) on the page,
-    /// the packs, the charts and scorecard.json. Default false: measured on
-    /// simulated series the ranges hold fewer later values than they say
+    /// the packs, the charts and scorecard.json. Default false: in backtests
+    /// the ranges held fewer later values than they say on some series
     /// (docs/forecast.md), so a council turns them on knowing that.
     #[serde(default)]
     pub show: bool,
