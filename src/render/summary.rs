@@ -129,7 +129,7 @@ pub(super) fn statistics(indicator: &IndicatorReport) -> Vec<String> {
     lines.extend(process_control(indicator));
     lines.extend(indicator.vs_months.as_ref().map(|travel| travel_line(indicator, travel)));
     lines.push(recent_trend_line(indicator));
-    lines.push(forecast_line(indicator));
+    lines.extend(forecast_line(indicator));
     lines.extend(indicator.events.iter().map(event_line));
     lines
 }
@@ -163,11 +163,12 @@ fn chance_words(chance: f64) -> String {
     }
 }
 
-fn forecast_line(indicator: &IndicatorReport) -> String {
+/// Nothing when the project does not show forecasts.
+fn forecast_line(indicator: &IndicatorReport) -> Option<String> {
     match (forecast_sentence(indicator), &indicator.forecast, &indicator.forecast_declined) {
-        (Some(sentence), Some(forecast), _) => format!("{sentence} Forecast by {}.", forecast.method),
-        (_, _, Some(reason)) => format!("No forecast: {reason}."),
-        _ => "No forecast.".to_string(),
+        (Some(sentence), Some(forecast), _) => Some(format!("{sentence} Forecast by {}.", forecast.method)),
+        (_, _, Some(reason)) => Some(format!("No forecast: {reason}.")),
+        _ => None,
     }
 }
 
