@@ -53,7 +53,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut reports = scorecard.indicators.clone();
             for (report, definition) in reports.iter_mut().zip(&loaded.definitions) {
-                report.add_forecast(definition, 4);
+                report.add_forecast(definition, 4, false);
             }
             reports.iter().filter(|report| report.forecast.is_some()).count()
         })

@@ -10,6 +10,7 @@
 //! ```sh
 //! cargo bench --bench forecast_backtest                 # the sample authority
 //! BACKTEST_PROJECT=/tmp/cons cargo bench --bench forecast_backtest
+//! BACKTEST_SCALE=unit cargo bench --bench forecast_backtest   # logit / log scales
 //! python3 benches/forecast/backtest.py target/forecast-backtest
 //! ```
 
@@ -36,6 +37,8 @@ fn main() {
     let month = Month::choose(&data.months, None).expect("a month");
     let computed = evaluate::compute(&loaded, &data).expect("computes");
     let benchmarks = PublishedBenchmarks::of(&loaded);
+    // `BACKTEST_SCALE=unit`: proportions on the logit, rates on the log scale.
+    let on_unit_scale = std::env::var("BACKTEST_SCALE").is_ok_and(|scale| scale == "unit");
     let mut series_csv = String::from("series,period,value\n");
     let mut engine_csv = String::from("series,origin,h,actual,point,lower80,upper80,lower95,upper95,scale\n");
     let (mut checks, mut inside80, mut inside95) = (0usize, 0usize, 0usize);
@@ -64,7 +67,7 @@ fn main() {
                 let mut truncated = report.clone();
                 truncated.series.truncate(origin);
                 truncated.latest = truncated.series[origin - 1].clone();
-                truncated.add_forecast(definition, 4);
+                truncated.add_forecast(definition, 4, on_unit_scale);
                 let Some(forecast) = &truncated.forecast else { continue };
                 // MASE's scale: the in-sample seasonal naive error before the origin.
                 let naive: Vec<f64> = (12..origin).filter_map(|t| Some((values[t]? - values[t - 12]?).abs())).collect();

@@ -84,7 +84,7 @@ def main(folder):
         points = series[r["series"]]
         upto = [p for p, _ in points].index(r["origin"]) + 1
         engine_scored.append({**r, "scale_naive": naive_scale([v for _, v in points[:upto]])})
-    score(engine_scored, "engine (AutoETS, augurs, logit/log scale)", float("nan"))
+    score(engine_scored, "engine (AutoETS, augurs; its scale as run)", float("nan"))
     score(peer, "statsforecast AutoETS (original scale)", seconds)
 
 

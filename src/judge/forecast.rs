@@ -137,6 +137,11 @@ pub struct Forecast {
 
 /// What a forecast is made from.
 pub struct ForecastInput<'a> {
+    /// Fit proportions on the logit and rates on the log scale (`[forecast]
+    /// scale = "unit"`); otherwise on the reported scale, the limits cut at
+    /// the unit's bounds (0% and 100%, 0), which held the stated coverage
+    /// in the backtests where the unit's scale did not (docs/forecast.md).
+    pub on_unit_scale: bool,
     pub series: &'a [Observation],
     pub month: Month,
     pub unit: Unit,
@@ -161,7 +166,11 @@ pub fn forecast(input: &ForecastInput) -> Result<Forecast, String> {
             event.label, event.date
         ));
     }
-    let scale = Scale::for_series(input.unit, &values);
+    let scale = match input.on_unit_scale {
+        true => Scale::for_series(input.unit, &values),
+        false => Scale::Original,
+    };
+    let bounded = |value: f64| within_unit(input.unit, scale.from_model(value));
     let model_values: Vec<f64> = values.iter().map(|value| scale.to_model(*value)).collect();
     let model = fit_model(&model_values)?;
     let at = |level: f64| {
@@ -175,11 +184,11 @@ pub fn forecast(input: &ForecastInput) -> Result<Forecast, String> {
     let months: Vec<ForecastMonth> = (0..FORECAST_HORIZON)
         .map(|step| ForecastMonth {
             period: input.month.plus(step as i32 + 1),
-            point: scale.from_model(p95.point[step]),
-            lower80: scale.from_model(i80.lower[step]),
-            upper80: scale.from_model(i80.upper[step]),
-            lower95: scale.from_model(i95.lower[step]),
-            upper95: scale.from_model(i95.upper[step]),
+            point: bounded(p95.point[step]),
+            lower80: bounded(i80.lower[step]),
+            upper80: bounded(i80.upper[step]),
+            lower95: bounded(i95.lower[step]),
+            upper95: bounded(i95.upper[step]),
         })
         .collect();
     if months.iter().any(|month| ![month.point, month.lower95, month.upper95].iter().all(|v| v.is_finite())) {
@@ -221,6 +230,15 @@ fn model_name(model: &FittedAutoETS) -> String {
         (_, false) => "A",
     };
     format!("AutoETS, chosen ETS(A,{trend},N)")
+}
+
+/// A value cut at its unit's bounds: a percentage between 0 and 100, a
+/// rate, count or mean not below 0.
+fn within_unit(unit: Unit, value: f64) -> f64 {
+    match unit {
+        Unit::Percent => value.clamp(0.0, 100.0),
+        _ => value.max(0.0),
+    }
 }
 
 /// The values of the unbroken run of months that ends at `month`: a month
@@ -316,6 +334,7 @@ mod tests {
         target: &'a dyn Fn(Month) -> Option<f64>,
     ) -> ForecastInput<'a> {
         ForecastInput {
+            on_unit_scale: false,
             series,
             month: month(latest),
             unit,
@@ -380,11 +399,26 @@ mod tests {
         let start = (0.2_f64 / 0.8).ln();
         let values: Vec<f64> = (0..36).map(|step| 100.0 / (1.0 + (-(start + 0.05 * step as f64)).exp())).collect();
         let observations = series("2023-04", &values);
-        let forecast = forecast(&input(&observations, "2026-03", Unit::Percent, &|_| None)).unwrap();
+        let mut on_logit = input(&observations, "2026-03", Unit::Percent, &|_| None);
+        on_logit.on_unit_scale = true;
+        let forecast = forecast(&on_logit).unwrap();
         assert_eq!(forecast.scale, Scale::Logit);
         approx::assert_abs_diff_eq!(forecast.year_end.point, 72.4, epsilon = 0.2);
         assert!(forecast.months.iter().all(|month| month.upper95 < 100.0 && month.lower95 > 0.0));
         assert_eq!(forecast.chance_of_meeting_target, None);
+    }
+
+    /// On the reported scale a percentage climbing 1.5 points a month to
+    /// 97.5% would pass 100% within the year: the limits, and the point,
+    /// stop at 100%.
+    #[test]
+    fn the_reported_scale_keeps_to_the_units_bounds() {
+        let values: Vec<f64> = (0..36).map(|step| 45.0 + 1.5 * step as f64).collect();
+        let observations = series("2023-04", &values);
+        let forecast = forecast(&input(&observations, "2026-03", Unit::Percent, &|_| None)).unwrap();
+        assert_eq!(forecast.scale, Scale::Original);
+        assert!(forecast.months.iter().all(|month| month.upper95 <= 100.0 && month.point <= 100.0), "{forecast:?}");
+        assert_eq!(forecast.year_end.upper95, 100.0);
     }
 
     /// A target on the median: an even chance. 1.96 standard deviations

@@ -283,9 +283,10 @@ pub(super) fn judge(
 impl IndicatorReport {
     /// Where the indicator is heading, or why that is not said
     /// (`[forecast] show` in scorecard.toml).
-    pub fn add_forecast(&mut self, definition: &Definition, financial_year_start: u32) {
+    pub fn add_forecast(&mut self, definition: &Definition, financial_year_start: u32, on_unit_scale: bool) {
         let target_at = |period: Month| definition.target_for(period);
         let made = forecast::forecast(&ForecastInput {
+            on_unit_scale,
             series: &self.series,
             month: self.latest.period,
             unit: self.unit,

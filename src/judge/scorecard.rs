@@ -7,7 +7,7 @@ use super::rag::{Rag, RagCounts};
 use super::readiness::Warning;
 use super::story::Story;
 use crate::evaluate::{Finding, IndicatorSeries, Loaded};
-use crate::project::Month;
+use crate::project::{ForecastScale, Month};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,8 +73,9 @@ pub fn scorecard(
                     judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
                 report.owner = loaded.project.file.owners.get(definition.id()).map(|owner| owner.get_ref().clone());
                 report.rag_bands_on_spc = loaded.project.file.charts.rag_bands_on_spc;
-                if loaded.project.file.forecast.show {
-                    report.add_forecast(definition, financial_year_start);
+                let forecasts = &loaded.project.file.forecast;
+                if forecasts.show {
+                    report.add_forecast(definition, financial_year_start, forecasts.scale == ForecastScale::Unit);
                 }
                 report
             })

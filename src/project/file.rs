@@ -82,6 +82,24 @@ pub struct ForecastConfig {
     /// (docs/forecast.md), so a council turns them on knowing that.
     #[serde(default)]
     pub show: bool,
+    /// The scale the model is fitted on: `reported` (default; the limits
+    /// cut at the unit's bounds) or `unit` (proportions on the logit scale,
+    /// rates and counts on the log scale). In the backtests the reported
+    /// scale's ranges held what they say and the unit's were too narrow on
+    /// a generated consortium (docs/forecast.md).
+    #[serde(default)]
+    pub scale: ForecastScale,
+}
+
+/// What `[forecast] scale` chooses.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ForecastScale {
+    /// The scale the values are reported on.
+    #[default]
+    Reported,
+    /// Proportions on the logit scale, rates and counts on the log scale.
+    Unit,
 }
 
 /// Trend charts.
