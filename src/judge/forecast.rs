@@ -5,11 +5,13 @@
 //! The model is exponential smoothing with automatic selection (AutoETS,
 //! the `augurs` crate, after Hyndman and Khandakar's `ets` and statsforecast's
 //! AutoETS): additive errors, with no trend, an additive trend or a damped
-//! one, chosen by AICc. It is fitted on a scale that respects the unit, so
-//! that its intervals never leave the values the unit allows: proportions on
-//! the logit scale, rates and counts on the log scale, means (days, caseload)
-//! as they are. Forecasts and limits are transformed back, so a limit is the
-//! same quantile on either scale; the point is the median.
+//! one, chosen by AICc. By default it is fitted on the reported scale and
+//! its forecast and limits are cut at the unit's bounds (0% to 100%, not
+//! below 0); `[forecast] scale = "unit"` fits proportions on the logit
+//! scale, rates and counts on the log scale, means as they are, and
+//! transforms back (a limit is then the same quantile on either scale, the
+//! point the median). The backtests in docs/forecast.md chose the default:
+//! the reported scale's ranges held what they say, the unit's were narrower.
 //!
 //! It declines, and says why, when: the indicator does not report monthly;
 //! the latest month is suppressed; there are fewer than 24 months of values
