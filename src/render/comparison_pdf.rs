@@ -98,7 +98,7 @@ fn grid_cell(indicator: &IndicatorRanking, member: &MemberValue) -> Cell {
 
 /// An indicator's rank table (numbered as its funnel's dots) and its funnel.
 fn indicator_section(flow: &mut Flow, index: usize, indicator: &IndicatorRanking) {
-    let rows: Vec<Vec<Cell>> = rank_rows(indicator)
+    let mut rows: Vec<Vec<Cell>> = rank_rows(indicator)
         .into_iter()
         .map(|row| {
             vec![
@@ -111,7 +111,6 @@ fn indicator_section(flow: &mut Flow, index: usize, indicator: &IndicatorRanking
             ]
         })
         .collect();
-    let mut rows = rows;
     rows.push(vec![
         cell(""),
         cell(""),

@@ -30,6 +30,7 @@ pub(super) fn environment() -> Environment<'static> {
     env.add_template("page.html", include_str!("../../templates/page.html")).expect("template parses");
     env.add_template("scorecard.html", include_str!("../../templates/scorecard.html")).expect("template parses");
     env.add_template("archive.html", include_str!("../../templates/archive.html")).expect("template parses");
+    env.add_template("funnel.html", include_str!("../../templates/funnel.html")).expect("template parses");
     env.add_template("comparison.html", include_str!("../../templates/comparison.html")).expect("template parses");
     env.add_template("consortium.html", include_str!("../../templates/consortium.html")).expect("template parses");
     env.add_template("definitions.html", include_str!("../../templates/definitions.html")).expect("template parses");
