@@ -34,10 +34,11 @@ pub struct Manifest {
 
 impl Manifest {
     pub fn describe(files: &[(String, Vec<u8>)]) -> Vec<ManifestFile> {
-        files
-            .iter()
-            .map(|(path, bytes)| ManifestFile { path: path.clone(), bytes: bytes.len() as u64, sha256: sha256(bytes) })
-            .collect()
+        crate::parallel::map(files, |(path, bytes)| ManifestFile {
+            path: path.clone(),
+            bytes: bytes.len() as u64,
+            sha256: sha256(bytes),
+        })
     }
 
     /// The manifest of a member's month bundle holding `files`.

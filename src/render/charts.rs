@@ -141,6 +141,7 @@ fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, Str
         // zlib at level 6 took 13 ms a chart (52-64 KB); fdeflate with the
         // Paeth filter 1.6 ms (135 KB). 43 charts a bundle: the fast one.
         encoder.set_compression(png::Compression::Fast);
+        // Sub and Up filter 20% faster but the files are 35-80% larger.
         encoder.set_filter(png::FilterType::Paeth);
         encoder.set_pixel_dims(Some(png::PixelDimensions {
             xppu: PRINT_DOTS_PER_METRE,

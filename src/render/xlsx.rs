@@ -220,6 +220,10 @@ pub fn workbook(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, String>
 
 fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    // Measured on the sample's workbook (release, one core): deflate level
+    // 6 took 39 ms for 139 KB, level 3 30 ms for 153 KB, level 1 24 ms for
+    // 228 KB.
+    workbook.set_zip_compression_level(3);
     let created = ExcelDateTime::from_timestamp(built_at)?;
     workbook.set_properties(
         &DocProperties::new()
