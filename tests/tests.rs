@@ -24,6 +24,7 @@ mod operations;
 mod pdf;
 mod plan;
 mod presets;
+mod projection;
 mod readiness;
 mod real_data;
 mod returns;

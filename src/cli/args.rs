@@ -94,6 +94,20 @@ pub enum Command {
         #[arg(long)]
         all_columns: bool,
     },
+    /// Project how many children will be looked after, by age band and
+    /// placement type, 1 to 36 months on, from the SSDA903 episodes
+    /// (`[projection]` in scorecard.toml; docs/projection.md).
+    Project {
+        /// The last month observed (default: the latest with extracts).
+        #[arg(long)]
+        month: Option<Month>,
+        /// In a consortium: the member (code).
+        #[arg(long)]
+        authority: Option<String>,
+        /// Also write the projection as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// Copy a built month's bundle to a publication folder, atomically.
     Publish {
         #[arg(long)]

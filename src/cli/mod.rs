@@ -16,6 +16,7 @@ mod build;
 mod explain;
 mod init;
 mod inspect;
+pub mod project;
 mod schema;
 
 pub use crate::error::Error;
@@ -79,6 +80,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let shown = if all_columns { crate::evaluate::Shown::All } else { crate::evaluate::Shown::Used };
             let target = explain::Target { id: &indicator, month, authority: authority.as_deref() };
             explain::explain(root, target, shown, file.as_deref(), &mut out)
+        }
+        Command::Project { month, authority, json } => {
+            let request = project::Request { month, authority: authority.as_deref(), json: json.as_deref() };
+            project::project(root, request, &mut out)
         }
         Command::Values { out: file, breakdowns } => inspect::values(root, file.as_deref(), breakdowns, &mut out),
         Command::Publish { month, to, wait, authority } => {

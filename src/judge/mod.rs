@@ -11,6 +11,7 @@ mod forecast;
 mod funnel;
 mod indicator;
 mod plan;
+pub mod projection;
 mod rag;
 mod rank;
 mod ranking;

@@ -69,6 +69,93 @@ pub struct ProjectFile {
     /// `[forecast]`: whether each indicator's forecast is shown.
     #[serde(default)]
     pub forecast: ForecastConfig,
+    /// `[projection]`: the demand projection for children looked after
+    /// (`scorecard project`, docs/projection.md).
+    #[serde(default)]
+    pub projection: Option<ProjectionConfig>,
+}
+
+/// The demand projection for children looked after (docs/projection.md).
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectionConfig {
+    /// The dataset of SSDA903 episodes (columns CHILD, DECOM, DEC, PLACE).
+    #[serde(default = "default_episodes")]
+    pub episodes: String,
+    /// The dataset of SSDA903 headers (columns CHILD, DOB).
+    #[serde(default = "default_header")]
+    pub header: String,
+    /// Months before the last observed month's end whose entries, exits and
+    /// moves set the rates (default 12).
+    #[serde(default = "default_reference_months")]
+    pub reference_months: u32,
+    /// Months projected, 1 to 36 (default 24).
+    #[serde(default = "default_projection_months")]
+    pub months: u32,
+    /// Simulated runs, 100 to 20000 (default 1000).
+    #[serde(default = "default_runs")]
+    pub runs: u32,
+    /// The random seed, so a projection can be repeated exactly (default 1).
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+    /// Weekly cost of a placement of each type, in pounds: `fostering`,
+    /// `residential`, `supported`, `other`. With all four the projection
+    /// gives each month's cost.
+    #[serde(default)]
+    pub weekly_costs: Option<WeeklyCosts>,
+    /// What-ifs beside the projection at observed rates:
+    /// `{ name = "Entries down 10%", entries = 0.9, exits = 1.0 }`.
+    #[serde(default)]
+    pub scenarios: Vec<ScenarioConfig>,
+}
+
+/// Weekly cost of a placement of each type.
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WeeklyCosts {
+    pub fostering: f64,
+    pub residential: f64,
+    pub supported: f64,
+    pub other: f64,
+}
+
+/// A what-if: entries and exits as multiples of the observed rates.
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioConfig {
+    pub name: String,
+    #[serde(default = "one")]
+    pub entries: f64,
+    #[serde(default = "one")]
+    pub exits: f64,
+}
+
+fn default_episodes() -> String {
+    "cla-episodes".into()
+}
+
+fn default_header() -> String {
+    "cla-header".into()
+}
+
+fn default_reference_months() -> u32 {
+    12
+}
+
+fn default_projection_months() -> u32 {
+    24
+}
+
+fn default_runs() -> u32 {
+    1000
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Forecasts (docs/forecast.md).

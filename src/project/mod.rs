@@ -11,8 +11,9 @@ mod period;
 pub use calendar::HolidayCalendar;
 pub use file::{
     Authority, BenchmarkFiles, BoardPackConfig, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure,
-    EventEntry, ForecastScale, HistoryRange, Layout, Paths, Project, ProjectFile, PublishChecks, WarningKind,
-    EVENTS_FOLDER, LARGEST_FILE_MB, PROJECT_FILE, RETURN_TABLES, WORKBOOK_EXTENSIONS,
+    EventEntry, ForecastScale, HistoryRange, Layout, Paths, Project, ProjectFile, ProjectionConfig, PublishChecks,
+    ScenarioConfig, WarningKind, WeeklyCosts, EVENTS_FOLDER, LARGEST_FILE_MB, PROJECT_FILE, RETURN_TABLES,
+    WORKBOOK_EXTENSIONS,
 };
 pub use file_pattern::{files_by_month, is_pattern, near_misses};
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};

@@ -1,0 +1,149 @@
+//! The demand projection for children looked after (docs/projection.md):
+//! its counts on a tiny episodes table worked by hand, and its simulation
+//! against closed forms.
+
+use chrono::NaiveDate;
+use scorecard::judge::projection::care::{band_on, periods};
+use scorecard::judge::projection::{in_care_on, project, Episode, Placement, Projection, Rates, Scenario};
+use scorecard::project::Month;
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("a date")
+}
+
+fn episode(child: &str, born: &str, start: &str, end: Option<&str>, place: &str) -> Episode {
+    Episode {
+        child: child.into(),
+        born: day(born),
+        start: day(start),
+        end: end.map(day),
+        placement: Placement::of_code(place),
+    }
+}
+
+/// Five children over a window of 1 January to 31 March 2024 (91 days:
+/// 31 + 29 + 31).
+fn five_children() -> Vec<Episode> {
+    vec![
+        // A, 13: fostered, leaves care on 1 February.
+        episode("A", "2010-06-15", "2023-01-01", Some("2024-02-01"), "U1"),
+        // B, 15 until 10 March 2024: foster care, then a children's home
+        // from 20 January (a move), still there.
+        episode("B", "2008-03-10", "2022-05-01", Some("2024-01-20"), "U2"),
+        episode("B", "2008-03-10", "2024-01-20", None, "K2"),
+        // C, a baby: enters foster care on 15 February.
+        episode("C", "2023-11-01", "2024-02-15", None, "U3"),
+        // D: supported accommodation until their 18th birthday (not an exit).
+        episode("D", "2006-02-20", "2022-01-01", Some("2024-02-20"), "P2"),
+        // E, 9: two foster episodes back to back (no move).
+        episode("E", "2015-01-01", "2023-06-01", Some("2024-01-10"), "U4"),
+        episode("E", "2015-01-01", "2024-01-10", None, "U4"),
+    ]
+}
+
+#[test]
+fn rates_count_entries_exits_moves_and_child_days_by_hand() {
+    let periods = periods(&five_children());
+    assert_eq!(periods.len(), 5, "B's and E's episodes are one period each");
+    let rates = Rates::estimate(&periods, day("2024-01-01"), day("2024-04-01"));
+    let (fostering, residential, supported) = (Placement::Fostering, Placement::Residential, Placement::Supported);
+    // C entered aged 30 (November) + 31 + 31 + 14 = 106 days.
+    assert_eq!(rates.entrants, vec![(106, fostering)]);
+    assert!((rates.entry_rate() - 1.0 / 91.0).abs() < 1e-12);
+    // Band 3 (10 to 15), fostering: A 31 days (1 to 31 January), B 19
+    // (1 to 19 January) = 50 child-days; A's exit and B's move.
+    assert_eq!(rates.exposure[3][fostering.index()], 50);
+    assert!((rates.exit_rate(3, fostering) - 1.0 / 50.0).abs() < 1e-12);
+    assert!((rates.move_rate(3, fostering, residential) - 1.0 / 50.0).abs() < 1e-12);
+    // B in the children's home: 20 January to 9 March aged 15 (12 + 29 + 9
+    // = 50 days), from 10 March aged 16 (22 days).
+    assert_eq!(rates.exposure[3][residential.index()], 50);
+    assert_eq!(rates.exposure[4][residential.index()], 22);
+    // C, under 1: 15 to 29 February (15 days) + 31 in March.
+    assert_eq!(rates.exposure[0][fostering.index()], 46);
+    // D, 16 and 17: 1 January to 19 February (31 + 19); leaving at 18 is no exit.
+    assert_eq!(rates.exposure[4][supported.index()], 50);
+    assert_eq!(rates.exits[4][supported.index()], 0);
+    // E, 5 to 9, every day.
+    assert_eq!(rates.exposure[2][fostering.index()], 91);
+    let total_exits: u32 = rates.exits.iter().flatten().sum();
+    let total_moves: u32 = rates.moves.iter().flatten().flatten().sum();
+    let child_days: i64 = rates.exposure.iter().flatten().sum();
+    assert_eq!((total_exits, total_moves, child_days), (1, 1, 50 + 50 + 22 + 46 + 50 + 91));
+    // In care on 31 March: B (residential, 16), C (fostering, under 1), E.
+    let mut in_care = in_care_on(&periods, day("2024-03-31"));
+    in_care.sort();
+    assert_eq!(
+        in_care,
+        vec![(day("2008-03-10"), residential), (day("2015-01-01"), fostering), (day("2023-11-01"), fostering)]
+    );
+    assert_eq!(band_on(day("2008-03-10"), day("2024-03-09")), 3);
+    assert_eq!(band_on(day("2008-03-10"), day("2024-03-10")), 4);
+}
+
+/// `count` children of 5 in foster care, to follow for 2024.
+fn five_year_olds(count: usize) -> Vec<Episode> {
+    (0..count).map(|n| episode(&format!("C{n}"), "2018-06-01", "2023-06-01", None, "U1")).collect()
+}
+
+fn settings(runs: u32, costs: Option<[f64; 4]>) -> Projection {
+    Projection { from: Month::new(2023, 12).expect("a month"), months: 12, runs, seed: 7, daily_costs: costs }
+}
+
+fn at_observed_rates() -> Vec<Scenario> {
+    vec![Scenario { name: "observed".into(), entries: 1.0, exits: 1.0 }]
+}
+
+/// 2,000 children leaving at 1 in 1,000 a day (100 exits in 100,000
+/// child-days). A child is in care on day j after the start with chance
+/// exp(-0.001 j): on 31 December 2024, day 365, 2000 exp(-0.365) =
+/// 1388.4. The run-to-run spread is mostly the rate's own uncertainty:
+/// 100 exits give it a standard error of 10%, so the count's is about
+/// 2000 x 365 x exp(-0.365) x 0.0001 = 50.7; with the binomial chance
+/// (sqrt(2000 x 0.694 x 0.306) = 20.6), 54.7 in all: an 80% range of
+/// about 1388 +- 70.
+#[test]
+fn children_leave_at_the_rate_observed_with_its_uncertainty() {
+    let periods = periods(&five_year_olds(2000));
+    let mut rates = Rates::estimate(&periods, day("2023-01-01"), day("2024-01-01"));
+    rates.exposure = [[0; 4]; 5];
+    rates.exposure[2][0] = 100_000;
+    rates.exits[2][0] = 100;
+    rates.entrants.clear();
+    let projected = project(&periods, &rates, &settings(400, None), &at_observed_rates());
+    let december = &projected[0].months[11];
+    assert_eq!(december.month, Month::new(2024, 12).expect("a month"));
+    assert!((december.total.mean - 1388.4).abs() < 10.0, "{:?}", december.total);
+    let half_width = (december.total.upper80 - december.total.lower80) / 2.0;
+    assert!((half_width - 70.0).abs() < 20.0, "{:?}", december.total);
+    assert!((december.by_age[2].mean - december.total.mean).abs() < 1e-9, "all still 5 to 9");
+}
+
+/// No one in care; entries at 1 a day (365 in 2023), each a child of 5
+/// into foster care, none leaving: on 31 December 2024 the mean count is
+/// the 366 days of 2024 at 1 a day. Entries 10% down: 329.4. January's
+/// child-days: a child arriving on day d (0 to 30) is in care 31 - d
+/// days, 31 x 32 / 2 = 496 at 1 a day; at £100 a day, £49,600.
+#[test]
+fn entries_arrive_at_the_rate_observed_and_scenarios_scale_them() {
+    let periods = periods(&five_year_olds(0));
+    let mut rates = Rates::estimate(&periods, day("2023-01-01"), day("2024-01-01"));
+    rates.entrants = vec![(5 * 365 + 30, Placement::Fostering); 365];
+    let scenarios =
+        vec![at_observed_rates().remove(0), Scenario { name: "entries down 10%".into(), entries: 0.9, exits: 1.0 }];
+    let projected = project(&periods, &rates, &settings(400, Some([100.0, 0.0, 0.0, 0.0])), &scenarios);
+    let observed = &projected[0].months;
+    assert!((observed[11].total.mean - 366.0).abs() < 6.0, "{:?}", observed[11].total);
+    assert!((projected[1].months[11].total.mean - 329.4).abs() < 6.0, "{:?}", projected[1].months[11].total);
+    let january_cost = observed[0].cost.expect("costs given");
+    assert!((january_cost.mean - 49_600.0).abs() < 1_500.0, "{january_cost:?}");
+    assert!(observed[11].by_placement[0].mean > 300.0, "every entrant fostered");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_projection() {
+    let periods = periods(&five_children());
+    let rates = Rates::estimate(&periods, day("2024-01-01"), day("2024-04-01"));
+    let run = || project(&periods, &rates, &settings(200, None), &at_observed_rates());
+    assert_eq!(run(), run());
+}
