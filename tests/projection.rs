@@ -147,3 +147,94 @@ fn the_same_seed_gives_the_same_projection() {
     let run = || project(&periods, &rates, &settings(200, None), &at_observed_rates());
     assert_eq!(run(), run());
 }
+
+const PROJECTED: &str = r#"
+[datasets.cla-episodes]
+layout = "monthly"
+file = "ssda903_episodes.csv"
+date_formats = ["%Y-%m-%d"]
+columns = { CHILD = "text", DECOM = "date", DEC = "date", PLACE = "text" }
+
+[datasets.cla-header]
+layout = "monthly"
+file = "ssda903_header.csv"
+date_formats = ["%Y-%m-%d"]
+columns = { CHILD = "text", DOB = "date" }
+"#;
+
+/// A project holding the five children's episodes in its March 2024
+/// extracts (and F, whom the header does not date), with `projection` as
+/// its `[projection]` table.
+fn projected_fixture(projection: &str) -> crate::helpers::Fixture {
+    let fixture = crate::helpers::Fixture::new();
+    fixture.write("scorecard.toml", &format!("{}{PROJECTED}{projection}", crate::helpers::PROJECT));
+    let mut episodes = String::from("CHILD,DECOM,DEC,PLACE\n");
+    let mut header = String::from("CHILD,DOB\n");
+    for e in five_children() {
+        let end = e.end.map(|end| end.to_string()).unwrap_or_default();
+        let place = match e.placement {
+            Placement::Fostering => "U1",
+            Placement::Residential => "K2",
+            Placement::Supported => "P2",
+            Placement::Other => "Z1",
+        };
+        episodes.push_str(&format!("{},{},{end},{place}\n", e.child, e.start));
+        if !header.contains(&format!("\n{},", e.child)) {
+            header.push_str(&format!("{},{}\n", e.child, e.born));
+        }
+    }
+    episodes.push_str("F,2024-01-05,,U1\n");
+    fixture.extract("2024-03", "ssda903_episodes.csv", &episodes);
+    fixture.extract("2024-03", "ssda903_header.csv", &header);
+    std::fs::create_dir_all(fixture.root().join("indicators")).expect("an indicator folder");
+    fixture
+}
+
+fn run_project(fixture: &crate::helpers::Fixture) -> Result<(String, serde_json::Value), String> {
+    let json = fixture.root().join("projection.json");
+    let request = scorecard::cli::project::Request { month: None, authority: None, json: Some(&json) };
+    let mut out = String::new();
+    scorecard::cli::project::project(fixture.root(), request, &mut out)
+        .map_err(|error| crate::helpers::describe(&error))?;
+    let text = std::fs::read_to_string(&json).expect("the JSON is written");
+    Ok((out, serde_json::from_str(&text).expect("JSON")))
+}
+
+/// The command on the five children, rates from January to March 2024
+/// (worked in `rates_count_entries_exits_moves_and_child_days_by_hand`):
+/// in care on 31 March, C (under 1), E (9) and B (16); one entry, one exit
+/// before 18, one move, 309 child-days; F left out, undated.
+#[test]
+fn the_command_projects_from_the_months_extracts() {
+    let fixture = projected_fixture("[projection]\nreference_months = 3\nmonths = 12\nruns = 200\n");
+    let (out, json) = run_project(&fixture).expect("it projects");
+    assert_eq!(json["in_care_by_age"], serde_json::json!([1, 0, 1, 0, 1]));
+    let reference = &json["reference"];
+    assert_eq!(
+        [&reference["entries"], &reference["exits_before_18"], &reference["moves"], &reference["child_days"]],
+        [1, 1, 1, 309]
+    );
+    assert_eq!(reference["episodes_left_out"], 1);
+    assert_eq!(reference["from"], "2024-01-01");
+    let months = json["scenarios"][0]["months"].as_array().expect("months");
+    assert_eq!((months.len(), &months[11]["month"]), (12, &serde_json::json!("2025-03")));
+    assert!(out.contains("In care on 31 March 2024: 3."), "{out}");
+    assert!(out.contains("Left out: 1 episodes"), "{out}");
+}
+
+#[test]
+fn a_project_without_a_projection_table_is_told_how_to_add_one() {
+    let fixture = projected_fixture("");
+    let error = run_project(&fixture).expect_err("no [projection]");
+    assert!(error.contains("has no [projection] table"), "{error}");
+}
+
+#[test]
+fn every_setting_out_of_range_is_named_with_its_value() {
+    let fixture =
+        projected_fixture("[projection]\nmonths = 40\nruns = 5\nscenarios = [{ name = \"Half\", entries = -0.5 }]\n");
+    let error = run_project(&fixture).expect_err("settings out of range");
+    for named in ["`months = 40`", "`runs = 5`", "scenario `Half`: `entries = -0.5`"] {
+        assert!(error.contains(named), "{named} in {error}");
+    }
+}
