@@ -238,3 +238,39 @@ fn every_setting_out_of_range_is_named_with_its_value() {
         assert!(error.contains(named), "{named} in {error}");
     }
 }
+
+/// With `[projection]`, the latest month's bundle carries it: in
+/// scorecard.json (no count of real children by age band: a small band
+/// could be read from the others), on the page as sentences, a chart and
+/// a table whose cells are the JSON's numbers, and in the board pack.
+#[test]
+fn the_latest_bundle_carries_the_projection() {
+    let fixture = projected_fixture(
+        "[projection]\nreference_months = 3\nmonths = 12\nruns = 200\nscenarios = [{ name = \"Entries down 10%\", entries = 0.9 }]\n",
+    );
+    let json = fixture.build_json(&["--month", "2024-03"], "1711929600", "2024-03");
+    let projection = &json["projection"];
+    assert_eq!(projection["in_care_at_start"], 3);
+    assert!(projection.get("in_care_by_age").is_none(), "no counts of real children by age band");
+    assert!(projection.get("episodes_file").is_none(), "no path on the data team's disk");
+    let march = &projection["scenarios"][0]["months"][11];
+    assert_eq!(march["month"], "2025-03");
+    let total = &march["total"];
+    let number = |value: &serde_json::Value| value.as_f64().expect("a number");
+    let cell =
+        format!("{:.0} ({:.0} to {:.0})", number(&total["mean"]), number(&total["lower80"]), number(&total["upper80"]));
+    let bundle = fixture.root().join("reports/2024-03");
+    let page = std::fs::read_to_string(bundle.join("index.html")).expect("the page");
+    assert!(page.contains("Children looked after: where demand is heading"), "the section");
+    assert!(page.contains(&format!("<td data-label=\"March 2025\">{cell}</td>")), "All children, March 2025: {cell}");
+    assert!(page.contains(&format!("would be looked after in March 2025")), "the sentence");
+    assert!(page.contains("Entries down 10%: all children"), "the scenario's row");
+    for chart in ["wide", "narrow"] {
+        let svg = std::fs::read_to_string(bundle.join(format!("charts/projection/{chart}.svg"))).expect("the chart");
+        assert!(svg.contains("<title>Children looked after: projection</title>"), "{chart}");
+    }
+    let pack = lopdf::Document::load(bundle.join("board-pack.pdf")).expect("the board pack");
+    let pages: Vec<u32> = pack.get_pages().keys().copied().collect();
+    let text = pack.extract_text(&pages).expect("text");
+    assert!(text.contains("where demand is heading"), "the pack's page");
+}

@@ -1,16 +1,13 @@
 //! `scorecard project`: the demand projection for children looked after
-//! (docs/projection.md): the model in `judge::projection`, fed from the
-//! month's SSDA903 episodes and headers, on screen and as JSON.
+//! (docs/projection.md), on screen and as JSON. The model and its inputs
+//! are `judge::projection`.
 
 use crate::error::{Error, OutputError};
 use crate::evaluate;
-use crate::input::{self, Table, Values};
-use crate::judge::projection::{self, Episode, Placement, Projected, Projection, Rates, Scenario, AGE_BANDS};
+use crate::judge::projection::{self, Projected, Report};
 use crate::project::Month;
-use crate::project::{ProjectionConfig, WeeklyCosts};
 use crate::render::month_name;
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What `scorecard project` was asked for.
 pub struct Request<'a> {
@@ -19,53 +16,10 @@ pub struct Request<'a> {
     pub json: Option<&'a Path>,
 }
 
-/// The projection as scorecard project's JSON holds it.
-#[derive(Debug, serde::Serialize)]
-pub struct Report {
-    pub authority: String,
-    /// The last month observed; the projection starts the month after.
-    pub month: Month,
-    pub episodes_file: PathBuf,
-    pub reference: Reference,
-    /// Children in care on the month's last day, by age band.
-    pub in_care_by_age: Vec<usize>,
-    pub age_bands: Vec<&'static str>,
-    pub placement_types: Vec<&'static str>,
-    pub runs: u32,
-    pub scenarios: Vec<Projected>,
-}
-
-/// What the rates were worked out from.
-#[derive(Debug, serde::Serialize)]
-pub struct Reference {
-    pub from: chrono::NaiveDate,
-    pub to_before: chrono::NaiveDate,
-    pub entries: usize,
-    pub exits_before_18: u32,
-    pub moves: u32,
-    pub child_days: i64,
-    /// Episodes left out: no date of birth in the header, or no start date.
-    pub episodes_left_out: usize,
-}
-
 pub fn project(root: &Path, request: Request, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
-    let Some(config) = loaded.project.file.projection.clone() else {
-        return Err(Error::Usage(
-            "scorecard.toml has no [projection] table: add `[projection]` to project children looked after (docs/projection.md)"
-                .into(),
-        ));
-    };
-    check(&config)?;
-    let member = &loaded.members[loaded.member(request.authority)?];
-    let datasets = [&config.episodes, &config.header].into_iter().filter_map(|name| loaded.project.dataset(name));
-    let months = input::extract_months(&member.data_dir, datasets).map_err(Error::Data)?;
-    let (month, episodes_path) = extract(&loaded, &member.data_dir, &config.episodes, &months, request.month)?;
-    let (_, header_path) = extract(&loaded, &member.data_dir, &config.header, &months, Some(month))?;
-    let episodes_table = read(&loaded, &config.episodes, &episodes_path)?;
-    let header_table = read(&loaded, &config.header, &header_path)?;
-    let (episodes, left_out) = episodes(&episodes_table, &header_table, (&episodes_path, &header_path))?;
-    let report = run(&config, &episodes, month, &member.code.to_string(), left_out, episodes_path);
+    let member = loaded.member(request.authority)?;
+    let report = projection::from_extracts(&loaded, member, request.month)?;
     write_text(&report, out);
     if let Some(path) = request.json {
         let json =
@@ -74,184 +28,6 @@ pub fn project(root: &Path, request: Request, out: &mut String) -> Result<(), Er
         say!(out, "Wrote {}", path.display());
     }
     Ok(())
-}
-
-/// The projection of `episodes` from `month` as `config` asks.
-pub fn run(
-    config: &ProjectionConfig,
-    episodes: &[Episode],
-    month: Month,
-    authority: &str,
-    left_out: usize,
-    episodes_file: PathBuf,
-) -> Report {
-    let periods = projection::care::periods(episodes);
-    let from = month.plus(1 - config.reference_months as i32).first_day();
-    let rates = Rates::estimate(&periods, from, month.next().first_day());
-    let settings = Projection {
-        from: month,
-        months: config.months,
-        runs: config.runs,
-        seed: config.seed,
-        daily_costs: config.weekly_costs.map(daily_costs),
-    };
-    let mut scenarios = vec![Scenario { name: "At the observed rates".into(), entries: 1.0, exits: 1.0 }];
-    scenarios.extend(config.scenarios.iter().map(|s| Scenario {
-        name: s.name.clone(),
-        entries: s.entries,
-        exits: s.exits,
-    }));
-    let in_care = projection::in_care_on(&periods, month.last_day());
-    let mut in_care_by_age = vec![0; AGE_BANDS.len()];
-    for (born, _) in &in_care {
-        in_care_by_age[projection::care::band_on(*born, month.last_day())] += 1;
-    }
-    Report {
-        authority: authority.to_string(),
-        month,
-        episodes_file,
-        reference: Reference {
-            from,
-            to_before: rates.to,
-            entries: rates.entrants.len(),
-            exits_before_18: rates.exits.iter().flatten().sum(),
-            moves: rates.moves.iter().flatten().flatten().sum(),
-            child_days: rates.exposure.iter().flatten().sum(),
-            episodes_left_out: left_out,
-        },
-        in_care_by_age,
-        age_bands: AGE_BANDS.iter().map(|band| band.label).collect(),
-        placement_types: projection::PLACEMENTS.iter().map(|p| p.label()).collect(),
-        runs: config.runs,
-        scenarios: projection::project(&periods, &rates, &settings, &scenarios),
-    }
-}
-
-fn daily_costs(weekly: WeeklyCosts) -> [f64; 4] {
-    [weekly.fostering, weekly.residential, weekly.supported, weekly.other].map(|cost| cost / 7.0)
-}
-
-/// Every setting in range, or a usage error naming it and its value.
-fn check(config: &ProjectionConfig) -> Result<(), Error> {
-    let mut problems = Vec::new();
-    if !(1..=36).contains(&config.months) {
-        problems.push(format!("`months = {}`: project 1 to 36 months", config.months));
-    }
-    if !(100..=20_000).contains(&config.runs) {
-        problems.push(format!("`runs = {}`: use 100 to 20000 runs", config.runs));
-    }
-    if !(1..=60).contains(&config.reference_months) {
-        problems.push(format!("`reference_months = {}`: use 1 to 60 months", config.reference_months));
-    }
-    for scenario in &config.scenarios {
-        for (key, value) in [("entries", scenario.entries), ("exits", scenario.exits)] {
-            if !(value.is_finite() && (0.0..=10.0).contains(&value)) {
-                problems.push(format!("scenario `{}`: `{key} = {value}`: a multiple from 0 to 10", scenario.name));
-            }
-        }
-    }
-    if let Some(costs) = config.weekly_costs {
-        for (key, value) in [
-            ("fostering", costs.fostering),
-            ("residential", costs.residential),
-            ("supported", costs.supported),
-            ("other", costs.other),
-        ] {
-            if !(value.is_finite() && value >= 0.0) {
-                problems.push(format!("`weekly_costs.{key} = {value}`: a cost of 0 or more"));
-            }
-        }
-    }
-    match problems.is_empty() {
-        true => Ok(()),
-        false => Err(Error::Usage(format!("scorecard.toml [projection]: {}", problems.join("; ")))),
-    }
-}
-
-/// The month's file of a dataset (default the latest month with one).
-fn extract(
-    loaded: &evaluate::Loaded,
-    data_dir: &Path,
-    name: &str,
-    months: &[Month],
-    month: Option<Month>,
-) -> Result<(Month, PathBuf), Error> {
-    let config = loaded.project.dataset(name).ok_or_else(|| {
-        Error::Usage(format!("scorecard.toml [projection] names dataset `{name}`, which is not in [datasets]"))
-    })?;
-    let files = input::locate(data_dir, name, config, months);
-    if let Some(path) = files.single {
-        let month = month.or(files.named_month).or(months.last().copied());
-        return month.map(|month| (month, path)).ok_or_else(|| Error::Usage(format!("no extracts of `{name}`")));
-    }
-    let available: Vec<Month> = files.monthly.keys().copied().collect();
-    let month = Month::choose(&available, month).map_err(|error| Error::Usage(format!("`{name}`: {error}")))?;
-    Ok((month, files.monthly[&month].clone()))
-}
-
-fn read(loaded: &evaluate::Loaded, name: &str, path: &Path) -> Result<Table, Error> {
-    let config = loaded.project.dataset(name).expect("extract() found the dataset");
-    input::read_table(path, config, false).map(|(table, _)| table).map_err(Error::Data)
-}
-
-/// The episodes with their child's date of birth, and how many were left
-/// out (no start date, or a child the header does not date).
-pub fn episodes(
-    episodes: &Table,
-    header: &Table,
-    (episodes_path, header_path): (&Path, &Path),
-) -> Result<(Vec<Episode>, usize), Error> {
-    let born: HashMap<&str, chrono::NaiveDate> = texts(header, "CHILD", header_path)?
-        .zip(dates(header, "DOB", header_path)?)
-        .filter_map(|(child, born)| Some((child?, born?)))
-        .collect();
-    let children = texts(episodes, "CHILD", episodes_path)?;
-    let starts = dates(episodes, "DECOM", episodes_path)?;
-    let ends = dates(episodes, "DEC", episodes_path)?;
-    let places = texts(episodes, "PLACE", episodes_path)?;
-    let mut kept = Vec::new();
-    let mut left_out = 0;
-    for (((child, start), end), place) in children.zip(starts).zip(ends).zip(places) {
-        let found = child.and_then(|child| Some((child, *born.get(child)?, start?)));
-        match found {
-            Some((child, born, start)) => kept.push(Episode {
-                child: child.to_string(),
-                born,
-                start,
-                end,
-                placement: Placement::of_code(place.unwrap_or("")),
-            }),
-            None => left_out += 1,
-        }
-    }
-    Ok((kept, left_out))
-}
-
-fn column<'t>(table: &'t Table, name: &str, path: &Path) -> Result<&'t Values, Error> {
-    table.columns.iter().find(|(column, _)| column == name).map(|(_, values)| values).ok_or_else(|| {
-        Error::Usage(format!(
-            "{}: the projection needs column `{name}`, which its dataset does not declare",
-            path.display()
-        ))
-    })
-}
-
-fn texts<'t>(table: &'t Table, name: &str, path: &Path) -> Result<impl Iterator<Item = Option<&'t str>> + 't, Error> {
-    match column(table, name, path)? {
-        Values::Text(texts) => Ok(texts.iter()),
-        _ => Err(Error::Usage(format!("{}: column `{name}` must be declared \"text\"", path.display()))),
-    }
-}
-
-fn dates<'t>(
-    table: &'t Table,
-    name: &str,
-    path: &Path,
-) -> Result<impl Iterator<Item = Option<chrono::NaiveDate>> + 't, Error> {
-    match column(table, name, path)? {
-        Values::Date(days) => Ok(days.iter().map(|day| day.map(input::Day::date))),
-        _ => Err(Error::Usage(format!("{}: column `{name}` must be declared \"date\"", path.display()))),
-    }
 }
 
 fn write_text(report: &Report, out: &mut String) {

@@ -37,6 +37,13 @@ pub struct Scorecard {
     /// Whether full-pack.pdf is published beside the board pack.
     #[serde(skip)]
     pub full_pack: bool,
+    /// The demand projection for children looked after, with
+    /// `[projection]`, in the latest month's bundle (docs/projection.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection: Option<super::projection::PublishedProjection>,
+    /// Why the projection the project asks for is not in this bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub projection_declined: Option<String>,
 }
 
 /// Judge every indicator for one member's `month`.
@@ -58,6 +65,8 @@ pub fn scorecard(
         story: Story::default(),
         incomplete: Vec::new(),
         warnings: Vec::new(),
+        projection: None,
+        projection_declined: None,
         indicators: loaded
             .definitions
             .iter()

@@ -320,6 +320,9 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
         tracing::warn!(authority = %authority.code, %month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
     }
+    if loaded.project.file.projection.is_some() && context.data.months.last() == Some(&month) {
+        add_projection(&mut scorecard, loaded, member, month);
+    }
     let mut files = render::month_files(&scorecard, context.built).map_err(Error::render)?;
     let inputs = input_files(loaded, authority, month);
     let manifest = Manifest::for_month(loaded, context.data, &inputs, &scorecard, &files, context.built);
@@ -332,6 +335,24 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     tracing::info!(authority = %authority.code, %month, path = %path.display(), red = counts.red, amber = counts.amber, green = counts.green, "wrote bundle");
     let headlines = headlines(&scorecard);
     Ok(Outcome::Built { authority: consortium_code(loaded, member), month, path, counts, headlines })
+}
+
+/// The demand projection, in the latest month's bundle only (each is a
+/// simulation of a thousand runs; an older month's would only be history).
+/// One that cannot be made is said on the page, with the reason logged
+/// (it names files on the data team's disk, so it is not published).
+fn add_projection(scorecard: &mut judge::Scorecard, loaded: &Loaded, member: usize, month: Month) {
+    match judge::projection::from_extracts(loaded, member, Some(month)) {
+        Ok(report) => scorecard.projection = Some(report.published()),
+        Err(error) => {
+            let reason = error.diagnostics().map_or_else(|| error.to_string(), |diagnostics| diagnostics.render());
+            tracing::warn!(authority = %loaded.members[member].code, %month, "no demand projection: {reason}");
+            scorecard.projection_declined = Some(
+                "the demand projection could not be made from this month's extracts: `scorecard project` says why"
+                    .into(),
+            );
+        }
+    }
 }
 
 /// One headline per indicator: RAG, value as shown, direction since last month.

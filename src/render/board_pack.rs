@@ -64,6 +64,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
             flow.new_page_turned(false);
             key(&mut flow);
             plan(&mut flow, scorecard);
+            super::projection::pdf_section(&mut flow, scorecard);
             let chosen = |indicator: &&IndicatorReport| on_board_pages(scorecard, indicator);
             let pages: Vec<(usize, &IndicatorReport)> =
                 scorecard.indicators.iter().enumerate().filter(|(_, indicator)| chosen(indicator)).collect();
@@ -79,6 +80,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
             months_table(&mut flow, scorecard, profile);
             flow.new_page_turned(false);
             plan(&mut flow, scorecard);
+            super::projection::pdf_section(&mut flow, scorecard);
             for (index, indicator) in scorecard.indicators.iter().enumerate() {
                 indicator_page(&mut flow, index, indicator, scorecard);
             }
@@ -99,7 +101,10 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
     };
     let draw_chart = |index: usize, backend: PdfBackend<'_, '_>| match scorecard.indicators.get(index) {
         Some(indicator) => charts::trend_pdf(indicator, backend),
-        None => Err(format!("no indicator {index} to chart")),
+        None => match (&scorecard.projection, index == super::projection::PROJECTION_CHART) {
+            (Some(projection), true) => super::projection_chart::projection_pdf(projection, backend),
+            _ => Err(format!("no indicator {index} to chart")),
+        },
     };
     pdf_write::write(&pages, &blocks, &draw_chart, &info)
 }

@@ -5,6 +5,7 @@ use super::build_time::BuildTime;
 use super::funnel::{funnel_files, FunnelPaths};
 use super::html::{self, PageContext};
 use super::printable::printable;
+use super::projection_chart::{projection_svg, NARROW_PROJECTION_CHART_SIZE, PROJECTION_CHART_SIZE};
 use super::{board_pack, charts, tables, xlsx};
 use crate::judge::{IndicatorReport, Scorecard};
 use crate::parallel;
@@ -48,6 +49,7 @@ enum Job {
     Workbook,
     Tables,
     Charts(usize),
+    Projection,
 }
 
 /// What a job made: its files, and an indicator's sparkline for the page.
@@ -64,6 +66,16 @@ fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, Strin
             ("series.csv".into(), tables::series_csv(scorecard)?),
             ("scorecard.json".into(), tables::scorecard_json(scorecard)?),
         ],
+        Job::Projection => match &scorecard.projection {
+            // A folder of its own: an indicator's id can name no file in it.
+            Some(projection) => [("wide", PROJECTION_CHART_SIZE), ("narrow", NARROW_PROJECTION_CHART_SIZE)]
+                .into_iter()
+                .map(|(name, size)| {
+                    Ok((format!("charts/projection/{name}.svg"), projection_svg(projection, size)?.into_bytes()))
+                })
+                .collect::<Result<_, String>>()?,
+            None => Vec::new(),
+        },
         Job::Charts(index) => {
             let indicator = &scorecard.indicators[index];
             let (mut files, sparkline) = charts(indicator)?;
@@ -80,7 +92,8 @@ fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, Strin
 pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
     let packs = if scorecard.full_pack { vec![Job::FullPack, Job::BoardPack] } else { vec![Job::BoardPack] };
     let charts = (0..scorecard.indicators.len()).map(Job::Charts);
-    let jobs: Vec<Job> = packs.into_iter().chain([Job::Workbook]).chain(charts).chain([Job::Tables]).collect();
+    let jobs: Vec<Job> =
+        packs.into_iter().chain([Job::Workbook]).chain(charts).chain([Job::Tables, Job::Projection]).collect();
     let mut files: Files = Vec::new();
     let mut sparklines = BTreeMap::new();
     for made in parallel::map(&jobs, |job| run(*job, scorecard, built)) {

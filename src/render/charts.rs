@@ -315,10 +315,10 @@ fn label_every(plot_width: i32, months: usize, label_width: i32) -> u32 {
     [3, 6, 12].into_iter().find(|every| per_month * *every as f64 >= label_width as f64 * 1.2).unwrap_or(12)
 }
 
-const LEGEND_ROW: u32 = 21;
+pub(super) const LEGEND_ROW: u32 = 21;
 
 /// As many legend columns as the longest entry allows, at most three.
-fn legend_columns<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> usize {
+pub(super) fn legend_columns<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> usize {
     let (width, _) = area.dim_in_pixel();
     let widest = entries
         .iter()
@@ -340,7 +340,7 @@ pub(super) fn text_style() -> TextStyle<'static> {
 }
 
 /// How a legend entry's sample is drawn.
-enum Swatch {
+pub(super) enum Swatch {
     Line(ShapeStyle),
     Dashed(ShapeStyle),
     Bar(ShapeStyle),
@@ -408,7 +408,10 @@ fn draw_forecast<DB: DrawingBackend>(
     Ok(())
 }
 
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, entries: &[(Swatch, String)]) -> DrawResult<DB> {
+pub(super) fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(Swatch, String)],
+) -> DrawResult<DB> {
     let (width, _) = area.dim_in_pixel();
     let columns = legend_columns(area, entries);
     let column_width = (width as i32 - LEGEND_LEFT) / columns as i32;

@@ -174,6 +174,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
             narrow_chart => NARROW_CHART_SIZE,
             data_quality => &scorecard.data_quality,
             plan => scorecard.plan.as_ref().map(plan_view),
+            projection => super::projection::page_view(scorecard),
             incomplete => &scorecard.incomplete,
             other_period => crate::judge::other_period(&scorecard.warnings),
             data_to => scorecard.data_to.iter().map(|reach| context! {

@@ -24,6 +24,8 @@ mod pdf_style;
 mod pdf_write;
 mod plan;
 mod printable;
+mod projection;
+mod projection_chart;
 mod rank_table;
 mod rating;
 mod story;

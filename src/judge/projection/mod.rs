@@ -18,7 +18,9 @@
 pub mod care;
 mod rates;
 mod simulate;
+mod source;
 
 pub use care::{AgeBand, Episode, Placement, AGE_BANDS, PLACEMENTS};
 pub use rates::Rates;
 pub use simulate::{in_care_on, project, Projected, ProjectedMonth, Projection, Scenario, Spread};
+pub use source::{check, from_extracts, PublishedProjection, Reference, Report};
