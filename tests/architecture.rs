@@ -101,14 +101,27 @@ fn expand(prefix: &str, text: &str, paths: &mut Vec<Vec<String>>) {
     }
 }
 
+/// The module path of the folder a file is in, ending `::`: `judge/rag.rs`
+/// and `judge/projection/mod.rs` -> `judge::`, `judge/projection/care.rs`
+/// -> `judge::projection::`.
+fn parent_path(relative: &Path) -> String {
+    let mut parts: Vec<String> =
+        relative.with_extension("").components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    if parts.last().is_some_and(|last| last == "mod") {
+        parts.pop();
+    }
+    parts.pop();
+    parts.iter().map(|part| format!("{part}::")).collect()
+}
+
 /// Which modules each module uses, from the files' text.
 fn uses(files: &[(PathBuf, String)]) -> BTreeMap<Module, BTreeSet<Module>> {
     let modules: BTreeSet<Module> = files.iter().map(|(path, _)| module_of(path)).collect();
     let mut uses: BTreeMap<Module, BTreeSet<Module>> = BTreeMap::new();
     for (path, text) in files {
         let (stage, name) = module_of(path);
-        // In a stage's file, `super::` is the stage.
-        let code = code_of(text).replace("super::", &format!("crate::{stage}::"));
+        // `super::` is the folder the file is in (a stage's file: the stage).
+        let code = code_of(text).replace("super::", &format!("crate::{}", parent_path(path)));
         let mut used = BTreeSet::new();
         for path in crate_paths(&code) {
             let file = path.get(1).filter(|file| modules.contains(&(path[0].clone(), file.to_string())));

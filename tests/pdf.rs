@@ -279,10 +279,10 @@ fn the_full_pack_is_a_summary_then_a_page_per_indicator_then_the_appendix() {
     // Pages before the appendix: the opening (headline and exceptions with
     // the reason and commentary for each, what improved, every indicator's
     // row, the key: 9 pages for the sample's 43 indicators at 9.5-point
-    // table text), the 13-month table (5 pages on their side), then one per
-    // indicator.
+    // table text), the 13-month table (5 pages on their side), the demand
+    // projection's page, then one per indicator.
     assert!(
-        appendix <= 14 + indicators.len(),
+        appendix <= 15 + indicators.len(),
         "{appendix} pages before the appendix for {} indicators",
         indicators.len()
     );
@@ -510,7 +510,20 @@ fn the_board_pack_is_tagged_with_headings_tables_and_described_charts() {
     let (_, json) = sample_pack();
     let attention = json["story"]["attention"].as_array().unwrap();
     let figures = of("Figure");
-    assert_eq!(figures.len(), attention.len());
+    // Each indicator needing attention's chart, and the demand projection's
+    // (the sample has `[projection]`), described by what it says.
+    assert_eq!(figures.len(), attention.len() + 1);
+    let projected = &json["projection"]["scenarios"][0]["months"][23]["total"];
+    let number = |value: &serde_json::Value| value.as_f64().expect("a number");
+    let said = format!(
+        "{:.0} ({:.0} to {:.0}) children would be looked after in March 2028",
+        number(&projected["mean"]),
+        number(&projected["lower80"]),
+        number(&projected["upper80"])
+    );
+    let projection = figures.iter().find(|figure| figure.text.starts_with("Line chart of children looked after"));
+    assert!(projection.expect("the projection's chart").text.contains(&said), "{said}");
+    assert!(h2.contains(&"Children looked after: where demand is heading"), "{h2:?}");
     for exception in attention {
         let indicator = json["indicators"].as_array().unwrap().iter().find(|i| i["id"] == exception["id"]).unwrap();
         let title = indicator["title"].as_str().unwrap();

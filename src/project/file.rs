@@ -113,9 +113,13 @@ pub struct ProjectionConfig {
 #[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WeeklyCosts {
+    /// Foster care (SSDA903 placement codes U1-U6), pounds a week.
     pub fostering: f64,
+    /// Children's homes and residential care (K2, R1), pounds a week.
     pub residential: f64,
+    /// Supported accommodation (H5, P2), pounds a week.
     pub supported: f64,
+    /// Every other placement, pounds a week.
     pub other: f64,
 }
 
@@ -123,9 +127,13 @@ pub struct WeeklyCosts {
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioConfig {
+    /// What the scenario is called on the page and in the packs.
     pub name: String,
+    /// The entry rate as a multiple of the observed one (default 1; 0.9 is
+    /// 10% fewer entries), 0 to 10.
     #[serde(default = "one")]
     pub entries: f64,
+    /// Every exit rate as a multiple of the observed one (default 1), 0 to 10.
     #[serde(default = "one")]
     pub exits: f64,
 }

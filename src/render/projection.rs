@@ -4,7 +4,6 @@
 use super::format::month_name;
 use super::pdf_layout::{Flow, Table, MARGIN};
 use super::pdf_write::CHART_PIXELS;
-use super::projection_chart::{NARROW_PROJECTION_CHART_SIZE, PROJECTION_CHART_SIZE};
 use crate::judge::projection::{ProjectedMonth, PublishedProjection, Spread};
 use crate::judge::Scorecard;
 
@@ -18,6 +17,10 @@ fn pounds(spread: &Spread) -> String {
     let m = |value: f64| format!("£{:.2}m", value / 1e6);
     format!("{} ({} to {})", m(spread.mean), m(spread.lower80), m(spread.upper80))
 }
+
+/// The projection's chart on the page; phones get a narrower one.
+pub const PROJECTION_CHART_SIZE: (u32, u32) = (720, 400);
+pub const NARROW_PROJECTION_CHART_SIZE: (u32, u32) = (380, 440);
 
 /// The months the table shows: every 12th, and the last.
 pub(super) fn shown_months(projection: &PublishedProjection) -> Vec<usize> {

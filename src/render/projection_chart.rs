@@ -11,10 +11,6 @@ use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
-pub const PROJECTION_CHART_SIZE: (u32, u32) = (720, 400);
-/// The chart drawn for a phone's width, as the indicators' narrow charts.
-pub const NARROW_PROJECTION_CHART_SIZE: (u32, u32) = (380, 440);
-
 /// Okabe-Ito colours that mean nothing else on the charts (blue and orange
 /// are SPC's improving and concerning): a scenario is neither.
 const SCENARIO_COLOURS: [RGBColor; 3] = [NEUTRAL_SIGNAL, RGBColor(0, 158, 115), RGBColor(86, 180, 233)];
