@@ -21,8 +21,10 @@ fn episode(child: &str, born: &str, start: &str, end: Option<&str>, place: &str)
     }
 }
 
-/// Five children over a window of 1 January to 31 March 2024 (91 days:
-/// 31 + 29 + 31).
+/// Six children over a window of 1 January to 31 March 2024 (91 days:
+/// 31 + 29 + 31). Time in care: 0 in the first year of a period of care
+/// (365 days), 1 after it; only C, E and G are in their first year in the
+/// window; A's year ended on 1 January 2024 (365 days after 1 January 2023).
 fn five_children() -> Vec<Episode> {
     vec![
         // A, 13: fostered, leaves care on 1 February.
@@ -35,47 +37,59 @@ fn five_children() -> Vec<Episode> {
         episode("C", "2023-11-01", "2024-02-15", None, "U3"),
         // D: supported accommodation until their 18th birthday (not an exit).
         episode("D", "2006-02-20", "2022-01-01", Some("2024-02-20"), "P2"),
-        // E, 9: two foster episodes back to back (no move).
+        // E, 9: two foster episodes back to back (no move), in care since
+        // 1 June 2023: in their first year all window.
         episode("E", "2015-01-01", "2023-06-01", Some("2024-01-10"), "U4"),
         episode("E", "2015-01-01", "2024-01-10", None, "U4"),
+        // G, 12: fostered since 10 February 2023, a year (365 days) in care
+        // on 10 February 2024.
+        episode("G", "2012-01-01", "2023-02-10", None, "U1"),
     ]
 }
 
 #[test]
 fn rates_count_entries_exits_moves_and_child_days_by_hand() {
     let periods = periods(&five_children());
-    assert_eq!(periods.len(), 5, "B's and E's episodes are one period each");
+    assert_eq!(periods.len(), 6, "B's and E's episodes are one period each");
     let rates = Rates::estimate(&periods, day("2024-01-01"), day("2024-04-01"));
     let (fostering, residential, supported) = (Placement::Fostering, Placement::Residential, Placement::Supported);
+    let (f, r, s) = (fostering.index(), residential.index(), supported.index());
     // C entered aged 30 (November) + 31 + 31 + 14 = 106 days.
     assert_eq!(rates.entrants, vec![(106, fostering)]);
     assert!((rates.entry_rate() - 1.0 / 91.0).abs() < 1e-12);
-    // Band 3 (10 to 15), fostering: A 31 days (1 to 31 January), B 19
-    // (1 to 19 January) = 50 child-days; A's exit and B's move.
-    assert_eq!(rates.exposure[3][fostering.index()], 50);
-    assert!((rates.exit_rate(3, fostering) - 1.0 / 50.0).abs() < 1e-12);
-    assert!((rates.move_rate(3, fostering, residential) - 1.0 / 50.0).abs() < 1e-12);
+    // Band 3 (10 to 15), fostering, a year or more in care: A 31 days (1 to
+    // 31 January), B 19 (1 to 19 January), G from 10 February (20 days of
+    // February + 31 of March = 51): 101 child-days, with A's exit and B's
+    // move. G's first 40 days (1 January to 9 February) are in their
+    // first year.
+    assert_eq!(rates.exposure[3][1][f], 101);
+    assert_eq!(rates.exposure[3][0][f], 40);
+    assert!((rates.exit_rate(3, 1, fostering) - 1.0 / 101.0).abs() < 1e-12);
+    assert!((rates.move_rate(3, 1, fostering, residential) - 1.0 / 101.0).abs() < 1e-12);
+    assert_eq!(rates.exit_rate(3, 0, fostering), 0.0);
     // B in the children's home: 20 January to 9 March aged 15 (12 + 29 + 9
     // = 50 days), from 10 March aged 16 (22 days).
-    assert_eq!(rates.exposure[3][residential.index()], 50);
-    assert_eq!(rates.exposure[4][residential.index()], 22);
-    // C, under 1: 15 to 29 February (15 days) + 31 in March.
-    assert_eq!(rates.exposure[0][fostering.index()], 46);
+    assert_eq!(rates.exposure[3][1][r], 50);
+    assert_eq!(rates.exposure[4][1][r], 22);
+    // C, under 1, first year: 15 to 29 February (15 days) + 31 in March.
+    assert_eq!(rates.exposure[0][0][f], 46);
     // D, 16 and 17: 1 January to 19 February (31 + 19); leaving at 18 is no exit.
-    assert_eq!(rates.exposure[4][supported.index()], 50);
-    assert_eq!(rates.exits[4][supported.index()], 0);
-    // E, 5 to 9, every day.
-    assert_eq!(rates.exposure[2][fostering.index()], 91);
-    let total_exits: u32 = rates.exits.iter().flatten().sum();
-    let total_moves: u32 = rates.moves.iter().flatten().flatten().sum();
-    let child_days: i64 = rates.exposure.iter().flatten().sum();
-    assert_eq!((total_exits, total_moves, child_days), (1, 1, 50 + 50 + 22 + 46 + 50 + 91));
-    // In care on 31 March: B (residential, 16), C (fostering, under 1), E.
+    assert_eq!(rates.exposure[4][1][s], 50);
+    assert_eq!(rates.exits[4][1][s], 0);
+    // E, 5 to 9, first year, every day.
+    assert_eq!(rates.exposure[2][0][f], 91);
+    assert_eq!(rates.totals(), (1, 1, 101 + 40 + 50 + 22 + 46 + 50 + 91));
+    // In care on 31 March: B (residential, 16), C (fostering, under 1), E, G.
     let mut in_care = in_care_on(&periods, day("2024-03-31"));
     in_care.sort();
     assert_eq!(
         in_care,
-        vec![(day("2008-03-10"), residential), (day("2015-01-01"), fostering), (day("2023-11-01"), fostering)]
+        vec![
+            (day("2008-03-10"), day("2022-05-01"), residential),
+            (day("2012-01-01"), day("2023-02-10"), fostering),
+            (day("2015-01-01"), day("2023-06-01"), fostering),
+            (day("2023-11-01"), day("2024-02-15"), fostering)
+        ]
     );
     assert_eq!(band_on(day("2008-03-10"), day("2024-03-09")), 3);
     assert_eq!(band_on(day("2008-03-10"), day("2024-03-10")), 4);
@@ -106,9 +120,14 @@ fn at_observed_rates() -> Vec<Scenario> {
 fn children_leave_at_the_rate_observed_with_its_uncertainty() {
     let periods = periods(&five_year_olds(2000));
     let mut rates = Rates::estimate(&periods, day("2023-01-01"), day("2024-01-01"));
-    rates.exposure = [[0; 4]; 5];
-    rates.exposure[2][0] = 100_000;
-    rates.exits[2][0] = 100;
+    // All a year or more in care (since June 2023 from 2024-06-01; the
+    // first-year rates are the same).
+    rates.exposure = [[[0; 4]; 2]; 5];
+    rates.exits = [[[0; 4]; 2]; 5];
+    for duration in 0..2 {
+        rates.exposure[2][duration][0] = 100_000;
+        rates.exits[2][duration][0] = 100;
+    }
     rates.entrants.clear();
     let projected = project(&periods, &rates, &settings(400, None), &at_observed_rates());
     let december = &projected[0].months[11];
@@ -162,7 +181,7 @@ date_formats = ["%Y-%m-%d"]
 columns = { CHILD = "text", DOB = "date" }
 "#;
 
-/// A project holding the five children's episodes in its March 2024
+/// A project holding the six children's episodes in its March 2024
 /// extracts (and F, whom the header does not date), with `projection` as
 /// its `[projection]` table.
 fn projected_fixture(projection: &str) -> crate::helpers::Fixture {
@@ -202,23 +221,23 @@ fn run_project(fixture: &crate::helpers::Fixture) -> Result<(String, serde_json:
 
 /// The command on the five children, rates from January to March 2024
 /// (worked in `rates_count_entries_exits_moves_and_child_days_by_hand`):
-/// in care on 31 March, C (under 1), E (9) and B (16); one entry, one exit
-/// before 18, one move, 309 child-days; F left out, undated.
+/// in care on 31 March, C (under 1), E (9), G (12) and B (16); one entry,
+/// one exit before 18, one move, 400 child-days; F left out, undated.
 #[test]
 fn the_command_projects_from_the_months_extracts() {
     let fixture = projected_fixture("[projection]\nreference_months = 3\nmonths = 12\nruns = 200\n");
     let (out, json) = run_project(&fixture).expect("it projects");
-    assert_eq!(json["in_care_by_age"], serde_json::json!([1, 0, 1, 0, 1]));
+    assert_eq!(json["in_care_by_age"], serde_json::json!([1, 0, 1, 1, 1]));
     let reference = &json["reference"];
     assert_eq!(
         [&reference["entries"], &reference["exits_before_18"], &reference["moves"], &reference["child_days"]],
-        [1, 1, 1, 309]
+        [1, 1, 1, 400]
     );
     assert_eq!(reference["episodes_left_out"], 1);
     assert_eq!(reference["from"], "2024-01-01");
     let months = json["scenarios"][0]["months"].as_array().expect("months");
     assert_eq!((months.len(), &months[11]["month"]), (12, &serde_json::json!("2025-03")));
-    assert!(out.contains("In care on 31 March 2024: 3."), "{out}");
+    assert!(out.contains("In care on 31 March 2024: 4."), "{out}");
     assert!(out.contains("Left out: 1 episodes"), "{out}");
 }
 
@@ -250,7 +269,7 @@ fn the_latest_bundle_carries_the_projection() {
     );
     let json = fixture.build_json(&["--month", "2024-03"], "1711929600", "2024-03");
     let projection = &json["projection"];
-    assert_eq!(projection["in_care_at_start"], 3);
+    assert_eq!(projection["in_care_at_start"], 4);
     assert!(projection.get("in_care_by_age").is_none(), "no counts of real children by age band");
     assert!(projection.get("episodes_file").is_none(), "no path on the data team's disk");
     let march = &projection["scenarios"][0]["months"][11];

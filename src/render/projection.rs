@@ -143,7 +143,7 @@ pub(super) fn pdf_section(flow: &mut Flow, scorecard: &Scorecard) {
 pub(super) const HEADING_TEXT: &str = "Children looked after: where demand is heading";
 
 /// The method in a sentence, under the table on the page and in the packs.
-pub(super) const METHOD: &str = "Stock-and-flow projection as in Social Finance's demand model: entries, exits before 18 and moves between placement types at the last 12 months' rates by age band and placement type; each child ages on their birthday and leaves care at 18. The range is the spread of simulated runs, with the rates' own uncertainty. Method and limits: docs/projection.md.";
+pub(super) const METHOD: &str = "Stock-and-flow projection as in Social Finance's demand model: entries, exits before 18 and moves between placement types at the reference months' rates by age band, time in care (the first year or later) and placement type; each child ages on their birthday and leaves care at 18. The range is the spread of simulated runs, with the rates' own uncertainty. Method and limits: docs/projection.md.";
 
 /// What the page shows of the projection (the template's `projection`).
 pub(super) fn page_view(scorecard: &Scorecard) -> Option<minijinja::Value> {

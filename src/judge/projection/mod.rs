@@ -8,12 +8,13 @@
 //! services demand model (`cs-demand-model`): children in care are counted
 //! by age band and placement type; entries arrive at the observed rate;
 //! each child leaves care, or moves to another placement type, at the daily
-//! rate observed for their age band and placement type; children move up an
-//! age band on their birthday. It differs in four ways, each said in the
-//! docs: every child's own age (not their age when the episode started),
-//! rates as events per child-day (not a mean of daily ratios), leaving care
-//! at 18 as a certainty (not a rate), and a simulation of each child rather
-//! than expected values, so the projection has intervals.
+//! rate observed for their age band, time in care and placement type;
+//! children move up an age band on their birthday. It differs in five ways,
+//! each said in the docs: every child's own age (not their age when the
+//! episode started), time in care, rates as events per child-day (not a
+//! mean of daily ratios), leaving care at 18 as a certainty (not a rate),
+//! and a simulation of each child rather than expected values, so the
+//! projection has intervals.
 
 pub mod care;
 mod rates;
@@ -21,6 +22,6 @@ mod simulate;
 mod source;
 
 pub use care::{AgeBand, Episode, Placement, AGE_BANDS, PLACEMENTS};
-pub use rates::Rates;
-pub use simulate::{in_care_on, project, Projected, ProjectedMonth, Projection, Scenario, Spread};
+pub use rates::{Rates, DURATIONS};
+pub use simulate::{in_care_on, project, InCare, Projected, ProjectedMonth, Projection, Scenario, Spread};
 pub use source::{check, from_extracts, PublishedProjection, Reference, Report};

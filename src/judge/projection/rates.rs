@@ -1,15 +1,32 @@
 //! What happened in the reference window, counted as the model needs it:
-//! each entry (the child's age and first placement), and for each age band
-//! and placement type the child-days in care, the exits and the moves to
-//! each other type. A rate is its events over its child-days.
+//! each entry (the child's age and first placement), and for each age
+//! band, time in care and placement type the child-days in care, the exits
+//! and the moves to each other type. A rate is its events over its
+//! child-days.
 
 use super::care::{
     band_on, birthday, next_birthday_that_counts, Period, Placement, AGE_BANDS, LEAVING_AGE, PLACEMENTS,
 };
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 const BANDS: usize = AGE_BANDS.len();
 const TYPES: usize = PLACEMENTS.len();
+
+/// Time in care, in two classes: the first year of a period of care, and
+/// after it. Children leave care far more often in their first months; two
+/// classes, not more, because a few hundred children leave too few events
+/// in finer cells.
+pub const DURATIONS: [&str; 2] = ["first year in care", "a year or more in care"];
+
+/// The first anniversary of a period of care starting on `start`.
+pub fn first_anniversary(start: NaiveDate) -> NaiveDate {
+    start.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX)
+}
+
+/// The time-in-care class on `day` of a period that started on `start`.
+pub fn duration_on(start: NaiveDate, day: NaiveDate) -> usize {
+    usize::from(day >= first_anniversary(start))
+}
 
 /// Counts from the days `from` up to (not including) `to`.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,12 +35,13 @@ pub struct Rates {
     pub to: NaiveDate,
     /// Each child entering care in the window: age in days, first placement.
     pub entrants: Vec<(i64, Placement)>,
-    /// Child-days in care, by age band and placement type.
-    pub exposure: [[i64; TYPES]; BANDS],
-    /// Periods of care ending before the child's 18th birthday.
-    pub exits: [[u32; TYPES]; BANDS],
-    /// Changes of placement type within a period of care: band, from, to.
-    pub moves: [[[u32; TYPES]; TYPES]; BANDS],
+    /// Child-days in care, by age band, time in care and placement type.
+    pub exposure: [[[i64; TYPES]; 2]; BANDS],
+    /// Periods of care ending before the child's 18th birthday, likewise.
+    pub exits: [[[u32; TYPES]; 2]; BANDS],
+    /// Changes of placement type within a period of care: band, time in
+    /// care, from, to.
+    pub moves: [[[[u32; TYPES]; TYPES]; 2]; BANDS],
 }
 
 impl Rates {
@@ -32,9 +50,9 @@ impl Rates {
             from,
             to,
             entrants: Vec::new(),
-            exposure: [[0; TYPES]; BANDS],
-            exits: [[0; TYPES]; BANDS],
-            moves: [[[0; TYPES]; TYPES]; BANDS],
+            exposure: [[[0; TYPES]; 2]; BANDS],
+            exits: [[[0; TYPES]; 2]; BANDS],
+            moves: [[[[0; TYPES]; TYPES]; 2]; BANDS],
         };
         for period in periods {
             rates.count(period);
@@ -52,24 +70,30 @@ impl Rates {
             self.entrants.push(((start - born).num_days(), period.stretches[0].placement));
         }
         for (index, stretch) in period.stretches.iter().enumerate() {
-            self.add_exposure(born, stretch.start, stretch.end.unwrap_or(self.to).min(leaves), stretch.placement);
+            let end = stretch.end.unwrap_or(self.to).min(leaves);
+            self.add_exposure(period, (stretch.start, end), stretch.placement);
             let Some(end) = stretch.end.filter(|end| within(*end)) else { continue };
-            let band = band_on(born, end.pred_opt().unwrap_or(end));
+            let last_day = end.pred_opt().unwrap_or(end);
+            let (band, duration) = (band_on(born, last_day), duration_on(start, last_day));
+            let from = stretch.placement.index();
             match period.stretches.get(index + 1) {
-                Some(next) => self.moves[band][stretch.placement.index()][next.placement.index()] += 1,
-                None => self.exits[band][stretch.placement.index()] += 1,
+                Some(next) => self.moves[band][duration][from][next.placement.index()] += 1,
+                None => self.exits[band][duration][from] += 1,
             }
         }
     }
 
     /// The days from `start` up to `end` inside the window, each in the
-    /// band the child is in that day.
-    fn add_exposure(&mut self, born: NaiveDate, start: NaiveDate, end: NaiveDate, placement: Placement) {
+    /// band and time-in-care class the child is in that day.
+    fn add_exposure(&mut self, period: &Period, (start, end): (NaiveDate, NaiveDate), placement: Placement) {
+        let anniversary = first_anniversary(period.start());
         let mut day = start.max(self.from);
         let end = end.min(self.to);
         while day < end {
-            let until = next_birthday_that_counts(born, day).min(end);
-            self.exposure[band_on(born, day)][placement.index()] += (until - day).num_days();
+            let next_class = if day < anniversary { anniversary } else { NaiveDate::MAX };
+            let until = next_birthday_that_counts(period.born, day).min(next_class).min(end);
+            let (band, duration) = (band_on(period.born, day), duration_on(period.start(), day));
+            self.exposure[band][duration][placement.index()] += (until - day).num_days();
             day = until;
         }
     }
@@ -83,14 +107,24 @@ impl Rates {
         self.entrants.len() as f64 / self.days() as f64
     }
 
-    /// Exits a child-day, in a band and placement type (0 with no days).
-    pub fn exit_rate(&self, band: usize, placement: Placement) -> f64 {
-        per_day(self.exits[band][placement.index()], self.exposure[band][placement.index()])
+    /// Exits a child-day, in a band, time-in-care class and placement type
+    /// (0 with no days).
+    pub fn exit_rate(&self, band: usize, duration: usize, placement: Placement) -> f64 {
+        let at = placement.index();
+        per_day(self.exits[band][duration][at], self.exposure[band][duration][at])
     }
 
-    /// Moves a child-day from one placement type to another, in a band.
-    pub fn move_rate(&self, band: usize, from: Placement, to: Placement) -> f64 {
-        per_day(self.moves[band][from.index()][to.index()], self.exposure[band][from.index()])
+    /// Moves a child-day from one placement type to another, likewise.
+    pub fn move_rate(&self, band: usize, duration: usize, from: Placement, to: Placement) -> f64 {
+        let exposure = self.exposure[band][duration][from.index()];
+        per_day(self.moves[band][duration][from.index()][to.index()], exposure)
+    }
+
+    /// Exits before 18, moves and child-days in the window, all told.
+    pub fn totals(&self) -> (u32, u32, i64) {
+        let exits = self.exits.iter().flatten().flatten().sum();
+        let moves = self.moves.iter().flatten().flatten().flatten().sum();
+        (exits, moves, self.exposure.iter().flatten().flatten().sum())
     }
 }
 

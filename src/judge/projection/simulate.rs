@@ -7,7 +7,7 @@
 //! difference between two scenarios is the scenario's, not chance's.
 
 use super::care::{birthday, Period, Placement, AGE_BANDS, LEAVING_AGE, PLACEMENTS};
-use super::rates::Rates;
+use super::rates::{first_anniversary, Rates};
 use crate::project::Month;
 use chrono::{Datelike, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -64,12 +64,16 @@ pub struct Projected {
     pub months: Vec<ProjectedMonth>,
 }
 
-/// Daily rates for one run.
+/// Daily rates for one run, by band, time in care and placement type.
 struct Hazards {
     entry: f64,
-    exit: [[f64; TYPES]; BANDS],
-    moves: [[[f64; TYPES]; TYPES]; BANDS],
+    exit: [[[f64; TYPES]; 2]; BANDS],
+    moves: [[[[f64; TYPES]; TYPES]; 2]; BANDS],
 }
+
+/// A child in care at the start: date of birth, the day their period of
+/// care began, and their placement type.
+pub type InCare = (NaiveDate, NaiveDate, Placement);
 
 /// What one run counted: children on each month end by band and type, and
 /// child-days in each month by type.
@@ -94,29 +98,37 @@ pub fn project(periods: &[Period], rates: &Rates, settings: &Projection, scenari
     })
 }
 
-/// Each child in care on `day` (and under 18): date of birth and placement.
-pub fn in_care_on(periods: &[Period], day: NaiveDate) -> Vec<(NaiveDate, Placement)> {
+/// Each child in care on `day` (and under 18).
+pub fn in_care_on(periods: &[Period], day: NaiveDate) -> Vec<InCare> {
     periods
         .iter()
         .filter(|period| day < birthday(period.born, LEAVING_AGE))
         .filter_map(|period| {
             let stretch = period.stretches.iter().find(|s| s.start <= day && s.end.is_none_or(|end| end > day))?;
-            Some((period.born, stretch.placement))
+            Some((period.born, period.start(), stretch.placement))
         })
         .collect()
 }
 
 fn hazards(rates: &Rates, scenario: &Scenario, rng: &mut impl Rng) -> Hazards {
-    let mut drawn = Hazards { entry: 0.0, exit: [[0.0; TYPES]; BANDS], moves: [[[0.0; TYPES]; TYPES]; BANDS] };
+    let mut drawn =
+        Hazards { entry: 0.0, exit: [[[0.0; TYPES]; 2]; BANDS], moves: [[[[0.0; TYPES]; TYPES]; 2]; BANDS] };
     drawn.entry = poisson(rates.entrants.len() as f64, rng) / rates.days() as f64 * scenario.entries;
     for band in 0..BANDS {
-        for from in 0..TYPES {
-            let days = rates.exposure[band][from];
-            let per_day =
-                |events: u32, rng: &mut _| if days > 0 { poisson(f64::from(events), rng) / days as f64 } else { 0.0 };
-            drawn.exit[band][from] = per_day(rates.exits[band][from], rng) * scenario.exits;
-            for to in 0..TYPES {
-                drawn.moves[band][from][to] = per_day(rates.moves[band][from][to], rng);
+        for duration in 0..2 {
+            for from in 0..TYPES {
+                let days = rates.exposure[band][duration][from];
+                let per_day = |events: u32, rng: &mut _| {
+                    if days > 0 {
+                        poisson(f64::from(events), rng) / days as f64
+                    } else {
+                        0.0
+                    }
+                };
+                drawn.exit[band][duration][from] = per_day(rates.exits[band][duration][from], rng) * scenario.exits;
+                for to in 0..TYPES {
+                    drawn.moves[band][duration][from][to] = per_day(rates.moves[band][duration][from][to], rng);
+                }
             }
         }
     }
@@ -136,7 +148,7 @@ struct Calendar {
 }
 
 fn one_run(
-    in_care: &[(NaiveDate, Placement)],
+    in_care: &[InCare],
     entrants: &[(i64, Placement)],
     hazards: &Hazards,
     month_ends: &[NaiveDate],
@@ -149,8 +161,9 @@ fn one_run(
         starts: month_ends.iter().map(|end| number(Month::containing(*end).first_day())).collect(),
     };
     let (Some(&start), Some(&horizon)) = (calendar.starts.first(), calendar.ends.last()) else { return run };
-    for &(born, placement) in in_care {
-        follow(born, placement, start, hazards, &calendar, &mut run, rng);
+    for &(born, care_start, placement) in in_care {
+        let child = Child { born, anniversary: number(first_anniversary(care_start)) };
+        follow(&child, placement, start, hazards, &calendar, &mut run, rng);
     }
     // Arrivals in continuous time, each on the day it falls in: a Poisson
     // number of entries each day.
@@ -166,7 +179,8 @@ fn one_run(
         }
         let (age, placement) = entrants[rng.gen_range(0..entrants.len())];
         let born = NaiveDate::from_num_days_from_ce_opt(arrival - age as i32).unwrap_or(NaiveDate::MIN);
-        follow(born, placement, arrival, hazards, &calendar, &mut run, rng);
+        let child = Child { born, anniversary: arrival + 365 };
+        follow(&child, placement, arrival, hazards, &calendar, &mut run, rng);
     }
     run
 }
@@ -180,9 +194,16 @@ fn birthdays(born: NaiveDate) -> [i32; BANDS] {
     days
 }
 
+/// A child followed: date of birth, and the day (as a number) they reach
+/// a year in care.
+struct Child {
+    born: NaiveDate,
+    anniversary: i32,
+}
+
 /// One child from `day` until they leave care or the horizon passes.
 fn follow(
-    born: NaiveDate,
+    child: &Child,
     mut placement: Placement,
     mut day: i32,
     hazards: &Hazards,
@@ -191,15 +212,17 @@ fn follow(
     rng: &mut impl Rng,
 ) {
     let horizon = *calendar.ends.last().expect("a projection has a month");
-    let birthdays = birthdays(born);
+    let birthdays = birthdays(child.born);
     let leaves = birthdays[BANDS - 1];
     while day <= horizon && day < leaves {
         let band = birthdays[..BANDS - 1].iter().filter(|&&birthday| birthday <= day).count();
-        let exit = hazards.exit[band][placement.index()];
-        let moves = &hazards.moves[band][placement.index()];
+        let duration = usize::from(day >= child.anniversary);
+        let exit = hazards.exit[band][duration][placement.index()];
+        let moves = &hazards.moves[band][duration][placement.index()];
         let total = exit + moves.iter().sum::<f64>();
         let event = if total > 0.0 { day.saturating_add(wait(total, rng)) } else { i32::MAX };
-        let until = event.min(birthdays[band]);
+        let next_class = if duration == 0 { child.anniversary } else { i32::MAX };
+        let until = event.min(birthdays[band]).min(next_class);
         record(band, placement, (day, until), calendar, run);
         if until < event {
             day = until;

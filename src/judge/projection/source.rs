@@ -116,8 +116,9 @@ pub fn run(
         exits: s.exits,
     }));
     let in_care = in_care_on(&periods, month.last_day());
+    let totals = rates.totals();
     let mut in_care_by_age = vec![0; AGE_BANDS.len()];
-    for (born, _) in &in_care {
+    for (born, _, _) in &in_care {
         in_care_by_age[care::band_on(*born, month.last_day())] += 1;
     }
     Report {
@@ -128,9 +129,9 @@ pub fn run(
             from,
             to_before: rates.to,
             entries: rates.entrants.len(),
-            exits_before_18: rates.exits.iter().flatten().sum(),
-            moves: rates.moves.iter().flatten().flatten().sum(),
-            child_days: rates.exposure.iter().flatten().sum(),
+            exits_before_18: totals.0,
+            moves: totals.1,
+            child_days: totals.2,
             episodes_left_out: left_out,
         },
         in_care_by_age,
