@@ -156,6 +156,9 @@ fn entries_arrive_at_the_rate_observed_and_scenarios_scale_them() {
     assert!((projected[1].months[11].total.mean - 329.4).abs() < 6.0, "{:?}", projected[1].months[11].total);
     let january_cost = observed[0].cost.expect("costs given");
     assert!((january_cost.mean - 49_600.0).abs() < 1_500.0, "{january_cost:?}");
+    let by_placement = observed[0].cost_by_placement.as_ref().expect("costs given");
+    assert_eq!(by_placement[0], january_cost, "all of it fostering");
+    assert!(by_placement[1..].iter().all(|cost| cost.upper95 == 0.0), "nothing else: {by_placement:?}");
     assert!(observed[11].by_placement[0].mean > 300.0, "every entrant fostered");
 }
 

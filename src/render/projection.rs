@@ -82,6 +82,17 @@ pub(super) fn table(projection: &PublishedProjection) -> (Vec<String>, Vec<Vec<S
     }
     if at(0).cost.is_some() {
         rows.push(row("Placement cost in the month", &|month| month.cost.as_ref().map(pounds).unwrap_or_default()));
+        for (index, placement) in projection.placement_types.iter().enumerate() {
+            let cost =
+                |month: &ProjectedMonth| month.cost_by_placement.as_ref().and_then(|costs| costs.get(index)).copied();
+            // A type no child is projected to be placed in is left out, not
+            // a row of £0.00m.
+            if shown.iter().all(|&k| cost(at(k)).is_none_or(|spread| spread.upper95 == 0.0)) {
+                continue;
+            }
+            let of_type = |month: &ProjectedMonth| cost(month).as_ref().map(pounds).unwrap_or_default();
+            rows.push(row(&format!("of which {}", placement.to_lowercase()), &of_type));
+        }
     }
     (header, rows)
 }

@@ -56,6 +56,8 @@ pub struct ProjectedMonth {
     pub by_placement: Vec<Spread>,
     /// The month's placement costs, if costs are given.
     pub cost: Option<Spread>,
+    /// The same for each placement type, in `PLACEMENTS` order.
+    pub cost_by_placement: Option<Vec<Spread>>,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -305,6 +307,11 @@ fn summarise(runs: &[Run], settings: &Projection, month_ends: &[NaiveDate]) -> V
                 by_placement: (0..TYPES).map(|t| count(&|counts| counts.iter().map(|band| band[t]).sum())).collect(),
                 cost: settings.daily_costs.map(|costs| {
                     spread(runs.iter().map(|run| (0..TYPES).map(|t| run.days[k][t] as f64 * costs[t]).sum()).collect())
+                }),
+                cost_by_placement: settings.daily_costs.map(|costs| {
+                    (0..TYPES)
+                        .map(|t| spread(runs.iter().map(|run| run.days[k][t] as f64 * costs[t]).collect()))
+                        .collect()
                 }),
             }
         })
