@@ -266,7 +266,18 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
     let extracts = extracts(loaded, members, &used, &folders);
     let hash = matches!(reading, Reading::Everything | Reading::ForBundles);
-    let results = parallel::map(&extracts, |extract| read_extract(project, &configs[extract.dataset], extract, hash));
+    // Extracts of one file together, so a return file read for one dataset
+    // is read for the others while it is held (`ReturnFiles`).
+    let returns = input::ReturnFiles::expecting(extracts.iter().map(|extract| extract.path.as_path()));
+    let mut order: Vec<usize> = (0..extracts.len()).collect();
+    order.sort_by(|a, b| extracts[*a].path.cmp(&extracts[*b].path));
+    let read =
+        |&index: &usize| read_extract(project, &configs[extracts[index].dataset], &extracts[index], hash, &returns);
+    let mut results: Vec<Option<Result<ReadExtract, Diagnostics>>> = extracts.iter().map(|_| None).collect();
+    for (index, result) in order.iter().zip(parallel::map(&order, read)) {
+        results[*index] = Some(result);
+    }
+    let results = results.into_iter().map(|result| result.expect("every extract was read"));
     tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
     let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
     let mut inputs = Vec::new();
@@ -435,8 +446,9 @@ fn read_extract(
     config: &DatasetConfig,
     extract: &Extract,
     hash: bool,
+    returns: &input::ReturnFiles,
 ) -> Result<ReadExtract, Diagnostics> {
-    let (mut table, sha256) = input::read_table(&extract.path, config, hash)?;
+    let (mut table, sha256) = returns.read_table(&extract.path, config, hash)?;
     let unmapped = std::mem::take(&mut table.unmapped);
     let absent = std::mem::take(&mut table.absent);
     if config.layout == Layout::History {

@@ -1,27 +1,24 @@
 //! One extract read from its file: a CSV, a sheet of a workbook, or a
 //! table of a statutory-return XML file.
 
-use super::returns::parse_return;
+use super::returns::{flatten_return, parse_return, table_of, FlatReturn};
 use super::sha256::sha256;
 use super::table::{parse_table, Table};
 use super::workbook::{is_workbook, parse_workbook};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::project::DatasetConfig;
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Read and type one extract; also its SHA-256 (for the bundle's manifest)
 /// when `hash` is set, or an empty string.
 pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
     let bytes = read_regular_file_within(path, config.largest_file_bytes())?;
     let sha256 = if hash { sha256(&bytes) } else { String::new() };
-    let xml = path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"));
+    let xml = is_xml(path);
     if !is_workbook(path) && is_utf16(&bytes) {
-        let message = "is UTF-16 text; extracts are read as UTF-8 (or Windows-1252, as Excel saves CSV)";
-        let help = match xml {
-            true => "open it in a text editor and save it with the encoding UTF-8 (and `encoding=\"UTF-8\"` in its first line)",
-            false => "save it from Excel as \"CSV UTF-8\" (not \"Unicode Text\")",
-        };
-        return Err(Diagnostic::file(path, message).with_help(help).into());
+        return Err(utf16_refused(path, xml).into());
     }
     let table = if is_workbook(path) {
         parse_workbook(path, &bytes, config)?
@@ -31,6 +28,17 @@ pub fn read_table(path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Ta
         parse_table(path, &bytes, config)?
     };
     Ok((table, sha256))
+}
+
+fn utf16_refused(path: &Path, xml: bool) -> Diagnostic {
+    let message = "is UTF-16 text; extracts are read as UTF-8 (or Windows-1252, as Excel saves CSV)";
+    let help = match xml {
+        true => {
+            "open it in a text editor and save it with the encoding UTF-8 (and `encoding=\"UTF-8\"` in its first line)"
+        }
+        false => "save it from Excel as \"CSV UTF-8\" (not \"Unicode Text\")",
+    };
+    Diagnostic::file(path, message).with_help(help)
 }
 
 /// UTF-16, by its byte-order mark or, without one, by the zero byte beside
@@ -117,4 +125,79 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
     } else {
         "not a file"
     }
+}
+
+/// Return files read once for every dataset drawn from them, while the
+/// extracts of a member group are read: the first dataset to reach a file
+/// flattens every table of it; the others type their table from that. A
+/// file is let go once the last dataset expected to read it has.
+#[derive(Default)]
+pub struct ReturnFiles {
+    files: Mutex<HashMap<PathBuf, SharedReturn>>,
+}
+
+/// A return file's flattened tables (or why it could not be read), its
+/// SHA-256, and how many datasets are still to read it.
+struct SharedReturn {
+    read: Arc<OnceLock<Result<(FlatReturn, String), Diagnostics>>>,
+    readers: usize,
+}
+
+impl ReturnFiles {
+    /// Expecting each of `paths` to be read once per time it is listed;
+    /// only XML files are shared.
+    pub fn expecting<'p>(paths: impl IntoIterator<Item = &'p Path>) -> ReturnFiles {
+        let mut files: HashMap<PathBuf, SharedReturn> = HashMap::new();
+        for path in paths.into_iter().filter(|path| is_xml(path)) {
+            let shared = files
+                .entry(path.to_path_buf())
+                .or_insert_with(|| SharedReturn { read: Arc::new(OnceLock::new()), readers: 0 });
+            shared.readers += 1;
+        }
+        ReturnFiles { files: Mutex::new(files) }
+    }
+
+    /// `read_table`, reading a return file listed here once for all its datasets.
+    pub fn read_table(&self, path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
+        let shared = {
+            let files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            files.get(path).map(|shared| shared.read.clone())
+        };
+        let Some(shared) = shared else { return read_table(path, config, hash) };
+        // Within one reading every dataset hashes, or none does.
+        let read = shared.get_or_init(|| {
+            let bytes = read_return_bytes(path, config)?;
+            let sha256 = if hash { sha256(&bytes) } else { String::new() };
+            Ok((flatten_return(path, &bytes)?, sha256))
+        });
+        let typed = match read {
+            Ok((flat, sha256)) => table_of(path, flat, config).map(|table| (table, sha256.clone())),
+            Err(found) => Err(found.clone()),
+        };
+        self.done(path);
+        typed
+    }
+
+    /// One dataset has read `path`: the last lets the file go.
+    fn done(&self, path: &Path) {
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(shared) = files.get_mut(path) {
+            shared.readers = shared.readers.saturating_sub(1);
+            if shared.readers == 0 {
+                files.remove(path);
+            }
+        }
+    }
+}
+
+fn is_xml(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
+}
+
+fn read_return_bytes(path: &Path, config: &DatasetConfig) -> Result<Vec<u8>, Diagnostics> {
+    let bytes = read_regular_file_within(path, config.largest_file_bytes())?;
+    if is_utf16(&bytes) {
+        return Err(utf16_refused(path, true).into());
+    }
+    Ok(bytes)
 }

@@ -175,26 +175,85 @@ fn table_names() -> Vec<&'static str> {
 const RENAMED: [(u32, &str, &str); 1] = [(2026, "GenderCurrent", "Sex")];
 
 pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    shape_of(path, config)?;
+    table_of(path, &flatten_return(path, bytes)?, config)
+}
+
+/// The table a dataset names, or why it names none.
+fn shape_of(path: &Path, config: &DatasetConfig) -> Result<usize, Diagnostics> {
     let Some(wanted) = config.table.as_ref().map(|table| table.get_ref().as_str()) else {
         let message = format!("an XML return needs `table`: one of {}", table_names().join(", "));
         return Err(Diagnostic::file(path, message).into());
     };
-    let Some(shape) = TABLES.iter().find(|table| table.name == wanted) else {
+    TABLES.iter().position(|table| table.name == wanted).ok_or_else(|| {
         let message = format!("`{wanted}` is not a table of a return (tables: {})", table_names().join(", "));
-        return Err(Diagnostic::file(path, message).with_help_opt(did_you_mean(wanted, table_names())).into());
-    };
-    // Read first: a file of the other return says so, before any column is missed.
+        Diagnostic::file(path, message).with_help_opt(did_you_mean(wanted, table_names())).into()
+    })
+}
+
+/// Every element a value may be in: header values and every table's
+/// columns (looked up for each element of a file, so a set).
+fn known_elements() -> &'static std::collections::HashSet<&'static str> {
+    static KNOWN: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    KNOWN.get_or_init(|| {
+        HEADER_VALUES.iter().copied().chain(TABLES.iter().flat_map(|table| table.columns.iter().copied())).collect()
+    })
+}
+
+/// The table whose record an element is (each record element is one
+/// table's).
+fn table_of_record(name: &str) -> Option<usize> {
+    TABLES.iter().position(|table| table.record == name)
+}
+
+/// An element's local name as text (a name not UTF-8 keeps its readable part).
+fn element_name(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(name) => name.to_string(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
+/// A return file read once: every table's records, as text, with the line
+/// each starts on; what its header says. Each dataset drawn from the file
+/// types its own table from it (`table_of`), so a census of six tables is
+/// parsed once, not six times.
+#[derive(Debug)]
+pub struct FlatReturn {
+    collection: Option<String>,
+    reference_date: Option<chrono::NaiveDate>,
+    /// By table, in `TABLES` order.
+    rows: Vec<Vec<(usize, Vec<String>)>>,
+}
+
+/// Every table of the return in `bytes`.
+pub fn flatten_return(path: &Path, bytes: &[u8]) -> Result<FlatReturn, Diagnostics> {
     let lines = Lines::new(bytes);
-    let mut flattener = Flattener::new(shape, &lines, path);
+    let mut flattener = Flattener::new(&lines, path);
     flattener.run(bytes)?;
+    let rows = flattener.tables.into_iter().map(|table| table.rows).collect();
+    Ok(FlatReturn { collection: flattener.collection, reference_date: flattener.reference_date, rows })
+}
+
+/// A dataset's table from a return read once.
+pub fn table_of(path: &Path, flat: &FlatReturn, config: &DatasetConfig) -> Result<Table, Diagnostics> {
+    let index = shape_of(path, config)?;
+    let shape = &TABLES[index];
+    if flat.collection.as_deref() != Some(shape.collection) {
+        let found =
+            flat.collection.as_deref().map_or("no <Collection>".to_string(), |found| format!("a {found} return"));
+        let message =
+            format!("table `{}` is read from a {} return; this file is {found}", shape.name, shape.collection);
+        return Err(Diagnostic::file(path, message).into());
+    }
     let positions = super::table::column_positions(path, shape.columns, config)
         .map_err(|found| Diagnostics(found.into_iter().map(|(_, diagnostic)| diagnostic).collect()))?;
     let mut typer = Typer::new(path, config, positions, true);
-    for (line, row) in &flattener.rows {
+    for (line, row) in &flat.rows[index] {
         typer.push_row(|index| row[index].as_str(), &Where::Element { line: *line })?;
     }
     let mut table = typer.finish()?;
-    table.reference_date = flattener.reference_date;
+    table.reference_date = flat.reference_date;
     Ok(table)
 }
 
@@ -211,21 +270,30 @@ fn records_budget(file_bytes: usize) -> usize {
     (256 << 20) + 2 * file_bytes
 }
 
-/// Walks the return's elements, keeping the records of one table.
+/// One table's records as the walk finds them.
+#[derive(Default)]
+struct Records {
+    /// The record being read, with the line it starts on.
+    open: Option<(usize, Vec<String>)>,
+    rows: Vec<(usize, Vec<String>)>,
+    /// Running number of the table's records, for their generated ids.
+    count: usize,
+}
+
+/// Walks the return's elements, keeping the records of every table.
 struct Flattener<'a> {
-    shape: &'a TableShape,
     lines: &'a Lines<'a>,
     path: &'a Path,
     /// Open elements, outermost first.
     open: Vec<String>,
-    /// The record being read, with the line it starts on.
-    record: Option<(usize, Vec<String>)>,
-    rows: Vec<(usize, Vec<String>)>,
+    /// By table, in `TABLES` order.
+    tables: Vec<Records>,
+    /// The records open, innermost last: the depth of each one's element
+    /// and its table.
+    records_open: Vec<(usize, usize)>,
     /// Keys inherited by records inside a child or a referral.
     child_id: String,
     details: usize,
-    /// Running numbers of records, for their generated ids.
-    records: usize,
     year: Option<u32>,
     collection: Option<String>,
     /// The header's `<ReferenceDate>`: the census day the return describes.
@@ -237,17 +305,15 @@ struct Flattener<'a> {
 }
 
 impl<'a> Flattener<'a> {
-    fn new(shape: &'a TableShape, lines: &'a Lines<'a>, path: &'a Path) -> Flattener<'a> {
+    fn new(lines: &'a Lines<'a>, path: &'a Path) -> Flattener<'a> {
         Flattener {
-            shape,
             lines,
             path,
             open: Vec::new(),
-            record: None,
-            rows: Vec::new(),
+            tables: TABLES.iter().map(|_| Records::default()).collect(),
+            records_open: Vec::new(),
             child_id: String::new(),
             details: 0,
-            records: 0,
             year: None,
             collection: None,
             reference_date: None,
@@ -275,12 +341,10 @@ impl<'a> Flattener<'a> {
                     return Err(self.error(offset, "a DOCTYPE is refused: returns never need one, and it can define entities that expand without bound or read other files"));
                 }
                 Event::Start(start) => {
-                    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                    self.start(&name, offset)?;
+                    self.start(element_name(start.local_name().as_ref()), offset)?;
                 }
                 Event::Empty(start) => {
-                    let name = String::from_utf8_lossy(start.local_name().as_ref()).into_owned();
-                    self.start(&name, offset)?;
+                    self.start(element_name(start.local_name().as_ref()), offset)?;
                     self.end(offset)?;
                 }
                 Event::Text(text) => {
@@ -320,22 +384,12 @@ impl<'a> Flattener<'a> {
             let offset = bytes.len() as u64;
             return Err(self.error(offset, format!("the file ends inside <{open}>: it was cut short")));
         }
-        match self.collection.as_deref() {
-            Some(collection) if collection == self.shape.collection => Ok(()),
-            found => {
-                let found = found.map_or("no <Collection>".to_string(), |found| format!("a {found} return"));
-                let message = format!(
-                    "table `{}` is read from a {} return; this file is {found}",
-                    self.shape.name, self.shape.collection
-                );
-                Err(Diagnostic::file(self.path, message).into())
-            }
-        }
+        Ok(())
     }
 
-    fn start(&mut self, name: &str, offset: u64) -> Result<(), Diagnostics> {
+    fn start(&mut self, name: String, offset: u64) -> Result<(), Diagnostics> {
         self.text.clear();
-        match name {
+        match name.as_str() {
             "Child" => {
                 self.child_id.clear();
                 self.details = 0;
@@ -343,45 +397,56 @@ impl<'a> Flattener<'a> {
             "CINdetails" => self.details += 1,
             _ => {}
         }
-        if name == self.shape.record {
-            self.records += 1;
-            let mut row = vec![String::new(); self.shape.columns.len()];
+        if let Some(index) = table_of_record(&name) {
+            let (shape, table) = (&TABLES[index], &mut self.tables[index]);
+            table.count += 1;
+            let mut row = vec![String::new(); shape.columns.len()];
             let line = self.lines.of(offset as usize);
             let ids = [("LAchildID", self.child_id.clone()), ("CINdetailsID", self.details.to_string())];
             for (column, value) in ids {
-                if let Some(index) = self.shape.columns.iter().position(|c| *c == column) {
-                    row[index] = value;
+                if let Some(at) = shape.columns.iter().position(|c| *c == column) {
+                    row[at] = value;
                 }
             }
-            let own_id = match name {
+            let own_id = match name.as_str() {
                 "Assessments" => Some("AssessmentID"),
                 "ChildProtectionPlans" => Some("CPPID"),
                 _ => None,
             };
-            if let Some(index) = own_id.and_then(|id| self.shape.columns.iter().position(|c| *c == id)) {
-                row[index] = self.records.to_string();
+            if let Some(at) = own_id.and_then(|id| shape.columns.iter().position(|c| *c == id)) {
+                row[at] = table.count.to_string();
             }
-            self.record = Some((line, row));
+            table.open = Some((line, row));
+            self.records_open.push((self.open.len(), index));
         }
-        self.open.push(name.to_string());
+        self.open.push(name);
         Ok(())
     }
 
     fn end(&mut self, offset: u64) -> Result<(), Diagnostics> {
         let Some(name) = self.open.pop() else { return Ok(()) };
-        let text = std::mem::take(&mut self.text);
-        let text = text.trim();
-        if name == self.shape.record {
-            if let Some(record) = self.record.take() {
-                self.keep(record, offset)?;
+        // Taken and given back, so the buffer's room is kept for the next element.
+        let mut buffer = std::mem::take(&mut self.text);
+        let ended = self.ended(&name, buffer.trim(), offset);
+        buffer.clear();
+        self.text = buffer;
+        ended
+    }
+
+    fn ended(&mut self, name: &str, text: &str, offset: u64) -> Result<(), Diagnostics> {
+        if let Some(&(depth, index)) = self.records_open.last() {
+            if depth == self.open.len() {
+                self.records_open.pop();
+                if let Some(record) = self.tables[index].open.take() {
+                    self.keep(index, record, offset)?;
+                }
+                return Ok(());
             }
+        }
+        if CONTAINERS.contains(&name) {
             return Ok(());
         }
-        let is_record = TABLES.iter().any(|table| table.record == name);
-        if is_record || CONTAINERS.contains(&name.as_str()) {
-            return Ok(());
-        }
-        self.value(&name, text, offset)
+        self.value(name, text, offset)
     }
 
     /// The element's text so far is within `LONGEST_VALUE`: checked as it
@@ -400,18 +465,19 @@ impl<'a> Flattener<'a> {
     }
 
     /// Keep a finished record, within the budget for all of them.
-    fn keep(&mut self, record: (usize, Vec<String>), offset: u64) -> Result<(), Diagnostics> {
+    fn keep(&mut self, table: usize, record: (usize, Vec<String>), offset: u64) -> Result<(), Diagnostics> {
         let overhead = std::mem::size_of::<(usize, Vec<String>)>() + record.1.len() * std::mem::size_of::<String>();
         self.held += overhead + record.1.iter().map(String::len).sum::<usize>();
         if self.held > self.budget {
+            let kept: usize = self.tables.iter().map(|table| table.rows.len()).sum();
             let message = format!(
                 "its {} records would take more than {} MB to hold (256 MB plus twice the file's size): the file repeats records or values far beyond a real return",
-                self.rows.len() + 1,
+                kept + 1,
                 self.budget >> 20
             );
             return Err(self.error(offset, message));
         }
-        self.rows.push(record);
+        self.tables[table].rows.push(record);
         Ok(())
     }
 
@@ -436,21 +502,21 @@ impl<'a> Flattener<'a> {
             };
             return Err(self.error(offset, message));
         }
-        let known = HEADER_VALUES.contains(&name) || TABLES.iter().any(|table| table.columns.contains(&name));
-        if !known {
+        if !known_elements().contains(name) {
             let element_names = TABLES.iter().flat_map(|table| table.columns.iter().copied());
             let help = did_you_mean(name, element_names);
-            let diagnostics: Diagnostics = self
-                .error(offset, format!("<{name}> is not an element of the {} return's schema", self.shape.collection));
+            let schema =
+                self.collection.as_deref().map_or("return".to_string(), |collection| format!("{collection} return"));
+            let diagnostics: Diagnostics =
+                self.error(offset, format!("<{name}> is not an element of the {schema}'s schema"));
             return Err(Diagnostics(diagnostics.0.into_iter().map(|d| d.with_help_opt(help.clone())).collect()));
         }
-        // Only the record's own values: a referral's section 47 has a <DateOfInitialCPC> too.
-        let innermost = self.open.iter().rev().find(|open| TABLES.iter().any(|table| table.record == open.as_str()));
-        if innermost.map(String::as_str) != Some(self.shape.record) {
-            return Ok(());
-        }
-        let Some((_, row)) = self.record.as_mut() else { return Ok(()) };
-        let Some(index) = self.shape.columns.iter().position(|column| *column == name) else { return Ok(()) };
+        // Only the innermost record's own values: a referral's section 47
+        // has a <DateOfInitialCPC> too.
+        let Some(&(_, innermost)) = self.records_open.last() else { return Ok(()) };
+        let shape = &TABLES[innermost];
+        let Some((_, row)) = self.tables[innermost].open.as_mut() else { return Ok(()) };
+        let Some(index) = shape.columns.iter().position(|column| *column == name) else { return Ok(()) };
         let cell = &mut row[index];
         if LISTS.contains(&name) && !cell.is_empty() {
             cell.push(',');
