@@ -175,7 +175,7 @@ const PROJECTED: &str = r#"
 layout = "monthly"
 file = "ssda903_episodes.csv"
 date_formats = ["%Y-%m-%d"]
-columns = { CHILD = "text", DECOM = "date", DEC = "date", PLACE = "text" }
+columns = { CHILD = "text", DECOM = "date", DEC = "date", PLACE = "text", LS = "text" }
 
 [datasets.cla-header]
 layout = "monthly"
@@ -190,7 +190,7 @@ columns = { CHILD = "text", DOB = "date" }
 fn projected_fixture(projection: &str) -> crate::helpers::Fixture {
     let fixture = crate::helpers::Fixture::new();
     fixture.write("scorecard.toml", &format!("{}{PROJECTED}{projection}", crate::helpers::PROJECT));
-    let mut episodes = String::from("CHILD,DECOM,DEC,PLACE\n");
+    let mut episodes = String::from("CHILD,DECOM,DEC,PLACE,LS\n");
     let mut header = String::from("CHILD,DOB\n");
     for e in five_children() {
         let end = e.end.map(|end| end.to_string()).unwrap_or_default();
@@ -200,12 +200,15 @@ fn projected_fixture(projection: &str) -> crate::helpers::Fixture {
             Placement::Supported => "P2",
             Placement::Other => "Z1",
         };
-        episodes.push_str(&format!("{},{},{end},{place}\n", e.child, e.start));
+        episodes.push_str(&format!("{},{},{end},{place},C2\n", e.child, e.start));
         if !header.contains(&format!("\n{},", e.child)) {
             header.push_str(&format!("{},{}\n", e.child, e.born));
         }
     }
-    episodes.push_str("F,2024-01-05,,U1\n");
+    episodes.push_str("F,2024-01-05,,U1,C2\n");
+    // H, dated, on short breaks (V3): left out, as DfE's counts leave them.
+    episodes.push_str("H,2024-03-01,,U1,V3\n");
+    header.push_str("H,2014-05-05\n");
     fixture.extract("2024-03", "ssda903_episodes.csv", &episodes);
     fixture.extract("2024-03", "ssda903_header.csv", &header);
     std::fs::create_dir_all(fixture.root().join("indicators")).expect("an indicator folder");
@@ -225,7 +228,8 @@ fn run_project(fixture: &crate::helpers::Fixture) -> Result<(String, serde_json:
 /// The command on the five children, rates from January to March 2024
 /// (worked in `rates_count_entries_exits_moves_and_child_days_by_hand`):
 /// in care on 31 March, C (under 1), E (9), G (12) and B (16); one entry,
-/// one exit before 18, one move, 400 child-days; F left out, undated.
+/// one exit before 18, one move, 400 child-days; F left out, undated, and
+/// H's short break (legal status V3) left out, so the entry is C's alone.
 #[test]
 fn the_command_projects_from_the_months_extracts() {
     let fixture = projected_fixture("[projection]\nreference_months = 3\nmonths = 12\nruns = 200\n");
@@ -237,11 +241,13 @@ fn the_command_projects_from_the_months_extracts() {
         [1, 1, 1, 400]
     );
     assert_eq!(reference["episodes_left_out"], 1);
+    assert_eq!(reference["short_break_episodes_left_out"], 1);
     assert_eq!(reference["from"], "2024-01-01");
     let months = json["scenarios"][0]["months"].as_array().expect("months");
     assert_eq!((months.len(), &months[11]["month"]), (12, &serde_json::json!("2025-03")));
     assert!(out.contains("In care on 31 March 2024: 4."), "{out}");
     assert!(out.contains("Left out: 1 episodes"), "{out}");
+    assert!(out.contains("Left out: 1 short-break episodes (legal status V3 or V4)"), "{out}");
 }
 
 #[test]

@@ -50,6 +50,13 @@ fn write_text(report: &Report, out: &mut String) {
         reference.exits_before_18,
         reference.moves
     );
+    if reference.short_break_episodes_left_out > 0 {
+        say!(
+            out,
+            "Left out: {} short-break episodes (legal status V3 or V4), as DfE's counts of children looked after leave them out.",
+            reference.short_break_episodes_left_out
+        );
+    }
     if reference.episodes_left_out > 0 {
         say!(
             out,

@@ -29,8 +29,10 @@ pub fn from_extracts(loaded: &Loaded, member: usize, month: Option<Month>) -> Re
     let (_, header_path) = extract(loaded, &member.data_dir, &config.header, &months, Some(month))?;
     let episodes_table = read(loaded, &config.episodes, &episodes_path)?;
     let header_table = read(loaded, &config.header, &header_path)?;
-    let (episodes, left_out) = episodes(&episodes_table, &header_table, (&episodes_path, &header_path))?;
-    Ok(run(&config, &episodes, month, &member.code.to_string(), left_out, episodes_path))
+    let (episodes, undated, short_breaks) = episodes(&episodes_table, &header_table, (&episodes_path, &header_path))?;
+    let mut report = run(&config, &episodes, month, &member.code.to_string(), undated, episodes_path);
+    report.reference.short_break_episodes_left_out = short_breaks;
+    Ok(report)
 }
 
 /// The projection as scorecard project's JSON holds it.
@@ -88,6 +90,8 @@ pub struct Reference {
     pub child_days: i64,
     /// Episodes left out: no date of birth in the header, or no start date.
     pub episodes_left_out: usize,
+    /// Short-break episodes left out (legal status V3 or V4), as DfE does.
+    pub short_break_episodes_left_out: usize,
 }
 
 /// The projection of `episodes` from `month` as `config` asks.
@@ -133,6 +137,7 @@ pub fn run(
             moves: totals.1,
             child_days: totals.2,
             episodes_left_out: left_out,
+            short_break_episodes_left_out: 0,
         },
         in_care_by_age,
         age_bands: AGE_BANDS.iter().map(|band| band.label).collect(),
@@ -210,12 +215,15 @@ fn read(loaded: &Loaded, name: &str, path: &Path) -> Result<Table, Error> {
 }
 
 /// The episodes with their child's date of birth, and how many were left
-/// out (no start date, or a child the header does not date).
+/// out: (no start date, or a child the header does not date; short breaks).
+/// With an `LS` column, episodes of legal status V3 or V4 (an agreed series
+/// of short-term placements) are left out, as DfE's counts of children
+/// looked after leave them out.
 pub fn episodes(
     episodes: &Table,
     header: &Table,
     (episodes_path, header_path): (&Path, &Path),
-) -> Result<(Vec<Episode>, usize), Error> {
+) -> Result<(Vec<Episode>, usize, usize), Error> {
     let born: HashMap<&str, chrono::NaiveDate> = texts(header, "CHILD", header_path)?
         .zip(dates(header, "DOB", header_path)?)
         .filter_map(|(child, born)| Some((child?, born?)))
@@ -224,11 +232,18 @@ pub fn episodes(
     let starts = dates(episodes, "DECOM", episodes_path)?;
     let ends = dates(episodes, "DEC", episodes_path)?;
     let places = texts(episodes, "PLACE", episodes_path)?;
+    let statuses: Vec<Option<&str>> = match column(episodes, "LS", episodes_path) {
+        Ok(_) => texts(episodes, "LS", episodes_path)?.collect(),
+        Err(_) => vec![None; episodes.rows],
+    };
     let mut kept = Vec::new();
-    let mut left_out = 0;
-    for (((child, start), end), place) in children.zip(starts).zip(ends).zip(places) {
-        let found = child.and_then(|child| Some((child, *born.get(child)?, start?)));
-        match found {
+    let (mut undated, mut short_breaks) = (0, 0);
+    for ((((child, start), end), place), status) in children.zip(starts).zip(ends).zip(places).zip(statuses) {
+        if status.is_some_and(|status| ["V3", "V4"].iter().any(|code| status.trim().eq_ignore_ascii_case(code))) {
+            short_breaks += 1;
+            continue;
+        }
+        match child.and_then(|child| Some((child, *born.get(child)?, start?))) {
             Some((child, born, start)) => kept.push(Episode {
                 child: child.to_string(),
                 born,
@@ -236,10 +251,10 @@ pub fn episodes(
                 end,
                 placement: Placement::of_code(place.unwrap_or("")),
             }),
-            None => left_out += 1,
+            None => undated += 1,
         }
     }
-    Ok((kept, left_out))
+    Ok((kept, undated, short_breaks))
 }
 
 fn column<'t>(table: &'t Table, name: &str, path: &Path) -> Result<&'t Values, Error> {
