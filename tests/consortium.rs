@@ -416,10 +416,14 @@ fn members_evaluated_in_groups_give_the_values_of_one_pass() {
         each.map(|series| serde_json::json!([series.series, series.groups])).collect()
     };
     let one_pass = observations(scorecard::evaluate::compute(&loaded, &data).unwrap());
-    for group in [1, 2, 4, 5] {
+    use scorecard::evaluate::Grouping;
+    let fixed = [1, 2, 3, 4, 5].map(|members| Grouping { members, bytes: None });
+    // By size: every member in one group, and the default.
+    let sized = [Grouping { members: 1, bytes: Some(u64::MAX) }, scorecard::evaluate::group_size()];
+    for group in fixed.into_iter().chain(sized) {
         let (grouped, months) =
             scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group).unwrap();
-        assert_eq!(observations(grouped), one_pass, "groups of {group}");
+        assert_eq!(observations(grouped), one_pass, "groups of {group:?}");
         assert_eq!(months.len(), 2, "February and March for every member");
     }
     // By hand, as above: E06900001 has no February extract, so February is not calculable for it.

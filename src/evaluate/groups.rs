@@ -14,18 +14,83 @@ use super::quality::{data_quality, DataQuality};
 use crate::error::Error;
 use crate::parallel;
 use crate::project::{Member, Month};
+use std::ops::Range;
+use std::path::Path;
 
-/// Members per group: enough to keep both cores busy within a group (the
-/// evaluation is parallel across indicators and polars' own threads, and
-/// the next group is read meanwhile), few enough that a national build's
-/// peak memory is a few groups' worth. Measured in BENCHMARKS.md (1, 2, 3,
-/// 4 with reading ahead; 1, 2, 4, 10 and 20 before it).
+/// Members per group at least: enough to keep both cores busy within a
+/// group (the evaluation is parallel across indicators and polars' own
+/// threads, and the next group is read meanwhile), few enough that a
+/// national build's peak memory is a few groups' worth. Measured in
+/// BENCHMARKS.md (1, 2, 3, 4 with reading ahead; 1, 2, 4, 10 and 20 before it).
 pub const GROUP: usize = 2;
 
-/// `GROUP`, or the `SCORECARD_GROUP` environment variable (for the
-/// benchmarks, which compare group sizes).
-pub fn group_size() -> usize {
-    std::env::var("SCORECARD_GROUP").ok().and_then(|group| group.parse().ok()).filter(|g| *g > 0).unwrap_or(GROUP)
+/// A group takes more members while their data folders hold less than this
+/// between them: an evaluation costs a fixed amount per group besides its
+/// rows (a history extract is seen at 36 month ends, each a query), so
+/// small members are cheaper together. A monthly-snapshot member (some 55 MB
+/// over 36 months) stays in groups of `GROUP`; history-layout members (under
+/// 1 MB each) go 40 to a group: 20 authorities' history in 0.47 s in one
+/// group against 1.28 s in groups of 2 (BENCHMARKS.md).
+pub const GROUP_BYTES: u64 = 32 << 20;
+
+/// How members are put in groups.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grouping {
+    pub members: usize,
+    /// Taking more members while the group's folders stay under this size.
+    pub bytes: Option<u64>,
+}
+
+/// `GROUP` members, more while under `GROUP_BYTES`; or exactly the
+/// `SCORECARD_GROUP` environment variable's count (for the benchmarks,
+/// which compare group sizes).
+pub fn group_size() -> Grouping {
+    match std::env::var("SCORECARD_GROUP").ok().and_then(|group| group.parse().ok()).filter(|g| *g > 0) {
+        Some(members) => Grouping { members, bytes: None },
+        None => Grouping { members: GROUP, bytes: Some(GROUP_BYTES) },
+    }
+}
+
+/// Consecutive groups of members, by the size of each member's data.
+fn group_bounds(sizes: &[u64], grouping: Grouping) -> Vec<Range<usize>> {
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0u64;
+    for (index, size) in sizes.iter().enumerate() {
+        let count = index - start;
+        let fits = grouping.bytes.is_some_and(|limit| bytes.saturating_add(*size) <= limit);
+        if count >= grouping.members.max(1) && !fits {
+            bounds.push(start..index);
+            (start, bytes) = (index, 0);
+        }
+        bytes = bytes.saturating_add(*size);
+    }
+    if start < sizes.len() {
+        bounds.push(start..sizes.len());
+    }
+    bounds
+}
+
+/// The bytes of the regular files in a member's data folder, a few levels
+/// deep (months, then return folders); unreadable entries count nothing.
+fn folder_bytes(folder: &Path, depth: usize) -> u64 {
+    let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| match std::fs::metadata(entry.path()) {
+            Ok(meta) if meta.is_file() => meta.len(),
+            Ok(meta) if meta.is_dir() && depth > 0 => folder_bytes(&entry.path(), depth - 1),
+            _ => 0,
+        })
+        .fold(0u64, u64::saturating_add)
+}
+
+fn member_groups(members: &[Member], grouping: Grouping) -> Vec<Range<usize>> {
+    let sizes: Vec<u64> = match grouping.bytes {
+        Some(_) => members.iter().map(|member| folder_bytes(&member.data_dir, 3)).collect(),
+        None => vec![0; members.len()],
+    };
+    group_bounds(&sizes, grouping)
 }
 
 /// What a build needs of the extracts once they are evaluated: the data
@@ -39,7 +104,7 @@ pub struct Evaluated {
 
 /// Every member's values, evaluated `group` members at a time, and the
 /// months they cover (as one pass over every member would give them).
-pub fn compute_in_groups(loaded: &Loaded, reading: Reading, group: usize) -> Result<(Computed, Vec<Month>), Error> {
+pub fn compute_in_groups(loaded: &Loaded, reading: Reading, group: Grouping) -> Result<(Computed, Vec<Month>), Error> {
     let evaluated = evaluate_in_groups(loaded, reading, group, false)?;
     Ok((evaluated.computed, evaluated.data.months))
 }
@@ -49,10 +114,11 @@ pub fn compute_in_groups(loaded: &Loaded, reading: Reading, group: usize) -> Res
 pub fn evaluate_in_groups(
     loaded: &Loaded,
     reading: Reading,
-    group: usize,
+    group: Grouping,
     with_quality: bool,
 ) -> Result<Evaluated, Error> {
-    let chunks: Vec<&[Member]> = loaded.members.chunks(group.max(1)).collect();
+    let bounds = member_groups(&loaded.members, group);
+    let chunks: Vec<&[Member]> = bounds.iter().map(|range| &loaded.members[range.clone()]).collect();
     let read = |chunk: &&[Member]| read_members(loaded, chunk, reading);
     let evaluate = |chunk: &&[Member], data| evaluate_group(loaded, chunk, data, with_quality);
     let mut parts = Vec::new();
@@ -72,7 +138,7 @@ pub fn evaluate_in_groups(
     // member has; a group whose extracts span fewer is evaluated again over them.
     let months = span(parts.iter().flat_map(|part| part.data.months.iter()));
     let mut whole: Option<Evaluated> = None;
-    for (index, (chunk, part)) in chunks.iter().zip(parts).enumerate() {
+    for ((chunk, range), part) in chunks.iter().zip(&bounds).zip(parts) {
         let part = match part.data.months == months {
             true => part,
             false => {
@@ -84,7 +150,7 @@ pub fn evaluate_in_groups(
         match whole.as_mut() {
             None => whole = Some(part),
             Some(whole) => {
-                let offset = index * group.max(1);
+                let offset = range.start;
                 whole.data.absorb(part.data, offset);
                 whole.computed.extend(part.computed);
                 whole.quality.absorb(part.quality, offset);
@@ -118,5 +184,26 @@ fn combined(first: Option<Error>, next: Error) -> Error {
         }
         (Some(first), _) => first,
         (None, next) => next,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MB: u64 = 1 << 20;
+
+    #[test]
+    fn small_members_share_a_group_until_the_bytes_run_out() {
+        let sized = Grouping { members: 2, bytes: Some(32 * MB) };
+        // Snapshot-sized members (55 MB each) stay two to a group.
+        assert_eq!(group_bounds(&[55 * MB; 5], sized), [0..2, 2..4, 4..5]);
+        // 1 MB members: 32 fit in 32 MB, the 33rd starts the next group.
+        assert_eq!(group_bounds(&[MB; 40], sized), [0..32, 32..40]);
+        // A large member after small ones closes their group.
+        assert_eq!(group_bounds(&[MB, MB, MB, 55 * MB, MB], sized), [0..3, 3..5]);
+        // A fixed count (SCORECARD_GROUP) ignores sizes.
+        assert_eq!(group_bounds(&[MB; 5], Grouping { members: 2, bytes: None }), [0..2, 2..4, 4..5]);
+        assert_eq!(group_bounds(&[], sized), Vec::<Range<usize>>::new());
     }
 }

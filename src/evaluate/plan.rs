@@ -47,6 +47,10 @@ pub struct Plan {
     /// measure use (derived ones after them), and every record column.
     pub used_columns: Vec<String>,
     pub record_columns: Vec<String>,
+    /// Whether a derived column names the engine's period column itself
+    /// (beyond the partitions the engine adds): a history extract's rows
+    /// are then not shared between month ends (`run::shared_history_rows`).
+    pub derive_names_period: bool,
 }
 
 impl Plan {
@@ -183,7 +187,13 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         explain_filter: Some(explain_filter),
         used_columns,
         record_columns,
+        derive_names_period: derive_names_period(definition),
     })
+}
+
+fn derive_names_period(definition: &Definition) -> bool {
+    let specs = definition.indicator.derive.values().map(|spec| spec.get_ref());
+    specs.flat_map(|spec| spec.sql.iter()).any(|sql| identifiers(sql.get_ref()).iter().any(|name| name == PERIOD))
 }
 
 /// The derived columns (name, whether a working-day count, expression; in

@@ -45,6 +45,9 @@ pub struct Scope<'a> {
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
 pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scope]) -> Result<Vec<Evaluated>, String> {
     let run = || -> PolarsResult<Vec<Evaluated>> {
+        if let Some(sorted) = shared_history_rows(plan, data, lookups, scopes)? {
+            return scopes.iter().map(|scope| aggregate(plan, history_passes(plan, &sorted, scope))).collect();
+        }
         match shared_rows(plan, data, lookups, scopes)? {
             Some(sorted) => scopes
                 .iter()
@@ -72,6 +75,43 @@ fn shared_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scop
         Some(source) => sorted_rows(plan, source).collect().map(Some),
         None => Ok(None),
     }
+}
+
+/// A history extract's rows joined, sorted and derived once for all its
+/// month ends, when every frame is a history extract: each pass would
+/// otherwise do the same work again with another constant period (the
+/// 20-authority history benchmark spent most of its time sorting
+/// re-referrals 36 times). The period is set to one constant here, as a
+/// pass sets it, and to each month end's afterwards, so nothing that reads
+/// it may come before that.
+fn shared_history_rows(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    scopes: &[Scope],
+) -> PolarsResult<Option<DataFrame>> {
+    let every_frame_history = data.history && lookups.iter().all(|lookup| lookup.history);
+    let explaining = scopes.iter().any(|scope| scope.only.is_some());
+    let sorts = plan.row_order.as_ref().is_some_and(|order| !order.reads_window_columns());
+    let shared_work = sorts || !plan.lookups.is_empty() || plan.derived_before_windows() > 0;
+    if !every_frame_history || explaining || !shared_work || plan.derive_names_period {
+        return Ok(None);
+    }
+    let constant = |stacked: &Stacked| stacked.frame.clone().lazy().with_column(lit(0i32).alias(PERIOD));
+    let source = Source { rows: constant(data), lookups: lookups.iter().map(|lookup| constant(lookup)).collect() };
+    sorted_rows(plan, source).collect().map(Some)
+}
+
+/// The shared rows seen at each month end of a scope, one pass each.
+fn history_passes(plan: &Plan, sorted: &DataFrame, scope: &Scope) -> Vec<LazyFrame> {
+    scope
+        .windows
+        .iter()
+        .map(|window| {
+            let rows = sorted.clone().lazy().with_column(lit(period_index(window.period)).alias(PERIOD));
+            windowed_rows(plan, rows, scope).cache()
+        })
+        .collect()
 }
 
 fn is_history(data: &Stacked, lookups: &[&Stacked]) -> bool {
