@@ -173,3 +173,49 @@ fn a_month_after_the_history_range_says_where_the_extract_ends() {
     assert!(reason.contains("history extract is evaluated up to 2024-03"), "{reason}");
     assert_eq!(fixture.observe("looked-after", "2024-03").value, Some(1.0));
 }
+
+/// A derived column over each child's episodes in date order (`LAG`), whose
+/// rows the engine sorts once for every month end of a history extract,
+/// against snapshots cut by hand. Re-entries, episodes starting in the
+/// month after an earlier one of the same child:
+/// Jan: A's first -> 0; Feb: B's first -> 0; Mar: A's second -> 1; Apr: B's second -> 1.
+#[test]
+fn a_sorted_derived_column_agrees_with_snapshots_at_every_month_end() {
+    let records = "CHILD,DECOM,DEC\nA,15/01/2024,10/02/2024\nA,20/03/2024,\nB,01/02/2024,\nB,10/04/2024,\n";
+    // What each month end's snapshot held: started by then; an end after it not yet known.
+    let snapshots = [
+        "A,15/01/2024,\n",
+        "A,15/01/2024,10/02/2024\nB,01/02/2024,\n",
+        "A,15/01/2024,10/02/2024\nA,20/03/2024,\nB,01/02/2024,\n",
+        "A,15/01/2024,10/02/2024\nA,20/03/2024,\nB,01/02/2024,\nB,10/04/2024,\n",
+    ];
+    let re_entries = |fixture: &Fixture, dataset: &str| {
+        fixture.indicator(
+            "t",
+            "re-entries",
+            &format!(
+                "id = \"re-entries\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
+                 dataset = \"{dataset}\"\nwindow = {{ kind = \"month\" }}\n\
+                 filter = \"DECOM BETWEEN window_start AND window_end AND previous_start IS NOT NULL\"\n\
+                 [derive.previous_start]\nsql = \"LAG(DECOM) OVER (PARTITION BY CHILD ORDER BY DECOM)\"\n\
+                 [measure]\nkind = \"count\"\n"
+            ),
+        );
+    };
+    let history = Fixture::new();
+    let range = "history = { from = \"2024-01\", through = \"2024-04\" }\n";
+    history.write("scorecard.toml", &format!("{PROJECT}{}{range}", HISTORY.replace("key = \"CHILD\"\n", "")));
+    history.write("data/episodes-history.csv", records);
+    re_entries(&history, "episodes-history");
+    assert_eq!(values(&history, "re-entries"), expected([0.0, 0.0, 1.0, 1.0]));
+    let monthly = Fixture::new();
+    monthly.write(
+        "scorecard.toml",
+        &format!("{PROJECT}\n[datasets.snapshots]\nlayout = \"monthly\"\nfile = \"episodes.csv\"\ncolumns = {{ CHILD = \"text\", DECOM = \"date\", DEC = \"date\" }}\n"),
+    );
+    for (month, rows) in MONTHS.iter().zip(snapshots) {
+        monthly.extract(month, "episodes.csv", &format!("CHILD,DECOM,DEC\n{rows}"));
+    }
+    re_entries(&monthly, "snapshots");
+    assert_eq!(values(&monthly, "re-entries"), values(&history, "re-entries"));
+}
