@@ -26,7 +26,8 @@ pub fn explain(
     let member = loaded.member(authority)?;
     // Every column only when every column is wanted: reading is most of the time.
     let reading = if shown == Shown::All { Reading::Everything } else { Reading::ForExplain };
-    let data = evaluate::read_data_for(&loaded, reading)?;
+    // Only this member's extracts: a consortium's others play no part.
+    let data = evaluate::read_member(&loaded, member, reading)?;
     let month = Month::choose(&data.months, month).map_err(Error::Usage)?;
     let explanation = evaluate::explain(&loaded, &data, member, (id, month), shown)?;
     let definition = explanation.definition;

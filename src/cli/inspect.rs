@@ -11,12 +11,13 @@ use std::path::Path;
 
 pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
-    let data = evaluate::read_data(&loaded)?;
-    let computed = evaluate::compute(&loaded, &data)?;
+    // In groups of members, as a build reads them: a national check holds a
+    // few members' rows at a time, not every authority's.
+    let evaluate::Evaluated { data, computed, quality } =
+        evaluate::evaluate_in_groups(&loaded, Reading::Everything, evaluate::group_size(), true)?;
     let benchmarks = PublishedBenchmarks::of(&loaded);
     benchmarks.check().map_err(Error::Data)?;
     let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.file.disclosure.suppress_below);
-    let quality = evaluate::data_quality(&loaded, &data)?;
     let mut unfit = Vec::new();
     if let Some(last) = data.months.last() {
         for (index, member) in loaded.members.iter().enumerate() {

@@ -22,6 +22,7 @@ pub struct Explanation<'a> {
     pub rows: Vec<Vec<String>>,
 }
 
+/// `data` holds the one member's extracts (`read_member`).
 pub fn explain<'a>(
     loaded: &'a Loaded,
     data: &Data,
@@ -38,9 +39,10 @@ pub fn explain<'a>(
     let failed = |message: String| {
         Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
     };
-    let mut by_member = compute_one(loaded, &loaded.members, data, definition, plan).map_err(failed)?;
+    let members = std::slice::from_ref(&loaded.members[member]);
+    let mut by_member = compute_one(loaded, members, data, definition, plan).map_err(failed)?;
     let observation = by_member
-        .swap_remove(member)
+        .swap_remove(0)
         .series
         .iter()
         .find(|o| o.period == month)
@@ -51,6 +53,6 @@ pub fn explain<'a>(
     let (stacked, _) = data.dataset(definition.indicator.dataset.get_ref()).map_err(|error| failed(error.into()))?;
     let lookups = data.lookups(plan).map_err(|error| failed(error.into()))?;
     let scope = run::Scope { windows: std::slice::from_ref(&window), only: Some(month) };
-    let (columns, rows) = run::explain(plan, stacked, &lookups, (member, shown), &scope).map_err(failed)?;
+    let (columns, rows) = run::explain(plan, stacked, &lookups, (0, shown), &scope).map_err(failed)?;
     Ok(Explanation { definition, window, observation, columns, rows })
 }

@@ -238,18 +238,22 @@ pub enum Reading {
     ForExplain,
 }
 
-/// Every declared column, with hashes: what `check` and the tests read.
+/// Every member's extracts at once, every declared column, with hashes
+/// (what the tests read; the commands read in groups). Every extract is
+/// read and typed on its own, spread over the cores, then each dataset's
+/// pieces are stacked into one frame.
 pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
-    read_data_for(loaded, Reading::Everything)
+    read_members(loaded, &loaded.members, Reading::Everything)
 }
 
-/// Every extract is read and typed on its own, spread over the cores, then
-/// each dataset's pieces are stacked into one frame.
-pub fn read_data_for(loaded: &Loaded, reading: Reading) -> Result<Data, Error> {
-    read_members(loaded, &loaded.members, reading)
+/// One member's extracts alone (by its index among the members), as
+/// `explain` reads them: the data's months are that member's.
+pub fn read_member(loaded: &Loaded, member: usize, reading: Reading) -> Result<Data, Error> {
+    read_members(loaded, std::slice::from_ref(&loaded.members[member]), reading)
 }
 
-/// `read_data_for` for some of the members (a group), numbered from 0.
+
+/// `read_data` for some of the members (a group), numbered from 0.
 pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading) -> Result<Data, Error> {
     let started = std::time::Instant::now();
     let project = &loaded.project;

@@ -23,7 +23,7 @@ mod widen;
 
 pub use compute::{compute, Computed};
 pub use explain::{explain, Explanation};
-pub use extracts::{read_data, read_data_for, Data, ExtractDates, Reading};
+pub use extracts::{read_data, read_member, Data, ExtractDates, Reading};
 pub use groups::{compute_in_groups, evaluate_in_groups, group_size, Evaluated, Grouping, GROUP, GROUP_BYTES};
 pub use loaded::{load, Loaded};
 pub use observe::{Basis, IndicatorSeries, Missing, Observation};
