@@ -11,6 +11,13 @@ fn scorecard(fixture: &Fixture, args: &[&str]) -> std::process::Output {
     command.current_dir(fixture.root()).args(args).output().expect("runs")
 }
 
+/// `scorecard` with members in groups of two (their data is too small for
+/// the default grouping by size to make more than one group).
+fn scorecard_in_pairs(fixture: &Fixture, args: &[&str]) -> std::process::Output {
+    let mut command = Command::cargo_bin("scorecard").expect("binary built");
+    command.current_dir(fixture.root()).env("SCORECARD_GROUP", "2").args(args).output().expect("runs")
+}
+
 fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -385,8 +392,7 @@ fn comparison_has_section(folder: &std::path::Path, id: &str) -> bool {
     std::fs::read_to_string(folder.join("comparison.html")).unwrap().contains(&format!("<section id=\"{id}\">"))
 }
 
-/// Five members, so that a build evaluates them in two groups (of
-/// `evaluate::GROUP` = 4 and 1). Agency rate = agency FTE / all FTE, by hand:
+/// Five members, so that in groups of two (`scorecard_in_pairs`) the last is alone. Agency rate = agency FTE / all FTE, by hand:
 /// E06900001..4 in March 2025: 1 of 4, 1 of 5, 1 of 10, 1 of 2 (25%, 20%, 10%, 50%);
 /// E06900005: February 2025 1 of 3 (33.3%), March 1 of 4 (25%), with worker S2 on two
 /// rows in March (the data-quality check counts 2 rows).
@@ -436,9 +442,9 @@ fn members_evaluated_in_groups_give_the_values_of_one_pass() {
 #[test]
 fn a_build_in_groups_keeps_each_members_checks_and_inputs() {
     let fixture = five_members();
-    let output = scorecard(&fixture, &["build"]);
+    let output = scorecard_in_pairs(&fixture, &["build"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    // E06900005 is alone in the second group: its findings and inputs are its own.
+    // E06900005 is alone in the third group: its findings and inputs are its own.
     let json = std::fs::read_to_string(fixture.root().join("reports/E06900005/2025-03/scorecard.json")).unwrap();
     let scorecard: serde_json::Value = serde_json::from_str(&json).unwrap();
     let duplicated = scorecard["data_quality"]
@@ -463,11 +469,11 @@ fn a_build_in_groups_keeps_each_members_checks_and_inputs() {
 #[test]
 fn mistakes_in_every_group_are_reported_together() {
     let fixture = five_members();
-    // E06900001 is in the first group, E06900005 in the second: both mistakes are said in one run.
+    // E06900001 is in the first group, E06900005 in the third: both mistakes are said in one run.
     let bad = format!("{HEADER}S1,T,1,lots,5,01/01/2020,,10,0\n");
     fixture.write("sample-data/E06900001/2025-03/workforce.csv", &bad);
     fixture.write("sample-data/E06900005/2025-03/workforce.csv", &bad);
-    let output = scorecard(&fixture, &["build"]);
+    let output = scorecard_in_pairs(&fixture, &["build"]);
     assert!(!output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -475,4 +481,34 @@ fn mistakes_in_every_group_are_reported_together() {
         "{said}"
     );
     assert!(said.contains("2 problems found"), "{said}");
+}
+
+/// `check` reads members in groups as a build does: the same report in
+/// groups of two as in one group; and `explain` reads only the member it
+/// explains, whose figure is its own (by hand above: E06900004 1 of 2, 50%;
+/// E06900005 in March 1 of 4, 25%, with S2's duplicate row counted in the FTE).
+#[test]
+fn check_in_groups_reports_as_one_pass_and_explain_reads_its_member() {
+    let fixture = five_members();
+    let whole = stdout(&scorecard(&fixture, &["check"]));
+    let in_pairs = stdout(&scorecard_in_pairs(&fixture, &["check"]));
+    assert_eq!(in_pairs, whole);
+    assert!(
+        whole.contains("data quality E06900005 2025-03: workforce `worker id on more than one row`: 2 records failing"),
+        "{whole}"
+    );
+    assert!(
+        whole.contains("data quality E06900001 2025-03: workforce `worker id on more than one row`: 0 records"),
+        "{whole}"
+    );
+    // Each member's extract dates are its own in whichever group: E06900005's latest is 1 January 2021.
+    assert!(
+        in_pairs.contains("warning E06900005 2025-03: workforce.csv's latest date is 1 January 2021"),
+        "{in_pairs}"
+    );
+    let fourth = stdout(&scorecard(&fixture, &["explain", "agency-rate", "--authority", "E06900004"]));
+    assert!(fourth.contains("Value: 50.0%  numerator: 1  denominator: 2"), "{fourth}");
+    let fifth =
+        stdout(&scorecard(&fixture, &["explain", "agency-rate", "--authority", "E06900005", "--month", "2025-02"]));
+    assert!(fifth.contains("Value: 33.3%  numerator: 1  denominator: 3"), "{fifth}");
 }

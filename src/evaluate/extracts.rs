@@ -82,19 +82,24 @@ impl Data {
     /// been evaluated, and dropping them is what bounds memory.
     pub(super) fn absorb(&mut self, other: Data, offset: usize) {
         self.drop_frames();
+        // Taken apart whole, so that a field added to `Data` cannot be forgotten here
+        // (the extracts' dates and absent columns once were: later groups lost their warnings).
+        let Data { months, datasets, inputs, rows, dates, absent, unmapped, history } = other;
         let moved = |(member, month): Snapshot| (member + offset, month);
-        for (name, (stacked, present)) in other.datasets {
+        for (name, (stacked, present)) in datasets {
             let empty = Stacked::empty(stacked.history);
             let (_, held) = self.datasets.entry(name).or_insert_with(|| (empty, BTreeSet::new()));
             held.extend(present.into_iter().map(moved));
         }
-        self.inputs.extend(other.inputs);
+        self.inputs.extend(inputs);
         self.inputs.sort_by(|a, b| a.0.cmp(&b.0));
-        self.rows.extend(other.rows.into_iter().map(|((name, snapshot), rows)| ((name, moved(snapshot)), rows)));
-        let unmapped = other.unmapped.into_iter().map(|((name, snapshot), codes)| ((name, moved(snapshot)), codes));
-        self.unmapped.extend(unmapped);
-        self.history.extend(other.history.into_iter().map(|((name, member), month)| ((name, member + offset), month)));
-        self.months = span(self.months.iter().chain(&other.months));
+        self.rows.extend(rows.into_iter().map(|((name, snapshot), rows)| ((name, moved(snapshot)), rows)));
+        self.dates.extend(dates.into_iter().map(|((name, snapshot), dates)| ((name, moved(snapshot)), dates)));
+        self.unmapped.extend(unmapped.into_iter().map(|((name, snapshot), codes)| ((name, moved(snapshot)), codes)));
+        self.absent
+            .extend(absent.into_iter().map(|((name, member, month), names)| ((name, member + offset, month), names)));
+        self.history.extend(history.into_iter().map(|((name, member), month)| ((name, member + offset), month)));
+        self.months = span(self.months.iter().chain(&months));
     }
 
     pub(super) fn drop_frames(&mut self) {
@@ -251,7 +256,6 @@ pub fn read_data(loaded: &Loaded) -> Result<Data, Error> {
 pub fn read_member(loaded: &Loaded, member: usize, reading: Reading) -> Result<Data, Error> {
     read_members(loaded, std::slice::from_ref(&loaded.members[member]), reading)
 }
-
 
 /// `read_data` for some of the members (a group), numbered from 0.
 pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading) -> Result<Data, Error> {
