@@ -25,8 +25,13 @@ pub fn with_deep_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     .expect("the work ran exactly once")
 }
 
+/// The threads `map` works on: one per core.
+pub fn workers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    let workers = workers().min(items.len()).max(1);
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
     let worker = || loop {

@@ -13,7 +13,7 @@ use crate::language::used_datasets;
 use crate::parallel;
 use crate::project::{ColumnType, DatasetConfig, Layout, Member, Month, Project};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Every dataset the definitions use, read once and stacked over every
 /// member's periods.
@@ -274,11 +274,13 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
     let extracts = extracts(loaded, members, &used, &folders);
     let hash = matches!(reading, Reading::Everything | Reading::ForBundles);
-    // Extracts of one file together, so a return file read for one dataset
-    // is read for the others while it is held (`ReturnFiles`).
-    let returns = input::ReturnFiles::expecting(extracts.iter().map(|extract| extract.path.as_path()));
-    let mut order: Vec<usize> = (0..extracts.len()).collect();
-    order.sort_by(|a, b| extracts[*a].path.cmp(&extracts[*b].path));
+    // A return file is flattened once for every dataset drawn from it
+    // (`ReturnFiles`), in an order keeping every core busy (`reading_order`).
+    let paths: Vec<&Path> = extracts.iter().map(|extract| extract.path.as_path()).collect();
+    let returns = input::ReturnFiles::expecting(
+        extracts.iter().map(|extract| (extract.path.as_path(), &configs[extract.dataset])),
+    );
+    let order = input::reading_order(&paths, parallel::workers());
     let read =
         |&index: &usize| read_extract(project, &configs[extracts[index].dataset], &extracts[index], hash, &returns);
     let mut results: Vec<Option<Result<ReadExtract, Diagnostics>>> = extracts.iter().map(|_| None).collect();

@@ -141,18 +141,24 @@ pub struct ReturnFiles {
 struct SharedReturn {
     read: Arc<OnceLock<Result<(FlatReturn, String), Diagnostics>>>,
     readers: usize,
+    /// The tables its datasets read.
+    tables: Vec<String>,
 }
 
 impl ReturnFiles {
-    /// Expecting each of `paths` to be read once per time it is listed;
-    /// only XML files are shared.
-    pub fn expecting<'p>(paths: impl IntoIterator<Item = &'p Path>) -> ReturnFiles {
+    /// Expecting each of `extracts` (a path and the table a dataset reads
+    /// from it) to be read once per time it is listed; only XML files are
+    /// shared, and only their tables listed are kept.
+    pub fn expecting<'p>(extracts: impl IntoIterator<Item = (&'p Path, &'p DatasetConfig)>) -> ReturnFiles {
         let mut files: HashMap<PathBuf, SharedReturn> = HashMap::new();
-        for path in paths.into_iter().filter(|path| is_xml(path)) {
-            let shared = files
-                .entry(path.to_path_buf())
-                .or_insert_with(|| SharedReturn { read: Arc::new(OnceLock::new()), readers: 0 });
+        for (path, config) in extracts.into_iter().filter(|(path, _)| is_xml(path)) {
+            let shared = files.entry(path.to_path_buf()).or_insert_with(|| SharedReturn {
+                read: Arc::new(OnceLock::new()),
+                readers: 0,
+                tables: Vec::new(),
+            });
             shared.readers += 1;
+            shared.tables.extend(config.table.as_ref().map(|table| table.get_ref().clone()));
         }
         ReturnFiles { files: Mutex::new(files) }
     }
@@ -161,14 +167,15 @@ impl ReturnFiles {
     pub fn read_table(&self, path: &Path, config: &DatasetConfig, hash: bool) -> Result<(Table, String), Diagnostics> {
         let shared = {
             let files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            files.get(path).map(|shared| shared.read.clone())
+            files.get(path).map(|shared| (shared.read.clone(), shared.tables.clone()))
         };
-        let Some(shared) = shared else { return read_table(path, config, hash) };
+        let Some((shared, tables)) = shared else { return read_table(path, config, hash) };
         // Within one reading every dataset hashes, or none does.
         let read = shared.get_or_init(|| {
             let bytes = read_return_bytes(path, config)?;
             let sha256 = if hash { sha256(&bytes) } else { String::new() };
-            Ok((flatten_return(path, &bytes)?, sha256))
+            let wanted: Vec<&str> = tables.iter().map(String::as_str).collect();
+            Ok((flatten_return(path, &bytes, &wanted)?, sha256))
         });
         let typed = match read {
             Ok((flat, sha256)) => table_of(path, flat, config).map(|table| (table, sha256.clone())),
@@ -190,6 +197,48 @@ impl ReturnFiles {
     }
 }
 
+/// The order to read `paths` in on `workers` threads taking the next path
+/// as each finishes. Return files go largest first in blocks of `workers`:
+/// a block's first readers side by side (its files flattened at once, one
+/// per thread, files of a size together), then the next block's, then the
+/// first block's other datasets, which find their file flattened; so at most
+/// two blocks' files are held at once. Every other file goes first. Read in
+/// plain path order, a file's second dataset came next and its thread waited
+/// for the first to flatten it: the XML returns were read on one core.
+pub fn reading_order(paths: &[&Path], workers: usize) -> Vec<usize> {
+    let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
+    reading_order_by(paths, workers, size)
+}
+
+fn reading_order_by(paths: &[&Path], workers: usize, size: impl Fn(&Path) -> u64) -> Vec<usize> {
+    let mut xml: Vec<(std::cmp::Reverse<u64>, &Path)> =
+        paths.iter().filter(|path| is_xml(path)).map(|path| (std::cmp::Reverse(size(path)), *path)).collect();
+    xml.sort();
+    xml.dedup();
+    let ranks: HashMap<&Path, usize> = xml.iter().enumerate().map(|(rank, (_, path))| (*path, rank)).collect();
+    let mut seen: HashMap<&Path, usize> = HashMap::new();
+    let mut keyed: Vec<((usize, usize, usize), &Path, usize)> = paths
+        .iter()
+        .enumerate()
+        .map(|(index, path)| {
+            let occurrence = seen.entry(path).or_default();
+            *occurrence += 1;
+            let key = match ranks.get(path) {
+                Some(rank) => {
+                    let block = rank / workers.max(1);
+                    // Block k's first readers at 2k + 1, its others at 2k + 4: after block k + 1's first.
+                    let major = if *occurrence == 1 { 2 * block + 1 } else { 2 * block + 4 };
+                    (major, *rank, *occurrence)
+                }
+                None => (0, 0, 0),
+            };
+            (key, *path, index)
+        })
+        .collect();
+    keyed.sort();
+    keyed.into_iter().map(|(_, _, index)| index).collect()
+}
+
 fn is_xml(path: &Path) -> bool {
     path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("xml"))
 }
@@ -200,4 +249,27 @@ fn read_return_bytes(path: &Path, config: &DatasetConfig) -> Result<Vec<u8>, Dia
         return Err(utf16_refused(path, true).into());
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reading_order_by;
+    use std::path::Path;
+
+    #[test]
+    fn return_files_are_read_a_block_of_first_readers_at_a_time() {
+        // Three datasets from each of three returns (c the largest, then a, then b), and a CSV.
+        let names = ["a.xml", "a.xml", "a.xml", "b.xml", "b.xml", "b.xml", "c.xml", "c.xml", "c.xml", "x.csv"];
+        let paths: Vec<&Path> = names.iter().map(Path::new).collect();
+        let size = |path: &Path| match path.to_str() {
+            Some("c.xml") => 300,
+            Some("a.xml") => 200,
+            _ => 100,
+        };
+        // The CSV first; then the first block's first readers (c, a) side by
+        // side; the second block's (b); the first block's others; b's others.
+        assert_eq!(reading_order_by(&paths, 2, size), [9, 6, 0, 3, 7, 8, 1, 2, 4, 5]);
+        // One worker: c, then a's first, c's others, b's first, a's others, b's others.
+        assert_eq!(reading_order_by(&paths, 1, size), [9, 6, 0, 7, 8, 3, 1, 2, 4, 5]);
+    }
 }

@@ -16,7 +16,7 @@ mod workbook_limits;
 mod workbook_refs;
 mod workbook_xls;
 
-pub use extract::{read_regular_file, read_table, ReturnFiles};
+pub use extract::{read_regular_file, read_table, reading_order, ReturnFiles};
 pub use files::{extract_months, locate, missing_months, DatasetFiles};
 pub use sha256::sha256;
 mod day;

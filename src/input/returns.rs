@@ -175,8 +175,8 @@ fn table_names() -> Vec<&'static str> {
 const RENAMED: [(u32, &str, &str); 1] = [(2026, "GenderCurrent", "Sex")];
 
 pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
-    shape_of(path, config)?;
-    table_of(path, &flatten_return(path, bytes)?, config)
+    let wanted = shape_of(path, config)?;
+    table_of(path, &flatten_return(path, bytes, &[TABLES[wanted].name])?, config)
 }
 
 /// The table a dataset names, or why it names none.
@@ -207,11 +207,8 @@ fn table_of_record(name: &str) -> Option<usize> {
 }
 
 /// An element's local name as text (a name not UTF-8 keeps its readable part).
-fn element_name(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(name) => name.to_string(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    }
+fn element_name(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(bytes)
 }
 
 /// A return file read once: every table's records, as text, with the line
@@ -226,10 +223,12 @@ pub struct FlatReturn {
     rows: Vec<Vec<(usize, Vec<String>)>>,
 }
 
-/// Every table of the return in `bytes`.
-pub fn flatten_return(path: &Path, bytes: &[u8]) -> Result<FlatReturn, Diagnostics> {
+/// The `wanted` tables (by name) of the return in `bytes`; the others'
+/// records are walked (every value is still checked) but not kept.
+pub fn flatten_return(path: &Path, bytes: &[u8], wanted: &[&str]) -> Result<FlatReturn, Diagnostics> {
     let lines = Lines::new(bytes);
     let mut flattener = Flattener::new(&lines, path);
+    flattener.wanted = TABLES.iter().map(|table| wanted.contains(&table.name)).collect();
     flattener.run(bytes)?;
     let rows = flattener.tables.into_iter().map(|table| table.rows).collect();
     Ok(FlatReturn { collection: flattener.collection, reference_date: flattener.reference_date, rows })
@@ -284,10 +283,14 @@ struct Records {
 struct Flattener<'a> {
     lines: &'a Lines<'a>,
     path: &'a Path,
-    /// Open elements, outermost first.
-    open: Vec<String>,
+    /// Open elements' names, outermost first, one after another in
+    /// `names` (no string made for each element).
+    open: Vec<std::ops::Range<usize>>,
+    names: String,
     /// By table, in `TABLES` order.
     tables: Vec<Records>,
+    /// Whether a table's records are kept, likewise.
+    wanted: Vec<bool>,
     /// The records open, innermost last: the depth of each one's element
     /// and its table.
     records_open: Vec<(usize, usize)>,
@@ -310,7 +313,9 @@ impl<'a> Flattener<'a> {
             lines,
             path,
             open: Vec::new(),
+            names: String::new(),
             tables: TABLES.iter().map(|_| Records::default()).collect(),
+            wanted: Vec::new(),
             records_open: Vec::new(),
             child_id: String::new(),
             details: 0,
@@ -341,10 +346,10 @@ impl<'a> Flattener<'a> {
                     return Err(self.error(offset, "a DOCTYPE is refused: returns never need one, and it can define entities that expand without bound or read other files"));
                 }
                 Event::Start(start) => {
-                    self.start(element_name(start.local_name().as_ref()), offset)?;
+                    self.start(&element_name(start.local_name().as_ref()), offset)?;
                 }
                 Event::Empty(start) => {
-                    self.start(element_name(start.local_name().as_ref()), offset)?;
+                    self.start(&element_name(start.local_name().as_ref()), offset)?;
                     self.end(offset)?;
                 }
                 Event::Text(text) => {
@@ -380,16 +385,20 @@ impl<'a> Flattener<'a> {
                 _ => {}
             }
         }
-        if let Some(open) = self.open.last() {
+        if let Some(open) = self.innermost() {
             let offset = bytes.len() as u64;
             return Err(self.error(offset, format!("the file ends inside <{open}>: it was cut short")));
         }
         Ok(())
     }
 
-    fn start(&mut self, name: String, offset: u64) -> Result<(), Diagnostics> {
+    fn innermost(&self) -> Option<&str> {
+        self.open.last().map(|range| &self.names[range.clone()])
+    }
+
+    fn start(&mut self, name: &str, offset: u64) -> Result<(), Diagnostics> {
         self.text.clear();
-        match name.as_str() {
+        match name {
             "Child" => {
                 self.child_id.clear();
                 self.details = 0;
@@ -397,39 +406,53 @@ impl<'a> Flattener<'a> {
             "CINdetails" => self.details += 1,
             _ => {}
         }
-        if let Some(index) = table_of_record(&name) {
-            let (shape, table) = (&TABLES[index], &mut self.tables[index]);
-            table.count += 1;
-            let mut row = vec![String::new(); shape.columns.len()];
-            let line = self.lines.of(offset as usize);
-            let ids = [("LAchildID", self.child_id.clone()), ("CINdetailsID", self.details.to_string())];
-            for (column, value) in ids {
-                if let Some(at) = shape.columns.iter().position(|c| *c == column) {
-                    row[at] = value;
-                }
-            }
-            let own_id = match name.as_str() {
-                "Assessments" => Some("AssessmentID"),
-                "ChildProtectionPlans" => Some("CPPID"),
-                _ => None,
-            };
-            if let Some(at) = own_id.and_then(|id| shape.columns.iter().position(|c| *c == id)) {
-                row[at] = table.count.to_string();
-            }
-            table.open = Some((line, row));
-            self.records_open.push((self.open.len(), index));
+        if let Some(index) = table_of_record(name) {
+            self.open_record(index, name, offset);
         }
-        self.open.push(name);
+        let at = self.names.len();
+        self.names.push_str(name);
+        self.open.push(at..self.names.len());
         Ok(())
     }
 
+    /// A record starts: its row, with the ids it inherits or is given. An
+    /// unwanted table's record is open all the same (the innermost record
+    /// for its own values, as when kept) but holds no row.
+    fn open_record(&mut self, index: usize, name: &str, offset: u64) {
+        let (shape, table) = (&TABLES[index], &mut self.tables[index]);
+        table.count += 1;
+        self.records_open.push((self.open.len(), index));
+        if !self.wanted[index] {
+            table.open = None;
+            return;
+        }
+        let mut row = vec![String::new(); shape.columns.len()];
+        let line = self.lines.of(offset as usize);
+        let ids = [("LAchildID", self.child_id.clone()), ("CINdetailsID", self.details.to_string())];
+        for (column, value) in ids {
+            if let Some(at) = shape.columns.iter().position(|c| *c == column) {
+                row[at] = value;
+            }
+        }
+        let own_id = match name {
+            "Assessments" => Some("AssessmentID"),
+            "ChildProtectionPlans" => Some("CPPID"),
+            _ => None,
+        };
+        if let Some(at) = own_id.and_then(|id| shape.columns.iter().position(|c| *c == id)) {
+            row[at] = table.count.to_string();
+        }
+        table.open = Some((line, row));
+    }
+
     fn end(&mut self, offset: u64) -> Result<(), Diagnostics> {
-        let Some(name) = self.open.pop() else { return Ok(()) };
-        // Taken and given back, so the buffer's room is kept for the next element.
-        let mut buffer = std::mem::take(&mut self.text);
-        let ended = self.ended(&name, buffer.trim(), offset);
+        let Some(range) = self.open.pop() else { return Ok(()) };
+        // Taken and given back, so the buffers' room is kept for the next element.
+        let (mut buffer, mut names) = (std::mem::take(&mut self.text), std::mem::take(&mut self.names));
+        let ended = self.ended(&names[range.clone()], buffer.trim(), offset);
         buffer.clear();
-        self.text = buffer;
+        names.truncate(range.start);
+        (self.text, self.names) = (buffer, names);
         ended
     }
 
@@ -457,7 +480,7 @@ impl<'a> Flattener<'a> {
                 offset,
                 format!(
                     "<{}> holds a value longer than {LONGEST_VALUE} characters: no field of a return is that long",
-                    self.open.last().map_or("?", String::as_str)
+                    self.innermost().unwrap_or("?")
                 ),
             )),
             false => Ok(()),

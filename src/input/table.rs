@@ -528,9 +528,7 @@ impl<'a> Lines<'a> {
     /// position is the `\n` that ends the previous line.
     pub(super) fn of(&self, mut offset: usize) -> usize {
         let bytes = self.bytes;
-        let newlines = self
-            .newlines
-            .get_or_init(|| bytes.iter().enumerate().filter(|(_, byte)| **byte == b'\n').map(|(at, _)| at).collect());
+        let newlines = self.newlines.get_or_init(|| memchr::memchr_iter(b'\n', bytes).collect());
         while bytes.get(offset).is_some_and(|byte| matches!(byte, b'\r' | b'\n')) {
             offset += 1;
         }
@@ -822,10 +820,14 @@ impl DateFormat<'_> {
             }
             _ => None,
         };
-        // Anything else (a one-digit day, say) is chrono's to judge.
+        // Anything else (a one-digit day, say) is chrono's to judge, but
+        // only a text holding the format's separator can match it: an ISO
+        // date tried as dd/mm/yyyy first (every date of an XML return) was
+        // a failed chrono parse each.
         let format = match self {
-            DateFormat::DayMonthYear => "%d/%m/%Y",
-            DateFormat::YearMonthDay => "%Y-%m-%d",
+            DateFormat::DayMonthYear if bytes.contains(&b'/') => "%d/%m/%Y",
+            DateFormat::YearMonthDay if bytes.contains(&b'-') => "%Y-%m-%d",
+            DateFormat::DayMonthYear | DateFormat::YearMonthDay => return fast,
             DateFormat::Other(format) => format,
         };
         fast.or_else(|| NaiveDate::parse_from_str(text, format).ok().map(Day::from_date))
