@@ -81,10 +81,11 @@ pub enum Command {
     /// behind it (child ids, workers): for local use, never published.
     Explain {
         indicator: String,
-        /// Month (default: the latest with extracts).
+        /// Month (default: the latest with extracts; in a consortium, the
+        /// member's latest).
         #[arg(long)]
         month: Option<Month>,
-        /// In a consortium: the member (code).
+        /// In a consortium: the member (code); only its extracts are read.
         #[arg(long)]
         authority: Option<String>,
         /// Write the records to this CSV file instead of the screen.
