@@ -99,6 +99,14 @@ fn init_makes_a_project_that_checks_and_builds() {
     // A second init never overwrites the project.
     let again = Command::cargo_bin("scorecard").unwrap().arg("init").arg(&project).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
+    // A folder that cannot be made (a file stands in its way) is an output
+    // error, exit 5, naming the path and the system's reason; not a usage error.
+    let blocked = project.join("in-the-way");
+    std::fs::write(&blocked, "").unwrap();
+    let unwritable = Command::cargo_bin("scorecard").unwrap().arg("init").arg(blocked.join("new")).output().unwrap();
+    assert_eq!(unwritable.status.code(), Some(5), "{}", String::from_utf8_lossy(&unwritable.stderr));
+    let said = String::from_utf8_lossy(&unwritable.stderr);
+    assert!(said.contains("cannot create") && said.contains("in-the-way"), "{said}");
 }
 
 /// Each field whose type is a list of choices names every choice in its

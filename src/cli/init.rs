@@ -1,6 +1,7 @@
 //! `scorecard init DIR`: a new project with a commented project file, one
 //! example indicator, an empty month folder and a README with a cron line.
 
+use crate::error::{Error, OutputError};
 use crate::project::Month;
 use std::path::{Path, PathBuf};
 
@@ -189,10 +190,12 @@ const ANNEX_A_OWN: [(&str, &str); 7] = [
     ),
 ];
 
-/// Refuses to overwrite an existing project file. Returns the files written.
-pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, String> {
+/// Refuses to overwrite an existing project file (a usage error, exit 2);
+/// a folder or file that cannot be made is an output error (exit 5).
+/// Returns the files written.
+pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, Error> {
     if dir.join("scorecard.toml").exists() {
-        return Err(format!("{} already has a scorecard.toml; not overwriting it", dir.display()));
+        return Err(Error::Usage(format!("{} already has a scorecard.toml; not overwriting it", dir.display())));
     }
     let mut written = Vec::new();
     let mut files: Vec<(&str, String)> = match preset {
@@ -208,8 +211,8 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
     for (relative, text) in files {
         let path = dir.join(relative);
         let parent = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent).map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
-        std::fs::write(&path, text).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        std::fs::create_dir_all(parent).map_err(OutputError::io("cannot create", parent))?;
+        std::fs::write(&path, text).map_err(OutputError::io("cannot write", &path))?;
         written.push(path);
     }
     // Annex A workbooks (named by their month) and SSD extracts sit in `data/` itself.
@@ -217,7 +220,7 @@ pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<
         Some(Preset::AnnexA | Preset::Ssd) => dir.join("data"),
         _ => dir.join("data").join(month.to_string()),
     };
-    std::fs::create_dir_all(&month_dir).map_err(|error| format!("cannot create {}: {error}", month_dir.display()))?;
+    std::fs::create_dir_all(&month_dir).map_err(OutputError::io("cannot create", &month_dir))?;
     written.push(month_dir);
     Ok(written)
 }

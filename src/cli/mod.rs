@@ -74,7 +74,6 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     let made = files.iter().filter(|path| path.is_file()).count();
                     say!(out, "created {made} files in {} (next: {next}, then `scorecard check`)", dir.display())
                 })
-                .map_err(Error::Usage)
         }
         Command::Explain { indicator, month, authority, out: file, all_columns } => {
             let shown = if all_columns { crate::evaluate::Shown::All } else { crate::evaluate::Shown::Used };
