@@ -83,6 +83,15 @@ fn column_errors_point_at_the_column_inside_the_expression() {
     // `numerator = "` is 13 characters, so the column starts at column 14.
     assert_eq!((diagnostic.line, diagnostic.column), (11, 14));
     assert!(diagnostic.render().contains("^^^^^^^"), "{}", diagnostic.render());
+    // An unknown name inside a known one's text is underlined where it stands
+    // alone: `Team` is a column, `am` is not (and ends `Team`). The expression starts at
+    // column 14 and `Team = 'x' OR ` is 14 characters, so `am` is at column 28, not 16.
+    let fixture = Fixture::new();
+    fixture.indicator("theme", "c", &GOOD.replace("Cases30 <= 25", "Team = 'x' OR am = 1"));
+    let error = scorecard::evaluate::load(fixture.root()).err().unwrap();
+    let diagnostic = &error.diagnostics().unwrap().0[0];
+    assert!(diagnostic.message.contains("unknown column `am`"), "{}", diagnostic.render());
+    assert_eq!((diagnostic.line, diagnostic.column), (11, 28));
 }
 
 #[test]

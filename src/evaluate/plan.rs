@@ -335,7 +335,7 @@ impl Checker<'_> {
         for name in names {
             if !available.iter().any(|column| column == name.as_str()) {
                 let help = did_you_mean(&name, available.iter().map(String::as_str));
-                let offset = sql.find(name.as_str()).unwrap_or(0);
+                let offset = identifier_offset(sql, &name).or_else(|| sql.find(name.as_str())).unwrap_or(0);
                 let contents = string_contents(&self.source.text, &text.span());
                 let span = contents.start + offset..contents.start + offset + name.len();
                 let message = format!("{role}: unknown column `{name}`");
@@ -788,6 +788,19 @@ pub fn columns_used(
     used
 }
 
+/// Where `name` stands as a whole identifier in `sql`, outside quoted
+/// literals: an unknown `age` in `stage = 1 AND age > 3` is the second
+/// `age`, not the end of `stage`.
+fn identifier_offset(sql: &str, name: &str) -> Option<usize> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    sql.match_indices(name).map(|(at, _)| at).find(|&at| {
+        let before = sql[..at].chars().next_back();
+        let after = sql[at + name.len()..].chars().next();
+        let in_literal = sql[..at].matches('\'').count() % 2 == 1;
+        !before.is_some_and(is_word) && !after.is_some_and(is_word) && !in_literal
+    })
+}
+
 fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
     exprs.flat_map(|expr| expr.clone().meta().root_names()).map(|name| name.to_string()).collect()
 }
@@ -795,6 +808,14 @@ fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identifier_is_found_whole_and_outside_literals() {
+        assert_eq!(identifier_offset("stage = 1 AND age > 3", "age"), Some(14));
+        assert_eq!(identifier_offset("LS = 'age' OR age > 3", "age"), Some(14));
+        assert_eq!(identifier_offset("\"Legal status\" = 'C2'", "Legal status"), Some(1));
+        assert_eq!(identifier_offset("stage = 1", "age"), None);
+    }
 
     fn names(exprs: &[Expr]) -> Vec<String> {
         exprs.iter().map(|expr| expr.clone().meta().output_name().unwrap().to_string()).collect()
