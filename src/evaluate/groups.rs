@@ -51,6 +51,12 @@ pub fn group_size() -> Grouping {
     }
 }
 
+/// The most members a group holds: the `LAG` sort's packed key numbers a
+/// group's members in 9 bits (indices 0 to 511, `plan::partition_hash`),
+/// and past them the rows would take polars' far slower sort. England has
+/// 153 authorities.
+pub const MOST_MEMBERS: usize = 512;
+
 /// Consecutive groups of members, by the size of each member's data.
 fn group_bounds(sizes: &[u64], grouping: Grouping) -> Vec<Range<usize>> {
     let mut bounds = Vec::new();
@@ -59,7 +65,8 @@ fn group_bounds(sizes: &[u64], grouping: Grouping) -> Vec<Range<usize>> {
     for (index, size) in sizes.iter().enumerate() {
         let count = index - start;
         let fits = grouping.bytes.is_some_and(|limit| bytes.saturating_add(*size) <= limit);
-        if count >= grouping.members.max(1) && !fits {
+        let full = count >= MOST_MEMBERS;
+        if full || count >= grouping.members.max(1) && !fits {
             bounds.push(start..index);
             (start, bytes) = (index, 0);
         }
@@ -205,5 +212,8 @@ mod tests {
         // A fixed count (SCORECARD_GROUP) ignores sizes.
         assert_eq!(group_bounds(&[MB; 5], Grouping { members: 2, bytes: None }), [0..2, 2..4, 4..5]);
         assert_eq!(group_bounds(&[], sized), Vec::<Range<usize>>::new());
+        // However small, or whatever SCORECARD_GROUP asks, no group passes 512 members.
+        assert_eq!(group_bounds(&[0; 1200], sized), [0..512, 512..1024, 1024..1200]);
+        assert_eq!(group_bounds(&[0; 600], Grouping { members: 1000, bytes: None }), [0..512, 512..600]);
     }
 }

@@ -692,6 +692,7 @@ fn partition_hash(partition: &[Expr]) -> Expr {
         let (authority, period) = (authority.i32()?, period.i32()?);
         let snapshots = authority.iter().zip(period.iter()).map(|(authority, period)| {
             let (authority, period) = (authority.unwrap_or(0) as u64, period.unwrap_or(0) as u64);
+            // 9 bits of member (a group has at most `groups::MOST_MEMBERS`) and 15 of month.
             ((authority << 15) | (period & 0x7FFF)) << row_sort::SNAPSHOT_SHIFT
         });
         let keys = hashes
