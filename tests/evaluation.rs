@@ -158,6 +158,38 @@ fn bad_value_names_file_line_column_and_value() {
     assert!(diagnostic.message.contains("`2025-02-31`"), "{}", diagnostic.message);
 }
 
+/// A bad period is placed at its own line and column, even after a row whose
+/// quoted text holds a line break: the second row spans lines 3 and 4, so the
+/// third row's period is on line 5 (one line per row would say 4).
+#[test]
+fn a_bad_period_is_placed_at_its_own_line() {
+    let fixture = Fixture::new();
+    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
+    fixture.write(
+        "scorecard.toml",
+        &format!(
+            "{project}\n[datasets.published]\nlayout = \"periodic\"\nfile = \"csww.csv\"\nperiod_column = \"time_period\"\ncolumns = {{ time_period = \"text\", new_la_code = \"text\", note = \"text\", fte = \"number\" }}\n"
+        ),
+    );
+    fixture.write(
+        "data/csww.csv",
+        "time_period,new_la_code,note,fte\n202324,E1,,40\n202324,E2,\"two\nlines\",60\n2024-13,E1,,50\n",
+    );
+    fixture.indicator(
+        "t",
+        "total-fte",
+        "id = \"total-fte\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"number\"\npolarity = \"no_judgement\"\ndataset = \"published\"\n\n[measure]\nkind = \"sum\"\nof = \"fte\"\n",
+    );
+    let error = fixture.compute().expect_err("bad period");
+    let diagnostic = &error.diagnostics().unwrap().0[0];
+    assert_eq!((diagnostic.line, diagnostic.column), (5, 1), "{}", diagnostic.render());
+    assert!(
+        diagnostic.message.contains("`2024-13`") && diagnostic.message.contains("a period"),
+        "{}",
+        diagnostic.message
+    );
+}
+
 #[test]
 fn periodic_files_give_a_value_per_period_with_sum_mean_and_year_to_date() {
     let fixture = Fixture::new();

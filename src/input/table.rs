@@ -465,7 +465,15 @@ impl<'a> Typer<'a> {
                 _ => raw,
             };
             let cell = Cell { path: self.path, at, column: *index, name, raw };
+            let reported = self.errors.count();
             push_value(values, &cell, config, (&self.nulls, &self.formats), &mut self.errors);
+            let period_column = config.period_column.as_ref().is_some_and(|period| period.get_ref() == name);
+            // Checked here, where the row's own line (or cell, or element) is
+            // known: a row can span lines (a quoted line break), a workbook
+            // has title rows. A value already refused is not told twice.
+            if period_column && self.errors.count() == reported && !is_period(trimmed(raw)) {
+                self.errors.push(&cell, &|| "a period (YYYY-MM, YYYYYY or YYYY)".into());
+            }
         }
         self.rows += 1;
         Ok(())
@@ -638,6 +646,10 @@ struct ValueErrors {
 }
 
 impl ValueErrors {
+    fn count(&self) -> usize {
+        self.listed.len() + self.unlisted
+    }
+
     fn push(&mut self, cell: &Cell, expected: &dyn Fn() -> String) {
         if self.listed.len() >= MAX_VALUE_ERRORS_PER_FILE {
             self.unlisted += 1;
@@ -875,6 +887,12 @@ pub fn row_periods(
         })
         .collect();
     diagnostics.into_result(periods)
+}
+
+/// Whether `text` is a period in one of `row_periods`' forms (which ones
+/// do not depend on the financial year's first month).
+fn is_period(text: &str) -> bool {
+    parse_period(text, 4).is_some()
 }
 
 fn parse_period(text: &str, financial_year_start_month: u32) -> Option<Month> {
