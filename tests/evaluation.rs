@@ -158,19 +158,26 @@ fn bad_value_names_file_line_column_and_value() {
     assert!(diagnostic.message.contains("`2025-02-31`"), "{}", diagnostic.message);
 }
 
-/// A bad period is placed at its own line and column, even after a row whose
-/// quoted text holds a line break: the second row spans lines 3 and 4, so the
-/// third row's period is on line 5 (one line per row would say 4).
-#[test]
-fn a_bad_period_is_placed_at_its_own_line() {
+/// The default project with a periodic dataset `published` (data/csww.csv,
+/// periods in `time_period`) of these `columns`.
+fn periodic_fixture(columns: &str) -> Fixture {
     let fixture = Fixture::new();
     let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
     fixture.write(
         "scorecard.toml",
         &format!(
-            "{project}\n[datasets.published]\nlayout = \"periodic\"\nfile = \"csww.csv\"\nperiod_column = \"time_period\"\ncolumns = {{ time_period = \"text\", new_la_code = \"text\", note = \"text\", fte = \"number\" }}\n"
+            "{project}\n[datasets.published]\nlayout = \"periodic\"\nfile = \"csww.csv\"\nperiod_column = \"time_period\"\ncolumns = {{ {columns} }}\n"
         ),
     );
+    fixture
+}
+
+/// A bad period is placed at its own line and column, even after a row whose
+/// quoted text holds a line break: the second row spans lines 3 and 4, so the
+/// third row's period is on line 5 (one line per row would say 4).
+#[test]
+fn a_bad_period_is_placed_at_its_own_line() {
+    let fixture = periodic_fixture("time_period = \"text\", new_la_code = \"text\", note = \"text\", fte = \"number\"");
     fixture.write(
         "data/csww.csv",
         "time_period,new_la_code,note,fte\n202324,E1,,40\n202324,E2,\"two\nlines\",60\n2024-13,E1,,50\n",
@@ -192,13 +199,8 @@ fn a_bad_period_is_placed_at_its_own_line() {
 
 #[test]
 fn periodic_files_give_a_value_per_period_with_sum_mean_and_year_to_date() {
-    let fixture = Fixture::new();
-    let project = std::fs::read_to_string(fixture.root().join("scorecard.toml")).unwrap();
-    fixture.write(
-        "scorecard.toml",
-        &format!(
-            "{project}\n[datasets.published]\nlayout = \"periodic\"\nfile = \"csww.csv\"\nperiod_column = \"time_period\"\ncolumns = {{ time_period = \"integer\", new_la_code = \"text\", agency_fte = \"number\", fte = \"number\" }}\n"
-        ),
+    let fixture = periodic_fixture(
+        "time_period = \"integer\", new_la_code = \"text\", agency_fte = \"number\", fte = \"number\"",
     );
     // A DfE-shaped file: "202324" is the year to March 2024, "2025" the year to March 2025.
     fixture.write(

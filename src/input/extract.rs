@@ -129,8 +129,8 @@ fn kind_of(file_type: &std::fs::FileType) -> &'static str {
 
 /// Return files read once for every dataset drawn from them, while the
 /// extracts of a member group are read: the first dataset to reach a file
-/// flattens every table of it; the others type their table from that. A
-/// file is let go once the last dataset expected to read it has.
+/// flattens the tables all its datasets read; each types its own table from
+/// that. A file is let go once the last dataset expected to read it has.
 #[derive(Default)]
 pub struct ReturnFiles {
     files: Mutex<HashMap<PathBuf, SharedReturn>>,

@@ -227,8 +227,7 @@ pub struct FlatReturn {
 /// records are walked (every value is still checked) but not kept.
 pub fn flatten_return(path: &Path, bytes: &[u8], wanted: &[&str]) -> Result<FlatReturn, Diagnostics> {
     let lines = Lines::new(bytes);
-    let mut flattener = Flattener::new(&lines, path);
-    flattener.wanted = TABLES.iter().map(|table| wanted.contains(&table.name)).collect();
+    let mut flattener = Flattener::new(&lines, path, wanted);
     flattener.run(bytes)?;
     let rows = flattener.tables.into_iter().map(|table| table.rows).collect();
     Ok(FlatReturn { collection: flattener.collection, reference_date: flattener.reference_date, rows })
@@ -308,14 +307,14 @@ struct Flattener<'a> {
 }
 
 impl<'a> Flattener<'a> {
-    fn new(lines: &'a Lines<'a>, path: &'a Path) -> Flattener<'a> {
+    fn new(lines: &'a Lines<'a>, path: &'a Path, wanted: &[&str]) -> Flattener<'a> {
         Flattener {
             lines,
             path,
             open: Vec::new(),
             names: String::new(),
             tables: TABLES.iter().map(|_| Records::default()).collect(),
-            wanted: Vec::new(),
+            wanted: TABLES.iter().map(|table| wanted.contains(&table.name)).collect(),
             records_open: Vec::new(),
             child_id: String::new(),
             details: 0,

@@ -832,6 +832,9 @@ impl DateFormat<'_> {
             }
             _ => None,
         };
+        if fast.is_some() {
+            return fast;
+        }
         // Anything else (a one-digit day, say) is chrono's to judge, but
         // only a text holding the format's separator can match it: an ISO
         // date tried as dd/mm/yyyy first (every date of an XML return) was
@@ -839,10 +842,10 @@ impl DateFormat<'_> {
         let format = match self {
             DateFormat::DayMonthYear if bytes.contains(&b'/') => "%d/%m/%Y",
             DateFormat::YearMonthDay if bytes.contains(&b'-') => "%Y-%m-%d",
-            DateFormat::DayMonthYear | DateFormat::YearMonthDay => return fast,
+            DateFormat::DayMonthYear | DateFormat::YearMonthDay => return None,
             DateFormat::Other(format) => format,
         };
-        fast.or_else(|| NaiveDate::parse_from_str(text, format).ok().map(Day::from_date))
+        NaiveDate::parse_from_str(text, format).ok().map(Day::from_date)
     }
 }
 
@@ -875,12 +878,12 @@ pub fn row_periods(
         .enumerate()
         .map(|(row, text)| {
             let text = text.as_deref().unwrap_or("");
+            // The Typer refuses a bad period at its own line; what reaches
+            // here is named by its row (a row's line is not known here).
             parse_period(text, financial_year_start_month).unwrap_or_else(|| {
-                diagnostics.push(Diagnostic::at(
+                diagnostics.push(Diagnostic::file(
                     path,
-                    row + 2,
-                    1,
-                    format!("`{text}` in `{column}` is not a period (YYYY-MM, YYYYYY or YYYY)"),
+                    format!("row {}: `{text}` in `{column}` is not a period (YYYY-MM, YYYYYY or YYYY)", row + 1),
                 ));
                 Month { year: 0, month: 1 }
             })
