@@ -89,6 +89,52 @@ impl<T: BackendTextStyle> BackendTextStyle for Bigger<'_, T> {
     }
 }
 
+/// The pixels plotters fills for a thick horizontal or vertical segment
+/// (a polygon swept along the segment: every step but the last, and the
+/// half width either side, both ends included), as a rectangle whose lower
+/// right corner is outside it; `None` where its sweep goes the other way
+/// (a segment no longer than its width) or its half width is not whole.
+/// Grid lines are such segments, and filling them as polygons was a sixth
+/// of a PNG's time.
+fn straight_band(from: BackendCoord, to: BackendCoord, width: u32) -> Option<(BackendCoord, BackendCoord)> {
+    let half = (width / 2) as i32;
+    if width < 2 || width % 2 == 1 {
+        return None;
+    }
+    let across = |along: fn(BackendCoord) -> i32, other: fn(BackendCoord) -> i32| {
+        let (start, end) = (along(from).min(along(to)), along(from).max(along(to)));
+        (other(from) == other(to) && end - start > 2 * half).then_some((start, end, other(from)))
+    };
+    if let Some((start, end, y)) = across(|point| point.0, |point| point.1) {
+        return Some(((start, y - half), (end, y + half + 1)));
+    }
+    across(|point| point.1, |point| point.0).map(|(start, end, x)| ((x - half, start), (x + half + 1, end)))
+}
+
+impl Doubled<'_> {
+    /// A see-through horizontal band is blended a column at a time, as the
+    /// polygon's sweep blends it: plotters rounds a blend of eight or more
+    /// pixels in a row otherwise than a shorter one.
+    fn fill_band(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        colour: BackendColor,
+    ) -> Result<(), Error<'_>> {
+        let (width, height) = (bottom_right.0 - upper_left.0, bottom_right.1 - upper_left.1);
+        if colour.alpha == 0.0 {
+            return Ok(());
+        }
+        if colour.alpha >= 1.0 || width <= height {
+            return self.0.draw_rect(upper_left, bottom_right, &colour, true);
+        }
+        for x in upper_left.0..bottom_right.0 {
+            self.0.draw_rect((x, upper_left.1), (x + 1, bottom_right.1), &colour, true)?;
+        }
+        Ok(())
+    }
+}
+
 impl<'a> DrawingBackend for Doubled<'a> {
     type ErrorType = <BitMapBackend<'a> as DrawingBackend>::ErrorType;
 
@@ -116,7 +162,11 @@ impl<'a> DrawingBackend for Doubled<'a> {
     }
 
     fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, style: &S) -> Result<(), Error<'a>> {
-        self.0.draw_line(doubled(from), doubled(to), &Thick(style))
+        let (from, to, thick) = (doubled(from), doubled(to), Thick(style));
+        match straight_band(from, to, thick.stroke_width()) {
+            Some((upper_left, bottom_right)) => self.fill_band(upper_left, bottom_right, style.color()),
+            None => self.0.draw_line(from, to, &thick),
+        }
     }
 
     fn draw_rect<S: BackendStyle>(
@@ -137,7 +187,17 @@ impl<'a> DrawingBackend for Doubled<'a> {
         path: I,
         style: &S,
     ) -> Result<(), Error<'a>> {
-        self.0.draw_path(path.into_iter().map(doubled), &Thick(style))
+        let thick = Thick(style);
+        let mut path = path.into_iter().map(doubled);
+        let (first, second, third) = (path.next(), path.next(), path.next());
+        let band = match (first, second, third) {
+            (Some(from), Some(to), None) => straight_band(from, to, thick.stroke_width()),
+            _ => None,
+        };
+        match band {
+            Some((upper_left, bottom_right)) => self.fill_band(upper_left, bottom_right, style.color()),
+            None => self.0.draw_path(first.into_iter().chain(second).chain(third).chain(path), &thick),
+        }
     }
 
     fn draw_circle<S: BackendStyle>(
@@ -285,5 +345,55 @@ mod tests {
         assert!(by_plotters.iter().any(|&byte| byte != 255), "something was drawn");
         assert_eq!(draw(true), by_plotters);
         assert_eq!(draw(true), by_plotters, "again, from the cache");
+    }
+
+    /// Every short and long, forward and backward, opaque and see-through
+    /// straight segment, some running off the bitmap, drawn as a band and by
+    /// plotters' own polygon fill (what `Thick` lines went through before):
+    /// the same pixels. Lines and two-point paths both.
+    #[test]
+    fn straight_bands_are_the_pixels_plotters_fills() {
+        let size = (48, 40);
+        let segments: Vec<(BackendCoord, BackendCoord)> = (0..9)
+            .flat_map(|length| {
+                [
+                    ((3, 5), (3 + length, 5)),
+                    ((20, 8), (20 - length, 8)),
+                    ((6, 2), (6, 2 + length)),
+                    ((9, 19), (9, 19 - length)),
+                ]
+            })
+            .chain([((-4, 0), (30, 0)), ((0, -3), (0, 25)), ((10, 19), (30, 19)), ((23, 1), (23, 40))])
+            .collect();
+        for width in 1..=3 {
+            for alpha in [1.0, 0.4] {
+                let style = plotters::style::ShapeStyle {
+                    color: plotters::style::RGBAColor(180, 40, 90, alpha),
+                    filled: false,
+                    stroke_width: width,
+                };
+                for &(from, to) in &segments {
+                    let draw = |how: u8| {
+                        let mut pixels = vec![230u8; (size.0 * size.1 * 3) as usize];
+                        {
+                            let mut backend = Doubled(BitMapBackend::with_buffer(&mut pixels, size));
+                            match how {
+                                0 => backend.0.draw_line(doubled(from), doubled(to), &Thick(&style)).expect("drawn"),
+                                1 => backend.draw_line(from, to, &style).expect("drawn"),
+                                2 => backend.0.draw_path([doubled(from), doubled(to)], &Thick(&style)).expect("drawn"),
+                                _ => backend.draw_path([from, to], &style).expect("drawn"),
+                            }
+                        }
+                        pixels
+                    };
+                    assert_eq!(draw(1), draw(0), "line {from:?} to {to:?}, width {width}, alpha {alpha}");
+                    assert_eq!(draw(3), draw(2), "path {from:?} to {to:?}, width {width}, alpha {alpha}");
+                }
+            }
+        }
+        // The test reaches the band, not only the fallback.
+        assert_eq!(straight_band((6, 10), (16, 10), 2), Some(((6, 9), (16, 12))));
+        assert_eq!(straight_band((8, 30), (8, 4), 4), Some(((6, 4), (11, 30))));
+        assert_eq!(straight_band((6, 10), (8, 10), 2), None, "no longer than its width");
     }
 }

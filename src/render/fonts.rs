@@ -3,6 +3,9 @@
 //! Text is measured with the shaper the PDF writer uses (rustybuzz), so a
 //! line that is measured to fit does fit.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 pub(super) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
@@ -81,7 +84,7 @@ pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
 
 fn word_advance(word: &str, weight: Weight) -> i64 {
     thread_local! {
-        static ADVANCES: std::cell::RefCell<std::collections::HashMap<(Weight, String), i64>> = Default::default();
+        static ADVANCES: RefCell<HashMap<(Weight, String), i64>> = Default::default();
     }
     if word.is_empty() {
         return 0;
@@ -97,24 +100,18 @@ fn word_advance(word: &str, weight: Weight) -> i64 {
 }
 
 fn shaped_advance(text: &str, weight: Weight) -> i64 {
-    let mut buffer = rustybuzz::UnicodeBuffer::new();
-    buffer.push_str(text);
-    let shaped = rustybuzz::shape(&face(weight).face, &[], buffer);
-    shaped.glyph_positions().iter().map(|position| position.x_advance as i64).sum()
+    shaped(text, weight).glyph_positions().iter().map(|position| position.x_advance as i64).sum()
 }
 
-/// `text` shaped for the PDF writer, left to right, each glyph with its
-/// advance and offsets in ems and the bytes of `text` it stands for: what
-/// krilla's `draw_text` works out, but with the shaping plan (the font's
-/// features for the script) made once per thread, not once per string.
-/// Measured on the 66-page full pack: a plan per string was about a sixth
-/// of its time.
-pub(super) fn glyphs(text: &str, weight: Weight) -> Vec<krilla::text::KrillaGlyph> {
-    type Plans = std::collections::HashMap<(Weight, String), std::rc::Rc<rustybuzz::ShapePlan>>;
+/// `text` shaped left to right with the shaping plan (the font's features
+/// for the script) made once per thread, not once per string: a plan per
+/// string was about a sixth of the 66-page full pack's time.
+fn shaped(text: &str, weight: Weight) -> rustybuzz::GlyphBuffer {
+    type Plans = HashMap<(Weight, String), Rc<rustybuzz::ShapePlan>>;
     thread_local! {
-        static PLANS: std::cell::RefCell<Plans> = Default::default();
+        static PLANS: RefCell<Plans> = Default::default();
     }
-    let Face { face, units_per_em } = face(weight);
+    let face = &face(weight).face;
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_direction(rustybuzz::Direction::LeftToRight);
@@ -122,9 +119,42 @@ pub(super) fn glyphs(text: &str, weight: Weight) -> Vec<krilla::text::KrillaGlyp
     let key = (weight, format!("{:?}", buffer.script()));
     let plan = PLANS.with(|plans| {
         let make = || rustybuzz::ShapePlan::new(face, buffer.direction(), Some(buffer.script()), None, &[]);
-        plans.borrow_mut().entry(key).or_insert_with(|| std::rc::Rc::new(make())).clone()
+        plans.borrow_mut().entry(key).or_insert_with(|| Rc::new(make())).clone()
     });
-    let shaped = rustybuzz::shape_with_plan(face, &plan, buffer);
+    rustybuzz::shape_with_plan(face, &plan, buffer)
+}
+
+/// `text` shaped for the PDF writer, each glyph with its advance and
+/// offsets in ems and the bytes of `text` it stands for: what krilla's
+/// `draw_text` works out, but kept per thread (month names, ratings and
+/// headings repeat on every page: the 66-page full pack took a sixth less).
+pub(super) fn glyphs(text: &str, weight: Weight) -> Rc<[krilla::text::KrillaGlyph]> {
+    type Shaped = HashMap<(Weight, String), Rc<[krilla::text::KrillaGlyph]>>;
+    thread_local! {
+        static SHAPED: RefCell<Shaped> = Default::default();
+    }
+    let key = (weight, text.to_string());
+    if let Some(found) = SHAPED.with(|shaped| shaped.borrow().get(&key).cloned()) {
+        return found;
+    }
+    let made: Rc<[krilla::text::KrillaGlyph]> = shaped_glyphs(text, weight).into();
+    SHAPED.with(|shaped| {
+        let mut shaped = shaped.borrow_mut();
+        // Bounded whatever the texts: past it the cache starts again.
+        if shaped.len() >= SHAPED_TEXTS {
+            shaped.clear();
+        }
+        shaped.insert(key, made.clone());
+    });
+    made
+}
+
+/// More distinct texts than a pack holds.
+const SHAPED_TEXTS: usize = 8192;
+
+fn shaped_glyphs(text: &str, weight: Weight) -> Vec<krilla::text::KrillaGlyph> {
+    let units_per_em = face(weight).units_per_em;
+    let shaped = shaped(text, weight);
     let (infos, positions) = (shaped.glyph_infos(), shaped.glyph_positions());
     let ems = |units: i32| units as f32 / units_per_em;
     (0..infos.len())
