@@ -3,13 +3,12 @@
 //! doubled. The PNGs are for slides and print, where 720 x 400 pixels was too
 //! coarse; the layout (and so every label's place) is the SVG's.
 
+use super::memo::Memo;
 use plotters::prelude::BitMapBackend;
 use plotters::style::{FontDesc, FontError, FontFamily, FontStyle, FontTransform};
 use plotters_backend::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingBackend, DrawingErrorKind};
-use std::cell::RefCell;
-use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// How much larger the bitmap is than the chart's layout.
 pub(super) const SCALE: u32 = 2;
@@ -269,39 +268,25 @@ struct TextPixels {
 /// The text, the font family and style, and the size's bits.
 type TextKey = (String, String, String, u64);
 
-/// More distinct texts than a bundle's charts hold; past it the cache
-/// starts again, so memory stays bounded whatever the labels.
-const CACHED_TEXTS: usize = 4096;
-
-fn rasterised<T: BackendTextStyle>(text: &str, style: &Bigger<'_, T>) -> Result<Rc<TextPixels>, FontError> {
-    thread_local! {
-        static TEXTS: RefCell<HashMap<TextKey, Rc<TextPixels>>> = Default::default();
-    }
+fn rasterised<T: BackendTextStyle>(text: &str, style: &Bigger<'_, T>) -> Result<Arc<TextPixels>, FontError> {
+    // More distinct texts than a bundle's charts hold.
+    static TEXTS: Memo<TextKey, Arc<TextPixels>> = Memo::new(4096);
     let key = (
         text.to_string(),
         style.family().as_str().to_string(),
         style.style().as_str().to_string(),
         style.size().to_bits(),
     );
-    if let Some(found) = TEXTS.with(|texts| texts.borrow().get(&key).cloned()) {
-        return Ok(found);
-    }
-    let font = style.font();
-    let layout = font.layout_box(text)?;
-    let mut pixels = Vec::new();
-    font.draw(text, (0, 0), |x, y, coverage| {
-        pixels.push((x, y, coverage));
-        Ok::<(), FontError>(())
-    })??;
-    let made = Rc::new(TextPixels { layout, pixels });
-    TEXTS.with(|texts| {
-        let mut texts = texts.borrow_mut();
-        if texts.len() >= CACHED_TEXTS {
-            texts.clear();
-        }
-        texts.insert(key, made.clone());
-    });
-    Ok(made)
+    TEXTS.try_get_or_make(key, || {
+        let font = style.font();
+        let layout = font.layout_box(text)?;
+        let mut pixels = Vec::new();
+        font.draw(text, (0, 0), |x, y, coverage| {
+            pixels.push((x, y, coverage));
+            Ok::<(), FontError>(())
+        })??;
+        Ok(Arc::new(TextPixels { layout, pixels }))
+    })
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 //! Text is measured with the shaper the PDF writer uses (rustybuzz), so a
 //! line that is measured to fit does fit.
 
+use super::memo::Memo;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 pub(super) const REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 pub(super) const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -83,20 +84,11 @@ pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
 }
 
 fn word_advance(word: &str, weight: Weight) -> i64 {
-    thread_local! {
-        static ADVANCES: RefCell<HashMap<(Weight, String), i64>> = Default::default();
-    }
+    static ADVANCES: Memo<(Weight, String), i64> = Memo::new(1 << 16);
     if word.is_empty() {
         return 0;
     }
-    ADVANCES.with(|advances| {
-        if let Some(advance) = advances.borrow().get(&(weight, word.to_string())) {
-            return *advance;
-        }
-        let advance = shaped_advance(word, weight);
-        advances.borrow_mut().insert((weight, word.to_string()), advance);
-        advance
-    })
+    ADVANCES.get_or_make((weight, word.to_string()), || shaped_advance(word, weight))
 }
 
 fn shaped_advance(text: &str, weight: Weight) -> i64 {
@@ -126,31 +118,12 @@ fn shaped(text: &str, weight: Weight) -> rustybuzz::GlyphBuffer {
 
 /// `text` shaped for the PDF writer, each glyph with its advance and
 /// offsets in ems and the bytes of `text` it stands for: what krilla's
-/// `draw_text` works out, but kept per thread (month names, ratings and
-/// headings repeat on every page: the 66-page full pack took a sixth less).
-pub(super) fn glyphs(text: &str, weight: Weight) -> Rc<[krilla::text::KrillaGlyph]> {
-    type Shaped = HashMap<(Weight, String), Rc<[krilla::text::KrillaGlyph]>>;
-    thread_local! {
-        static SHAPED: RefCell<Shaped> = Default::default();
-    }
-    let key = (weight, text.to_string());
-    if let Some(found) = SHAPED.with(|shaped| shaped.borrow().get(&key).cloned()) {
-        return found;
-    }
-    let made: Rc<[krilla::text::KrillaGlyph]> = shaped_glyphs(text, weight).into();
-    SHAPED.with(|shaped| {
-        let mut shaped = shaped.borrow_mut();
-        // Bounded whatever the texts: past it the cache starts again.
-        if shaped.len() >= SHAPED_TEXTS {
-            shaped.clear();
-        }
-        shaped.insert(key, made.clone());
-    });
-    made
+/// `draw_text` works out, but kept (month names, ratings and headings
+/// repeat on every page: the 66-page full pack took a sixth less).
+pub(super) fn glyphs(text: &str, weight: Weight) -> Arc<[krilla::text::KrillaGlyph]> {
+    static SHAPED: Memo<(Weight, String), Arc<[krilla::text::KrillaGlyph]>> = Memo::new(8192);
+    SHAPED.get_or_make((weight, text.to_string()), || shaped_glyphs(text, weight).into())
 }
-
-/// More distinct texts than a pack holds.
-const SHAPED_TEXTS: usize = 8192;
 
 fn shaped_glyphs(text: &str, weight: Weight) -> Vec<krilla::text::KrillaGlyph> {
     let units_per_em = face(weight).units_per_em;

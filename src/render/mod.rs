@@ -17,6 +17,7 @@ mod funnel;
 mod funnel_chart;
 mod html;
 mod icons;
+mod memo;
 mod months_table;
 mod pdf_chart;
 mod pdf_layout;
