@@ -136,7 +136,7 @@ fn only_regular_files_are_read() {
     let dir = tempfile::tempdir().unwrap();
     let refused = |name: &str| {
         let path = dir.path().join(name);
-        let errors = read_table(&path, &config(), true).err().expect("refused");
+        let errors = read_table(&path, &config(), true).expect_err("refused");
         assert!(errors.0[0].path.ends_with(name));
         errors.0[0].message.clone()
     };

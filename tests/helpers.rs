@@ -158,3 +158,30 @@ pub fn describe(error: &Error) -> String {
 pub fn dfe_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe")
 }
+
+/// `../shared/data/<under>` (real DfE statistics and real-format samples),
+/// if it is there. In CI (`CI` set, as `.ci/run` sets it) its absence fails
+/// the test: a test that returned early would pass having checked nothing.
+/// Elsewhere the test is skipped, loudly.
+pub fn shared_data(under: &str) -> Option<PathBuf> {
+    let in_ci = std::env::var_os("CI").is_some_and(|value| !value.is_empty() && value != "false");
+    shared_data_in(under, in_ci)
+}
+
+fn shared_data_in(under: &str, in_ci: bool) -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data").join(under);
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(!in_ci, "{} is absent: CI needs it, for the tests that read real DfE files", path.display());
+    eprintln!("SKIPPED (outside CI only): {} is absent", path.display());
+    None
+}
+
+/// A missing folder fails a test in CI and skips it elsewhere.
+#[test]
+fn missing_shared_data_fails_only_in_ci() {
+    assert_eq!(shared_data_in("no-such-folder", false), None);
+    let in_ci = std::panic::catch_unwind(|| shared_data_in("no-such-folder", true));
+    assert!(in_ci.is_err(), "CI must not pass a test that checked nothing");
+}

@@ -269,7 +269,7 @@ impl Bits {
     /// `count` bits of `value`, least significant first.
     fn push(&mut self, value: u32, count: u32) {
         for bit in 0..count {
-            if self.used % 8 == 0 {
+            if self.used.is_multiple_of(8) {
                 self.bytes.push(0);
             }
             if value >> bit & 1 == 1 {

@@ -159,11 +159,7 @@ fn the_annex_a_preset_agrees_with_the_snapshot_sample() {
 /// headers, every date read, every suitability answer mapped to a code.
 #[test]
 fn the_real_annex_a_workbooks_load_through_the_preset() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/annex-a");
-    if !shared.exists() {
-        eprintln!("skipped: {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("annex-a") else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("annex-a");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "annex-a"], dir.path());
@@ -245,11 +241,7 @@ fn the_ssd_preset_agrees_with_the_snapshot_sample_where_the_definitions_coincide
 /// (the CIN census writes its yes/no elements `true`/`false`).
 #[test]
 fn the_real_returns_load_through_the_preset() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !shared.exists() {
-        eprintln!("skipped: {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("") else { return };
     let dir = tempfile::tempdir().expect("temp dir");
     let project = dir.path().join("returns");
     scorecard(&["init", project.to_str().unwrap(), "--preset", "returns"], dir.path());

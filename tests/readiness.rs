@@ -321,11 +321,7 @@ fn a_return_describing_an_earlier_day_is_a_period_warning() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let said = stdout(&Command::cargo_bin("scorecard").unwrap().current_dir(repo).arg("check").output().unwrap());
     assert!(!said.contains("reference date") && !said.contains("latest date"), "{said}");
-    let shared = repo.join("../shared/data");
-    if !shared.exists() {
-        eprintln!("SKIPPED (outside CI only): {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("") else { return };
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("returns");
     let init = Command::cargo_bin("scorecard").unwrap().args(["init", "--preset", "returns"]).arg(&project).output();

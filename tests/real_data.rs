@@ -177,8 +177,7 @@ fn within_fte_rounding(value: f64, numerator: f64, denominator: f64, expected: f
 
 #[test]
 fn dfe_definitions_reproduce_published_rates() {
-    if !dfe_dir().exists() {
-        eprintln!("skipped: {} not found (real-data check needs ../shared/data/dfe)", dfe_dir().display());
+    if crate::helpers::shared_data("dfe").is_none() {
         return;
     }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real-data");
@@ -286,8 +285,7 @@ fn benchmarks_for(fixture: &crate::helpers::Fixture, month: &str) -> Result<scor
 
 #[test]
 fn england_region_and_neighbours_come_from_the_published_file() {
-    if !dfe_dir().exists() {
-        eprintln!("skipped: {} not found", dfe_dir().display());
+    if crate::helpers::shared_data("dfe").is_none() {
         return;
     }
     let fixture = benchmark_fixture("neighbours", "E06000008", "agency_rate_fte");
@@ -323,8 +321,7 @@ fn england_region_and_neighbours_come_from_the_published_file() {
 /// sorted, the middle two are 12.4 and 15.2, median 13.8 (mean 11.48).
 #[test]
 fn the_2025_neighbour_model_and_the_median() {
-    if !dfe_dir().exists() {
-        eprintln!("skipped: {} not found", dfe_dir().display());
+    if crate::helpers::shared_data("dfe").is_none() {
         return;
     }
     let fixture = benchmark_fixture("neighbours", "E06000008", "agency_rate_fte");
@@ -343,8 +340,7 @@ fn the_2025_neighbour_model_and_the_median() {
 
 #[test]
 fn bad_benchmark_mappings_are_clear_errors() {
-    if !dfe_dir().exists() {
-        eprintln!("skipped: {} not found", dfe_dir().display());
+    if crate::helpers::shared_data("dfe").is_none() {
         return;
     }
     let unknown = benchmarks_for(&benchmark_fixture("england", "E06000999", "agency_rate_fte"), "2025-03").unwrap_err();
@@ -364,8 +360,7 @@ fn bad_benchmark_mappings_are_clear_errors() {
 /// case-holder FTE), which only agency case holders can explain.
 #[test]
 fn dfe_s_caseload_counts_agency_case_holders() {
-    if !dfe_dir().exists() {
-        eprintln!("skipped: {} not found (real-data check needs ../shared/data/dfe)", dfe_dir().display());
+    if crate::helpers::shared_data("dfe").is_none() {
         return;
     }
     let mut reader = csv::Reader::from_path(dfe_dir().join("csww_indicators_2017_to_2025.csv")).unwrap();

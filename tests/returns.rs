@@ -169,11 +169,7 @@ fn a_column_the_table_lacks_is_named() {
 /// authority-level vacancies (79.68 FTE), counted from the files by hand.
 #[test]
 fn the_real_return_samples_read() {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data");
-    if !shared.exists() {
-        eprintln!("skipped: {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("") else { return };
     let fixture = fixture(&std::fs::read_to_string(shared.join("cin-census/BAR_cin_2022.xml")).unwrap());
     fixture.indicator("t", "factors", &count("factors", "cin-assessments", "AssessmentFactors = '2A,2B'"));
     assert_eq!(value(&fixture, "factors"), Some(1.0));

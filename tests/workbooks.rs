@@ -209,11 +209,7 @@ fn without_formula_values(bytes: &[u8]) -> Vec<u8> {
 /// genders all map.
 #[test]
 fn the_real_annex_a_workbooks_read() {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/annex-a");
-    if !shared.exists() {
-        eprintln!("skipped: {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("annex-a") else { return };
     for name in ["Annex_A_2024_Jan.xlsx", "Annex_A_liia-tools.xlsx"] {
         let fixture = book_fixture("");
         std::fs::create_dir_all(fixture.root().join("data/2024-06")).unwrap();
@@ -234,11 +230,7 @@ fn the_real_annex_a_workbooks_read() {
 /// improvement 31).
 #[test]
 fn the_real_inspection_outcomes_ods_reads() {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe");
-    if !shared.exists() {
-        eprintln!("skipped: {} is absent", shared.display());
-        return;
-    }
+    let Some(shared) = crate::helpers::shared_data("dfe") else { return };
     let fixture = Fixture::new();
     let dataset = |sheet: &str| {
         format!(

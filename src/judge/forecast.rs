@@ -79,7 +79,7 @@ impl Scale {
         }
     }
 
-    fn from_model(self, value: f64) -> f64 {
+    fn to_indicator_scale(self, value: f64) -> f64 {
         match self {
             Scale::Logit => 100.0 / (1.0 + (-value).exp()),
             Scale::Log => value.exp(),
@@ -172,7 +172,7 @@ pub fn forecast(input: &ForecastInput) -> Result<Forecast, String> {
         true => Scale::for_series(input.unit, &values),
         false => Scale::Original,
     };
-    let bounded = |value: f64| within_unit(input.unit, scale.from_model(value));
+    let bounded = |value: f64| within_unit(input.unit, scale.to_indicator_scale(value));
     let model_values: Vec<f64> = values.iter().map(|value| scale.to_model(*value)).collect();
     let model = fit_model(&model_values)?;
     let at = |level: f64| {

@@ -107,7 +107,10 @@ fn mark_block(mark: &Mark) -> Option<usize> {
     }
 }
 
-fn link(mark: &Mark) -> Option<((f32, f32, f32, f32), &str, usize)> {
+/// A link's area (x, y, width, height), its anchor and its block.
+type LinkMark<'a> = ((f32, f32, f32, f32), &'a str, usize);
+
+fn link(mark: &Mark) -> Option<LinkMark<'_>> {
     match mark {
         Mark::Link { area, anchor, block } => Some((*area, anchor.as_str(), *block)),
         _ => None,

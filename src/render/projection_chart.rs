@@ -60,9 +60,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, projection: &Publishe
     let every = if width < 500 { 12 } else { 6 };
     let label = |x: &f64| {
         let k = x.round() as i32;
-        (k >= 0 && k % every == 0 && (*x - k as f64).abs() < 1e-9)
-            .then(|| projection.month.plus(k).first_day().format("%b %Y").to_string())
-            .unwrap_or_default()
+        if k >= 0 && k % every == 0 && (*x - k as f64).abs() < 1e-9 {
+            projection.month.plus(k).first_day().format("%b %Y").to_string()
+        } else {
+            String::new()
+        }
     };
     chart
         .configure_mesh()
