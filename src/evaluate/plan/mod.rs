@@ -1,0 +1,353 @@
+//! Compiling a definition into polars expressions, and checking them
+//! against the dataset's declared schema before any data is read: unknown
+//! columns, unparsable SQL and type mismatches are found here, each pointing
+//! at the expression in the user's TOML file.
+//!
+//! `checker` checks and compiles each expression, `row_order` rewrites
+//! `LAG`/`LEAD` into a sort and a shift, and `checks` compiles the data
+//! checks; this file puts a definition's stages together.
+
+mod checker;
+mod checks;
+mod row_order;
+
+pub use checks::{compile_checks, CheckPlan};
+pub use row_order::RowOrder;
+
+use super::calendar_sql::working_days;
+use super::columns::{clean_polars_error, polars_type, snapshot_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::language::{identifiers, Definition, WorkingDays};
+use crate::project::{DatasetConfig, HolidayCalendar, Project};
+use checker::Checker;
+use polars::prelude::*;
+use row_order::PARTITION;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A definition turned into polars expressions.
+#[derive(Clone)]
+pub struct Plan {
+    /// The order rows are sorted into before `derive`, for `LAG`/`LEAD`.
+    pub row_order: Option<RowOrder>,
+    pub derive: Vec<Expr>,
+    pub filter: Option<Expr>,
+    /// Working-day counts nothing before the filter needs: counted for the
+    /// rows it keeps only (a month's assessments, not every snapshot's).
+    pub derive_after_filter: Vec<Expr>,
+    /// The entity key and the aggregates computed per entity.
+    pub per_entity: Option<(String, Vec<Expr>)>,
+    /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
+    pub measure: Vec<Expr>,
+    pub breakdown: Option<String>,
+    pub lookups: Vec<LookupPlan>,
+    /// For `explain`: the row (or entity) identifier, the per-row columns
+    /// behind the measure, and which rows take part.
+    pub key: Option<String>,
+    /// The per-entity aggregates' names, shown by `explain`.
+    pub entity_columns: Vec<String>,
+    pub explain: Vec<Expr>,
+    pub explain_filter: Option<Expr>,
+    /// For `explain`: the record columns the filter, derived columns and
+    /// measure use (derived ones after them), and every record column.
+    pub used_columns: Vec<String>,
+    pub record_columns: Vec<String>,
+    /// Whether a derived column names the engine's period column itself
+    /// (beyond the partitions the engine adds): a history extract's rows
+    /// are then not shared between month ends (`run::shared_history_rows`).
+    pub derive_names_period: bool,
+}
+
+impl Plan {
+    /// How many of the derived columns, from the first, read no window
+    /// bound and follow no sort by one: they are the same in every window,
+    /// so they are worked out once for all of a plan's windows (a rolling
+    /// indicator's own and its monthly SPC one).
+    pub(crate) fn derived_before_windows(&self) -> usize {
+        if self.row_order.as_ref().is_some_and(RowOrder::reads_window_columns) {
+            return 0;
+        }
+        let reads_windows =
+            |expr: &Expr| root_names([expr].into_iter()).iter().any(|name| WINDOW_COLUMNS.contains(&name.as_str()));
+        self.derive.iter().take_while(|expr| !reads_windows(expr)).count()
+    }
+}
+
+/// Columns joined in from another dataset of the same period.
+#[derive(Clone)]
+pub struct LookupPlan {
+    pub dataset: String,
+    pub on: String,
+    pub columns: Vec<String>,
+}
+
+/// Compile every definition; every problem in every file is reported.
+pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let mut plans = Vec::new();
+    for definition in definitions {
+        match compile(project, definition) {
+            Ok(plan) => plans.push(plan),
+            Err(found) => diagnostics.extend(found),
+        }
+    }
+    diagnostics.into_result(plans)
+}
+
+/// Stage by stage, so that an error is attributed to the expression causing it.
+pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
+    let indicator = &definition.indicator;
+    // `language` checked the datasets and columns named; a plan is never made without them.
+    let unchecked = || Diagnostic::file(&definition.source.path, "the definition names a dataset or column it lacks");
+    let dataset = project.dataset(indicator.dataset.get_ref()).ok_or_else(unchecked)?;
+    let lookups: Vec<LookupPlan> = indicator
+        .lookup
+        .iter()
+        .map(|lookup| LookupPlan {
+            dataset: lookup.dataset.get_ref().clone(),
+            on: lookup.on.get_ref().clone(),
+            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
+        })
+        .collect();
+    let mut frame = empty_frame(dataset);
+    for lookup in &lookups {
+        let other = project.dataset(&lookup.dataset).ok_or_else(unchecked)?;
+        let column = |name: &String| {
+            let kind = other.column_type(name).ok_or_else(unchecked)?;
+            Ok::<Expr, Diagnostic>(lit(NULL).cast(polars_type(kind)).alias(name.as_str()))
+        };
+        let added: Vec<Expr> = lookup.columns.iter().map(column).collect::<Result<_, _>>()?;
+        frame = frame.with_columns(added);
+    }
+    let mut checker = Checker::new(&definition.source, &project.holidays, frame);
+
+    let mut derive = Vec::new();
+    let in_order = definition.derive_order.iter().filter_map(|name| Some((name, indicator.derive.get(name)?)));
+    for (name, spec) in in_order {
+        match checker.derived(name, spec, &project.holidays) {
+            Some(expr) => {
+                checker.frame = checker.frame.clone().with_column(expr.clone());
+                derive.push((name.as_str(), spec.get_ref().working_days.is_some(), expr));
+            }
+            // Reported once: expressions using it are not checked again.
+            None => checker.failed.push(name.clone()),
+        }
+    }
+    let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
+    let (derive, derive_after_filter) = after_filter(derive, filter.as_ref());
+    if let Some(filter) = &filter {
+        checker.frame = checker.frame.clone().filter(filter.clone());
+    }
+    checker.row_level = false;
+    let row_order = checker.row_order.clone();
+    let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
+    let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
+        let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
+        let mut aggregates: Vec<Expr> =
+            spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+        // The entity's group: its last non-blank breakdown value (unless the
+        // breakdown is the key itself, which the grouping keeps anyway).
+        if let Some(column) = breakdown.as_ref().filter(|column| **column != key) {
+            aggregates.push(col(column.as_str()).drop_nulls().last());
+        }
+        // The window bounds are the same for every row of a period; keep them.
+        aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
+        checker.frame = checker.frame.clone().group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
+        if let Err(error) = checker.frame.clone().collect_schema() {
+            let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
+            checker.diagnostics.push(definition.source.error(
+                span,
+                format!("per_entity: {}", clean_polars_error(&error)),
+                "here",
+            ));
+        }
+        Some((key, aggregates))
+    });
+    let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
+    let (measure, explain, explain_filter) =
+        checker.measure(&definition.measure, indicator.measure.kind.span()).unwrap_or_default();
+    let Checker { diagnostics, .. } = checker;
+    let (used_columns, record_columns) = record_columns(definition, dataset, &lookups);
+    let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
+    diagnostics.into_result(Plan {
+        row_order,
+        derive,
+        filter,
+        derive_after_filter,
+        per_entity,
+        measure,
+        breakdown,
+        lookups,
+        key,
+        entity_columns,
+        explain,
+        explain_filter: Some(explain_filter),
+        used_columns,
+        record_columns,
+        derive_names_period: derive_names_period(definition),
+    })
+}
+
+pub(super) fn derive_names_period(definition: &Definition) -> bool {
+    let specs = definition.indicator.derive.values().map(|spec| spec.get_ref());
+    specs.flat_map(|spec| spec.sql.iter()).any(|sql| identifiers(sql.get_ref()).iter().any(|name| name == PERIOD))
+}
+
+/// The derived columns (name, whether a working-day count, expression; in
+/// dependency order) split into those worked out before the filter and
+/// those after it: working-day counts that neither the filter nor a derived
+/// column before it reads. Only those are moved, as they are known to be
+/// row by row; a SQL expression may hold a window function, which a
+/// filter before it would change.
+pub(super) fn after_filter(derive: Vec<(&str, bool, Expr)>, filter: Option<&Expr>) -> (Vec<Expr>, Vec<Expr>) {
+    let mut needed: BTreeSet<String> = root_names(filter.into_iter()).into_iter().collect();
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for (name, working_days, expr) in derive.into_iter().rev() {
+        if filter.is_some() && working_days && !needed.contains(name) {
+            after.push(expr);
+        } else {
+            needed.extend(root_names(std::iter::once(&expr)));
+            before.push(expr);
+        }
+    }
+    before.reverse();
+    after.reverse();
+    (before, after)
+}
+
+/// The columns each record has (the dataset's, looked-up and derived),
+/// and those the definition uses: the extract's columns in the order the
+/// derived columns, filter and measure first name them, then the derived.
+pub(super) fn record_columns(
+    definition: &Definition,
+    dataset: &DatasetConfig,
+    lookups: &[LookupPlan],
+) -> (Vec<String>, Vec<String>) {
+    let indicator = &definition.indicator;
+    let mut all: Vec<String> = dataset.columns.keys().cloned().collect();
+    all.extend(lookups.iter().flat_map(|lookup| lookup.columns.iter().cloned()));
+    let derived = &definition.derive_order;
+    // The record's own id first, when the dataset names one.
+    let mut named: Vec<String> = dataset.record_id.iter().map(|id| id.get_ref().clone()).collect();
+    for spec in derived.iter().filter_map(|name| indicator.derive.get(name)).map(|d| d.get_ref()) {
+        named.extend(spec.sql.iter().flat_map(|sql| identifiers(sql.get_ref())));
+        named
+            .extend(spec.working_days.iter().flat_map(|days| [days.from.get_ref().clone(), days.to.get_ref().clone()]));
+    }
+    let measure = &indicator.measure;
+    let fields = [&measure.condition, &measure.of, &measure.numerator, &measure.denominator, &measure.weight];
+    let texts = indicator.filter.iter().chain(fields.into_iter().flatten());
+    named.extend(texts.flat_map(|text| identifiers(text.get_ref())));
+    let mut used: Vec<String> = Vec::new();
+    for name in named {
+        if all.contains(&name) && !used.contains(&name) {
+            used.push(name);
+        }
+    }
+    used.extend(derived.iter().cloned());
+    all.extend(derived.iter().cloned());
+    (used, all)
+}
+
+pub(super) fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
+    let mut schema = Schema::default();
+    for (name, kind) in &dataset.columns {
+        schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+    }
+    for name in WINDOW_COLUMNS {
+        schema.insert(name.into(), DataType::Date);
+    }
+    schema.insert(PERIOD.into(), DataType::Int32);
+    schema.insert(AUTHORITY.into(), DataType::Int32);
+    schema.insert(SNAPSHOT.into(), DataType::Int64);
+    // Added by a row order's sort, for `LAG`; not for the user's expressions.
+    schema.insert(PARTITION.into(), DataType::UInt64);
+    DataFrame::empty_with_schema(&schema).lazy()
+}
+
+/// The working days of a `derive.<name>.working_days`.
+pub(super) fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) -> Expr {
+    let (from, to) = (col(days.from.get_ref().as_str()), col(days.to.get_ref().as_str()));
+    working_days(from, to, days.count, holidays)
+}
+
+/// The columns of each dataset that compiled plans (and checks) read, so
+/// that a build parses only those: for 20 authorities' extracts most
+/// declared columns are never used, and parsing them is most of the work.
+pub fn columns_used(
+    plans: &[Plan],
+    definitions: &[Definition],
+    checks: &[CheckPlan],
+    shown_by_explain: bool,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
+    for (plan, definition) in plans.iter().zip(definitions) {
+        let dataset = definition.indicator.dataset.get_ref().as_str();
+        let exprs = plan
+            .derive
+            .iter()
+            .chain(&plan.filter)
+            .chain(&plan.derive_after_filter)
+            .chain(plan.per_entity.iter().flat_map(|(_, aggregates)| aggregates))
+            .chain(&plan.measure)
+            .chain(&plan.explain)
+            .chain(&plan.explain_filter)
+            .chain(plan.row_order.iter().flat_map(RowOrder::keys));
+        let mut names = root_names(exprs);
+        names.extend(plan.key.iter().chain(&plan.breakdown).cloned());
+        // What explain shows, the record's own id among them: only explain reads them.
+        if shown_by_explain {
+            names.extend(plan.used_columns.iter().cloned());
+        }
+        names.extend(plan.per_entity.iter().map(|(key, _)| key.clone()));
+        for lookup in &plan.lookups {
+            names.push(lookup.on.clone());
+            add(&lookup.dataset, lookup.columns.iter().chain([&lookup.on]).cloned().collect());
+        }
+        add(dataset, names);
+    }
+    for check in checks {
+        let orders = check.row_order.iter().flat_map(RowOrder::keys);
+        add(&check.dataset, root_names(std::iter::once(&check.fails).chain(orders)));
+    }
+    used
+}
+
+pub(super) fn root_names<'a>(exprs: impl Iterator<Item = &'a Expr>) -> Vec<String> {
+    exprs.flat_map(|expr| expr.clone().meta().root_names()).map(|name| name.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(exprs: &[Expr]) -> Vec<String> {
+        exprs.iter().map(|expr| expr.clone().meta().output_name().unwrap().to_string()).collect()
+    }
+
+    /// `taken` feeds the SQL column `late`, so it stays before the filter;
+    /// `spare` is read by nothing before the filter, so it moves; a SQL
+    /// column never moves; with no filter nothing does.
+    #[test]
+    fn only_working_days_nothing_before_the_filter_reads_move_after_it() {
+        let derive = || {
+            vec![
+                ("taken", true, col("start").alias("taken")),
+                ("late", false, col("taken").gt(lit(45)).alias("late")),
+                ("spare", true, col("start").alias("spare")),
+                ("flag", false, col("start").is_null().alias("flag")),
+            ]
+        };
+        let filter = col("end").is_not_null();
+        let (before, after) = after_filter(derive(), Some(&filter));
+        assert_eq!(
+            (names(&before), names(&after)),
+            (vec!["taken".into(), "late".into(), "flag".into()], vec!["spare".into()])
+        );
+        let filter_reads_spare = col("spare").gt(lit(1));
+        let (before, after) = after_filter(derive(), Some(&filter_reads_spare));
+        assert_eq!((before.len(), after.len()), (4, 0));
+        let (before, after) = after_filter(derive(), None);
+        assert_eq!((before.len(), after.len()), (4, 0));
+    }
+}
