@@ -1,6 +1,6 @@
-//! The trend chart for a fixed series, compared with the SVG committed in
-//! tests/fixtures/charts/ (set UPDATE_SNAPSHOTS=1 to rewrite it after an
-//! intended change, and review the difference).
+//! The trend chart for a fixed series, compared with the SVG snapshot in
+//! tests/snapshots/ (after an intended change, `cargo insta review` shows
+//! the difference line by line and accepts it).
 
 use scorecard::evaluate::Observation;
 use scorecard::judge::{Comparison, Confidence, IndicatorReport};
@@ -114,13 +114,7 @@ fn trend_chart_svg_matches_the_snapshot() {
     ] {
         assert!(svg.contains(needle), "{needle} missing from the chart");
     }
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts/fixed-series.svg");
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &svg).unwrap();
-    }
-    let expected = std::fs::read_to_string(&path).expect("snapshot exists (run once with UPDATE_SNAPSHOTS=1)");
-    assert!(svg == expected, "chart differs from {}", path.display());
+    insta::assert_snapshot!("trend_chart_svg", svg);
     // Same input, same bytes: PNG too.
     let indicator = fixed_indicator();
     assert_eq!(scorecard::render::trend_png(&indicator).unwrap(), scorecard::render::trend_png(&indicator).unwrap());

@@ -154,3 +154,16 @@ fn a_field_in_the_wrong_table_says_so_rather_than_suggest_itself() {
     assert_error(&errors, "good.toml", 12, "`value` is a field, but not of this table");
     assert!(!errors.iter().any(|(.., message)| message.contains("did you mean `value`")), "{errors:?}");
 }
+
+/// What the user reads for a definition with two mistakes (the carets under
+/// each unknown column, the suggestion), kept as a snapshot so that a change
+/// of wording or placing is a reviewable diff (`cargo insta review`).
+#[test]
+fn the_report_of_two_unknown_columns_reads_as_reviewed() {
+    let fixture = Fixture::new();
+    let text = with(7, "filter = \"OrgRol = 5\"").replace("Cases30 <= 25", "Cases30 <= 25 AND Case31 > 0");
+    fixture.indicator("theme", "good", &text);
+    let error = scorecard::evaluate::load(fixture.root()).err().expect("refused");
+    let root = fixture.root().display().to_string();
+    insta::assert_snapshot!("two_unknown_columns", crate::helpers::describe(&error).replace(&root, "[project]"));
+}
