@@ -183,85 +183,23 @@ impl Checker<'_> {
 
     /// The aggregations, the per-row columns behind them (for `explain`),
     /// and the condition selecting the rows that take part.
-    pub(super) fn measure(
-        &mut self,
-        rule: &MeasureRule,
-        kind_span: Range<usize>,
-    ) -> Option<(Vec<Expr>, Vec<Expr>, Expr)> {
+    pub(super) fn measure(&mut self, rule: &MeasureRule, kind_span: Range<usize>) -> Option<MeasureExprs> {
         let condition = match rule.condition() {
             Some(text) => self.condition(text, "measure.where")?,
             None => every_row(),
         };
-        let counted = |condition: Expr| when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum();
-        let rows = counted(condition.clone()).alias(ROWS);
         let (exprs, explain, taking_part) = match rule {
             MeasureRule::Count { .. } | MeasureRule::RatePer10000 { .. } => (
-                vec![rows, counted(condition.clone()).alias(NUMERATOR)],
+                vec![counted(condition.clone()).alias(ROWS), counted(condition.clone()).alias(NUMERATOR)],
                 vec![condition.clone().alias("counted")],
                 condition,
             ),
-            MeasureRule::Summary { kind, of, .. } => {
-                let value = if *kind == Summary::DistinctCount {
-                    self.parse(of, "measure.of")?
-                } else {
-                    self.numeric(of, "measure.of")?
-                };
-                let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
-                let selected = value.filter(condition.clone());
-                let summary = match kind {
-                    Summary::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
-                    Summary::Sum => selected.clone().sum(),
-                    Summary::Mean => selected.clone().mean(),
-                    Summary::Median => selected.clone().median(),
-                };
-                (
-                    vec![rows, summary.alias(VALUE), selected.count().cast(DataType::Float64).alias(NON_NULL)],
-                    explain,
-                    condition,
-                )
-            }
+            MeasureRule::Summary { kind, of, .. } => self.summary_measure(*kind, of, condition)?,
             MeasureRule::Proportion { numerator, denominator, weight } => {
-                let numerator = self.condition(numerator, "measure.numerator");
-                let denominator = match denominator {
-                    Some(text) => self.condition(text, "measure.denominator"),
-                    None => Some(every_row()),
-                };
-                let weight = match weight {
-                    Some(text) => self.numeric(text, "measure.weight"),
-                    None => Some(every_row().cast(DataType::Float64)),
-                };
-                let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
-                let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
-                let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
-                let explain = vec![
-                    numerator.clone().and(denominator.clone()).alias("in_numerator"),
-                    denominator.clone().alias("in_denominator"),
-                    weight.clone().alias("weight"),
-                ];
-                let exprs = vec![
-                    counted(denominator.clone()).alias(ROWS),
-                    weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
-                    weighted(denominator.clone()).alias(DENOMINATOR),
-                    known.alias(NON_NULL),
-                ];
-                (exprs, explain, denominator)
+                self.proportion_measure(numerator, denominator.as_ref(), weight.as_ref())?
             }
             MeasureRule::Ratio { numerator, denominator, .. } => {
-                let numerator = self.numeric(numerator, "measure.numerator");
-                let denominator = self.numeric(denominator, "measure.denominator");
-                let (numerator, denominator) = (numerator?, denominator?);
-                let explain = vec![
-                    condition.clone().alias("counted"),
-                    numerator.clone().alias("numerator"),
-                    denominator.clone().alias("denominator"),
-                ];
-                let exprs = vec![
-                    rows,
-                    numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
-                    denominator.clone().filter(condition.clone()).sum().alias(DENOMINATOR),
-                    numerator.filter(condition.clone()).count().cast(DataType::Float64).alias(NON_NULL),
-                ];
-                (exprs, explain, condition)
+                self.ratio_measure(numerator, denominator, condition)?
             }
         };
         let exprs: Vec<Expr> = exprs.into_iter().map(|expr| expr.cast(DataType::Float64)).collect();
@@ -273,6 +211,89 @@ impl Checker<'_> {
         }
         Some((exprs, explain, taking_part))
     }
+
+    fn summary_measure(&mut self, kind: Summary, of: &Spanned<String>, condition: Expr) -> Option<MeasureExprs> {
+        let value = if kind == Summary::DistinctCount {
+            self.parse(of, "measure.of")?
+        } else {
+            self.numeric(of, "measure.of")?
+        };
+        let explain = vec![condition.clone().alias("counted"), value.clone().alias("value")];
+        let selected = value.filter(condition.clone());
+        let summary = match kind {
+            Summary::DistinctCount => selected.clone().drop_nulls().n_unique().cast(DataType::Float64),
+            Summary::Sum => selected.clone().sum(),
+            Summary::Mean => selected.clone().mean(),
+            Summary::Median => selected.clone().median(),
+        };
+        let non_null = selected.count().cast(DataType::Float64).alias(NON_NULL);
+        Some((vec![counted(condition.clone()).alias(ROWS), summary.alias(VALUE), non_null], explain, condition))
+    }
+
+    /// Each of the three is checked, so that all their mistakes are told at once.
+    fn proportion_measure(
+        &mut self,
+        numerator: &Spanned<String>,
+        denominator: Option<&Spanned<String>>,
+        weight: Option<&Spanned<String>>,
+    ) -> Option<MeasureExprs> {
+        let numerator = self.condition(numerator, "measure.numerator");
+        let denominator = match denominator {
+            Some(text) => self.condition(text, "measure.denominator"),
+            None => Some(every_row()),
+        };
+        let weight = match weight {
+            Some(text) => self.numeric(text, "measure.weight"),
+            None => Some(every_row().cast(DataType::Float64)),
+        };
+        let (numerator, denominator, weight) = (numerator?, denominator?, weight?);
+        let weighted = |condition: Expr| when(condition).then(weight.clone()).otherwise(lit(0.0)).sum();
+        let known = numerator.clone().filter(denominator.clone()).count().cast(DataType::Float64);
+        let explain = vec![
+            numerator.clone().and(denominator.clone()).alias("in_numerator"),
+            denominator.clone().alias("in_denominator"),
+            weight.clone().alias("weight"),
+        ];
+        let exprs = vec![
+            counted(denominator.clone()).alias(ROWS),
+            weighted(numerator.and(denominator.clone())).alias(NUMERATOR),
+            weighted(denominator.clone()).alias(DENOMINATOR),
+            known.alias(NON_NULL),
+        ];
+        Some((exprs, explain, denominator))
+    }
+
+    fn ratio_measure(
+        &mut self,
+        numerator: &Spanned<String>,
+        denominator: &Spanned<String>,
+        condition: Expr,
+    ) -> Option<MeasureExprs> {
+        let numerator = self.numeric(numerator, "measure.numerator");
+        let denominator = self.numeric(denominator, "measure.denominator");
+        let (numerator, denominator) = (numerator?, denominator?);
+        let explain = vec![
+            condition.clone().alias("counted"),
+            numerator.clone().alias("numerator"),
+            denominator.clone().alias("denominator"),
+        ];
+        let exprs = vec![
+            counted(condition.clone()).alias(ROWS),
+            numerator.clone().filter(condition.clone()).sum().alias(NUMERATOR),
+            denominator.clone().filter(condition.clone()).sum().alias(DENOMINATOR),
+            numerator.filter(condition.clone()).count().cast(DataType::Float64).alias(NON_NULL),
+        ];
+        Some((exprs, explain, condition))
+    }
+}
+
+/// A measure's aggregations, the per-row columns `explain` shows, and
+/// which rows take part.
+pub(super) type MeasureExprs = (Vec<Expr>, Vec<Expr>, Expr);
+
+/// How many rows meet `condition`, as a float (every measure's columns are).
+fn counted(condition: Expr) -> Expr {
+    when(condition).then(lit(1.0)).otherwise(lit(0.0)).sum()
 }
 
 /// True on every row. A bare `lit(true)` would be a single scalar and sum to

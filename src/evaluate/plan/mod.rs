@@ -96,30 +96,10 @@ pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<
 /// Stage by stage, so that an error is attributed to the expression causing it.
 pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
     let indicator = &definition.indicator;
-    // `language` checked the datasets and columns named; a plan is never made without them.
-    let unchecked = || Diagnostic::file(&definition.source.path, "the definition names a dataset or column it lacks");
-    let dataset = project.dataset(indicator.dataset.get_ref()).ok_or_else(unchecked)?;
-    let lookups: Vec<LookupPlan> = indicator
-        .lookup
-        .iter()
-        .map(|lookup| LookupPlan {
-            dataset: lookup.dataset.get_ref().clone(),
-            on: lookup.on.get_ref().clone(),
-            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
-        })
-        .collect();
-    let mut frame = empty_frame(dataset);
-    for lookup in &lookups {
-        let other = project.dataset(&lookup.dataset).ok_or_else(unchecked)?;
-        let column = |name: &String| {
-            let kind = other.column_type(name).ok_or_else(unchecked)?;
-            Ok::<Expr, Diagnostic>(lit(NULL).cast(polars_type(kind)).alias(name.as_str()))
-        };
-        let added: Vec<Expr> = lookup.columns.iter().map(column).collect::<Result<_, _>>()?;
-        frame = frame.with_columns(added);
-    }
+    let dataset = project.dataset(indicator.dataset.get_ref()).ok_or_else(|| unchecked(definition))?;
+    let lookups = lookup_plans(definition);
+    let frame = frame_with_lookups(project, definition, dataset, &lookups)?;
     let mut checker = Checker::new(&definition.source, &project.holidays, frame);
-
     let mut derive = Vec::new();
     let in_order = definition.derive_order.iter().filter_map(|name| Some((name, indicator.derive.get(name)?)));
     for (name, spec) in in_order {
@@ -140,28 +120,7 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
     checker.row_level = false;
     let row_order = checker.row_order.clone();
     let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
-    let per_entity = indicator.per_entity.as_ref().and_then(|spec| {
-        let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
-        let mut aggregates: Vec<Expr> =
-            spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
-        // The entity's group: its last non-blank breakdown value (unless the
-        // breakdown is the key itself, which the grouping keeps anyway).
-        if let Some(column) = breakdown.as_ref().filter(|column| **column != key) {
-            aggregates.push(col(column.as_str()).drop_nulls().last());
-        }
-        // The window bounds are the same for every row of a period; keep them.
-        aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
-        checker.frame = checker.frame.clone().group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
-        if let Err(error) = checker.frame.clone().collect_schema() {
-            let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
-            checker.diagnostics.push(definition.source.error(
-                span,
-                format!("per_entity: {}", clean_polars_error(&error)),
-                "here",
-            ));
-        }
-        Some((key, aggregates))
-    });
+    let per_entity = per_entity_plan(&mut checker, definition, dataset, breakdown.as_ref());
     let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
     let (measure, explain, explain_filter) =
         checker.measure(&definition.measure, indicator.measure.kind.span()).unwrap_or_default();
@@ -185,6 +144,73 @@ pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagn
         record_columns,
         derive_names_period: derive_names_period(definition),
     })
+}
+
+/// `language` checked the datasets and columns a definition names; a plan
+/// is never made without them, so this is said only if that check is wrong.
+fn unchecked(definition: &Definition) -> Diagnostic {
+    Diagnostic::file(&definition.source.path, "the definition names a dataset or column it lacks")
+}
+
+fn lookup_plans(definition: &Definition) -> Vec<LookupPlan> {
+    let lookups = definition.indicator.lookup.iter();
+    lookups
+        .map(|lookup| LookupPlan {
+            dataset: lookup.dataset.get_ref().clone(),
+            on: lookup.on.get_ref().clone(),
+            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
+        })
+        .collect()
+}
+
+/// The dataset's columns, and those its lookups join in (blank: only
+/// their types matter to the checker).
+fn frame_with_lookups(
+    project: &Project,
+    definition: &Definition,
+    dataset: &DatasetConfig,
+    lookups: &[LookupPlan],
+) -> Result<LazyFrame, Diagnostic> {
+    let mut frame = empty_frame(dataset);
+    for lookup in lookups {
+        let other = project.dataset(&lookup.dataset).ok_or_else(|| unchecked(definition))?;
+        let column = |name: &String| {
+            let kind = other.column_type(name).ok_or_else(|| unchecked(definition))?;
+            Ok::<Expr, Diagnostic>(lit(NULL).cast(polars_type(kind)).alias(name.as_str()))
+        };
+        let added: Vec<Expr> = lookup.columns.iter().map(column).collect::<Result<_, _>>()?;
+        frame = frame.with_columns(added);
+    }
+    Ok(frame)
+}
+
+/// The entity key and the aggregates worked out per entity, the checker's
+/// frame grouped by them; none without `per_entity` (or a key).
+fn per_entity_plan(
+    checker: &mut Checker,
+    definition: &Definition,
+    dataset: &DatasetConfig,
+    breakdown: Option<&String>,
+) -> Option<(String, Vec<Expr>)> {
+    let indicator = &definition.indicator;
+    let spec = indicator.per_entity.as_ref()?;
+    let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
+    let mut aggregates: Vec<Expr> =
+        spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+    // The entity's group: its last non-blank breakdown value (unless the
+    // breakdown is the key itself, which the grouping keeps anyway).
+    if let Some(column) = breakdown.filter(|column| **column != key) {
+        aggregates.push(col(column.as_str()).drop_nulls().last());
+    }
+    // The window bounds are the same for every row of a period; keep them.
+    aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
+    checker.frame = checker.frame.clone().group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
+    if let Err(error) = checker.frame.clone().collect_schema() {
+        let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
+        let message = format!("per_entity: {}", clean_polars_error(&error));
+        checker.diagnostics.push(definition.source.error(span, message, "here"));
+    }
+    Some((key, aggregates))
 }
 
 pub(super) fn derive_names_period(definition: &Definition) -> bool {
