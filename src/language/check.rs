@@ -407,89 +407,86 @@ fn check_rag(definition: &Draft, diagnostics: &mut Diagnostics) {
     }
     let spec = rag.get_ref();
     check_close_to_target(definition, spec, diagnostics);
-    let mut require = |value: &Option<Spanned<f64>>, name: &str| {
-        if value.is_none() {
-            diagnostics.push(definition.error(spec.method.span(), format!("this RAG method needs `{name}`"), "here"));
-        }
-    };
     match spec.method.get_ref() {
-        RagMethod::Target => {
-            if spec.targets.is_none() && spec.trajectory.is_none() {
-                require(&spec.target, "target");
-            }
-            if spec.tolerance.is_some() && spec.tolerance_percent.is_some() {
-                diagnostics.push(definition.error(
-                    rag.span(),
-                    "give `tolerance` or `tolerance_percent`, not both",
-                    "here",
-                ));
-            }
-            for tolerance in [&spec.tolerance, &spec.tolerance_percent].into_iter().flatten() {
-                if *tolerance.get_ref() < 0.0 {
-                    diagnostics.push(definition.error(tolerance.span(), "a tolerance cannot be negative", "here"));
-                }
-            }
-        }
+        RagMethod::Target => check_target_rag(definition, rag, diagnostics),
         _ if spec.targets.is_some() || spec.trajectory.is_some() => {
             let message = "`targets` and `trajectory` belong to the `target` method";
             diagnostics.push(definition.error(spec.method.span(), message, "this method"));
         }
-        RagMethod::Thresholds => {
-            require(&spec.green, "green");
-            require(&spec.amber, "amber");
-            if let (Some(green), Some(amber)) = (&spec.green, &spec.amber) {
-                let (g, a) = (*green.get_ref(), *amber.get_ref());
-                let contradicts = match polarity {
-                    Polarity::HigherIsBetter => g < a,
-                    Polarity::LowerIsBetter => g > a,
-                    Polarity::NoJudgement | Polarity::CloseToTarget => false,
-                };
-                if contradicts {
-                    let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
-                    diagnostics.push(
-                        definition
-                            .error(
-                                green.span(),
-                                format!(
-                                    "green ({g}) is worse than amber ({a}) for an indicator where {better} is better"
-                                ),
-                                "contradicts the polarity",
-                            )
-                            .with_help(format!(
-                                "for {better} is better, green must be {better} than or equal to amber"
-                            )),
-                    );
-                }
-            }
+        RagMethod::Thresholds => check_threshold_rag(definition, spec, polarity, diagnostics),
+        RagMethod::Benchmark | RagMethod::Significance => check_benchmark_rag(definition, spec, diagnostics),
+    }
+}
+
+/// Said at the method when the value it needs is missing.
+fn require(definition: &Draft, spec: &Rag, value: &Option<Spanned<f64>>, name: &str, diagnostics: &mut Diagnostics) {
+    if value.is_none() {
+        diagnostics.push(definition.error(spec.method.span(), format!("this RAG method needs `{name}`"), "here"));
+    }
+}
+
+fn check_target_rag(definition: &Draft, rag: &Spanned<Rag>, diagnostics: &mut Diagnostics) {
+    let spec = rag.get_ref();
+    if spec.targets.is_none() && spec.trajectory.is_none() {
+        require(definition, spec, &spec.target, "target", diagnostics);
+    }
+    if spec.tolerance.is_some() && spec.tolerance_percent.is_some() {
+        diagnostics.push(definition.error(rag.span(), "give `tolerance` or `tolerance_percent`, not both", "here"));
+    }
+    for tolerance in [&spec.tolerance, &spec.tolerance_percent].into_iter().flatten() {
+        if *tolerance.get_ref() < 0.0 {
+            diagnostics.push(definition.error(tolerance.span(), "a tolerance cannot be negative", "here"));
         }
-        RagMethod::Benchmark | RagMethod::Significance => {
-            if definition.indicator.benchmark.is_none() && definition.indicator.published_benchmark.is_none() {
-                diagnostics.push(definition.error(
-                    spec.method.span(),
-                    "this RAG method compares with the benchmark, but there is no [benchmark]",
-                    "needs [benchmark]",
-                ));
-            }
-            let kind = *definition.indicator.measure.kind.get_ref();
-            let has_interval = matches!(
-                kind,
-                MeasureKind::Proportion | MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000
-            );
-            if *spec.method.get_ref() == RagMethod::Significance && !has_interval {
-                diagnostics.push(definition.error(
-                    spec.method.span(),
-                    format!("significance needs a confidence interval, which a {} measure does not have", kind.name()),
-                    "use proportion, count or rate_per_10000",
-                ));
-            }
-            if let Some(level) = spec.level.as_ref().filter(|level| ![95.0, 99.8].contains(level.get_ref())) {
-                diagnostics.push(definition.error(
-                    level.span(),
-                    format!("level must be 95 or 99.8, not {}", level.get_ref()),
-                    "here",
-                ));
-            }
-        }
+    }
+}
+
+fn check_threshold_rag(definition: &Draft, spec: &Rag, polarity: Polarity, diagnostics: &mut Diagnostics) {
+    require(definition, spec, &spec.green, "green", diagnostics);
+    require(definition, spec, &spec.amber, "amber", diagnostics);
+    let (Some(green), Some(amber)) = (&spec.green, &spec.amber) else { return };
+    let (g, a) = (*green.get_ref(), *amber.get_ref());
+    let contradicts = match polarity {
+        Polarity::HigherIsBetter => g < a,
+        Polarity::LowerIsBetter => g > a,
+        Polarity::NoJudgement | Polarity::CloseToTarget => false,
+    };
+    if contradicts {
+        let better = if polarity == Polarity::HigherIsBetter { "higher" } else { "lower" };
+        let message = format!("green ({g}) is worse than amber ({a}) for an indicator where {better} is better");
+        diagnostics.push(
+            definition
+                .error(green.span(), message, "contradicts the polarity")
+                .with_help(format!("for {better} is better, green must be {better} than or equal to amber")),
+        );
+    }
+}
+
+fn check_benchmark_rag(definition: &Draft, spec: &Rag, diagnostics: &mut Diagnostics) {
+    if definition.indicator.benchmark.is_none() && definition.indicator.published_benchmark.is_none() {
+        diagnostics.push(definition.error(
+            spec.method.span(),
+            "this RAG method compares with the benchmark, but there is no [benchmark]",
+            "needs [benchmark]",
+        ));
+    }
+    let kind = *definition.indicator.measure.kind.get_ref();
+    let has_interval = matches!(
+        kind,
+        MeasureKind::Proportion | MeasureKind::Count | MeasureKind::DistinctCount | MeasureKind::RatePer10000
+    );
+    if *spec.method.get_ref() == RagMethod::Significance && !has_interval {
+        diagnostics.push(definition.error(
+            spec.method.span(),
+            format!("significance needs a confidence interval, which a {} measure does not have", kind.name()),
+            "use proportion, count or rate_per_10000",
+        ));
+    }
+    if let Some(level) = spec.level.as_ref().filter(|level| ![95.0, 99.8].contains(level.get_ref())) {
+        diagnostics.push(definition.error(
+            level.span(),
+            format!("level must be 95 or 99.8, not {}", level.get_ref()),
+            "here",
+        ));
     }
 }
 
