@@ -18,70 +18,110 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     let benchmarks = PublishedBenchmarks::of(&loaded);
     benchmarks.check().map_err(Error::Data)?;
     let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.file.disclosure.suppress_below);
+    let checked = Checked { loaded: &loaded, data: &data, quality: &quality, published: &published, benchmarks };
     let mut unfit = Vec::new();
     if let Some(last) = data.months.last() {
-        for (index, member) in loaded.members.iter().enumerate() {
-            let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
-            let gaps = completeness(&loaded, index, &data.months, &who, out);
-            for unread in judge::unread_files(&loaded, index, *last) {
-                say!(out, "warning{who}: {unread}");
-            }
-            let fail_on = &loaded.project.file.checks.fail_on;
-            for warning in judge::warnings(&loaded, &data, index, *last) {
-                say!(out, "warning{who} {last}: {}", warning.message);
-                if fail_on.contains(&warning.kind) {
-                    unfit.push(
-                        format!("{who}{last}: {} (fatal by `[checks] fail_on`)", warning.message)
-                            .trim_start()
-                            .to_string(),
-                    );
-                }
-            }
-            if gaps.contains(last) {
-                unfit.push(format!("{who}{last} is incomplete").trim_start().to_string());
-            }
-            let scorecard = judge::scorecard(&loaded, index, &published[index], *last, &benchmarks);
-            let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
-            let notes = commentary::load(&member.commentary_dir, *last, &ids).map_err(Error::Invalid)?;
-            for (indicator, definition) in scorecard.indicators.iter().zip(&loaded.definitions) {
-                if let Some(reason) = indicator.spc_shortfall(definition) {
-                    say!(out, "warning{who} {last}: {} has no SPC: {reason}", indicator.id);
-                }
-                if let Some(change) = indicator.spc.as_ref().and_then(|spc| spc.changed.as_ref()) {
-                    say!(
-                        out,
-                        "process change{who} {last}: {}: {}; if the change is real and lasting, an event dated {} with `rebase = true` recalculates its limits",
-                        indicator.id,
-                        change.describe(crate::render::month_name),
-                        crate::render::month_name(change.since)
-                    );
-                }
-                if let (Some(rag @ (Rag::Red | Rag::Amber)), false) = (indicator.rag, notes.contains_key(&indicator.id))
-                {
-                    let file = commentary::file(&member.commentary_dir, *last);
-                    say!(
-                        out,
-                        "warning{who} {last}: {} is {} with no commentary ({})",
-                        indicator.id,
-                        rag.name(),
-                        file.display()
-                    );
-                }
-            }
-            for finding in quality.findings(&data, index, *last) {
-                say!(
-                    out,
-                    "data quality{who} {last}: {} `{}`: {} record{} failing",
-                    finding.dataset,
-                    finding.check,
-                    finding.records,
-                    if finding.records == 1 { "" } else { "s" }
-                );
-            }
+        for index in 0..loaded.members.len() {
+            unfit.extend(checked.member(index, *last, out)?);
         }
     }
     let first = data.months.first().map(Month::to_string).unwrap_or_default();
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
+    say_project(&loaded, out);
+    if !unfit.is_empty() {
+        return Err(Error::Unfit(format!(
+            "{}\n`build` would stop here too (exit 7); {} indicators checked, extracts {first} to {last}",
+            unfit.join("\n"),
+            loaded.definitions.len()
+        )));
+    }
+    say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
+    Ok(())
+}
+
+/// What `check` works out once for every member.
+struct Checked<'a> {
+    loaded: &'a evaluate::Loaded,
+    data: &'a evaluate::Data,
+    quality: &'a evaluate::DataQuality,
+    published: &'a evaluate::Computed,
+    benchmarks: PublishedBenchmarks,
+}
+
+impl Checked<'_> {
+    /// Prints a member's warnings for its latest month `last`; returns what
+    /// would stop a build.
+    fn member(&self, index: usize, last: Month, out: &mut String) -> Result<Vec<String>, Error> {
+        let (loaded, data) = (self.loaded, self.data);
+        let member = &loaded.members[index];
+        let who = if loaded.members.len() > 1 { format!(" {}", member.code) } else { String::new() };
+        let mut unfit = Vec::new();
+        let gaps = completeness(loaded, index, &data.months, &who, out);
+        for unread in judge::unread_files(loaded, index, last) {
+            say!(out, "warning{who}: {unread}");
+        }
+        let fail_on = &loaded.project.file.checks.fail_on;
+        for warning in judge::warnings(loaded, data, index, last) {
+            say!(out, "warning{who} {last}: {}", warning.message);
+            if fail_on.contains(&warning.kind) {
+                let fatal = format!("{who}{last}: {} (fatal by `[checks] fail_on`)", warning.message);
+                unfit.push(fatal.trim_start().to_string());
+            }
+        }
+        if gaps.contains(&last) {
+            unfit.push(format!("{who}{last} is incomplete").trim_start().to_string());
+        }
+        self.indicator_warnings(index, last, &who, out)?;
+        for finding in self.quality.findings(data, index, last) {
+            say!(
+                out,
+                "data quality{who} {last}: {} `{}`: {} record{} failing",
+                finding.dataset,
+                finding.check,
+                finding.records,
+                if finding.records == 1 { "" } else { "s" }
+            );
+        }
+        Ok(unfit)
+    }
+
+    /// Each indicator's missing SPC, process change and missing commentary.
+    fn indicator_warnings(&self, index: usize, last: Month, who: &str, out: &mut String) -> Result<(), Error> {
+        let loaded = self.loaded;
+        let member = &loaded.members[index];
+        let scorecard = judge::scorecard(loaded, index, &self.published[index], last, &self.benchmarks);
+        let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
+        let notes = commentary::load(&member.commentary_dir, last, &ids).map_err(Error::Invalid)?;
+        for (indicator, definition) in scorecard.indicators.iter().zip(&loaded.definitions) {
+            if let Some(reason) = indicator.spc_shortfall(definition) {
+                say!(out, "warning{who} {last}: {} has no SPC: {reason}", indicator.id);
+            }
+            if let Some(change) = indicator.spc.as_ref().and_then(|spc| spc.changed.as_ref()) {
+                say!(
+                    out,
+                    "process change{who} {last}: {}: {}; if the change is real and lasting, an event dated {} with `rebase = true` recalculates its limits",
+                    indicator.id,
+                    change.describe(crate::render::month_name),
+                    crate::render::month_name(change.since)
+                );
+            }
+            if let (Some(rag @ (Rag::Red | Rag::Amber)), false) = (indicator.rag, notes.contains_key(&indicator.id)) {
+                let file = commentary::file(&member.commentary_dir, last);
+                say!(
+                    out,
+                    "warning{who} {last}: {} is {} with no commentary ({})",
+                    indicator.id,
+                    rag.name(),
+                    file.display()
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The consortium's members, the indicators left out and those with no owner.
+fn say_project(loaded: &evaluate::Loaded, out: &mut String) {
     if loaded.members.len() > 1 {
         let members: Vec<String> = loaded.members.iter().map(|m| format!("{} {}", m.code, m.name)).collect();
         say!(out, "consortium of {} members: {}", loaded.members.len(), members.join("; "));
@@ -108,15 +148,6 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
             unowned.join(", ")
         );
     }
-    if !unfit.is_empty() {
-        return Err(Error::Unfit(format!(
-            "{}\n`build` would stop here too (exit 7); {} indicators checked, extracts {first} to {last}",
-            unfit.join("\n"),
-            loaded.definitions.len()
-        )));
-    }
-    say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
-    Ok(())
 }
 
 /// Prints a member's incomplete months, a run of months lacking the same
