@@ -79,98 +79,27 @@ impl CinHistory {
     pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
         let since = |months: u32| Month::months_before(as_at, months);
         let visible: Vec<&Referral> = self.referrals.iter().filter(|r| r.date <= as_at && r.date > since(24)).collect();
-        let referral_rows: Vec<Vec<String>> = visible
+        write_referrals(dir, &visible, as_at)?;
+        let assessed = write_assessments(dir, &visible, as_at)?;
+        write_enquiries(dir, &assessed, as_at)?;
+        self.write_plans(dir, as_at)?;
+        let open_plans: Vec<OpenPlan> = self
+            .referrals
             .iter()
-            .map(|r| {
-                let closed = r.closed <= as_at;
-                vec![
-                    r.child.clone(),
-                    r.cin_id.clone(),
-                    iso(r.date),
-                    r.source.into(),
-                    r.need.into(),
-                    shown(Some(r.closed), as_at, iso),
-                    if closed { "RC8".into() } else { String::new() },
-                    if r.no_further_action { "1".into() } else { "0".into() },
-                ]
-            })
+            .enumerate()
+            .filter_map(|(number, r)| Some((number, r, r.assessment.as_ref()?.enquiry.as_ref()?.plan.as_ref()?)))
+            .filter(|(_, _, p)| p.start <= as_at && p.end > as_at)
+            .map(|(number, r, p)| OpenPlan { child: &r.child, id: &p.id, number: number as u64, start: p.start })
             .collect();
-        write_csv(
-            &dir.join("cin_referrals.csv"),
-            &[
-                "LAchildID",
-                "CINdetailsID",
-                "CINreferralDate",
-                "ReferralSource",
-                "PrimaryNeedCode",
-                "CINclosureDate",
-                "ReasonForClosure",
-                "ReferralNFA",
-            ],
-            &referral_rows,
-        )?;
-        let assessed: Vec<(&Referral, &Assessment)> = visible
-            .iter()
-            .filter_map(|r| Some((*r, r.assessment.as_ref()?)))
-            .filter(|(_, a)| a.start <= as_at && a.start > since(15))
-            .collect();
-        let assessment_rows: Vec<Vec<String>> = assessed
-            .iter()
-            .map(|(r, a)| {
-                vec![
-                    r.child.clone(),
-                    r.cin_id.clone(),
-                    a.id.clone(),
-                    iso(a.start),
-                    shown(Some(a.authorised), as_at, iso),
-                    a.factors.into(),
-                ]
-            })
-            .collect();
-        write_csv(
-            &dir.join("cin_assessments.csv"),
-            &[
-                "LAchildID",
-                "CINdetailsID",
-                "AssessmentID",
-                "AssessmentActualStartDate",
-                "AssessmentAuthorisationDate",
-                "AssessmentFactors",
-            ],
-            &assessment_rows,
-        )?;
-        let enquiries: Vec<(&Referral, &Enquiry)> = assessed
-            .iter()
-            .filter_map(|(r, a)| Some((*r, a.enquiry.as_ref()?)))
-            .filter(|(_, e)| e.start <= as_at)
-            .collect();
-        let enquiry_rows: Vec<Vec<String>> = enquiries
-            .iter()
-            .map(|(r, e)| {
-                let not_required = e.conference.is_none() && e.target <= as_at;
-                vec![
-                    r.child.clone(),
-                    r.cin_id.clone(),
-                    iso(e.start),
-                    iso(e.target),
-                    shown(e.conference, as_at, iso),
-                    if not_required { "1".into() } else { "0".into() },
-                ]
-            })
-            .collect();
-        write_csv(
-            &dir.join("cin_section47.csv"),
-            &[
-                "LAchildID",
-                "CINdetailsID",
-                "S47ActualStartDate",
-                "InitialCPCtarget",
-                "DateOfInitialCPC",
-                "ICPCnotRequired",
-            ],
-            &enquiry_rows,
-        )?;
-        // Plans are listed while open and for 13 months after they end.
+        cin_record::write_plans(dir, self.record_seed, &open_plans, as_at)?;
+        let referrals: Vec<(&str, NaiveDate)> = visible.iter().map(|r| (r.child.as_str(), r.date)).collect();
+        cin_record::write_contacts(dir, self.record_seed, self.scale, &referrals, as_at)?;
+        Ok(6)
+    }
+
+    /// Plans are listed while open and for 13 months after they end.
+    fn write_plans(&self, dir: &Path, as_at: NaiveDate) -> Result<(), String> {
+        let since = |months: u32| Month::months_before(as_at, months);
         let plan_rows: Vec<Vec<String>> = self
             .referrals
             .iter()
@@ -202,20 +131,111 @@ impl CinHistory {
                 "NumberOfPreviousCPP",
             ],
             &plan_rows,
-        )?;
-        let open_plans: Vec<OpenPlan> = self
-            .referrals
-            .iter()
-            .enumerate()
-            .filter_map(|(number, r)| Some((number, r, r.assessment.as_ref()?.enquiry.as_ref()?.plan.as_ref()?)))
-            .filter(|(_, _, p)| p.start <= as_at && p.end > as_at)
-            .map(|(number, r, p)| OpenPlan { child: &r.child, id: &p.id, number: number as u64, start: p.start })
-            .collect();
-        cin_record::write_plans(dir, self.record_seed, &open_plans, as_at)?;
-        let referrals: Vec<(&str, NaiveDate)> = visible.iter().map(|r| (r.child.as_str(), r.date)).collect();
-        cin_record::write_contacts(dir, self.record_seed, self.scale, &referrals, as_at)?;
-        Ok(6)
+        )
     }
+}
+
+/// The referrals of the last 24 months (`visible`), as `cin_referrals.csv`.
+fn write_referrals(dir: &Path, visible: &[&Referral], as_at: NaiveDate) -> Result<(), String> {
+    let referral_rows: Vec<Vec<String>> = visible
+        .iter()
+        .map(|r| {
+            let closed = r.closed <= as_at;
+            vec![
+                r.child.clone(),
+                r.cin_id.clone(),
+                iso(r.date),
+                r.source.into(),
+                r.need.into(),
+                shown(Some(r.closed), as_at, iso),
+                if closed { "RC8".into() } else { String::new() },
+                if r.no_further_action { "1".into() } else { "0".into() },
+            ]
+        })
+        .collect();
+    write_csv(
+        &dir.join("cin_referrals.csv"),
+        &[
+            "LAchildID",
+            "CINdetailsID",
+            "CINreferralDate",
+            "ReferralSource",
+            "PrimaryNeedCode",
+            "CINclosureDate",
+            "ReasonForClosure",
+            "ReferralNFA",
+        ],
+        &referral_rows,
+    )
+}
+
+/// The assessments started in the last 15 months of `visible` referrals;
+/// returns them with their referrals.
+fn write_assessments<'a>(
+    dir: &Path,
+    visible: &[&'a Referral],
+    as_at: NaiveDate,
+) -> Result<Vec<(&'a Referral, &'a Assessment)>, String> {
+    let since = |months: u32| Month::months_before(as_at, months);
+    let assessed: Vec<(&Referral, &Assessment)> = visible
+        .iter()
+        .filter_map(|r| Some((*r, r.assessment.as_ref()?)))
+        .filter(|(_, a)| a.start <= as_at && a.start > since(15))
+        .collect();
+    let assessment_rows: Vec<Vec<String>> = assessed
+        .iter()
+        .map(|(r, a)| {
+            vec![
+                r.child.clone(),
+                r.cin_id.clone(),
+                a.id.clone(),
+                iso(a.start),
+                shown(Some(a.authorised), as_at, iso),
+                a.factors.into(),
+            ]
+        })
+        .collect();
+    write_csv(
+        &dir.join("cin_assessments.csv"),
+        &[
+            "LAchildID",
+            "CINdetailsID",
+            "AssessmentID",
+            "AssessmentActualStartDate",
+            "AssessmentAuthorisationDate",
+            "AssessmentFactors",
+        ],
+        &assessment_rows,
+    )?;
+    Ok(assessed)
+}
+
+/// The section 47 enquiries begun from `assessed` assessments.
+fn write_enquiries(dir: &Path, assessed: &[(&Referral, &Assessment)], as_at: NaiveDate) -> Result<(), String> {
+    let enquiries: Vec<(&Referral, &Enquiry)> = assessed
+        .iter()
+        .filter_map(|(r, a)| Some((*r, a.enquiry.as_ref()?)))
+        .filter(|(_, e)| e.start <= as_at)
+        .collect();
+    let enquiry_rows: Vec<Vec<String>> = enquiries
+        .iter()
+        .map(|(r, e)| {
+            let not_required = e.conference.is_none() && e.target <= as_at;
+            vec![
+                r.child.clone(),
+                r.cin_id.clone(),
+                iso(e.start),
+                iso(e.target),
+                shown(e.conference, as_at, iso),
+                if not_required { "1".into() } else { "0".into() },
+            ]
+        })
+        .collect();
+    write_csv(
+        &dir.join("cin_section47.csv"),
+        &["LAchildID", "CINdetailsID", "S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC", "ICPCnotRequired"],
+        &enquiry_rows,
+    )
 }
 
 /// About a fifth of referrals are for a child referred in the last year,
