@@ -263,78 +263,24 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let project = &loaded.project;
     let configs = dataset_configs(loaded, reading);
     let mut diagnostics = Diagnostics::default();
-    let mut folders = Vec::new();
-    for member in members {
-        let datasets = project.file.datasets.values().map(|config| config.get_ref());
-        folders.push(input::extract_months(&member.data_dir, datasets).unwrap_or_else(|found| {
-            diagnostics.extend(found);
-            Vec::new()
-        }));
-    }
+    let folders = month_folders(loaded, members, &mut diagnostics);
     let used: Vec<&str> = used_datasets(&loaded.definitions).into_iter().collect();
     let extracts = extracts(loaded, members, &used, &folders);
     let hash = matches!(reading, Reading::Everything | Reading::ForBundles);
-    // A return file is flattened once for every dataset drawn from it
-    // (`ReturnFiles`), in an order keeping every core busy (`reading_order`).
-    let paths: Vec<&Path> = extracts.iter().map(|extract| extract.path.as_path()).collect();
-    let returns = input::ReturnFiles::expecting(
-        extracts.iter().map(|extract| (extract.path.as_path(), &configs[extract.dataset])),
-    );
-    let order = input::reading_order(&paths, parallel::workers());
-    let read =
-        |&index: &usize| read_extract(project, &configs[extracts[index].dataset], &extracts[index], hash, &returns);
-    let mut results: Vec<Option<Result<ReadExtract, Diagnostics>>> = extracts.iter().map(|_| None).collect();
-    for (index, result) in order.iter().zip(parallel::map(&order, read)) {
-        results[*index] = Some(result);
-    }
-    let results = results.into_iter().map(|result| result.expect("every extract was read"));
+    let results = read_every_extract(project, &configs, &extracts, hash);
     tracing::debug!(files = extracts.len(), elapsed_ms = started.elapsed().as_millis() as u64, "parsed extracts");
-    let mut pieces: BTreeMap<&str, (Vec<Piece>, BTreeSet<Snapshot>)> = BTreeMap::new();
-    let mut inputs = Vec::new();
-    let mut rows = BTreeMap::new();
-    let mut dates = BTreeMap::new();
-    let mut absent = BTreeMap::new();
-    let mut unmapped = BTreeMap::new();
-    let mut ends: Vec<(&Extract, HistoryEnd, Vec<input::Unmapped>)> = Vec::new();
+    let mut gathered = Gathered::default();
     for (extract, result) in extracts.iter().zip(results) {
         match result {
-            Ok(read) => {
-                let dataset = extract.dataset.to_string();
-                if !read.absent.is_empty() {
-                    absent.insert((dataset.clone(), extract.member, extract.month), read.absent);
-                }
-                if let Some(month) = extract.month {
-                    rows.insert((dataset.clone(), (extract.member, month)), read.rows);
-                    dates.insert((dataset.clone(), (extract.member, month)), read.dates);
-                    unmapped.insert((dataset, (extract.member, month)), read.unmapped);
-                } else if let Some(end) = read.history {
-                    ends.push((extract, end, read.unmapped));
-                }
-                let (dataset_pieces, present) = pieces.entry(extract.dataset).or_default();
-                dataset_pieces.push(read.piece);
-                present.extend(read.months.into_iter().map(|month| (extract.member, month)));
-                inputs.push((extract.path.clone(), read.sha256));
-            }
+            Ok(read) => gathered.add(extract, read),
             Err(found) => diagnostics.extend(naming_the_dataset(found, extract)),
         }
     }
-    let mut history = BTreeMap::new();
-    for (extract, through, not_coded) in resolve_history_ends(&ends) {
-        let key = (extract.dataset.to_string(), extract.member);
-        match history_range(&configs[extract.dataset], through) {
-            Ok(range) => {
-                let through = *range.last().expect("a range holds its last month");
-                pieces.entry(extract.dataset).or_default().1.extend(range.iter().map(|month| (extract.member, *month)));
-                // A history extract's unmapped values are findings of the month it ends with.
-                unmapped.insert((key.0.clone(), (extract.member, through)), not_coded);
-                history.insert(key, through);
-            }
-            Err(problem) => diagnostics.push(Diagnostic::file(&extract.path, problem)),
-        }
-    }
+    gathered.end_histories(&configs, &mut diagnostics);
     if !diagnostics.is_empty() {
         return Err(Error::Data(diagnostics.merge_repeated_file_problems()));
     }
+    let Gathered { mut pieces, mut inputs, rows, dates, absent, unmapped, history, .. } = gathered;
     inputs.sort();
     let mut stacked = BTreeMap::new();
     for &name in &used {
@@ -348,15 +294,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
             Err(error) => diagnostics.push(Diagnostic::file(&project.data_dir(), format!("dataset `{name}`: {error}"))),
         }
     }
-    let present: BTreeSet<Month> = stacked
-        .values()
-        .flat_map(|(_, present)| present.iter().map(|(_, month)| *month))
-        .chain(folders.iter().flatten().copied())
-        .collect();
-    let months = match (present.first(), present.last()) {
-        (Some(first), Some(last)) => first.through(*last).collect(),
-        _ => Vec::new(),
-    };
+    let months = months_present(&stacked, &folders);
     if months.is_empty() && diagnostics.is_empty() {
         diagnostics.push(Diagnostic::file(&project.data_dir(), no_extracts(project, members, &used)));
     }
@@ -364,6 +302,109 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     diagnostics
         .into_result(Data { months, datasets: stacked, inputs, rows, dates, absent, unmapped, history })
         .map_err(Error::Data)
+}
+
+/// Each member's month folders (a member whose folders are wrong has none,
+/// and its problems are told).
+fn month_folders(loaded: &Loaded, members: &[Member], diagnostics: &mut Diagnostics) -> Vec<Vec<Month>> {
+    let datasets = || loaded.project.file.datasets.values().map(|config| config.get_ref());
+    let folders = members.iter().map(|member| input::extract_months(&member.data_dir, datasets()));
+    folders
+        .map(|found| {
+            found.unwrap_or_else(|found| {
+                diagnostics.extend(found);
+                Vec::new()
+            })
+        })
+        .collect()
+}
+
+/// Every extract read on every core, in the order of `extracts`. A return
+/// file is flattened once for every dataset drawn from it (`ReturnFiles`),
+/// in an order keeping every core busy (`reading_order`).
+fn read_every_extract(
+    project: &Project,
+    configs: &BTreeMap<String, DatasetConfig>,
+    extracts: &[Extract],
+    hash: bool,
+) -> Vec<Result<ReadExtract, Diagnostics>> {
+    let paths: Vec<&Path> = extracts.iter().map(|extract| extract.path.as_path()).collect();
+    let returns = input::ReturnFiles::expecting(
+        extracts.iter().map(|extract| (extract.path.as_path(), &configs[extract.dataset])),
+    );
+    let order = input::reading_order(&paths, parallel::workers());
+    let read =
+        |&index: &usize| read_extract(project, &configs[extracts[index].dataset], &extracts[index], hash, &returns);
+    let mut results: Vec<Option<Result<ReadExtract, Diagnostics>>> = extracts.iter().map(|_| None).collect();
+    for (index, result) in order.iter().zip(parallel::map(&order, read)) {
+        results[*index] = Some(result);
+    }
+    results.into_iter().map(|result| result.expect("every extract was read")).collect()
+}
+
+/// What the extracts read gave, by dataset and snapshot, as `Data` holds it.
+#[derive(Default)]
+struct Gathered<'a> {
+    pieces: BTreeMap<&'a str, (Vec<Piece>, BTreeSet<Snapshot>)>,
+    inputs: Vec<(PathBuf, String)>,
+    rows: BTreeMap<(String, Snapshot), usize>,
+    dates: BTreeMap<(String, Snapshot), ExtractDates>,
+    absent: BTreeMap<(String, usize, Option<Month>), Vec<String>>,
+    unmapped: BTreeMap<(String, Snapshot), Vec<input::Unmapped>>,
+    /// History extracts, until `end_histories` knows the month each ends with.
+    ends: Vec<(&'a Extract<'a>, HistoryEnd, Vec<input::Unmapped>)>,
+    history: BTreeMap<(String, usize), Month>,
+}
+
+impl<'a> Gathered<'a> {
+    fn add(&mut self, extract: &'a Extract<'a>, read: ReadExtract) {
+        let dataset = extract.dataset.to_string();
+        if !read.absent.is_empty() {
+            self.absent.insert((dataset.clone(), extract.member, extract.month), read.absent);
+        }
+        if let Some(month) = extract.month {
+            self.rows.insert((dataset.clone(), (extract.member, month)), read.rows);
+            self.dates.insert((dataset.clone(), (extract.member, month)), read.dates);
+            self.unmapped.insert((dataset, (extract.member, month)), read.unmapped);
+        } else if let Some(end) = read.history {
+            self.ends.push((extract, end, read.unmapped));
+        }
+        let (dataset_pieces, present) = self.pieces.entry(extract.dataset).or_default();
+        dataset_pieces.push(read.piece);
+        present.extend(read.months.into_iter().map(|month| (extract.member, month)));
+        self.inputs.push((extract.path.clone(), read.sha256));
+    }
+
+    /// Each history extract's months, once the month it ends with is known.
+    fn end_histories(&mut self, configs: &BTreeMap<String, DatasetConfig>, diagnostics: &mut Diagnostics) {
+        for (extract, through, not_coded) in resolve_history_ends(&self.ends) {
+            let key = (extract.dataset.to_string(), extract.member);
+            match history_range(&configs[extract.dataset], through) {
+                Ok(range) => {
+                    let through = *range.last().expect("a range holds its last month");
+                    let present = &mut self.pieces.entry(extract.dataset).or_default().1;
+                    present.extend(range.iter().map(|month| (extract.member, *month)));
+                    // A history extract's unmapped values are findings of the month it ends with.
+                    self.unmapped.insert((key.0.clone(), (extract.member, through)), not_coded);
+                    self.history.insert(key, through);
+                }
+                Err(problem) => diagnostics.push(Diagnostic::file(&extract.path, problem)),
+            }
+        }
+    }
+}
+
+/// Every month from the first to the last that any extract or month folder holds.
+fn months_present(stacked: &BTreeMap<String, (Stacked, BTreeSet<Snapshot>)>, folders: &[Vec<Month>]) -> Vec<Month> {
+    let present: BTreeSet<Month> = stacked
+        .values()
+        .flat_map(|(_, present)| present.iter().map(|(_, month)| *month))
+        .chain(folders.iter().flatten().copied())
+        .collect();
+    match (present.first(), present.last()) {
+        (Some(first), Some(last)) => first.through(*last).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A workbook's problems with the file as a whole (which sheet), named by
