@@ -134,30 +134,7 @@ fn open<'a>(path: &Path, bytes: &'a [u8]) -> Result<Book<'a>, Diagnostics> {
 
 /// The sheet to read, its header row (0-based) and the header's cells.
 fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(String, u32, Vec<String>), Diagnostics> {
-    let names = book.sheet_names();
-    let candidates: Vec<String> = match &config.sheet {
-        // A pattern: the sheets it names are the candidates, found by headers.
-        Some(wanted) if wanted.get_ref().contains('*') => {
-            let pattern = wanted.get_ref();
-            let found: Vec<String> = names.iter().filter(|name| sheet_matches(pattern, name)).cloned().collect();
-            if found.is_empty() {
-                let message = format!("no sheet matches `{pattern}` (sheets: {})", names.join(", "));
-                return Err(Diagnostic::file(path, message).into());
-            }
-            found
-        }
-        Some(wanted) => {
-            let wanted = wanted.get_ref();
-            let found = names.iter().find(|name| name.trim().eq_ignore_ascii_case(wanted.trim()));
-            let Some(found) = found else {
-                let message = format!("no sheet `{wanted}` (sheets: {})", names.join(", "));
-                let help = did_you_mean(wanted, names.iter().map(String::as_str));
-                return Err(Diagnostic::file(path, message).with_help_opt(help).into());
-            };
-            vec![found.clone()]
-        }
-        None => names.clone(),
-    };
+    let candidates = candidate_sheets(path, book, config)?;
     let mut matching = Vec::new();
     let mut best: Option<(usize, String, u32, Vec<String>)> = None;
     // Each sheet's closest header row: the declared columns it lacks.
@@ -198,23 +175,7 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
         0 => match (&config.sheet, best) {
             // The named sheet's likeliest header row says which columns are missing.
             (Some(_), Some((_, sheet, row, cells))) => Ok((sheet, row, cells)),
-            _ => {
-                lacking.sort_by_key(|(_, missing)| missing.len());
-                let closest: Vec<String> = lacking
-                    .iter()
-                    .take(3)
-                    .map(|(sheet, missing)| match missing.is_empty() {
-                        true => format!("`{sheet}` has a declared column twice"),
-                        false => format!("`{sheet}` lacks {}", missing.join(", ")),
-                    })
-                    .collect();
-                let message = format!(
-                    "no sheet has a header row (in its first {HEADER_ROWS} rows) with every column the dataset declares; closest: {}",
-                    closest.join("; ")
-                );
-                let help = "add the header's spelling in this workbook to the column's `headers`, or declare only the columns the indicators need";
-                Err(Diagnostic::file(path, message).with_help(help).into())
-            }
+            _ => Err(no_sheet_fits(path, lacking)),
         },
         _ => {
             let sheets: Vec<String> = matching.iter().map(|(sheet, ..)| format!("`{sheet}`")).collect();
@@ -222,6 +183,53 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
             Err(Diagnostic::file(path, message).with_help("name it with `sheet = \"...\"`").into())
         }
     }
+}
+
+/// The sheets `sheet` names (a name, or a pattern with `*`), or every sheet.
+fn candidate_sheets(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<Vec<String>, Diagnostic> {
+    let names = book.sheet_names();
+    match &config.sheet {
+        // A pattern: the sheets it names are the candidates, found by headers.
+        Some(wanted) if wanted.get_ref().contains('*') => {
+            let pattern = wanted.get_ref();
+            let found: Vec<String> = names.iter().filter(|name| sheet_matches(pattern, name)).cloned().collect();
+            if found.is_empty() {
+                let message = format!("no sheet matches `{pattern}` (sheets: {})", names.join(", "));
+                return Err(Diagnostic::file(path, message));
+            }
+            Ok(found)
+        }
+        Some(wanted) => {
+            let wanted = wanted.get_ref();
+            let found = names.iter().find(|name| name.trim().eq_ignore_ascii_case(wanted.trim()));
+            let Some(found) = found else {
+                let message = format!("no sheet `{wanted}` (sheets: {})", names.join(", "));
+                let help = did_you_mean(wanted, names.iter().map(String::as_str));
+                return Err(Diagnostic::file(path, message).with_help_opt(help));
+            };
+            Ok(vec![found.clone()])
+        }
+        None => Ok(names),
+    }
+}
+
+/// No sheet has every declared column: the three closest, and what each lacks.
+fn no_sheet_fits(path: &Path, mut lacking: Vec<(String, Vec<String>)>) -> Diagnostics {
+    lacking.sort_by_key(|(_, missing)| missing.len());
+    let closest: Vec<String> = lacking
+        .iter()
+        .take(3)
+        .map(|(sheet, missing)| match missing.is_empty() {
+            true => format!("`{sheet}` has a declared column twice"),
+            false => format!("`{sheet}` lacks {}", missing.join(", ")),
+        })
+        .collect();
+    let message = format!(
+        "no sheet has a header row (in its first {HEADER_ROWS} rows) with every column the dataset declares; closest: {}",
+        closest.join("; ")
+    );
+    let help = "add the header's spelling in this workbook to the column's `headers`, or declare only the columns the indicators need";
+    Diagnostic::file(path, message).with_help(help).into()
 }
 
 /// Whether a sheet's name fits `pattern`, where `*` stands for any text
