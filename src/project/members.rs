@@ -83,21 +83,8 @@ fn read_members_file(data_dir: &Path, output_dir: &Path, commentary: &Path) -> R
             .into());
     };
     let region_at = position("region");
-    let mut population_columns = Vec::new();
     let mut diagnostics = Diagnostics::default();
-    for (index, header) in headers.iter().enumerate() {
-        if let Some(year) = header.trim().strip_prefix("population_") {
-            match year.parse::<i32>() {
-                Ok(year) => population_columns.push((index, year)),
-                Err(_) => diagnostics.push(Diagnostic::at(
-                    &path,
-                    1,
-                    index + 1,
-                    format!("column `{header}`: expected population_ followed by a year"),
-                )),
-            }
-        }
-    }
+    let population_columns = population_columns(&path, &headers, &mut diagnostics);
     let mut members: Vec<Member> = Vec::new();
     for (row, record) in reader.records().enumerate() {
         let line = row + 2;
@@ -121,22 +108,7 @@ fn read_members_file(data_dir: &Path, output_dir: &Path, commentary: &Path) -> R
             diagnostics.push(Diagnostic::at(&path, line, code_at + 1, format!("`{code}` is listed twice")));
             continue;
         }
-        let mut population = BTreeMap::new();
-        for (index, year) in &population_columns {
-            let text = cell(*index);
-            match text.parse::<u64>() {
-                Ok(count) if count > 0 => {
-                    population.insert(*year, count);
-                }
-                _ if text.is_empty() => {}
-                _ => diagnostics.push(Diagnostic::at(
-                    &path,
-                    line,
-                    index + 1,
-                    format!("population `{text}` must be a positive whole number"),
-                )),
-            }
-        }
+        let population = populations(&path, line, &population_columns, &cell, &mut diagnostics);
         let data = data_dir.join(&code);
         if !data.is_dir() {
             diagnostics.push(Diagnostic::at(
@@ -160,6 +132,52 @@ fn read_members_file(data_dir: &Path, output_dir: &Path, commentary: &Path) -> R
         diagnostics.push(Diagnostic::file(&path, "members.csv lists no authorities"));
     }
     diagnostics.into_result(members)
+}
+
+/// The `population_<year>` columns: each one's index and year.
+fn population_columns(path: &Path, headers: &csv::StringRecord, diagnostics: &mut Diagnostics) -> Vec<(usize, i32)> {
+    let mut columns = Vec::new();
+    for (index, header) in headers.iter().enumerate() {
+        if let Some(year) = header.trim().strip_prefix("population_") {
+            match year.parse::<i32>() {
+                Ok(year) => columns.push((index, year)),
+                Err(_) => diagnostics.push(Diagnostic::at(
+                    path,
+                    1,
+                    index + 1,
+                    format!("column `{header}`: expected population_ followed by a year"),
+                )),
+            }
+        }
+    }
+    columns
+}
+
+/// A row's population by year (a blank cell is no figure for that year).
+fn populations(
+    path: &Path,
+    line: usize,
+    columns: &[(usize, i32)],
+    cell: &dyn Fn(usize) -> String,
+    diagnostics: &mut Diagnostics,
+) -> BTreeMap<i32, u64> {
+    let mut population = BTreeMap::new();
+    for (index, year) in columns {
+        let text = cell(*index);
+        match text.parse::<u64>() {
+            Ok(count) if count > 0 => {
+                population.insert(*year, count);
+            }
+            _ if text.is_empty() => {}
+            _ => diagnostics.push(Diagnostic::at(
+                path,
+                line,
+                index + 1,
+                format!("population `{text}` must be a positive whole number"),
+            )),
+        }
+    }
+    population
 }
 
 #[cfg(test)]
