@@ -110,12 +110,8 @@ fn rating_words(definition: &Definition) -> Option<String> {
         ));
     }
     if let Some(targets) = varying {
-        let RatingRule::Target { tolerance, .. } = definition.rating? else { return None };
-        let spec = definition.indicator.rag.as_ref()?.get_ref();
-        let within = match (&spec.tolerance, &spec.tolerance_percent) {
-            (None, Some(percent)) => format!("{}%", percent.get_ref()),
-            _ => tolerance.to_string(),
-        };
+        let RatingRule::Target { .. } = definition.rating? else { return None };
+        let within = definition.tolerance?.as_written();
         return Some(format!(
             "{}; green {better} the month's target, amber up to {within} {worse} it, red beyond",
             targets_words(targets)

@@ -5,7 +5,7 @@
 
 use super::derive_order::derive_order;
 use super::indicator::{Derived, Indicator, Lookup, Measure, MeasureKind, Polarity, Rag, RagMethod, Unit, WindowKind};
-use super::rules::{ConfidenceLevel, MeasureRule, RatingRule, Summary};
+use super::rules::{ConfidenceLevel, MeasureRule, RatingRule, Summary, Tolerance};
 use super::targets::{targets, Targets};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{is_safe_id, ColumnType, Project};
@@ -55,7 +55,8 @@ pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diag
     };
     match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order, targets) {
         (true, Some(measure), Some(rating), Some(derive_order), Some(targets)) => {
-            Ok(Rules { measure, rating, derive_order, targets })
+            let tolerance = indicator.rag.as_ref().map(|spec| tolerance_given(spec.get_ref()));
+            Ok(Rules { measure, rating, derive_order, targets, tolerance })
         }
         _ => Err(diagnostics),
     }
@@ -68,6 +69,7 @@ pub(super) struct Rules {
     pub rating: Option<RatingRule>,
     pub derive_order: Vec<String>,
     pub targets: Option<Targets>,
+    pub tolerance: Option<Tolerance>,
 }
 
 /// The measure as a typed rule; None when a field its kind needs is
@@ -126,15 +128,21 @@ fn rating_rule(spec: &Rag, polarity: Polarity) -> Option<RatingRule> {
     })
 }
 
-/// The tolerance in the indicator's units: `tolerance` as given, or
-/// `tolerance_percent` of the target (of 0 without one), or none.
-fn tolerance(spec: &Rag) -> f64 {
-    let target = spec.target.as_ref().map_or(0.0, |target| *target.get_ref());
+/// The tolerance as given: `tolerance` in units (it wins over a
+/// `tolerance_percent` beside it, which `check_rag` refuses), or
+/// `tolerance_percent` of the target, or none.
+fn tolerance_given(spec: &Rag) -> Tolerance {
     match (&spec.tolerance, &spec.tolerance_percent) {
-        (Some(absolute), _) => *absolute.get_ref(),
-        (None, Some(percent)) => (target * percent.get_ref() / 100.0).abs(),
-        (None, None) => 0.0,
+        (Some(units), _) => Tolerance::Units(*units.get_ref()),
+        (None, Some(percent)) => Tolerance::PercentOfTarget(*percent.get_ref()),
+        (None, None) => Tolerance::Units(0.0),
     }
+}
+
+/// The tolerance in the indicator's units against the single `target`
+/// (0 without one).
+fn tolerance(spec: &Rag) -> f64 {
+    tolerance_given(spec).of(spec.target.as_ref().map_or(0.0, |target| *target.get_ref()))
 }
 
 /// Checks that need the project (datasets, columns) but not the expressions.

@@ -5,7 +5,7 @@
 
 use super::check::{check, Draft, Rules};
 use super::indicator::{known_keys, Indicator, Polarity};
-use super::rules::{MeasureRule, RatingRule};
+use super::rules::{MeasureRule, RatingRule, Tolerance};
 use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{Month, Project};
@@ -25,6 +25,8 @@ pub struct Definition {
     pub derive_order: Vec<String>,
     /// The target method's target for each month.
     pub targets: Option<Targets>,
+    /// The target method's tolerance as given (with `[rag]`).
+    pub tolerance: Option<Tolerance>,
 }
 
 impl Definition {
@@ -41,12 +43,9 @@ impl Definition {
     /// target (a percentage tolerance taken of it); None for a month with no target.
     pub fn rating_for(&self, month: Month) -> Option<RatingRule> {
         match self.rating? {
-            RatingRule::Target { tolerance, .. } => {
+            RatingRule::Target { .. } => {
                 let target = self.target_for(month)?;
-                let spec = self.indicator.rag.as_ref()?.get_ref();
-                let percent = spec.tolerance_percent.as_ref().filter(|_| spec.tolerance.is_none());
-                let tolerance = percent.map_or(tolerance, |percent| (target * percent.get_ref() / 100.0).abs());
-                Some(RatingRule::Target { target, tolerance })
+                Some(RatingRule::Target { target, tolerance: self.tolerance?.of(target) })
             }
             RatingRule::CloseToTarget { green_within, amber_within, .. } => {
                 Some(RatingRule::CloseToTarget { target: self.target_for(month)?, green_within, amber_within })
@@ -169,9 +168,10 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         } else {
             first_seen.insert(id, path);
         }
-        if let Some(Rules { measure, rating, derive_order, targets }) = rules {
+        if let Some(Rules { measure, rating, derive_order, targets, tolerance }) = rules {
             let Draft { indicator, source } = draft;
-            definitions.push(Definition { indicator, source, theme, measure, rating, derive_order, targets });
+            let definition = Definition { indicator, source, theme, measure, rating, derive_order, targets, tolerance };
+            definitions.push(definition);
         }
     }
     (definitions, diagnostics)

@@ -93,6 +93,33 @@ pub enum RatingRule {
     Significance { level: ConfidenceLevel },
 }
 
+/// How far short of the target amber reaches, for the target method: in
+/// the indicator's units (`tolerance`), or a percentage of each month's
+/// target (`tolerance_percent`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Tolerance {
+    Units(f64),
+    PercentOfTarget(f64),
+}
+
+impl Tolerance {
+    /// The tolerance in the indicator's units against `target`.
+    pub fn of(self, target: f64) -> f64 {
+        match self {
+            Tolerance::Units(units) => units,
+            Tolerance::PercentOfTarget(percent) => (target * percent / 100.0).abs(),
+        }
+    }
+
+    /// As the definition gives it: "1.5", or "5%".
+    pub fn as_written(self) -> String {
+        match self {
+            Tolerance::Units(units) => units.to_string(),
+            Tolerance::PercentOfTarget(percent) => format!("{percent}%"),
+        }
+    }
+}
+
 /// The confidence levels Fingertips uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfidenceLevel {
