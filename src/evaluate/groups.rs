@@ -57,6 +57,10 @@ pub fn group_size() -> Grouping {
 /// 153 authorities.
 pub const MOST_MEMBERS: usize = 512;
 
+// The packed key's member bits (64, less the hash's and the month's 15)
+// number every member of a group: checked when the engine is compiled.
+const _: () = assert!(MOST_MEMBERS as u64 <= 1 << (64 - 15 - super::row_sort::SNAPSHOT_SHIFT));
+
 /// Consecutive groups of members, by the size of each member's data.
 fn group_bounds(sizes: &[u64], grouping: Grouping) -> Vec<Range<usize>> {
     let mut bounds = Vec::new();

@@ -187,10 +187,6 @@ pub(super) fn partition_hash(partition: &[Expr]) -> Expr {
     map_multiple(hash, inputs, |_, _| Ok(Field::new(PARTITION_HASH.into(), DataType::UInt64)))
 }
 
-/// The packed key's member bits (64, less the hash's and the month's 15)
-/// number every member of a group: checked when the engine is compiled.
-const _: () = assert!(crate::evaluate::groups::MOST_MEMBERS as u64 <= 1 << (64 - 15 - row_sort::SNAPSHOT_SHIFT));
-
 pub(super) const PARTITION_HASH: &str = "__partition_hash";
 
 /// Set by `RowOrder::sort`: equal for neighbouring rows of one partition.
