@@ -32,9 +32,17 @@ pub enum OutputError {
         #[source]
         source: std::io::Error,
     },
-    /// A file could not be made (a template, the workbook, a chart, the zip).
+    /// A file of the bundle could not be made (a page, the workbook, a
+    /// chart): a `render::RenderError`, held as its trait object because
+    /// `render` comes after this file in the pipeline.
     #[error("{0}")]
-    Render(String),
+    Render(Box<dyn std::error::Error + Send + Sync>),
+    /// The bundle's zip could not be made.
+    #[error("the bundle's zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// The sample's files could not be written.
+    #[error("{0}")]
+    Sample(String),
     /// `publish` was asked for a month that has not been built.
     #[error("no built bundle for {month} in {} (run `scorecard build --month {month}` first)", folder.display())]
     NotBuilt { month: crate::project::Month, folder: PathBuf },
@@ -51,18 +59,7 @@ impl OutputError {
     }
 }
 
-impl From<String> for OutputError {
-    fn from(message: String) -> OutputError {
-        OutputError::Render(message)
-    }
-}
-
 impl Error {
-    /// An output that could not be rendered.
-    pub fn render(message: String) -> Error {
-        Error::Output(OutputError::Render(message))
-    }
-
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,

@@ -184,7 +184,7 @@ fn completeness(loaded: &evaluate::Loaded, member: usize, months: &[Month], who:
 pub fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let (computed, months) = evaluate::compute_in_groups(&loaded, Reading::ValuesOnly, evaluate::group_size())?;
-    let csv = values_csv(&loaded, &computed, breakdowns).map_err(Error::render)?;
+    let csv = values_csv(&loaded, &computed, breakdowns)?;
     match file {
         Some(path) => {
             std::fs::write(path, &csv).map_err(OutputError::io("cannot write", path))?;

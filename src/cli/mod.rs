@@ -93,7 +93,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 Some(count) => crate::sample::write_consortium(&dir, seed, count, shape),
                 None => crate::sample::write_shaped(&dir, seed, shape),
             };
-            written.map(|summary| say!(out, "{summary}")).map_err(Error::render)
+            written
+                .map(|summary| say!(out, "{summary}"))
+                .map_err(|message| Error::Output(crate::error::OutputError::Sample(message)))
         }
     };
     print(&out);

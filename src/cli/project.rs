@@ -22,8 +22,7 @@ pub fn project(root: &Path, request: Request, out: &mut String) -> Result<(), Er
     let report = projection::from_extracts(&loaded, member, request.month)?;
     write_text(&report, out);
     if let Some(path) = request.json {
-        let json =
-            serde_json::to_vec_pretty(&report).map_err(|error| Error::render(format!("projection JSON: {error}")))?;
+        let json = serde_json::to_vec_pretty(&report).map_err(crate::render::RenderError::from)?;
         std::fs::write(path, json).map_err(OutputError::io("cannot write", path))?;
         say!(out, "Wrote {}", path.display());
     }

@@ -31,7 +31,7 @@ pub fn archive_entries(output_dir: &Path) -> Vec<ArchiveEntry> {
 pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
     for member in built {
         let member = &loaded.members[*member];
-        let archive = archive_page(&member.name, &archive_entries(&member.output_dir)).map_err(Error::render)?;
+        let archive = archive_page(&member.name, &archive_entries(&member.output_dir))?;
         write_file_atomically(&member.output_dir.join("index.html"), archive.as_bytes())?;
     }
     if loaded.members.len() < 2 {
@@ -46,6 +46,6 @@ pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error
         .collect();
     let comparisons = months(&output.join(COMPARISON_FOLDER));
     let consortium = loaded.project.consortium_name(loaded.members.len());
-    let page = consortium_page(&consortium, &comparisons, &members).map_err(Error::render)?;
+    let page = consortium_page(&consortium, &comparisons, &members)?;
     Ok(write_file_atomically(&output.join("index.html"), page.as_bytes())?)
 }

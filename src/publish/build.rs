@@ -19,7 +19,7 @@ use crate::input::{self, commentary};
 use crate::judge::{self, Direction, Position, PublishedBenchmarks, Rag, RagCounts, Ranking, Warning};
 use crate::parallel;
 use crate::project::Month;
-use crate::render::{self, BuildTime};
+use crate::render::{self, BuildTime, RenderError};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -323,10 +323,10 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     if loaded.project.file.projection.is_some() && context.data.months.last() == Some(&month) {
         add_projection(&mut scorecard, loaded, member, month);
     }
-    let mut files = render::month_files(&scorecard, context.built).map_err(Error::render)?;
+    let mut files = render::month_files(&scorecard, context.built)?;
     let inputs = input_files(loaded, authority, month);
     let manifest = Manifest::for_month(loaded, context.data, &inputs, &scorecard, &files, context.built);
-    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::render)?));
+    files.push(("manifest.json".into(), manifest.to_json().map_err(RenderError::from)?));
     let output = &authority.output_dir;
     let path = write_bundle(output, month, &files)?;
     let zip = zip(&files)?;

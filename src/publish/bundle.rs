@@ -148,7 +148,7 @@ pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, OutputError> {
 }
 
 fn zip_failed(error: zip::result::ZipError) -> OutputError {
-    OutputError::Render(format!("the bundle's zip: {error}"))
+    OutputError::Zip(error)
 }
 
 /// `files` cut, in order, into about `count` runs of about equal bytes.

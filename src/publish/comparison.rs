@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::evaluate::{Computed, Loaded};
 use crate::judge::{rank, scorecard, PublishedBenchmarks, Ranking, Scorecard};
 use crate::project::Month;
-use crate::render::comparison_files;
+use crate::render::{comparison_files, RenderError};
 use std::path::PathBuf;
 
 /// Where a consortium's comparison bundles go, under the output folder.
@@ -36,10 +36,10 @@ pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf,
             .ok_or_else(|| Error::Usage("no members to compare".into()))?,
     };
     let consortium = &loaded.project.consortium_name(loaded.members.len());
-    let mut files = comparison_files(&ranking, consortium, context.built).map_err(Error::render)?;
+    let mut files = comparison_files(&ranking, consortium, context.built)?;
     let inputs = comparison_inputs(loaded, month);
     let manifest = Manifest::for_comparison(loaded, context.data, &inputs, month, &files, context.built);
-    files.push(("manifest.json".into(), manifest.to_json().map_err(Error::render)?));
+    files.push(("manifest.json".into(), manifest.to_json().map_err(RenderError::from)?));
     let path = write_bundle(&loaded.project.output_dir().join(COMPARISON_FOLDER), month, &files)?;
     tracing::info!(%month, path = %path.display(), "wrote comparison");
     Ok(path)

@@ -83,8 +83,8 @@ impl Manifest {
         }
     }
 
-    pub fn to_json(&self) -> Result<Vec<u8>, String> {
-        let mut json = serde_json::to_vec_pretty(self).map_err(|error| error.to_string())?;
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut json = serde_json::to_vec_pretty(self)?;
         json.push(b'\n');
         Ok(json)
     }

@@ -7,6 +7,7 @@
 
 use super::build_time::BuildTime;
 use super::charts;
+use super::error::RenderError;
 use super::fonts::{self, Weight};
 use super::format::{month_name, rag_view, show_count};
 use super::icons;
@@ -43,16 +44,16 @@ pub enum Profile {
 }
 
 /// The board pack as PDF bytes.
-pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+pub fn board_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, RenderError> {
     pack(scorecard, built, Profile::Board)
 }
 
 /// The full pack as PDF bytes.
-pub fn full_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, String> {
+pub fn full_pack(scorecard: &Scorecard, built: &BuildTime) -> Result<Vec<u8>, RenderError> {
     pack(scorecard, built, Profile::Full)
 }
 
-fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Vec<u8>, String> {
+fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Vec<u8>, RenderError> {
     if profile == Profile::Board {
         warn_of_missing_glyphs(scorecard);
     }
@@ -103,7 +104,7 @@ fn pack(scorecard: &Scorecard, built: &BuildTime, profile: Profile) -> Result<Ve
         Some(indicator) => charts::trend_pdf(indicator, backend),
         None => match (&scorecard.projection, index == super::projection::PROJECTION_CHART) {
             (Some(projection), true) => super::projection_chart::projection_pdf(projection, backend),
-            _ => Err(format!("no indicator {index} to chart")),
+            _ => Err(RenderError::Inconsistent(format!("no indicator {index} to chart"))),
         },
     };
     pdf_write::write(&pages, &blocks, &draw_chart, &info)

@@ -2,6 +2,7 @@
 //! the board pack, the tables, the workbook and the charts (`publish` adds the manifest).
 
 use super::build_time::BuildTime;
+use super::error::RenderError;
 use super::funnel::{funnel_files, FunnelPaths};
 use super::html::{self, PageContext};
 use super::printable::printable;
@@ -15,7 +16,7 @@ use std::collections::BTreeMap;
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// In a consortium, the funnel of every member's value with this one's dot ringed.
-fn member_funnel(indicator: &IndicatorReport, you: &str) -> Result<Files, String> {
+fn member_funnel(indicator: &IndicatorReport, you: &str) -> Result<Files, RenderError> {
     match &indicator.consortium {
         Some(ranking) => match &ranking.funnel {
             Some(funnel) => funnel_files(ranking, funnel, Some(you), &FunnelPaths::member(ranking)),
@@ -25,7 +26,7 @@ fn member_funnel(indicator: &IndicatorReport, you: &str) -> Result<Files, String
     }
 }
 
-fn charts(indicator: &IndicatorReport) -> Result<(Files, String), String> {
+fn charts(indicator: &IndicatorReport) -> Result<(Files, String), RenderError> {
     let svg = printable(&charts::trend_svg(indicator)?).into_owned();
     let narrow = printable(&charts::narrow_trend_svg(indicator)?).into_owned();
     let png = charts::trend_png(indicator)?;
@@ -56,7 +57,7 @@ enum Job {
 /// What a job made: its files, and an indicator's sparkline for the page.
 type Made = (Files, Option<(String, String)>);
 
-fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, String> {
+fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, RenderError> {
     let files = match job {
         Job::FullPack => vec![("full-pack.pdf".into(), board_pack::full_pack(scorecard, built)?)],
         Job::BoardPack => vec![("board-pack.pdf".into(), board_pack::board_pack(scorecard, built)?)],
@@ -74,7 +75,7 @@ fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, Strin
                 .map(|(name, size)| {
                     Ok((format!("charts/projection/{name}.svg"), projection_svg(projection, size)?.into_bytes()))
                 })
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, RenderError>>()?,
             None => Vec::new(),
         },
         Job::Charts(index) => {
@@ -90,7 +91,7 @@ fn run(job: Job, scorecard: &Scorecard, built: &BuildTime) -> Result<Made, Strin
 /// Every file of a member's month bundle but its manifest, sorted by name.
 /// Everything but the page (which needs the sparklines) is drawn at once
 /// on every core, the full pack (the longest job) first.
-pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, String> {
+pub fn month_files(scorecard: &Scorecard, built: &BuildTime) -> Result<Files, RenderError> {
     let packs = if scorecard.full_pack { vec![Job::FullPack, Job::BoardPack] } else { vec![Job::BoardPack] };
     let charts = (0..scorecard.indicators.len()).map(Job::Charts);
     let jobs: Vec<Job> =

@@ -3,6 +3,7 @@
 //! give byte-identical files.
 
 use super::doubled::{Doubled, SCALE};
+use super::error::RenderError;
 use super::fonts;
 use super::format::show_value;
 use crate::judge::{
@@ -78,36 +79,38 @@ pub(super) fn register_fonts() {
     });
 }
 
-pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
+pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     trend_svg_sized(indicator, CHART_SIZE, true)
 }
 
 /// The chart drawn for a phone's width, with text as large as the page's
 /// and no title (the section's heading is right above it; a long title
 /// would not fit).
-pub fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, String> {
+pub fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     trend_svg_sized(indicator, NARROW_CHART_SIZE, false)
 }
 
-fn trend_svg_sized(indicator: &IndicatorReport, size: (u32, u32), captioned: bool) -> Result<String, String> {
+fn trend_svg_sized(indicator: &IndicatorReport, size: (u32, u32), captioned: bool) -> Result<String, RenderError> {
     register_fonts();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw_trend(&root, indicator, captioned).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
+        draw_trend(&root, indicator, captioned)
+            .map_err(|error| RenderError::chart(format!("chart for {}", indicator.id), error))?;
     }
     Ok(svg)
 }
 
 /// The chart as a PNG for slides and print: laid out as the SVG, drawn at
 /// twice its size (1440 x 800), marked 300 dots per inch.
-pub fn trend_png(indicator: &IndicatorReport) -> Result<Vec<u8>, String> {
+pub fn trend_png(indicator: &IndicatorReport) -> Result<Vec<u8>, RenderError> {
     register_fonts();
     let size = (CHART_SIZE.0 * SCALE, CHART_SIZE.1 * SCALE);
     let mut pixels = vec![0u8; (size.0 * size.1 * 3) as usize];
     {
         let root = Doubled(BitMapBackend::with_buffer(&mut pixels, size)).into_drawing_area();
-        draw_trend(&root, indicator, true).map_err(|error| format!("chart for {}: {error}", indicator.id))?;
+        draw_trend(&root, indicator, true)
+            .map_err(|error| RenderError::chart(format!("chart for {}", indicator.id), error))?;
     }
     encode_png(&pixels, size)
 }
@@ -131,7 +134,7 @@ pub(super) fn titled_svg(svg: &str, title: &str, description: &str) -> String {
     )
 }
 
-fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, String> {
+fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, RenderError> {
     let mut bytes = Vec::new();
     {
         let mut encoder = png::Encoder::new(&mut bytes, width, height);
@@ -148,25 +151,27 @@ fn encode_png(pixels: &[u8], (width, height): (u32, u32)) -> Result<Vec<u8>, Str
             yppu: PRINT_DOTS_PER_METRE,
             unit: png::Unit::Meter,
         }));
-        let mut writer = encoder.write_header().map_err(|error| error.to_string())?;
-        writer.write_image_data(pixels).map_err(|error| error.to_string())?;
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(pixels)?;
     }
     Ok(bytes)
 }
 
 /// The trend chart drawn into the PDF board pack, as vectors.
-pub(super) fn trend_pdf(indicator: &IndicatorReport, backend: super::pdf_chart::PdfBackend) -> Result<(), String> {
+pub(super) fn trend_pdf(indicator: &IndicatorReport, backend: super::pdf_chart::PdfBackend) -> Result<(), RenderError> {
     register_fonts();
     let root = backend.into_drawing_area();
-    draw_trend(&root, indicator, false).map_err(|error| format!("chart for {}: {error}", indicator.id))
+    draw_trend(&root, indicator, false)
+        .map_err(|error| RenderError::chart(format!("chart for {}", indicator.id), error))
 }
 
 /// A small line of the series with its latest point, for the summary table.
-pub fn sparkline_svg(indicator: &IndicatorReport) -> Result<String, String> {
+pub fn sparkline_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SPARKLINE_SIZE).into_drawing_area();
-        draw_sparkline(&root, indicator).map_err(|error| format!("sparkline for {}: {error}", indicator.id))?;
+        draw_sparkline(&root, indicator)
+            .map_err(|error| RenderError::chart(format!("sparkline for {}", indicator.id), error))?;
     }
     Ok(svg)
 }

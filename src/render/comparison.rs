@@ -6,6 +6,7 @@ use super::build_time::BuildTime;
 use super::bundle::Files;
 use super::comparison_pdf::comparison_pdf;
 use super::comparison_xlsx::comparison_workbook;
+use super::error::RenderError;
 use super::format::{month_name, number, rag_view};
 use super::funnel::{funnel_files, funnel_view, shown, FunnelPaths};
 use super::html::environment;
@@ -14,8 +15,8 @@ use super::tables::write_rows;
 use crate::judge::Ranking;
 use minijinja::{context, Value};
 
-pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Files, String> {
-    let mut json = serde_json::to_vec_pretty(ranking).map_err(|error| error.to_string())?;
+pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Files, RenderError> {
+    let mut json = serde_json::to_vec_pretty(ranking)?;
     json.push(b'\n');
     let mut files: Files = vec![
         ("comparison.csv".into(), csv(ranking)?),
@@ -32,7 +33,7 @@ pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<
     Ok(files)
 }
 
-fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
+fn csv(ranking: &Ranking) -> Result<Vec<u8>, RenderError> {
     let mut rows = Vec::new();
     for indicator in &ranking.indicators {
         for member in &indicator.members {
@@ -70,7 +71,7 @@ fn csv(ranking: &Ranking) -> Result<Vec<u8>, String> {
     )
 }
 
-fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, String> {
+fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, RenderError> {
     let indicators: Vec<Value> = ranking
         .indicators
         .iter()
@@ -105,7 +106,7 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
         })
         .collect();
     let environment = environment();
-    let template = environment.get_template("comparison.html").map_err(|error| error.to_string())?;
+    let template = environment.get_template("comparison.html")?;
     template
         .render(context! {
             consortium,
@@ -117,5 +118,5 @@ fn page(ranking: &Ranking, consortium: &str, built: &str) -> Result<String, Stri
             grid,
             indicators,
         })
-        .map_err(|error| error.to_string())
+        .map_err(RenderError::from)
 }

@@ -4,6 +4,7 @@
 //! rank table with its funnel plot and what the plot shows in words.
 
 use super::build_time::BuildTime;
+use super::error::RenderError;
 use super::fonts::Weight;
 use super::format::{month_name, rag_view};
 use super::funnel::{funnel_verdict, funnel_words, shown};
@@ -22,7 +23,7 @@ const GRID_MEMBERS: usize = 10;
 /// 12 px text prints at 9 pt, and two indicators share a page.
 const FUNNEL_PLACE: (f32, f32) = (330.0, 190.0);
 
-pub(super) fn comparison_pdf(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Vec<u8>, String> {
+pub(super) fn comparison_pdf(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Vec<u8>, RenderError> {
     let month = month_name(ranking.month);
     let title = format!("{consortium}: every member compared, {month}");
     let mut flow = Flow::new();
@@ -55,7 +56,7 @@ pub(super) fn comparison_pdf(ranking: &Ranking, consortium: &str, built: &BuildT
         .and_then(|indicator| Some((indicator, indicator.funnel.as_ref()?)))
     {
         Some((indicator, funnel)) => funnel_pdf(indicator, funnel, backend),
-        None => Err(format!("no funnel {index} to draw")),
+        None => Err(RenderError::Inconsistent(format!("no funnel {index} to draw"))),
     };
     pdf_write::write(&pages, &blocks, &draw_chart, &info)
 }

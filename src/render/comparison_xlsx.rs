@@ -6,6 +6,7 @@
 //! value. Printed as scorecard.xlsx is: A4 landscape, one page wide,
 //! headed with the consortium, the sheet and the month.
 
+use super::error::RenderError;
 use super::format::month_name;
 use super::funnel::shown;
 use super::rank_table::{funnel_band, median_text, rank_rows};
@@ -14,8 +15,8 @@ use crate::judge::{round_to, IndicatorRanking, MemberValue, Ranking};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, Worksheet, XlsxError};
 
 /// `built_at` (seconds since 1970) is stamped as the file's creation time.
-pub(super) fn comparison_workbook(ranking: &Ranking, consortium: &str, built_at: i64) -> Result<Vec<u8>, String> {
-    build(ranking, consortium, built_at).map_err(|error| format!("comparison.xlsx: {error}"))
+pub(super) fn comparison_workbook(ranking: &Ranking, consortium: &str, built_at: i64) -> Result<Vec<u8>, RenderError> {
+    build(ranking, consortium, built_at).map_err(|source| RenderError::Workbook { file: "comparison.xlsx", source })
 }
 
 fn build(ranking: &Ranking, consortium: &str, built_at: i64) -> Result<Vec<u8>, XlsxError> {

@@ -3,6 +3,7 @@
 //! with that member's dot ringed and named, so it can find itself.
 
 use super::charts::titled_svg;
+use super::error::RenderError;
 use super::format::show_value;
 use super::funnel_chart::{funnel_svg, FUNNEL_SIZE, NARROW_FUNNEL_SIZE};
 use super::printable::printable;
@@ -41,7 +42,7 @@ pub fn funnel_files(
     funnel: &Funnel,
     you: Option<&str>,
     paths: &FunnelPaths,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut files = Vec::new();
     for (path, size) in [(&paths.wide, FUNNEL_SIZE), (&paths.narrow, NARROW_FUNNEL_SIZE)] {
         let svg = funnel_svg(indicator, funnel, size, you)?;

@@ -8,6 +8,7 @@
 use super::charts::{
     bold, register_fonts, text_style, DrawResult, CONCERNING, IMPROVING, INK, NEUTRAL_SIGNAL, SERIES, TEXT_SIZE,
 };
+use super::error::RenderError;
 use super::format::show_count;
 use crate::judge::{Band, Funnel, FunnelKind, IndicatorRanking, Interval};
 use crate::language::Polarity;
@@ -41,12 +42,13 @@ pub fn funnel_svg(
     funnel: &Funnel,
     size: (u32, u32),
     you: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     register_fonts();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw(&root, indicator, funnel, you).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))?;
+        draw(&root, indicator, funnel, you)
+            .map_err(|error| RenderError::chart(format!("funnel plot for {}", indicator.id), error))?;
     }
     Ok(svg)
 }
@@ -56,10 +58,11 @@ pub(super) fn funnel_pdf(
     indicator: &IndicatorRanking,
     funnel: &Funnel,
     backend: super::pdf_chart::PdfBackend,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     register_fonts();
     let root = backend.into_drawing_area();
-    draw(&root, indicator, funnel, None).map_err(|error| format!("funnel plot for {}: {error}", indicator.id))
+    draw(&root, indicator, funnel, None)
+        .map_err(|error| RenderError::chart(format!("funnel plot for {}", indicator.id), error))
 }
 
 /// Better or worse where the indicator has a better direction.

@@ -3,6 +3,7 @@
 //! definition, a commentary file or an extract is HTML-escaped.
 
 use super::charts::{CHART_SIZE, NARROW_CHART_SIZE};
+use super::error::RenderError;
 use super::format::{month_name, place, rag_view, show_count, show_value};
 use super::funnel::{funnel_view, FunnelPaths};
 use super::icons;
@@ -137,7 +138,7 @@ fn icon_svgs(indicator: &IndicatorReport) -> String {
     icons.map(|icon| icons::svg(&icon, 22)).collect()
 }
 
-pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, String> {
+pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, RenderError> {
     let row = |indicator: &&IndicatorReport| {
         let sparkline = page.sparklines.get(&indicator.id).cloned().unwrap_or_default();
         context! {
@@ -153,7 +154,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
     let RagCounts { red, amber, green } = scorecard.counts();
     let unrated = scorecard.indicators.len() - red - amber - green;
     let template = environment();
-    let template = template.get_template("scorecard.html").map_err(|error| error.to_string())?;
+    let template = template.get_template("scorecard.html")?;
     template
         .render(context! {
             authority => &scorecard.authority,
@@ -187,12 +188,12 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
                 message => &warning.message,
             }).collect::<Vec<_>>(),
         })
-        .map_err(|error| error.to_string())
+        .map_err(RenderError::from)
 }
 
 /// `definitions.html`: every indicator's definition with its expressions
 /// as written, for the analyst; the board's pages show them in words.
-pub fn definitions_page(scorecard: &Scorecard) -> Result<String, String> {
+pub fn definitions_page(scorecard: &Scorecard) -> Result<String, RenderError> {
     let indicators: Vec<Value> = scorecard
         .indicators
         .iter()
@@ -207,10 +208,10 @@ pub fn definitions_page(scorecard: &Scorecard) -> Result<String, String> {
         })
         .collect();
     let template = environment();
-    let template = template.get_template("definitions.html").map_err(|error| error.to_string())?;
+    let template = template.get_template("definitions.html")?;
     template
         .render(context! { authority => &scorecard.authority, month_name => month_name(scorecard.month), indicators })
-        .map_err(|error| error.to_string())
+        .map_err(RenderError::from)
 }
 
 /// One line of the archive page.
@@ -221,7 +222,7 @@ pub struct ArchiveEntry {
     pub counts: RagCounts,
 }
 
-pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String, String> {
+pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String, RenderError> {
     let entries: Vec<Value> = entries
         .iter()
         .rev()
@@ -231,8 +232,8 @@ pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String,
         })
         .collect();
     let template = environment();
-    let template = template.get_template("archive.html").map_err(|error| error.to_string())?;
-    template.render(context! { authority, entries }).map_err(|error| error.to_string())
+    let template = template.get_template("archive.html")?;
+    template.render(context! { authority, entries }).map_err(RenderError::from)
 }
 
 /// A consortium's front page: every comparison, and every member with its
@@ -241,7 +242,7 @@ pub fn consortium_page(
     consortium: &str,
     comparisons: &[Month],
     members: &[(String, String, Option<ArchiveEntry>)],
-) -> Result<String, String> {
+) -> Result<String, RenderError> {
     let comparisons: Vec<Value> = comparisons
         .iter()
         .rev()
@@ -261,6 +262,6 @@ pub fn consortium_page(
         })
         .collect();
     let template = environment();
-    let template = template.get_template("consortium.html").map_err(|error| error.to_string())?;
-    template.render(context! { consortium, comparisons, members }).map_err(|error| error.to_string())
+    let template = template.get_template("consortium.html")?;
+    template.render(context! { consortium, comparisons, members }).map_err(RenderError::from)
 }

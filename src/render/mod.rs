@@ -11,6 +11,7 @@ mod comparison;
 mod comparison_pdf;
 mod comparison_xlsx;
 mod doubled;
+mod error;
 mod fonts;
 mod format;
 mod funnel;
@@ -41,6 +42,7 @@ pub use charts::{
     narrow_trend_svg, sparkline_svg, trend_png, trend_svg, CHART_SIZE, NARROW_CHART_SIZE, SPARKLINE_SIZE,
 };
 pub use comparison::render as comparison_files;
+pub use error::RenderError;
 pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};
 pub use html::{archive_page, consortium_page, ArchiveEntry};
 pub use rating::rating_sentence;

@@ -2,6 +2,7 @@
 //! selectable, bookmarks for the pages that have one, metadata dated by the
 //! build (so `SOURCE_DATE_EPOCH` gives byte-identical files).
 
+use super::error::RenderError;
 use super::fonts::Weight;
 use super::pdf_chart::{circle, PdfBackend};
 use super::pdf_layout::{page_size, Block, Mark, Page, Rgb, Role};
@@ -36,7 +37,7 @@ pub(super) struct Info {
 }
 
 /// Draws chart `indicator` (an index into the scorecard) at the size the backend has.
-pub(super) type ChartDrawer<'c> = dyn Fn(usize, PdfBackend) -> Result<(), String> + 'c;
+pub(super) type ChartDrawer<'c> = dyn Fn(usize, PdfBackend) -> Result<(), RenderError> + 'c;
 
 /// The pixel size charts are drawn at before scaling onto the page: 350
 /// pt wide there, a scale of 0.8, so their 15-unit text is 9.6 pt.
@@ -51,17 +52,18 @@ pub(super) fn write(
     blocks: &[Block],
     draw_chart: &ChartDrawer,
     info: &Info,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, RenderError> {
     let fonts = fonts()?;
     let configuration = ConfigurationBuilder::new()
         .with_accessibility_validator(Accessibility::UA1)
         .finish()
-        .map_err(|error| format!("configuring PDF/UA-1: {error:?}"))?;
+        .map_err(|error| RenderError::Pdf(format!("configuring PDF/UA-1: {error:?}")))?;
     let mut document = Document::new_with(SerializeSettings { configuration, ..SerializeSettings::default() });
     let mut leaves: Vec<Vec<Node>> = vec![Vec::new(); blocks.len()];
     for page in pages {
         let (width, height) = page_size(page.landscape);
-        let settings = PageSettings::from_wh(width, height).ok_or("the A4 page size is valid")?;
+        let settings = PageSettings::from_wh(width, height)
+            .ok_or_else(|| RenderError::Inconsistent("the A4 page size is not valid".into()))?;
         let mut pdf_page = document.start_page_with(settings);
         let mut surface = pdf_page.surface();
         for mark in page.marks.iter().filter(|mark| !matches!(mark, Mark::Link { .. })) {
@@ -96,7 +98,7 @@ pub(super) fn write(
     document.set_tag_tree(tag_tree(blocks, leaves));
     document.set_outline(outline(pages));
     document.set_metadata(metadata(info));
-    document.finish().map_err(|error| format!("writing the PDF: {error:?}"))
+    document.finish().map_err(|error| RenderError::Pdf(format!("writing the PDF: {error:?}")))
 }
 
 fn mark_block(mark: &Mark) -> Option<usize> {
@@ -170,9 +172,10 @@ fn tag_of(role: &Role) -> TagKind {
     }
 }
 
-fn fonts() -> Result<(Font, Font), String> {
+fn fonts() -> Result<(Font, Font), RenderError> {
     let font = |weight: Weight| {
-        Font::new(weight.bytes().into(), 0).ok_or_else(|| "the bundled DejaVu font could not be read".to_string())
+        Font::new(weight.bytes().into(), 0)
+            .ok_or_else(|| RenderError::Pdf("the bundled DejaVu font could not be read".into()))
     };
     Ok((font(Weight::Regular)?, font(Weight::Bold)?))
 }
@@ -181,7 +184,7 @@ fn colour(Rgb(r, g, b): Rgb) -> krilla::paint::Paint {
     rgb::Color::new(r, g, b).into()
 }
 
-fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &ChartDrawer) -> Result<(), String> {
+fn draw(surface: &mut Surface, mark: &Mark, fonts: &(Font, Font), draw_chart: &ChartDrawer) -> Result<(), RenderError> {
     match mark {
         Mark::Text { x, y, size, weight, colour: ink, text, .. } => {
             let font = if *weight == Weight::Bold { fonts.1.clone() } else { fonts.0.clone() };

@@ -6,6 +6,7 @@ use super::charts::{
     draw_legend, legend_columns, register_fonts, text_style, y_label_area, DrawResult, Swatch, INK, LEGEND_ROW,
     NEUTRAL_SIGNAL, SERIES,
 };
+use super::error::RenderError;
 use crate::judge::projection::{Projected, PublishedProjection};
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
@@ -15,12 +16,12 @@ use plotters::prelude::*;
 /// are SPC's improving and concerning): a scenario is neither.
 const SCENARIO_COLOURS: [RGBColor; 3] = [NEUTRAL_SIGNAL, RGBColor(0, 158, 115), RGBColor(86, 180, 233)];
 
-pub fn projection_svg(projection: &PublishedProjection, size: (u32, u32)) -> Result<String, String> {
+pub fn projection_svg(projection: &PublishedProjection, size: (u32, u32)) -> Result<String, RenderError> {
     register_fonts();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        draw(&root, projection).map_err(|error| format!("projection chart: {error}"))?;
+        draw(&root, projection).map_err(|error| RenderError::chart("projection chart".into(), error))?;
     }
     Ok(super::charts::titled_svg(&svg, "Children looked after: projection", &super::projection::chart_alt(projection)))
 }
@@ -28,10 +29,10 @@ pub fn projection_svg(projection: &PublishedProjection, size: (u32, u32)) -> Res
 pub(super) fn projection_pdf(
     projection: &PublishedProjection,
     backend: super::pdf_chart::PdfBackend,
-) -> Result<(), String> {
+) -> Result<(), RenderError> {
     register_fonts();
     let root = backend.into_drawing_area();
-    draw(&root, projection).map_err(|error| format!("projection chart: {error}"))
+    draw(&root, projection).map_err(|error| RenderError::chart("projection chart".into(), error))
 }
 
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, projection: &PublishedProjection) -> DrawResult<DB> {

@@ -1,6 +1,7 @@
 //! scorecard.csv (one row per indicator), series.csv (every value of every
 //! month, total and breakdown groups) and scorecard.json (everything).
 
+use super::error::RenderError;
 use super::format::{number, show_quantity, Shown};
 use super::printable::printable;
 use crate::evaluate::{Computed, Loaded, Observation};
@@ -30,17 +31,17 @@ fn direction(comparison: &Comparison) -> String {
     comparison.direction.map(|direction| direction.describe().to_string()).unwrap_or_default()
 }
 
-pub(super) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, String> {
+pub(super) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).map_err(|error| error.to_string())?;
+    writer.write_record(header)?;
     for row in rows {
         let cells = row.iter().map(|cell| neutralise_formula(&printable(cell)));
-        writer.write_record(cells).map_err(|error| error.to_string())?;
+        writer.write_record(cells)?;
     }
-    writer.into_inner().map_err(|error| error.to_string())
+    writer.into_inner().map_err(|error| RenderError::from(error.into_error()))
 }
 
-pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     let header = [
         "id",
         "title",
@@ -146,7 +147,7 @@ pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
     )
 }
 
-pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
+pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     let header = ["id", "group", "period", "value", "numerator", "denominator", "not_calculable"];
     let mut rows = Vec::new();
     for indicator in &scorecard.indicators {
@@ -171,8 +172,8 @@ pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
     write_rows(&header, rows)
 }
 
-pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
-    let mut bytes = serde_json::to_vec_pretty(scorecard).map_err(|error| error.to_string())?;
+pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
+    let mut bytes = serde_json::to_vec_pretty(scorecard)?;
     bytes.push(b'\n');
     Ok(bytes)
 }
@@ -183,7 +184,7 @@ pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, String> {
 /// Every value unrounded and unsuppressed, for local use. With
 /// `breakdowns`, each indicator's groups follow its totals, with the
 /// breakdown column and the group named (blank for the totals).
-pub fn values_csv(loaded: &Loaded, computed: &Computed, breakdowns: bool) -> Result<Vec<u8>, String> {
+pub fn values_csv(loaded: &Loaded, computed: &Computed, breakdowns: bool) -> Result<Vec<u8>, RenderError> {
     let quantity = |value: Option<f64>| value.map(|value| value.to_string()).unwrap_or_default();
     let mut rows = Vec::new();
     for (member, series) in loaded.members.iter().zip(computed) {

@@ -6,6 +6,7 @@
 //! Months are dates; headers frozen and filterable; printed A4 landscape,
 //! one page wide. Text is written as text, never as a formula.
 
+use super::error::RenderError;
 use super::format::month_name;
 use super::months_table::{months_table, MonthCell};
 use super::rating::{rated_against, rating_sentence, RatedAgainst};
@@ -214,8 +215,8 @@ impl PrintHeading<'_> {
 
 /// `built_at` (seconds since 1970) is stamped as the file's creation time, so
 /// that the same inputs give the same bytes.
-pub fn workbook(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, String> {
-    build(scorecard, built_at).map_err(|error| format!("scorecard.xlsx: {error}"))
+pub fn workbook(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, RenderError> {
+    build(scorecard, built_at).map_err(|source| RenderError::Workbook { file: "scorecard.xlsx", source })
 }
 
 fn build(scorecard: &Scorecard, built_at: i64) -> Result<Vec<u8>, XlsxError> {
