@@ -673,3 +673,39 @@ fn window_functions_over_an_empty_extract_count_nothing() {
         assert_eq!(observation.value, Some(0.0), "{sql}: {observation:?}");
     }
 }
+
+/// `close_to_target` with a target for each financial year and a
+/// percentage tolerance: each month's green band is that percentage of its
+/// own target. March 2025 (2024-25, target 10): 11 is within 10% (1) of it,
+/// green. April 2025 (2025-26, target 20): 21 is within 10% (2), green, where
+/// a band worked out from no target (0) made both red.
+#[test]
+fn close_to_target_takes_its_percentage_of_each_months_target() {
+    let fixture = Fixture::new();
+    let definition = r#"id = "referrals"
+title = "Referrals"
+description = "Referrals held at the month end."
+unit = "count"
+polarity = "close_to_target"
+dataset = "referrals"
+window = { kind = "as_at" }
+[measure]
+kind = "count"
+[rag]
+method = "target"
+targets = { "2024-25" = 10, "2025-26" = 20 }
+tolerance_percent = 10
+"#;
+    fixture.indicator("t", "referrals", definition);
+    for (month, count) in [("2025-03", 11), ("2025-04", 21)] {
+        let rows: String = (0..count).map(|child| format!("C{child},2024-01-10\n")).collect();
+        fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
+    }
+    let json = fixture.build_json(&[], "1767225600", "2025-04");
+    let indicator = &json["indicators"][0];
+    assert_eq!(indicator["target"], 20.0);
+    assert_eq!(indicator["rag"], "green", "21 against 20, green within 2");
+    assert_eq!(indicator["previous_rag"], "green", "11 against 10, green within 1");
+    let words = indicator["in_words"].to_string();
+    assert!(words.contains("green within 10% of it either way, amber within 10%"), "{words}");
+}

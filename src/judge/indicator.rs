@@ -17,7 +17,9 @@ use super::wording::{in_words, plain_english};
 use crate::evaluate::{IndicatorSeries, Observation};
 use crate::input::benchmarks;
 use crate::language::window::PeriodWindow;
-use crate::language::{Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingRule, Summary, Unit};
+use crate::language::{
+    Benchmark, Definition, Event, Frequency, MeasureRule, Polarity, RatingMethod, RatingRule, Summary, Unit,
+};
 use crate::project::Month;
 use serde::Serialize;
 use std::sync::Arc;
@@ -435,7 +437,7 @@ fn process_control(
 /// That month is then a special cause outside the limits, which do not
 /// describe it: no assurance, and the reason.
 fn agree_with_rating(spc: &mut spc::Spc, definition: &Definition, rag: Option<Rag>) {
-    if !matches!(definition.rating, Some(RatingRule::Target { .. })) {
+    if definition.rating != Some(RatingMethod::Target) {
         return;
     }
     let contradicts = match (spc.assurance, rag) {

@@ -3,7 +3,7 @@
 
 use super::rag;
 use crate::evaluate::Basis;
-use crate::language::{Definition, MeasureKind, Polarity, RatingRule, Targets, WorkingDayCount};
+use crate::language::{Definition, MeasureKind, Polarity, RatingMethod, RatingRule, Targets, WorkingDayCount};
 
 /// The rule as a reader checks it: what is counted, over which dates, and
 /// how it is rated. Expressions are quoted as written in the definition.
@@ -103,21 +103,32 @@ fn rating_words(definition: &Definition) -> Option<String> {
         ("at or below", "above")
     };
     let varying = definition.targets.as_ref().filter(|targets| targets.varies());
-    if let Some(RatingRule::CloseToTarget { target, green_within, amber_within }) = definition.rating {
-        let what = varying.map_or_else(|| format!("target {target}"), targets_words);
+    if let Some(RatingMethod::CloseToTarget { amber_within }) = definition.rating {
+        let (what, green_within, amber_within) = match (varying, definition.fixed_rule()) {
+            (None, Some(RatingRule::CloseToTarget { target, green_within, amber_within })) => {
+                (format!("target {target}"), green_within.to_string(), amber_within.to_string())
+            }
+            // Against each month's own target.
+            (Some(targets), _) => {
+                let green_within = definition.tolerance?.as_written();
+                let amber_within = amber_within.map_or_else(|| green_within.clone(), |amber| amber.to_string());
+                (targets_words(targets), green_within, amber_within)
+            }
+            _ => return None,
+        };
         return Some(format!(
             "{what}; green within {green_within} of it either way, amber within {amber_within}, red beyond"
         ));
     }
     if let Some(targets) = varying {
-        let RatingRule::Target { .. } = definition.rating? else { return None };
+        let Some(RatingMethod::Target) = definition.rating else { return None };
         let within = definition.tolerance?.as_written();
         return Some(format!(
             "{}; green {better} the month's target, amber up to {within} {worse} it, red beyond",
             targets_words(targets)
         ));
     }
-    let limits = rag::limits(definition.rating.as_ref()?, definition.polarity())?;
+    let limits = rag::limits(&definition.fixed_rule()?, definition.polarity())?;
     Some(format!("green {better} {}; amber {better} {}; red {worse} {}", limits.green, limits.amber, limits.amber))
 }
 

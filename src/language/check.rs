@@ -5,7 +5,7 @@
 
 use super::derive_order::derive_order;
 use super::indicator::{Derived, Indicator, Lookup, Measure, MeasureKind, Polarity, Rag, RagMethod, Unit, WindowKind};
-use super::rules::{ConfidenceLevel, MeasureRule, RatingRule, Summary, Tolerance};
+use super::rules::{ConfidenceLevel, MeasureRule, RatingMethod, Summary, Tolerance};
 use super::targets::{targets, Targets};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{is_safe_id, ColumnType, Project};
@@ -50,7 +50,7 @@ pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diag
         None => Some(None),
     };
     let rating = match &indicator.rag {
-        Some(spec) => rating_rule(spec.get_ref(), definition.polarity()).map(Some),
+        Some(spec) => rating_method(spec.get_ref(), definition.polarity()).map(Some),
         None => Some(None),
     };
     match (diagnostics.is_empty(), measure_rule(&indicator.measure), rating, derive_order, targets) {
@@ -66,7 +66,7 @@ pub(super) fn check(project: &Project, definition: &Draft) -> Result<Rules, Diag
 /// the order its derived columns are computed in.
 pub(super) struct Rules {
     pub measure: MeasureRule,
-    pub rating: Option<RatingRule>,
+    pub rating: Option<RatingMethod>,
     pub derive_order: Vec<String>,
     pub targets: Option<Targets>,
     pub tolerance: Option<Tolerance>,
@@ -98,27 +98,24 @@ fn measure_rule(measure: &Measure) -> Option<MeasureRule> {
     }
 }
 
-/// The rating as a typed rule; None when a value its method needs is
-/// missing or out of range, which `check_rag` reports.
-fn rating_rule(spec: &Rag, polarity: Polarity) -> Option<RatingRule> {
+/// The rating method as checked; None when a value it needs is missing or
+/// out of range, which `check_rag` reports.
+fn rating_method(spec: &Rag, polarity: Polarity) -> Option<RatingMethod> {
     let value = |field: &Option<Spanned<f64>>| field.as_ref().map(|value| *value.get_ref());
     Some(match spec.method.get_ref() {
         RagMethod::Target => {
-            // With targets over time this target is a stand-in: each
-            // month's rule comes from `Definition::rating_for`.
-            let over_time = spec.targets.is_some() || spec.trajectory.is_some();
-            let target = if over_time { value(&spec.target).unwrap_or(0.0) } else { value(&spec.target)? };
-            let tolerance = tolerance(spec);
-            if polarity == Polarity::CloseToTarget {
-                let amber_within = value(&spec.amber_tolerance).unwrap_or(tolerance);
-                RatingRule::CloseToTarget { target, green_within: tolerance, amber_within }
-            } else {
-                RatingRule::Target { target, tolerance }
+            // A single target is needed unless the targets change over time.
+            if spec.targets.is_none() && spec.trajectory.is_none() {
+                value(&spec.target)?;
+            }
+            match polarity {
+                Polarity::CloseToTarget => RatingMethod::CloseToTarget { amber_within: value(&spec.amber_tolerance) },
+                _ => RatingMethod::Target,
             }
         }
-        RagMethod::Thresholds => RatingRule::Thresholds { green: value(&spec.green)?, amber: value(&spec.amber)? },
-        RagMethod::Benchmark => RatingRule::Benchmark { tolerance: tolerance(spec) },
-        RagMethod::Significance => RatingRule::Significance {
+        RagMethod::Thresholds => RatingMethod::Thresholds { green: value(&spec.green)?, amber: value(&spec.amber)? },
+        RagMethod::Benchmark => RatingMethod::Benchmark { tolerance: tolerance(spec) },
+        RagMethod::Significance => RatingMethod::Significance {
             level: match value(&spec.level).unwrap_or(95.0) {
                 95.0 => ConfidenceLevel::Level95,
                 99.8 => ConfidenceLevel::Level998,
@@ -521,22 +518,24 @@ mod tests {
     #[test]
     fn a_percentage_tolerance_is_of_the_target() {
         // target 14, 10% tolerance: 1.4 either side.
-        let rule = rating_rule(&rag(RagMethod::Target, Some(14.0), None, Some(10.0)), Polarity::LowerIsBetter);
-        assert_eq!(rule, Some(RatingRule::Target { target: 14.0, tolerance: 1.4 }));
-        let absolute = rating_rule(&rag(RagMethod::Target, Some(90.0), Some(5.0), None), Polarity::HigherIsBetter);
-        assert_eq!(absolute, Some(RatingRule::Target { target: 90.0, tolerance: 5.0 }));
+        let percent = tolerance_given(&rag(RagMethod::Target, Some(14.0), None, Some(10.0)));
+        assert_eq!((percent, percent.of(14.0)), (Tolerance::PercentOfTarget(10.0), 1.4));
+        let absolute = tolerance_given(&rag(RagMethod::Target, Some(90.0), Some(5.0), None));
+        assert_eq!((absolute, absolute.of(90.0)), (Tolerance::Units(5.0), 5.0));
+        let method = rating_method(&rag(RagMethod::Target, Some(14.0), None, Some(10.0)), Polarity::LowerIsBetter);
+        assert_eq!(method, Some(RatingMethod::Target));
     }
 
     #[test]
     fn a_method_without_what_it_needs_has_no_rule() {
-        assert_eq!(rating_rule(&rag(RagMethod::Target, None, Some(5.0), None), Polarity::HigherIsBetter), None);
-        assert_eq!(rating_rule(&rag(RagMethod::Thresholds, Some(1.0), None, None), Polarity::HigherIsBetter), None);
+        assert_eq!(rating_method(&rag(RagMethod::Target, None, Some(5.0), None), Polarity::HigherIsBetter), None);
+        assert_eq!(rating_method(&rag(RagMethod::Thresholds, Some(1.0), None, None), Polarity::HigherIsBetter), None);
         let mut significance = rag(RagMethod::Significance, None, None, None);
         assert_eq!(
-            rating_rule(&significance, Polarity::HigherIsBetter),
-            Some(RatingRule::Significance { level: ConfidenceLevel::Level95 })
+            rating_method(&significance, Polarity::HigherIsBetter),
+            Some(RatingMethod::Significance { level: ConfidenceLevel::Level95 })
         );
         significance.level = Some(Spanned::new(0..0, 90.0));
-        assert_eq!(rating_rule(&significance, Polarity::HigherIsBetter), None);
+        assert_eq!(rating_method(&significance, Polarity::HigherIsBetter), None);
     }
 }

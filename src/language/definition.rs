@@ -5,7 +5,7 @@
 
 use super::check::{check, Draft, Rules};
 use super::indicator::{known_keys, Indicator, Polarity};
-use super::rules::{MeasureRule, RatingRule, Tolerance};
+use super::rules::{MeasureRule, RatingMethod, RatingRule, Tolerance};
 use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{Month, Project};
@@ -20,7 +20,7 @@ pub struct Definition {
     pub source: SourceFile,
     pub theme: String,
     pub measure: MeasureRule,
-    pub rating: Option<RatingRule>,
+    pub rating: Option<RatingMethod>,
     /// Derived columns in the order they are computed (each after those it uses).
     pub derive_order: Vec<String>,
     /// The target method's target for each month.
@@ -42,16 +42,36 @@ impl Definition {
     /// How `month` is rated: for the target method, against that month's
     /// target (a percentage tolerance taken of it); None for a month with no target.
     pub fn rating_for(&self, month: Month) -> Option<RatingRule> {
-        match self.rating? {
-            RatingRule::Target { .. } => {
-                let target = self.target_for(month)?;
-                Some(RatingRule::Target { target, tolerance: self.tolerance?.of(target) })
+        self.rule_with(self.target_for(month))
+    }
+
+    /// The rule when every month has the same one (a single target, or a
+    /// method without targets); None when the targets change over time.
+    pub fn fixed_rule(&self) -> Option<RatingRule> {
+        let target = match &self.targets {
+            Some(Targets::Fixed(target)) => Some(*target),
+            Some(_) => return None,
+            None => None,
+        };
+        self.rule_with(target)
+    }
+
+    /// The rule against `target` (a target method has none without one).
+    fn rule_with(&self, target: Option<f64>) -> Option<RatingRule> {
+        Some(match self.rating? {
+            RatingMethod::Target => {
+                let target = target?;
+                RatingRule::Target { target, tolerance: self.tolerance?.of(target) }
             }
-            RatingRule::CloseToTarget { green_within, amber_within, .. } => {
-                Some(RatingRule::CloseToTarget { target: self.target_for(month)?, green_within, amber_within })
+            RatingMethod::CloseToTarget { amber_within } => {
+                let target = target?;
+                let green_within = self.tolerance?.of(target);
+                RatingRule::CloseToTarget { target, green_within, amber_within: amber_within.unwrap_or(green_within) }
             }
-            rule => Some(rule),
-        }
+            RatingMethod::Thresholds { green, amber } => RatingRule::Thresholds { green, amber },
+            RatingMethod::Benchmark { tolerance } => RatingRule::Benchmark { tolerance },
+            RatingMethod::Significance { level } => RatingRule::Significance { level },
+        })
     }
 
     pub fn decimals(&self) -> u32 {

@@ -26,5 +26,5 @@ pub use indicator::{
 pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
 pub use plan::{load_plan, Action, ActionRag, ImprovementPlan, PlanFile, Priority, Quarter, PLAN_FILE};
 pub use published_benchmark::{Average, Comparator, PublishedBenchmark};
-pub use rules::{ConfidenceLevel, MeasureRule, RatingRule, Sql, Summary, Tolerance};
+pub use rules::{ConfidenceLevel, MeasureRule, RatingMethod, RatingRule, Sql, Summary, Tolerance};
 pub use targets::Targets;

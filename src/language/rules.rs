@@ -93,6 +93,31 @@ pub enum RatingRule {
     Significance { level: ConfidenceLevel },
 }
 
+/// How an indicator is rated, as checked. The target methods hold no
+/// target: the definition's `targets` give each month's, with its
+/// `tolerance`, and `Definition::rating_for` makes that month's rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RatingMethod {
+    /// Against the month's target, amber within the tolerance of it.
+    Target,
+    /// `close_to_target` polarity: green within the tolerance of the
+    /// month's target either side, amber within `amber_within` (in the
+    /// indicator's units; the tolerance without one).
+    CloseToTarget {
+        amber_within: Option<f64>,
+    },
+    Thresholds {
+        green: f64,
+        amber: f64,
+    },
+    Benchmark {
+        tolerance: f64,
+    },
+    Significance {
+        level: ConfidenceLevel,
+    },
+}
+
 /// How far short of the target amber reaches, for the target method: in
 /// the indicator's units (`tolerance`), or a percentage of each month's
 /// target (`tolerance_percent`).
