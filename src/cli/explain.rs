@@ -42,7 +42,7 @@ pub fn explain(
         None => say!(
             out,
             "  Value: {}  numerator: {}  denominator: {}",
-            show_value(observation.value, definition.decimals(), *definition.indicator.unit.get_ref()),
+            show_value(observation.value, definition.decimals(), definition.unit()),
             show_count(observation.numerator),
             show_count(observation.denominator)
         ),

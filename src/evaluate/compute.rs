@@ -60,13 +60,12 @@ pub(super) fn compute_one(
     definition: &Definition,
     plan: &Plan,
 ) -> Result<Vec<IndicatorSeries>, String> {
-    let indicator = &definition.indicator;
-    let dataset = indicator.dataset.get_ref();
+    let dataset = definition.dataset();
     let (stacked, present) = data.dataset(dataset)?;
     let fy_start = loaded.project.financial_year_start_month();
     let layout = loaded.project.dataset(dataset).map(|config| config.layout);
     let started = std::time::Instant::now();
-    let windows: Vec<Vec<PeriodWindow>> = std::iter::once(indicator.window.get_ref().clone())
+    let windows: Vec<Vec<PeriodWindow>> = std::iter::once(definition.window().clone())
         .chain(monthly_window(definition))
         .map(|window| window::windows(&data.months, &window, fy_start))
         .collect();
@@ -77,7 +76,7 @@ pub(super) fn compute_one(
     tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");
     let window = period_windows.last().map(|window| window.describe()).unwrap_or_default();
     let used = super::plan::columns_used(std::slice::from_ref(plan), std::slice::from_ref(definition), &[], false)
-        .remove(dataset.as_str())
+        .remove(dataset)
         .unwrap_or_default();
     let for_member = |index: usize, member: &Member| {
         let observe = |month: Month, by_snapshot: &BTreeMap<Snapshot, Aggregates>| -> Observation {
@@ -96,7 +95,7 @@ pub(super) fn compute_one(
             }
             let context = Context {
                 kind: definition.measure.kind(),
-                unit: *indicator.unit.get_ref(),
+                unit: definition.unit(),
                 population: member.population(month.year),
             };
             observe(month, by_snapshot.get(&(index, month)).copied().unwrap_or_default(), &context)
@@ -124,7 +123,7 @@ pub(super) fn compute_one(
 fn monthly_window(definition: &Definition) -> Option<Window> {
     let indicator = &definition.indicator;
     let overlapping = matches!(
-        indicator.window.get_ref().kind,
+        definition.window().kind,
         WindowKind::Rolling | WindowKind::FinancialYearToDate | WindowKind::CalendarYearToDate | WindowKind::Quarter
     );
     (overlapping && indicator.spc.not_applicable.is_none()).then_some(Window { kind: WindowKind::Month, months: None })

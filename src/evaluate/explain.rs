@@ -48,9 +48,8 @@ pub fn explain<'a>(
         .find(|o| o.period == month)
         .cloned()
         .unwrap_or_else(|| Observation::not_calculable(month, "no data for this month"));
-    let window =
-        PeriodWindow::new(month, definition.indicator.window.get_ref(), loaded.project.financial_year_start_month());
-    let (stacked, _) = data.dataset(definition.indicator.dataset.get_ref()).map_err(|error| failed(error.into()))?;
+    let window = PeriodWindow::new(month, definition.window(), loaded.project.financial_year_start_month());
+    let (stacked, _) = data.dataset(definition.dataset()).map_err(|error| failed(error.into()))?;
     let lookups = data.lookups(plan).map_err(|error| failed(error.into()))?;
     let scope = run::Scope { windows: std::slice::from_ref(&window), only: Some(month) };
     let (columns, rows) = run::explain(plan, stacked, &lookups, (0, shown), &scope).map_err(failed)?;

@@ -10,10 +10,10 @@ use crate::language::Definition;
 /// sorts by it. Orders reading a window's dates are left out: they sort
 /// differently in each window.
 pub fn tie_checks(definitions: &[Definition], plans: &[Plan]) -> Vec<CheckPlan> {
-    let mut orders: Vec<(&String, &RowOrder, Vec<&str>)> = Vec::new();
+    let mut orders: Vec<(&str, &RowOrder, Vec<&str>)> = Vec::new();
     for (definition, plan) in definitions.iter().zip(plans) {
         let Some(order) = plan.row_order.as_ref().filter(|order| !order.reads_window_columns()) else { continue };
-        let dataset = definition.indicator.dataset.get_ref();
+        let dataset = definition.dataset();
         match orders.iter_mut().find(|(held, same, _)| *held == dataset && *same == order) {
             Some((_, _, ids)) => ids.push(definition.id()),
             None => orders.push((dataset, order, vec![definition.id()])),
@@ -30,7 +30,7 @@ pub fn tie_checks(definitions: &[Definition], plans: &[Plan]) -> Vec<CheckPlan> 
                 ids.join(", ")
             );
             // Counting rows per partition and value needs no sort.
-            CheckPlan { dataset: dataset.clone(), name, fails: order.ties(), row_order: None }
+            CheckPlan { dataset: dataset.to_string(), name, fails: order.ties(), row_order: None }
         })
         .collect()
 }

@@ -110,7 +110,7 @@ fn read(project: &Project, member: &Member, definition: &Definition) -> Publishe
     let folder = project
         .benchmark_folder()
         .ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;
-    let scale = if *indicator.unit.get_ref() == Unit::Percent { 100.0 } else { 1.0 };
+    let scale = if definition.unit() == Unit::Percent { 100.0 } else { 1.0 };
     benchmarks::load(&folder, source, member.code.as_str(), project.neighbours_file().as_deref(), scale).map(Some)
 }
 

@@ -201,7 +201,7 @@ pub(super) fn judge(
     let series = upto(&computed.series);
     let latest = find(&series, month);
     // The window of the period reported, not of the latest month evaluated.
-    let window = PeriodWindow::new(month, indicator.window.get_ref(), financial_year_start).describe();
+    let window = PeriodWindow::new(month, definition.window(), financial_year_start).describe();
     let rag = |observation: &Observation| rate(definition, observation, benchmark_value);
     let target = definition.target_for(month);
     let up_to_month = |series: &[Observation]| series.iter().filter(|o| o.period <= month).cloned().collect::<Vec<_>>();
@@ -238,10 +238,10 @@ pub(super) fn judge(
         owner: None,
         rag_bands_on_spc: false,
         theme: definition.theme.clone(),
-        unit: *indicator.unit.get_ref(),
+        unit: definition.unit(),
         decimals: definition.decimals(),
         polarity: definition.polarity(),
-        dataset: indicator.dataset.get_ref().clone(),
+        dataset: definition.dataset().to_string(),
         window: window.clone(),
         basis: computed.basis.describe(),
         rag: latest_rag,
@@ -427,7 +427,7 @@ fn process_control(
         analysed.no_assurance =
             Some("no assurance: the target is for the figure reported, the limits for each month's own".to_string());
     }
-    let unit = *definition.indicator.unit.get_ref();
+    let unit = definition.unit();
     (Some(within_range(spc::Spc { basis, ..analysed }, unit)), None)
 }
 

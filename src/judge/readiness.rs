@@ -208,10 +208,10 @@ fn coverage(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<Wa
         let widest = loaded
             .definitions
             .iter()
-            .filter(|definition| definition.indicator.dataset.get_ref() == name)
-            .filter(|definition| definition.indicator.window.get_ref().kind != WindowKind::AsAt)
+            .filter(|definition| definition.dataset() == name)
+            .filter(|definition| definition.window().kind != WindowKind::AsAt)
             .map(|definition| {
-                let window = PeriodWindow::new(month, definition.indicator.window.get_ref(), fy_start);
+                let window = PeriodWindow::new(month, definition.window(), fy_start);
                 (window.window_start, definition.id())
             })
             .min();

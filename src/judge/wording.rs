@@ -9,7 +9,7 @@ use crate::language::{Definition, MeasureKind, Polarity, RatingMethod, RatingRul
 /// how it is rated. Expressions are quoted as written in the definition.
 pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, String)> {
     let indicator = &definition.indicator;
-    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", indicator.dataset.get_ref()))];
+    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", definition.dataset()))];
     for lookup in &indicator.lookup {
         let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
         lines.push((
@@ -67,7 +67,7 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
 /// the definitions appendix, for the analyst.
 pub fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
     let indicator = &definition.indicator;
-    let source = format!("the {} extract, {window}; figures {}", indicator.dataset.get_ref(), basis.describe());
+    let source = format!("the {} extract, {window}; figures {}", definition.dataset(), basis.describe());
     let mut lines = vec![("Source".to_string(), source)];
     if let Some(national) = &indicator.national_definition {
         lines.push(("Follows".into(), national.clone()));
@@ -75,7 +75,7 @@ pub fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(Str
     for lookup in &indicator.lookup {
         lines.push(("Also uses".into(), format!("the {} extract", lookup.dataset.get_ref())));
     }
-    lines.push(("Calculation".into(), measure_words(*indicator.measure.kind.get_ref()).to_string()));
+    lines.push(("Calculation".into(), measure_words(definition.measure_kind()).to_string()));
     if let Some(rating) = rating_words(definition) {
         lines.push(("Rating".into(), rating));
     }

@@ -4,7 +4,7 @@
 //! against the dataset schemas).
 
 use super::check::{check, Draft, Rules};
-use super::indicator::{known_keys, Indicator, Polarity};
+use super::indicator::{known_keys, Indicator, MeasureKind, Polarity, Unit, Window};
 use super::rules::{MeasureRule, RatingMethod, RatingRule, Tolerance};
 use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
@@ -72,6 +72,24 @@ impl Definition {
             RatingMethod::Benchmark { tolerance } => RatingRule::Benchmark { tolerance },
             RatingMethod::Significance { level } => RatingRule::Significance { level },
         })
+    }
+
+    /// The dataset the indicator reads.
+    pub fn dataset(&self) -> &str {
+        self.indicator.dataset.get_ref()
+    }
+
+    /// The months each value covers.
+    pub fn window(&self) -> &Window {
+        self.indicator.window.get_ref()
+    }
+
+    pub fn unit(&self) -> Unit {
+        *self.indicator.unit.get_ref()
+    }
+
+    pub fn measure_kind(&self) -> MeasureKind {
+        *self.indicator.measure.kind.get_ref()
     }
 
     pub fn decimals(&self) -> u32 {

@@ -96,7 +96,7 @@ pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<
 /// Stage by stage, so that an error is attributed to the expression causing it.
 pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
     let indicator = &definition.indicator;
-    let dataset = project.dataset(indicator.dataset.get_ref()).ok_or_else(|| unchecked(definition))?;
+    let dataset = project.dataset(definition.dataset()).ok_or_else(|| unchecked(definition))?;
     let lookups = lookup_plans(definition);
     let frame = frame_with_lookups(project, definition, dataset, &lookups)?;
     let mut checker = Checker::new(&definition.source, &project.holidays, frame);
@@ -308,7 +308,7 @@ pub fn columns_used(
     let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut add = |dataset: &str, names: Vec<String>| used.entry(dataset.to_string()).or_default().extend(names);
     for (plan, definition) in plans.iter().zip(definitions) {
-        let dataset = definition.indicator.dataset.get_ref().as_str();
+        let dataset = definition.dataset();
         let exprs = plan
             .derive
             .iter()
