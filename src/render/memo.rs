@@ -48,3 +48,31 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// A kept value is not made again; a failed making keeps nothing; past
+    /// the limit the memo starts again.
+    #[test]
+    fn a_memo_makes_each_value_once_and_stays_bounded() {
+        static MEMO: Memo<u32, u32> = Memo::new(2);
+        let made = Cell::new(0);
+        let make = |value: u32| {
+            made.set(made.get() + 1);
+            value * 10
+        };
+        assert_eq!(MEMO.get_or_make(1, || make(1)), 10);
+        assert_eq!(MEMO.get_or_make(1, || make(1)), 10);
+        assert_eq!(made.get(), 1, "made once");
+        assert_eq!(MEMO.try_get_or_make(2, || Err::<u32, &str>("no")), Err("no"));
+        assert_eq!(MEMO.get_or_make(2, || make(2)), 20);
+        assert_eq!(made.get(), 2, "the failure kept nothing");
+        // Two kept: the third clears them first, so 1 is made again.
+        assert_eq!(MEMO.get_or_make(3, || make(3)), 30);
+        assert_eq!(MEMO.get_or_make(1, || make(1)), 10);
+        assert_eq!(made.get(), 4);
+    }
+}
