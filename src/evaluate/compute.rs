@@ -2,6 +2,7 @@
 //! every member's stacked extracts, its aggregates turned into observations.
 
 use super::extracts::Data;
+use super::failure::EvaluateError;
 use super::loaded::Loaded;
 use super::observe::{observe, Basis, Context, IndicatorSeries, Observation};
 use super::plan::Plan;
@@ -59,7 +60,7 @@ pub(super) fn compute_one(
     data: &Data,
     definition: &Definition,
     plan: &Plan,
-) -> Result<Vec<IndicatorSeries>, String> {
+) -> Result<Vec<IndicatorSeries>, EvaluateError> {
     let dataset = definition.dataset();
     let (stacked, present) = data.dataset(dataset)?;
     let fy_start = loaded.project.financial_year_start_month();

@@ -4,6 +4,7 @@
 
 use super::compute::compute_one;
 use super::extracts::Data;
+use super::failure::EvaluateError;
 use super::loaded::Loaded;
 use super::observe::Observation;
 use super::run;
@@ -36,7 +37,7 @@ pub fn explain<'a>(
         return Err(Error::Usage(format!("no indicator `{id}`{help}; `scorecard list` shows them")));
     };
     let (definition, plan) = (&loaded.definitions[index], &loaded.plans[index]);
-    let failed = |message: String| {
+    let failed = |message: EvaluateError| {
         Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
     };
     let members = std::slice::from_ref(&loaded.members[member]);

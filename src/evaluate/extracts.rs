@@ -507,7 +507,7 @@ fn read_extract(
         let rows = table.rows;
         // Tagged with one month only: evaluation sets each month end in turn.
         let piece = Piece::new(extract.member, &[Month::current()], table)
-            .map_err(|error| Diagnostic::file(&extract.path, error))?;
+            .map_err(|error| Diagnostic::file(&extract.path, error.to_string()))?;
         // Its months are known once every history extract of the member is read.
         let months = BTreeSet::new();
         let dates = ExtractDates::default();
@@ -525,7 +525,8 @@ fn read_extract(
     let months = periods.iter().copied().collect();
     let rows = table.rows;
     let dates = extract.month.map(|month| ExtractDates::of(&table, month)).unwrap_or_default();
-    let piece = Piece::new(extract.member, &periods, table).map_err(|error| Diagnostic::file(&extract.path, error))?;
+    let piece = Piece::new(extract.member, &periods, table)
+        .map_err(|error| Diagnostic::file(&extract.path, error.to_string()))?;
     Ok(ReadExtract { dates, absent, piece, months, rows, sha256, unmapped, history: None })
 }
 

@@ -1,6 +1,7 @@
 //! Typed extract tables into polars frames, stacked over periods.
 
-use super::columns::{clean_polars_error, days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
+use super::columns::{days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
+use super::failure::EvaluateError;
 use crate::input::{Day, Table, Values};
 use crate::language::window::PeriodWindow;
 use crate::project::{DatasetConfig, Layout, Month};
@@ -29,7 +30,7 @@ pub struct Piece(DataFrame);
 
 impl Piece {
     /// `periods` has one month for a monthly extract, or one per row.
-    pub fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, String> {
+    pub fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, EvaluateError> {
         let frame = || -> PolarsResult<DataFrame> {
             let mut columns =
                 table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
@@ -41,7 +42,7 @@ impl Piece {
             columns.push(Column::new_scalar(AUTHORITY.into(), Scalar::from(member as i32), table.rows));
             DataFrame::new(table.rows, columns)
         };
-        frame().map(Piece).map_err(|error| clean_polars_error(&error))
+        Ok(frame().map(Piece)?)
     }
 }
 
@@ -95,9 +96,9 @@ impl Stacked {
         Stacked { frame: DataFrame::empty(), history }
     }
 
-    pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, String> {
+    pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, EvaluateError> {
         let history = config.layout == Layout::History;
-        stack(config, pieces).map(|frame| Stacked { frame, history }).map_err(|error| clean_polars_error(&error))
+        Ok(stack(config, pieces).map(|frame| Stacked { frame, history })?)
     }
 
     pub fn rows(&self) -> usize {

@@ -9,6 +9,7 @@ mod columns;
 mod compute;
 mod explain;
 mod extracts;
+mod failure;
 mod frames;
 mod groups;
 mod loaded;

@@ -3,9 +3,10 @@
 //! period) and breakdown group.
 
 use super::columns::{
-    clean_polars_error, decode_snapshot, month_of_index, period_index, snapshot_and, snapshot_code, snapshot_keys_and,
-    AUTHORITY, DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, SNAPSHOT, VALUE,
+    decode_snapshot, month_of_index, period_index, snapshot_and, snapshot_code, snapshot_keys_and, AUTHORITY,
+    DENOMINATOR, GROUP, NON_NULL, NUMERATOR, PERIOD, ROWS, SNAPSHOT, VALUE,
 };
+use super::failure::EvaluateError;
 use super::frames::{window_columns, Stacked};
 use super::plan::{CheckPlan, LookupPlan, Plan};
 use crate::language::window::PeriodWindow;
@@ -43,7 +44,12 @@ pub struct Scope<'a> {
 /// Evaluate one plan over a dataset's stacked frame, once for each scope
 /// (an indicator's own window, and the month its SPC runs on).
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
-pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scope]) -> Result<Vec<Evaluated>, String> {
+pub fn evaluate(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    scopes: &[Scope],
+) -> Result<Vec<Evaluated>, EvaluateError> {
     let run = || -> PolarsResult<Vec<Evaluated>> {
         if let Some(sorted) = shared_history_rows(plan, data, lookups, scopes)? {
             return scopes.iter().map(|scope| aggregate(plan, history_passes(plan, &sorted, scope))).collect();
@@ -56,7 +62,7 @@ pub fn evaluate(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Sco
             None => scopes.iter().map(|scope| aggregate(plan, passes(plan, data, lookups, scope))).collect(),
         }
     };
-    run().map_err(|error| clean_polars_error(&error))
+    Ok(run()?)
 }
 
 /// The rows joined and sorted once for every scope and breakdown, when
@@ -237,8 +243,8 @@ pub fn explain(
     lookups: &[&Stacked],
     (member, shown): (usize, Shown),
     scope: &Scope,
-) -> Result<(Vec<String>, Vec<Vec<String>>), String> {
-    explain_rows(plan, data, lookups, (member, shown), scope).map_err(|error| clean_polars_error(&error))
+) -> Result<(Vec<String>, Vec<Vec<String>>), EvaluateError> {
+    Ok(explain_rows(plan, data, lookups, (member, shown), scope)?)
 }
 
 fn explain_rows(
@@ -352,7 +358,7 @@ fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
 }
 
 /// Rows failing a data-quality check, per authority and period.
-pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snapshot, u64>, String> {
+pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snapshot, u64>, EvaluateError> {
     let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
         let mut rows = data.frame.clone().lazy();
         if let Some(order) = &check.row_order {
@@ -370,5 +376,5 @@ pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snap
             .filter_map(|(snapshot, count)| Some((snapshot?, count?)))
             .collect())
     };
-    run().map_err(|error| clean_polars_error(&error))
+    Ok(run()?)
 }
