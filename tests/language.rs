@@ -122,6 +122,12 @@ numerator = "InTouch"
 }
 
 fn referrals_rated(rag: &str, months: &[(&str, usize)]) -> serde_json::Value {
+    referrals_rated_as("lower_is_better", rag, months)
+}
+
+/// Referrals held at each month end, `months` giving each one's count,
+/// rated by the target method with `rag`'s settings.
+fn referrals_rated_as(polarity: &str, rag: &str, months: &[(&str, usize)]) -> serde_json::Value {
     let fixture = Fixture::new();
     fixture.indicator(
         "t",
@@ -131,7 +137,7 @@ fn referrals_rated(rag: &str, months: &[(&str, usize)]) -> serde_json::Value {
 title = "Referrals"
 description = "Referrals held at the month end."
 unit = "count"
-polarity = "lower_is_better"
+polarity = "{polarity}"
 dataset = "referrals"
 window = {{ kind = "as_at" }}
 [measure]
@@ -681,27 +687,11 @@ fn window_functions_over_an_empty_extract_count_nothing() {
 /// a band worked out from no target (0) made both red.
 #[test]
 fn close_to_target_takes_its_percentage_of_each_months_target() {
-    let fixture = Fixture::new();
-    let definition = r#"id = "referrals"
-title = "Referrals"
-description = "Referrals held at the month end."
-unit = "count"
-polarity = "close_to_target"
-dataset = "referrals"
-window = { kind = "as_at" }
-[measure]
-kind = "count"
-[rag]
-method = "target"
-targets = { "2024-25" = 10, "2025-26" = 20 }
-tolerance_percent = 10
-"#;
-    fixture.indicator("t", "referrals", definition);
-    for (month, count) in [("2025-03", 11), ("2025-04", 21)] {
-        let rows: String = (0..count).map(|child| format!("C{child},2024-01-10\n")).collect();
-        fixture.extract(month, "referrals.csv", &format!("LAchildID,CINreferralDate\n{rows}"));
-    }
-    let json = fixture.build_json(&[], "1767225600", "2025-04");
+    let json = referrals_rated_as(
+        "close_to_target",
+        "targets = { \"2024-25\" = 10, \"2025-26\" = 20 }\ntolerance_percent = 10",
+        &[("2025-03", 11), ("2025-04", 21)],
+    );
     let indicator = &json["indicators"][0];
     assert_eq!(indicator["target"], 20.0);
     assert_eq!(indicator["rag"], "green", "21 against 20, green within 2");
