@@ -1,50 +1,42 @@
 //! Scorecard: children's services performance scorecards from monthly
 //! statutory-return extracts.
 //!
-//! The crate is the pipeline, one module per stage; each may use the
-//! stages above it and none below (a test in `tests/architecture.rs`
-//! enforces it):
+//! The pipeline is a Cargo workspace, one crate per stage under `crates/`;
+//! each depends only on the stages before it, so Cargo enforces the order.
+//! This crate is the command line over them, and re-exports each stage
+//! under its pipeline name:
 //!
-//! - [`diagnostics`], [`parallel`]: what every stage shares.
-//! - [`project`]: `scorecard.toml`, the member authorities, calendar, months;
-//!   [`error`]: the error every later stage returns, with its exit code.
-//! - [`language`]: indicator definitions, checked into a typed model.
-//! - [`input`]: reading extracts, benchmark files and commentary (no polars).
-//! - [`evaluate`]: definitions compiled to polars plans and run over every
-//!   member's extracts; the only module that names polars.
-//! - [`judge`]: RAG, direction of travel, SPC, significance, benchmarks,
-//!   ranks and disclosure control.
-//! - [`render`]: charts, the HTML page, tables, the workbook, comparisons.
-//! - [`publish`]: a build under the output lock, atomic bundles, manifests.
-//! - [`cli`]: the command line; `main.rs` is a thin wrapper over it.
+//! - [`project`] (`crates/project`): `scorecard.toml`, the member
+//!   authorities, calendar and months, with what every stage shares:
+//!   [`diagnostics`], [`parallel`] and [`error`] (the error every later stage
+//!   returns, with its exit code).
+//! - [`language`] (`crates/language`): indicator definitions, checked into a
+//!   typed model.
+//! - [`input`] (`crates/input`): reading extracts, benchmark files and
+//!   commentary (no polars).
+//! - [`evaluate`] (`crates/evaluate`): definitions compiled to polars plans
+//!   and run over every member's extracts; the only crate that depends on
+//!   polars.
+//! - [`judge`] (`crates/judge`): RAG, direction of travel, SPC, significance,
+//!   benchmarks, ranks and disclosure control.
+//! - [`render`] (`crates/render`): charts, the HTML page, the PDF packs,
+//!   tables, the workbook, comparisons.
+//! - [`publish`] (`crates/publish`): a build under the output lock, atomic
+//!   bundles, manifests.
+//! - [`cli`] (here): the command line; `main.rs` is a thin wrapper over it.
 //!
-//! [`sample`] generates the deterministic sample authority; it is a tool
-//! beside the engine, not part of it.
+//! [`sample`] (`crates/sample`) generates the deterministic sample
+//! authority; it is a tool beside the engine, not part of it.
 
-// Diagnostics carry the text they point into; they are built on error paths
-// only, so their size does not matter.
-#![allow(clippy::result_large_err)]
-
-pub mod diagnostics;
-pub mod parallel;
-
-pub mod project;
-
-pub mod error;
-
-pub mod language;
-
-pub mod input;
-
-pub mod evaluate;
-
-pub mod judge;
-
-pub mod render;
-
-pub mod publish;
+pub use scorecard_evaluate as evaluate;
+pub use scorecard_input as input;
+pub use scorecard_judge as judge;
+pub use scorecard_language as language;
+pub use scorecard_project as project;
+pub use scorecard_project::{diagnostics, error, parallel};
+pub use scorecard_publish as publish;
+pub use scorecard_render as render;
+#[doc(hidden)]
+pub use scorecard_sample as sample;
 
 pub mod cli;
-
-#[doc(hidden)]
-pub mod sample;

@@ -1,0 +1,96 @@
+//! A table's column buffers: one typed vector per declared column, text
+//! held in one buffer per column.
+
+use crate::day::Day;
+use crate::project::ColumnType;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    Text(Texts),
+    Integer(Vec<Option<i64>>),
+    Number(Vec<Option<f64>>),
+    Date(Vec<Option<Day>>),
+    Boolean(Vec<Option<bool>>),
+}
+
+/// A text column in one buffer: a string per cell would be millions of
+/// small allocations for a consortium's extracts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Texts {
+    buffer: String,
+    /// Where each cell ends in `buffer`; None for a blank (null) cell.
+    ends: Vec<Option<usize>>,
+}
+
+impl Texts {
+    pub fn push(&mut self, text: Option<&str>) {
+        self.ends.push(text.map(|text| {
+            self.buffer.push_str(text);
+            self.buffer.len()
+        }));
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |end| {
+            end.map(|end| {
+                let text = &self.buffer[start..end];
+                start = end;
+                text
+            })
+        })
+    }
+}
+
+impl<'a> FromIterator<Option<&'a str>> for Texts {
+    fn from_iter<I: IntoIterator<Item = Option<&'a str>>>(cells: I) -> Texts {
+        let mut texts = Texts::default();
+        cells.into_iter().for_each(|cell| texts.push(cell));
+        texts
+    }
+}
+
+impl Values {
+    pub(super) fn new(kind: ColumnType) -> Values {
+        match kind {
+            ColumnType::Text => Values::Text(Texts::default()),
+            ColumnType::Integer => Values::Integer(Vec::new()),
+            ColumnType::Number => Values::Number(Vec::new()),
+            ColumnType::Date => Values::Date(Vec::new()),
+            ColumnType::Boolean => Values::Boolean(Vec::new()),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Values::Text(v) => v.len(),
+            Values::Integer(v) => v.len(),
+            Values::Number(v) => v.len(),
+            Values::Date(v) => v.len(),
+            Values::Boolean(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A blank cell (a null marker): nothing is parsed.
+    pub(super) fn push_null(&mut self) {
+        match self {
+            Values::Text(v) => v.push(None),
+            Values::Integer(v) => v.push(None),
+            Values::Number(v) => v.push(None),
+            Values::Date(v) => v.push(None),
+            Values::Boolean(v) => v.push(None),
+        }
+    }
+}
