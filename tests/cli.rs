@@ -267,3 +267,25 @@ fn values_with_breakdowns_lists_every_group_after_its_totals() {
     assert!(teams.len() > 1, "a group per team");
     assert!((teams.iter().sum::<f64>() - total[0]).abs() < 1e-9, "{teams:?} add up to {total:?}");
 }
+
+/// `sample`'s failures: a consortium size out of range is a usage error
+/// (exit 2) that names the range; a folder it cannot write is an output error
+/// (exit 5) naming the path and the system's reason.
+#[test]
+fn sample_errors_are_usage_or_output_errors_with_their_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = |args: &[&str]| Command::cargo_bin("scorecard").unwrap().arg("sample").args(args).output().unwrap();
+    let out = dir.path().join("data");
+    for count in ["0", "10000"] {
+        let refused = sample(&["--authorities", count, "--out", out.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(2), "{}", String::from_utf8_lossy(&refused.stderr));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("1..=9999"));
+        assert!(!out.exists(), "nothing is written for a refused size");
+    }
+    let blocked = dir.path().join("in-the-way");
+    std::fs::write(&blocked, "").unwrap();
+    let unwritable = sample(&["--out", blocked.join("data").to_str().unwrap()]);
+    assert_eq!(unwritable.status.code(), Some(5), "{}", String::from_utf8_lossy(&unwritable.stderr));
+    let said = String::from_utf8_lossy(&unwritable.stderr);
+    assert!(said.contains("in-the-way/data/2023-04") && said.contains("Not a directory"), "{said}");
+}

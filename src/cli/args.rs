@@ -142,9 +142,9 @@ pub enum Command {
         seed: u64,
         #[arg(long, default_value = "sample-data")]
         out: PathBuf,
-        /// Generate a consortium of this many authorities of varied sizes.
-        #[arg(long)]
-        authorities: Option<usize>,
+        /// Generate a consortium of this many authorities (1 to 9999) of varied sizes.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=9999))]
+        authorities: Option<u16>,
         /// The files' shape: snapshots, or as `init --preset <shape>` reads them (each member's, in a consortium).
         #[arg(long, value_enum, default_value_t = crate::sample::Shape::Snapshots)]
         shape: crate::sample::Shape,

@@ -1,7 +1,7 @@
 //! `scorecard explain`: how one figure was worked out, and the records
 //! behind it, on screen or to a CSV file. Local use only.
 
-use crate::error::{Error, OutputError};
+use crate::error::{Error, OutputError, UsageError};
 use crate::evaluate::{self, Reading, Shown};
 use crate::judge::plain_english;
 use crate::project::Month;
@@ -28,7 +28,7 @@ pub fn explain(
     let reading = if shown == Shown::All { Reading::Everything } else { Reading::ForExplain };
     // Only this member's extracts: a consortium's others play no part.
     let data = evaluate::read_member(&loaded, member, reading)?;
-    let month = Month::choose(&data.months, month).map_err(Error::Usage)?;
+    let month = Month::choose(&data.months, month).map_err(UsageError::from)?;
     let explanation = evaluate::explain(&loaded, &data, member, (id, month), shown)?;
     let definition = explanation.definition;
     let window = explanation.window.describe();

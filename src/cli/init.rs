@@ -1,7 +1,7 @@
 //! `scorecard init DIR`: a new project with a commented project file, one
 //! example indicator, an empty month folder and a README with a cron line.
 
-use crate::error::{Error, OutputError};
+use crate::error::{Error, OutputError, UsageError};
 use crate::project::Month;
 use std::path::{Path, PathBuf};
 
@@ -195,7 +195,7 @@ const ANNEX_A_OWN: [(&str, &str); 7] = [
 /// Returns the files written.
 pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, Error> {
     if dir.join("scorecard.toml").exists() {
-        return Err(Error::Usage(format!("{} already has a scorecard.toml; not overwriting it", dir.display())));
+        return Err(UsageError::AlreadyInitialised(dir.to_path_buf()).into());
     }
     let mut written = Vec::new();
     let mut files: Vec<(&str, String)> = match preset {

@@ -1,7 +1,7 @@
 //! The commands that read and write nothing published: `check` (validate
 //! everything, report data quality), `list` and `values`.
 
-use crate::error::{Error, OutputError};
+use crate::error::{Error, OutputError, Unfit};
 use crate::evaluate::{self, Reading};
 use crate::input::commentary;
 use crate::judge::{self, PublishedBenchmarks, Rag};
@@ -29,11 +29,8 @@ pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     let last = data.months.last().map(Month::to_string).unwrap_or_default();
     say_project(&loaded, out);
     if !unfit.is_empty() {
-        return Err(Error::Unfit(format!(
-            "{}\n`build` would stop here too (exit 7); {} indicators checked, extracts {first} to {last}",
-            unfit.join("\n"),
-            loaded.definitions.len()
-        )));
+        let extracts = format!("{first} to {last}");
+        return Err(Unfit::WouldStopBuild { problems: unfit, indicators: loaded.definitions.len(), extracts }.into());
     }
     say!(out, "ok: {} indicators, extracts {first} to {last}", loaded.definitions.len());
     Ok(())

@@ -20,6 +20,7 @@ pub mod project;
 mod schema;
 
 pub use crate::error::Error;
+use crate::error::UsageError;
 pub use args::{Cli, Command, LogFormat, SchemaKind};
 pub use schema::schema;
 
@@ -90,12 +91,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Sample { seed, out: dir, authorities, shape } => {
             let written = match authorities {
-                Some(count) => crate::sample::write_consortium(&dir, seed, count, shape),
+                Some(count) => crate::sample::write_consortium(&dir, seed, count.into(), shape),
                 None => crate::sample::write_shaped(&dir, seed, shape),
             };
             written
                 .map(|summary| say!(out, "{summary}"))
-                .map_err(|message| Error::Output(crate::error::OutputError::Sample(message)))
+                .map_err(|error| Error::Output(crate::error::OutputError::Sample(Box::new(error))))
         }
     };
     print(&out);
@@ -137,7 +138,7 @@ fn wait_duration(seconds: f64) -> Result<std::time::Duration, Error> {
     const WEEK: f64 = 7.0 * 24.0 * 3600.0;
     match (0.0..=WEEK).contains(&seconds) {
         true => Ok(std::time::Duration::from_secs_f64(seconds)),
-        false => Err(Error::Usage(format!("--wait is {seconds}: it must be between 0 and {WEEK} seconds (a week)"))),
+        false => Err(UsageError::Wait { seconds, most: WEEK }.into()),
     }
 }
 
@@ -150,9 +151,6 @@ fn check_source_date_epoch() -> Result<(), Error> {
     let usable = text.trim().parse::<i64>().is_ok_and(|seconds| (0..=253_402_300_799).contains(&seconds));
     match usable {
         true => Ok(()),
-        false => Err(Error::Usage(format!(
-            "SOURCE_DATE_EPOCH is `{}`: it must be whole seconds since 1970 (0 to 253402300799), or unset",
-            crate::diagnostics::quoted(&text)
-        ))),
+        false => Err(UsageError::SourceDateEpoch(crate::diagnostics::quoted(&text).to_string()).into()),
     }
 }

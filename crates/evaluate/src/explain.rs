@@ -9,7 +9,7 @@ use super::loaded::Loaded;
 use super::observe::Observation;
 use super::run;
 use crate::diagnostics::{did_you_mean, Diagnostic};
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::language::window::PeriodWindow;
 use crate::language::Definition;
 use crate::project::Month;
@@ -34,7 +34,7 @@ pub fn explain<'a>(
     let Some(index) = loaded.definitions.iter().position(|definition| definition.id() == id) else {
         let ids = loaded.definitions.iter().map(|definition| definition.id());
         let help = did_you_mean(id, ids).map(|help| format!(" ({help})")).unwrap_or_default();
-        return Err(Error::Usage(format!("no indicator `{id}`{help}; `scorecard list` shows them")));
+        return Err(UsageError::NoIndicator { id: id.to_string(), help }.into());
     };
     let (definition, plan) = (&loaded.definitions[index], &loaded.plans[index]);
     let failed = |message: EvaluateError| {

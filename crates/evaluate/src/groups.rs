@@ -11,7 +11,7 @@ use super::compute::{compute_members, Computed};
 use super::extracts::{read_members, span, Data, Reading};
 use super::loaded::Loaded;
 use super::quality::{data_quality, DataQuality};
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::parallel;
 use crate::project::{Member, Month};
 use std::ops::Range;
@@ -168,7 +168,7 @@ pub fn evaluate_in_groups(
             }
         }
     }
-    whole.ok_or_else(|| Error::Usage("no members to evaluate".into()))
+    whole.ok_or(Error::Usage(UsageError::NoMembers { doing: "evaluate" }))
 }
 
 /// One group's data evaluated; its frames dropped.

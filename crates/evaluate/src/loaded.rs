@@ -4,7 +4,7 @@
 use super::plan::{compile_all, compile_checks, CheckPlan, Plan};
 use super::ties::tie_checks;
 use crate::diagnostics::{did_you_mean, Diagnostics};
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::language::{self, Definition, Event, ImprovementPlan, LeftOut};
 use crate::project::{self, Member, Project};
 use std::path::Path;
@@ -33,14 +33,13 @@ impl Loaded {
         match code {
             Some(code) => codes().position(|found| found == code).ok_or_else(|| {
                 let help = did_you_mean(code, codes()).map(|h| format!(" ({h})")).unwrap_or_default();
-                Error::Usage(format!("no member authority `{code}`{help}"))
+                Error::Usage(UsageError::NoMember { code: code.to_string(), help })
             }),
             None if self.members.len() == 1 => Ok(0),
-            None => Err(Error::Usage(format!(
-                "this consortium has {} members: name one with --authority (e.g. --authority {})",
-                self.members.len(),
-                self.members[0].code
-            ))),
+            None => Err(Error::Usage(UsageError::MemberNotNamed {
+                members: self.members.len(),
+                example: self.members[0].code.to_string(),
+            })),
         }
     }
 }

@@ -79,7 +79,9 @@ pub(super) fn targets(spec: &Rag, start_month: u32, source: &SourceFile) -> Resu
             let path = trajectory.get_ref();
             let month = |text: &toml::Spanned<String>, diagnostics: &mut Diagnostics| {
                 let parsed = text.get_ref().parse::<Month>();
-                parsed.map_err(|message| diagnostics.push(source.error(text.span(), message, "not a month"))).ok()
+                parsed
+                    .map_err(|message| diagnostics.push(source.error(text.span(), message.to_string(), "not a month")))
+                    .ok()
             };
             let (from, to) = (month(&path.from, &mut diagnostics), month(&path.to, &mut diagnostics));
             match (from, to) {

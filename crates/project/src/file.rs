@@ -890,7 +890,9 @@ fn check_history(source: &SourceFile, name: &str, config: &DatasetConfig, diagno
     for bound in bounds.into_iter().flatten() {
         match bound.get_ref().parse::<super::period::Month>() {
             Ok(month) => months.push(month),
-            Err(error) => diagnostics.push(source.error(bound.span(), error, "expected YYYY-MM, e.g. 2023-04")),
+            Err(error) => {
+                diagnostics.push(source.error(bound.span(), error.to_string(), "expected YYYY-MM, e.g. 2023-04"))
+            }
         }
     }
     if let ([from, through], (Some(_), Some(bound))) = (months.as_slice(), (&range.from, &range.through)) {

@@ -5,6 +5,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::error::MonthError;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
     pub year: i32,
@@ -68,15 +70,14 @@ impl Month {
 
     /// The month to report from those `available` (sorted): the one asked
     /// for, or the latest.
-    pub fn choose(available: &[Month], requested: Option<Month>) -> Result<Month, String> {
-        let range = || {
-            let first = available.first().map(Month::to_string).unwrap_or_default();
-            format!("{first} to {}", available.last().map(Month::to_string).unwrap_or_default())
+    pub fn choose(available: &[Month], requested: Option<Month>) -> Result<Month, MonthError> {
+        let (Some(first), Some(last)) = (available.first().copied(), available.last().copied()) else {
+            return Err(MonthError::NoneAvailable);
         };
         match requested {
             Some(month) if available.contains(&month) => Ok(month),
-            Some(month) => Err(format!("no extracts for {month}: months available are {}", range())),
-            None => available.last().copied().ok_or_else(|| "no months with extracts".to_string()),
+            Some(month) => Err(MonthError::NotAvailable { month, first, last }),
+            None => Ok(last),
         }
     }
 
@@ -93,10 +94,10 @@ impl fmt::Display for Month {
 }
 
 impl FromStr for Month {
-    type Err = String;
+    type Err = MonthError;
 
-    fn from_str(text: &str) -> Result<Month, String> {
-        let invalid = || format!("`{text}` is not a month written YYYY-MM (for example 2025-03)");
+    fn from_str(text: &str) -> Result<Month, MonthError> {
+        let invalid = || MonthError::NotAMonth(text.to_string());
         let (year, month) = text.split_once('-').ok_or_else(invalid)?;
         if year.len() != 4 || month.len() != 2 {
             return Err(invalid());
@@ -139,13 +140,15 @@ mod tests {
         assert_eq!(Month::choose(&available, None), Ok(Month::new(2025, 3).unwrap()));
         assert_eq!(Month::choose(&available, Month::new(2025, 2)), Ok(Month::new(2025, 2).unwrap()));
         let missing = Month::choose(&available, Month::new(2024, 12)).unwrap_err();
-        assert_eq!(missing, "no extracts for 2024-12: months available are 2025-01 to 2025-03");
-        assert_eq!(Month::choose(&[], None).unwrap_err(), "no months with extracts");
+        assert_eq!(missing.to_string(), "no extracts for 2024-12: months available are 2025-01 to 2025-03");
+        assert_eq!(Month::choose(&[], None), Err(MonthError::NoneAvailable));
+        // Nothing to choose from, whatever is asked for.
+        assert_eq!(Month::choose(&[], Month::new(2025, 2)), Err(MonthError::NoneAvailable));
     }
 
     #[test]
     fn parse_rejects_loose_forms() {
-        assert!("2025-3".parse::<Month>().is_err());
+        assert_eq!("2025-3".parse::<Month>(), Err(MonthError::NotAMonth("2025-3".to_string())));
         assert!("2025-13".parse::<Month>().is_err());
         assert_eq!("2025-03".parse::<Month>().unwrap(), Month::new(2025, 3).unwrap());
     }

@@ -13,7 +13,7 @@ use super::lock::OutputLock;
 use super::manifest::{definitions_hash, Manifest};
 use super::progress::Progress;
 use super::staleness::{comparison_up_to_date, up_to_date, Hashes};
-use crate::error::Error;
+use crate::error::{Error, Unfit, UsageError};
 use crate::evaluate::{self, Data, Evaluated, Loaded, Reading, Snapshot};
 use crate::input::{self, commentary};
 use crate::judge::{self, Direction, Position, PublishedBenchmarks, Rag, RagCounts, Ranking, Warning};
@@ -127,7 +127,7 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
         };
         let months = match options.all {
             true => available,
-            false => vec![Month::choose(&available, options.month).map_err(Error::Usage)?],
+            false => vec![Month::choose(&available, options.month).map_err(UsageError::from)?],
         };
         targets.extend(months.into_iter().map(|month| (*member, month)));
     }
@@ -189,10 +189,7 @@ impl Work {
         if gaps.is_empty() {
             return Ok(());
         }
-        Err(Error::Unfit(format!(
-            "incomplete extracts; nothing was written\n{}\nbuild again when every extract is in place, or use --allow-incomplete to publish with the gaps stated",
-            gaps.join("\n")
-        )))
+        Err(Unfit::Incomplete { gaps }.into())
     }
 
     /// Each month's plausibility warnings, logged; an error, before anything
@@ -216,10 +213,7 @@ impl Work {
         if fatal.is_empty() {
             return Ok(by_snapshot);
         }
-        Err(Error::Unfit(format!(
-            "checks that [checks] fail_on makes fatal; nothing was written\n{}",
-            fatal.join("\n")
-        )))
+        Err(Unfit::FailedChecks { failed: fatal }.into())
     }
 
     /// Read and evaluate, a group of members at a time (unless that was done

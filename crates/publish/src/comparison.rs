@@ -5,7 +5,7 @@ use super::bundle::write_bundle;
 use super::context::BuildContext;
 use super::inputs::comparison_inputs;
 use super::manifest::Manifest;
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::evaluate::{Computed, Loaded};
 use crate::judge::{rank, scorecard, PublishedBenchmarks, Ranking, Scorecard};
 use crate::project::Month;
@@ -33,7 +33,7 @@ pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf,
     let ranking = match context.rankings.get(&month) {
         Some(ranking) => ranking.clone(),
         None => rank_month(loaded, context.published, context.benchmarks, month)
-            .ok_or_else(|| Error::Usage("no members to compare".into()))?,
+            .ok_or(UsageError::NoMembers { doing: "compare" })?,
     };
     let consortium = &loaded.project.consortium_name(loaded.members.len());
     let mut files = comparison_files(&ranking, consortium, context.built)?;

@@ -52,11 +52,7 @@ impl OutputLock {
     /// The lock a build takes, its failure as the build's error.
     pub fn acquire_for_build(output_dir: &Path, wait: Duration) -> Result<OutputLock, Error> {
         OutputLock::acquire(output_dir, wait).map_err(|error| match error {
-            LockError::Held { waited } => Error::Locked(format!(
-                "another build holds {} (waited {:.1} s)",
-                output_dir.join(".lock").display(),
-                waited.as_secs_f64()
-            )),
+            LockError::Held { waited } => Error::Locked { lock: output_dir.join(".lock"), waited },
             LockError::Io(message) => Error::Output(message),
         })
     }

@@ -5,6 +5,7 @@
 //! a title row above the headers, Excel date cells, coded answers as text.
 
 use super::csv_table::CsvTable;
+use super::failure::SampleError;
 use chrono::{Datelike, Months, NaiveDate};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
 use std::collections::BTreeMap;
@@ -26,7 +27,7 @@ struct List {
 
 /// Write `out/Annex_A_{YYYY}_{Mon}.xlsx` from the snapshot in `dir` (as at
 /// `month_end`), then remove the snapshot.
-pub fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), String> {
+pub fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), SampleError> {
     let lists =
         [referrals(dir)?, assessments(dir)?, protection(dir)?, looked_after(dir, month_end)?, care_leavers(dir)?];
     let mut book = Workbook::new();
@@ -34,13 +35,13 @@ pub fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), S
     // Workbooks before April 2024 are an older version of Annex A, with its
     // older header spellings, as a council's archive holds them.
     let older = month_end < NaiveDate::from_ymd_opt(2024, 4, 1).expect("a date");
+    let path = out.join(format!("Annex_A_{}.xlsx", month_end.format("%Y_%b")));
     for list in &lists {
         let sheet = book.add_worksheet();
-        write_list(sheet, list, older, &date_format).map_err(|error| format!("{}: {error}", list.sheet))?;
+        write_list(sheet, list, older, &date_format).map_err(SampleError::workbook(&path.join(list.sheet)))?;
     }
-    let name = format!("Annex_A_{}.xlsx", month_end.format("%Y_%b"));
-    book.save(out.join(&name)).map_err(|error| format!("{name}: {error}"))?;
-    std::fs::remove_dir_all(dir).map_err(|error| format!("{}: {error}", dir.display()))
+    book.save(&path).map_err(SampleError::workbook(&path))?;
+    std::fs::remove_dir_all(dir).map_err(SampleError::io(dir))
 }
 
 /// Headers an older version of Annex A spells differently: (now, then).
@@ -92,7 +93,7 @@ fn write_list(
 /// List 3. The number of the child's referrals in the 12 months up to each
 /// one, itself included, counting earlier referrals (file order breaks ties)
 /// whose date plus 12 months is on or after this one's.
-fn referrals(dir: &Path) -> Result<List, String> {
+fn referrals(dir: &Path) -> Result<List, SampleError> {
     let table = CsvTable::read(&dir.join("cin_referrals.csv"))?;
     let mut by_child: BTreeMap<String, Vec<(NaiveDate, usize)>> = BTreeMap::new();
     for (index, row) in table.rows.iter().enumerate() {
@@ -131,7 +132,7 @@ fn referrals(dir: &Path) -> Result<List, String> {
 }
 
 /// List 4.
-fn assessments(dir: &Path) -> Result<List, String> {
+fn assessments(dir: &Path) -> Result<List, SampleError> {
     let table = CsvTable::read(&dir.join("cin_assessments.csv"))?;
     let rows = table
         .rows
@@ -157,7 +158,7 @@ fn assessments(dir: &Path) -> Result<List, String> {
 }
 
 /// List 7.
-fn protection(dir: &Path) -> Result<List, String> {
+fn protection(dir: &Path) -> Result<List, SampleError> {
     let table = CsvTable::read(&dir.join("cin_cp_plans.csv"))?;
     let rows = table
         .rows
@@ -192,7 +193,7 @@ fn protection(dir: &Path) -> Result<List, String> {
 /// each episode starting in them with a new carer (S, P, B), as the
 /// `placements-3-plus` definition counts them. The legal status is the
 /// latest episode's, written as Annex A writes it ("C2: FCO").
-fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, String> {
+fn looked_after(dir: &Path, month_end: NaiveDate) -> Result<List, SampleError> {
     let episodes = CsvTable::read(&dir.join("ssda903_episodes.csv"))?;
     let header = CsvTable::read(&dir.join("ssda903_header.csv"))?;
     let births: BTreeMap<String, Option<NaiveDate>> =
@@ -261,7 +262,7 @@ fn annex_a_legal_status(code: &str) -> String {
 }
 
 /// List 9: suitability in words, as Annex A writes it.
-fn care_leavers(dir: &Path) -> Result<List, String> {
+fn care_leavers(dir: &Path) -> Result<List, SampleError> {
     let table = CsvTable::read(&dir.join("ssda903_oc3.csv"))?;
     let rows = table
         .rows

@@ -2,6 +2,7 @@
 //! enquiries and child protection plans, simulated from 2018.
 
 use super::cin_record::{self, OpenPlan};
+use super::failure::SampleError;
 use super::simulation::{add_working_days, iso, shown, trend, write_csv, Draw, LAST_MONTH};
 use crate::project::HolidayCalendar;
 use crate::project::Month;
@@ -76,7 +77,7 @@ impl CinHistory {
         CinHistory { referrals, record_seed, scale }
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
+    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
         let since = |months: u32| Month::months_before(as_at, months);
         let visible: Vec<&Referral> = self.referrals.iter().filter(|r| r.date <= as_at && r.date > since(24)).collect();
         write_referrals(dir, &visible, as_at)?;
@@ -98,7 +99,7 @@ impl CinHistory {
     }
 
     /// Plans are listed while open and for 13 months after they end.
-    fn write_plans(&self, dir: &Path, as_at: NaiveDate) -> Result<(), String> {
+    fn write_plans(&self, dir: &Path, as_at: NaiveDate) -> Result<(), SampleError> {
         let since = |months: u32| Month::months_before(as_at, months);
         let plan_rows: Vec<Vec<String>> = self
             .referrals
@@ -136,7 +137,7 @@ impl CinHistory {
 }
 
 /// The referrals of the last 24 months (`visible`), as `cin_referrals.csv`.
-fn write_referrals(dir: &Path, visible: &[&Referral], as_at: NaiveDate) -> Result<(), String> {
+fn write_referrals(dir: &Path, visible: &[&Referral], as_at: NaiveDate) -> Result<(), SampleError> {
     let referral_rows: Vec<Vec<String>> = visible
         .iter()
         .map(|r| {
@@ -175,7 +176,7 @@ fn write_assessments<'a>(
     dir: &Path,
     visible: &[&'a Referral],
     as_at: NaiveDate,
-) -> Result<Vec<(&'a Referral, &'a Assessment)>, String> {
+) -> Result<Vec<(&'a Referral, &'a Assessment)>, SampleError> {
     let since = |months: u32| Month::months_before(as_at, months);
     let assessed: Vec<(&Referral, &Assessment)> = visible
         .iter()
@@ -211,7 +212,7 @@ fn write_assessments<'a>(
 }
 
 /// The section 47 enquiries begun from `assessed` assessments.
-fn write_enquiries(dir: &Path, assessed: &[(&Referral, &Assessment)], as_at: NaiveDate) -> Result<(), String> {
+fn write_enquiries(dir: &Path, assessed: &[(&Referral, &Assessment)], as_at: NaiveDate) -> Result<(), SampleError> {
     let enquiries: Vec<(&Referral, &Enquiry)> = assessed
         .iter()
         .filter_map(|(r, a)| Some((*r, a.enquiry.as_ref()?)))

@@ -6,6 +6,7 @@
 //! history is made, and the plan's or the day's number), so the census
 //! extracts are unchanged and every snapshot agrees with the others.
 
+use super::failure::SampleError;
 use super::simulation::{iso, schedule, trend, write_csv, Draw, Lateness};
 use crate::project::Month;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
@@ -25,7 +26,7 @@ pub struct OpenPlan<'a> {
 
 /// `cin_cp_record.csv`: visits every 10 working days (about 12 days) and
 /// reviews 3 months after the initial conference, then every 6 months.
-pub fn write_plans(dir: &Path, seed: u64, plans: &[OpenPlan], as_at: NaiveDate) -> Result<(), String> {
+pub fn write_plans(dir: &Path, seed: u64, plans: &[OpenPlan], as_at: NaiveDate) -> Result<(), SampleError> {
     let rows: Vec<Vec<String>> = plans
         .iter()
         .map(|plan| {
@@ -59,7 +60,7 @@ pub fn write_contacts(
     scale: f64,
     referrals: &[(&str, NaiveDate)],
     as_at: NaiveDate,
-) -> Result<(), String> {
+) -> Result<(), SampleError> {
     let year_ago = Month::months_before(as_at, 12);
     let mut rows: Vec<Vec<String>> = referrals
         .iter()

@@ -2,6 +2,7 @@
 //! care leavers (OC3), simulated from 2012 so that care histories are long.
 
 use super::cla_record::{self, CareEvents, CaredFor};
+use super::failure::SampleError;
 use super::simulation::{age_on, dmy, shown, trend, write_csv, Draw, LAST_MONTH};
 use crate::project::Month;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -101,7 +102,7 @@ impl ClaHistory {
         ClaHistory { children, events, seed }
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, String> {
+    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
         let year_ago = Month::months_before(as_at, 12) + Duration::days(1);
         let in_scope: Vec<&Child> =
             self.children.iter().filter(|child| child.looked_after_between(year_ago, as_at)).collect();
@@ -173,7 +174,7 @@ impl ClaHistory {
 
     /// The adoption register as one current extract (history layout), named
     /// by its month: `ssda903_adoption_YYYY-MM.csv` in `out`.
-    pub fn write_adoptions(&self, out: &Path, month: Month) -> Result<usize, String> {
+    pub fn write_adoptions(&self, out: &Path, month: Month) -> Result<usize, SampleError> {
         let children: Vec<CaredFor> =
             self.children.iter().enumerate().map(|(index, child)| child.cared_for(index)).collect();
         let path = out.join(format!("ssda903_adoption_{month}.csv"));

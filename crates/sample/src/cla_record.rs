@@ -8,6 +8,7 @@
 //! and a salt), so the rest of the simulated history is unchanged and every
 //! snapshot agrees with the others.
 
+use super::failure::SampleError;
 use super::simulation::{age_on, dmy, schedule, trend, write_csv, Draw, Lateness};
 use crate::project::Month;
 use chrono::{Duration, NaiveDate};
@@ -84,7 +85,7 @@ fn within_year(events: &[NaiveDate], as_at: NaiveDate) -> usize {
 }
 
 /// `cla_care_record.csv`: one row per child looked after at `as_at`.
-pub(super) fn write(dir: &Path, children: &[(CaredFor, &CareEvents)], as_at: NaiveDate) -> Result<(), String> {
+pub(super) fn write(dir: &Path, children: &[(CaredFor, &CareEvents)], as_at: NaiveDate) -> Result<(), SampleError> {
     let rows: Vec<Vec<String>> = children
         .iter()
         .filter(|(child, _)| child.care_start <= as_at && child.care_end.is_none_or(|end| end > as_at))
@@ -130,7 +131,12 @@ pub(super) fn write(dir: &Path, children: &[(CaredFor, &CareEvents)], as_at: Nai
 /// decision that they should be placed for adoption (DATE_INT), the match
 /// and the day they moved in with their adoptive family
 /// (placed for adoption), 4 to 11 months before the adoption order.
-pub(super) fn write_adoptions(path: &Path, children: &[CaredFor], seed: u64, as_at: NaiveDate) -> Result<(), String> {
+pub(super) fn write_adoptions(
+    path: &Path,
+    children: &[CaredFor],
+    seed: u64,
+    as_at: NaiveDate,
+) -> Result<(), SampleError> {
     let rows: Vec<Vec<String>> = children
         .iter()
         .filter(|child| child.adopted)

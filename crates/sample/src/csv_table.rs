@@ -1,6 +1,7 @@
 //! A snapshot's CSV read whole, its columns by name: what the shape
 //! writers (`returns`, `annex_a`) rewrite.
 
+use super::failure::SampleError;
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -10,14 +11,14 @@ pub struct CsvTable {
 }
 
 impl CsvTable {
-    pub fn read(path: &Path) -> Result<CsvTable, String> {
-        let mut reader = csv::Reader::from_path(path).map_err(|error| format!("{}: {error}", path.display()))?;
-        let header = reader.headers().map_err(|error| error.to_string())?.iter().map(String::from).collect();
+    pub fn read(path: &Path) -> Result<CsvTable, SampleError> {
+        let mut reader = csv::Reader::from_path(path).map_err(SampleError::csv(path))?;
+        let header = reader.headers().map_err(SampleError::csv(path))?.iter().map(String::from).collect();
         let rows = reader
             .records()
             .map(|record| record.map(|record| record.iter().map(String::from).collect()))
             .collect::<Result<Vec<Vec<String>>, _>>()
-            .map_err(|error| format!("{}: {error}", path.display()))?;
+            .map_err(SampleError::csv(path))?;
         Ok(CsvTable { header, rows })
     }
 

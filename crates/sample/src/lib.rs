@@ -19,6 +19,7 @@ mod cin_record;
 mod cla;
 mod cla_record;
 mod csv_table;
+mod failure;
 mod returns;
 mod simulation;
 mod ssd;
@@ -30,6 +31,8 @@ use cla::ClaHistory;
 use simulation::{write_csv, Draw, FIRST_MONTH, LAST_MONTH};
 use std::path::Path;
 use workforce::WorkforceHistory;
+
+pub use failure::SampleError;
 
 /// The shapes the sample's extracts can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -49,12 +52,12 @@ pub enum Shape {
 }
 
 /// Write every month's extracts under `out/YYYY-MM/`. Returns a summary line.
-pub fn write(out: &Path, seed: u64) -> Result<String, String> {
+pub fn write(out: &Path, seed: u64) -> Result<String, SampleError> {
     write_shaped(out, seed, Shape::Snapshots)
 }
 
 /// Write every month's extracts under `out/YYYY-MM/` in `shape`.
-pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, String> {
+pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, SampleError> {
     let snapshots = write_authority(out, seed, 1.0)?;
     let files = reshape(out, shape, snapshots)?;
     Ok(format!(
@@ -66,7 +69,7 @@ pub fn write_shaped(out: &Path, seed: u64, shape: Shape) -> Result<String, Strin
 
 /// One authority's snapshots (`snapshots` files under `out`) rewritten in
 /// `shape`. Returns the number of files the folder then holds.
-fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> {
+fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, SampleError> {
     let months = || FIRST_MONTH.through(LAST_MONTH);
     // The adoption register is written once, beside the months, whatever the shape.
     let register = 1;
@@ -95,7 +98,7 @@ fn reshape(out: &Path, shape: Shape, snapshots: usize) -> Result<usize, String> 
 
 /// One authority's history, `scale` times the size of the sample's, cut
 /// into month-end snapshots. Returns the number of files written.
-fn write_authority(out: &Path, seed: u64, scale: f64) -> Result<usize, String> {
+fn write_authority(out: &Path, seed: u64, scale: f64) -> Result<usize, SampleError> {
     let calendar = HolidayCalendar::england_and_wales();
     let cla = ClaHistory::simulate(&mut Draw::new(seed), seed, scale);
     let cin = CinHistory::simulate(&mut Draw::new(seed.wrapping_add(1)), &calendar, scale);
@@ -103,7 +106,7 @@ fn write_authority(out: &Path, seed: u64, scale: f64) -> Result<usize, String> {
     let mut files = 0;
     for month in FIRST_MONTH.through(LAST_MONTH) {
         let dir = out.join(month.to_string());
-        std::fs::create_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+        std::fs::create_dir_all(&dir).map_err(SampleError::io(&dir))?;
         let as_at = month.last_day();
         files += cla.write_snapshot(&dir, as_at)?;
         files += cin.write_snapshot(&dir, as_at)?;
@@ -151,9 +154,9 @@ const POPULATION: [(i32, u64); 4] = [(2022, 44800), (2023, 45100), (2024, 45300)
 /// and a folder per member code (E069000NN), each of a different size
 /// (0.75 to 3.25 times the sample authority, 2 on average) so that the
 /// data total is predictable: sizes are evenly spaced, in shuffled order.
-pub fn write_consortium(out: &Path, seed: u64, count: usize, shape: Shape) -> Result<String, String> {
+pub fn write_consortium(out: &Path, seed: u64, count: usize, shape: Shape) -> Result<String, SampleError> {
     if count == 0 || count > 9999 {
-        return Err("--authorities must be between 1 and 9999".into());
+        return Err(SampleError::Authorities(count));
     }
     let mut sizes: Vec<f64> = (0..count).map(|index| 0.75 + 2.5 * (index as f64 + 0.5) / count as f64).collect();
     let mut draw = Draw::new(seed);
@@ -176,7 +179,7 @@ pub fn write_consortium(out: &Path, seed: u64, count: usize, shape: Shape) -> Re
         let snapshots = write_authority(&folder, *member_seed, *scale)?;
         reshape(&folder, shape, snapshots)
     });
-    let files = written.into_iter().sum::<Result<usize, String>>()?;
+    let files = written.into_iter().sum::<Result<usize, SampleError>>()?;
     let mut rows = Vec::new();
     for (index, (code, name, scale, _)) in members.iter().enumerate() {
         let mut row = vec![code.clone(), name.clone(), REGIONS[index % REGIONS.len()].to_string()];

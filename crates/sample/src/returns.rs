@@ -4,6 +4,7 @@
 //! `returns` preset builds the same scorecard from them.
 
 use super::csv_table::CsvTable;
+use super::failure::SampleError;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -21,7 +22,7 @@ const NOT_IN_RETURN: [&str; 5] = ["LAchildID", "CINdetailsID", "AssessmentID", "
 
 /// Rewrite one month folder: `cin_*.csv` become `cin_census.xml`,
 /// `workforce.csv` becomes `csww.xml`. Returns the files the folder then holds.
-pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usize, String> {
+pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usize, SampleError> {
     let mut details: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
     for (file, element) in CIN_TABLES {
@@ -34,7 +35,8 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
             let parts = details.entry(key).or_default();
             parts.push(record(&header, &row, element));
         }
-        std::fs::remove_file(dir.join(file)).map_err(|error| format!("{file}: {error}"))?;
+        let path = dir.join(file);
+        std::fs::remove_file(&path).map_err(SampleError::io(&path))?;
     }
     let mut xml = header("CIN", year, reference_date);
     xml.push_str("<Children>\n");
@@ -55,7 +57,8 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
         xml.push_str("</Child>\n");
     }
     xml.push_str("</Children>\n</Message>\n");
-    std::fs::write(dir.join("cin_census.xml"), xml).map_err(|error| format!("cin_census.xml: {error}"))?;
+    let path = dir.join("cin_census.xml");
+    std::fs::write(&path, xml).map_err(SampleError::io(&path))?;
 
     let CsvTable { header: header_row, rows } = CsvTable::read(&dir.join("workforce.csv"))?;
     let mut xml = header("CSWW", year, reference_date);
@@ -63,9 +66,11 @@ pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usiz
         let _ = writeln!(xml, "<CSWWWorker>{}</CSWWWorker>", record(&header_row, &row, ""));
     }
     xml.push_str("</Message>\n");
-    std::fs::write(dir.join("csww.xml"), xml).map_err(|error| format!("csww.xml: {error}"))?;
-    std::fs::remove_file(dir.join("workforce.csv")).map_err(|error| format!("workforce.csv: {error}"))?;
-    let entries = std::fs::read_dir(dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+    let path = dir.join("csww.xml");
+    std::fs::write(&path, xml).map_err(SampleError::io(&path))?;
+    let path = dir.join("workforce.csv");
+    std::fs::remove_file(&path).map_err(SampleError::io(&path))?;
+    let entries = std::fs::read_dir(dir).map_err(SampleError::io(dir))?;
     Ok(entries.count())
 }
 

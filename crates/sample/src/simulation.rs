@@ -2,6 +2,7 @@
 //! random source, trends over the report months, and dates as extracts
 //! write them.
 
+use super::failure::SampleError;
 use crate::project::{HolidayCalendar, Month};
 use chrono::{Datelike, Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -111,13 +112,13 @@ pub fn shown(date: Option<NaiveDate>, as_at: NaiveDate, format: fn(NaiveDate) ->
     date.filter(|date| *date <= as_at).map(format).unwrap_or_default()
 }
 
-pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), String> {
-    let mut writer = csv::Writer::from_path(path).map_err(|error| format!("{}: {error}", path.display()))?;
-    writer.write_record(header).map_err(|error| error.to_string())?;
+pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), SampleError> {
+    let mut writer = csv::Writer::from_path(path).map_err(SampleError::csv(path))?;
+    writer.write_record(header).map_err(SampleError::csv(path))?;
     for row in rows {
-        writer.write_record(row).map_err(|error| error.to_string())?;
+        writer.write_record(row).map_err(SampleError::csv(path))?;
     }
-    writer.flush().map_err(|error| format!("{}: {error}", path.display()))
+    writer.flush().map_err(SampleError::io(path))
 }
 
 /// How late a scheduled event is: its chance on the day it falls due, and

@@ -6,6 +6,7 @@
 //! the snapshot's caseload (children's ids are made up: a caseload is a count).
 
 use super::csv_table::CsvTable;
+use super::failure::SampleError;
 use super::simulation::write_csv;
 use crate::project::Month;
 use chrono::NaiveDate;
@@ -119,7 +120,7 @@ const TABLES: [TableShape; 8] = [
 ];
 
 /// Replace the month folders `first..=last` under `out` with the SSD tables.
-pub fn write(out: &Path, first: Month, last: Month) -> Result<usize, String> {
+pub fn write(out: &Path, first: Month, last: Month) -> Result<usize, SampleError> {
     let months: Vec<Month> = first.through(last).collect();
     for table in &TABLES {
         let mut latest: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();
@@ -139,7 +140,7 @@ pub fn write(out: &Path, first: Month, last: Month) -> Result<usize, String> {
     write_involvements(out, &months)?;
     for month in &months {
         let dir = out.join(month.to_string());
-        std::fs::remove_dir_all(&dir).map_err(|error| format!("{}: {error}", dir.display()))?;
+        std::fs::remove_dir_all(&dir).map_err(SampleError::io(&dir))?;
     }
     Ok(TABLES.len() + 1)
 }
@@ -161,7 +162,7 @@ fn iso(csv: &CsvTable, row: &[String], column: &str) -> String {
 /// Involvements that reproduce each worker's month-end caseload: in each
 /// month, new ones start on the 10th when the caseload rises, and the oldest
 /// end on the 15th when it falls.
-fn write_involvements(out: &Path, months: &[Month]) -> Result<(), String> {
+fn write_involvements(out: &Path, months: &[Month]) -> Result<(), SampleError> {
     let mut open: BTreeMap<String, Vec<(usize, NaiveDate)>> = BTreeMap::new();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut next = 0usize;

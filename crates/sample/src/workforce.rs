@@ -1,6 +1,7 @@
 //! Sample social work workforce: one record per worker per role, with team,
 //! agency flag, FTE, ASYE status and the cases held at each month end.
 
+use super::failure::SampleError;
 use super::simulation::{dmy, shown, trend, write_csv, Draw, LAST_MONTH};
 use crate::project::Month;
 use chrono::{Duration, NaiveDate};
@@ -139,7 +140,7 @@ impl WorkforceHistory {
     /// the manager's, 1.0 FTE each) and the FTE not filled by employed
     /// staff in post at the month end (agency staff cover vacancies, as the
     /// workforce census counts them).
-    fn write_vacancies(&self, dir: &Path, as_at: NaiveDate) -> Result<(), String> {
+    fn write_vacancies(&self, dir: &Path, as_at: NaiveDate) -> Result<(), SampleError> {
         let rows: Vec<Vec<String>> = TEAMS
             .iter()
             .enumerate()
@@ -173,7 +174,7 @@ impl WorkforceHistory {
     /// end, the FTE days they could work in the month (FTE x working days)
     /// and the FTE days lost to sickness: mostly none, a few short spells, a
     /// rare month lost whole to long-term sickness.
-    fn write_absence(&self, dir: &Path, month: Month, working_days: i64) -> Result<(), String> {
+    fn write_absence(&self, dir: &Path, month: Month, working_days: i64) -> Result<(), SampleError> {
         let as_at = month.last_day();
         let rows: Vec<Vec<String>> = self
             .workers
@@ -202,7 +203,7 @@ impl WorkforceHistory {
         write_csv(&dir.join("workforce_absence.csv"), &["SWENo", "FTE", "AvailableDays", "DaysLost"], &rows)
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate, working_days: i64) -> Result<usize, String> {
+    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate, working_days: i64) -> Result<usize, SampleError> {
         self.write_vacancies(dir, as_at)?;
         self.write_absence(dir, Month::containing(as_at), working_days)?;
         let year_ago = Month::months_before(as_at, 12);

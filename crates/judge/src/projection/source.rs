@@ -5,7 +5,7 @@
 use super::{
     care, in_care_on, project, Episode, Placement, Projected, Projection, Rates, Scenario, AGE_BANDS, PLACEMENTS,
 };
-use crate::error::Error;
+use crate::error::{Error, UsageError};
 use crate::evaluate::Loaded;
 use crate::input::{self, Table, Values};
 use crate::project::{Month, ProjectionConfig, WeeklyCosts};
@@ -16,10 +16,7 @@ use std::path::{Path, PathBuf};
 /// episodes extract), as `[projection]` asks.
 pub fn from_extracts(loaded: &Loaded, member: usize, month: Option<Month>) -> Result<Report, Error> {
     let Some(config) = loaded.project.file.projection.clone() else {
-        return Err(Error::Usage(
-            "scorecard.toml has no [projection] table: add `[projection]` to project children looked after (docs/projection.md)"
-                .into(),
-        ));
+        return Err(UsageError::NoProjection.into());
     };
     check(&config)?;
     let member = &loaded.members[member];
@@ -184,7 +181,7 @@ pub fn check(config: &ProjectionConfig) -> Result<(), Error> {
     }
     match problems.is_empty() {
         true => Ok(()),
-        false => Err(Error::Usage(format!("scorecard.toml [projection]: {}", problems.join("; ")))),
+        false => Err(UsageError::Projection(problems).into()),
     }
 }
 
@@ -196,16 +193,16 @@ fn extract(
     months: &[Month],
     month: Option<Month>,
 ) -> Result<(Month, PathBuf), Error> {
-    let config = loaded.project.dataset(name).ok_or_else(|| {
-        Error::Usage(format!("scorecard.toml [projection] names dataset `{name}`, which is not in [datasets]"))
-    })?;
+    let config =
+        loaded.project.dataset(name).ok_or_else(|| Error::Usage(UsageError::ProjectionDataset(name.to_string())))?;
     let files = input::locate(data_dir, name, config, months);
     if let Some(path) = files.single {
         let month = month.or(files.named_month).or(months.last().copied());
-        return month.map(|month| (month, path)).ok_or_else(|| Error::Usage(format!("no extracts of `{name}`")));
+        return month.map(|month| (month, path)).ok_or_else(|| UsageError::NoExtracts(name.to_string()).into());
     }
     let available: Vec<Month> = files.monthly.keys().copied().collect();
-    let month = Month::choose(&available, month).map_err(|error| Error::Usage(format!("`{name}`: {error}")))?;
+    let month = Month::choose(&available, month)
+        .map_err(|source| UsageError::DatasetMonth { dataset: name.to_string(), source })?;
     Ok((month, files.monthly[&month].clone()))
 }
 
@@ -259,17 +256,14 @@ pub fn episodes(
 
 fn column<'t>(table: &'t Table, name: &str, path: &Path) -> Result<&'t Values, Error> {
     table.columns.iter().find(|(column, _)| column == name).map(|(_, values)| values).ok_or_else(|| {
-        Error::Usage(format!(
-            "{}: the projection needs column `{name}`, which its dataset does not declare",
-            path.display()
-        ))
+        Error::Usage(UsageError::ProjectionColumn { path: path.to_path_buf(), column: name.to_string() })
     })
 }
 
 fn texts<'t>(table: &'t Table, name: &str, path: &Path) -> Result<impl Iterator<Item = Option<&'t str>> + 't, Error> {
     match column(table, name, path)? {
         Values::Text(texts) => Ok(texts.iter()),
-        _ => Err(Error::Usage(format!("{}: column `{name}` must be declared \"text\"", path.display()))),
+        _ => Err(UsageError::ColumnType { path: path.to_path_buf(), column: name.to_string(), kind: "text" }.into()),
     }
 }
 
@@ -280,6 +274,6 @@ fn dates<'t>(
 ) -> Result<impl Iterator<Item = Option<chrono::NaiveDate>> + 't, Error> {
     match column(table, name, path)? {
         Values::Date(days) => Ok(days.iter().map(|day| day.map(input::Day::date))),
-        _ => Err(Error::Usage(format!("{}: column `{name}` must be declared \"date\"", path.display()))),
+        _ => Err(UsageError::ColumnType { path: path.to_path_buf(), column: name.to_string(), kind: "date" }.into()),
     }
 }
