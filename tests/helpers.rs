@@ -8,7 +8,7 @@ use scorecard::evaluate::Observation;
 use scorecard::project::Month;
 use std::path::{Path, PathBuf};
 
-pub const PROJECT: &str = r#"
+pub(crate) const PROJECT: &str = r#"
 [authority]
 name = "Fixture Council"
 code = "E06000001"
@@ -48,14 +48,14 @@ date_formats = ["%Y-%m-%d"]
 columns = { LAchildID = "text", CINreferralDate = "date" }
 "#;
 
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub dir: tempfile::TempDir,
     /// The project's `[paths] data` folder.
     data: &'static str,
 }
 
 impl Fixture {
-    pub fn new() -> Fixture {
+    pub(crate) fn new() -> Fixture {
         let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir"), data: "data" };
         fixture.write("scorecard.toml", PROJECT);
         fixture
@@ -63,7 +63,7 @@ impl Fixture {
 
     /// A fixture using the repository's own project file and the named
     /// shipped definitions (`theme/id`), so tests check what users run.
-    pub fn shipped(definitions: &[&str]) -> Fixture {
+    pub(crate) fn shipped(definitions: &[&str]) -> Fixture {
         let fixture = Fixture { dir: tempfile::tempdir().expect("temp dir"), data: "sample-data" };
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let project = std::fs::read_to_string(repo.join("scorecard.toml")).expect("project file");
@@ -78,26 +78,26 @@ impl Fixture {
         fixture
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, relative: &str, text: &str) -> PathBuf {
+    pub(crate) fn write(&self, relative: &str, text: &str) -> PathBuf {
         let path = self.dir.path().join(relative);
         std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write");
         path
     }
 
-    pub fn indicator(&self, theme: &str, id: &str, text: &str) -> PathBuf {
+    pub(crate) fn indicator(&self, theme: &str, id: &str, text: &str) -> PathBuf {
         self.write(&format!("indicators/{theme}/{id}.toml"), text)
     }
 
-    pub fn extract(&self, month: &str, file: &str, text: &str) {
+    pub(crate) fn extract(&self, month: &str, file: &str, text: &str) {
         self.write(&format!("{}/{month}/{file}", self.data), text);
     }
 
-    pub fn compute(&self) -> Result<Vec<(String, IndicatorSeries)>, Error> {
+    pub(crate) fn compute(&self) -> Result<Vec<(String, IndicatorSeries)>, Error> {
         let loaded = evaluate::load(self.root())?;
         let data = evaluate::read_data(&loaded)?;
         let mut computed = evaluate::compute(&loaded, &data)?;
@@ -105,7 +105,7 @@ impl Fixture {
     }
 
     /// The observation of one indicator for one month.
-    pub fn observe(&self, id: &str, month: &str) -> Observation {
+    pub(crate) fn observe(&self, id: &str, month: &str) -> Observation {
         let month: Month = month.parse().expect("month");
         let computed = self.compute().unwrap_or_else(|error| panic!("{}", describe(&error)));
         let (_, series) = computed.into_iter().find(|(found, _)| found == id).expect("indicator computed");
@@ -114,7 +114,7 @@ impl Fixture {
 
     /// `scorecard build` with `args`, the clock at `epoch` (SOURCE_DATE_EPOCH),
     /// which must succeed; then `month`'s scorecard.json.
-    pub fn build_json(&self, args: &[&str], epoch: &str, month: &str) -> serde_json::Value {
+    pub(crate) fn build_json(&self, args: &[&str], epoch: &str, month: &str) -> serde_json::Value {
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_scorecard"))
             .arg("build")
             .args(args)
@@ -128,7 +128,7 @@ impl Fixture {
     }
 
     /// Diagnostics from loading the project, as (file name, line, message).
-    pub fn load_errors(&self) -> Vec<(String, usize, String)> {
+    pub(crate) fn load_errors(&self) -> Vec<(String, usize, String)> {
         match evaluate::load(self.root()) {
             Ok(_) => Vec::new(),
             Err(error) => error
@@ -147,7 +147,7 @@ impl Fixture {
     }
 }
 
-pub fn describe(error: &Error) -> String {
+pub(crate) fn describe(error: &Error) -> String {
     match error.diagnostics() {
         Some(diagnostics) => diagnostics.render(),
         None => error.to_string(),
@@ -155,7 +155,7 @@ pub fn describe(error: &Error) -> String {
 }
 
 /// DfE's published statistics, beside the repository when present.
-pub fn dfe_dir() -> PathBuf {
+pub(crate) fn dfe_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/dfe")
 }
 
@@ -163,7 +163,7 @@ pub fn dfe_dir() -> PathBuf {
 /// if it is there. In CI (`CI` set, as `.ci/run` sets it) its absence fails
 /// the test: a test that returned early would pass having checked nothing.
 /// Elsewhere the test is skipped, loudly.
-pub fn shared_data(under: &str) -> Option<PathBuf> {
+pub(crate) fn shared_data(under: &str) -> Option<PathBuf> {
     let in_ci = std::env::var_os("CI").is_some_and(|value| !value.is_empty() && value != "false");
     shared_data_in(under, in_ci)
 }

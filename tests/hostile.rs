@@ -14,7 +14,7 @@ use std::process::{Command, Output};
 const MEMORY_LIMIT: u64 = 1 << 30;
 
 /// `scorecard <args>` in `root`, its data segment limited to 1 GiB.
-pub fn run_limited(root: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_limited(root: &Path, args: &[&str]) -> Output {
     use std::os::unix::process::CommandExt;
     let mut command = Command::new(env!("CARGO_BIN_EXE_scorecard"));
     command.args(args).current_dir(root);
@@ -48,7 +48,7 @@ fn put_workbook(fixture: &Fixture, bytes: &[u8]) {
 }
 
 /// List 3's header and one June referral, then `more` (cells or rows).
-pub fn sheet(more: &str) -> String {
+pub(crate) fn sheet(more: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>\
          <row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>Child Unique ID</t></is></c><c r=\"B1\" t=\"inlineStr\"><is><t>Gender</t></is></c>\
@@ -514,7 +514,7 @@ fn biff(kind: u16, data: &[u8]) -> Vec<u8> {
     record
 }
 
-pub enum XlsCell<'a> {
+pub(crate) enum XlsCell<'a> {
     Text(&'a str),
     Number(f64),
 }
@@ -522,7 +522,7 @@ pub enum XlsCell<'a> {
 /// A BIFF8 `.xls` in a compound file, as Excel 97-2003 saves one: a
 /// workbook whose one sheet, `List 3`, declares `dimensions` (first row,
 /// last row + 1, first column, last column + 1) and holds `cells`.
-pub fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
+pub(crate) fn xls(dimensions: [u32; 4], cells: &[(u16, u16, XlsCell)]) -> Vec<u8> {
     xls_with_globals(&[], dimensions, cells)
 }
 
@@ -578,7 +578,7 @@ fn xls_with_globals(globals: &[u8], dimensions: [u32; 4], cells: &[(u16, u16, Xl
 }
 
 /// List 3's header and one June referral (C1, female, serial 45446 = 3 June 2024), then `more`.
-pub fn referral_cells<'a>(more: Vec<(u16, u16, XlsCell<'a>)>) -> Vec<(u16, u16, XlsCell<'a>)> {
+pub(crate) fn referral_cells<'a>(more: Vec<(u16, u16, XlsCell<'a>)>) -> Vec<(u16, u16, XlsCell<'a>)> {
     let header = ["Child Unique ID", "Gender", "Date of Referral", "Number of Referrals in Last 12 Months"];
     let mut cells: Vec<_> =
         header.iter().enumerate().map(|(column, text)| (0, column as u16, XlsCell::Text(text))).collect();

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The text of each page, one entry per text run, and the fonts used.
-pub struct Pack {
+pub(crate) struct Pack {
     pub pages: Vec<Vec<String>>,
     /// Each run's size as printed, in points: the font size scaled by the
     /// text matrix and every transformation around it (a chart drawn at
@@ -21,13 +21,13 @@ pub struct Pack {
     pub fonts: Vec<EmbeddedFont>,
 }
 
-pub struct EmbeddedFont {
+pub(crate) struct EmbeddedFont {
     pub name: String,
     pub embedded: bool,
 }
 
 impl Pack {
-    pub fn read(path: &Path) -> Pack {
+    pub(crate) fn read(path: &Path) -> Pack {
         let document =
             Document::load(path).unwrap_or_else(|error| panic!("{} does not parse: {error}", path.display()));
         let (mut pages, mut sizes, mut landscape) = (Vec::new(), Vec::new(), Vec::new());
@@ -55,12 +55,12 @@ impl Pack {
 
     /// Page `index`'s text with runs joined by spaces and spacing collapsed,
     /// so wrapped lines read as one.
-    pub fn text(&self, index: usize) -> String {
+    pub(crate) fn text(&self, index: usize) -> String {
         self.pages[index].join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
     /// The first page whose text contains `needle`.
-    pub fn page_with(&self, needle: &str) -> Option<usize> {
+    pub(crate) fn page_with(&self, needle: &str) -> Option<usize> {
         (0..self.pages.len()).find(|&index| self.text(index).contains(needle))
     }
 }
@@ -448,7 +448,7 @@ impl Element {
 
 /// The text (alternative or actual) of every element of `kind` in the
 /// structure tree of the tagged PDF at `path`, in reading order.
-pub fn tagged(path: &Path, kind: &str) -> Vec<String> {
+pub(crate) fn tagged(path: &Path, kind: &str) -> Vec<String> {
     let document = Document::load(path).unwrap();
     let root = resolve(&document, document.catalog().unwrap().get(b"StructTreeRoot").unwrap()).as_dict().unwrap();
     let mut all = Vec::new();

@@ -20,7 +20,7 @@ key = "LAchildID"
 columns = { LAchildID = "text", CINdetailsID = "text", CINreferralDate = "date", DateOfInitialCPC = "date", ReferralNFA = "boolean" }
 "#;
 
-pub fn header(year: u32) -> String {
+pub(crate) fn header(year: u32) -> String {
     format!(
         "<Message><Header><CollectionDetails><Collection>CIN</Collection><Year>{year}</Year>\
          <ReferenceDate>{year}-03-31</ReferenceDate></CollectionDetails></Header><Children>"
@@ -30,7 +30,7 @@ pub fn header(year: u32) -> String {
 /// Child A: referral 1 (two assessments, the first with factors 2A and 2B;
 /// a section 47 with its own DateOfInitialCPC) and referral 2 (one
 /// assessment); child B: one referral, no assessment.
-pub fn census() -> String {
+pub(crate) fn census() -> String {
     format!(
         "{}\n<Child><ChildIdentifiers><LAchildID>A</LAchildID><GenderCurrent>1</GenderCurrent></ChildIdentifiers>\n\
 <CINdetails><CINreferralDate>2024-01-05</CINreferralDate><ReferralNFA>false</ReferralNFA>\n\
@@ -50,14 +50,14 @@ pub fn census() -> String {
     )
 }
 
-pub fn count(id: &str, dataset: &str, filter: &str) -> String {
+pub(crate) fn count(id: &str, dataset: &str, filter: &str) -> String {
     format!(
         "id = \"{id}\"\ntitle = \"t\"\ndescription = \"d\"\nunit = \"count\"\npolarity = \"no_judgement\"\n\
          dataset = \"{dataset}\"\nwindow = {{ kind = \"as_at\" }}\nfilter = \"{filter}\"\n[measure]\nkind = \"count\"\n"
     )
 }
 
-pub fn fixture(xml: &str) -> Fixture {
+pub(crate) fn fixture(xml: &str) -> Fixture {
     let fixture = Fixture::new();
     fixture.write("scorecard.toml", &format!("{PROJECT}{DATASETS}"));
     fixture.extract("2024-03", "cin.xml", xml);

@@ -20,7 +20,7 @@ const INDICATOR: &str = "id = \"june-referrals\"\ntitle = \"t\"\ndescription = \
 polarity = \"no_judgement\"\ndataset = \"referrals-book\"\nwindow = { kind = \"month\" }\n\
 filter = \"CINreferralDate BETWEEN window_start AND window_end\"\nbreakdown = \"Gender\"\n[measure]\nkind = \"count\"\n";
 
-pub fn book_fixture(extra: &str) -> Fixture {
+pub(crate) fn book_fixture(extra: &str) -> Fixture {
     let fixture = Fixture::new();
     fixture.write("scorecard.toml", &format!("{PROJECT}{BOOK}{extra}"));
     fixture.indicator("t", "june-referrals", INDICATOR);
@@ -328,7 +328,7 @@ fn minimal_xlsx(rows: usize) -> Vec<u8> {
 
 /// The smallest `.xlsx` package around one sheet named `List 3`, with any
 /// further parts (a shared strings table, a picture), all stored.
-pub fn package(sheet: String, extra: Vec<(&str, Vec<u8>)>) -> Vec<u8> {
+pub(crate) fn package(sheet: String, extra: Vec<(&str, Vec<u8>)>) -> Vec<u8> {
     use std::io::Write;
     let parts = [
         ("[Content_Types].xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/></Types>".to_string()),

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
-pub fn build(root: &Path, options: &publish::Options, out: &mut String) -> Result<(), Error> {
+pub(super) fn build(root: &Path, options: &publish::Options, out: &mut String) -> Result<(), Error> {
     // Each member's newest month built, indicator by indicator (the page has the rest).
     let mut newest: BTreeMap<Option<String>, (Month, Vec<Headline>)> = BTreeMap::new();
     for outcome in publish::build(root, options)? {
@@ -48,7 +48,7 @@ fn headline_line(headline: &Headline) -> String {
     format!("[{rag}] {:<38} {:>16}  {travel}", headline.id, headline.value)
 }
 
-pub fn publish(
+pub(super) fn publish(
     root: &Path,
     month: Month,
     to: &Path,

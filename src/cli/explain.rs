@@ -9,13 +9,13 @@ use crate::render::{show_count, show_value};
 use std::path::Path;
 
 /// The figure to explain: an indicator, a month (default the latest), a member.
-pub struct Target<'a> {
+pub(super) struct Target<'a> {
     pub id: &'a str,
     pub month: Option<Month>,
     pub authority: Option<&'a str>,
 }
 
-pub fn explain(
+pub(super) fn explain(
     root: &Path,
     Target { id, month, authority }: Target,
     shown: Shown,

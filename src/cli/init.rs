@@ -193,7 +193,7 @@ const ANNEX_A_OWN: [(&str, &str); 7] = [
 /// Refuses to overwrite an existing project file (a usage error, exit 2);
 /// a folder or file that cannot be made is an output error (exit 5).
 /// Returns the files written.
-pub fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, Error> {
+pub(super) fn scaffold(dir: &Path, month: Month, preset: Option<Preset>) -> Result<Vec<PathBuf>, Error> {
     if dir.join("scorecard.toml").exists() {
         return Err(UsageError::AlreadyInitialised(dir.to_path_buf()).into());
     }

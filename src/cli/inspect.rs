@@ -9,7 +9,7 @@ use crate::project::Month;
 use crate::render::values_csv;
 use std::path::Path;
 
-pub fn check(root: &Path, out: &mut String) -> Result<(), Error> {
+pub(super) fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     // In groups of members, as a build reads them: a national check holds a
     // few members' rows at a time, not every authority's.
@@ -178,7 +178,7 @@ fn completeness(loaded: &evaluate::Loaded, member: usize, months: &[Month], who:
     gaps
 }
 
-pub fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &mut String) -> Result<(), Error> {
+pub(super) fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let (computed, months) = evaluate::compute_in_groups(&loaded, Reading::ValuesOnly, evaluate::group_size())?;
     let csv = values_csv(&loaded, &computed, breakdowns)?;
@@ -193,7 +193,7 @@ pub fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &mut Stri
     Ok(())
 }
 
-pub fn list(root: &Path, out: &mut String) -> Result<(), Error> {
+pub(super) fn list(root: &Path, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     for definition in &loaded.definitions {
         let indicator = &definition.indicator;

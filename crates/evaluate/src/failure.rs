@@ -6,7 +6,7 @@ use super::columns::clean_polars_error;
 use polars::prelude::PolarsError;
 
 #[derive(Debug, thiserror::Error)]
-pub enum EvaluateError {
+pub(crate) enum EvaluateError {
     /// polars refused or failed a query; said without polars' internals.
     #[error("{}", clean_polars_error(.0))]
     Polars(#[from] PolarsError),

@@ -26,11 +26,11 @@ fn column(name: &str, values: &Values) -> PolarsResult<Column> {
 /// One extract's rows as a frame, tagged with its authority and period(s).
 /// Made as soon as a file is read, so that the text cells' strings are
 /// freed file by file rather than all held until the end.
-pub struct Piece(DataFrame);
+pub(crate) struct Piece(DataFrame);
 
 impl Piece {
     /// `periods` has one month for a monthly extract, or one per row.
-    pub fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, EvaluateError> {
+    pub(crate) fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, EvaluateError> {
         let frame = || -> PolarsResult<DataFrame> {
             let mut columns =
                 table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
@@ -66,7 +66,7 @@ fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> 
 /// `windows` (consecutive months, covering every row's period; a row of
 /// any other period would get blank bounds): cheaper than joining a table
 /// of windows, which copies every column of every row.
-pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
+pub(crate) fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
     let first = windows.first().map_or(0, |window| period_index(window.period));
     let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);
     let column = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| {
@@ -83,7 +83,7 @@ pub fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
 
 /// A dataset's rows for every period, ready to evaluate. Opaque outside the
 /// evaluation layer so that polars stays here.
-pub struct Stacked {
+pub(crate) struct Stacked {
     pub(crate) frame: DataFrame,
     /// A history extract's rows, to be seen as at each month end in turn
     /// (their period column holds only the extract's last month).
@@ -96,17 +96,17 @@ impl Stacked {
         Stacked { frame: DataFrame::empty(), history }
     }
 
-    pub fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, EvaluateError> {
+    pub(crate) fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, EvaluateError> {
         let history = config.layout == Layout::History;
         Ok(stack(config, pieces).map(|frame| Stacked { frame, history })?)
     }
 
-    pub fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.frame.height()
     }
 
     /// Memory the frame holds, in bytes (polars' estimate).
-    pub fn bytes(&self) -> usize {
+    pub(crate) fn bytes(&self) -> usize {
         self.frame.estimated_size()
     }
 }

@@ -55,7 +55,7 @@ pub fn group_size() -> Grouping {
 /// group's members in 9 bits (indices 0 to 511, `plan::partition_hash`),
 /// and past them the rows would take polars' far slower sort. England has
 /// 153 authorities.
-pub const MOST_MEMBERS: usize = 512;
+pub(crate) const MOST_MEMBERS: usize = 512;
 
 // The packed key's member bits (64, less the hash's and the month's 15)
 // number every member of a group: checked when the engine is compiled.

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// The aggregates of one period (or one group in one period), before the
 /// value is worked out. Absent fields are nulls from polars.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Aggregates {
+pub(crate) struct Aggregates {
     pub rows: f64,
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
@@ -29,14 +29,14 @@ pub struct Aggregates {
 pub type Snapshot = (usize, Month);
 
 #[derive(Debug, Clone, Default)]
-pub struct Evaluated {
+pub(crate) struct Evaluated {
     pub total: BTreeMap<Snapshot, Aggregates>,
     pub groups: BTreeMap<String, BTreeMap<Snapshot, Aggregates>>,
 }
 
 /// Where an indicator looks: its window for each period, and whether only
 /// one period is wanted (for `explain`).
-pub struct Scope<'a> {
+pub(crate) struct Scope<'a> {
     pub windows: &'a [PeriodWindow],
     pub only: Option<Month>,
 }
@@ -44,7 +44,7 @@ pub struct Scope<'a> {
 /// Evaluate one plan over a dataset's stacked frame, once for each scope
 /// (an indicator's own window, and the month its SPC runs on).
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
-pub fn evaluate(
+pub(crate) fn evaluate(
     plan: &Plan,
     data: &Stacked,
     lookups: &[&Stacked],
@@ -237,7 +237,7 @@ pub enum Shown {
 /// The records behind one period's figure, as text: the key, the breakdown
 /// group, the record columns shown, and the per-row values the measure
 /// uses, for every row taking part.
-pub fn explain(
+pub(crate) fn explain(
     plan: &Plan,
     data: &Stacked,
     lookups: &[&Stacked],
@@ -358,7 +358,7 @@ fn snapshots(frame: &DataFrame) -> PolarsResult<Vec<Option<Snapshot>>> {
 }
 
 /// Rows failing a data-quality check, per authority and period.
-pub fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snapshot, u64>, EvaluateError> {
+pub(crate) fn count_failures(check: &CheckPlan, data: &Stacked) -> Result<BTreeMap<Snapshot, u64>, EvaluateError> {
     let run = || -> PolarsResult<BTreeMap<Snapshot, u64>> {
         let mut rows = data.frame.clone().lazy();
         if let Some(order) = &check.row_order {

@@ -9,7 +9,7 @@ use crate::language::Definition;
 /// One check per distinct dataset and order, naming every indicator that
 /// sorts by it. Orders reading a window's dates are left out: they sort
 /// differently in each window.
-pub fn tie_checks(definitions: &[Definition], plans: &[Plan]) -> Vec<CheckPlan> {
+pub(crate) fn tie_checks(definitions: &[Definition], plans: &[Plan]) -> Vec<CheckPlan> {
     let mut orders: Vec<(&str, &RowOrder, Vec<&str>)> = Vec::new();
     for (definition, plan) in definitions.iter().zip(plans) {
         let Some(order) = plan.row_order.as_ref().filter(|order| !order.reads_window_columns()) else { continue };

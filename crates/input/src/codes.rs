@@ -27,7 +27,7 @@ pub(super) struct CodeList {
 }
 
 impl CodeList {
-    pub fn new(declared: &BTreeMap<String, Vec<String>>) -> CodeList {
+    pub(crate) fn new(declared: &BTreeMap<String, Vec<String>>) -> CodeList {
         let mut codes = HashMap::new();
         for (code, spellings) in declared {
             for spelling in spellings.iter().chain(std::iter::once(code)) {
@@ -38,7 +38,7 @@ impl CodeList {
     }
 
     /// The code `text` stands for; None (counted) when it stands for none.
-    pub fn code(&mut self, text: &str) -> Option<&str> {
+    pub(crate) fn code(&mut self, text: &str) -> Option<&str> {
         match self.codes.get(&text.trim().to_lowercase()) {
             Some(code) => Some(code.as_str()),
             None => {

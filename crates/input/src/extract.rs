@@ -55,7 +55,7 @@ fn is_utf16(bytes: &[u8]) -> bool {
 
 /// The largest extract read unless its dataset says less
 /// (`largest_file_mb`): a CSV is held whole while it is typed.
-pub const LARGEST_EXTRACT: u64 = crate::project::LARGEST_FILE_MB << 20;
+pub(crate) const LARGEST_EXTRACT: u64 = crate::project::LARGEST_FILE_MB << 20;
 
 /// A regular file's bytes. A symbolic link is refused (a link to
 /// `/etc/passwd` would be quoted in errors; a link to `/dev/zero` never

@@ -21,7 +21,7 @@ pub struct DatasetFiles {
 /// Month folders (`YYYY-MM`) under the data folder, sorted. A folder named
 /// like a month that is not one (`2026-13`), or one after the current month
 /// (`9999-01`), is an error naming it: it is never taken as a month.
-pub fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostics> {
+pub(crate) fn month_folders(data_dir: &Path) -> Result<Vec<Month>, Diagnostics> {
     month_folders_until(data_dir, Month::current())
 }
 

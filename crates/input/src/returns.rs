@@ -216,7 +216,7 @@ fn element_name(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
 /// types its own table from it (`table_of`), so a census of six tables is
 /// parsed once, not six times.
 #[derive(Debug)]
-pub struct FlatReturn {
+pub(crate) struct FlatReturn {
     collection: Option<String>,
     reference_date: Option<chrono::NaiveDate>,
     /// By table, in `TABLES` order.
@@ -225,7 +225,7 @@ pub struct FlatReturn {
 
 /// The `wanted` tables (by name) of the return in `bytes`; the others'
 /// records are walked (every value is still checked) but not kept.
-pub fn flatten_return(path: &Path, bytes: &[u8], wanted: &[&str]) -> Result<FlatReturn, Diagnostics> {
+pub(crate) fn flatten_return(path: &Path, bytes: &[u8], wanted: &[&str]) -> Result<FlatReturn, Diagnostics> {
     let lines = Lines::new(bytes);
     let mut flattener = Flattener::new(&lines, path, wanted);
     flattener.run(bytes)?;
@@ -234,7 +234,7 @@ pub fn flatten_return(path: &Path, bytes: &[u8], wanted: &[&str]) -> Result<Flat
 }
 
 /// A dataset's table from a return read once.
-pub fn table_of(path: &Path, flat: &FlatReturn, config: &DatasetConfig) -> Result<Table, Diagnostics> {
+pub(crate) fn table_of(path: &Path, flat: &FlatReturn, config: &DatasetConfig) -> Result<Table, Diagnostics> {
     let index = shape_of(path, config)?;
     let shape = &TABLES[index];
     if flat.collection.as_deref() != Some(shape.collection) {

@@ -28,17 +28,17 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 /// What one part may unpack to beyond `PART_RATIO` times its packed size.
-pub const PART_BUDGET: u64 = 256 << 20;
+pub(crate) const PART_BUDGET: u64 = 256 << 20;
 /// XML packs about 10 to 20 times in real workbooks; zip bombs 1,000 times.
-pub const PART_RATIO: u64 = 100;
+pub(crate) const PART_RATIO: u64 = 100;
 /// The longest text or tag between two of `<` and `>`.
-pub const LONGEST_RUN: usize = 1 << 20;
-pub const SHARED_STRINGS_BYTES: u64 = 64 << 20;
-pub const SHARED_STRINGS_COUNT: u64 = 2_000_000;
+pub(crate) const LONGEST_RUN: usize = 1 << 20;
+pub(crate) const SHARED_STRINGS_BYTES: u64 = 64 << 20;
+pub(crate) const SHARED_STRINGS_COUNT: u64 = 2_000_000;
 
 /// Refuse a zipped workbook that would cost more than its bounds; anything
 /// that is not a readable zip is left to calamine, which says what it is.
-pub fn check_workbook(path: &Path, bytes: &[u8], extension: &str) -> Result<(), Diagnostic> {
+pub(crate) fn check_workbook(path: &Path, bytes: &[u8], extension: &str) -> Result<(), Diagnostic> {
     if extension == "xls" {
         return super::workbook_xls::check_xls(path, bytes);
     }

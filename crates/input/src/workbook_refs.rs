@@ -7,7 +7,7 @@ use std::io::{BufReader, Cursor, Read};
 
 /// The most cells an `.ods` file's sheets may fill: about 256 MB of
 /// calamine's 32-byte cells.
-pub const ODS_CELLS: u64 = 8_000_000;
+pub(crate) const ODS_CELLS: u64 = 8_000_000;
 
 /// Excel's grid: XFD1048576.
 const COLUMNS: u64 = 16_384;

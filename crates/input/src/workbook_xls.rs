@@ -18,7 +18,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 /// The most cells the sheets of an `.xls` may fill, all held at once.
-pub const XLS_CELLS: u64 = 8_000_000;
+pub(crate) const XLS_CELLS: u64 = 8_000_000;
 
 /// BIFF8's grid: 256 columns (IV), 65,536 rows (a 16-bit row cannot pass it).
 const COLUMNS: u32 = 256;
@@ -26,7 +26,7 @@ const ROWS: u32 = 65_536;
 
 const HELP: &str = "open it in Excel or LibreOffice and save it again as .xlsx, or export the sheet as CSV UTF-8";
 
-pub fn check_xls(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+pub(crate) fn check_xls(path: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     let refuse = |message: String| Diagnostic::file(path, message).with_help(HELP);
     check_header(bytes).map_err(refuse)?;
     let mut compound = cfb::CompoundFile::open(Cursor::new(bytes))

@@ -38,7 +38,7 @@ pub struct Standing {
 
 /// The standing on the latest year with the authority's own figure; None
 /// for an indicator with no better direction.
-pub fn standing(by_year: &BTreeMap<i32, Values>, polarity: Polarity) -> Option<Standing> {
+pub(crate) fn standing(by_year: &BTreeMap<i32, Values>, polarity: Polarity) -> Option<Standing> {
     let better = |a: f64, b: f64| match polarity {
         Polarity::HigherIsBetter => a > b,
         Polarity::LowerIsBetter => a < b,

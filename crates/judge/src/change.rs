@@ -13,7 +13,7 @@ use super::significance::Z95;
 
 /// The counts behind a figure, as the test needs them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Counts {
+pub(crate) enum Counts {
     /// `x` of `n` (people, unweighted).
     Proportion { x: f64, n: f64 },
     /// `events` over an `exposure` (a population, or 1 for a plain count).
@@ -21,7 +21,7 @@ pub enum Counts {
 }
 
 /// Whether two figures differ at 95%, or None when their counts cannot say.
-pub fn differ(now: Counts, then: Counts) -> Option<bool> {
+pub(crate) fn differ(now: Counts, then: Counts) -> Option<bool> {
     let z = match (now, then) {
         (Counts::Proportion { x: x1, n: n1 }, Counts::Proportion { x: x2, n: n2 }) => {
             if !(n1 > 0.0 && n2 > 0.0 && (0.0..=n1).contains(&x1) && (0.0..=n2).contains(&x2)) {

@@ -138,7 +138,7 @@ pub struct Forecast {
 }
 
 /// What a forecast is made from.
-pub struct ForecastInput<'a> {
+pub(crate) struct ForecastInput<'a> {
     /// Fit proportions on the logit and rates on the log scale (`[forecast]
     /// scale = "unit"`); otherwise on the reported scale, the limits cut at
     /// the unit's bounds (0% and 100%, 0), which held the stated coverage
@@ -157,7 +157,7 @@ pub struct ForecastInput<'a> {
 }
 
 /// The forecast, or why there is none.
-pub fn forecast(input: &ForecastInput) -> Result<Forecast, String> {
+pub(crate) fn forecast(input: &ForecastInput) -> Result<Forecast, String> {
     if input.frequency != Frequency::Monthly {
         return Err("forecasts are made for indicators reported monthly".into());
     }

@@ -88,7 +88,7 @@ pub struct FunnelPoint {
 }
 
 /// One member's latest observation, as published.
-pub struct Member<'a> {
+pub(crate) struct Member<'a> {
     pub code: &'a str,
     pub name: &'a str,
     pub latest: &'a Observation,
@@ -96,7 +96,7 @@ pub struct Member<'a> {
 
 /// The funnel of the members with a published value, numerator and
 /// denominator; none when fewer than two have one.
-pub fn funnel(kind: FunnelKind, members: &[Member]) -> Option<Funnel> {
+pub(crate) fn funnel(kind: FunnelKind, members: &[Member]) -> Option<Funnel> {
     let plotted: Vec<(&Member, f64, f64, f64)> = members
         .iter()
         .filter(|member| !member.latest.is_suppressed())
@@ -126,7 +126,7 @@ pub fn funnel(kind: FunnelKind, members: &[Member]) -> Option<Funnel> {
 
 /// The limits around `overall` (a fraction of one) at `denominator`, in the
 /// indicator's unit.
-pub fn limits(kind: FunnelKind, overall: f64, denominator: f64, z: f64) -> Option<Interval> {
+pub(crate) fn limits(kind: FunnelKind, overall: f64, denominator: f64, z: f64) -> Option<Interval> {
     let expected = overall * denominator;
     let interval = match kind {
         FunnelKind::Proportion => wilson(expected, denominator, z)?,

@@ -371,7 +371,7 @@ fn monthly_targets(definition: &Definition, series: &[Observation]) -> Vec<Month
 }
 
 /// Making Data Count's minimum for meaningful limits.
-pub const SPC_MINIMUM_POINTS: usize = 12;
+pub(crate) const SPC_MINIMUM_POINTS: usize = 12;
 
 /// SPC on the charted values, or on the monthly series when the charted
 /// values overlap (rolling, year to date); or why there is none.

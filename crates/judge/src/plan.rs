@@ -43,7 +43,7 @@ pub struct Measure {
     pub rag: Option<Rag>,
 }
 
-pub fn view(plan: &ImprovementPlan, month: Month, start_month: u32, indicators: &[IndicatorReport]) -> PlanView {
+pub(crate) fn view(plan: &ImprovementPlan, month: Month, start_month: u32, indicators: &[IndicatorReport]) -> PlanView {
     let quarter = Quarter::of(month, start_month);
     let measure = |id: &String| {
         let indicator = indicators.iter().find(|indicator| &indicator.id == id)?;
@@ -77,7 +77,7 @@ pub fn view(plan: &ImprovementPlan, month: Month, start_month: u32, indicators: 
 }
 
 /// The actions an indicator measures, in plan order.
-pub fn actions_of(plan: &ImprovementPlan, id: &str) -> Vec<ActionRef> {
+pub(crate) fn actions_of(plan: &ImprovementPlan, id: &str) -> Vec<ActionRef> {
     plan.priorities
         .iter()
         .flat_map(|priority| &priority.actions)

@@ -60,7 +60,7 @@ pub struct Limits {
 
 /// Where the bands change, for the target and thresholds methods (the
 /// others compare with a benchmark, which has no fixed bands).
-pub fn limits(rule: &RatingRule, polarity: Polarity) -> Option<Limits> {
+pub(crate) fn limits(rule: &RatingRule, polarity: Polarity) -> Option<Limits> {
     let (green, amber) = match *rule {
         RatingRule::Target { target, tolerance } => match polarity {
             Polarity::HigherIsBetter => (target, target - tolerance),
@@ -76,7 +76,7 @@ pub fn limits(rule: &RatingRule, polarity: Polarity) -> Option<Limits> {
     (polarity != Polarity::NoJudgement).then_some(Limits { green, amber })
 }
 
-pub fn rate(rule: &RatingRule, polarity: Polarity, value: f64) -> Option<Rag> {
+pub(crate) fn rate(rule: &RatingRule, polarity: Polarity, value: f64) -> Option<Rag> {
     if let RatingRule::CloseToTarget { target, green_within, amber_within } = *rule {
         // 18.3 - 18.0 is 0.3000000000000007 in floating point: compare as written.
         let distance = round_to((value - target).abs(), 9);
@@ -100,7 +100,7 @@ pub fn rate(rule: &RatingRule, polarity: Polarity, value: f64) -> Option<Rag> {
 
 /// Better than the benchmark by more than the tolerance is green, within it
 /// amber ("similar"), worse by more than it red.
-pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: Polarity) -> Option<Rag> {
+pub(crate) fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: Polarity) -> Option<Rag> {
     let better_by = match polarity {
         Polarity::HigherIsBetter => value - benchmark,
         Polarity::LowerIsBetter => benchmark - value,
@@ -118,7 +118,7 @@ pub fn against_benchmark(value: f64, benchmark: f64, tolerance: f64, polarity: P
 }
 
 /// Fingertips' better / similar / worse, as RAG.
-pub fn from_significance(comparison: Comparison) -> Rag {
+pub(crate) fn from_significance(comparison: Comparison) -> Rag {
     match comparison {
         Comparison::Better => Rag::Green,
         Comparison::Similar => Rag::Amber,

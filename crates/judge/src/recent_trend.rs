@@ -16,7 +16,7 @@ use super::significance::Z998;
 use crate::project::Month;
 use serde::Serialize;
 
-pub const PERIODS: usize = 5;
+pub(crate) const PERIODS: usize = 5;
 
 /// Which test a recent trend used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -73,7 +73,7 @@ fn too_few(known: usize) -> String {
 
 /// The test over `periods` (the last 5, oldest first): None counts for a
 /// period with no value, a suppressed one, or one with nothing to count.
-pub fn recent_trend(from: Month, periods: &[Option<Counts>]) -> RecentTrend {
+pub(crate) fn recent_trend(from: Month, periods: &[Option<Counts>]) -> RecentTrend {
     let test = TrendTest::ChiSquared;
     let known: Vec<Counts> = periods.iter().flatten().copied().collect();
     if known.len() < PERIODS {
@@ -91,7 +91,7 @@ const T_998_DF3: f64 = 10.2145;
 
 /// The slope test for a measure without counts: `values` of the last 5
 /// periods, oldest first (None where a period has none).
-pub fn recent_slope(from: Month, values: &[Option<f64>]) -> RecentTrend {
+pub(crate) fn recent_slope(from: Month, values: &[Option<f64>]) -> RecentTrend {
     let test = TrendTest::Slope;
     let known: Vec<f64> = values.iter().flatten().copied().collect();
     if known.len() < PERIODS {

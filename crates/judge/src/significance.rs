@@ -6,9 +6,9 @@ use crate::language::Polarity;
 use serde::Serialize;
 
 /// z for a two-sided 95% interval.
-pub const Z95: f64 = 1.959_963_984_540_054;
+pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 /// z for a two-sided 99.8% interval.
-pub const Z998: f64 = 3.090_232_306_167_813;
+pub(crate) const Z998: f64 = 3.090_232_306_167_813;
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
@@ -18,7 +18,7 @@ pub struct Interval {
 
 /// Wilson score interval for `x` events out of `n`, as proportions (0-1):
 /// (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)).
-pub fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
+pub(crate) fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
     if n <= 0.0 || x < 0.0 || x > n {
         return None;
     }
@@ -33,7 +33,7 @@ pub fn wilson(x: f64, n: f64, z: f64) -> Option<Interval> {
 
 /// Limits for a count of events: Byar's approximation from 10 events, exact
 /// Poisson limits below that (where Byar's is least accurate).
-pub fn poisson(count: f64, z: f64) -> Option<Interval> {
+pub(crate) fn poisson(count: f64, z: f64) -> Option<Interval> {
     if count < 0.0 || !count.is_finite() {
         return None;
     }
@@ -100,7 +100,7 @@ fn exact_poisson(count: u64, z: f64) -> Option<Interval> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Comparison {
+pub(crate) enum Comparison {
     Better,
     Similar,
     Worse,
@@ -108,7 +108,7 @@ pub enum Comparison {
 
 /// Fingertips: the benchmark inside the interval is "similar"; otherwise the
 /// value is better or worse by polarity. No judgement gives no comparison.
-pub fn compare(interval: Interval, benchmark: f64, polarity: Polarity) -> Option<Comparison> {
+pub(crate) fn compare(interval: Interval, benchmark: f64, polarity: Polarity) -> Option<Comparison> {
     let above = interval.lower > benchmark;
     let below = interval.upper < benchmark;
     Some(match (polarity, above, below) {

@@ -17,8 +17,8 @@ use crate::language::Polarity;
 use crate::project::Month;
 use serde::Serialize;
 
-pub const SHIFT_RUN: usize = 7;
-pub const TREND_RUN: usize = 6;
+pub(crate) const SHIFT_RUN: usize = 7;
+pub(crate) const TREND_RUN: usize = 6;
 const SIGMA_FACTOR: f64 = 2.66;
 /// The bias constant d2 for moving ranges of two points.
 const D2: f64 = 1.128;
@@ -207,7 +207,7 @@ pub struct Spc {
 /// How the limits are set: `baseline` leading points of each segment (all
 /// when None); a new segment at each `rebase` month.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Settings<'a> {
+pub(crate) struct Settings<'a> {
     pub baseline: Option<usize>,
     pub rebase: &'a [Month],
 }
@@ -222,7 +222,7 @@ struct Point {
 
 /// Needs at least 2 values in each segment's baseline; a segment with
 /// fewer joins the one before it.
-pub fn analyse(
+pub(crate) fn analyse(
     series: &[(Month, Option<f64>)],
     settings: Settings,
     polarity: Polarity,

@@ -38,7 +38,7 @@ impl Direction {
     }
 }
 
-pub fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -> Direction {
+pub(crate) fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -> Direction {
     let change = round_to(latest, decimals) - round_to(earlier, decimals);
     let tiny = 0.5 * 10f64.powi(-(decimals as i32));
     if approx::abs_diff_eq!(change, 0.0, epsilon = tiny) {
@@ -55,7 +55,7 @@ pub fn direction(latest: f64, earlier: f64, polarity: Polarity, decimals: u32) -
 /// Since an earlier period: no change within one unit of the shown
 /// rounding; beyond it, `differ` (the counts' test, where there is one)
 /// decides whether it is a change at all, then polarity which way.
-pub fn since(latest: f64, earlier: f64, polarity: Polarity, decimals: u32, differ: Option<bool>) -> Direction {
+pub(crate) fn since(latest: f64, earlier: f64, polarity: Polarity, decimals: u32, differ: Option<bool>) -> Direction {
     let shown = round_to(latest, decimals) - round_to(earlier, decimals);
     let unit = 10f64.powi(-(decimals as i32));
     if shown.abs() <= unit * (1.0 + 1e-9) {
@@ -69,7 +69,7 @@ pub fn since(latest: f64, earlier: f64, polarity: Polarity, decimals: u32, diffe
 
 /// For `close_to_target`: nearer the target (as shown) is improving, by
 /// more than one unit of the rounding; the same distance is no change.
-pub fn towards(latest: f64, earlier: f64, target: f64, decimals: u32) -> Direction {
+pub(crate) fn towards(latest: f64, earlier: f64, target: f64, decimals: u32) -> Direction {
     let distance = |value: f64| (round_to(value, decimals) - target).abs();
     since(distance(latest), distance(earlier), Polarity::LowerIsBetter, decimals, None)
 }
@@ -93,7 +93,7 @@ pub struct TravelOver {
 
 /// The direction over `points` (the span's months, oldest first); a
 /// change that rounds to nothing at the indicator's decimals is no change.
-pub fn over_months(
+pub(crate) fn over_months(
     points: &[(Month, Option<f64>)],
     method: DirectionMethod,
     polarity: Polarity,

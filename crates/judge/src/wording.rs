@@ -65,7 +65,7 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
 /// The rule for the board, with no SQL: where the figures come from, what
 /// is calculated and how it is rated. The expressions themselves are in
 /// the definitions appendix, for the analyst.
-pub fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
+pub(crate) fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
     let indicator = &definition.indicator;
     let source = format!("the {} extract, {window}; figures {}", definition.dataset(), basis.describe());
     let mut lines = vec![("Source".to_string(), source)];

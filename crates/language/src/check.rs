@@ -13,17 +13,17 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// A definition as read, before it is checked.
-pub struct Draft {
+pub(crate) struct Draft {
     pub indicator: Indicator,
     pub source: SourceFile,
 }
 
 impl Draft {
-    pub fn polarity(&self) -> Polarity {
+    pub(crate) fn polarity(&self) -> Polarity {
         *self.indicator.polarity.get_ref()
     }
 
-    pub fn error(
+    pub(crate) fn error(
         &self,
         span: std::ops::Range<usize>,
         message: impl Into<String>,

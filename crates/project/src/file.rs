@@ -684,7 +684,7 @@ fn known_keys() -> Vec<&'static str> {
 
 /// The code `init` writes: in the right form, so that nothing else fails,
 /// but no authority's, and refused until it is replaced.
-pub const PLACEHOLDER_CODE: &str = "E00000000";
+pub(crate) const PLACEHOLDER_CODE: &str = "E00000000";
 
 fn check(source: &SourceFile, file: &ProjectFile) -> Diagnostics {
     let mut diagnostics = Diagnostics::default();

@@ -29,7 +29,7 @@ pub fn is_pattern(file: &str) -> bool {
 }
 
 /// What a pattern lacks to name a month, if anything.
-pub fn pattern_problem(file: &str) -> Option<String> {
+pub(crate) fn pattern_problem(file: &str) -> Option<String> {
     let has = |token: &str| file.contains(token);
     let month = has("{MM}") || has("{Mon}") || has("{Month}");
     let unknown = file
@@ -47,7 +47,7 @@ pub fn pattern_problem(file: &str) -> Option<String> {
 }
 
 /// The month a file name stands for under `pattern`, if it matches.
-pub fn month_of(pattern: &str, name: &str) -> Option<Month> {
+pub(crate) fn month_of(pattern: &str, name: &str) -> Option<Month> {
     let (mut year, mut month) = (None, None);
     let mut rest = name.to_lowercase();
     let mut pattern = pattern;

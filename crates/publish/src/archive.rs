@@ -14,7 +14,7 @@ use std::fs;
 use std::path::Path;
 
 /// Every month bundle found under `output_dir`, oldest first.
-pub fn archive_entries(output_dir: &Path) -> Vec<ArchiveEntry> {
+pub(crate) fn archive_entries(output_dir: &Path) -> Vec<ArchiveEntry> {
     let mut entries: Vec<ArchiveEntry> = fs::read_dir(output_dir)
         .into_iter()
         .flatten()
@@ -28,7 +28,7 @@ pub fn archive_entries(output_dir: &Path) -> Vec<ArchiveEntry> {
 }
 
 /// Each built member's archive page; in a consortium, also the front page.
-pub fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
+pub(crate) fn write_archive_pages(loaded: &Loaded, built: &[usize]) -> Result<(), Error> {
     for member in built {
         let member = &loaded.members[*member];
         let archive = archive_page(&member.name, &archive_entries(&member.output_dir))?;

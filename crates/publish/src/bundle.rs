@@ -51,7 +51,7 @@ fn write_files(staging: &Path, files: &[(String, Vec<u8>)]) -> Result<(), Output
 }
 
 /// The month's zip, beside its folder.
-pub fn zip_path(output_dir: &Path, month: Month) -> PathBuf {
+pub(crate) fn zip_path(output_dir: &Path, month: Month) -> PathBuf {
     output_dir.join(format!("{month}.zip"))
 }
 
@@ -60,7 +60,7 @@ pub fn zip_path(output_dir: &Path, month: Month) -> PathBuf {
 /// its hash. The zip is written after the folder is swapped in, so a build
 /// killed between the two leaves them apart; this is how the next build
 /// (which then rebuilds the month) and `publish` (which then refuses) know.
-pub fn zip_matches_bundle(output_dir: &Path, month: Month) -> bool {
+pub(crate) fn zip_matches_bundle(output_dir: &Path, month: Month) -> bool {
     let folder = output_dir.join(month.to_string());
     let Ok(manifest_bytes) = fs::read(folder.join("manifest.json")) else { return false };
     let Ok(manifest) = serde_json::from_slice::<Manifest>(&manifest_bytes) else { return false };
@@ -122,7 +122,7 @@ fn sync_dir(dir: &Path) {
 
 /// Hidden staging folders left by a build that was killed; safe to remove
 /// once the output lock is held.
-pub fn remove_leftovers(output_dir: &Path) {
+pub(crate) fn remove_leftovers(output_dir: &Path) {
     for entry in fs::read_dir(output_dir).into_iter().flatten().filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with('.') && name.contains(".partial-") {
@@ -194,7 +194,7 @@ fn zip_run(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, OutputError> {
 }
 
 /// Write a single file atomically: a temporary file beside it, flushed, renamed.
-pub fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(crate) fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let parent = path.parent().unwrap_or(Path::new("."));
     let staging = parent.join(format!(
         ".{}.partial-{}",

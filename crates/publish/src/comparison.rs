@@ -16,7 +16,7 @@ use std::path::PathBuf;
 pub const COMPARISON_FOLDER: &str = "comparison";
 
 /// Every member's published values for `month`, ranked indicator by indicator.
-pub fn rank_month(
+pub(crate) fn rank_month(
     loaded: &Loaded,
     published: &Computed,
     benchmarks: &PublishedBenchmarks,
@@ -28,7 +28,7 @@ pub fn rank_month(
     rank(&scorecards)
 }
 
-pub fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf, Error> {
+pub(crate) fn write_comparison(context: &BuildContext, month: Month) -> Result<PathBuf, Error> {
     let loaded = context.loaded;
     let ranking = match context.rankings.get(&month) {
         Some(ranking) => ranking.clone(),

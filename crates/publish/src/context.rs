@@ -8,7 +8,7 @@ use crate::project::Month;
 use crate::render::BuildTime;
 use std::collections::BTreeMap;
 
-pub struct BuildContext<'a> {
+pub(crate) struct BuildContext<'a> {
     pub loaded: &'a Loaded,
     pub data: &'a Data,
     /// Each member's series after disclosure control: `[member][indicator]`.

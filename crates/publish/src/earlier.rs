@@ -26,14 +26,14 @@ struct PublishedValue {
 }
 
 /// An earlier pack's values, by indicator id.
-pub struct EarlierPack {
+pub(crate) struct EarlierPack {
     pub pack: Month,
     values: BTreeMap<String, Vec<(Month, Option<f64>)>>,
 }
 
 impl EarlierPack {
     /// The latest pack in `output_dir` before `month`, if one can be read.
-    pub fn before(output_dir: &Path, month: Month) -> Option<EarlierPack> {
+    pub(crate) fn before(output_dir: &Path, month: Month) -> Option<EarlierPack> {
         let pack = std::fs::read_dir(output_dir)
             .ok()?
             .filter_map(Result::ok)
@@ -52,7 +52,7 @@ impl EarlierPack {
         Some(EarlierPack { pack, values })
     }
 
-    pub fn of(&self, id: &str) -> Option<Published<'_>> {
+    pub(crate) fn of(&self, id: &str) -> Option<Published<'_>> {
         Some(Published { pack: self.pack, values: self.values.get(id)? })
     }
 }

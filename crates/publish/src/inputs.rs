@@ -9,7 +9,7 @@ use std::path::PathBuf;
 /// The files a member's month bundle is made from: every extract of the
 /// datasets in use for that month and the months before it, periodic files,
 /// and the month's commentary. Sorted.
-pub fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBuf> {
+pub(crate) fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBuf> {
     let project = &loaded.project;
     let datasets = project.file.datasets.values().map(|config| config.get_ref());
     let folders: Vec<Month> = input::extract_months(&member.data_dir, datasets)
@@ -33,7 +33,7 @@ pub fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBu
 
 /// The files a consortium's comparison for `month` is made from: every
 /// member's. Sorted.
-pub fn comparison_inputs(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
+pub(crate) fn comparison_inputs(loaded: &Loaded, month: Month) -> Vec<PathBuf> {
     let mut inputs: Vec<PathBuf> =
         loaded.members.iter().flat_map(|member| input_files(loaded, member, month)).collect();
     inputs.sort();

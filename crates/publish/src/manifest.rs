@@ -99,7 +99,7 @@ impl Manifest {
 /// Hash of the project file, every definition (in path order), the events
 /// and the improvement plan: a change to any rule, event or action changes it,
 /// so the months it shows are rebuilt.
-pub fn definitions_hash(loaded: &Loaded) -> String {
+pub(crate) fn definitions_hash(loaded: &Loaded) -> String {
     let mut text = loaded.project.source.text.to_string();
     text.push_str(&format!("\0{:?}\0{:?}", loaded.events, loaded.plan));
     let mut sources: Vec<_> = loaded.definitions.iter().map(|d| (&d.source.path, &d.source.text)).collect();
@@ -111,7 +111,7 @@ pub fn definitions_hash(loaded: &Loaded) -> String {
 }
 
 /// A path as the manifest records it: relative to the project, with `/`.
-pub fn relative(root: &Path, path: &Path) -> String {
+pub(crate) fn relative(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).to_string_lossy().replace('\\', "/")
 }
 

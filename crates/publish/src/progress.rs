@@ -1,10 +1,10 @@
 //! A progress bar on stderr for people watching a build; hidden for cron
 //! and pipes, where the log says what happened.
 
-pub struct Progress(indicatif::ProgressBar);
+pub(crate) struct Progress(indicatif::ProgressBar);
 
 impl Progress {
-    pub fn new(show: bool, steps: u64) -> Progress {
+    pub(crate) fn new(show: bool, steps: u64) -> Progress {
         if !show {
             return Progress(indicatif::ProgressBar::hidden());
         }
@@ -16,14 +16,14 @@ impl Progress {
     }
 
     /// One step done; `next` says what comes next (empty: unchanged).
-    pub fn step(&self, next: &str) {
+    pub(crate) fn step(&self, next: &str) {
         if !next.is_empty() {
             self.0.set_message(next.to_string());
         }
         self.0.inc(1);
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         self.0.finish_and_clear();
     }
 }

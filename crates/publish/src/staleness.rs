@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Each input's SHA-256, remembered across months: with `--all`, month M's
 /// inputs include every earlier month's extracts.
 #[derive(Default)]
-pub struct Hashes(RefCell<HashMap<PathBuf, Option<String>>>);
+pub(crate) struct Hashes(RefCell<HashMap<PathBuf, Option<String>>>);
 
 impl Hashes {
     fn of(&self, path: &Path) -> Option<String> {
@@ -28,7 +28,13 @@ impl Hashes {
     }
 }
 
-pub fn up_to_date(loaded: &Loaded, member: usize, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
+pub(crate) fn up_to_date(
+    loaded: &Loaded,
+    member: usize,
+    month: Month,
+    definitions_hash: &str,
+    hashes: &Hashes,
+) -> bool {
     let member = &loaded.members[member];
     let bundle = member.output_dir.join(month.to_string());
     let inputs = input_files(loaded, member, month);
@@ -36,7 +42,7 @@ pub fn up_to_date(loaded: &Loaded, member: usize, month: Month, definitions_hash
         && zip_matches_bundle(&member.output_dir, month)
 }
 
-pub fn comparison_up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
+pub(crate) fn comparison_up_to_date(loaded: &Loaded, month: Month, definitions_hash: &str, hashes: &Hashes) -> bool {
     let bundle = loaded.project.output_dir().join(COMPARISON_FOLDER).join(month.to_string());
     let inputs = comparison_inputs(loaded, month);
     manifest_is_current(loaded, &bundle, &inputs, definitions_hash, hashes)

@@ -38,7 +38,7 @@ const GUTTER: f32 = 12.0;
 /// project names) or the full one (a page for every indicator and the
 /// definitions as written).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Profile {
+pub(crate) enum Profile {
     Board,
     Full,
 }

@@ -18,7 +18,7 @@ pub enum Shown<'a> {
 }
 
 /// What `observation` shows.
-pub fn shown(observation: &Observation) -> Shown<'_> {
+pub(crate) fn shown(observation: &Observation) -> Shown<'_> {
     match (&observation.value, observation.is_suppressed(), observation.reason()) {
         (_, true, _) => Shown::Suppressed,
         (Some(value), false, _) => Shown::Value(*value),
@@ -72,12 +72,12 @@ pub fn show_count(value: Option<f64>) -> String {
 }
 
 /// A place among a consortium's members: `1st of 20`, `3rd of 20`, `12th of 20`.
-pub fn place(position: Position) -> String {
+pub(crate) fn place(position: Position) -> String {
     format!("{} of {}", ordinal(position.position), position.of)
 }
 
 /// 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st...
-pub fn ordinal(n: usize) -> String {
+pub(crate) fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",

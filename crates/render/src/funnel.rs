@@ -11,14 +11,14 @@ use crate::judge::{Funnel, IndicatorRanking, MemberValue};
 use minijinja::{context, Value};
 
 /// Where a funnel's two SVGs go in a bundle, wide and for phones.
-pub struct FunnelPaths {
+pub(crate) struct FunnelPaths {
     pub wide: String,
     pub narrow: String,
 }
 
 impl FunnelPaths {
     /// `charts/funnel-<id>.svg` in the comparison bundle.
-    pub fn comparison(indicator: &IndicatorRanking) -> FunnelPaths {
+    pub(crate) fn comparison(indicator: &IndicatorRanking) -> FunnelPaths {
         FunnelPaths {
             wide: format!("charts/funnel-{}.svg", indicator.id),
             narrow: format!("charts/narrow/funnel-{}.svg", indicator.id),
@@ -27,7 +27,7 @@ impl FunnelPaths {
 
     /// `charts/consortium/<id>.svg` in a member's bundle: a folder of its
     /// own, so no indicator id can collide with it.
-    pub fn member(indicator: &IndicatorRanking) -> FunnelPaths {
+    pub(crate) fn member(indicator: &IndicatorRanking) -> FunnelPaths {
         FunnelPaths {
             wide: format!("charts/consortium/{}.svg", indicator.id),
             narrow: format!("charts/consortium/narrow/{}.svg", indicator.id),
@@ -37,7 +37,7 @@ impl FunnelPaths {
 
 /// The funnel's wide and narrow SVGs, each titled and described; `you`
 /// is the member whose page it is on, if any.
-pub fn funnel_files(
+pub(crate) fn funnel_files(
     indicator: &IndicatorRanking,
     funnel: &Funnel,
     you: Option<&str>,
@@ -54,7 +54,12 @@ pub fn funnel_files(
 }
 
 /// What the page needs to show the funnel and say what it shows.
-pub fn funnel_view(indicator: &IndicatorRanking, funnel: &Funnel, you: Option<&str>, paths: &FunnelPaths) -> Value {
+pub(crate) fn funnel_view(
+    indicator: &IndicatorRanking,
+    funnel: &Funnel,
+    you: Option<&str>,
+    paths: &FunnelPaths,
+) -> Value {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
     let alt = format!("Funnel plot of {}: {}", indicator.title, funnel_words(indicator, funnel, you));
     context! {
@@ -111,7 +116,7 @@ pub(super) fn funnel_words(indicator: &IndicatorRanking, funnel: &Funnel, you: O
 }
 
 /// A member's value as published: `c` when suppressed.
-pub fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
+pub(crate) fn shown(indicator: &IndicatorRanking, member: &MemberValue) -> String {
     match (member.suppressed, member.value) {
         (true, _) => "c".into(),
         (false, Some(value)) => show_value(Some(value), indicator.decimals, indicator.unit),

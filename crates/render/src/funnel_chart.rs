@@ -17,9 +17,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-pub const FUNNEL_SIZE: (u32, u32) = (720, 420);
+pub(crate) const FUNNEL_SIZE: (u32, u32) = (720, 420);
 /// For phones: as wide as a phone's page, its text the same size.
-pub const NARROW_FUNNEL_SIZE: (u32, u32) = (380, 440);
+pub(crate) const NARROW_FUNNEL_SIZE: (u32, u32) = (380, 440);
 const LIMIT: RGBColor = RGBColor(120, 120, 120);
 /// One row of the key; a narrow chart takes two.
 const KEY_HEIGHT: u32 = 26;
@@ -37,7 +37,7 @@ fn key_columns(width: u32) -> u32 {
 const STEPS: usize = 160;
 
 /// `you`: the member whose page the plot is on, its dot ringed and named.
-pub fn funnel_svg(
+pub(crate) fn funnel_svg(
     indicator: &IndicatorRanking,
     funnel: &Funnel,
     size: (u32, u32),

@@ -39,7 +39,7 @@ pub(super) fn environment() -> Environment<'static> {
 }
 
 /// What the page needs beyond the scorecard.
-pub struct PageContext<'a> {
+pub(crate) struct PageContext<'a> {
     pub built: &'a str,
     pub sparklines: &'a BTreeMap<String, String>,
 }
@@ -138,7 +138,7 @@ fn icon_svgs(indicator: &IndicatorReport) -> String {
     icons.map(|icon| icons::svg(&icon, 22)).collect()
 }
 
-pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, RenderError> {
+pub(crate) fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<String, RenderError> {
     let row = |indicator: &&IndicatorReport| {
         let sparkline = page.sparklines.get(&indicator.id).cloned().unwrap_or_default();
         context! {
@@ -193,7 +193,7 @@ pub fn scorecard_page(scorecard: &Scorecard, page: &PageContext) -> Result<Strin
 
 /// `definitions.html`: every indicator's definition with its expressions
 /// as written, for the analyst; the board's pages show them in words.
-pub fn definitions_page(scorecard: &Scorecard) -> Result<String, RenderError> {
+pub(crate) fn definitions_page(scorecard: &Scorecard) -> Result<String, RenderError> {
     let indicators: Vec<Value> = scorecard
         .indicators
         .iter()

@@ -11,7 +11,7 @@ fn is_unprintable(character: char) -> bool {
 }
 
 /// `text` with every control character but tab and line breaks removed.
-pub fn printable(text: &str) -> Cow<'_, str> {
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
     match text.chars().any(is_unprintable) {
         true => Cow::Owned(text.chars().filter(|character| !is_unprintable(*character)).collect()),
         false => Cow::Borrowed(text),

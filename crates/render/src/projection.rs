@@ -19,8 +19,8 @@ fn pounds(spread: &Spread) -> String {
 }
 
 /// The projection's chart on the page; phones get a narrower one.
-pub const PROJECTION_CHART_SIZE: (u32, u32) = (720, 400);
-pub const NARROW_PROJECTION_CHART_SIZE: (u32, u32) = (380, 440);
+pub(crate) const PROJECTION_CHART_SIZE: (u32, u32) = (720, 400);
+pub(crate) const NARROW_PROJECTION_CHART_SIZE: (u32, u32) = (380, 440);
 
 /// The months the table shows: every 12th, and the last.
 pub(super) fn shown_months(projection: &PublishedProjection) -> Vec<usize> {

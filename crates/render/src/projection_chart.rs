@@ -16,7 +16,7 @@ use plotters::prelude::*;
 /// are SPC's improving and concerning): a scenario is neither.
 const SCENARIO_COLOURS: [RGBColor; 3] = [NEUTRAL_SIGNAL, RGBColor(0, 158, 115), RGBColor(86, 180, 233)];
 
-pub fn projection_svg(projection: &PublishedProjection, size: (u32, u32)) -> Result<String, RenderError> {
+pub(crate) fn projection_svg(projection: &PublishedProjection, size: (u32, u32)) -> Result<String, RenderError> {
     register_fonts();
     let mut svg = String::new();
     {

@@ -27,7 +27,7 @@ impl Shown {
 }
 
 /// What the rating compares the value with.
-pub enum RatedAgainst<'a> {
+pub(crate) enum RatedAgainst<'a> {
     Target(f64),
     Benchmark {
         value: f64,
@@ -38,7 +38,7 @@ pub enum RatedAgainst<'a> {
 }
 
 impl RatedAgainst<'_> {
-    pub fn value(&self) -> f64 {
+    pub(crate) fn value(&self) -> f64 {
         match self {
             RatedAgainst::Target(value) | RatedAgainst::Benchmark { value, .. } | RatedAgainst::GreenAt(value, _) => {
                 *value
@@ -47,7 +47,7 @@ impl RatedAgainst<'_> {
     }
 
     /// What the number is, for a column beside it: "target", "England 2024-25", "green at this or below".
-    pub fn basis(&self) -> String {
+    pub(crate) fn basis(&self) -> String {
         match self {
             RatedAgainst::Target(_) => "target".to_string(),
             RatedAgainst::Benchmark { label, .. } => label.to_string(),
@@ -56,7 +56,7 @@ impl RatedAgainst<'_> {
     }
 }
 
-pub fn rated_against(indicator: &IndicatorReport) -> Option<RatedAgainst<'_>> {
+pub(crate) fn rated_against(indicator: &IndicatorReport) -> Option<RatedAgainst<'_>> {
     match (&indicator.rating_basis, indicator.target) {
         (_, Some(target)) => Some(RatedAgainst::Target(target)),
         (Some(RatingBasis::Benchmark { benchmark, .. } | RatingBasis::Significance { benchmark, .. }), None) => {
@@ -71,7 +71,7 @@ pub fn rated_against(indicator: &IndicatorReport) -> Option<RatedAgainst<'_>> {
 
 /// What the rating compared the value with, for the Target column: never
 /// blank for a rated indicator.
-pub fn target_text(indicator: &IndicatorReport) -> String {
+pub(crate) fn target_text(indicator: &IndicatorReport) -> String {
     let show = |value: f64| show_value(Some(value), indicator.decimals, indicator.unit);
     match rated_against(indicator) {
         Some(RatedAgainst::Target(target)) => show(target),
@@ -84,7 +84,7 @@ pub fn target_text(indicator: &IndicatorReport) -> String {
 /// Why the rating is what it is, in a few words for the "Why" column:
 /// "21.5 points below the 80.0% target", "similar to England 2024-25's
 /// 22.6%: not significantly different".
-pub fn rating_reason(indicator: &IndicatorReport) -> Option<String> {
+pub(crate) fn rating_reason(indicator: &IndicatorReport) -> Option<String> {
     let shown = Shown { decimals: indicator.decimals, unit: indicator.unit };
     let (basis, rag, value) = (indicator.rating_basis.as_ref()?, indicator.rag?, indicator.latest.value?);
     Some(reason(basis, rag, round_to(value, indicator.decimals), indicator.polarity, shown))

@@ -136,7 +136,7 @@ fn revised(indicator: &IndicatorReport) -> String {
 
 /// The latest point's variation and the target assurance, in words
 /// ("not applicable" when there is no SPC and the reason is known).
-pub fn spc_words(indicator: &IndicatorReport) -> (String, String) {
+pub(crate) fn spc_words(indicator: &IndicatorReport) -> (String, String) {
     let Some(spc) = &indicator.spc else {
         let variation = if indicator.spc_not_applicable.is_some() { "not applicable" } else { "" };
         return (variation.to_string(), String::new());

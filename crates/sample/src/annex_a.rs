@@ -27,7 +27,7 @@ struct List {
 
 /// Write `out/Annex_A_{YYYY}_{Mon}.xlsx` from the snapshot in `dir` (as at
 /// `month_end`), then remove the snapshot.
-pub fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), SampleError> {
+pub(crate) fn write_month(dir: &Path, out: &Path, month_end: NaiveDate) -> Result<(), SampleError> {
     let lists =
         [referrals(dir)?, assessments(dir)?, protection(dir)?, looked_after(dir, month_end)?, care_leavers(dir)?];
     let mut book = Workbook::new();

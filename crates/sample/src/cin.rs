@@ -48,7 +48,7 @@ struct Plan {
     previous_plans: u32,
 }
 
-pub struct CinHistory {
+pub(crate) struct CinHistory {
     referrals: Vec<Referral>,
     /// Seeds the local records' own streams (contacts, plan visits).
     record_seed: u64,
@@ -57,7 +57,7 @@ pub struct CinHistory {
 
 impl CinHistory {
     /// `scale`: referrals relative to the sample authority's (6.4 a working day).
-    pub fn simulate(draw: &mut Draw, calendar: &HolidayCalendar, scale: f64) -> CinHistory {
+    pub(crate) fn simulate(draw: &mut Draw, calendar: &HolidayCalendar, scale: f64) -> CinHistory {
         let mut day = NaiveDate::from_ymd_opt(2018, 4, 1).expect("valid");
         let end = LAST_MONTH.last_day();
         let mut referrals: Vec<Referral> = Vec::new();
@@ -77,7 +77,7 @@ impl CinHistory {
         CinHistory { referrals, record_seed, scale }
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
+    pub(crate) fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
         let since = |months: u32| Month::months_before(as_at, months);
         let visible: Vec<&Referral> = self.referrals.iter().filter(|r| r.date <= as_at && r.date > since(24)).collect();
         write_referrals(dir, &visible, as_at)?;

@@ -14,10 +14,10 @@ use std::path::Path;
 
 /// What happened to a contact that did not become a referral.
 const OUTCOMES: [&str; 5] = ["Information and advice", "Early help", "Early help", "No further action", "Signposted"];
-pub const REFERRAL_OUTCOME: &str = "Referral to children's social care";
+pub(crate) const REFERRAL_OUTCOME: &str = "Referral to children's social care";
 
 /// A plan open at the month end: child, plan id, plan number, start.
-pub struct OpenPlan<'a> {
+pub(crate) struct OpenPlan<'a> {
     pub child: &'a str,
     pub id: &'a str,
     pub number: u64,
@@ -26,7 +26,7 @@ pub struct OpenPlan<'a> {
 
 /// `cin_cp_record.csv`: visits every 10 working days (about 12 days) and
 /// reviews 3 months after the initial conference, then every 6 months.
-pub fn write_plans(dir: &Path, seed: u64, plans: &[OpenPlan], as_at: NaiveDate) -> Result<(), SampleError> {
+pub(crate) fn write_plans(dir: &Path, seed: u64, plans: &[OpenPlan], as_at: NaiveDate) -> Result<(), SampleError> {
     let rows: Vec<Vec<String>> = plans
         .iter()
         .map(|plan| {
@@ -54,7 +54,7 @@ pub fn write_plans(dir: &Path, seed: u64, plans: &[OpenPlan], as_at: NaiveDate) 
 /// `contacts.csv`: every contact in the 12 months to `as_at`: one for each
 /// referral (`referrals`: child and date), and on each weekday about 1.9
 /// times as many again that end in advice, early help or no action.
-pub fn write_contacts(
+pub(crate) fn write_contacts(
     dir: &Path,
     seed: u64,
     scale: f64,

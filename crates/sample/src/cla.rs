@@ -67,7 +67,7 @@ impl Child {
     }
 }
 
-pub struct ClaHistory {
+pub(crate) struct ClaHistory {
     children: Vec<Child>,
     events: Vec<CareEvents>,
     seed: u64,
@@ -77,7 +77,7 @@ const SIMULATION_START: (i32, u32, u32) = (2012, 4, 1);
 
 impl ClaHistory {
     /// `scale`: children coming into care relative to the sample authority.
-    pub fn simulate(draw: &mut Draw, seed: u64, scale: f64) -> ClaHistory {
+    pub(crate) fn simulate(draw: &mut Draw, seed: u64, scale: f64) -> ClaHistory {
         let start = NaiveDate::from_ymd_opt(SIMULATION_START.0, SIMULATION_START.1, SIMULATION_START.2).expect("valid");
         let end = LAST_MONTH.last_day();
         let mut children = Vec::new();
@@ -102,7 +102,7 @@ impl ClaHistory {
         ClaHistory { children, events, seed }
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
+    pub(crate) fn write_snapshot(&self, dir: &Path, as_at: NaiveDate) -> Result<usize, SampleError> {
         let year_ago = Month::months_before(as_at, 12) + Duration::days(1);
         let in_scope: Vec<&Child> =
             self.children.iter().filter(|child| child.looked_after_between(year_ago, as_at)).collect();
@@ -174,7 +174,7 @@ impl ClaHistory {
 
     /// The adoption register as one current extract (history layout), named
     /// by its month: `ssda903_adoption_YYYY-MM.csv` in `out`.
-    pub fn write_adoptions(&self, out: &Path, month: Month) -> Result<usize, SampleError> {
+    pub(crate) fn write_adoptions(&self, out: &Path, month: Month) -> Result<usize, SampleError> {
         let children: Vec<CaredFor> =
             self.children.iter().enumerate().map(|(index, child)| child.cared_for(index)).collect();
         let path = out.join(format!("ssda903_adoption_{month}.csv"));

@@ -22,7 +22,7 @@ const NOT_IN_RETURN: [&str; 5] = ["LAchildID", "CINdetailsID", "AssessmentID", "
 
 /// Rewrite one month folder: `cin_*.csv` become `cin_census.xml`,
 /// `workforce.csv` becomes `csww.xml`. Returns the files the folder then holds.
-pub fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usize, SampleError> {
+pub(crate) fn rewrite_month(dir: &Path, year: i32, reference_date: &str) -> Result<usize, SampleError> {
     let mut details: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
     for (file, element) in CIN_TABLES {

@@ -9,47 +9,47 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 
-pub const FIRST_MONTH: Month = Month { year: 2023, month: 4 };
-pub const LAST_MONTH: Month = Month { year: 2026, month: 3 };
+pub(crate) const FIRST_MONTH: Month = Month { year: 2023, month: 4 };
+pub(crate) const LAST_MONTH: Month = Month { year: 2026, month: 3 };
 
 /// A seeded random source with the few draws the simulation needs.
-pub struct Draw(ChaCha8Rng);
+pub(crate) struct Draw(ChaCha8Rng);
 
 impl Draw {
-    pub fn new(seed: u64) -> Draw {
+    pub(crate) fn new(seed: u64) -> Draw {
         Draw(ChaCha8Rng::seed_from_u64(seed))
     }
 
-    pub fn chance(&mut self, probability: f64) -> bool {
+    pub(crate) fn chance(&mut self, probability: f64) -> bool {
         self.0.gen::<f64>() < probability
     }
 
     /// Uniform whole number in `low..=high`.
-    pub fn between(&mut self, low: i64, high: i64) -> i64 {
+    pub(crate) fn between(&mut self, low: i64, high: i64) -> i64 {
         self.0.gen_range(low..=high)
     }
 
-    pub fn unit(&mut self) -> f64 {
+    pub(crate) fn unit(&mut self) -> f64 {
         self.0.gen::<f64>()
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.0.gen_range(0..items.len())]
     }
 
     /// `pick` for small copyable items such as codes.
-    pub fn choose<T: Copy>(&mut self, items: &[T]) -> T {
+    pub(crate) fn choose<T: Copy>(&mut self, items: &[T]) -> T {
         *self.pick(items)
     }
 
     /// Exponential waiting time with the given mean, in days.
-    pub fn wait_days(&mut self, mean_days: f64) -> i64 {
+    pub(crate) fn wait_days(&mut self, mean_days: f64) -> i64 {
         let uniform: f64 = self.0.gen::<f64>().max(1e-12);
         (-uniform.ln() * mean_days).round() as i64
     }
 
     /// Poisson count (Knuth's method; fine for the small means used here).
-    pub fn poisson(&mut self, mean: f64) -> u32 {
+    pub(crate) fn poisson(&mut self, mean: f64) -> u32 {
         let limit = (-mean).exp();
         let mut product = self.0.gen::<f64>();
         let mut count = 0;
@@ -60,12 +60,12 @@ impl Draw {
         count
     }
 
-    pub fn day_in(&mut self, month: Month) -> NaiveDate {
+    pub(crate) fn day_in(&mut self, month: Month) -> NaiveDate {
         month.first_day()
             + Duration::days(self.between(0, month.last_day().signed_duration_since(month.first_day()).num_days()))
     }
 
-    pub fn postcode(&mut self) -> String {
+    pub(crate) fn postcode(&mut self) -> String {
         // "NB" is not a real postcode area, so sample postcodes can't match anyone's.
         let letters = b"ABDEFGHJLNPQRSTUWXYZ";
         let letter = |draw: &mut Draw| letters[draw.between(0, letters.len() as i64 - 1) as usize] as char;
@@ -77,7 +77,7 @@ impl Draw {
 
 /// Linear change from `from` at the first report month to `to` at the last;
 /// flat at `from` before it.
-pub fn trend(date: NaiveDate, from: f64, to: f64) -> f64 {
+pub(crate) fn trend(date: NaiveDate, from: f64, to: f64) -> f64 {
     let start = FIRST_MONTH.first_day();
     let end = LAST_MONTH.last_day();
     if date <= start {
@@ -87,7 +87,7 @@ pub fn trend(date: NaiveDate, from: f64, to: f64) -> f64 {
     from + (to - from) * share.min(1.0)
 }
 
-pub fn add_working_days(calendar: &HolidayCalendar, start: NaiveDate, days: i64) -> NaiveDate {
+pub(crate) fn add_working_days(calendar: &HolidayCalendar, start: NaiveDate, days: i64) -> NaiveDate {
     let mut date = start;
     let mut left = days;
     while left > 0 {
@@ -99,20 +99,20 @@ pub fn add_working_days(calendar: &HolidayCalendar, start: NaiveDate, days: i64)
     date
 }
 
-pub fn dmy(date: NaiveDate) -> String {
+pub(crate) fn dmy(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
-pub fn iso(date: NaiveDate) -> String {
+pub(crate) fn iso(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }
 
 /// A date as the extract at `as_at` shows it: blank if it hasn't happened yet.
-pub fn shown(date: Option<NaiveDate>, as_at: NaiveDate, format: fn(NaiveDate) -> String) -> String {
+pub(crate) fn shown(date: Option<NaiveDate>, as_at: NaiveDate, format: fn(NaiveDate) -> String) -> String {
     date.filter(|date| *date <= as_at).map(format).unwrap_or_default()
 }
 
-pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), SampleError> {
+pub(crate) fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(), SampleError> {
     let mut writer = csv::Writer::from_path(path).map_err(SampleError::csv(path))?;
     writer.write_record(header).map_err(SampleError::csv(path))?;
     for row in rows {
@@ -123,14 +123,14 @@ pub fn write_csv(path: &Path, header: &[&str], rows: &[Vec<String>]) -> Result<(
 
 /// How late a scheduled event is: its chance on the day it falls due, and
 /// the days it is late by when it is.
-pub struct Lateness<F: Fn(NaiveDate) -> f64> {
+pub(crate) struct Lateness<F: Fn(NaiveDate) -> f64> {
     pub chance: F,
     pub days: (i64, i64),
 }
 
 /// Events every `interval` days from `first`, late as `lateness` says,
 /// until `until`; the next is due from the one held.
-pub fn schedule<F: Fn(NaiveDate) -> f64>(
+pub(crate) fn schedule<F: Fn(NaiveDate) -> f64>(
     draw: &mut Draw,
     first: NaiveDate,
     interval: impl Fn(usize) -> i64,
@@ -148,7 +148,7 @@ pub fn schedule<F: Fn(NaiveDate) -> f64>(
     events
 }
 
-pub fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
+pub(crate) fn age_on(dob: NaiveDate, date: NaiveDate) -> i32 {
     let mut age = date.year() - dob.year();
     if (date.month(), date.day()) < (dob.month(), dob.day()) {
         age -= 1;

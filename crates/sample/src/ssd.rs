@@ -120,7 +120,7 @@ const TABLES: [TableShape; 8] = [
 ];
 
 /// Replace the month folders `first..=last` under `out` with the SSD tables.
-pub fn write(out: &Path, first: Month, last: Month) -> Result<usize, SampleError> {
+pub(crate) fn write(out: &Path, first: Month, last: Month) -> Result<usize, SampleError> {
     let months: Vec<Month> = first.through(last).collect();
     for table in &TABLES {
         let mut latest: BTreeMap<Vec<String>, Vec<String>> = BTreeMap::new();

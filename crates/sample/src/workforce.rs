@@ -41,7 +41,7 @@ impl Worker {
     }
 }
 
-pub struct WorkforceHistory {
+pub(crate) struct WorkforceHistory {
     workers: Vec<Worker>,
     /// Seeds the absence records' own stream.
     absence_seed: u64,
@@ -52,7 +52,7 @@ pub struct WorkforceHistory {
 const SIMULATION_START: Month = Month { year: 2021, month: 4 };
 
 impl WorkforceHistory {
-    pub fn simulate(draw: &mut Draw, scale: f64) -> WorkforceHistory {
+    pub(crate) fn simulate(draw: &mut Draw, scale: f64) -> WorkforceHistory {
         let mut history = WorkforceHistory { workers: Vec::new(), absence_seed: 0, scale };
         let first_day = SIMULATION_START.first_day();
         for team in 0..TEAMS.len() {
@@ -203,7 +203,7 @@ impl WorkforceHistory {
         write_csv(&dir.join("workforce_absence.csv"), &["SWENo", "FTE", "AvailableDays", "DaysLost"], &rows)
     }
 
-    pub fn write_snapshot(&self, dir: &Path, as_at: NaiveDate, working_days: i64) -> Result<usize, SampleError> {
+    pub(crate) fn write_snapshot(&self, dir: &Path, as_at: NaiveDate, working_days: i64) -> Result<usize, SampleError> {
         self.write_vacancies(dir, as_at)?;
         self.write_absence(dir, Month::containing(as_at), working_days)?;
         let year_ago = Month::months_before(as_at, 12);

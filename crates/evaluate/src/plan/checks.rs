@@ -10,7 +10,7 @@ use polars::prelude::*;
 
 /// A data-quality check from the project file, ready to run.
 #[derive(Clone)]
-pub struct CheckPlan {
+pub(crate) struct CheckPlan {
     pub dataset: String,
     pub name: String,
     pub fails: Expr,
@@ -18,7 +18,7 @@ pub struct CheckPlan {
 }
 
 /// Compile every dataset's `checks`; problems point into scorecard.toml.
-pub fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> {
+pub(crate) fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut plans = Vec::new();
     for (name, dataset) in &project.file.datasets {

@@ -11,8 +11,8 @@ mod checker;
 mod checks;
 mod row_order;
 
-pub use checks::{compile_checks, CheckPlan};
-pub use row_order::RowOrder;
+pub(crate) use checks::{compile_checks, CheckPlan};
+pub(crate) use row_order::RowOrder;
 
 use super::calendar_sql::working_days;
 use super::columns::{clean_polars_error, polars_type, snapshot_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS};
@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A definition turned into polars expressions.
 #[derive(Clone)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// The order rows are sorted into before `derive`, for `LAG`/`LEAD`.
     pub row_order: Option<RowOrder>,
     pub derive: Vec<Expr>,
@@ -74,14 +74,14 @@ impl Plan {
 
 /// Columns joined in from another dataset of the same period.
 #[derive(Clone)]
-pub struct LookupPlan {
+pub(crate) struct LookupPlan {
     pub dataset: String,
     pub on: String,
     pub columns: Vec<String>,
 }
 
 /// Compile every definition; every problem in every file is reported.
-pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
+pub(crate) fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut plans = Vec::new();
     for definition in definitions {
@@ -94,7 +94,7 @@ pub fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<
 }
 
 /// Stage by stage, so that an error is attributed to the expression causing it.
-pub fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
+pub(crate) fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
     let indicator = &definition.indicator;
     let dataset = project.dataset(definition.dataset()).ok_or_else(|| unchecked(definition))?;
     let lookups = lookup_plans(definition);
@@ -299,7 +299,7 @@ pub(super) fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) 
 /// The columns of each dataset that compiled plans (and checks) read, so
 /// that a build parses only those: for 20 authorities' extracts most
 /// declared columns are never used, and parsing them is most of the work.
-pub fn columns_used(
+pub(crate) fn columns_used(
     plans: &[Plan],
     definitions: &[Definition],
     checks: &[CheckPlan],

@@ -33,7 +33,7 @@ pub(super) fn partition_windows_by_snapshot(expr: Expr, mut row_order: Option<&m
 /// frame (a stable sort), so results are deterministic. One order per
 /// stage: a second window with a different order keeps polars' `over`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RowOrder {
+pub(crate) struct RowOrder {
     partition: Vec<Expr>,
     order: Expr,
     options: SortOptions,

@@ -19,12 +19,12 @@ const TYPES: usize = PLACEMENTS.len();
 pub const DURATIONS: [&str; 2] = ["first year in care", "a year or more in care"];
 
 /// The first anniversary of a period of care starting on `start`.
-pub fn first_anniversary(start: NaiveDate) -> NaiveDate {
+pub(super) fn first_anniversary(start: NaiveDate) -> NaiveDate {
     start.checked_add_days(Days::new(365)).unwrap_or(NaiveDate::MAX)
 }
 
 /// The time-in-care class on `day` of a period that started on `start`.
-pub fn duration_on(start: NaiveDate, day: NaiveDate) -> usize {
+pub(super) fn duration_on(start: NaiveDate, day: NaiveDate) -> usize {
     usize::from(day >= first_anniversary(start))
 }
 

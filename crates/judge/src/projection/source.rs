@@ -92,7 +92,7 @@ pub struct Reference {
 }
 
 /// The projection of `episodes` from `month` as `config` asks.
-pub fn run(
+pub(super) fn run(
     config: &ProjectionConfig,
     episodes: &[Episode],
     month: Month,
@@ -216,7 +216,7 @@ fn read(loaded: &Loaded, name: &str, path: &Path) -> Result<Table, Error> {
 /// With an `LS` column, episodes of legal status V3 or V4 (an agreed series
 /// of short-term placements) are left out, as DfE's counts of children
 /// looked after leave them out.
-pub fn episodes(
+pub(super) fn episodes(
     episodes: &Table,
     header: &Table,
     (episodes_path, header_path): (&Path, &Path),
