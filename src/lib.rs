@@ -28,6 +28,8 @@
 //! [`sample`] (`crates/sample`) generates the deterministic sample
 //! authority; it is a tool beside the engine, not part of it.
 
+#![warn(missing_docs)]
+
 pub use scorecard_evaluate as evaluate;
 pub use scorecard_input as input;
 pub use scorecard_judge as judge;

@@ -5,8 +5,9 @@ use crate::project::Month;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+/// Children's services performance scorecards from monthly extracts
 #[derive(Debug, Parser)]
-#[command(name = "scorecard", version, about = "Children's services performance scorecards from monthly extracts")]
+#[command(name = "scorecard", version)]
 pub struct Cli {
     /// Project folder (holding scorecard.toml).
     #[arg(long, global = true, default_value = ".")]
@@ -20,23 +21,34 @@ pub struct Cli {
     /// More detail on stderr (-v debug, -vv trace).
     #[arg(long, short, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// How log lines are written on stderr.
+// The variants go undocumented: clap would show their docs in every
+// command's help (the global `--log-format`'s help already names both), and
+// switch `--help` to its long layout.
+#[allow(missing_docs)]
 pub enum LogFormat {
     Human,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// Which file's JSON Schema `scorecard schema` prints.
 pub enum SchemaKind {
+    /// An indicator definition (indicators/<theme>/<id>.toml).
     Indicator,
+    /// The project file (scorecard.toml).
     Project,
+    /// The improvement plan (plan.toml).
     Plan,
 }
 
+/// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate every indicator and write reports/YYYY-MM/.
@@ -80,6 +92,7 @@ pub enum Command {
     /// Show how one indicator's figure was worked out, with the records
     /// behind it (child ids, workers): for local use, never published.
     Explain {
+        /// The indicator's id (`scorecard list` shows them).
         indicator: String,
         /// Month (default: the latest with extracts; in a consortium, the
         /// member's latest).
@@ -111,8 +124,10 @@ pub enum Command {
     },
     /// Copy a built month's bundle to a publication folder, atomically.
     Publish {
+        /// The built month to copy.
         #[arg(long)]
         month: Month,
+        /// The publication folder: the bundle goes to TO/YYYY-MM/, its zip beside it.
         #[arg(long)]
         to: PathBuf,
         /// Wait up to this many seconds for a build to finish (a bundle is
@@ -125,21 +140,26 @@ pub enum Command {
     },
     /// Print the JSON Schema of the indicator or project file, for editor completion.
     Schema {
+        /// Which file's schema.
         #[arg(value_enum, default_value_t = SchemaKind::Indicator)]
         kind: SchemaKind,
     },
     /// Start a new project in DIR: a minimal one, or with --preset one
     /// written for a source of data, with its datasets and indicator pack.
     Init {
+        /// The new project's folder (made if missing; never overwritten).
         dir: PathBuf,
+        /// The source of data the project is written for.
         #[arg(long, value_enum)]
         preset: Option<super::init::Preset>,
     },
     /// Write the deterministic sample authority's extracts, or with
     /// --authorities N a consortium's (members.csv and a folder per member).
     Sample {
+        /// The random seed: the same seed writes the same files.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// The folder to write into.
         #[arg(long, default_value = "sample-data")]
         out: PathBuf,
         /// Generate a consortium of this many authorities (1 to 9999) of varied sizes.

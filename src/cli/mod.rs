@@ -27,6 +27,7 @@ pub use schema::schema;
 use crate::project::Month;
 use crate::publish;
 
+/// Runs the command `cli` holds; what it prints goes to stdout, logs to stderr.
 pub fn run(cli: Cli) -> Result<(), Error> {
     init_logging(&cli);
     check_source_date_epoch()?;

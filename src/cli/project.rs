@@ -11,11 +11,15 @@ use std::path::Path;
 
 /// What `scorecard project` was asked for.
 pub struct Request<'a> {
+    /// The last month observed (default: the latest with extracts).
     pub month: Option<Month>,
+    /// In a consortium, the member's code.
     pub authority: Option<&'a str>,
+    /// Where to write the projection as JSON too.
     pub json: Option<&'a Path>,
 }
 
+/// `scorecard project`: the projection of children looked after, as text in `out` (and JSON when asked).
 pub fn project(root: &Path, request: Request, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     let member = loaded.member(request.authority)?;

@@ -3,6 +3,7 @@
 
 use super::args::SchemaKind;
 
+/// The JSON Schema of `kind`'s file, pretty-printed.
 pub fn schema(kind: SchemaKind) -> String {
     let schema = match kind {
         SchemaKind::Indicator => schemars::schema_for!(crate::language::Indicator),

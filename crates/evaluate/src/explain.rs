@@ -16,10 +16,15 @@ use crate::project::Month;
 
 /// The figure, the window it covers and, as text, every record taking part.
 pub struct Explanation<'a> {
+    /// The indicator explained.
     pub definition: &'a Definition,
+    /// The period the figure covers.
     pub window: PeriodWindow,
+    /// The figure itself, or why there is none.
     pub observation: Observation,
+    /// The columns shown for each record: its id, period and every column the definition uses.
     pub columns: Vec<String>,
+    /// Each record taking part, as text, in `columns`' order.
     pub rows: Vec<Vec<String>>,
 }
 

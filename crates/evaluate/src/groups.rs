@@ -36,6 +36,7 @@ pub const GROUP_BYTES: u64 = 32 << 20;
 /// How members are put in groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grouping {
+    /// At most this many members in a group.
     pub members: usize,
     /// Taking more members while the group's folders stay under this size.
     pub bytes: Option<u64>,
@@ -108,8 +109,11 @@ fn member_groups(members: &[Member], grouping: Grouping) -> Vec<Range<usize>> {
 /// (without frames, for row counts, hashes and which extracts exist), every
 /// member's values and the data-quality counts.
 pub struct Evaluated {
+    /// The extracts read (without their frames).
     pub data: Data,
+    /// Every member's values.
     pub computed: Computed,
+    /// The data-quality checks' counts.
     pub quality: DataQuality,
 }
 

@@ -4,6 +4,8 @@
 //! on polars; its public types are polars-free. Depends on `project`,
 //! `language` and `input`.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_input as input;
 pub(crate) use scorecard_language as language;

@@ -11,7 +11,9 @@ use std::path::Path;
 
 /// A project whose definitions have all been checked and compiled.
 pub struct Loaded {
+    /// The project file, checked.
     pub project: Project,
+    /// Every indicator definition, checked, in the order they are listed.
     pub definitions: Vec<Definition>,
     /// The authorities reported on: one, or a consortium's members.
     pub members: Vec<Member>,

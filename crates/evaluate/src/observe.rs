@@ -9,11 +9,15 @@ use serde::Serialize;
 /// One value of an indicator: a member's month, or a breakdown group's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
+    /// The month the figure is for (the end of its window).
     pub period: Month,
+    /// The figure; None when it cannot be calculated or is suppressed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// The count the value is made from (a rate's or a percentage's top line).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub numerator: Option<f64>,
+    /// What the numerator is divided by.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub denominator: Option<f64>,
     /// Why there is no value; absent when there is one.
@@ -32,6 +36,7 @@ pub enum Missing {
 }
 
 impl Missing {
+    /// The reason as the page says it.
     pub fn reason(&self) -> &str {
         match self {
             Missing::NotCalculable(reason) => reason,
@@ -49,7 +54,9 @@ impl Serialize for Missing {
 /// Everything computed for one indicator, over every period.
 #[derive(Debug, Clone)]
 pub struct IndicatorSeries {
+    /// The member's figure for every period.
     pub series: Vec<Observation>,
+    /// Each breakdown group's figures (a team's, say), by group name.
     pub groups: Vec<(String, Vec<Observation>)>,
     /// The window of the latest period, in words.
     pub window: String,
@@ -70,10 +77,14 @@ pub enum Basis {
     /// Each period's figure from a file of published or returned figures.
     Published,
     /// Every month end recalculated from one current extract, ending with `extract`.
-    Recalculated { extract: Month },
+    Recalculated {
+        /// The month of the current extract.
+        extract: Month,
+    },
 }
 
 impl Basis {
+    /// The basis in words, as the page states it.
     pub fn describe(self) -> String {
         match self {
             Basis::AsReported => "as reported each month".to_string(),
@@ -86,10 +97,12 @@ impl Basis {
 }
 
 impl Observation {
+    /// An observation with no value, saying why.
     pub fn not_calculable(period: Month, reason: impl Into<String>) -> Observation {
         Observation::missing(period, Missing::NotCalculable(reason.into()))
     }
 
+    /// An observation hidden by disclosure control.
     pub fn suppressed(period: Month) -> Observation {
         Observation::missing(period, Missing::Suppressed)
     }
@@ -98,6 +111,7 @@ impl Observation {
         Observation { period, value: None, numerator: None, denominator: None, missing: Some(missing) }
     }
 
+    /// True when disclosure control hides the value.
     pub fn is_suppressed(&self) -> bool {
         self.missing == Some(Missing::Suppressed)
     }

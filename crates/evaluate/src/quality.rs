@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 /// One data-quality check's result for a month.
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Finding {
+    /// The dataset checked.
     pub dataset: String,
+    /// The check's name, as the project file gives it.
     pub check: String,
     /// Records failing the check (0 when the extract is clean).
     pub records: u64,

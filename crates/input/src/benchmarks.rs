@@ -22,8 +22,11 @@ pub struct Values {
     pub latest_available: bool,
     /// The file and the latest year it holds.
     pub vintage: String,
+    /// England's figure.
     pub england: Option<f64>,
+    /// The authority's region's figure.
     pub region: Option<f64>,
+    /// The mean of the statistical neighbours' figures.
     pub neighbours: Option<f64>,
     /// How many of the ten neighbours had a value.
     pub neighbours_with_data: usize,

@@ -12,7 +12,9 @@ const EXAMPLES: usize = 3;
 /// A column's values that are in no code, in one extract.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unmapped {
+    /// The coded column.
     pub column: String,
+    /// Rows holding a value in no code.
     pub rows: usize,
     /// Up to three of the values, as written.
     pub examples: Vec<String>,

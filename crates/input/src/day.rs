@@ -8,10 +8,12 @@ use chrono::{Datelike, NaiveDate};
 /// 1970-01-01 is day 719,163 of the common era (chrono's day 1 is 0001-01-01).
 const EPOCH_FROM_CE: i32 = 719_163;
 
+/// A date as whole days from 1970-01-01, as polars holds one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Day(i32);
 
 impl Day {
+    /// The day of `date`.
     pub fn from_date(date: NaiveDate) -> Day {
         Day(date.num_days_from_ce() - EPOCH_FROM_CE)
     }
@@ -21,6 +23,7 @@ impl Day {
         self.0
     }
 
+    /// The calendar date of the day.
     pub fn date(self) -> NaiveDate {
         NaiveDate::from_num_days_from_ce_opt(self.0 + EPOCH_FROM_CE)
             .expect("a day read from an extract is in chrono's range")

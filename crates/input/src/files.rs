@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 /// Where one dataset's extracts are, month by month.
 #[derive(Debug, Clone)]
 pub struct DatasetFiles {
+    /// The dataset's name in the project file.
     pub name: String,
     /// Monthly layout: each month's file; missing months are absent.
     pub monthly: BTreeMap<Month, PathBuf>,

@@ -2,6 +2,8 @@
 //! they are, published benchmark files and commentary. No polars here:
 //! `evaluate` turns a `Table` into a frame. Depends on `project` and `language`.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_language as language;
 pub(crate) use scorecard_project as project;

@@ -174,6 +174,7 @@ fn table_names() -> Vec<&'static str> {
 /// Elements renamed between years of a schema: (year from, old, new).
 const RENAMED: [(u32, &str, &str); 1] = [(2026, "GenderCurrent", "Sex")];
 
+/// A statutory return's XML (CIN census, workforce census) read into the dataset's typed columns, refusing entities and bounded by the reader limits.
 pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     let wanted = shape_of(path, config)?;
     table_of(path, &flatten_return(path, bytes, &[TABLES[wanted].name])?, config)

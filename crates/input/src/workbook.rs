@@ -30,6 +30,7 @@ fn extension_of(path: &Path) -> String {
 
 type Book<'a> = Sheets<Cursor<&'a [u8]>>;
 
+/// A workbook's sheet (xlsx, xls or ods) read into the dataset's typed columns, within the workbook limits; a bad cell is named as Excel names it.
 pub fn parse_workbook(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     check_workbook(path, bytes, &extension_of(path))?;
     // calamine indexes into an .xls's records without checking their length

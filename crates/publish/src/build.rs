@@ -24,6 +24,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// What `scorecard build` was asked to do.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The month to build (default: the latest with extracts).
@@ -42,22 +43,34 @@ pub struct Options {
     pub allow_incomplete: bool,
 }
 
+/// What a build did, for each bundle or comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
-    /// `authority`: the member's code, in a consortium.
+    /// A member's month built.
     Built {
+        /// The member's code, in a consortium.
         authority: Option<String>,
+        /// The month built.
         month: Month,
+        /// The bundle's folder.
         path: PathBuf,
+        /// How many indicators are red, amber and green.
         counts: RagCounts,
+        /// Each indicator as the terminal summary shows it.
         headlines: Vec<Headline>,
     },
+    /// A member's month whose bundle was already up to date.
     UpToDate {
+        /// The member's code, in a consortium.
         authority: Option<String>,
+        /// The month.
         month: Month,
     },
+    /// A consortium's comparison of one month.
     Compared {
+        /// The month compared.
         month: Month,
+        /// The comparison's folder.
         path: PathBuf,
     },
 }
@@ -65,13 +78,17 @@ pub enum Outcome {
 /// One indicator of a built month, as the terminal summary shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Headline {
+    /// The indicator's id.
     pub id: String,
+    /// Its rating; None for an unrated (context) indicator.
     pub rag: Option<Rag>,
     /// The value as shown, `c`, or "not calculable: why".
     pub value: String,
+    /// Its change since last month, when there is one.
     pub since_last_month: Option<Direction>,
 }
 
+/// Builds what `options` asks for under the output lock: every stale month's bundle (and a consortium's comparisons), written atomically.
 pub fn run(root: &Path, options: &Options) -> Result<Vec<Outcome>, Error> {
     let loaded = evaluate::load(root)?;
     let _lock = OutputLock::acquire_for_build(&loaded.project.output_dir(), options.wait)?;

@@ -3,6 +3,8 @@
 //! archive pages and a consortium's comparisons; `publish` copies a bundle
 //! to a publication folder. Depends on every stage before it.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_evaluate as evaluate;
 pub(crate) use scorecard_input as input;

@@ -7,16 +7,20 @@ use std::fs::{File, OpenOptions};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The output folder's lock, held until dropped: one build at a time.
 pub struct OutputLock {
     _file: File,
 }
 
+/// Why the lock could not be taken.
 #[derive(Debug)]
 pub enum LockError {
     /// Another process holds it (still, after waiting `waited`).
     Held {
+        /// How long was waited.
         waited: Duration,
     },
+    /// The lock file could not be opened or locked.
     Io(OutputError),
 }
 

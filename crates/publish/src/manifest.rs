@@ -9,19 +9,27 @@ use crate::project::Month;
 use crate::render::{ArchiveEntry, BuildTime, Files};
 use std::path::{Path, PathBuf};
 
+/// One file: its path (relative, with `/`), size and SHA-256.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ManifestFile {
+    /// The path, relative to the project or the bundle, with `/`.
     pub path: String,
+    /// Its size in bytes.
     pub bytes: u64,
+    /// Its SHA-256, in hex.
     pub sha256: String,
 }
 
 /// What a bundle holds and what it was made from.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
+    /// The member's authority code.
     pub authority: String,
+    /// The month of the bundle.
     pub month: Month,
+    /// The engine's version that built it.
     pub engine_version: String,
+    /// When it was built, as the bundle's pages say.
     pub built: String,
     /// SHA-256 over the project file and every definition, in path order.
     pub definitions_sha256: String,
@@ -29,10 +37,12 @@ pub struct Manifest {
     pub inputs: Vec<ManifestFile>,
     /// Every other file of the bundle.
     pub files: Vec<ManifestFile>,
+    /// The month's red, amber and green counts, for the archive page.
     pub counts: ArchiveEntry,
 }
 
 impl Manifest {
+    /// Each of the bundle's files described, in the order given.
     pub fn describe(files: &[(String, Vec<u8>)]) -> Vec<ManifestFile> {
         crate::parallel::map(files, |(path, bytes)| ManifestFile {
             path: path.clone(),
@@ -83,6 +93,7 @@ impl Manifest {
         }
     }
 
+    /// The manifest as the bundle's `manifest.json`.
     pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
         let mut json = serde_json::to_vec_pretty(self)?;
         json.push(b'\n');

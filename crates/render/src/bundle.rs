@@ -13,6 +13,7 @@ use crate::judge::{IndicatorReport, Scorecard};
 use crate::parallel;
 use std::collections::BTreeMap;
 
+/// A bundle's files: each name (relative to the bundle's folder) and its bytes.
 pub type Files = Vec<(String, Vec<u8>)>;
 
 /// In a consortium, the funnel of every member's value with this one's dot ringed.

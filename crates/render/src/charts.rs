@@ -23,7 +23,9 @@ const FAMILY: &str = "sans-serif";
 
 /// The chart on the page and in the PNG; phones get a narrower one.
 pub const CHART_SIZE: (u32, u32) = (720, 400);
+/// The phone-width chart.
 pub const NARROW_CHART_SIZE: (u32, u32) = (380, 440);
+/// The summary table's sparklines.
 pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
 
 /// Text sizes in plotters' units, 1.24 times the font size an SVG is
@@ -79,6 +81,7 @@ pub(super) fn register_fonts() {
     });
 }
 
+/// The indicator's trend chart as an SVG, at the page's size.
 pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     trend_svg_sized(indicator, CHART_SIZE, true)
 }

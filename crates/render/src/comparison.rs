@@ -15,6 +15,7 @@ use super::tables::write_rows;
 use crate::judge::Ranking;
 use minijinja::{context, Value};
 
+/// A consortium's comparison bundle for one month: the page, its funnels, the comparison PDF, workbook, CSV and JSON.
 pub fn render(ranking: &Ranking, consortium: &str, built: &BuildTime) -> Result<Files, RenderError> {
     let mut json = serde_json::to_vec_pretty(ranking)?;
     json.push(b'\n');

@@ -5,30 +5,43 @@
 use crate::error::{Error, OutputError};
 use std::fmt::Display;
 
+/// Why a file of the bundle could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     /// plotters could not draw a chart. Its errors are generic over the
     /// backend drawn to, so they are kept as their words.
     #[error("{chart}: {message}")]
-    Chart { chart: String, message: String },
+    Chart {
+        /// Which chart (its indicator and kind).
+        chart: String,
+        /// plotters' words.
+        message: String,
+    },
     /// krilla could not write a PDF (its errors carry no words of their own).
     #[error("{0}")]
     Pdf(String),
+    /// A workbook could not be written.
     #[error("{file}: {source}")]
     Workbook {
+        /// The workbook's file name.
         file: &'static str,
+        /// The workbook writer's error.
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },
     /// A page's template (its name is in the error).
     #[error("{0}")]
     Template(#[from] minijinja::Error),
+    /// A JSON file could not be written.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// A CSV file could not be written.
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// A PNG could not be encoded.
     #[error("PNG: {0}")]
     Png(#[from] png::EncodingError),
+    /// Writing into memory failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
     /// Something the layout was built to hold is not there (a chart's

@@ -11,9 +11,11 @@ use serde::Serialize;
 /// What an observation shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Shown<'a> {
+    /// The value.
     Value(f64),
     /// Hidden by disclosure control: shown as `c`.
     Suppressed,
+    /// No value, and why.
     NotCalculable(&'a str),
 }
 

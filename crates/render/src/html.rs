@@ -217,11 +217,14 @@ pub(crate) fn definitions_page(scorecard: &Scorecard) -> Result<String, RenderEr
 /// One line of the archive page.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct ArchiveEntry {
+    /// The month.
     pub month: Month,
+    /// How many indicators were red, amber and green.
     #[serde(flatten)]
     pub counts: RagCounts,
 }
 
+/// The archive page: every month built, newest first, with its counts.
 pub fn archive_page(authority: &str, entries: &[ArchiveEntry]) -> Result<String, RenderError> {
     let entries: Vec<Value> = entries
         .iter()

@@ -3,6 +3,8 @@
 //! front pages. Every value is shown by one rule (`format`). Depends on
 //! `project`, `language`, `evaluate` and `judge`.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_evaluate as evaluate;
 pub(crate) use scorecard_judge as judge;

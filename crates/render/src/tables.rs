@@ -41,6 +41,7 @@ pub(super) fn write_rows(header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<
     writer.into_inner().map_err(|error| RenderError::from(error.into_error()))
 }
 
+/// `scorecard.csv`: a row per indicator for the month, as the page shows it.
 pub fn scorecard_csv(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     let header = [
         "id",
@@ -147,6 +148,7 @@ pub(crate) fn spc_words(indicator: &IndicatorReport) -> (String, String) {
     )
 }
 
+/// `series.csv`: every value of every indicator and breakdown group, by period.
 pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     let header = ["id", "group", "period", "value", "numerator", "denominator", "not_calculable"];
     let mut rows = Vec::new();
@@ -172,6 +174,7 @@ pub fn series_csv(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     write_rows(&header, rows)
 }
 
+/// `scorecard.json`: the whole judged month.
 pub fn scorecard_json(scorecard: &Scorecard) -> Result<Vec<u8>, RenderError> {
     let mut bytes = serde_json::to_vec_pretty(scorecard)?;
     bytes.push(b'\n');

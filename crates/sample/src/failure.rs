@@ -12,21 +12,27 @@ pub enum SampleError {
     /// A file or folder operation failed.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
     /// A CSV file could not be written, or read back to be reshaped.
     #[error("{}: {source}", path.display())]
     Csv {
+        /// The CSV file.
         path: PathBuf,
+        /// The CSV error.
         #[source]
         source: csv::Error,
     },
     /// An Annex A workbook, or one of its sheets, could not be written.
     #[error("{}: {source}", path.display())]
     Workbook {
+        /// The workbook (a sheet's as `book.xlsx/Sheet`).
         path: PathBuf,
+        /// The workbook writer's error.
         #[source]
         source: rust_xlsxwriter::XlsxError,
     },

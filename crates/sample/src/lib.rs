@@ -9,6 +9,8 @@
 //! A tool beside the engine, not part of it: it depends on the `project` crate
 //! only (months, calendar, `parallel`), and only the `sample` command uses it.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_project as project;
 pub(crate) use scorecard_project::parallel;

@@ -33,7 +33,9 @@ use std::path::Path;
 /// One extract's typed columns, in the order the project declares them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
+    /// Each declared column's name and values.
     pub columns: Vec<(String, Values)>,
+    /// The number of records.
     pub rows: usize,
     /// Values of coded columns that are in no code (kept as written).
     pub unmapped: Vec<Unmapped>,
@@ -44,6 +46,7 @@ pub struct Table {
     pub absent: Vec<String>,
 }
 
+/// A CSV extract's bytes read into the dataset's typed columns; every bad cell is a diagnostic naming its line, column and value.
 pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<Table, Diagnostics> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {

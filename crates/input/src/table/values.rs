@@ -4,12 +4,18 @@
 use crate::day::Day;
 use crate::project::ColumnType;
 
+/// One column's values, typed as the project declares it; None is a blank cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Values {
+    /// Text, in one buffer.
     Text(Texts),
+    /// Whole numbers.
     Integer(Vec<Option<i64>>),
+    /// Numbers.
     Number(Vec<Option<f64>>),
+    /// Dates.
     Date(Vec<Option<Day>>),
+    /// True or false.
     Boolean(Vec<Option<bool>>),
 }
 
@@ -23,6 +29,7 @@ pub struct Texts {
 }
 
 impl Texts {
+    /// Adds a cell; None for a blank.
     pub fn push(&mut self, text: Option<&str>) {
         self.ends.push(text.map(|text| {
             self.buffer.push_str(text);
@@ -30,14 +37,17 @@ impl Texts {
         }));
     }
 
+    /// The number of cells.
     pub fn len(&self) -> usize {
         self.ends.len()
     }
 
+    /// True when there are no cells.
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
     }
 
+    /// Each cell, None for a blank.
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
         let mut start = 0;
         self.ends.iter().map(move |end| {
@@ -69,6 +79,7 @@ impl Values {
         }
     }
 
+    /// The number of cells.
     pub fn len(&self) -> usize {
         match self {
             Values::Text(v) => v.len(),
@@ -79,6 +90,7 @@ impl Values {
         }
     }
 
+    /// True when there are no cells.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
