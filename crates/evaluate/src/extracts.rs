@@ -307,7 +307,7 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
 /// Each member's month folders (a member whose folders are wrong has none,
 /// and its problems are told).
 fn month_folders(loaded: &Loaded, members: &[Member], diagnostics: &mut Diagnostics) -> Vec<Vec<Month>> {
-    let datasets = || loaded.project.file.datasets.values().map(|config| config.get_ref());
+    let datasets = || loaded.project.datasets().map(|(_, config)| config);
     let folders = members.iter().map(|member| input::extract_months(&member.data_dir, datasets()));
     folders
         .map(|found| {
@@ -471,23 +471,23 @@ fn dataset_configs(loaded: &Loaded, reading: Reading) -> BTreeMap<String, Datase
     let checks: &[CheckPlan] = if reading == Reading::ForBundles { &loaded.checks } else { &[] };
     let used = columns_used(&loaded.plans, &loaded.definitions, checks, reading == Reading::ForExplain);
     let mut configs = BTreeMap::new();
-    for (name, config) in &loaded.project.file.datasets {
-        let mut config = config.get_ref().clone();
+    for (name, config) in loaded.project.datasets() {
+        let mut config = config.clone();
         // A workbook's sheet is the one holding every declared column, so
         // every command reads the same sheet whatever it needs of it.
         let workbook = input::is_workbook(std::path::Path::new(&config.file));
         if reading != Reading::Everything && !workbook {
-            let period = config.period_column.as_ref().map(|period| period.get_ref().clone());
+            let period = config.period_column_name().map(str::to_string);
             // A history extract's dates say where it ends, whatever is read
             // for; a bundle's extracts' dates say whether they are the month's.
             let dates = config.layout == Layout::History || reading == Reading::ForBundles;
-            config.columns.retain(|column, kind| {
+            config.retain_columns(|column, kind| {
                 used.get(name).is_some_and(|names| names.contains(column))
-                    || period.as_ref() == Some(column)
-                    || (dates && *kind.get_ref() == ColumnType::Date)
+                    || period.as_deref() == Some(column)
+                    || (dates && kind == ColumnType::Date)
             });
         }
-        configs.insert(name.clone(), config);
+        configs.insert(name.to_string(), config);
     }
     configs
 }
@@ -516,10 +516,10 @@ fn read_extract(
     let periods = match extract.month {
         Some(month) => vec![month],
         None => {
-            let Some(column) = &config.period_column else {
+            let Some(column) = config.period_column_name() else {
                 return Err(Diagnostic::file(&extract.path, "a periodic dataset needs `period_column`").into());
             };
-            input::row_periods(&extract.path, &table, column.get_ref(), project.financial_year_start_month())?
+            input::row_periods(&extract.path, &table, column, project.financial_year_start_month())?
         }
     };
     let months = periods.iter().copied().collect();

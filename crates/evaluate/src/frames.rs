@@ -50,8 +50,8 @@ impl Piece {
 fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> {
     if pieces.is_empty() {
         let mut schema = Schema::default();
-        for (name, kind) in &config.columns {
-            schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+        for (name, kind) in config.column_types() {
+            schema.insert(name.into(), polars_type(kind));
         }
         schema.insert(PERIOD.into(), DataType::Int32);
         schema.insert(AUTHORITY.into(), DataType::Int32);

@@ -158,7 +158,7 @@ impl ReturnFiles {
                 tables: Vec::new(),
             });
             shared.readers += 1;
-            shared.tables.extend(config.table.as_ref().map(|table| table.get_ref().clone()));
+            shared.tables.extend(config.table_name().map(str::to_string));
         }
         ReturnFiles { files: Mutex::new(files) }
     }

@@ -182,7 +182,7 @@ pub fn parse_return(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result
 
 /// The table a dataset names, or why it names none.
 fn shape_of(path: &Path, config: &DatasetConfig) -> Result<usize, Diagnostics> {
-    let Some(wanted) = config.table.as_ref().map(|table| table.get_ref().as_str()) else {
+    let Some(wanted) = config.table_name() else {
         let message = format!("an XML return needs `table`: one of {}", table_names().join(", "));
         return Err(Diagnostic::file(path, message).into());
     };

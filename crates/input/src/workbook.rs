@@ -189,10 +189,9 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
 /// The sheets `sheet` names (a name, or a pattern with `*`), or every sheet.
 fn candidate_sheets(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<Vec<String>, Diagnostic> {
     let names = book.sheet_names();
-    match &config.sheet {
+    match config.sheet_name() {
         // A pattern: the sheets it names are the candidates, found by headers.
-        Some(wanted) if wanted.get_ref().contains('*') => {
-            let pattern = wanted.get_ref();
+        Some(pattern) if pattern.contains('*') => {
             let found: Vec<String> = names.iter().filter(|name| sheet_matches(pattern, name)).cloned().collect();
             if found.is_empty() {
                 let message = format!("no sheet matches `{pattern}` (sheets: {})", names.join(", "));
@@ -201,7 +200,6 @@ fn candidate_sheets(path: &Path, book: &mut Book, config: &DatasetConfig) -> Res
             Ok(found)
         }
         Some(wanted) => {
-            let wanted = wanted.get_ref();
             let found = names.iter().find(|name| name.trim().eq_ignore_ascii_case(wanted.trim()));
             let Some(found) = found else {
                 let message = format!("no sheet `{wanted}` (sheets: {})", names.join(", "));

@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 /// A benchmark resolved for the report month, fixed or published.
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedBenchmark {
+    /// The value compared with, and its label.
     pub benchmark: Option<Benchmark>,
+    /// England's, the region's and the neighbours' published values for the month.
     pub published: Option<Values>,
     /// The authority's England rank on the latest published year.
     pub standing: Option<Standing>,
@@ -23,6 +25,7 @@ pub struct ResolvedBenchmark {
 /// figures, best first, as DfE's tables show it ("top quartile").
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Standing {
+    /// The published year (the calendar year it starts in).
     pub year: i32,
     /// The authority's own published figure.
     pub value: f64,
@@ -66,6 +69,7 @@ type PublishedByYear = Result<Option<BTreeMap<i32, Values>>, Diagnostic>;
 pub struct PublishedBenchmarks(Vec<Vec<PublishedByYear>>);
 
 impl PublishedBenchmarks {
+    /// Reads each definition's published benchmark file for each member; a file that cannot be read is kept as its problem.
     pub fn read(project: &Project, definitions: &[Definition], members: &[Member]) -> PublishedBenchmarks {
         let for_member =
             |member: &Member| definitions.iter().map(|definition| read(project, member, definition)).collect();

@@ -40,6 +40,7 @@ const Z95: f64 = 1.959_963_984_540_054;
 pub enum Scale {
     /// log(p / (1 - p)) of a percentage p / 100.
     Logit,
+    /// log(r) of a rate r.
     Log,
     /// As reported.
     Original,
@@ -97,6 +98,7 @@ impl Scale {
         }
     }
 
+    /// The scale in words, for the page.
     pub fn describe(self) -> &'static str {
         match self {
             Scale::Logit => "on the logit scale (a proportion's forecast and limits stay between 0% and 100%)",
@@ -109,22 +111,32 @@ impl Scale {
 /// One month ahead: the forecast (the median) and its prediction intervals.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ForecastMonth {
+    /// The month forecast.
     pub period: Month,
+    /// The forecast (the median).
     pub point: f64,
+    /// The 80% prediction interval's lower end.
     pub lower80: f64,
+    /// Its upper end.
     pub upper80: f64,
+    /// The 95% prediction interval's lower end.
     pub lower95: f64,
+    /// Its upper end.
     pub upper95: f64,
 }
 
+/// Where an indicator is heading on its current trend, month by month to the financial year's end.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Forecast {
     /// "AutoETS (A,Ad,N) on the logit scale".
     pub method: String,
+    /// The scale the model was fitted on.
     pub scale: Scale,
     /// The months the model was fitted on, the first and how many.
     pub fitted_from: Month,
+    /// How many months it was fitted on.
     pub fitted_months: usize,
+    /// Each month ahead, in order.
     pub months: Vec<ForecastMonth>,
     /// The financial year's last month, the first after the latest.
     pub year_end: ForecastMonth,

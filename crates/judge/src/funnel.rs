@@ -34,6 +34,7 @@ impl FunnelKind {
         }
     }
 
+    /// How the limits are worked out, in words.
     pub fn method(self) -> &'static str {
         match self {
             FunnelKind::Proportion => "Wilson score limits for a proportion",
@@ -46,14 +47,20 @@ impl FunnelKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
+    /// Above the 99.8% limit.
     Above998,
+    /// Above the 95% limit, inside the 99.8%.
     Above95,
+    /// Inside the 95% limits.
     Inside,
+    /// Below the 95% limit, inside the 99.8%.
     Below95,
+    /// Below the 99.8% limit.
     Below998,
 }
 
 impl Band {
+    /// Where it falls, in words.
     pub fn describe(self) -> &'static str {
         match self {
             Band::Above998 => "above the 99.8% limit",
@@ -64,26 +71,36 @@ impl Band {
         }
     }
 
+    /// True outside the 95% limits.
     pub fn is_outside_95(self) -> bool {
         self != Band::Inside
     }
 }
 
+/// A consortium's funnel plot of one indicator: each member's value against its denominator, with limits around the overall value.
 #[derive(Debug, Clone, Serialize)]
 pub struct Funnel {
+    /// Which limits.
     pub kind: FunnelKind,
     /// The members' overall value: every numerator over every denominator,
     /// in the indicator's unit.
     pub centre: f64,
+    /// Each member plotted.
     pub points: Vec<FunnelPoint>,
 }
 
+/// One member's dot.
 #[derive(Debug, Clone, Serialize)]
 pub struct FunnelPoint {
+    /// The member's code.
     pub code: String,
+    /// Its name.
     pub name: String,
+    /// Its value.
     pub value: f64,
+    /// What the value is out of: the denominator's count for a proportion, the children aged 0-17 for a rate.
     pub denominator: f64,
+    /// Where it falls against the limits at its denominator.
     pub band: Band,
 }
 

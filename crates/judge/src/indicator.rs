@@ -27,15 +27,22 @@ use std::sync::Arc;
 /// An action of the improvement plan that an indicator measures.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionRef {
+    /// As the plan numbers it.
     pub number: String,
+    /// What is to be done.
     pub title: String,
 }
 
+/// One indicator judged for a member's month: its figures, rating, trend, SPC and words, as every view shows them.
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorReport {
+    /// The indicator's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// What it measures, in a sentence.
     pub description: String,
+    /// The plan or strategy reference it reports against, when given.
     pub plan_ref: Option<String>,
     /// Whether a chart with SPC limits also has pale RAG bands (`[charts]`).
     #[serde(skip)]
@@ -43,10 +50,15 @@ pub struct IndicatorReport {
     /// The accountable lead, from the project's `[owners]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Its theme (the folder it is in).
     pub theme: String,
+    /// The unit of its values.
     pub unit: Unit,
+    /// Decimal places shown.
     pub decimals: u32,
+    /// Whether higher or lower is better.
     pub polarity: Polarity,
+    /// The dataset it reads.
     pub dataset: String,
     /// How often it is reported; `vs_previous_month` is then since the previous period.
     pub frequency: Frequency,
@@ -55,11 +67,15 @@ pub struct IndicatorReport {
     /// How the figures were arrived at: "as reported each month", or
     /// "recalculated as at each month end from the March 2026 extract".
     pub basis: String,
+    /// The latest period's figure, or why there is none.
     pub latest: Observation,
+    /// The latest figure's rating; None when unrated or not calculable.
     pub rag: Option<Rag>,
     /// Last month's rating, by the same rule (and last month's benchmark).
     pub previous_rag: Option<Rag>,
+    /// The latest period's target, when rated against one.
     pub target: Option<f64>,
+    /// The benchmark the latest figure is compared with (fixed, or the chosen published one).
     pub benchmark: Option<crate::language::Benchmark>,
     /// England, region and statistical neighbours from published files.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -112,7 +128,9 @@ pub struct IndicatorReport {
     pub consortium: Option<Arc<IndicatorRanking>>,
     /// Months whose value moved since an earlier pack published them.
     pub revisions: Vec<Revision>,
+    /// Change since the previous period.
     pub vs_previous_month: Comparison,
+    /// Change since the same period a year before.
     pub vs_last_year: Comparison,
     /// Over several months, when the definition asks (`direction`).
     #[serde(rename = "direction_over_months", skip_serializing_if = "Option::is_none")]
@@ -125,30 +143,41 @@ pub struct IndicatorReport {
     pub forecast_declined: Option<String>,
     /// Fingertips' recent trend over the last 5 periods (`recent_trend`).
     pub recent_trend: RecentTrend,
+    /// Every reported period's figure, oldest first.
     pub series: Vec<Observation>,
     /// The 13 months to the scorecard's month, oldest first: what the
     /// indicator reported in each (nothing in a month it does not report, a
     /// quarterly one's others) and that value's rating by the month's rule
     /// and benchmark. The board's 13-month table.
     pub recent: Vec<RecentMonth>,
+    /// Each group's figures, when the definition breaks them down (by team, say).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breakdown: Option<Breakdown>,
 }
 
+/// Confidence limits of a value at one level.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Confidence {
+    /// The level, in percent (95 or 99.8).
     pub level: f64,
+    /// The lower limit.
     pub lower: f64,
+    /// The upper limit.
     pub upper: f64,
 }
 
+/// A figure set beside an earlier period's.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
+    /// The earlier period.
     pub period: Month,
+    /// Better, worse or no change, when both have values.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// The change, in the indicator's units.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<f64>,
+    /// Why the two cannot be compared, when they cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_comparable: Option<String>,
 }
@@ -156,25 +185,35 @@ pub struct Comparison {
 /// One month of the 13-month table.
 #[derive(Debug, Clone, Serialize)]
 pub struct RecentMonth {
+    /// The month.
     pub period: Month,
     /// None in a month the indicator does not report in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub observation: Option<Observation>,
+    /// That value's rating, by the month's rule and benchmark.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rag: Option<Rag>,
 }
 
+/// An indicator's figures by group.
 #[derive(Debug, Clone, Serialize)]
 pub struct Breakdown {
+    /// The column grouped by.
     pub column: String,
+    /// Each group, in name order.
     pub groups: Vec<GroupSeries>,
 }
 
+/// One group's figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupSeries {
+    /// The group's name (the column's value).
     pub group: String,
+    /// Its latest figure.
     pub latest: Observation,
+    /// That figure's rating.
     pub rag: Option<Rag>,
+    /// Every period's figure.
     pub series: Vec<Observation>,
 }
 
@@ -278,7 +317,7 @@ pub(super) fn judge(
         latest,
         series,
         recent: last_13_months,
-        breakdown: indicator.breakdown.as_ref().map(|column| Breakdown { column: column.get_ref().clone(), groups }),
+        breakdown: definition.breakdown().map(|column| Breakdown { column: column.to_string(), groups }),
     }
 }
 
@@ -333,7 +372,7 @@ fn recent_months(
 
 /// The direction over the months the definition's `direction` names, ending with `month`.
 fn over_months(definition: &Definition, series: &[Observation], month: Month) -> Option<TravelOver> {
-    let settings = definition.indicator.direction.as_ref()?.get_ref();
+    let settings = definition.direction()?;
     let start = month.plus(1 - settings.over_months as i32);
     let points: Vec<(Month, Option<f64>)> = start.through(month).map(|m| (m, find(series, m).value)).collect();
     let decimals = definition.decimals();
@@ -351,7 +390,9 @@ fn over_months(definition: &Definition, series: &[Observation], month: Month) ->
 /// A month's target.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct MonthTarget {
+    /// The month.
     pub period: Month,
+    /// Its target; None for a financial year with none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<f64>,
     /// Where that month's bands changed.
@@ -539,7 +580,9 @@ fn recent(definition: &Definition, series: &[Observation], month: Month) -> Rece
 /// A place in a ranking: `position` of `of` (equal values share a place).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Position {
+    /// 1 for the best.
     pub position: usize,
+    /// Out of how many members with a value.
     pub of: usize,
 }
 
@@ -550,27 +593,39 @@ pub struct Position {
 pub enum RatingBasis {
     /// Green at or better than `target`; amber to `amber_until`; red beyond.
     Target {
+        /// The month's target.
         target: f64,
+        /// Where amber ends: the tolerance beyond the target, on the worse side.
         amber_until: f64,
     },
+    /// Green at or better than `green`, amber at or better than `amber`.
     Thresholds {
+        /// Where green ends.
         green: f64,
+        /// Where amber ends.
         amber: f64,
     },
     /// Green within `green_within` of `target` either side, amber within `amber_within`.
     CloseToTarget {
+        /// The month's target.
         target: f64,
+        /// Green within this of it.
         green_within: f64,
+        /// Amber within this of it.
         amber_within: f64,
     },
     /// Similar (amber) within `tolerance` of the benchmark, either way.
     Benchmark {
+        /// The benchmark compared with.
         benchmark: Benchmark,
+        /// Amber within this of it.
         tolerance: f64,
     },
     /// Similar (amber) when the benchmark is inside the confidence interval.
     Significance {
+        /// The benchmark compared with.
         benchmark: Benchmark,
+        /// The value's confidence interval.
         interval: Confidence,
     },
 }

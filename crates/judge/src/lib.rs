@@ -4,6 +4,8 @@
 //! (applied before anything is judged). Depends on `project`, `language`,
 //! `input` and `evaluate`.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_evaluate as evaluate;
 pub(crate) use scorecard_input as input;
@@ -18,6 +20,7 @@ mod forecast;
 mod funnel;
 mod indicator;
 mod plan;
+/// Projecting how many children will be looked after (`scorecard project`).
 pub mod projection;
 mod rag;
 mod rank;

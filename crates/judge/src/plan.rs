@@ -9,37 +9,53 @@ use crate::language::{ActionRag, ImprovementPlan, Quarter};
 use crate::project::Month;
 use serde::Serialize;
 
+/// The improvement plan as the month's pack shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlanView {
     /// The quarter the month falls in, e.g. "2025-26 Q4".
     pub quarter: String,
+    /// Each priority, in the plan's order.
     pub priorities: Vec<PriorityView>,
 }
 
+/// A priority and its actions.
 #[derive(Debug, Clone, Serialize)]
 pub struct PriorityView {
+    /// As the plan numbers it.
     pub number: String,
+    /// Its title.
     pub title: String,
+    /// Its actions.
     pub actions: Vec<ActionView>,
 }
 
+/// An action with its latest rating, progress and the indicators measuring it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionView {
+    /// As the plan numbers it.
     pub number: String,
+    /// What is to be done.
     pub title: String,
+    /// Who leads it.
     pub lead: Option<String>,
+    /// Its lead's rating.
     pub rag: Option<ActionRag>,
     /// The quarter of the commentary shown, when there is one.
     pub progress_quarter: Option<String>,
+    /// The latest commentary in or before the month's quarter.
     pub progress: Option<String>,
+    /// The indicators measuring it, with their ratings this month.
     pub measured_by: Vec<Measure>,
 }
 
 /// An indicator that measures an action, with its latest rating.
 #[derive(Debug, Clone, Serialize)]
 pub struct Measure {
+    /// The indicator's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// Its rating this month.
     pub rag: Option<Rag>,
 }
 

@@ -7,15 +7,20 @@ use super::significance::Comparison;
 use crate::language::{Polarity, RatingRule};
 use serde::Serialize;
 
+/// A rating: red, amber or green.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Rag {
+    /// Worse than the amber limit.
     Red,
+    /// Between the limits.
     Amber,
+    /// At or better than the green limit.
     Green,
 }
 
 impl Rag {
+    /// R, A or G: the letter in the icon, for readers who cannot tell the colours apart.
     pub fn letter(self) -> &'static str {
         match self {
             Rag::Red => "R",
@@ -24,6 +29,7 @@ impl Rag {
         }
     }
 
+    /// "red", "amber" or "green".
     pub fn name(self) -> &'static str {
         match self {
             Rag::Red => "red",
@@ -36,8 +42,11 @@ impl Rag {
 /// How many indicators are rated red, amber and green.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 pub struct RagCounts {
+    /// Rated red.
     pub red: usize,
+    /// Rated amber.
     pub amber: usize,
+    /// Rated green.
     pub green: usize,
 }
 
@@ -54,7 +63,9 @@ fn at_least_as_good(a: f64, b: f64, polarity: Polarity) -> bool {
 /// first is green, at or better than the second amber, otherwise red.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Limits {
+    /// Green at or better than this.
     pub green: f64,
+    /// Amber at or better than this.
     pub amber: f64,
 }
 

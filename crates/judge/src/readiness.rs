@@ -15,10 +15,12 @@ use std::path::PathBuf;
 /// project's `[checks] fail_on` names its kind.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Warning {
+    /// Which check found it.
     pub kind: WarningKind,
     /// The dataset it is about; none for a gap in the months.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+    /// What was found, in words.
     pub message: String,
 }
 
@@ -59,7 +61,7 @@ pub fn missing_extracts(loaded: &Loaded, member: usize, month: Month) -> Vec<Str
 
 /// Every plausibility warning for a member's month, against the month before.
 pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<Warning> {
-    let band = *loaded.project.file.checks.row_change_percent.get_ref();
+    let band = loaded.project.row_change_percent();
     let previous = month.previous();
     let mut warnings = Vec::new();
     for (name, config) in monthly_datasets(loaded) {
@@ -95,7 +97,7 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
         }
     }
     warnings.extend(coverage(loaded, data, member, month));
-    let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
+    let datasets = loaded.project.datasets().map(|(_, config)| config);
     let folders = input::extract_months(&loaded.members[member].data_dir, datasets).unwrap_or_default();
     let gaps = input::missing_months(&folders, month);
     if !gaps.is_empty() {
@@ -110,6 +112,7 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
 /// birth aside ("data to 28 February 2026").
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DataTo {
+    /// The extract's file name.
     pub file: String,
     /// None when it holds no dates (beyond dates of birth).
     pub latest: Option<chrono::NaiveDate>,
@@ -158,8 +161,7 @@ pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String>
         }
     }
     let missing = missing_extracts(loaded, member, month);
-    let named: Vec<String> =
-        loaded.project.file.datasets.values().map(|config| config.get_ref().file.to_lowercase()).collect();
+    let named: Vec<String> = loaded.project.datasets().map(|(_, config)| config.file.to_lowercase()).collect();
     let extension = |name: &str| std::path::Path::new(name).extension().map(|ext| ext.to_string_lossy().to_lowercase());
     let folder = data_dir.join(month.to_string());
     let mut strays: Vec<String> = std::fs::read_dir(&folder)

@@ -29,6 +29,7 @@ pub enum TrendTest {
 }
 
 impl TrendTest {
+    /// The test's name, as the page cites it.
     pub fn describe(self) -> &'static str {
         match self {
             TrendTest::ChiSquared => "chi-squared test for trend",
@@ -37,8 +38,10 @@ impl TrendTest {
     }
 }
 
+/// Fingertips' recent trend: whether the last five periods rise or fall significantly.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecentTrend {
+    /// The test used (by the measure).
     pub test: TrendTest,
     /// The first of the periods tested.
     pub from: Month,
@@ -46,10 +49,12 @@ pub struct RecentTrend {
     /// past the 99.8% point (3.0902² = 9.5495).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub chi_squared: Option<f64>,
+    /// True when the trend is significant at 99.8%.
     pub significant: bool,
     /// Rising (true) or falling, when significant.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rising: Option<bool>,
+    /// Why it was not tested, when it was not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_tested: Option<String>,
 }

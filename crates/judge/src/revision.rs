@@ -10,9 +10,11 @@ use serde::Serialize;
 /// One month whose value moved since it was published.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Revision {
+    /// The month whose value moved.
     pub period: Month,
     /// The value as the earlier pack published it; none when it had none (`c` or not calculable).
     pub reported: Option<f64>,
+    /// The value now.
     pub now: Option<f64>,
     /// The pack that published `reported`.
     pub pack: Month,
@@ -20,7 +22,9 @@ pub struct Revision {
 
 /// What an earlier pack published: the pack's month, and each month's value in it.
 pub struct Published<'a> {
+    /// The pack's month.
     pub pack: Month,
+    /// Each month's value as that pack published it.
     pub values: &'a [(Month, Option<f64>)],
 }
 

@@ -10,14 +10,20 @@ use crate::evaluate::{Finding, IndicatorSeries, Loaded};
 use crate::project::{ForecastScale, Month};
 use serde::Serialize;
 
+/// A member's month judged: every indicator, the story and what the page says about the data.
 #[derive(Debug, Clone, Serialize)]
 pub struct Scorecard {
+    /// The authority's name.
     pub authority: String,
+    /// Its code.
     pub authority_code: String,
+    /// The month reported.
     pub month: Month,
+    /// The engine's version that judged it.
     pub engine_version: &'static str,
     /// The month's story, exceptions first (made once commentary is added).
     pub story: Story,
+    /// Every indicator, in the definitions' order.
     pub indicators: Vec<IndicatorReport>,
     /// The monthly extracts in use that are missing: published only when
     /// the build was told to (`--allow-incomplete`), and said at the top.
@@ -80,7 +86,7 @@ pub fn scorecard(
                 let financial_year_start = loaded.project.financial_year_start_month();
                 let mut report =
                     judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
-                report.owner = loaded.project.file.owners.get(definition.id()).map(|owner| owner.get_ref().clone());
+                report.owner = loaded.project.owner(definition.id()).map(str::to_string);
                 report.rag_bands_on_spc = loaded.project.file.charts.rag_bands_on_spc;
                 let forecasts = &loaded.project.file.forecast;
                 if forecasts.show {
@@ -90,7 +96,7 @@ pub fn scorecard(
             })
             .collect(),
         plan: None,
-        board_pages_for: loaded.project.file.board_pack.pages_for.iter().map(|id| id.get_ref().clone()).collect(),
+        board_pages_for: loaded.project.board_pages_for().map(str::to_string).collect(),
         full_pack: loaded.project.file.board_pack.full_pack,
     };
     if let Some(plan) = &loaded.plan {
@@ -104,6 +110,7 @@ pub fn scorecard(
 }
 
 impl Scorecard {
+    /// How many indicators are rated red, amber and green.
     pub fn counts(&self) -> RagCounts {
         let count = |rag: Rag| self.indicators.iter().filter(|indicator| indicator.rag == Some(rag)).count();
         RagCounts { red: count(Rag::Red), amber: count(Rag::Amber), green: count(Rag::Green) }

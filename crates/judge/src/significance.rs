@@ -10,9 +10,12 @@ pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 /// z for a two-sided 99.8% interval.
 pub(crate) const Z998: f64 = 3.090_232_306_167_813;
 
+/// A confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
+    /// Its lower limit.
     pub lower: f64,
+    /// Its upper limit.
     pub upper: f64,
 }
 

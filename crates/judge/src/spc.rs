@@ -23,19 +23,23 @@ const SIGMA_FACTOR: f64 = 2.66;
 /// The bias constant d2 for moving ranges of two points.
 const D2: f64 = 1.128;
 
+/// What a point shows, by Making Data Count's rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Variation {
+    /// Common cause: nothing to act on.
     CommonCause,
     /// Special cause, in the better direction.
     Improving,
     /// Special cause, in the worse direction.
     Concerning,
-    /// Special cause high or low on a no-judgement indicator.
+    /// Special cause high on a no-judgement indicator.
     High,
+    /// Special cause low on a no-judgement indicator.
     Low,
 }
 
+/// Whether the process will meet its target, from where the limits sit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Assurance {
@@ -51,9 +55,13 @@ pub enum Assurance {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// A point outside the limits.
     OutsideLimits,
+    /// Seven or more points in a row on one side of the mean.
     Shift,
+    /// Six or more points in a row rising, or falling.
     Trend,
+    /// Two of three points close to a limit (beyond two sigma), on one side.
     TwoOfThree,
 }
 
@@ -68,6 +76,7 @@ impl Rule {
         }
     }
 
+    /// The rule in words.
     pub fn describe(self) -> &'static str {
         match self {
             Rule::OutsideLimits => "a point outside the process limits",
@@ -112,6 +121,7 @@ impl Variation {
         }
     }
 
+    /// The variation in words.
     pub fn describe(self) -> &'static str {
         match self {
             Variation::CommonCause => "common cause variation",
@@ -124,6 +134,7 @@ impl Variation {
 }
 
 impl Assurance {
+    /// The assurance in words.
     pub fn describe(self) -> &'static str {
         match self {
             Assurance::ConsistentlyMet => "target consistently met",
@@ -136,9 +147,13 @@ impl Assurance {
 /// Mean and limits from one process change (or the start) to the next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Segment {
+    /// Its first month.
     pub from: Month,
+    /// Its mean.
     pub mean: f64,
+    /// The mean plus three sigma.
     pub upper_limit: f64,
+    /// The mean less three sigma.
     pub lower_limit: f64,
     /// Points in the baseline the limits were computed from.
     pub baseline_points: usize,
@@ -147,8 +162,11 @@ pub struct Segment {
 /// One rule firing: the months it flagged and which way.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Signal {
+    /// The rule that fired.
     pub rule: Rule,
+    /// Which way.
     pub variation: Variation,
+    /// The months it flagged.
     pub months: Vec<Month>,
 }
 
@@ -156,12 +174,15 @@ pub struct Signal {
 /// and limits that span the change describe no process.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProcessChange {
+    /// Shift or trend.
     pub rule: Rule,
+    /// Which way, by the indicator's polarity.
     pub variation: Variation,
     /// Above the mean (a shift) or rising (a trend).
     pub high: bool,
     /// The run's first month, and its length in months with values.
     pub since: Month,
+    /// How many months with values the run has so far.
     pub months: usize,
 }
 
@@ -178,13 +199,18 @@ impl ProcessChange {
     }
 }
 
+/// Statistical process control over a series: an XmR chart's limits and signals (Making Data Count).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Spc {
+    /// What it was run on.
     pub basis: Basis,
     /// The latest segment's mean and limits (the ones the latest month is judged by).
     pub mean: f64,
+    /// The latest segment's upper limit.
     pub upper_limit: f64,
+    /// Its lower limit.
     pub lower_limit: f64,
+    /// Points in its baseline.
     pub baseline_points: usize,
     /// Every segment, oldest first (one unless the process was rebased).
     pub segments: Vec<Segment>,
@@ -192,6 +218,7 @@ pub struct Spc {
     pub points: Vec<Option<Variation>>,
     /// The latest point's variation.
     pub latest: Option<Variation>,
+    /// Whether the target will be met, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assurance: Option<Assurance>,
     /// Why a target gets no assurance (a changed process; a target on
@@ -201,6 +228,7 @@ pub struct Spc {
     /// A shift or trend running to the latest point.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changed: Option<ProcessChange>,
+    /// Every rule that fired, in the series.
     pub signals: Vec<Signal>,
 }
 

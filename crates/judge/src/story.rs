@@ -12,26 +12,35 @@ use crate::evaluate::Observation;
 use crate::language::Polarity;
 use serde::Serialize;
 
+/// The month's story: what needs attention and what improved, before the detail.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Story {
     /// Last month's ratings, by the same rules.
     pub previous_counts: RagCounts,
     /// Red first, then amber, then the rest, each in the page's order.
     pub attention: Vec<Exception>,
+    /// Better than last month, in the page's order.
     pub improved: Vec<Exception>,
 }
 
 /// One indicator in the story, with what the board needs beside it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Exception {
+    /// The indicator's id.
     pub id: String,
+    /// Its title.
     pub title: String,
+    /// Its rating this month.
     pub rag: Option<Rag>,
+    /// Last month's, by the same rule.
     pub previous_rag: Option<Rag>,
     /// Why it is here, in words: "red", "amber, was green", "special cause: concerning".
     pub reasons: Vec<String>,
+    /// This month's figure.
     pub latest: Observation,
+    /// Last month's.
     pub previous: Observation,
+    /// This month's target, when rated against one.
     pub target: Option<f64>,
     /// The first line of the service lead's commentary, if there is one.
     pub commentary: Option<String>,
@@ -39,6 +48,7 @@ pub struct Exception {
 
 /// The rules, as the page states them under each list.
 pub const ATTENTION_RULE: &str = "red or amber, rated worse than last month, or a concerning special cause";
+/// The rule for the improved list, as the page states it.
 pub const IMPROVED_RULE: &str =
     "rated better than last month, or an improving special cause with the figure no worse than last month or last year";
 

@@ -11,21 +11,27 @@ use crate::language::{DirectionMethod, Polarity};
 use crate::project::Month;
 use serde::Serialize;
 
+/// Direction of travel between two periods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
+    /// Better, by the indicator's polarity.
     Improving,
+    /// Worse.
     Worsening,
+    /// The same, as shown (rounded).
     NoChange,
     /// A change larger than the rounding that a test of the counts behind
     /// it cannot tell from chance at 95%.
     NotSignificant,
-    /// No-judgement indicators only go up or down.
+    /// Up, on a no-judgement indicator (they only go up or down).
     Up,
+    /// Down, on a no-judgement indicator.
     Down,
 }
 
 impl Direction {
+    /// The direction in words.
     pub fn describe(self) -> &'static str {
         match self {
             Direction::Improving => "improving",
@@ -77,7 +83,9 @@ pub(crate) fn towards(latest: f64, earlier: f64, target: f64, decimals: u32) -> 
 /// The direction over several months (`direction = { over_months, method }`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TravelOver {
+    /// How many months the span covers.
     pub months: u32,
+    /// How the change is measured (a fitted line, or first to last).
     pub method: DirectionMethod,
     /// The first month of the span.
     pub from: Month,
@@ -85,8 +93,10 @@ pub struct TravelOver {
     /// its last, or the latest value less the first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change: Option<f64>,
+    /// Which way, when comparable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<Direction>,
+    /// Why not, when not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_comparable: Option<String>,
 }

@@ -3,59 +3,13 @@
 
 use super::rag;
 use crate::evaluate::Basis;
-use crate::language::{Definition, MeasureKind, Polarity, RatingMethod, RatingRule, Targets, WorkingDayCount};
+use crate::language::{Definition, MeasureKind, Polarity, RatingMethod, RatingRule, Targets};
 
 /// The rule as a reader checks it: what is counted, over which dates, and
 /// how it is rated. Expressions are quoted as written in the definition.
 pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, String)> {
-    let indicator = &definition.indicator;
-    let mut lines = vec![("Source".to_string(), format!("the `{}` extract, {window}", definition.dataset()))];
-    for lookup in &indicator.lookup {
-        let columns: Vec<&str> = lookup.columns.iter().map(|c| c.get_ref().as_str()).collect();
-        lines.push((
-            "Looked up".into(),
-            format!("{} from `{}`, matched on {}", columns.join(", "), lookup.dataset.get_ref(), lookup.on.get_ref()),
-        ));
-    }
-    for (name, derived) in &indicator.derive {
-        let rule = match (&derived.get_ref().sql, &derived.get_ref().working_days) {
-            (Some(sql), _) => sql.get_ref().clone(),
-            (None, Some(days)) => {
-                let (from, to) = (days.from.get_ref(), days.to.get_ref());
-                let span = match days.count {
-                    WorkingDayCount::AfterStartToEnd => format!("after {from} up to and including {to}"),
-                    WorkingDayCount::StartToBeforeEnd => {
-                        format!("from and including {from} up to but not including {to}")
-                    }
-                    WorkingDayCount::StartToEnd => format!("from {from} to {to}, both included"),
-                };
-                format!("working days {span} (weekends and bank holidays left out)")
-            }
-            (None, None) => String::new(),
-        };
-        lines.push((format!("Computed {name}"), rule));
-    }
-    if let Some(filter) = &indicator.filter {
-        lines.push(("Records included".into(), filter.get_ref().clone()));
-    }
-    if let Some(per_entity) = &indicator.per_entity {
-        for (name, aggregate) in &per_entity.aggregate {
-            let entity = per_entity.key.as_ref().map_or("entity", |key| key.get_ref().as_str());
-            lines.push((format!("Per {entity}, {name}"), aggregate.get_ref().clone()));
-        }
-    }
-    let measure = &indicator.measure;
-    let mut push = |label: &str, value: &Option<toml::Spanned<String>>| {
-        if let Some(value) = value {
-            lines.push((label.to_string(), value.get_ref().clone()));
-        }
-    };
-    push("Counted where", &measure.condition);
-    push("Value of", &measure.of);
-    push("Numerator", &measure.numerator);
-    push("Denominator", &measure.denominator);
-    push("Weighted by", &measure.weight);
-    lines.push(("Calculation".into(), measure_words(*measure.kind.get_ref()).to_string()));
+    let mut lines = definition.rule_as_written(window);
+    lines.push(("Calculation".into(), measure_words(definition.measure_kind()).to_string()));
     if let Some(rating) = rating_words(definition) {
         lines.push(("Rating".into(), rating));
     }
@@ -66,14 +20,13 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
 /// is calculated and how it is rated. The expressions themselves are in
 /// the definitions appendix, for the analyst.
 pub(crate) fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
-    let indicator = &definition.indicator;
     let source = format!("the {} extract, {window}; figures {}", definition.dataset(), basis.describe());
     let mut lines = vec![("Source".to_string(), source)];
-    if let Some(national) = &indicator.national_definition {
+    if let Some(national) = &definition.indicator.national_definition {
         lines.push(("Follows".into(), national.clone()));
     }
-    for lookup in &indicator.lookup {
-        lines.push(("Also uses".into(), format!("the {} extract", lookup.dataset.get_ref())));
+    for dataset in definition.datasets().skip(1) {
+        lines.push(("Also uses".into(), format!("the {dataset} extract")));
     }
     lines.push(("Calculation".into(), measure_words(definition.measure_kind()).to_string()));
     if let Some(rating) = rating_words(definition) {

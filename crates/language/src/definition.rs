@@ -4,7 +4,7 @@
 //! against the dataset schemas).
 
 use super::check::{check, Draft, Rules};
-use super::indicator::{known_keys, Indicator, MeasureKind, Polarity, Unit, Window};
+use super::indicator::{known_keys, DirectionOver, Indicator, MeasureKind, Polarity, Unit, Window};
 use super::rules::{MeasureRule, RatingMethod, RatingRule, Tolerance};
 use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
@@ -16,10 +16,15 @@ use std::path::{Path, PathBuf};
 /// and the typed rules the engine evaluates and judges by.
 #[derive(Debug, Clone)]
 pub struct Definition {
+    /// The definition as read, with its spans: evaluation checks its SQL against the extracts and points into the file.
     pub indicator: Indicator,
+    /// The definition file's text.
     pub source: SourceFile,
+    /// The theme (its folder, unless the file names one).
     pub theme: String,
+    /// What is measured, as checked.
     pub measure: MeasureRule,
+    /// How it is rated, as checked; None for an unrated (context) indicator.
     pub rating: Option<RatingMethod>,
     /// Derived columns in the order they are computed (each after those it uses).
     pub derive_order: Vec<String>,
@@ -30,6 +35,7 @@ pub struct Definition {
 }
 
 impl Definition {
+    /// The indicator's id.
     pub fn id(&self) -> &str {
         self.indicator.id.get_ref()
     }
@@ -84,20 +90,34 @@ impl Definition {
         self.indicator.window.get_ref()
     }
 
+    /// The unit its values are in.
     pub fn unit(&self) -> Unit {
         *self.indicator.unit.get_ref()
     }
 
+    /// The kind of measure (count, proportion, ...).
     pub fn measure_kind(&self) -> MeasureKind {
         *self.indicator.measure.kind.get_ref()
     }
 
+    /// Decimal places shown (the unit's default unless the definition gives them).
     pub fn decimals(&self) -> u32 {
         self.indicator.decimals.unwrap_or_else(|| self.indicator.unit.get_ref().default_decimals())
     }
 
+    /// Whether higher or lower is better, or close to a target.
     pub fn polarity(&self) -> Polarity {
         *self.indicator.polarity.get_ref()
+    }
+
+    /// The column values are broken down by (a team, say), when there is one.
+    pub fn breakdown(&self) -> Option<&str> {
+        self.indicator.breakdown.as_ref().map(|column| column.get_ref().as_str())
+    }
+
+    /// How direction of travel is judged, when the definition says (`direction`).
+    pub fn direction(&self) -> Option<&DirectionOver> {
+        self.indicator.direction.as_ref().map(|direction| direction.get_ref())
     }
 }
 
@@ -119,7 +139,9 @@ impl Definition {
 /// `held = false`: the council does not hold that source.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LeftOut {
+    /// The indicator's id.
     pub id: String,
+    /// The dataset marked `held = false`.
     pub dataset: String,
 }
 

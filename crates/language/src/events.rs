@@ -25,10 +25,12 @@ pub const MAX_LABEL_CHARS: usize = 40;
 pub struct Event {
     /// As written: `2025-01-06`, or `2025-01` for a month.
     pub date: String,
+    /// The month it falls in.
     pub month: Month,
     /// The day of the month, when the date gives one.
     #[serde(skip)]
     pub day: Option<u32>,
+    /// What the chart's marker says.
     pub label: String,
     /// The indicator ids it concerns; empty for every indicator.
     #[serde(skip)]
@@ -38,6 +40,7 @@ pub struct Event {
 }
 
 impl Event {
+    /// True when it concerns indicator `id` (an event naming none concerns all).
     pub fn concerns(&self, id: &str) -> bool {
         self.indicators.is_empty() || self.indicators.iter().any(|known| known == id)
     }

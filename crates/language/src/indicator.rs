@@ -163,6 +163,7 @@ impl std::fmt::Display for Unit {
 }
 
 impl Unit {
+    /// The unit in words.
     pub fn describe(self) -> &'static str {
         match self {
             Unit::Percent => "percent",
@@ -405,6 +406,7 @@ impl MeasureKind {
         }
     }
 
+    /// The kind as the definition spells it (`count`, `proportion`, ...).
     pub fn name(self) -> &'static str {
         match self {
             MeasureKind::Count => "count",

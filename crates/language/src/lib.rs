@@ -4,10 +4,13 @@
 //! without the SQL; `evaluate` checks the SQL against the schemas).
 //! Depends on `project`.
 
+#![warn(missing_docs)]
+
 // The earlier stages, under the names the pipeline's paths use (`crate::project::Month`).
 pub(crate) use scorecard_project as project;
 pub(crate) use scorecard_project::diagnostics;
 
+mod as_written;
 mod check;
 mod definition;
 mod derive_order;

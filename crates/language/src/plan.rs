@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use toml::Spanned;
 
+/// The improvement plan's file, beside the project file.
 pub const PLAN_FILE: &str = "plan.toml";
 
 /// `plan.toml`: the improvement plan's priorities and their actions.
@@ -70,22 +71,33 @@ pub struct ActionEntry {
 /// A checked plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImprovementPlan {
+    /// The priorities, in the plan's order.
     pub priorities: Vec<Priority>,
 }
 
+/// One of the plan's priorities.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Priority {
+    /// As the plan numbers it ("1", "2a").
     pub number: String,
+    /// Its title.
     pub title: String,
+    /// Its actions, in order.
     pub actions: Vec<Action>,
 }
 
+/// One action under a priority.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
+    /// As the plan numbers it ("1.1").
     pub number: String,
+    /// What is to be done.
     pub title: String,
+    /// Who leads it.
     pub lead: Option<String>,
+    /// The indicators that show its progress, by id.
     pub indicators: Vec<String>,
+    /// Its lead's latest rating.
     pub rag: Option<ActionRag>,
     /// Commentary by quarter, oldest first.
     pub progress: Vec<(Quarter, String)>,
@@ -102,13 +114,18 @@ impl Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionRag {
+    /// Off track.
     Red,
+    /// At risk.
     Amber,
+    /// On track.
     Green,
+    /// Done.
     Complete,
 }
 
 impl ActionRag {
+    /// The rating in words.
     pub fn describe(self) -> &'static str {
         match self {
             ActionRag::Red => "red",
@@ -124,6 +141,7 @@ impl ActionRag {
 pub struct Quarter {
     /// The calendar year the financial year starts in.
     pub year: i32,
+    /// 1 to 4.
     pub number: u32,
 }
 

@@ -13,29 +13,62 @@ pub type Sql = Spanned<String>;
 #[derive(Debug, Clone)]
 pub enum MeasureRule {
     /// How many rows meet `condition` (every row without one).
-    Count { condition: Option<Sql> },
+    Count {
+        /// The rows counted.
+        condition: Option<Sql>,
+    },
     /// How many rows meet `condition`, per 10,000 children aged 0-17.
-    RatePer10000 { condition: Option<Sql> },
+    RatePer10000 {
+        /// The rows counted.
+        condition: Option<Sql>,
+    },
     /// A summary (`distinct_count`, `sum`, `mean` or `median`) of `of` over
     /// the rows meeting `condition`.
-    Summary { kind: Summary, of: Sql, condition: Option<Sql> },
+    Summary {
+        /// Which summary.
+        kind: Summary,
+        /// The expression summarised.
+        of: Sql,
+        /// The rows taken.
+        condition: Option<Sql>,
+    },
     /// The (weighted) share of the denominator's rows that meet the
     /// numerator too, as a percentage.
-    Proportion { numerator: Sql, denominator: Option<Sql>, weight: Option<Sql> },
+    Proportion {
+        /// The condition a denominator row must also meet.
+        numerator: Sql,
+        /// The rows the share is of (every row without one).
+        denominator: Option<Sql>,
+        /// Each row's weight (1 without one).
+        weight: Option<Sql>,
+    },
     /// The total of `numerator` over the total of `denominator`, over the
     /// rows meeting `condition`.
-    Ratio { numerator: Sql, denominator: Sql, condition: Option<Sql> },
+    Ratio {
+        /// The expression totalled on top.
+        numerator: Sql,
+        /// The expression totalled below.
+        denominator: Sql,
+        /// The rows taken.
+        condition: Option<Sql>,
+    },
 }
 
+/// Which summary of `of` a summary measure takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Summary {
+    /// How many different values.
     DistinctCount,
+    /// The total.
     Sum,
+    /// The mean.
     Mean,
+    /// The median.
     Median,
 }
 
 impl MeasureRule {
+    /// The measure's kind, as the definition names it.
     pub fn kind(&self) -> MeasureKind {
         match self {
             MeasureRule::Count { .. } => MeasureKind::Count,
@@ -79,18 +112,41 @@ impl MeasureRule {
 pub enum RatingRule {
     /// Green at or better than `target`; amber within `tolerance` of it
     /// (in the indicator's units); red beyond.
-    Target { target: f64, tolerance: f64 },
+    Target {
+        /// The month's target.
+        target: f64,
+        /// How far short of it is amber, in the indicator's units.
+        tolerance: f64,
+    },
     /// Green at or better than `green`, amber at or better than `amber`.
-    Thresholds { green: f64, amber: f64 },
+    Thresholds {
+        /// Green at or better than this.
+        green: f64,
+        /// Amber at or better than this.
+        amber: f64,
+    },
     /// `close_to_target` polarity: green within `green_within` of `target`
     /// either side, amber within `amber_within`, red beyond.
-    CloseToTarget { target: f64, green_within: f64, amber_within: f64 },
+    CloseToTarget {
+        /// The month's target.
+        target: f64,
+        /// Green within this of it, either side.
+        green_within: f64,
+        /// Amber within this of it.
+        amber_within: f64,
+    },
     /// Better than the benchmark by more than `tolerance` green, within it
     /// amber, worse by more red.
-    Benchmark { tolerance: f64 },
+    Benchmark {
+        /// Amber within this of the benchmark, in the indicator's units.
+        tolerance: f64,
+    },
     /// Fingertips style: the benchmark inside the value's confidence
     /// interval at `level` (95 or 99.8) is amber ("similar").
-    Significance { level: ConfidenceLevel },
+    Significance {
+        /// The confidence level.
+        level: ConfidenceLevel,
+    },
 }
 
 /// How an indicator is rated, as checked. The target methods hold no
@@ -104,16 +160,24 @@ pub enum RatingMethod {
     /// month's target either side, amber within `amber_within` (in the
     /// indicator's units; the tolerance without one).
     CloseToTarget {
+        /// Amber within this of the target; the tolerance without one.
         amber_within: Option<f64>,
     },
+    /// Green at or better than `green`, amber at or better than `amber`.
     Thresholds {
+        /// Green at or better than this.
         green: f64,
+        /// Amber at or better than this.
         amber: f64,
     },
+    /// Against the benchmark, amber within `tolerance` of it.
     Benchmark {
+        /// Amber within this of the benchmark.
         tolerance: f64,
     },
+    /// The benchmark inside the value's confidence interval at `level` is amber.
     Significance {
+        /// The confidence level.
         level: ConfidenceLevel,
     },
 }
@@ -123,7 +187,9 @@ pub enum RatingMethod {
 /// target (`tolerance_percent`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tolerance {
+    /// In the indicator's units.
     Units(f64),
+    /// A percentage of each month's target.
     PercentOfTarget(f64),
 }
 
@@ -148,11 +214,14 @@ impl Tolerance {
 /// The confidence levels Fingertips uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfidenceLevel {
+    /// 95%.
     Level95,
+    /// 99.8%.
     Level998,
 }
 
 impl ConfidenceLevel {
+    /// The level as a percentage (95 or 99.8).
     pub fn percent(self) -> f64 {
         match self {
             ConfidenceLevel::Level95 => 95.0,

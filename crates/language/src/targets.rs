@@ -11,17 +11,26 @@ use std::collections::BTreeMap;
 /// The target each month is rated against.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Targets {
+    /// The same target every month.
     Fixed(f64),
     /// By the calendar year each financial year starts in.
     ByFinancialYear {
+        /// Each financial year's target, by the calendar year it starts in.
         years: BTreeMap<i32, f64>,
+        /// The target for a year not listed.
         otherwise: Option<f64>,
+        /// The month the financial year starts.
         start_month: u32,
     },
+    /// A straight line from `start` in month `from` to `end` in month `to`, flat beyond.
     Trajectory {
+        /// The line's first month.
         from: Month,
+        /// The target then.
         start: f64,
+        /// The line's last month.
         to: Month,
+        /// The target then and after.
         end: f64,
     },
 }

@@ -7,14 +7,20 @@ use chrono::NaiveDate;
 /// Dates available to every expression as columns of the same names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeriodWindow {
+    /// The reporting period.
     pub period: Month,
+    /// Its first day.
     pub period_start: NaiveDate,
+    /// Its last day.
     pub period_end: NaiveDate,
+    /// The window's first day.
     pub window_start: NaiveDate,
+    /// The window's last day (the period's end).
     pub window_end: NaiveDate,
 }
 
 impl PeriodWindow {
+    /// The window `window` describes for `period`.
     pub fn new(period: Month, window: &Window, financial_year_start_month: u32) -> PeriodWindow {
         let period_end = period.last_day();
         let window_start = match window.kind {
@@ -42,6 +48,7 @@ impl PeriodWindow {
     }
 }
 
+/// The window for each of `periods`.
 pub fn windows(periods: &[Month], window: &Window, financial_year_start_month: u32) -> Vec<PeriodWindow> {
     periods.iter().map(|period| PeriodWindow::new(*period, window, financial_year_start_month)).collect()
 }

@@ -8,12 +8,14 @@ use std::collections::BTreeSet;
 
 const BUILT_IN: &str = include_str!("bank_holidays_england_wales.csv");
 
+/// The days that are not working days besides weekends: bank holidays, and any a project adds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HolidayCalendar {
     holidays: BTreeSet<NaiveDate>,
 }
 
 impl HolidayCalendar {
+    /// England and Wales's bank holidays for 2015-2030, from gov.uk, one-off days included.
     pub fn england_and_wales() -> HolidayCalendar {
         let holidays = BUILT_IN
             .lines()
@@ -24,18 +26,22 @@ impl HolidayCalendar {
         HolidayCalendar { holidays }
     }
 
+    /// A calendar of exactly these holidays.
     pub fn from_dates(dates: impl IntoIterator<Item = NaiveDate>) -> HolidayCalendar {
         HolidayCalendar { holidays: dates.into_iter().collect() }
     }
 
+    /// Adds holidays (a project's own closure days).
     pub fn add(&mut self, dates: impl IntoIterator<Item = NaiveDate>) {
         self.holidays.extend(dates);
     }
 
+    /// Every holiday, in date order.
     pub fn holidays(&self) -> impl Iterator<Item = NaiveDate> + '_ {
         self.holidays.iter().copied()
     }
 
+    /// False on a Saturday, a Sunday or a holiday.
     pub fn is_working_day(&self, date: NaiveDate) -> bool {
         !matches!(date.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&date)
     }

@@ -1,7 +1,7 @@
 //! The library's error: what went wrong, as the exit code the README documents.
 
 use crate::diagnostics::Diagnostics;
-use crate::Month;
+use crate::{Month, MonthError};
 use std::path::{Path, PathBuf};
 
 /// Exit codes, documented in the README: a variant per kind of failure,
@@ -22,7 +22,12 @@ pub enum Error {
     Usage(#[from] UsageError),
     /// Another build holds the output folder's lock (exit 6).
     #[error("another build holds {} (waited {:.1} s)", lock.display(), waited.as_secs_f64())]
-    Locked { lock: PathBuf, waited: std::time::Duration },
+    Locked {
+        /// The lock file.
+        lock: PathBuf,
+        /// How long was waited for it.
+        waited: std::time::Duration,
+    },
     /// A month that is incomplete, or fails a check the project makes fatal (exit 7).
     #[error("not published: {0}")]
     Unfit(#[from] Unfit),
@@ -34,26 +39,50 @@ pub enum Error {
 pub enum UsageError {
     /// `help` is a suggestion such as " (did you mean `agency-rate`?)", or empty.
     #[error("no indicator `{id}`{help}; `scorecard list` shows them")]
-    NoIndicator { id: String, help: String },
+    NoIndicator {
+        /// The id asked for.
+        id: String,
+        /// The suggestion, or empty.
+        help: String,
+    },
     /// `help` as for `NoIndicator`.
     #[error("no member authority `{code}`{help}")]
-    NoMember { code: String, help: String },
+    NoMember {
+        /// The code asked for.
+        code: String,
+        /// The suggestion, or empty.
+        help: String,
+    },
+    /// A consortium command needs `--authority` and was not given one.
     #[error("this consortium has {members} members: name one with --authority (e.g. --authority {example})")]
-    MemberNotNamed { members: usize, example: String },
+    MemberNotNamed {
+        /// How many members the consortium has.
+        members: usize,
+        /// One member's code, for the example.
+        example: String,
+    },
     /// There were no members to `doing` ("evaluate", "compare").
     #[error("no members to {doing}")]
-    NoMembers { doing: &'static str },
+    NoMembers {
+        /// What could not be done.
+        doing: &'static str,
+    },
+    /// The month asked for.
     #[error(transparent)]
     Month(#[from] MonthError),
     /// The month of one dataset (the projection's).
     #[error("`{dataset}`: {source}")]
     DatasetMonth {
+        /// The dataset.
         dataset: String,
+        /// What is wrong with the month.
         #[source]
         source: MonthError,
     },
+    /// A dataset (named) has no extracts at all.
     #[error("no extracts of `{0}`")]
     NoExtracts(String),
+    /// `project` was run without a `[projection]` table.
     #[error(
         "scorecard.toml has no [projection] table: add `[projection]` to project children looked after (docs/projection.md)"
     )]
@@ -61,34 +90,41 @@ pub enum UsageError {
     /// Every problem with the `[projection]` table.
     #[error("scorecard.toml [projection]: {}", .0.join("; "))]
     Projection(Vec<String>),
+    /// `[projection]` names a dataset (this one) the project does not declare.
     #[error("scorecard.toml [projection] names dataset `{0}`, which is not in [datasets]")]
     ProjectionDataset(String),
+    /// The projection needs a column its dataset does not declare.
     #[error("{}: the projection needs column `{column}`, which its dataset does not declare", path.display())]
-    ProjectionColumn { path: PathBuf, column: String },
+    ProjectionColumn {
+        /// The extract.
+        path: PathBuf,
+        /// The column.
+        column: String,
+    },
     /// A column the projection reads declared as another type than `kind`.
     #[error("{}: column `{column}` must be declared \"{kind}\"", path.display())]
-    ColumnType { path: PathBuf, column: String, kind: &'static str },
+    ColumnType {
+        /// The extract.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The type it must be declared as.
+        kind: &'static str,
+    },
+    /// `init` into a folder (this one) that holds a project already.
     #[error("{} already has a scorecard.toml; not overwriting it", .0.display())]
     AlreadyInitialised(PathBuf),
     /// `--wait` outside 0 to `most` seconds.
     #[error("--wait is {seconds}: it must be between 0 and {most} seconds (a week)")]
-    Wait { seconds: f64, most: f64 },
+    Wait {
+        /// As given.
+        seconds: f64,
+        /// The most allowed.
+        most: f64,
+    },
     /// `SOURCE_DATE_EPOCH` as given, quoted for the terminal.
     #[error("SOURCE_DATE_EPOCH is `{0}`: it must be whole seconds since 1970 (0 to 253402300799), or unset")]
     SourceDateEpoch(String),
-}
-
-/// A month that could not be read or is not among those with extracts.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MonthError {
-    /// The text as written.
-    #[error("`{0}` is not a month written YYYY-MM (for example 2025-03)")]
-    NotAMonth(String),
-    /// The month asked for, and the first and last months with extracts.
-    #[error("no extracts for {month}: months available are {first} to {last}")]
-    NotAvailable { month: Month, first: Month, last: Month },
-    #[error("no months with extracts")]
-    NoneAvailable,
 }
 
 /// Why a month is not published (exit 7). Each line names the member (in a
@@ -97,13 +133,26 @@ pub enum MonthError {
 pub enum Unfit {
     /// Extracts the month's indicators use are missing.
     #[error("incomplete extracts; nothing was written\n{}\nbuild again when every extract is in place, or use --allow-incomplete to publish with the gaps stated", .gaps.join("\n"))]
-    Incomplete { gaps: Vec<String> },
+    Incomplete {
+        /// Each member's month and the extracts it lacks.
+        gaps: Vec<String>,
+    },
     /// Plausibility checks `[checks] fail_on` makes fatal.
     #[error("checks that [checks] fail_on makes fatal; nothing was written\n{}", .failed.join("\n"))]
-    FailedChecks { failed: Vec<String> },
+    FailedChecks {
+        /// Each member's month and the check it failed.
+        failed: Vec<String>,
+    },
     /// What `check` found that would stop `build`, with what it checked.
     #[error("{}\n`build` would stop here too (exit 7); {indicators} indicators checked, extracts {extracts}", .problems.join("\n"))]
-    WouldStopBuild { problems: Vec<String>, indicators: usize, extracts: String },
+    WouldStopBuild {
+        /// What would stop the build, a line each.
+        problems: Vec<String>,
+        /// How many indicators were checked.
+        indicators: usize,
+        /// The months of extracts, "first to last".
+        extracts: String,
+    },
 }
 
 /// Why an output could not be written.
@@ -112,8 +161,11 @@ pub enum OutputError {
     /// A file or folder operation failed, with the operating system's reason.
     #[error("{action} {}: {source}", path.display())]
     Io {
+        /// What was being done ("cannot write").
         action: &'static str,
+        /// To which file or folder.
         path: PathBuf,
+        /// The system's reason.
         #[source]
         source: std::io::Error,
     },
@@ -132,11 +184,23 @@ pub enum OutputError {
     Sample(Box<dyn std::error::Error + Send + Sync>),
     /// `publish` was asked for a month that has not been built.
     #[error("no built bundle for {month} in {} (run `scorecard build --month {month}` first)", folder.display())]
-    NotBuilt { month: Month, folder: PathBuf },
+    NotBuilt {
+        /// The month asked for.
+        month: Month,
+        /// Where its bundle would be.
+        folder: PathBuf,
+    },
     /// The month's zip is missing or holds another build than its folder
     /// (a build was killed between the two): the next build rewrites both.
     #[error("{} does not hold the bundle in {} (a build was interrupted); run `scorecard build --month {month}` first", zip.display(), folder.display())]
-    ZipMismatch { month: Month, zip: PathBuf, folder: PathBuf },
+    ZipMismatch {
+        /// The month.
+        month: Month,
+        /// The zip.
+        zip: PathBuf,
+        /// The bundle's folder.
+        folder: PathBuf,
+    },
 }
 
 impl OutputError {
@@ -147,6 +211,7 @@ impl OutputError {
 }
 
 impl Error {
+    /// The exit code the README documents for this failure.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => 2,
@@ -158,6 +223,7 @@ impl Error {
         }
     }
 
+    /// The problems found, for an invalid project or bad extracts.
     pub fn diagnostics(&self) -> Option<&Diagnostics> {
         match self {
             Error::Invalid(diagnostics) | Error::Data(diagnostics) => Some(diagnostics),

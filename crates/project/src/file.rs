@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+/// The project file's name, in the project folder.
 pub const PROJECT_FILE: &str = "scorecard.toml";
 /// The tables a statutory-return XML dataset may be (`table`).
 pub const RETURN_TABLES: [&str; 8] =
@@ -295,6 +296,7 @@ fn thirty() -> Spanned<f64> {
 }
 
 impl WarningKind {
+    /// The kind of warning in words.
     pub fn describe(self) -> &'static str {
         match self {
             WarningKind::RowCount => "row count",
@@ -575,10 +577,12 @@ fn default_null_markers() -> Vec<String> {
 }
 
 impl DatasetConfig {
+    /// Column `name`'s declared type, when it is declared.
     pub fn column_type(&self, name: &str) -> Option<ColumnType> {
         self.columns.get(name).map(|column| *column.get_ref())
     }
 
+    /// The column identifying a record (a child, a worker), when declared.
     pub fn key_name(&self) -> Option<&str> {
         self.key.as_ref().map(|key| key.get_ref().as_str())
     }
@@ -586,6 +590,42 @@ impl DatasetConfig {
     /// The largest file of this dataset that is read, in bytes.
     pub fn largest_file_bytes(&self) -> u64 {
         self.largest_file_mb.as_ref().map_or(LARGEST_FILE_MB, |mb| *mb.get_ref()) << 20
+    }
+
+    /// Keeps only the declared columns `keep` is true for (given each
+    /// column's name and type): what a command reads of the dataset.
+    pub fn retain_columns(&mut self, mut keep: impl FnMut(&str, ColumnType) -> bool) {
+        self.columns.retain(|name, kind| keep(name, *kind.get_ref()));
+    }
+
+    /// Each declared column and its type, by name.
+    pub fn column_types(&self) -> impl Iterator<Item = (&str, ColumnType)> + '_ {
+        self.columns.iter().map(|(name, kind)| (name.as_str(), *kind.get_ref()))
+    }
+
+    /// The sheet, statutory-return table or element this dataset reads, when named.
+    pub fn table_name(&self) -> Option<&str> {
+        self.table.as_ref().map(|table| table.get_ref().as_str())
+    }
+
+    /// The workbook sheet (a name, or a pattern with `*`) this dataset reads, when named.
+    pub fn sheet_name(&self) -> Option<&str> {
+        self.sheet.as_ref().map(|sheet| sheet.get_ref().as_str())
+    }
+
+    /// Other spellings of column `name`'s header (none when it has none).
+    pub fn header_spellings(&self, name: &str) -> &[String] {
+        self.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default()
+    }
+
+    /// Text column `name`'s codes: each code and the ways of writing it.
+    pub fn codes_of(&self, name: &str) -> Option<&BTreeMap<String, Vec<String>>> {
+        self.codes.get(name).map(Spanned::get_ref)
+    }
+
+    /// Periodic layout: the column naming each row's period.
+    pub fn period_column_name(&self) -> Option<&str> {
+        self.period_column.as_ref().map(|period| period.get_ref().as_str())
     }
 }
 
@@ -603,6 +643,7 @@ pub struct Project {
 }
 
 impl Project {
+    /// Reads and checks `root`'s scorecard.toml: every problem found, in one pass.
     pub fn load(root: &Path) -> Result<Project, Diagnostics> {
         let path = if root == Path::new(".") { PathBuf::from(PROJECT_FILE) } else { root.join(PROJECT_FILE) };
         let source = SourceFile::read(&path)?;
@@ -623,14 +664,17 @@ impl Project {
         }
     }
 
+    /// Where the extracts are.
     pub fn data_dir(&self) -> PathBuf {
         self.resolve(&self.file.paths.data)
     }
 
+    /// Where bundles are written.
     pub fn output_dir(&self) -> PathBuf {
         self.resolve(&self.file.paths.output)
     }
 
+    /// The folders indicator definitions are read from.
     pub fn indicator_dirs(&self) -> Vec<PathBuf> {
         self.file.paths.indicators.iter().map(|dir| self.resolve(dir)).collect()
     }
@@ -640,16 +684,40 @@ impl Project {
         self.resolve(EVENTS_FOLDER)
     }
 
+    /// The folder of published benchmark files, when `[benchmarks]` names one.
     pub fn benchmark_folder(&self) -> Option<PathBuf> {
         self.file.benchmarks.folder.as_deref().map(|folder| self.resolve(folder))
     }
 
+    /// The statistical neighbours file, when named.
     pub fn neighbours_file(&self) -> Option<PathBuf> {
         Some(self.benchmark_folder()?.join(self.file.benchmarks.neighbours.as_deref()?))
     }
 
+    /// Dataset `name`'s settings, when declared.
     pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
         self.file.datasets.get(name).map(Spanned::get_ref)
+    }
+
+    /// Every dataset, by name.
+    pub fn datasets(&self) -> impl Iterator<Item = (&str, &DatasetConfig)> + '_ {
+        self.file.datasets.iter().map(|(name, config)| (name.as_str(), config.get_ref()))
+    }
+
+    /// The accountable lead for indicator `id`, when `[owners]` names one.
+    pub fn owner(&self, id: &str) -> Option<&str> {
+        self.file.owners.get(id).map(|owner| owner.get_ref().as_str())
+    }
+
+    /// The indicators `[board_pack] pages_for` gives a page in the board pack.
+    pub fn board_pages_for(&self) -> impl Iterator<Item = &str> + '_ {
+        self.file.board_pack.pages_for.iter().map(|id| id.get_ref().as_str())
+    }
+
+    /// `[checks] row_change_percent`: the change in a dataset's rows, in
+    /// percent, beyond which a month is flagged.
+    pub fn row_change_percent(&self) -> f64 {
+        *self.file.checks.row_change_percent.get_ref()
     }
 
     /// The name a consortium of `members` authorities goes by.
@@ -657,6 +725,7 @@ impl Project {
         self.file.consortium.name.clone().unwrap_or_else(|| format!("Consortium of {members} authorities"))
     }
 
+    /// The month the financial year starts (4: April).
     pub fn financial_year_start_month(&self) -> u32 {
         *self.file.calendar.financial_year_start_month.get_ref()
     }

@@ -4,6 +4,8 @@
 //! (errors that point into a user's file), [`parallel`] (work on every core)
 //! and [`error`] (the error each stage returns, with its exit code).
 
+#![warn(missing_docs)]
+
 pub mod diagnostics;
 pub mod error;
 pub mod parallel;
@@ -25,4 +27,4 @@ pub use file::{
 pub use file_pattern::{files_by_month, is_pattern, near_misses};
 pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
 pub use names::{is_authority_code, is_safe_id, AuthorityCode};
-pub use period::Month;
+pub use period::{Month, MonthError};

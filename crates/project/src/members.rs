@@ -11,21 +11,28 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+/// A consortium's list of members, in its data folder.
 pub const MEMBERS_FILE: &str = "members.csv";
 
 /// Where commentary lives in the project folder (a folder per member in a consortium).
 pub const COMMENTARY_FOLDER: &str = "commentary";
 
+/// An authority reported on: the project's own, or one of a consortium's members.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
     /// ONS code (E + 8 digits); also the member's folder name.
     pub code: AuthorityCode,
+    /// Its name as the pages print it.
     pub name: String,
+    /// Its region, for the regional benchmark.
     pub region: Option<String>,
     /// Children aged 0-17, by year of the estimate.
     pub population: BTreeMap<i32, u64>,
+    /// Where its extracts are.
     pub data_dir: PathBuf,
+    /// Where its bundles go.
     pub output_dir: PathBuf,
+    /// Where its commentary is.
     pub commentary_dir: PathBuf,
 }
 
@@ -42,6 +49,7 @@ pub fn is_consortium(project: &Project) -> bool {
     project.data_dir().join(MEMBERS_FILE).is_file()
 }
 
+/// The authorities the project reports on: the consortium's members (from members.csv), or the project's own.
 pub fn load(project: &Project) -> Result<Vec<Member>, Diagnostics> {
     if is_consortium(project) {
         let commentary = project.root.join(COMMENTARY_FOLDER);

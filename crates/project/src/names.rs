@@ -21,10 +21,12 @@ pub fn is_authority_code(code: &str) -> bool {
 pub struct AuthorityCode(String);
 
 impl AuthorityCode {
+    /// The code, when `text` is one.
     pub fn parse(text: &str) -> Option<AuthorityCode> {
         is_authority_code(text).then(|| AuthorityCode(text.to_string()))
     }
 
+    /// The code as written.
     pub fn as_str(&self) -> &str {
         &self.0
     }

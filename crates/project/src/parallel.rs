@@ -30,6 +30,7 @@ pub fn workers() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// `work` done for every item on `workers()` threads, the results in the items' order.
 pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = workers().min(items.len()).max(1);
     let next = AtomicUsize::new(0);

@@ -5,39 +5,47 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::MonthError;
-
+/// A calendar month: the period an extract and a figure belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
+    /// The year.
     pub year: i32,
+    /// 1 to 12.
     pub month: u32,
 }
 
 impl Month {
+    /// The month, when `month` is 1 to 12.
     pub fn new(year: i32, month: u32) -> Option<Month> {
         (1..=12).contains(&month).then_some(Month { year, month })
     }
 
+    /// The month `date` falls in.
     pub fn containing(date: NaiveDate) -> Month {
         Month { year: date.year(), month: date.month() }
     }
 
+    /// Its first day.
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("month is always valid")
     }
 
+    /// Its last day (the month end extracts are taken at).
     pub fn last_day(self) -> NaiveDate {
         self.next().first_day().pred_opt().expect("dates in range")
     }
 
+    /// The month after.
     pub fn next(self) -> Month {
         self.plus(1)
     }
 
+    /// The month before.
     pub fn previous(self) -> Month {
         self.plus(-1)
     }
 
+    /// `months` months on (back when negative).
     pub fn plus(self, months: i32) -> Month {
         let index = self.year * 12 + self.month as i32 - 1 + months;
         Month { year: index.div_euclid(12), month: index.rem_euclid(12) as u32 + 1 }
@@ -85,6 +93,27 @@ impl Month {
     pub fn months_before(date: NaiveDate, months: u32) -> NaiveDate {
         date.checked_sub_months(Months::new(months)).expect("dates in range")
     }
+}
+
+/// A month that could not be read or is not among those with extracts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MonthError {
+    /// The text as written.
+    #[error("`{0}` is not a month written YYYY-MM (for example 2025-03)")]
+    NotAMonth(String),
+    /// The month asked for, and the first and last months with extracts.
+    #[error("no extracts for {month}: months available are {first} to {last}")]
+    NotAvailable {
+        /// The month asked for.
+        month: Month,
+        /// The first month with extracts.
+        first: Month,
+        /// The last.
+        last: Month,
+    },
+    /// No month has extracts.
+    #[error("no months with extracts")]
+    NoneAvailable,
 }
 
 impl fmt::Display for Month {

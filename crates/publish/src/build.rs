@@ -132,7 +132,7 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
     let mut evaluated: Option<Evaluated> = None;
     let mut targets = Vec::new();
     for member in chosen {
-        let datasets = loaded.project.file.datasets.values().map(|config| config.get_ref());
+        let datasets = loaded.project.datasets().map(|(_, config)| config);
         let folders = input::extract_months(&loaded.members[*member].data_dir, datasets).map_err(Error::Data)?;
         let available = match (folders.is_empty(), &evaluated) {
             (false, _) => folders,

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// and the month's commentary. Sorted.
 pub(crate) fn input_files(loaded: &Loaded, member: &Member, month: Month) -> Vec<PathBuf> {
     let project = &loaded.project;
-    let datasets = project.file.datasets.values().map(|config| config.get_ref());
+    let datasets = project.datasets().map(|(_, config)| config);
     let folders: Vec<Month> = input::extract_months(&member.data_dir, datasets)
         .unwrap_or_default()
         .into_iter()

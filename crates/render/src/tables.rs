@@ -192,7 +192,7 @@ pub fn values_csv(loaded: &Loaded, computed: &Computed, breakdowns: bool) -> Res
     let mut rows = Vec::new();
     for (member, series) in loaded.members.iter().zip(computed) {
         for (definition, indicator) in loaded.definitions.iter().zip(series) {
-            let column = definition.indicator.breakdown.as_ref().map(|column| column.get_ref().as_str()).unwrap_or("");
+            let column = definition.breakdown().unwrap_or("");
             let groups =
                 indicator.groups.iter().filter(|_| breakdowns).map(|(group, series)| (column, group.as_str(), series));
             for (breakdown, group, series) in std::iter::once(("", "", &indicator.series)).chain(groups) {

@@ -31,7 +31,7 @@ pub(super) type HeaderProblems = Vec<(usize, Diagnostic)>;
 
 /// A declared column's name and its other spellings, as headers are compared.
 pub(super) fn spellings(name: &str, config: &DatasetConfig) -> Vec<String> {
-    let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
+    let others = config.header_spellings(name);
     std::iter::once(name)
         .chain(others.iter().map(String::as_str))
         .map(|spelling| spelling.trim().to_lowercase())
@@ -42,7 +42,13 @@ pub(super) fn spellings(name: &str, config: &DatasetConfig) -> Vec<String> {
 pub(crate) fn missing_columns(headers: &[&str], config: &DatasetConfig) -> Vec<String> {
     let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
     let spelt = |name: &str| spellings(name, config).iter().any(|spelling| normalised.contains(spelling));
-    config.columns.keys().filter(|name| !spelt(name) && !config.optional.contains(name)).cloned().collect()
+    let optional = |name: &str| config.optional.iter().any(|column| column == name);
+    config
+        .column_types()
+        .map(|(name, _)| name)
+        .filter(|name| !spelt(name) && !optional(name))
+        .map(str::to_string)
+        .collect()
 }
 
 pub(crate) fn column_positions(
@@ -53,8 +59,8 @@ pub(crate) fn column_positions(
     let normalised: Vec<String> = headers.iter().map(|header| header.trim().to_lowercase()).collect();
     let mut diagnostics = Vec::new();
     let mut positions = Vec::new();
-    for (name, kind) in &config.columns {
-        let others = config.headers.get(name).map(|spellings| spellings.get_ref().as_slice()).unwrap_or_default();
+    for (name, kind) in config.column_types() {
+        let others = config.header_spellings(name);
         let spellings = spellings(name, config);
         let matches: Vec<usize> = normalised
             .iter()
@@ -63,8 +69,8 @@ pub(crate) fn column_positions(
             .map(|(index, _)| index)
             .collect();
         match matches.as_slice() {
-            [index] => positions.push((name.clone(), *index, *kind.get_ref())),
-            [] if config.optional.contains(name) => {}
+            [index] => positions.push((name.to_string(), *index, kind)),
+            [] if config.optional.iter().any(|column| column == name) => {}
             [] => diagnostics.push((
                 0,
                 Diagnostic::file(

@@ -36,10 +36,7 @@ impl<'a> Typer<'a> {
     /// `iso_dates`: also read `YYYY-MM-DD`, as a workbook's date cells are given.
     pub(crate) fn new(path: &'a Path, config: &'a DatasetConfig, positions: Positions, iso_dates: bool) -> Typer<'a> {
         let columns = positions.iter().map(|(name, _, kind)| (name.clone(), Values::new(*kind))).collect();
-        let code_lists = positions
-            .iter()
-            .map(|(name, ..)| config.codes.get(name).map(|codes| CodeList::new(codes.get_ref())))
-            .collect();
+        let code_lists = positions.iter().map(|(name, ..)| config.codes_of(name).map(CodeList::new)).collect();
         let formats = DateFormats::new(&config.date_formats, iso_dates);
         let nulls = NullMarkers::new(&config.null_markers);
         Typer { path, config, positions, columns, code_lists, nulls, formats, errors: ValueErrors::default(), rows: 0 }
@@ -65,7 +62,7 @@ impl<'a> Typer<'a> {
             let cell = Cell { path: self.path, at, column: *index, name, raw };
             let reported = self.errors.count();
             push_value(values, &cell, config, (&self.nulls, &self.formats), &mut self.errors);
-            let period_column = config.period_column.as_ref().is_some_and(|period| period.get_ref() == name);
+            let period_column = config.period_column_name() == Some(name.as_str());
             // Checked here, where the row's own line (or cell, or element) is
             // known: a row can span lines (a quoted line break), a workbook
             // has title rows. A value already refused is not told twice.
@@ -93,14 +90,14 @@ impl<'a> Typer<'a> {
         let mut typed: std::collections::BTreeMap<String, Values> = self.columns.into_iter().collect();
         let mut absent = Vec::new();
         let mut columns = Vec::with_capacity(self.config.columns.len());
-        for (name, kind) in &self.config.columns {
+        for (name, kind) in self.config.column_types() {
             let values = typed.remove(name).unwrap_or_else(|| {
-                absent.push(name.clone());
-                let mut blanks = Values::new(*kind.get_ref());
+                absent.push(name.to_string());
+                let mut blanks = Values::new(kind);
                 (0..self.rows).for_each(|_| blanks.push_null());
                 blanks
             });
-            columns.push((name.clone(), values));
+            columns.push((name.to_string(), values));
         }
         Ok(Table { columns, rows: self.rows, unmapped, reference_date: None, absent })
     }

@@ -8,12 +8,17 @@ use chrono::{Datelike, NaiveDate};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Placement {
+    /// Foster placements (U1-U6).
     Fostering,
+    /// Children's homes (K2, R1).
     Residential,
+    /// Supported accommodation (H5, P2).
     Supported,
+    /// Every other placement.
     Other,
 }
 
+/// Every placement type, in the order reports list them.
 pub const PLACEMENTS: [Placement; 4] =
     [Placement::Fostering, Placement::Residential, Placement::Supported, Placement::Other];
 
@@ -30,10 +35,12 @@ impl Placement {
         }
     }
 
+    /// Its place in `PLACEMENTS`.
     pub fn index(self) -> usize {
         self as usize
     }
 
+    /// Its name as reports print it.
     pub fn label(self) -> &'static str {
         ["Fostering", "Residential", "Supported", "Other"][self.index()]
     }
@@ -43,10 +50,13 @@ impl Placement {
 /// band's. The demand model's bands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AgeBand {
+    /// The age the band starts at.
     pub from_years: u32,
+    /// Its name as reports print it.
     pub label: &'static str,
 }
 
+/// The demand model's age bands, youngest first.
 pub const AGE_BANDS: [AgeBand; 5] = [
     AgeBand { from_years: 0, label: "Under 1" },
     AgeBand { from_years: 1, label: "1 to 4" },
@@ -63,10 +73,15 @@ pub const LEAVING_AGE: u32 = 18;
 /// (none while open) and its placement type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Episode {
+    /// The child's id.
     pub child: String,
+    /// Their date of birth.
     pub born: NaiveDate,
+    /// The episode's first day.
     pub start: NaiveDate,
+    /// The day it ended; None while open.
     pub end: Option<NaiveDate>,
+    /// Its placement type.
     pub placement: Placement,
 }
 
@@ -99,23 +114,30 @@ pub fn next_birthday_that_counts(born: NaiveDate, day: NaiveDate) -> NaiveDate {
 /// A stretch of one placement type within a period of care.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stretch {
+    /// Its first day.
     pub start: NaiveDate,
+    /// The day it ended; None while open.
     pub end: Option<NaiveDate>,
+    /// The placement type throughout.
     pub placement: Placement,
 }
 
 /// A child's continuous period of care: its stretches in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Period {
+    /// The child's date of birth.
     pub born: NaiveDate,
+    /// Its stretches, in order.
     pub stretches: Vec<Stretch>,
 }
 
 impl Period {
+    /// The period's first day.
     pub fn start(&self) -> NaiveDate {
         self.stretches[0].start
     }
 
+    /// The day it ended; None while open.
     pub fn end(&self) -> Option<NaiveDate> {
         self.stretches.last().and_then(|stretch| stretch.end)
     }

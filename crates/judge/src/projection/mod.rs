@@ -16,6 +16,7 @@
 //! and a simulation of each child rather than expected values, so the
 //! projection has intervals.
 
+/// Episodes joined into periods of care, with the model's age bands and placement types.
 pub mod care;
 mod rates;
 mod simulate;

@@ -31,7 +31,9 @@ pub(super) fn duration_on(start: NaiveDate, day: NaiveDate) -> usize {
 /// Counts from the days `from` up to (not including) `to`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rates {
+    /// The window's first day.
     pub from: NaiveDate,
+    /// The day after its last.
     pub to: NaiveDate,
     /// Each child entering care in the window: age in days, first placement.
     pub entrants: Vec<(i64, Placement)>,
@@ -45,6 +47,7 @@ pub struct Rates {
 }
 
 impl Rates {
+    /// Counts every period of care's days, entries, exits and moves within the window.
     pub fn estimate(periods: &[Period], from: NaiveDate, to: NaiveDate) -> Rates {
         let mut rates = Rates {
             from,
@@ -98,6 +101,7 @@ impl Rates {
         }
     }
 
+    /// The window's length in days (at least 1).
     pub fn days(&self) -> i64 {
         (self.to - self.from).num_days().max(1)
     }

@@ -18,8 +18,11 @@ const TYPES: usize = PLACEMENTS.len();
 /// A what-if: entries and exits scaled (1.0 leaves them as observed).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Scenario {
+    /// Its name ("As observed").
     pub name: String,
+    /// Entries into care, times the observed rate.
     pub entries: f64,
+    /// Exits from care, times the observed rate.
     pub exits: f64,
 }
 
@@ -28,8 +31,11 @@ pub struct Scenario {
 pub struct Projection {
     /// The last month observed: the projection starts the day after it.
     pub from: Month,
+    /// How many months ahead (1 to 36).
     pub months: u32,
+    /// How many simulated runs.
     pub runs: u32,
+    /// The random seed: the same seed gives the same runs.
     pub seed: u64,
     /// Cost of a day in each placement type, if given.
     pub daily_costs: Option<[f64; TYPES]>,
@@ -39,20 +45,28 @@ pub struct Projection {
 /// ranges (the runs' 10th to 90th and 2.5th to 97.5th percentiles).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Spread {
+    /// The runs' mean.
     pub mean: f64,
+    /// The 10th percentile.
     pub lower80: f64,
+    /// The 90th percentile.
     pub upper80: f64,
+    /// The 2.5th percentile.
     pub lower95: f64,
+    /// The 97.5th percentile.
     pub upper95: f64,
 }
 
 /// One month end of a scenario's projection.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ProjectedMonth {
+    /// The month.
     pub month: Month,
     /// Children looked after on the month's last day.
     pub total: Spread,
+    /// Children looked after by age band, in `AGE_BANDS` order.
     pub by_age: Vec<Spread>,
+    /// By placement type, in `PLACEMENTS` order.
     pub by_placement: Vec<Spread>,
     /// The month's placement costs, if costs are given.
     pub cost: Option<Spread>,
@@ -60,9 +74,12 @@ pub struct ProjectedMonth {
     pub cost_by_placement: Option<Vec<Spread>>,
 }
 
+/// One scenario's projection, month by month.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Projected {
+    /// The scenario.
     pub scenario: Scenario,
+    /// Each month end projected.
     pub months: Vec<ProjectedMonth>,
 }
 

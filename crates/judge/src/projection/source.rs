@@ -35,16 +35,23 @@ pub fn from_extracts(loaded: &Loaded, member: usize, month: Option<Month>) -> Re
 /// The projection as scorecard project's JSON holds it.
 #[derive(Debug, serde::Serialize)]
 pub struct Report {
+    /// The authority's code.
     pub authority: String,
     /// The last month observed; the projection starts the month after.
     pub month: Month,
+    /// The SSDA903 episodes extract read.
     pub episodes_file: PathBuf,
+    /// What the rates were worked out from.
     pub reference: Reference,
     /// Children in care on the month's last day, by age band.
     pub in_care_by_age: Vec<usize>,
+    /// The age bands' names, in order.
     pub age_bands: Vec<&'static str>,
+    /// The placement types' names, in order.
     pub placement_types: Vec<&'static str>,
+    /// How many runs were simulated.
     pub runs: u32,
+    /// Each scenario's projection.
     pub scenarios: Vec<Projected>,
 }
 
@@ -53,16 +60,24 @@ pub struct Report {
 /// others and the total) and the extract's path on the data team's disk.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PublishedProjection {
+    /// The last month observed.
     pub month: Month,
+    /// What the rates were worked out from.
     pub reference: Reference,
+    /// Children in care on that month's last day, in all.
     pub in_care_at_start: usize,
+    /// The age bands' names, in order.
     pub age_bands: Vec<&'static str>,
+    /// The placement types' names, in order.
     pub placement_types: Vec<&'static str>,
+    /// How many runs were simulated.
     pub runs: u32,
+    /// Each scenario's projection.
     pub scenarios: Vec<Projected>,
 }
 
 impl Report {
+    /// What a bundle may publish of it.
     pub fn published(self) -> PublishedProjection {
         PublishedProjection {
             month: self.month,
@@ -79,11 +94,17 @@ impl Report {
 /// What the rates were worked out from.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Reference {
+    /// The first day counted.
     pub from: chrono::NaiveDate,
+    /// The day after the last counted.
     pub to_before: chrono::NaiveDate,
+    /// Children entering care in the window.
     pub entries: usize,
+    /// Periods of care ending before the child's 18th birthday.
     pub exits_before_18: u32,
+    /// Changes of placement type within a period of care.
     pub moves: u32,
+    /// Days in care, over every child.
     pub child_days: i64,
     /// Episodes left out: no date of birth in the header, or no start date.
     pub episodes_left_out: usize,

@@ -11,15 +11,19 @@ use std::sync::Arc;
 /// A file's text kept for pointing into it.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The file.
     pub path: PathBuf,
+    /// Its whole text.
     pub text: Arc<str>,
 }
 
 impl SourceFile {
+    /// A file's text, as if read from `path`.
     pub fn new(path: impl Into<PathBuf>, text: impl Into<Arc<str>>) -> SourceFile {
         SourceFile { path: path.into(), text: text.into() }
     }
 
+    /// Reads a file whole (valid UTF-8, a byte-order mark dropped), or says why it cannot.
     pub fn read(path: &Path) -> Result<SourceFile, Diagnostic> {
         let bytes =
             std::fs::read(path).map_err(|error| Diagnostic::file(path, format!("cannot read file: {error}")))?;
@@ -41,6 +45,7 @@ impl SourceFile {
         (line, before[line_start..].chars().count() + 1)
     }
 
+    /// A problem at `span` (byte offsets) in this file, with a short `label` under it.
     pub fn error(&self, span: Range<usize>, message: impl Into<String>, label: impl Into<String>) -> Diagnostic {
         let (line, column) = self.line_column(span.start);
         Diagnostic {
@@ -62,14 +67,20 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// One problem, at a place in a file (line and column) or with a file as a whole.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    /// The file.
     pub path: PathBuf,
     /// 1-based; 0 when the problem is with the file as a whole.
     pub line: usize,
+    /// 1-based; 0 with `line` 0.
     pub column: usize,
+    /// What is wrong.
     pub message: String,
+    /// The words under the caret.
     pub label: String,
+    /// How to put it right, when known ("did you mean ...?").
     pub help: Option<String>,
     snippet: Option<(Arc<str>, Range<usize>)>,
 }
@@ -94,11 +105,13 @@ impl Diagnostic {
         Diagnostic { line, column, ..Diagnostic::file(path, message) }
     }
 
+    /// The same problem with a hint for putting it right.
     pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self
     }
 
+    /// The same problem with a hint, when there is one.
     pub fn with_help_opt(self, help: Option<String>) -> Diagnostic {
         match help {
             Some(help) => self.with_help(help),
@@ -106,6 +119,7 @@ impl Diagnostic {
         }
     }
 
+    /// `file:line:column`, or the file alone.
     pub fn location(&self) -> String {
         match self.line {
             0 => self.path.display().to_string(),
@@ -182,22 +196,27 @@ pub fn quoted(value: &str) -> String {
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
 impl Diagnostics {
+    /// Adds a problem.
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.0.push(diagnostic);
     }
 
+    /// True when nothing was found.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// How many problems.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Each problem, in the order found.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
 
+    /// Adds every problem `other` holds.
     pub fn extend(&mut self, other: Diagnostics) {
         self.0.extend(other.0);
     }
@@ -248,6 +267,7 @@ impl Diagnostics {
         }
     }
 
+    /// Every problem as a user reads it: the message, the line with a caret under the place, and the help.
     pub fn render(&self) -> String {
         let mut out: Vec<String> = self.0.iter().map(Diagnostic::render).collect();
         out.push(format!("{} problem{} found", self.len(), if self.len() == 1 { "" } else { "s" }));
