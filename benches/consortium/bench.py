@@ -36,7 +36,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
-HOLIDAYS = os.path.join(REPO, "src", "project", "bank_holidays_england_wales.csv")
+HOLIDAYS = os.path.join(REPO, "crates", "project", "src", "bank_holidays_england_wales.csv")
 SIX = [
     "workforce/caseloads-within-limit",
     "workforce/agency-rate",
