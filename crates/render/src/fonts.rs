@@ -77,18 +77,31 @@ pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 /// across a space). Each word is shaped once per thread and remembered, in
 /// font units, since a pack sets the same words many times.
 pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
-    let units_per_em = face(weight).units_per_em;
+    in_points(advance(text, weight), weight, size)
+}
+
+/// `text`'s advance in font units: its words' and its spaces'.
+fn advance(text: &str, weight: Weight) -> i64 {
     let words: i64 = text.split(' ').map(|word| word_advance(word, weight)).sum();
-    let spaces = text.matches(' ').count() as i64 * word_advance(" ", weight);
-    (words + spaces) as f32 / units_per_em * size
+    words + text.matches(' ').count() as i64 * word_advance(" ", weight)
+}
+
+/// An advance in font units, in points at `size`.
+fn in_points(advance: i64, weight: Weight, size: f32) -> f32 {
+    advance as f32 / face(weight).units_per_em * size
 }
 
 fn word_advance(word: &str, weight: Weight) -> i64 {
-    static ADVANCES: Memo<(Weight, String), i64> = Memo::new(1 << 16);
+    static REGULAR: Memo<String, i64> = Memo::new(1 << 16);
+    static BOLD: Memo<String, i64> = Memo::new(1 << 16);
     if word.is_empty() {
         return 0;
     }
-    ADVANCES.get_or_make((weight, word.to_string()), || shaped_advance(word, weight))
+    let advances = match weight {
+        Weight::Regular => &REGULAR,
+        Weight::Bold => &BOLD,
+    };
+    advances.get_or_make_borrowed(word, || shaped_advance(word, weight))
 }
 
 fn shaped_advance(text: &str, weight: Weight) -> i64 {
@@ -163,19 +176,32 @@ pub(super) fn ascent_descent(weight: Weight, size: f32) -> (f32, f32) {
 /// where possible; a word wider than a line is broken between letters.
 /// Explicit newlines start new lines.
 pub(super) fn wrap(text: &str, weight: Weight, size: f32, max_width: f32) -> Vec<String> {
+    let space = word_advance(" ", weight);
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
+        // The line's advance so far, added to word by word (in whole font
+        // units, so exactly `advance(line)`): measuring the line again for
+        // every word made wrapping quadratic in the line's words.
+        let mut line_advance = 0;
         for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-            if width(&candidate, weight, size) <= max_width {
-                line = candidate;
+            let with_word = match line.is_empty() {
+                true => word_advance(word, weight),
+                false => line_advance + space + word_advance(word, weight),
+            };
+            if in_points(with_word, weight, size) <= max_width {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                line_advance = with_word;
                 continue;
             }
             if !line.is_empty() {
                 lines.push(std::mem::take(&mut line));
             }
             line = break_word(word, weight, size, max_width, &mut lines);
+            line_advance = advance(&line, weight);
         }
         lines.push(line);
     }

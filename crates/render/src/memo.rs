@@ -3,12 +3,18 @@
 //! every core and repeat the same labels, months and headings, and a cache
 //! per thread worked each out again on every core.
 
+use foldhash::fast::FixedState;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 
+/// foldhash rather than SipHash: the keys are our own texts, not an
+/// attacker's, and hashing them was a twentieth of the full pack's time.
+type Entries<K, V> = HashMap<K, V, FixedState>;
+
 pub(super) struct Memo<K, V> {
-    entries: Mutex<Option<HashMap<K, V>>>,
+    entries: Mutex<Option<Entries<K, V>>>,
     /// Past this many entries the memo starts again, so memory stays
     /// bounded whatever the texts.
     limit: usize,
@@ -30,20 +36,48 @@ impl<K: Hash + Eq, V: Clone> Memo<K, V> {
     /// The value kept for `key`, or `make`'s if it makes one, kept. `make`
     /// runs outside the lock: two threads may both make one; either is kept.
     pub(super) fn try_get_or_make<E>(&self, key: K, make: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
-        if let Some(found) = self.lock().as_ref().and_then(|entries| entries.get(&key).cloned()) {
+        if let Some(found) = self.find(&key) {
             return Ok(found);
         }
         let made = make()?;
-        let mut entries = self.lock();
-        let entries = entries.get_or_insert_with(HashMap::new);
-        if entries.len() >= self.limit {
-            entries.clear();
-        }
-        entries.insert(key, made.clone());
+        self.keep(key, made.clone());
         Ok(made)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<HashMap<K, V>>> {
+    /// As `get_or_make`, looked up by a borrowed key (a `&str` for a
+    /// `String`), which is copied only when the value is made: most lookups
+    /// find one, and a copy each was a twentieth of the full pack's time.
+    pub(super) fn get_or_make_borrowed<Q>(&self, key: &Q, make: impl FnOnce() -> V) -> V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
+        if let Some(found) = self.find(key) {
+            return found;
+        }
+        let made = make();
+        self.keep(key.to_owned(), made.clone());
+        made
+    }
+
+    fn find<Q>(&self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.lock().as_ref().and_then(|entries| entries.get(key).cloned())
+    }
+
+    fn keep(&self, key: K, value: V) {
+        let mut entries = self.lock();
+        let entries = entries.get_or_insert_with(|| HashMap::with_hasher(FixedState::default()));
+        if entries.len() >= self.limit {
+            entries.clear();
+        }
+        entries.insert(key, value);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Entries<K, V>>> {
         // A thread that panicked mid-insert leaves a whole map behind.
         self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
