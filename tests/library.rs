@@ -323,7 +323,7 @@ fn every_shipped_indicator_names_the_national_definition_it_follows() {
     let loaded = scorecard::evaluate::load(root).unwrap_or_else(|error| panic!("{}", crate::helpers::describe(&error)));
     assert!(loaded.definitions.len() >= 40, "the default pack has {} indicators", loaded.definitions.len());
     for definition in &loaded.definitions {
-        let national = definition.indicator.national_definition.as_deref().unwrap_or("");
+        let national = definition.national_definition().unwrap_or("");
         assert!(
             national.starts_with("DfE ") || national.starts_with("local"),
             "{}: national_definition is {national:?}",
@@ -536,8 +536,7 @@ fn england_benchmarks_are_worked_out_again_from_dfe_files() {
     let mut wrong = Vec::new();
     for (id, figure, decimals) in &expected {
         let definition = loaded.definitions.iter().find(|d| d.id() == *id).unwrap_or_else(|| panic!("no {id}"));
-        let benchmark =
-            definition.indicator.benchmark.as_ref().unwrap_or_else(|| panic!("{id} has no benchmark")).value;
+        let benchmark = definition.benchmark().unwrap_or_else(|| panic!("{id} has no benchmark")).value;
         let rounded = scorecard::judge::round_to(*figure, *decimals as u32);
         if (benchmark - rounded).abs() > 1e-9 {
             wrong.push(format!("{id}: benchmark {benchmark}, DfE's files give {figure} ({rounded})"));

@@ -32,7 +32,7 @@ pub(super) fn explain(
     let explanation = evaluate::explain(&loaded, &data, member, (id, month), shown)?;
     let definition = explanation.definition;
     let window = explanation.window.describe();
-    say!(out, "{} ({id}), {month}", definition.indicator.title);
+    say!(out, "{} ({id}), {month}", definition.title());
     for (label, text) in plain_english(definition, &window) {
         say!(out, "  {label}: {text}");
     }

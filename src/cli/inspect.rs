@@ -196,9 +196,8 @@ pub(super) fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &m
 pub(super) fn list(root: &Path, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
     for definition in &loaded.definitions {
-        let indicator = &definition.indicator;
-        let plan = indicator.plan_ref.as_deref().unwrap_or("-");
-        say!(out, "{:<40} {:<12} {:<6} {}", definition.id(), definition.theme, plan, indicator.title);
+        let plan = definition.plan_ref().unwrap_or("-");
+        say!(out, "{:<40} {:<12} {:<6} {}", definition.id(), definition.theme, plan, definition.title());
     }
     Ok(())
 }

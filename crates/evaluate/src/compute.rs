@@ -122,10 +122,10 @@ pub(super) fn compute_one(
 /// The one-month window a rolling or year-to-date indicator's SPC runs on,
 /// unless its definition says SPC does not apply.
 fn monthly_window(definition: &Definition) -> Option<Window> {
-    let indicator = &definition.indicator;
     let overlapping = matches!(
         definition.window().kind,
         WindowKind::Rolling | WindowKind::FinancialYearToDate | WindowKind::CalendarYearToDate | WindowKind::Quarter
     );
-    (overlapping && indicator.spc.not_applicable.is_none()).then_some(Window { kind: WindowKind::Month, months: None })
+    (overlapping && definition.spc().not_applicable.is_none())
+        .then_some(Window { kind: WindowKind::Month, months: None })
 }

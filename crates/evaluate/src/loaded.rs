@@ -83,12 +83,9 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 
 /// `[board_pack] pages_for` and `[owners]` name indicators by id: each must be one.
 fn unknown_indicators_named(project: &Project, ids: &[&str]) -> Diagnostics {
-    let pages_for =
-        project.file.board_pack.pages_for.iter().map(|id| ("[board_pack] pages_for", id.get_ref(), id.span()));
-    let owners = project.file.owners.iter().map(|(id, owner)| ("[owners]", id, owner.span()));
     let mut found = Diagnostics::default();
-    for (section, id, span) in pages_for.chain(owners) {
-        if !ids.contains(&id.as_str()) {
+    for (section, id, span) in project.indicators_named() {
+        if !ids.contains(&id) {
             let help = did_you_mean(id, ids.iter().copied());
             let message = format!("`{section}` names `{id}`, which is no indicator");
             found.push(project.source.error(span, message, "no indicator has this id").with_help_opt(help));

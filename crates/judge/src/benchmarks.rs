@@ -92,11 +92,10 @@ impl PublishedBenchmarks {
     /// leaves the benchmark out ("not available"); so does an unreadable file,
     /// which `check` reports before a build relies on it.
     pub fn resolve(&self, member: usize, index: usize, definition: &Definition, month: Month) -> ResolvedBenchmark {
-        let indicator = &definition.indicator;
         let (Some(source), Some(Ok(Some(by_year)))) =
-            (&indicator.published_benchmark, self.0.get(member).and_then(|files| files.get(index)))
+            (definition.published_benchmark(), self.0.get(member).and_then(|files| files.get(index)))
         else {
-            return ResolvedBenchmark { benchmark: indicator.benchmark.clone(), published: None, standing: None };
+            return ResolvedBenchmark { benchmark: definition.benchmark().cloned(), published: None, standing: None };
         };
         let published = benchmarks::for_month(by_year, month);
         let benchmark = published
@@ -109,8 +108,7 @@ impl PublishedBenchmarks {
 }
 
 fn read(project: &Project, member: &Member, definition: &Definition) -> PublishedByYear {
-    let indicator = &definition.indicator;
-    let Some(source) = &indicator.published_benchmark else { return Ok(None) };
+    let Some(source) = definition.published_benchmark() else { return Ok(None) };
     let folder = project
         .benchmark_folder()
         .ok_or_else(|| Diagnostic::file(&definition.source.path, "no [benchmarks] folder"))?;

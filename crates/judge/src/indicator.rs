@@ -229,9 +229,8 @@ pub(super) fn judge(
 ) -> IndicatorReport {
     let benchmark_value = resolved.benchmark.as_ref().map(|benchmark| benchmark.value);
     let rating_basis = |latest: &Observation| rating_basis(definition, latest, resolved.benchmark.as_ref());
-    let indicator = &definition.indicator;
     // A quarterly or annual indicator reports its latest complete period, and its series is its periods.
-    let frequency = indicator.frequency;
+    let frequency = definition.frequency();
     let scorecard_month = month;
     let month = frequency.latest_at(month, financial_year_start);
     let previous_period = month.plus(-frequency.step());
@@ -271,9 +270,9 @@ pub(super) fn judge(
     let last_13_months = recent_months(&series, scorecard_month, reports_in, rate_then);
     IndicatorReport {
         id: definition.id().to_string(),
-        title: indicator.title.clone(),
-        description: indicator.description.clone(),
-        plan_ref: indicator.plan_ref.clone(),
+        title: definition.title().to_string(),
+        description: definition.description().to_string(),
+        plan_ref: definition.plan_ref().map(str::to_string),
         owner: None,
         rag_bands_on_spc: false,
         theme: definition.theme.clone(),
@@ -346,7 +345,7 @@ impl IndicatorReport {
     /// Why SPC could not run when the definition expected it to (too few
     /// months with values): a warning for the analyst, not a choice.
     pub fn spc_shortfall(&self, definition: &Definition) -> Option<&str> {
-        self.spc_not_applicable.as_deref().filter(|_| definition.indicator.spc.not_applicable.is_none())
+        self.spc_not_applicable.as_deref().filter(|_| definition.spc().not_applicable.is_none())
     }
 }
 
@@ -423,7 +422,7 @@ fn process_control(
     target: Option<f64>,
     events: &[Event],
 ) -> (Option<spc::Spc>, Option<String>) {
-    let settings = &definition.indicator.spc;
+    let settings = definition.spc();
     if let Some(reason) = &settings.not_applicable {
         return (None, Some(reason.clone()));
     }

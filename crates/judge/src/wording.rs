@@ -22,8 +22,8 @@ pub fn plain_english(definition: &Definition, window: &str) -> Vec<(String, Stri
 pub(crate) fn in_words(definition: &Definition, window: &str, basis: Basis) -> Vec<(String, String)> {
     let source = format!("the {} extract, {window}; figures {}", definition.dataset(), basis.describe());
     let mut lines = vec![("Source".to_string(), source)];
-    if let Some(national) = &definition.indicator.national_definition {
-        lines.push(("Follows".into(), national.clone()));
+    if let Some(national) = definition.national_definition() {
+        lines.push(("Follows".into(), national.to_string()));
     }
     for dataset in definition.datasets().skip(1) {
         lines.push(("Also uses".into(), format!("the {dataset} extract")));

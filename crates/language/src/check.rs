@@ -5,7 +5,7 @@
 
 use super::derive_order::derive_order;
 use super::indicator::{Derived, Indicator, Lookup, Measure, MeasureKind, Polarity, Rag, RagMethod, Unit, WindowKind};
-use super::rules::{ConfidenceLevel, MeasureRule, RatingMethod, Summary, Tolerance};
+use super::rules::{ConfidenceLevel, MeasureRule, RatingMethod, Sql, Summary, Tolerance};
 use super::targets::{targets, Targets};
 use crate::diagnostics::{did_you_mean, Diagnostic, Diagnostics, SourceFile};
 use crate::project::{is_safe_id, ColumnType, Project};
@@ -75,9 +75,10 @@ pub(super) struct Rules {
 /// The measure as a typed rule; None when a field its kind needs is
 /// missing, which `check_measure` reports.
 fn measure_rule(measure: &Measure) -> Option<MeasureRule> {
-    let condition = measure.condition.clone();
+    let sql = |field: &Option<Spanned<String>>| field.as_ref().map(Sql::from);
+    let condition = sql(&measure.condition);
     let summary =
-        |kind: Summary| Some(MeasureRule::Summary { kind, of: measure.of.clone()?, condition: condition.clone() });
+        |kind: Summary| Some(MeasureRule::Summary { kind, of: sql(&measure.of)?, condition: condition.clone() });
     match *measure.kind.get_ref() {
         MeasureKind::Count => Some(MeasureRule::Count { condition }),
         MeasureKind::RatePer10000 => Some(MeasureRule::RatePer10000 { condition }),
@@ -86,13 +87,13 @@ fn measure_rule(measure: &Measure) -> Option<MeasureRule> {
         MeasureKind::Mean => summary(Summary::Mean),
         MeasureKind::Median => summary(Summary::Median),
         MeasureKind::Proportion => Some(MeasureRule::Proportion {
-            numerator: measure.numerator.clone()?,
-            denominator: measure.denominator.clone(),
-            weight: measure.weight.clone(),
+            numerator: sql(&measure.numerator)?,
+            denominator: sql(&measure.denominator),
+            weight: sql(&measure.weight),
         }),
         MeasureKind::Ratio => Some(MeasureRule::Ratio {
-            numerator: measure.numerator.clone()?,
-            denominator: measure.denominator.clone()?,
+            numerator: sql(&measure.numerator)?,
+            denominator: sql(&measure.denominator)?,
             condition,
         }),
     }

@@ -4,7 +4,11 @@
 //! against the dataset schemas).
 
 use super::check::{check, Draft, Rules};
-use super::indicator::{known_keys, DirectionOver, Indicator, MeasureKind, Polarity, Unit, Window};
+use super::expressions::Expressions;
+use super::indicator::{
+    known_keys, Benchmark, DirectionOver, Frequency, Indicator, MeasureKind, Polarity, SpcSettings, Unit, Window,
+};
+use super::published_benchmark::PublishedBenchmark;
 use super::rules::{MeasureRule, RatingMethod, RatingRule, Tolerance};
 use super::targets::Targets;
 use crate::diagnostics::{parse_toml, Diagnostic, Diagnostics, SourceFile};
@@ -16,8 +20,9 @@ use std::path::{Path, PathBuf};
 /// and the typed rules the engine evaluates and judges by.
 #[derive(Debug, Clone)]
 pub struct Definition {
-    /// The definition as read, with its spans: evaluation checks its SQL against the extracts and points into the file.
-    pub indicator: Indicator,
+    /// The definition as read, with its spans: later stages read it through
+    /// the plain accessors below and `expressions`.
+    pub(crate) indicator: Indicator,
     /// The definition file's text.
     pub source: SourceFile,
     /// The theme (its folder, unless the file names one).
@@ -32,6 +37,8 @@ pub struct Definition {
     pub targets: Option<Targets>,
     /// The target method's tolerance as given (with `[rag]`).
     pub tolerance: Option<Tolerance>,
+    /// Every expression evaluation compiles, beyond the measure.
+    pub expressions: Expressions,
 }
 
 impl Definition {
@@ -108,6 +115,46 @@ impl Definition {
     /// Whether higher or lower is better, or close to a target.
     pub fn polarity(&self) -> Polarity {
         *self.indicator.polarity.get_ref()
+    }
+
+    /// Its title.
+    pub fn title(&self) -> &str {
+        &self.indicator.title
+    }
+
+    /// What it measures, in a sentence or two.
+    pub fn description(&self) -> &str {
+        &self.indicator.description
+    }
+
+    /// The plan or strategy reference it reports against, when given.
+    pub fn plan_ref(&self) -> Option<&str> {
+        self.indicator.plan_ref.as_deref()
+    }
+
+    /// The national definition it follows, cited (`national_definition`).
+    pub fn national_definition(&self) -> Option<&str> {
+        self.indicator.national_definition.as_deref()
+    }
+
+    /// How often it is reported.
+    pub fn frequency(&self) -> Frequency {
+        self.indicator.frequency
+    }
+
+    /// Its SPC settings: baseline, rebase months, or why SPC does not apply.
+    pub fn spc(&self) -> &SpcSettings {
+        &self.indicator.spc
+    }
+
+    /// Its fixed benchmark, when it has one.
+    pub fn benchmark(&self) -> Option<&Benchmark> {
+        self.indicator.benchmark.as_ref()
+    }
+
+    /// Where its published benchmarks are read from, when it compares with them.
+    pub fn published_benchmark(&self) -> Option<&PublishedBenchmark> {
+        self.indicator.published_benchmark.as_ref()
     }
 
     /// The column values are broken down by (a team, say), when there is one.
@@ -230,7 +277,9 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         }
         if let Some(Rules { measure, rating, derive_order, targets, tolerance }) = rules {
             let Draft { indicator, source } = draft;
-            let definition = Definition { indicator, source, theme, measure, rating, derive_order, targets, tolerance };
+            let expressions = Expressions::of(&indicator, &derive_order);
+            let definition =
+                Definition { indicator, source, theme, measure, rating, derive_order, targets, tolerance, expressions };
             definitions.push(definition);
         }
     }

@@ -15,6 +15,7 @@ mod check;
 mod definition;
 mod derive_order;
 mod events;
+mod expressions;
 mod indicator;
 mod limits;
 mod plan;
@@ -26,6 +27,7 @@ pub mod window;
 pub use definition::{definition_files, leave_out_unheld, load_all, used_datasets, Definition, LeftOut};
 pub use derive_order::identifiers;
 pub use events::{load_events, Event, MAX_LABEL_CHARS};
+pub use expressions::{DerivedColumn, DerivedRule, Expressions, LookupRule, PerEntityRule};
 pub use indicator::{
     Benchmark, Derived, DirectionMethod, DirectionOver, Frequency, Indicator, Lookup, Measure, MeasureKind, PerEntity,
     Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,

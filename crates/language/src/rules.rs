@@ -4,10 +4,9 @@
 //! method without a target.
 
 use super::indicator::MeasureKind;
-use toml::Spanned;
 
 /// A SQL expression as written, with its place in the definition file.
-pub type Sql = Spanned<String>;
+pub type Sql = crate::diagnostics::Written;
 
 /// What an indicator measures, per period.
 #[derive(Debug, Clone)]
@@ -79,6 +78,21 @@ impl MeasureRule {
             MeasureRule::Summary { kind: Summary::Median, .. } => MeasureKind::Median,
             MeasureRule::Proportion { .. } => MeasureKind::Proportion,
             MeasureRule::Ratio { .. } => MeasureKind::Ratio,
+        }
+    }
+
+    /// Every expression of the measure, in the order the definition's
+    /// fields are listed: `where`, `of`, `numerator`, `denominator`, `weight`.
+    pub fn expressions(&self) -> Vec<&Sql> {
+        match self {
+            MeasureRule::Count { condition } | MeasureRule::RatePer10000 { condition } => condition.iter().collect(),
+            MeasureRule::Summary { of, condition, .. } => condition.iter().chain([of]).collect(),
+            MeasureRule::Proportion { numerator, denominator, weight } => {
+                [Some(numerator), denominator.as_ref(), weight.as_ref()].into_iter().flatten().collect()
+            }
+            MeasureRule::Ratio { numerator, denominator, condition } => {
+                condition.iter().chain([numerator, denominator]).collect()
+            }
         }
     }
 

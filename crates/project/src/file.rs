@@ -9,6 +9,7 @@ use crate::diagnostics::{field_names, parse_toml};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
@@ -568,6 +569,13 @@ pub struct Check {
     pub fails: Spanned<String>,
 }
 
+impl Check {
+    /// `fails` as written, with where it is in scorecard.toml.
+    pub fn condition(&self) -> crate::diagnostics::Written {
+        (&self.fails).into()
+    }
+}
+
 fn default_date_formats() -> Vec<String> {
     vec!["%d/%m/%Y".to_string(), "%Y-%m-%d".to_string()]
 }
@@ -582,7 +590,12 @@ impl DatasetConfig {
         self.columns.get(name).map(|column| *column.get_ref())
     }
 
-    /// The column identifying a record (a child, a worker), when declared.
+    /// The column identifying one record (an episode), when declared.
+    pub fn record_id_name(&self) -> Option<&str> {
+        self.record_id.as_ref().map(|id| id.get_ref().as_str())
+    }
+
+    /// The column identifying a record's entity (a child, a worker), when declared.
     pub fn key_name(&self) -> Option<&str> {
         self.key.as_ref().map(|key| key.get_ref().as_str())
     }
@@ -712,6 +725,16 @@ impl Project {
     /// The indicators `[board_pack] pages_for` gives a page in the board pack.
     pub fn board_pages_for(&self) -> impl Iterator<Item = &str> + '_ {
         self.file.board_pack.pages_for.iter().map(|id| id.get_ref().as_str())
+    }
+
+    /// The indicator ids the project file names, each with its section and
+    /// where it is written: `[board_pack] pages_for`, then `[owners]` (the
+    /// span of an owner's value, as the key has none).
+    pub fn indicators_named(&self) -> impl Iterator<Item = (&'static str, &str, Range<usize>)> + '_ {
+        let pages_for = self.file.board_pack.pages_for.iter();
+        let pages_for = pages_for.map(|id| ("[board_pack] pages_for", id.get_ref().as_str(), id.span()));
+        let owners = self.file.owners.iter().map(|(id, owner)| ("[owners]", id.as_str(), owner.span()));
+        pages_for.chain(owners)
     }
 
     /// `[checks] row_change_percent`: the change in a dataset's rows, in

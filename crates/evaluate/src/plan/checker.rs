@@ -8,13 +8,12 @@ use crate::calendar_sql::parse_sql;
 use crate::columns::{clean_polars_error, snapshot_and, DENOMINATOR, NON_NULL, NUMERATOR, ROWS, SNAPSHOT, VALUE};
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
-use crate::language::{too_large, Derived, MeasureRule, Summary};
+use crate::language::{too_large, DerivedColumn, DerivedRule, MeasureRule, Sql, Summary};
 use crate::month_offset::with_month_offsets;
 use crate::project::HolidayCalendar;
 use crate::widen::widen_integer_arithmetic;
 use polars::prelude::*;
 use std::ops::Range;
-use toml::Spanned;
 
 pub(super) struct Checker<'a> {
     source: &'a SourceFile,
@@ -39,7 +38,7 @@ impl<'a> Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error_at(&mut self, text: &Spanned<String>, message: String, label: &str, help: Option<String>) {
+    fn error_at(&mut self, text: &Sql, message: String, label: &str, help: Option<String>) {
         let span = string_contents(&self.source.text, &text.span());
         self.diagnostics.push(self.source.error(span, message, label).with_help_opt(help));
     }
@@ -52,8 +51,8 @@ impl Checker<'_> {
     }
 
     /// Parse one SQL expression and check its columns exist here.
-    fn parse(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
-        let sql = text.get_ref();
+    fn parse(&mut self, text: &Sql, role: &str) -> Option<Expr> {
+        let sql = text.text();
         if let Some(problem) = too_large(sql) {
             // Point at the start only: underlining all of it would print the whole line.
             let start = string_contents(&self.source.text, &text.span()).start;
@@ -98,7 +97,7 @@ impl Checker<'_> {
     }
 
     /// Run `expr` on the empty frame; return its type or report the failure.
-    fn type_of(&mut self, text: &Spanned<String>, role: &str, plan: LazyFrame) -> Option<DataType> {
+    fn type_of(&mut self, text: &Sql, role: &str, plan: LazyFrame) -> Option<DataType> {
         match plan.collect() {
             Ok(frame) => frame.columns().last().map(|column| column.dtype().clone()),
             Err(error) => {
@@ -109,7 +108,7 @@ impl Checker<'_> {
         }
     }
 
-    fn expect_type(&mut self, text: &Spanned<String>, role: &str, dtype: &DataType, want_boolean: bool) -> bool {
+    fn expect_type(&mut self, text: &Sql, role: &str, dtype: &DataType, want_boolean: bool) -> bool {
         let fits = if want_boolean {
             dtype.is_bool() || dtype.is_null()
         } else {
@@ -127,7 +126,7 @@ impl Checker<'_> {
         fits
     }
 
-    fn row_expression(&mut self, text: &Spanned<String>, role: &str, want_boolean: Option<bool>) -> Option<Expr> {
+    fn row_expression(&mut self, text: &Sql, role: &str, want_boolean: Option<bool>) -> Option<Expr> {
         let expr = self.parse(text, role)?;
         let dtype = self.type_of(text, role, self.frame.clone().select([expr.clone()]))?;
         match want_boolean {
@@ -136,33 +135,36 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn condition(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+    pub(super) fn condition(&mut self, text: &Sql, role: &str) -> Option<Expr> {
         self.row_expression(text, role, Some(true))
     }
 
-    fn numeric(&mut self, text: &Spanned<String>, role: &str) -> Option<Expr> {
+    fn numeric(&mut self, text: &Sql, role: &str) -> Option<Expr> {
         self.row_expression(text, role, Some(false)).map(|expr| expr.cast(DataType::Float64))
     }
 
-    pub(super) fn derived(&mut self, name: &str, spec: &Spanned<Derived>, holidays: &HolidayCalendar) -> Option<Expr> {
-        let spec = spec.get_ref();
-        if let Some(days) = &spec.working_days {
-            // A derived start or end has a type only now.
-            let schema = self.frame.clone().collect_schema().ok()?;
-            for end in [&days.from, &days.to] {
-                let found = schema.get(end.get_ref().as_str());
-                if found.is_some_and(|dtype| *dtype != DataType::Date) {
-                    let message = format!("`{}` is not a date: working_days needs dates", end.get_ref());
-                    self.error_at(end, message, "not a date", None);
+    pub(super) fn derived(&mut self, column: &DerivedColumn, holidays: &HolidayCalendar) -> Option<Expr> {
+        let name = column.name.as_str();
+        match &column.rule {
+            DerivedRule::WorkingDays { from, to, count } => {
+                // A derived start or end has a type only now.
+                let schema = self.frame.clone().collect_schema().ok()?;
+                for end in [from, to] {
+                    let found = schema.get(end.text());
+                    if found.is_some_and(|dtype| *dtype != DataType::Date) {
+                        let message = format!("`{}` is not a date: working_days needs dates", end.text());
+                        self.error_at(end, message, "not a date", None);
+                    }
                 }
+                Some(working_days_expr(from, to, *count, holidays).alias(name))
             }
-            return Some(working_days_expr(days, holidays).alias(name));
+            DerivedRule::Sql(text) => {
+                self.row_expression(text, &format!("derive.{name}"), None).map(|expr| expr.alias(name))
+            }
         }
-        let text = spec.sql.as_ref()?;
-        self.row_expression(text, &format!("derive.{name}"), None).map(|expr| expr.alias(name))
     }
 
-    pub(super) fn aggregate(&mut self, key: &str, name: &str, text: &Spanned<String>) -> Option<Expr> {
+    pub(super) fn aggregate(&mut self, key: &str, name: &str, text: &Sql) -> Option<Expr> {
         let role = format!("per_entity.aggregate.{name}");
         let expr = self.parse(text, &role)?.alias(name);
         let dtype =
@@ -210,7 +212,7 @@ impl Checker<'_> {
         Some((exprs, explain, taking_part))
     }
 
-    fn summary_measure(&mut self, kind: Summary, of: &Spanned<String>, condition: Expr) -> Option<MeasureExprs> {
+    fn summary_measure(&mut self, kind: Summary, of: &Sql, condition: Expr) -> Option<MeasureExprs> {
         let value = if kind == Summary::DistinctCount {
             self.parse(of, "measure.of")?
         } else {
@@ -231,9 +233,9 @@ impl Checker<'_> {
     /// Each of the three is checked, so that all their mistakes are told at once.
     fn proportion_measure(
         &mut self,
-        numerator: &Spanned<String>,
-        denominator: Option<&Spanned<String>>,
-        weight: Option<&Spanned<String>>,
+        numerator: &Sql,
+        denominator: Option<&Sql>,
+        weight: Option<&Sql>,
     ) -> Option<MeasureExprs> {
         let numerator = self.condition(numerator, "measure.numerator");
         let denominator = match denominator {
@@ -261,12 +263,7 @@ impl Checker<'_> {
         Some((exprs, explain, denominator))
     }
 
-    fn ratio_measure(
-        &mut self,
-        numerator: &Spanned<String>,
-        denominator: &Spanned<String>,
-        condition: Expr,
-    ) -> Option<MeasureExprs> {
+    fn ratio_measure(&mut self, numerator: &Sql, denominator: &Sql, condition: Expr) -> Option<MeasureExprs> {
         let numerator = self.numeric(numerator, "measure.numerator");
         let denominator = self.numeric(denominator, "measure.denominator");
         let (numerator, denominator) = (numerator?, denominator?);

@@ -21,14 +21,13 @@ pub(crate) struct CheckPlan {
 pub(crate) fn compile_checks(project: &Project) -> Result<Vec<CheckPlan>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let mut plans = Vec::new();
-    for (name, dataset) in &project.file.datasets {
-        let dataset = dataset.get_ref();
+    for (name, dataset) in project.datasets() {
         for check in &dataset.checks {
             let mut checker = Checker::new(&project.source, &project.holidays, empty_frame(dataset));
             let role = format!("check `{}`", check.name);
-            if let Some(fails) = checker.condition(&check.fails, &role) {
+            if let Some(fails) = checker.condition(&check.condition(), &role) {
                 let row_order = checker.row_order.clone();
-                plans.push(CheckPlan { dataset: name.clone(), name: check.name.clone(), fails, row_order });
+                plans.push(CheckPlan { dataset: name.to_string(), name: check.name.clone(), fails, row_order });
             }
             diagnostics.extend(checker.diagnostics);
         }

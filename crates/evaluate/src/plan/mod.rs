@@ -17,7 +17,7 @@ pub(crate) use row_order::RowOrder;
 use super::calendar_sql::working_days;
 use super::columns::{clean_polars_error, polars_type, snapshot_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::language::{identifiers, Definition, WorkingDays};
+use crate::language::{identifiers, Definition, DerivedRule, Sql, WorkingDayCount};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use checker::Checker;
 use polars::prelude::*;
@@ -95,38 +95,39 @@ pub(crate) fn compile_all(project: &Project, definitions: &[Definition]) -> Resu
 
 /// Stage by stage, so that an error is attributed to the expression causing it.
 pub(crate) fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
-    let indicator = &definition.indicator;
+    let expressions = &definition.expressions;
     let dataset = project.dataset(definition.dataset()).ok_or_else(|| unchecked(definition))?;
     let lookups = lookup_plans(definition);
     let frame = frame_with_lookups(project, definition, dataset, &lookups)?;
     let mut checker = Checker::new(&definition.source, &project.holidays, frame);
     let mut derive = Vec::new();
-    let in_order = definition.derive_order.iter().filter_map(|name| Some((name, indicator.derive.get(name)?)));
-    for (name, spec) in in_order {
-        match checker.derived(name, spec, &project.holidays) {
+    for column in &expressions.derive {
+        match checker.derived(column, &project.holidays) {
             Some(expr) => {
                 checker.frame = checker.frame.clone().with_column(expr.clone());
-                derive.push((name.as_str(), spec.get_ref().working_days.is_some(), expr));
+                let working_days = matches!(column.rule, DerivedRule::WorkingDays { .. });
+                derive.push((column.name.as_str(), working_days, expr));
             }
             // Reported once: expressions using it are not checked again.
-            None => checker.failed.push(name.clone()),
+            None => checker.failed.push(column.name.clone()),
         }
     }
-    let filter = indicator.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
+    let filter = expressions.filter.as_ref().and_then(|text| checker.condition(text, "filter"));
     let (derive, derive_after_filter) = after_filter(derive, filter.as_ref());
     if let Some(filter) = &filter {
         checker.frame = checker.frame.clone().filter(filter.clone());
     }
     checker.row_level = false;
     let row_order = checker.row_order.clone();
-    let breakdown = indicator.breakdown.as_ref().map(|column| column.get_ref().clone());
+    let breakdown = definition.breakdown().map(str::to_string);
     let per_entity = per_entity_plan(&mut checker, definition, dataset, breakdown.as_ref());
     let key = per_entity.as_ref().map(|(key, _)| key.clone()).or_else(|| dataset.key_name().map(str::to_string));
     let (measure, explain, explain_filter) =
-        checker.measure(&definition.measure, indicator.measure.kind.span()).unwrap_or_default();
+        checker.measure(&definition.measure, expressions.measure_at.clone()).unwrap_or_default();
     let Checker { diagnostics, .. } = checker;
     let (used_columns, record_columns) = record_columns(definition, dataset, &lookups);
-    let entity_columns = indicator.per_entity.iter().flat_map(|spec| spec.aggregate.keys().cloned()).collect();
+    let aggregates = expressions.per_entity.iter().flat_map(|spec| &spec.aggregates);
+    let entity_columns = aggregates.map(|(name, _)| name.clone()).collect();
     diagnostics.into_result(Plan {
         row_order,
         derive,
@@ -153,12 +154,12 @@ fn unchecked(definition: &Definition) -> Diagnostic {
 }
 
 fn lookup_plans(definition: &Definition) -> Vec<LookupPlan> {
-    let lookups = definition.indicator.lookup.iter();
+    let lookups = definition.expressions.lookups.iter();
     lookups
         .map(|lookup| LookupPlan {
-            dataset: lookup.dataset.get_ref().clone(),
-            on: lookup.on.get_ref().clone(),
-            columns: lookup.columns.iter().map(|column| column.get_ref().clone()).collect(),
+            dataset: lookup.dataset.clone(),
+            on: lookup.on.clone(),
+            columns: lookup.columns.clone(),
         })
         .collect()
 }
@@ -192,11 +193,10 @@ fn per_entity_plan(
     dataset: &DatasetConfig,
     breakdown: Option<&String>,
 ) -> Option<(String, Vec<Expr>)> {
-    let indicator = &definition.indicator;
-    let spec = indicator.per_entity.as_ref()?;
-    let key = spec.key.as_ref().or(dataset.key.as_ref())?.get_ref().clone();
+    let spec = definition.expressions.per_entity.as_ref()?;
+    let key = spec.key.as_ref().map(|key| key.text()).or(dataset.key_name())?.to_string();
     let mut aggregates: Vec<Expr> =
-        spec.aggregate.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
+        spec.aggregates.iter().filter_map(|(name, text)| checker.aggregate(&key, name, text)).collect();
     // The entity's group: its last non-blank breakdown value (unless the
     // breakdown is the key itself, which the grouping keeps anyway).
     if let Some(column) = breakdown.filter(|column| **column != key) {
@@ -206,7 +206,7 @@ fn per_entity_plan(
     aggregates.extend(WINDOW_COLUMNS.map(|name| col(name).first()));
     checker.frame = checker.frame.clone().group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
     if let Err(error) = checker.frame.clone().collect_schema() {
-        let span = spec.key.as_ref().map_or(indicator.measure.kind.span(), |key| key.span());
+        let span = spec.key.as_ref().map_or(definition.expressions.measure_at.clone(), |key| key.span());
         let message = format!("per_entity: {}", clean_polars_error(&error));
         checker.diagnostics.push(definition.source.error(span, message, "here"));
     }
@@ -214,8 +214,11 @@ fn per_entity_plan(
 }
 
 pub(super) fn derive_names_period(definition: &Definition) -> bool {
-    let specs = definition.indicator.derive.values().map(|spec| spec.get_ref());
-    specs.flat_map(|spec| spec.sql.iter()).any(|sql| identifiers(sql.get_ref()).iter().any(|name| name == PERIOD))
+    let sql = definition.expressions.derive.iter().filter_map(|column| match &column.rule {
+        DerivedRule::Sql(sql) => Some(sql),
+        DerivedRule::WorkingDays { .. } => None,
+    });
+    sql.into_iter().any(|sql| identifiers(sql.text()).iter().any(|name| name == PERIOD))
 }
 
 /// The derived columns (name, whether a working-day count, expression; in
@@ -248,21 +251,20 @@ pub(super) fn record_columns(
     dataset: &DatasetConfig,
     lookups: &[LookupPlan],
 ) -> (Vec<String>, Vec<String>) {
-    let indicator = &definition.indicator;
-    let mut all: Vec<String> = dataset.columns.keys().cloned().collect();
+    let expressions = &definition.expressions;
+    let mut all: Vec<String> = dataset.column_types().map(|(name, _)| name.to_string()).collect();
     all.extend(lookups.iter().flat_map(|lookup| lookup.columns.iter().cloned()));
     let derived = &definition.derive_order;
     // The record's own id first, when the dataset names one.
-    let mut named: Vec<String> = dataset.record_id.iter().map(|id| id.get_ref().clone()).collect();
-    for spec in derived.iter().filter_map(|name| indicator.derive.get(name)).map(|d| d.get_ref()) {
-        named.extend(spec.sql.iter().flat_map(|sql| identifiers(sql.get_ref())));
-        named
-            .extend(spec.working_days.iter().flat_map(|days| [days.from.get_ref().clone(), days.to.get_ref().clone()]));
+    let mut named: Vec<String> = dataset.record_id_name().map(str::to_string).into_iter().collect();
+    for column in &expressions.derive {
+        match &column.rule {
+            DerivedRule::Sql(sql) => named.extend(identifiers(sql.text())),
+            DerivedRule::WorkingDays { from, to, .. } => named.extend([from.text().to_string(), to.text().to_string()]),
+        }
     }
-    let measure = &indicator.measure;
-    let fields = [&measure.condition, &measure.of, &measure.numerator, &measure.denominator, &measure.weight];
-    let texts = indicator.filter.iter().chain(fields.into_iter().flatten());
-    named.extend(texts.flat_map(|text| identifiers(text.get_ref())));
+    let texts = expressions.filter.iter().chain(definition.measure.expressions());
+    named.extend(texts.flat_map(|text| identifiers(text.text())));
     let mut used: Vec<String> = Vec::new();
     for name in named {
         if all.contains(&name) && !used.contains(&name) {
@@ -276,8 +278,8 @@ pub(super) fn record_columns(
 
 pub(super) fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
     let mut schema = Schema::default();
-    for (name, kind) in &dataset.columns {
-        schema.insert(name.as_str().into(), polars_type(*kind.get_ref()));
+    for (name, kind) in dataset.column_types() {
+        schema.insert(name.into(), polars_type(kind));
     }
     for name in WINDOW_COLUMNS {
         schema.insert(name.into(), DataType::Date);
@@ -291,9 +293,8 @@ pub(super) fn empty_frame(dataset: &DatasetConfig) -> LazyFrame {
 }
 
 /// The working days of a `derive.<name>.working_days`.
-pub(super) fn working_days_expr(days: &WorkingDays, holidays: &HolidayCalendar) -> Expr {
-    let (from, to) = (col(days.from.get_ref().as_str()), col(days.to.get_ref().as_str()));
-    working_days(from, to, days.count, holidays)
+pub(super) fn working_days_expr(from: &Sql, to: &Sql, count: WorkingDayCount, holidays: &HolidayCalendar) -> Expr {
+    working_days(col(from.text()), col(to.text()), count, holidays)
 }
 
 /// The columns of each dataset that compiled plans (and checks) read, so

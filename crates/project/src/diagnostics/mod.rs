@@ -6,6 +6,8 @@
 
 mod diagnostic;
 mod toml_file;
+mod written;
 
 pub use diagnostic::{did_you_mean, quoted, Diagnostic, Diagnostics, SourceFile};
 pub use toml_file::{field_names, parse_toml, string_contents};
+pub use written::Written;
