@@ -40,11 +40,11 @@ pub enum LogFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 /// Which file's JSON Schema `scorecard schema` prints.
 pub enum SchemaKind {
-    /// An indicator definition (indicators/<theme>/<id>.toml).
+    /// An indicator definition (`indicators/<theme>/<id>.toml`).
     Indicator,
-    /// The project file (scorecard.toml).
+    /// The project file (`scorecard.toml`).
     Project,
-    /// The improvement plan (plan.toml).
+    /// The improvement plan (`plan.toml`).
     Plan,
 }
 
@@ -138,7 +138,7 @@ pub enum Command {
         #[arg(long)]
         authority: Option<String>,
     },
-    /// Print the JSON Schema of the indicator or project file, for editor completion.
+    /// Print the JSON Schema of an indicator definition, the project file or the improvement plan, for editor completion.
     Schema {
         /// Which file's schema.
         #[arg(value_enum, default_value_t = SchemaKind::Indicator)]
