@@ -170,7 +170,7 @@ fn fuzz_extreme_expressions() {
 /// A dataset's declaration from a fixture's project file.
 fn dataset(fixture: &Fixture, name: &str) -> DatasetConfig {
     let project = scorecard::project::Project::load(fixture.root()).expect("the seed project loads");
-    project.file.datasets[name].get_ref().clone()
+    project.dataset(name).unwrap().clone()
 }
 
 /// `seed` with up to four bytes overwritten and one span cut out or repeated.

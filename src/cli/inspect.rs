@@ -17,7 +17,7 @@ pub(super) fn check(root: &Path, out: &mut String) -> Result<(), Error> {
         evaluate::evaluate_in_groups(&loaded, Reading::Everything, evaluate::group_size(), true)?;
     let benchmarks = PublishedBenchmarks::of(&loaded);
     benchmarks.check().map_err(Error::Data)?;
-    let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.file.disclosure.suppress_below);
+    let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.disclosure().suppress_below);
     let checked = Checked { loaded: &loaded, data: &data, quality: &quality, published: &published, benchmarks };
     let mut unfit = Vec::new();
     if let Some(last) = data.months.last() {
@@ -57,7 +57,7 @@ impl Checked<'_> {
         for unread in judge::unread_files(loaded, index, last) {
             say!(out, "warning{who}: {unread}");
         }
-        let fail_on = &loaded.project.file.checks.fail_on;
+        let fail_on = &loaded.project.checks().fail_on;
         for warning in judge::warnings(loaded, data, index, last) {
             say!(out, "warning{who} {last}: {}", warning.message);
             if fail_on.contains(&warning.kind) {
@@ -133,10 +133,10 @@ fn say_project(loaded: &evaluate::Loaded, out: &mut String) {
             ids.join(", ")
         );
     }
-    let owners = &loaded.project.file.owners;
+    let project = &loaded.project;
     let unowned: Vec<&str> =
-        loaded.definitions.iter().map(|definition| definition.id()).filter(|id| !owners.contains_key(*id)).collect();
-    if !owners.is_empty() && !unowned.is_empty() {
+        loaded.definitions.iter().map(|definition| definition.id()).filter(|id| project.owner(id).is_none()).collect();
+    if project.has_owners() && !unowned.is_empty() {
         say!(
             out,
             "no owner in `[owners]`: {} of {} indicators: {}",

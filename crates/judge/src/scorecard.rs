@@ -87,8 +87,8 @@ pub fn scorecard(
                 let mut report =
                     judge(definition, series, month, resolved, &benchmark_at, &loaded.events, financial_year_start);
                 report.owner = loaded.project.owner(definition.id()).map(str::to_string);
-                report.rag_bands_on_spc = loaded.project.file.charts.rag_bands_on_spc;
-                let forecasts = &loaded.project.file.forecast;
+                report.rag_bands_on_spc = loaded.project.charts().rag_bands_on_spc;
+                let forecasts = loaded.project.forecast();
                 if forecasts.show {
                     report.add_forecast(definition, financial_year_start, forecasts.scale == ForecastScale::Unit);
                 }
@@ -97,7 +97,7 @@ pub fn scorecard(
             .collect(),
         plan: None,
         board_pages_for: loaded.project.board_pages_for().map(str::to_string).collect(),
-        full_pack: loaded.project.file.board_pack.full_pack,
+        full_pack: loaded.project.board_pack().full_pack,
     };
     if let Some(plan) = &loaded.plan {
         for indicator in &mut scorecard.indicators {

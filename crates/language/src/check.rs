@@ -166,7 +166,7 @@ fn check_fields(project: &Project, definition: &Draft) -> Diagnostics {
     check_published_benchmark(project, definition, &mut diagnostics);
     let dataset_name = indicator.dataset.get_ref();
     let Some(dataset) = project.dataset(dataset_name) else {
-        let names = project.file.datasets.keys().map(String::as_str);
+        let names = project.datasets().map(|(name, _)| name);
         diagnostics.push(
             definition
                 .error(indicator.dataset.span(), format!("unknown dataset `{dataset_name}`"), "not in scorecard.toml")
@@ -221,7 +221,7 @@ fn check_lookup<'a>(
 ) {
     let name = lookup.dataset.get_ref();
     let Some(other) = project.dataset(name) else {
-        let names = project.file.datasets.keys().map(String::as_str);
+        let names = project.datasets().map(|(name, _)| name);
         diagnostics.push(
             definition
                 .error(lookup.dataset.span(), format!("unknown lookup dataset `{name}`"), "not in scorecard.toml")
@@ -377,7 +377,7 @@ fn check_published_benchmark(project: &Project, definition: &Draft, diagnostics:
             "[published_benchmark] needs value_column, or numerator_column and denominator_column".into(),
         ));
     }
-    if project.file.benchmarks.folder.is_none() {
+    if project.benchmark_folder().is_none() {
         diagnostics.push(whole_file("[published_benchmark] needs [benchmarks] folder in scorecard.toml".into()));
     }
 }

@@ -63,7 +63,7 @@ struct EventsFile {
 /// is reported.
 pub fn load_events(project: &Project, ids: &[&str]) -> (Vec<Event>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let mut events = check_all(&project.source, &project.file.events, ids, &mut diagnostics);
+    let mut events = check_all(&project.source, project.events_as_written(), ids, &mut diagnostics);
     for path in event_files(project, &mut diagnostics) {
         let source = match SourceFile::read(&path) {
             Ok(source) => source,

@@ -649,8 +649,9 @@ pub struct Project {
     pub root: PathBuf,
     /// The project file's text, for diagnostics.
     pub source: SourceFile,
-    /// The project file as read.
-    pub file: ProjectFile,
+    /// The project file as read, with its spans: later stages read it
+    /// through the accessors below.
+    pub(crate) file: ProjectFile,
     /// Bank holidays and extra closure days, for working days.
     pub holidays: HolidayCalendar,
 }
@@ -710,6 +711,51 @@ impl Project {
     /// Dataset `name`'s settings, when declared.
     pub fn dataset(&self, name: &str) -> Option<&DatasetConfig> {
         self.file.datasets.get(name).map(Spanned::get_ref)
+    }
+
+    /// The authority's name, as the pages print it.
+    pub fn authority_name(&self) -> &str {
+        &self.file.authority.name
+    }
+
+    /// `[charts]`.
+    pub fn charts(&self) -> &ChartsConfig {
+        &self.file.charts
+    }
+
+    /// `[forecast]`.
+    pub fn forecast(&self) -> &ForecastConfig {
+        &self.file.forecast
+    }
+
+    /// `[projection]`, when the project projects children looked after.
+    pub fn projection(&self) -> Option<&ProjectionConfig> {
+        self.file.projection.as_ref()
+    }
+
+    /// `[checks]`: plausibility checks and which are fatal.
+    pub fn checks(&self) -> &PublishChecks {
+        &self.file.checks
+    }
+
+    /// `[disclosure]`.
+    pub fn disclosure(&self) -> &Disclosure {
+        &self.file.disclosure
+    }
+
+    /// `[board_pack]`.
+    pub fn board_pack(&self) -> &BoardPackConfig {
+        &self.file.board_pack
+    }
+
+    /// True when `[owners]` names anyone.
+    pub fn has_owners(&self) -> bool {
+        !self.file.owners.is_empty()
+    }
+
+    /// `[[events]]` as written, for `language` to check (with their spans).
+    pub fn events_as_written(&self) -> &[EventEntry] {
+        &self.file.events
     }
 
     /// Every dataset, by name.

@@ -212,7 +212,7 @@ impl Work {
     /// Each month's plausibility warnings, logged; an error, before anything
     /// is written, when the project's `[checks] fail_on` names one.
     fn plausibility(&self, loaded: &Loaded, data: &Data) -> Result<BTreeMap<Snapshot, Vec<Warning>>, Error> {
-        let fail_on = &loaded.project.file.checks.fail_on;
+        let fail_on = &loaded.project.checks().fail_on;
         let mut fatal = Vec::new();
         let mut by_snapshot = BTreeMap::new();
         for (member, month) in self.sources(loaded) {
@@ -250,7 +250,7 @@ impl Work {
         let warnings = self.plausibility(loaded, &data)?;
         bar.step("");
         let built = BuildTime::from_environment();
-        let below = loaded.project.file.disclosure.suppress_below;
+        let below = loaded.project.disclosure().suppress_below;
         let published = judge::suppress_all(&loaded.definitions, &computed, below);
         let months: BTreeSet<Month> =
             self.stale.iter().map(|(_, month)| *month).chain(self.comparisons.iter().copied()).collect();
@@ -331,7 +331,7 @@ fn build_one(context: &BuildContext, member: usize, month: Month) -> Result<Outc
     for finding in scorecard.data_quality.iter().filter(|finding| finding.records > 0) {
         tracing::warn!(authority = %authority.code, %month, dataset = %finding.dataset, check = %finding.check, records = finding.records, "data-quality finding");
     }
-    if loaded.project.file.projection.is_some() && context.data.months.last() == Some(&month) {
+    if loaded.project.projection().is_some() && context.data.months.last() == Some(&month) {
         add_projection(&mut scorecard, loaded, member, month);
     }
     let mut files = render::month_files(&scorecard, context.built)?;

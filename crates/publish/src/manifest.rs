@@ -82,7 +82,7 @@ impl Manifest {
         built: &BuildTime,
     ) -> Manifest {
         Manifest {
-            authority: loaded.project.file.authority.name.clone(),
+            authority: loaded.project.authority_name().to_string(),
             month,
             engine_version: env!("CARGO_PKG_VERSION").to_string(),
             built: built.text.clone(),

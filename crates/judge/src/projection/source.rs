@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// A member's projection from `month` (default: the latest month with an
 /// episodes extract), as `[projection]` asks.
 pub fn from_extracts(loaded: &Loaded, member: usize, month: Option<Month>) -> Result<Report, Error> {
-    let Some(config) = loaded.project.file.projection.clone() else {
+    let Some(config) = loaded.project.projection().cloned() else {
         return Err(UsageError::NoProjection.into());
     };
     check(&config)?;
