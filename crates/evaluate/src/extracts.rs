@@ -4,12 +4,13 @@
 
 use super::frames::{Piece, Stacked};
 use super::loaded::Loaded;
-use super::plan::{columns_used, CheckPlan, LookupPlan, Plan};
+use super::plan::{columns_used, CheckPlan, Plan};
 use super::run::Snapshot;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::input;
 use crate::language::used_datasets;
+use crate::language::LookupRule;
 use crate::parallel;
 use crate::project::{ColumnType, DatasetConfig, Layout, Member, Month, Project};
 use std::collections::{BTreeMap, BTreeSet};
@@ -110,7 +111,7 @@ impl Data {
 
     /// The frames of a plan's lookup datasets, in the plan's order.
     pub(super) fn lookups(&self, plan: &Plan) -> Result<Vec<&Stacked>, &'static str> {
-        let frame = |lookup: &LookupPlan| self.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked);
+        let frame = |lookup: &LookupRule| self.datasets.get(&lookup.dataset).map(|(stacked, _)| stacked);
         plan.lookups.iter().map(|lookup| frame(lookup).ok_or("lookup dataset was not read")).collect()
     }
 }

@@ -8,8 +8,9 @@ use super::columns::{
 };
 use super::failure::EvaluateError;
 use super::frames::{window_columns, Stacked};
-use super::plan::{CheckPlan, LookupPlan, Plan};
+use super::plan::{CheckPlan, Plan};
 use crate::language::window::PeriodWindow;
+use crate::language::LookupRule;
 use crate::project::Month;
 use polars::prelude::*;
 use std::collections::BTreeMap;
@@ -312,7 +313,7 @@ fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
 
 /// One row per (period, key) on the lookup side, so that the join can
 /// never multiply rows: a duplicated key takes its first row.
-fn join_lookup(rows: LazyFrame, lookup: &LookupPlan, other: LazyFrame) -> LazyFrame {
+fn join_lookup(rows: LazyFrame, lookup: &LookupRule, other: LazyFrame) -> LazyFrame {
     let firsts: Vec<Expr> = lookup.columns.iter().map(|name| col(name.as_str()).first()).collect();
     let keys = snapshot_keys_and(col(lookup.on.as_str()));
     let right = other.group_by_stable(keys.clone()).agg(firsts);

@@ -31,8 +31,6 @@ pub struct Definition {
     pub measure: MeasureRule,
     /// How it is rated, as checked; None for an unrated (context) indicator.
     pub rating: Option<RatingMethod>,
-    /// Derived columns in the order they are computed (each after those it uses).
-    pub derive_order: Vec<String>,
     /// The target method's target for each month.
     pub targets: Option<Targets>,
     /// The target method's tolerance as given (with `[rag]`).
@@ -278,8 +276,7 @@ pub fn load_all(project: &Project) -> (Vec<Definition>, Diagnostics) {
         if let Some(Rules { measure, rating, derive_order, targets, tolerance }) = rules {
             let Draft { indicator, source } = draft;
             let expressions = Expressions::of(&indicator, &derive_order);
-            let definition =
-                Definition { indicator, source, theme, measure, rating, derive_order, targets, tolerance, expressions };
+            let definition = Definition { indicator, source, theme, measure, rating, targets, tolerance, expressions };
             definitions.push(definition);
         }
     }

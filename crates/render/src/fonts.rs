@@ -74,7 +74,7 @@ pub(super) fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Width in points of `text` set in `weight` at `size` points: the sum of
 /// its words' advances and the spaces between them (DejaVu does not kern
-/// across a space). Each word is shaped once per thread and remembered, in
+/// across a space). Each word is shaped once and remembered for every thread, in
 /// font units, since a pack sets the same words many times.
 pub(super) fn width(text: &str, weight: Weight, size: f32) -> f32 {
     in_points(advance(text, weight), weight, size)

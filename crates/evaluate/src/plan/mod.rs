@@ -17,7 +17,7 @@ pub(crate) use row_order::RowOrder;
 use super::calendar_sql::working_days;
 use super::columns::{clean_polars_error, polars_type, snapshot_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::language::{identifiers, Definition, DerivedRule, Sql, WorkingDayCount};
+use crate::language::{identifiers, Definition, DerivedRule, LookupRule, Sql, WorkingDayCount};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use checker::Checker;
 use polars::prelude::*;
@@ -39,7 +39,7 @@ pub(crate) struct Plan {
     /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
     pub measure: Vec<Expr>,
     pub breakdown: Option<String>,
-    pub lookups: Vec<LookupPlan>,
+    pub lookups: Vec<LookupRule>,
     /// For `explain`: the row (or entity) identifier, the per-row columns
     /// behind the measure, and which rows take part.
     pub key: Option<String>,
@@ -72,14 +72,6 @@ impl Plan {
     }
 }
 
-/// Columns joined in from another dataset of the same period.
-#[derive(Clone)]
-pub(crate) struct LookupPlan {
-    pub dataset: String,
-    pub on: String,
-    pub columns: Vec<String>,
-}
-
 /// Compile every definition; every problem in every file is reported.
 pub(crate) fn compile_all(project: &Project, definitions: &[Definition]) -> Result<Vec<Plan>, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
@@ -97,7 +89,7 @@ pub(crate) fn compile_all(project: &Project, definitions: &[Definition]) -> Resu
 pub(crate) fn compile(project: &Project, definition: &Definition) -> Result<Plan, Diagnostics> {
     let expressions = &definition.expressions;
     let dataset = project.dataset(definition.dataset()).ok_or_else(|| unchecked(definition))?;
-    let lookups = lookup_plans(definition);
+    let lookups = expressions.lookups.clone();
     let frame = frame_with_lookups(project, definition, dataset, &lookups)?;
     let mut checker = Checker::new(&definition.source, &project.holidays, frame);
     let mut derive = Vec::new();
@@ -153,24 +145,13 @@ fn unchecked(definition: &Definition) -> Diagnostic {
     Diagnostic::file(&definition.source.path, "the definition names a dataset or column it lacks")
 }
 
-fn lookup_plans(definition: &Definition) -> Vec<LookupPlan> {
-    let lookups = definition.expressions.lookups.iter();
-    lookups
-        .map(|lookup| LookupPlan {
-            dataset: lookup.dataset.clone(),
-            on: lookup.on.clone(),
-            columns: lookup.columns.clone(),
-        })
-        .collect()
-}
-
 /// The dataset's columns, and those its lookups join in (blank: only
 /// their types matter to the checker).
 fn frame_with_lookups(
     project: &Project,
     definition: &Definition,
     dataset: &DatasetConfig,
-    lookups: &[LookupPlan],
+    lookups: &[LookupRule],
 ) -> Result<LazyFrame, Diagnostic> {
     let mut frame = empty_frame(dataset);
     for lookup in lookups {
@@ -214,11 +195,10 @@ fn per_entity_plan(
 }
 
 pub(super) fn derive_names_period(definition: &Definition) -> bool {
-    let sql = definition.expressions.derive.iter().filter_map(|column| match &column.rule {
-        DerivedRule::Sql(sql) => Some(sql),
-        DerivedRule::WorkingDays { .. } => None,
-    });
-    sql.into_iter().any(|sql| identifiers(sql.text()).iter().any(|name| name == PERIOD))
+    definition.expressions.derive.iter().any(|column| match &column.rule {
+        DerivedRule::Sql(sql) => identifiers(sql.text()).iter().any(|name| name == PERIOD),
+        DerivedRule::WorkingDays { .. } => false,
+    })
 }
 
 /// The derived columns (name, whether a working-day count, expression; in
@@ -249,12 +229,12 @@ pub(super) fn after_filter(derive: Vec<(&str, bool, Expr)>, filter: Option<&Expr
 pub(super) fn record_columns(
     definition: &Definition,
     dataset: &DatasetConfig,
-    lookups: &[LookupPlan],
+    lookups: &[LookupRule],
 ) -> (Vec<String>, Vec<String>) {
     let expressions = &definition.expressions;
     let mut all: Vec<String> = dataset.column_types().map(|(name, _)| name.to_string()).collect();
     all.extend(lookups.iter().flat_map(|lookup| lookup.columns.iter().cloned()));
-    let derived = &definition.derive_order;
+    let derived = expressions.derive.iter().map(|column| column.name.clone());
     // The record's own id first, when the dataset names one.
     let mut named: Vec<String> = dataset.record_id_name().map(str::to_string).into_iter().collect();
     for column in &expressions.derive {
@@ -271,8 +251,8 @@ pub(super) fn record_columns(
             used.push(name);
         }
     }
-    used.extend(derived.iter().cloned());
-    all.extend(derived.iter().cloned());
+    used.extend(derived.clone());
+    all.extend(derived);
     (used, all)
 }
 
