@@ -8,7 +8,7 @@ use super::columns::{
 };
 use super::failure::EvaluateError;
 use super::frames::{window_columns, Stacked};
-use super::plan::{CheckPlan, Plan};
+use super::plan::{partition_number, CheckPlan, Plan};
 use crate::language::window::PeriodWindow;
 use crate::language::LookupRule;
 use crate::project::Month;
@@ -206,8 +206,17 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
         rows = rows.with_column(derived.clone());
     }
     rows = rows.with_column(snapshot_code());
-    if let Some((key, aggregates)) = &plan.per_entity {
-        rows = rows.group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone());
+    if !plan.entity_inputs.is_empty() {
+        rows = rows.with_columns(plan.entity_inputs.clone());
+    }
+    match &plan.per_entity {
+        Some((key, aggregates)) if plan.entity_is_partition => {
+            let mut aggregates = aggregates.clone();
+            aggregates.extend([col(SNAPSHOT).first(), col(key.as_str()).first()]);
+            rows = rows.group_by([partition_number()]).agg(aggregates);
+        }
+        Some((key, aggregates)) => rows = rows.group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone()),
+        None => {}
     }
     rows
 }
@@ -296,8 +305,10 @@ fn passes(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> V
 /// never held as rows all at once.
 fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
     let aggregated = |keys: &dyn Fn() -> Vec<Expr>| -> PolarsResult<DataFrame> {
-        let each: Vec<LazyFrame> =
-            passes.iter().map(|rows| rows.clone().group_by(keys()).agg(plan.measure.clone())).collect();
+        let each: Vec<LazyFrame> = passes
+            .iter()
+            .map(|rows| measure_inputs(plan, rows.clone()).group_by(keys()).agg(plan.measure.clone()))
+            .collect();
         concat(each, UnionArgs::default())?.collect()
     };
     let total = aggregated(&|| vec![col(SNAPSHOT)])?;
@@ -309,6 +320,14 @@ fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
         evaluated.groups = read(&groups, true)?;
     }
     Ok(evaluated)
+}
+
+/// The columns the measure's aggregates read, added to its rows.
+fn measure_inputs(plan: &Plan, rows: LazyFrame) -> LazyFrame {
+    match plan.measure_inputs.is_empty() {
+        true => rows,
+        false => rows.with_columns(plan.measure_inputs.clone()),
+    }
 }
 
 /// One row per (period, key) on the lookup side, so that the join can

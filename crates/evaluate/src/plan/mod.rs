@@ -9,18 +9,24 @@
 
 mod checker;
 mod checks;
+mod hoist;
 mod row_order;
 
 pub(crate) use checks::{compile_checks, CheckPlan};
+use row_order::windows_by_partition_number;
 pub(crate) use row_order::RowOrder;
 
 use super::calendar_sql::working_days;
-use super::columns::{clean_polars_error, polars_type, snapshot_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS};
+use super::columns::{
+    clean_polars_error, polars_type, snapshot_and, snapshot_keys_and, AUTHORITY, PERIOD, SNAPSHOT, WINDOW_COLUMNS,
+};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::language::{identifiers, Definition, DerivedRule, LookupRule, Sql, WorkingDayCount};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use checker::Checker;
+use hoist::Inputs;
 use polars::prelude::*;
+pub(crate) use row_order::partition_number;
 use row_order::PARTITION;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -36,6 +42,14 @@ pub(crate) struct Plan {
     pub derive_after_filter: Vec<Expr>,
     /// The entity key and the aggregates computed per entity.
     pub per_entity: Option<(String, Vec<Expr>)>,
+    /// Columns worked out just before the per-entity grouping, which its
+    /// aggregates read (`hoist`).
+    pub entity_inputs: Vec<Expr>,
+    /// Columns worked out just before the measure's grouping, which it reads.
+    pub measure_inputs: Vec<Expr>,
+    /// Whether the entities are the row order's partitions, so grouped by
+    /// its partition number (one integer) rather than snapshot and key.
+    pub entity_is_partition: bool,
     /// Aggregations giving `__rows`, `__numerator`, `__denominator`, `__value`, `__non_null`.
     pub measure: Vec<Expr>,
     pub breakdown: Option<String>,
@@ -120,12 +134,15 @@ pub(crate) fn compile(project: &Project, definition: &Definition) -> Result<Plan
     let (used_columns, record_columns) = record_columns(definition, dataset, &lookups);
     let aggregates = expressions.per_entity.iter().flat_map(|spec| &spec.aggregates);
     let entity_columns = aggregates.map(|(name, _)| name.clone()).collect();
-    diagnostics.into_result(Plan {
+    let plan = Plan {
         row_order,
         derive,
         filter,
         derive_after_filter,
         per_entity,
+        entity_inputs: Vec::new(),
+        measure_inputs: Vec::new(),
+        entity_is_partition: false,
         measure,
         breakdown,
         lookups,
@@ -136,7 +153,48 @@ pub(crate) fn compile(project: &Project, definition: &Definition) -> Result<Plan
         used_columns,
         record_columns,
         derive_names_period: derive_names_period(definition),
-    })
+    };
+    diagnostics.into_result(by_partition_numbers(hoisted(plan)))
+}
+
+/// Every aggregate's row-by-row input worked out first as a column of the
+/// frame it aggregates (`hoist`): a derived column's just before it, the
+/// per-entity aggregates' and the measure's just before their grouping.
+fn hoisted(mut plan: Plan) -> Plan {
+    let mut inputs = Inputs::default();
+    let mut derive = Vec::with_capacity(plan.derive.len());
+    for expr in std::mem::take(&mut plan.derive) {
+        let expr = inputs.hoist(expr);
+        derive.append(&mut inputs.columns);
+        derive.push(expr);
+    }
+    plan.derive = derive;
+    if let Some((_, aggregates)) = &mut plan.per_entity {
+        *aggregates = aggregates.drain(..).map(|aggregate| inputs.hoist(aggregate)).collect();
+        plan.entity_inputs = std::mem::take(&mut inputs.columns);
+    }
+    plan.measure = std::mem::take(&mut plan.measure).into_iter().map(|measure| inputs.hoist(measure)).collect();
+    plan.measure_inputs = inputs.columns;
+    plan
+}
+
+/// Windows and entities that are exactly the row order's partitions,
+/// grouped by the sort's partition numbers (`windows_by_partition_number`):
+/// the row-level stages only, which all run after the sort.
+fn by_partition_numbers(mut plan: Plan) -> Plan {
+    let Some(order) = plan.row_order.clone() else { return plan };
+    let numbered = |exprs: &mut Vec<Expr>| {
+        for expr in exprs.iter_mut() {
+            *expr = windows_by_partition_number(expr.clone(), &order);
+        }
+    };
+    numbered(&mut plan.derive);
+    numbered(&mut plan.derive_after_filter);
+    plan.filter = plan.filter.map(|filter| windows_by_partition_number(filter, &order));
+    if let Some((key, _)) = &plan.per_entity {
+        plan.entity_is_partition = order.is_partition(&snapshot_keys_and(col(key.as_str())));
+    }
+    plan
 }
 
 /// `language` checked the datasets and columns a definition names; a plan
@@ -296,7 +354,9 @@ pub(crate) fn columns_used(
             .chain(&plan.filter)
             .chain(&plan.derive_after_filter)
             .chain(plan.per_entity.iter().flat_map(|(_, aggregates)| aggregates))
+            .chain(&plan.entity_inputs)
             .chain(&plan.measure)
+            .chain(&plan.measure_inputs)
             .chain(&plan.explain)
             .chain(&plan.explain_filter)
             .chain(plan.row_order.iter().flat_map(RowOrder::keys));

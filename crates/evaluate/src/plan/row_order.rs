@@ -23,6 +23,33 @@ pub(super) fn partition_windows_by_snapshot(expr: Expr, mut row_order: Option<&m
     })
 }
 
+/// A window over exactly the row order's partition, over the partition
+/// number the sort gives each row instead: equal exactly for rows of one
+/// partition, as the sort checks, and one integer, where polars groups
+/// the partition's own columns (authority, period, a child's id as text)
+/// by encoding them row by row. For the row-level stages after the sort.
+pub(super) fn windows_by_partition_number(expr: Expr, order: &RowOrder) -> Expr {
+    expr.map_expr(|node| match node {
+        Expr::Over { function, partition_by, order_by, mapping } if order.is_partition(&partition_by) => {
+            Expr::Over { function, partition_by: vec![partition_number()], order_by, mapping }
+        }
+        other => other,
+    })
+}
+
+/// The sort's partition number, flagged as sorted: a partition's rows are
+/// together and the numbers rise (snapshots in order, then hashes, or a
+/// count of partitions), so polars groups them as runs of equal numbers,
+/// slices of the frame, without hashing a row. Only for rows still in the
+/// sort's order (a filter keeps it).
+pub(crate) fn partition_number() -> Expr {
+    let sorted = |mut numbers: Column| {
+        numbers.set_sorted_flag(polars::series::IsSorted::Ascending);
+        Ok(numbers)
+    };
+    col(PARTITION).map(sorted, |_, field| Ok(field.clone()))
+}
+
 /// The order a stage's rows are sorted into before it runs, so that `LAG`
 /// and `LEAD` are a look at the neighbouring row: sort by partition then
 /// order, shift, and blank the rows whose neighbour is in another partition.
@@ -58,6 +85,11 @@ impl RowOrder {
         let snapshot = snapshot_keys();
         let own = self.partition.iter().filter(|key| !snapshot.contains(key));
         (root_names(own), root_names([&self.order].into_iter()))
+    }
+
+    /// Whether `keys` are the partition's, in any order.
+    pub(crate) fn is_partition(&self, keys: &[Expr]) -> bool {
+        keys.iter().all(|key| self.partition.contains(key)) && self.partition.iter().all(|key| keys.contains(key))
     }
 
     /// Whether the sort needs `period_end` and the like.
@@ -190,6 +222,6 @@ pub(super) fn partition_hash(partition: &[Expr]) -> Expr {
 pub(super) const PARTITION_HASH: &str = "__partition_hash";
 
 /// Set by `RowOrder::sort`: equal for neighbouring rows of one partition.
-pub(super) const PARTITION: &str = "__partition";
+pub(crate) const PARTITION: &str = "__partition";
 
 pub(super) const ROW_NUMBER: &str = "__row_number";
