@@ -4,7 +4,9 @@
 //! at the expression in the user's TOML file.
 //!
 //! `checker` checks and compiles each expression, `row_order` rewrites
-//! `LAG`/`LEAD` into a sort and a shift, and `checks` compiles the data
+//! `LAG`/`LEAD` into a sort and a shift (and windows over the sort's
+//! partition into windows over its partition number), `hoist` works
+//! aggregates' row-by-row inputs out first, and `checks` compiles the data
 //! checks; this file puts a definition's stages together.
 
 mod checker;

@@ -225,3 +225,37 @@ pub(super) const PARTITION_HASH: &str = "__partition_hash";
 pub(crate) const PARTITION: &str = "__partition";
 
 pub(super) const ROW_NUMBER: &str = "__row_number";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn over(partition_by: Vec<Expr>) -> Expr {
+        let function = Arc::new(col("start").min());
+        Expr::Over { function, partition_by, order_by: None, mapping: WindowMapping::GroupsToRows }
+    }
+
+    /// A child's partition in one authority's month, in any order, is the
+    /// sort's partition: its window goes by the partition number. A
+    /// partition by fewer or other keys (or a key twice in place of one) keeps its own.
+    #[test]
+    fn only_a_window_over_exactly_the_sorts_partition_is_numbered() {
+        let order = RowOrder {
+            partition: vec![col(AUTHORITY), col(PERIOD), col("child")],
+            order: col("start"),
+            options: SortOptions::default(),
+        };
+        let numbered = |partition: Vec<Expr>| {
+            let rewritten = windows_by_partition_number(over(partition.clone()), &order);
+            rewritten != over(partition)
+        };
+        assert!(numbered(vec![col("child"), col(AUTHORITY), col(PERIOD)]));
+        assert!(numbered(vec![col(PERIOD), col("child"), col(AUTHORITY)]));
+        assert!(!numbered(vec![col(AUTHORITY), col(PERIOD)]));
+        assert!(!numbered(vec![col("child"), col("carer"), col(AUTHORITY), col(PERIOD)]));
+        assert!(!numbered(vec![col(AUTHORITY), col(AUTHORITY), col(PERIOD)]));
+        let rewritten = windows_by_partition_number(over(vec![col("child"), col(AUTHORITY), col(PERIOD)]), &order);
+        let Expr::Over { partition_by, .. } = rewritten else { panic!("still a window") };
+        assert_eq!(root_names(partition_by.iter()), [PARTITION]);
+    }
+}
