@@ -58,7 +58,12 @@ fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> 
         return Ok(DataFrame::empty_with_schema(&schema));
     }
     let frames: Vec<LazyFrame> = pieces.into_iter().map(|piece| piece.0.lazy()).collect();
-    concat(frames, UnionArgs::default())?.collect()
+    let mut frame = concat(frames, UnionArgs::default())?.collect()?;
+    // One chunk per column, once, as the frame is read: every indicator
+    // over it would otherwise walk (or copy together again) the chunks of
+    // hundreds of extracts in its sorts, lookups and groupings.
+    frame.rechunk_mut_par();
+    Ok(frame)
 }
 
 /// The window columns (`period_start`, `period_end`, `window_start`,
