@@ -57,7 +57,7 @@ impl Checked<'_> {
         for unread in judge::unread_files(loaded, index, last) {
             say!(out, "warning{who}: {unread}");
         }
-        let fail_on = &loaded.project.checks().fail_on;
+        let fail_on = loaded.project.fail_on();
         for warning in judge::warnings(loaded, data, index, last) {
             say!(out, "warning{who} {last}: {}", warning.message);
             if fail_on.contains(&warning.kind) {

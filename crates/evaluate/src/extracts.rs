@@ -563,7 +563,7 @@ fn history_range(config: &DatasetConfig, through: Option<Month>) -> Result<BTree
         "a history extract needs dated records to say where it ends, and neither it nor any other history \
          extract of the authority has any (set `history.through`)",
     )?;
-    let from = config.history.from_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));
+    let from = config.history.first_month().unwrap_or_else(|| (0..35).fold(through, |month, _| month.previous()));
     if from > through {
         return Err(format!("the history range starts ({from}) after the extract ends ({through})"));
     }

@@ -22,7 +22,7 @@ use std::path::Path;
 /// threads, and the next group is read meanwhile), few enough that a
 /// national build's peak memory is a few groups' worth. Measured in
 /// BENCHMARKS.md (1, 2, 3, 4 with reading ahead; 1, 2, 4, 10 and 20 before it).
-pub const GROUP: usize = 2;
+pub(crate) const GROUP: usize = 2;
 
 /// A group takes more members while their data folders hold less than this
 /// between them: an evaluation costs a fixed amount per group besides its
@@ -31,7 +31,7 @@ pub const GROUP: usize = 2;
 /// over 36 months) stays in groups of `GROUP`; history-layout members (under
 /// 1 MB each) go 40 to a group: 20 authorities' history in 0.47 s in one
 /// group against 1.28 s in groups of 2 (BENCHMARKS.md).
-pub const GROUP_BYTES: u64 = 32 << 20;
+pub(crate) const GROUP_BYTES: u64 = 32 << 20;
 
 /// How members are put in groups.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -33,7 +33,7 @@ mod widen;
 pub use compute::{compute, Computed};
 pub use explain::{explain, Explanation};
 pub use extracts::{read_data, read_member, Data, ExtractDates, Reading};
-pub use groups::{compute_in_groups, evaluate_in_groups, group_size, Evaluated, Grouping, GROUP, GROUP_BYTES};
+pub use groups::{compute_in_groups, evaluate_in_groups, group_size, Evaluated, Grouping};
 pub use loaded::{load, Loaded};
 pub use observe::{Basis, IndicatorSeries, Missing, Observation};
 pub use quality::{data_quality, DataQuality, Finding};

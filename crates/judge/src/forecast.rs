@@ -29,9 +29,9 @@ use augurs::{Fit, Predict};
 use serde::Serialize;
 
 /// Months of values in a row needed before forecasting.
-pub const FORECAST_MINIMUM_MONTHS: usize = 24;
+pub(crate) const FORECAST_MINIMUM_MONTHS: usize = 24;
 /// How far ahead, in months.
-pub const FORECAST_HORIZON: usize = 12;
+pub(crate) const FORECAST_HORIZON: usize = 12;
 const Z95: f64 = 1.959_963_984_540_054;
 
 /// The scale the model is fitted on.

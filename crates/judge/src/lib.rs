@@ -38,7 +38,7 @@ mod wording;
 
 pub use benchmarks::{PublishedBenchmarks, ResolvedBenchmark, Standing};
 pub use disclosure::{suppress, suppress_all};
-pub use forecast::{Forecast, ForecastMonth, Scale, FORECAST_HORIZON, FORECAST_MINIMUM_MONTHS};
+pub use forecast::{Forecast, ForecastMonth, Scale};
 pub use funnel::{Band, Funnel, FunnelKind, FunnelPoint};
 pub use indicator::{
     ActionRef, Breakdown, Comparison, Confidence, GroupSeries, IndicatorReport, MonthTarget, Position, RatingBasis,

@@ -83,7 +83,7 @@ pub fn warnings(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Ve
             }
         }
     }
-    let within = loaded.project.checks().latest_date_within_days;
+    let within = loaded.project.latest_date_within_days();
     let mut dated_files: Vec<&str> = Vec::new();
     for (name, config) in monthly_datasets(loaded) {
         // Several datasets can be tables of one return: its date is told once.
@@ -203,7 +203,7 @@ pub fn unread_files(loaded: &Loaded, member: usize, month: Month) -> Vec<String>
 /// few days is no gap). An extract of the month's state (no window) never is.
 fn coverage(loaded: &Loaded, data: &Data, member: usize, month: Month) -> Vec<Warning> {
     let fy_start = loaded.project.financial_year_start_month();
-    let slack = chrono::Days::new(u64::from(loaded.project.checks().latest_date_within_days));
+    let slack = chrono::Days::new(u64::from(loaded.project.latest_date_within_days()));
     let mut found = Vec::new();
     for (name, config) in monthly_datasets(loaded) {
         let Some(earliest) = data.dates(name, member, month).and_then(|dates| dates.earliest) else { continue };

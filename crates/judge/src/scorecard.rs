@@ -97,7 +97,7 @@ pub fn scorecard(
             .collect(),
         plan: None,
         board_pages_for: loaded.project.board_pages_for().map(str::to_string).collect(),
-        full_pack: loaded.project.board_pack().full_pack,
+        full_pack: loaded.project.full_pack(),
     };
     if let Some(plan) = &loaded.plan {
         for indicator in &mut scorecard.indicators {

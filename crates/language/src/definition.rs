@@ -206,7 +206,7 @@ pub fn leave_out_unheld(project: &Project, definitions: Vec<Definition>) -> (Vec
 }
 
 /// Every `*.toml` under the project's indicator folders, sorted, with its theme folder.
-pub fn definition_files(project: &Project) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
+pub(crate) fn definition_files(project: &Project) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
     let mut files = Vec::new();
     let mut diagnostics = Diagnostics::default();
     for dir in project.indicator_dirs() {

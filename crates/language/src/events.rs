@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 /// Labels are drawn on charts a third of a page wide.
-pub const MAX_LABEL_CHARS: usize = 40;
+pub(crate) const MAX_LABEL_CHARS: usize = 40;
 
 /// A checked event.
 #[derive(Debug, Clone, PartialEq, Serialize)]

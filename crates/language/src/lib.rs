@@ -24,16 +24,16 @@ mod rules;
 mod targets;
 pub mod window;
 
-pub use definition::{definition_files, leave_out_unheld, load_all, used_datasets, Definition, LeftOut};
+pub use definition::{leave_out_unheld, load_all, used_datasets, Definition, LeftOut};
 pub use derive_order::identifiers;
-pub use events::{load_events, Event, MAX_LABEL_CHARS};
+pub use events::{load_events, Event};
 pub use expressions::{DerivedColumn, DerivedRule, Expressions, LookupRule, PerEntityRule};
 pub use indicator::{
     Benchmark, Derived, DirectionMethod, DirectionOver, Frequency, Indicator, Lookup, Measure, MeasureKind, PerEntity,
     Polarity, Rag, RagMethod, SpcSettings, Unit, Window, WindowKind, WorkingDayCount, WorkingDays,
 };
-pub use limits::{too_large, MAX_DEPTH, MAX_LENGTH, MAX_OPERATORS};
-pub use plan::{load_plan, Action, ActionRag, ImprovementPlan, PlanFile, Priority, Quarter, PLAN_FILE};
+pub use limits::{too_large, MAX_OPERATORS};
+pub use plan::{load_plan, Action, ActionRag, ImprovementPlan, PlanFile, Priority, Quarter};
 pub use published_benchmark::{Average, Comparator, PublishedBenchmark};
 pub use rules::{ConfidenceLevel, MeasureRule, RatingMethod, RatingRule, Sql, Summary, Tolerance};
 pub use targets::Targets;

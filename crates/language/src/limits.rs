@@ -7,9 +7,9 @@
 /// Binary and unary operators (`AND`, `OR`, `=`, `+`, `<=` ...) in one expression.
 pub const MAX_OPERATORS: usize = 150;
 /// Nested parentheses in one expression.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 /// Characters in one expression.
-pub const MAX_LENGTH: usize = 20_000;
+pub(crate) const MAX_LENGTH: usize = 20_000;
 
 /// Why an expression is too large to parse safely, or None.
 pub fn too_large(sql: &str) -> Option<String> {

@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 /// The improvement plan's file, beside the project file.
-pub const PLAN_FILE: &str = "plan.toml";
+pub(crate) const PLAN_FILE: &str = "plan.toml";
 
 /// `plan.toml`: the improvement plan's priorities and their actions.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

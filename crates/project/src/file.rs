@@ -14,67 +14,67 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The project file's name, in the project folder.
-pub const PROJECT_FILE: &str = "scorecard.toml";
+pub(crate) const PROJECT_FILE: &str = "scorecard.toml";
 /// The tables a statutory-return XML dataset may be (`table`).
 pub const RETURN_TABLES: [&str; 8] =
     ["children", "referrals", "assessments", "cin-plans", "section47", "cp-plans", "workers", "vacancies"];
 /// The file extensions read as workbooks rather than CSV.
 pub const WORKBOOK_EXTENSIONS: [&str; 5] = ["xlsx", "xlsm", "xlsb", "xls", "ods"];
 /// The folder of `*.toml` files of dated events, beside the project file.
-pub const EVENTS_FOLDER: &str = "events";
+pub(crate) const EVENTS_FOLDER: &str = "events";
 
 /// `scorecard.toml`: the authority, where its extracts are, what they look like and where outputs go.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct ProjectFile {
     /// `[authority]`: who the scorecard is for (in a consortium, the consortium's name).
-    pub authority: Authority,
+    pub(crate) authority: Authority,
     /// Children aged 0-17 by calendar year (ONS mid-year estimates).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, u64>")]
-    pub population: BTreeMap<String, Spanned<u64>>,
+    pub(crate) population: BTreeMap<String, Spanned<u64>>,
     /// `[paths]`: folders, relative to the project folder.
-    pub paths: Paths,
+    pub(crate) paths: Paths,
     /// `[calendar]`: financial year and working days.
     #[serde(default)]
-    pub calendar: CalendarConfig,
+    pub(crate) calendar: CalendarConfig,
     /// `[datasets.<name>]`: each extract's file and columns.
     #[schemars(with = "BTreeMap<String, DatasetConfig>")]
-    pub datasets: BTreeMap<String, Spanned<DatasetConfig>>,
+    pub(crate) datasets: BTreeMap<String, Spanned<DatasetConfig>>,
     /// `[benchmarks]`: where DfE published statistics are.
     #[serde(default)]
-    pub benchmarks: BenchmarkFiles,
+    pub(crate) benchmarks: BenchmarkFiles,
     /// `[disclosure]`: small-number suppression in published outputs.
     #[serde(default)]
-    pub disclosure: Disclosure,
+    pub(crate) disclosure: Disclosure,
     /// `[consortium]`: a consortium's own name (its members are in `members.csv`).
     #[serde(default)]
-    pub consortium: ConsortiumName,
+    pub(crate) consortium: ConsortiumName,
     /// `[checks]`: what a month must pass, beyond having every extract, to be published.
     #[serde(default)]
-    pub checks: PublishChecks,
+    pub(crate) checks: PublishChecks,
     /// `[[events]]`: dated events drawn on the charts (more may be in `events/*.toml`).
     #[serde(default)]
-    pub events: Vec<EventEntry>,
+    pub(crate) events: Vec<EventEntry>,
     /// `[board_pack]`: which indicators have pages in board-pack.pdf, and whether full-pack.pdf is written.
     #[serde(default)]
-    pub board_pack: BoardPackConfig,
+    pub(crate) board_pack: BoardPackConfig,
     /// `[owners]`: each indicator's accountable lead, by indicator id
     /// (`agency-rate = "Head of Workforce"`), shown beside it everywhere.
     /// Kept here, not in the indicator's file, so that shared definitions
     /// stay the same for every council.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
-    pub owners: BTreeMap<String, Spanned<String>>,
+    pub(crate) owners: BTreeMap<String, Spanned<String>>,
     /// `[charts]`: how the trend charts are drawn.
     #[serde(default)]
-    pub charts: ChartsConfig,
+    pub(crate) charts: ChartsConfig,
     /// `[forecast]`: whether each indicator's forecast is shown.
     #[serde(default)]
-    pub forecast: ForecastConfig,
+    pub(crate) forecast: ForecastConfig,
     /// `[projection]`: the demand projection for children looked after
     /// (`scorecard project`, docs/projection.md).
     #[serde(default)]
-    pub projection: Option<ProjectionConfig>,
+    pub(crate) projection: Option<ProjectionConfig>,
 }
 
 /// The demand projection for children looked after (docs/projection.md).
@@ -213,7 +213,7 @@ pub struct ChartsConfig {
 /// needs attention; every indicator is a row of its 13-month table. The
 /// full pack (`full-pack.pdf`) has a page for every indicator.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct BoardPackConfig {
+pub(crate) struct BoardPackConfig {
     /// Indicator ids that have a page in the board pack whatever their
     /// rating (a plan's headline measures, say), besides those needing attention.
     #[serde(default)]
@@ -257,7 +257,7 @@ pub struct EventEntry {
 /// A consortium's own name, for its front page and comparisons: never a
 /// member's.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct ConsortiumName {
+pub(crate) struct ConsortiumName {
     /// E.g. "North East regional consortium"; without it, "Consortium of N authorities".
     pub name: Option<String>,
 }
@@ -266,7 +266,7 @@ pub struct ConsortiumName {
 /// a warning in `check`, the build's log and the bundle, unless it is named
 /// in `fail_on`, when it stops the build (exit 7) before anything is written.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct PublishChecks {
+pub(crate) struct PublishChecks {
     /// Warn when a dataset's row count differs from the previous month's by
     /// more than this percentage, either way (default 30).
     #[serde(default = "thirty")]
@@ -349,7 +349,7 @@ fn six() -> u32 {
 
 /// Where published statistics for benchmarks live.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
-pub struct BenchmarkFiles {
+pub(crate) struct BenchmarkFiles {
     /// Folder of DfE Explore Education Statistics CSVs.
     pub folder: Option<String>,
     /// The statistical neighbour groupings file in that folder: DfE's 2021
@@ -371,7 +371,7 @@ pub struct Authority {
 
 /// Folders, relative to the project folder.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct Paths {
+pub(crate) struct Paths {
     /// Folder holding `YYYY-MM/` month folders (and period files).
     pub data: String,
     /// Folders searched for `<theme>/<id>.toml` definitions.
@@ -382,7 +382,7 @@ pub struct Paths {
 
 /// The financial year and the working-day calendar.
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
-pub struct CalendarConfig {
+pub(crate) struct CalendarConfig {
     /// The month the financial year starts (default 4, April).
     #[serde(default = "april")]
     #[schemars(with = "u32")]
@@ -432,7 +432,7 @@ pub enum Layout {
 
 impl HistoryRange {
     /// `from`, once checked.
-    pub fn from_month(&self) -> Option<super::period::Month> {
+    pub fn first_month(&self) -> Option<super::period::Month> {
         self.from.as_ref().and_then(|month| month.get_ref().parse().ok())
     }
 
@@ -733,9 +733,15 @@ impl Project {
         self.file.projection.as_ref()
     }
 
-    /// `[checks]`: plausibility checks and which are fatal.
-    pub fn checks(&self) -> &PublishChecks {
-        &self.file.checks
+    /// `[checks] latest_date_within_days`: how many days before the end of
+    /// its month a monthly extract's latest date may be before it is called old.
+    pub fn latest_date_within_days(&self) -> u32 {
+        self.file.checks.latest_date_within_days
+    }
+
+    /// `[checks] fail_on`: the warnings that stop a build.
+    pub fn fail_on(&self) -> &[WarningKind] {
+        &self.file.checks.fail_on
     }
 
     /// `[disclosure]`.
@@ -743,9 +749,9 @@ impl Project {
         &self.file.disclosure
     }
 
-    /// `[board_pack]`.
-    pub fn board_pack(&self) -> &BoardPackConfig {
-        &self.file.board_pack
+    /// `[board_pack] full_pack`: whether `full-pack.pdf` is written beside the board pack.
+    pub fn full_pack(&self) -> bool {
+        self.file.board_pack.full_pack
     }
 
     /// True when `[owners]` names anyone.

@@ -19,12 +19,11 @@ mod period;
 
 pub use calendar::HolidayCalendar;
 pub use file::{
-    Authority, BenchmarkFiles, BoardPackConfig, CalendarConfig, Check, ColumnType, DatasetConfig, Disclosure,
-    EventEntry, ForecastScale, HistoryRange, Layout, Paths, Project, ProjectFile, ProjectionConfig, PublishChecks,
-    ScenarioConfig, WarningKind, WeeklyCosts, EVENTS_FOLDER, LARGEST_FILE_MB, PROJECT_FILE, RETURN_TABLES,
+    Authority, Check, ColumnType, DatasetConfig, Disclosure, EventEntry, ForecastScale, HistoryRange, Layout, Project,
+    ProjectFile, ProjectionConfig, ScenarioConfig, WarningKind, WeeklyCosts, LARGEST_FILE_MB, RETURN_TABLES,
     WORKBOOK_EXTENSIONS,
 };
 pub use file_pattern::{files_by_month, is_pattern, near_misses};
-pub use members::{is_consortium, load as load_members, Member, COMMENTARY_FOLDER, MEMBERS_FILE};
-pub use names::{is_authority_code, is_safe_id, AuthorityCode};
+pub use members::{load as load_members, Member, MEMBERS_FILE};
+pub use names::{is_safe_id, AuthorityCode};
 pub use period::{Month, MonthError};

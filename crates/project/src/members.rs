@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 pub const MEMBERS_FILE: &str = "members.csv";
 
 /// Where commentary lives in the project folder (a folder per member in a consortium).
-pub const COMMENTARY_FOLDER: &str = "commentary";
+pub(crate) const COMMENTARY_FOLDER: &str = "commentary";
 
 /// An authority reported on: the project's own, or one of a consortium's members.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,7 +45,7 @@ impl Member {
 }
 
 /// True when the project's data folder is a consortium's.
-pub fn is_consortium(project: &Project) -> bool {
+pub(crate) fn is_consortium(project: &Project) -> bool {
     project.data_dir().join(MEMBERS_FILE).is_file()
 }
 

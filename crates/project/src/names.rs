@@ -10,7 +10,7 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// An English local authority code: E followed by 8 digits.
-pub fn is_authority_code(code: &str) -> bool {
+pub(crate) fn is_authority_code(code: &str) -> bool {
     code.len() == 9 && code.starts_with('E') && code[1..].bytes().all(|byte| byte.is_ascii_digit())
 }
 

@@ -212,7 +212,7 @@ impl Work {
     /// Each month's plausibility warnings, logged; an error, before anything
     /// is written, when the project's `[checks] fail_on` names one.
     fn plausibility(&self, loaded: &Loaded, data: &Data) -> Result<BTreeMap<Snapshot, Vec<Warning>>, Error> {
-        let fail_on = &loaded.project.checks().fail_on;
+        let fail_on = loaded.project.fail_on();
         let mut fatal = Vec::new();
         let mut by_snapshot = BTreeMap::new();
         for (member, month) in self.sources(loaded) {

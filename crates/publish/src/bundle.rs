@@ -11,7 +11,11 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// Writes a month's `files` as its bundle folder and zip, replacing the last good ones only once both are complete.
-pub fn write_bundle(output_dir: &Path, month: Month, files: &[(String, Vec<u8>)]) -> Result<PathBuf, OutputError> {
+pub(crate) fn write_bundle(
+    output_dir: &Path,
+    month: Month,
+    files: &[(String, Vec<u8>)],
+) -> Result<PathBuf, OutputError> {
     let context = OutputError::io;
     fs::create_dir_all(output_dir).map_err(context("cannot create", output_dir))?;
     let target = output_dir.join(month.to_string());

@@ -13,7 +13,7 @@ use crate::render::{comparison_files, RenderError};
 use std::path::PathBuf;
 
 /// Where a consortium's comparison bundles go, under the output folder.
-pub const COMPARISON_FOLDER: &str = "comparison";
+pub(crate) const COMPARISON_FOLDER: &str = "comparison";
 
 /// Every member's published values for `month`, ranked indicator by indicator.
 pub(crate) fn rank_month(

@@ -27,7 +27,6 @@ mod progress;
 mod staleness;
 
 pub use build::{run as build, Headline, Options, Outcome};
-pub use bundle::{publish, write_bundle, zip};
-pub use comparison::COMPARISON_FOLDER;
+pub use bundle::{publish, zip};
 pub use lock::{LockError, OutputLock};
 pub use manifest::{Manifest, ManifestFile};

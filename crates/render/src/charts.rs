@@ -23,11 +23,11 @@ use std::sync::Once;
 const FAMILY: &str = "sans-serif";
 
 /// The chart on the page and in the PNG; phones get a narrower one.
-pub const CHART_SIZE: (u32, u32) = (720, 400);
+pub(crate) const CHART_SIZE: (u32, u32) = (720, 400);
 /// The phone-width chart.
-pub const NARROW_CHART_SIZE: (u32, u32) = (380, 440);
+pub(crate) const NARROW_CHART_SIZE: (u32, u32) = (380, 440);
 /// The summary table's sparklines.
-pub const SPARKLINE_SIZE: (u32, u32) = (120, 32);
+pub(crate) const SPARKLINE_SIZE: (u32, u32) = (120, 32);
 
 /// Text sizes in plotters' units, 1.24 times the font size an SVG is
 /// given: 15 is a 12 px font, so at least 11 px on screen at the chart's
@@ -90,7 +90,7 @@ pub fn trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
 /// The chart drawn for a phone's width, with text as large as the page's
 /// and no title (the section's heading is right above it; a long title
 /// would not fit).
-pub fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
+pub(crate) fn narrow_trend_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     trend_svg_sized(indicator, NARROW_CHART_SIZE, false)
 }
 
@@ -179,7 +179,7 @@ pub(super) fn trend_pdf(indicator: &IndicatorReport, backend: super::pdf_chart::
 }
 
 /// A small line of the series with its latest point, for the summary table.
-pub fn sparkline_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
+pub(crate) fn sparkline_svg(indicator: &IndicatorReport) -> Result<String, RenderError> {
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, SPARKLINE_SIZE).into_drawing_area();

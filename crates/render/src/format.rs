@@ -50,7 +50,7 @@ pub fn show_value(value: Option<f64>, decimals: u32, unit: Unit) -> String {
 }
 
 /// Numerators and denominators: whole counts as integers, FTE sums to 2 places.
-pub fn show_quantity(value: Option<f64>) -> String {
+pub(crate) fn show_quantity(value: Option<f64>) -> String {
     value
         .map(|value| format!("{:.2}", round_to(value, 2)).trim_end_matches('0').trim_end_matches('.').to_string())
         .unwrap_or_default()

@@ -47,13 +47,11 @@ mod xlsx;
 pub use board_pack::{board_pack, full_pack};
 pub use build_time::BuildTime;
 pub use bundle::{month_files, Files};
-pub use charts::{
-    narrow_trend_svg, sparkline_svg, trend_png, trend_svg, CHART_SIZE, NARROW_CHART_SIZE, SPARKLINE_SIZE,
-};
+pub use charts::{trend_png, trend_svg};
 pub use comparison::render as comparison_files;
 pub use failure::RenderError;
-pub use format::{month_name, number, show_count, show_quantity, show_value, value_text, Shown};
+pub use format::{month_name, number, show_count, show_value, value_text, Shown};
 pub use html::{archive_page, consortium_page, ArchiveEntry};
 pub use rating::rating_sentence;
-pub use tables::{neutralise_formula, scorecard_csv, scorecard_json, series_csv, values_csv};
+pub use tables::{scorecard_csv, scorecard_json, series_csv, values_csv};
 pub use xlsx::workbook;

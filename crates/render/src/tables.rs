@@ -9,7 +9,7 @@ use crate::judge::{Comparison, IndicatorReport, Scorecard};
 
 /// Text that a spreadsheet would run as a formula gets a leading apostrophe.
 /// Numbers (a negative change, say) are left as they are: they cannot run.
-pub fn neutralise_formula(text: &str) -> String {
+pub(crate) fn neutralise_formula(text: &str) -> String {
     if text.parse::<f64>().is_ok_and(f64::is_finite) {
         return text.to_string();
     }
