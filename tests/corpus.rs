@@ -4,37 +4,20 @@
 
 use chrono::NaiveDate;
 use scorecard::input::{read_table, Day, Table, Values};
-use scorecard::project::{ColumnType, DatasetConfig, Layout};
+use scorecard::project::DatasetConfig;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
 fn config() -> DatasetConfig {
-    let columns = [
-        ("SWENo", ColumnType::Text),
-        ("Team", ColumnType::Text),
-        ("FTE", ColumnType::Number),
-        ("Cases30", ColumnType::Integer),
-        ("RoleStartDate", ColumnType::Date),
-    ];
-    DatasetConfig {
-        layout: Layout::Monthly,
-        history: Default::default(),
-        sheet: None,
-        table: None,
-        file: "workforce.csv".into(),
-        key: None,
-        record_id: None,
-        headers: Default::default(),
-        codes: Default::default(),
-        date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
-        null_markers: ["", "NULL", "N/A"].map(String::from).to_vec(),
-        columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
-        period_column: None,
-        largest_file_mb: None,
-        held: true,
-        optional: Vec::new(),
-        checks: Vec::new(),
-    }
+    toml::from_str(
+        r#"
+        layout = "monthly"
+        file = "workforce.csv"
+        date_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        null_markers = ["", "NULL", "N/A"]
+        columns = { SWENo = "text", Team = "text", FTE = "number", Cases30 = "integer", RoleStartDate = "date" }
+        "#,
+    )
+    .expect("a dataset as scorecard.toml declares one")
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -8,7 +8,7 @@ use crate::helpers::{Fixture, PROJECT};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use scorecard::input::parse_table;
-use scorecard::project::{ColumnType, DatasetConfig, Layout};
+use scorecard::project::DatasetConfig;
 use std::time::{Duration, Instant};
 
 const DEFINITION: &str = r#"id = "fuzzed"
@@ -81,32 +81,17 @@ fn mutated(seed: &'static str) -> impl Strategy<Value = String> {
 }
 
 fn config() -> DatasetConfig {
-    let columns = [
-        ("SWENo", ColumnType::Text),
-        ("Team", ColumnType::Text),
-        ("FTE", ColumnType::Number),
-        ("Cases30", ColumnType::Integer),
-        ("RoleStartDate", ColumnType::Date),
-    ];
-    DatasetConfig {
-        layout: Layout::Monthly,
-        history: Default::default(),
-        sheet: None,
-        table: None,
-        file: "x.csv".into(),
-        key: Some(toml::Spanned::new(0..0, "SWENo".into())),
-        record_id: None,
-        headers: Default::default(),
-        codes: Default::default(),
-        date_formats: vec!["%d/%m/%Y".into(), "%Y-%m-%d".into()],
-        null_markers: vec!["".into(), "NULL".into()],
-        columns: columns.iter().map(|(name, kind)| (name.to_string(), toml::Spanned::new(0..0, *kind))).collect(),
-        period_column: None,
-        largest_file_mb: None,
-        held: true,
-        optional: Vec::new(),
-        checks: Vec::new(),
-    }
+    toml::from_str(
+        r#"
+        layout = "monthly"
+        file = "x.csv"
+        key = "SWENo"
+        date_formats = ["%d/%m/%Y", "%Y-%m-%d"]
+        null_markers = ["", "NULL"]
+        columns = { SWENo = "text", Team = "text", FTE = "number", Cases30 = "integer", RoleStartDate = "date" }
+        "#,
+    )
+    .expect("a dataset as scorecard.toml declares one")
 }
 
 #[test]

@@ -163,7 +163,7 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
                         Some(_) => {}
                         None => lacking.push((sheet.clone(), names)),
                     }
-                    let found = config.columns.len().saturating_sub(missing.len());
+                    let found = config.column_types().count().saturating_sub(missing.len());
                     if best.as_ref().is_none_or(|(most, ..)| found > *most) {
                         best = Some((found, sheet.clone(), row, cells));
                     }
@@ -173,7 +173,7 @@ fn find_sheet(path: &Path, book: &mut Book, config: &DatasetConfig) -> Result<(S
     }
     match matching.len() {
         1 => Ok(matching.remove(0)),
-        0 => match (&config.sheet, best) {
+        0 => match (config.sheet_name(), best) {
             // The named sheet's likeliest header row says which columns are missing.
             (Some(_), Some((_, sheet, row, cells))) => Ok((sheet, row, cells)),
             _ => Err(no_sheet_fits(path, lacking)),

@@ -175,7 +175,7 @@ fn check_fields(project: &Project, definition: &Draft) -> Diagnostics {
         return diagnostics;
     };
     let mut columns: BTreeMap<&str, Option<ColumnType>> =
-        dataset.columns.iter().map(|(name, kind)| (name.as_str(), Some(*kind.get_ref()))).collect();
+        dataset.column_types().map(|(name, kind)| (name, Some(kind))).collect();
     for lookup in &indicator.lookup {
         check_lookup(project, definition, lookup, &mut columns, &mut diagnostics);
     }
@@ -201,7 +201,7 @@ fn check_fields(project: &Project, definition: &Draft) -> Diagnostics {
         check_column(breakdown, "breakdown");
     }
     if let Some(per_entity) = &indicator.per_entity {
-        match per_entity.key.as_ref().or(dataset.key.as_ref()) {
+        match per_entity.key.as_ref().or(dataset.key_as_written()) {
             Some(key) => check_column(key, "per_entity key"),
             None => diagnostics.push(Diagnostic::file(
                 &definition.source.path,
@@ -230,7 +230,7 @@ fn check_lookup<'a>(
         return;
     };
     let on = lookup.on.get_ref();
-    if !columns.contains_key(on.as_str()) || !other.columns.contains_key(on) {
+    if !columns.contains_key(on.as_str()) || other.column_type(on).is_none() {
         diagnostics.push(definition.error(
             lookup.on.span(),
             format!("lookup key `{on}` must be a column of both datasets"),
@@ -239,19 +239,19 @@ fn check_lookup<'a>(
     }
     for column in &lookup.columns {
         let wanted = column.get_ref();
-        match other.columns.get(wanted) {
+        match other.column_type(wanted) {
             Some(_) if columns.contains_key(wanted.as_str()) => diagnostics.push(definition.error(
                 column.span(),
                 format!("lookup column `{wanted}` is already a column here"),
                 "name clash",
             )),
             Some(kind) => {
-                columns.insert(wanted.as_str(), Some(*kind.get_ref()));
+                columns.insert(wanted.as_str(), Some(kind));
             }
             None => diagnostics.push(
                 definition
                     .error(column.span(), format!("`{wanted}` is not a column of dataset `{name}`"), "unknown column")
-                    .with_help_opt(did_you_mean(wanted, other.columns.keys().map(String::as_str))),
+                    .with_help_opt(did_you_mean(wanted, other.column_types().map(|(name, _)| name))),
             ),
         }
     }

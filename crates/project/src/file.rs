@@ -364,7 +364,7 @@ pub struct Authority {
     pub name: String,
     /// ONS code, e.g. E06000008.
     #[schemars(with = "String")]
-    pub code: Spanned<String>,
+    pub(crate) code: Spanned<String>,
     /// The region, as DfE names it (for regional benchmarks).
     pub region: Option<String>,
 }
@@ -447,14 +447,14 @@ impl HistoryRange {
 pub struct HistoryRange {
     /// The first month, `YYYY-MM` (default: 35 months before `through`, so 36 month ends).
     #[schemars(with = "Option<String>")]
-    pub from: Option<Spanned<String>>,
+    pub(crate) from: Option<Spanned<String>>,
     /// The last month, `YYYY-MM`. Default: the month of the file name when
     /// `file` is a pattern (the latest such file is read), else the month of
     /// the latest date in the extract's date columns, or the month before it
     /// when that month has not ended yet (an extract taken on 4 December
     /// ends in November).
     #[schemars(with = "Option<String>")]
-    pub through: Option<Spanned<String>>,
+    pub(crate) through: Option<Spanned<String>>,
 }
 
 /// How a column's cells are read.
@@ -484,13 +484,13 @@ pub struct DatasetConfig {
     /// case). Without it, the one sheet whose header row holds every
     /// declared column is read.
     #[schemars(with = "Option<String>")]
-    pub sheet: Option<Spanned<String>>,
+    pub(crate) sheet: Option<Spanned<String>>,
     /// Statutory-return XML only (`file` ending `.xml`): the table of the
     /// return this dataset is. CIN census: `children`, `referrals`,
     /// `assessments`, `cin-plans`, `section47`, `cp-plans`; workforce census:
     /// `workers`, `vacancies`.
     #[schemars(with = "Option<String>")]
-    pub table: Option<Spanned<String>>,
+    pub(crate) table: Option<Spanned<String>>,
     /// History layout only: the month ends to evaluate at (default: the 36 the extract ends with).
     #[serde(default)]
     pub history: HistoryRange,
@@ -499,12 +499,12 @@ pub struct DatasetConfig {
     /// The column identifying one entity (child, worker): used by
     /// `per_entity` aggregation and checked for blanks.
     #[schemars(with = "Option<String>")]
-    pub key: Option<Spanned<String>>,
+    pub(crate) key: Option<Spanned<String>>,
     /// The column identifying one record (an episode, an assessment), e.g.
     /// `CINdetailsID`: shown by `explain` beside the key, so that records of
     /// one child are told apart.
     #[schemars(with = "Option<String>")]
-    pub record_id: Option<Spanned<String>>,
+    pub(crate) record_id: Option<Spanned<String>>,
     /// chrono formats tried in order, e.g. `%d/%m/%Y`.
     #[serde(default = "default_date_formats")]
     pub date_formats: Vec<String>,
@@ -513,32 +513,32 @@ pub struct DatasetConfig {
     pub null_markers: Vec<String>,
     /// Column name -> type. Columns in the file but not listed are ignored.
     #[schemars(with = "BTreeMap<String, ColumnType>")]
-    pub columns: BTreeMap<String, Spanned<ColumnType>>,
+    pub(crate) columns: BTreeMap<String, Spanned<ColumnType>>,
     /// Other spellings of a column's header, as suppliers and years drift:
     /// `CINreferralDate = ["Date of Referral", "Referral date"]` (matched
     /// ignoring case and surrounding spaces, like the name itself).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, Vec<String>>")]
-    pub headers: BTreeMap<String, Spanned<Vec<String>>>,
+    pub(crate) headers: BTreeMap<String, Spanned<Vec<String>>>,
     /// Per text column, the code each way of writing an answer stands for:
     /// `Gender = { F = ["Female", "b) Female", "2"], M = ["Male", "a) Male", "1"] }`
     /// (any case). A value that is a code already is kept; any other is kept
     /// as written and reported (how many rows, with examples).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, BTreeMap<String, Vec<String>>>")]
-    pub codes: BTreeMap<String, Spanned<BTreeMap<String, Vec<String>>>>,
+    pub(crate) codes: BTreeMap<String, Spanned<BTreeMap<String, Vec<String>>>>,
     /// Data-quality checks: rows for which `fails` is true are counted and
     /// reported in the bundle's data-quality section; they do not stop a build.
     #[serde(default)]
     pub checks: Vec<Check>,
     /// Periodic layout only: the column naming each row's period.
     #[schemars(with = "Option<String>")]
-    pub period_column: Option<Spanned<String>>,
+    pub(crate) period_column: Option<Spanned<String>>,
     /// The largest file this dataset may be, in MB (1 to 2048, the
     /// default): a larger file is refused before a byte of it is read.
     #[schemars(with = "Option<u64>")]
     #[serde(default)]
-    pub largest_file_mb: Option<Spanned<u64>>,
+    pub(crate) largest_file_mb: Option<Spanned<u64>>,
     /// Declared columns a file may lack (versions of a format differ): an
     /// extract without one is read, and only the indicators that use it are
     /// not calculable for that month, saying which column is missing.
@@ -566,7 +566,7 @@ pub struct Check {
     pub name: String,
     /// SQL condition true for a failing row, e.g. `DEC < DECOM`.
     #[schemars(with = "String")]
-    pub fails: Spanned<String>,
+    pub(crate) fails: Spanned<String>,
 }
 
 impl Check {
@@ -585,6 +585,11 @@ fn default_null_markers() -> Vec<String> {
 }
 
 impl DatasetConfig {
+    /// `key` as written, for the definitions' checker to point at.
+    pub fn key_as_written(&self) -> Option<&Spanned<String>> {
+        self.key.as_ref()
+    }
+
     /// Column `name`'s declared type, when it is declared.
     pub fn column_type(&self, name: &str) -> Option<ColumnType> {
         self.columns.get(name).map(|column| *column.get_ref())

@@ -158,29 +158,16 @@ mod tests {
     use super::*;
     use crate::day::Day;
     use crate::project::ColumnType;
-    use crate::project::Layout;
-    use toml::Spanned;
 
+    /// A dataset declared as in scorecard.toml, with these columns.
     fn config(columns: &[(&str, ColumnType)]) -> DatasetConfig {
-        DatasetConfig {
-            layout: Layout::Monthly,
-            history: Default::default(),
-            sheet: None,
-            table: None,
-            file: "x.csv".into(),
-            key: None,
-            record_id: None,
-            headers: Default::default(),
-            codes: Default::default(),
-            date_formats: vec!["%d/%m/%Y".into()],
-            null_markers: vec!["".into(), "NULL".into()],
-            columns: columns.iter().map(|(name, kind)| (name.to_string(), Spanned::new(0..0, *kind))).collect(),
-            period_column: None,
-            largest_file_mb: None,
-            held: true,
-            optional: Vec::new(),
-            checks: Vec::new(),
-        }
+        let columns: Vec<String> =
+            columns.iter().map(|(name, kind)| format!("{name} = \"{}\"", format!("{kind:?}").to_lowercase())).collect();
+        let declared = format!(
+            "layout = \"monthly\"\nfile = \"x.csv\"\ndate_formats = [\"%d/%m/%Y\"]\nnull_markers = [\"\", \"NULL\"]\ncolumns = {{ {} }}",
+            columns.join(", ")
+        );
+        toml::from_str(&declared).expect("a dataset as scorecard.toml declares one")
     }
 
     #[test]

@@ -89,7 +89,7 @@ impl<'a> Typer<'a> {
         // declared place, and named so the indicators using it say so.
         let mut typed: std::collections::BTreeMap<String, Values> = self.columns.into_iter().collect();
         let mut absent = Vec::new();
-        let mut columns = Vec::with_capacity(self.config.columns.len());
+        let mut columns = Vec::with_capacity(self.config.column_types().count());
         for (name, kind) in self.config.column_types() {
             let values = typed.remove(name).unwrap_or_else(|| {
                 absent.push(name.to_string());
