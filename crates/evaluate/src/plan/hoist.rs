@@ -43,7 +43,10 @@ impl Inputs {
             | AggExpr::Sum(input) => input,
             _ => return aggregate,
         };
-        if matches!(input.as_ref(), Expr::Column(_)) || !row_by_row(input) {
+        // A constant (`SUM(1)`) reads no row: polars aggregates it as one
+        // value per group, which a column of it would not be.
+        let constant = || input.as_ref().clone().meta().root_names().is_empty();
+        if matches!(input.as_ref(), Expr::Column(_)) || !row_by_row(input) || constant() {
             return aggregate;
         }
         let name = format!("__input_{}", self.count);
@@ -135,7 +138,7 @@ mod tests {
         assert_eq!(columns.len(), 1);
     }
 
-    /// Inputs that look at other rows, and bare columns, stay where they are.
+    /// Inputs that look at other rows, bare columns and constants stay where they are.
     #[test]
     fn inputs_reading_other_rows_stay() {
         for input in [
@@ -144,6 +147,8 @@ mod tests {
             col("a").sum().over([col("child")]).unwrap(),
             col("a") - col("a").mean(),
             col("a").reverse(),
+            lit(1),
+            lit(1) + lit(2),
         ] {
             let (expr, columns) = hoisted(input.clone().max());
             assert_eq!((expr, columns.len()), (format!("{:?}", input.max()), 0));
