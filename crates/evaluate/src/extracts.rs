@@ -284,9 +284,13 @@ pub(super) fn read_members(loaded: &Loaded, members: &[Member], reading: Reading
     let Gathered { mut pieces, mut inputs, rows, dates, absent, unmapped, history, .. } = gathered;
     inputs.sort();
     let mut stacked = BTreeMap::new();
-    for &name in &used {
-        let (dataset_pieces, present) = pieces.remove(name).unwrap_or_default();
-        match Stacked::new(&configs[name], dataset_pieces) {
+    let by_dataset: Vec<(&str, DatasetPieces)> =
+        used.iter().map(|&name| (name, pieces.remove(name).unwrap_or_default())).collect();
+    // Each dataset's frame on its own core: the first group's evaluation waits for them.
+    let frames =
+        parallel::map(&by_dataset, |(name, (dataset_pieces, _))| Stacked::new(&configs[*name], dataset_pieces));
+    for ((name, (_, present)), frame) in by_dataset.into_iter().zip(frames) {
+        match frame {
             Ok(frame) => {
                 let megabytes = frame.bytes() / 1_000_000;
                 tracing::debug!(dataset = name, rows = frame.rows(), megabytes, "stacked");
@@ -343,10 +347,13 @@ fn read_every_extract(
     results.into_iter().map(|result| result.expect("every extract was read")).collect()
 }
 
+/// A dataset's extracts as read, and the (member, month) snapshots they hold.
+type DatasetPieces = (Vec<Piece>, BTreeSet<Snapshot>);
+
 /// What the extracts read gave, by dataset and snapshot, as `Data` holds it.
 #[derive(Default)]
 struct Gathered<'a> {
-    pieces: BTreeMap<&'a str, (Vec<Piece>, BTreeSet<Snapshot>)>,
+    pieces: BTreeMap<&'a str, DatasetPieces>,
     inputs: Vec<(PathBuf, String)>,
     rows: BTreeMap<(String, Snapshot), usize>,
     dates: BTreeMap<(String, Snapshot), ExtractDates>,
@@ -507,8 +514,7 @@ fn read_extract(
         let end = history_end(config, &table, extract.named_month);
         let rows = table.rows;
         // Tagged with one month only: evaluation sets each month end in turn.
-        let piece = Piece::new(extract.member, &[Month::current()], table)
-            .map_err(|error| Diagnostic::file(&extract.path, error.to_string()))?;
+        let piece = Piece::new(extract.member, vec![Month::current()], table);
         // Its months are known once every history extract of the member is read.
         let months = BTreeSet::new();
         let dates = ExtractDates::default();
@@ -526,8 +532,7 @@ fn read_extract(
     let months = periods.iter().copied().collect();
     let rows = table.rows;
     let dates = extract.month.map(|month| ExtractDates::of(&table, month)).unwrap_or_default();
-    let piece = Piece::new(extract.member, &periods, table)
-        .map_err(|error| Diagnostic::file(&extract.path, error.to_string()))?;
+    let piece = Piece::new(extract.member, periods, table);
     Ok(ReadExtract { dates, absent, piece, months, rows, sha256, unmapped, history: None })
 }
 

@@ -1,69 +1,121 @@
 //! Typed extract tables into polars frames, stacked over periods.
 
-use super::columns::{days_since_epoch, period_index, polars_type, AUTHORITY, PERIOD};
+use super::columns::{days_since_epoch, period_index, AUTHORITY, PERIOD};
 use super::failure::EvaluateError;
 use crate::input::{Day, Table, Values};
 use crate::language::window::PeriodWindow;
-use crate::project::{DatasetConfig, Layout, Month};
+use crate::project::{ColumnType, DatasetConfig, Layout, Month};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-fn column(name: &str, values: &Values) -> PolarsResult<Column> {
-    let name: PlSmallStr = name.into();
-    let series = match values {
-        Values::Text(texts) => StringChunked::from_iter_options(name, texts.iter()).into_series(),
-        Values::Integer(v) => Series::new(name, v),
-        Values::Number(v) => Series::new(name, v),
-        Values::Boolean(v) => Series::new(name, v),
-        Values::Date(v) => {
-            let days = Int32Chunked::from_iter_options(name, v.iter().map(|day| day.map(Day::days)));
-            days.into_date().into_series()
-        }
-    };
-    Ok(series.into())
+/// One extract's typed rows with the member and period(s) they belong to,
+/// kept as read until its dataset's frame is built: each column is then
+/// written once, into a buffer of the whole frame's length, rather than
+/// made a frame per extract, stacked and copied together again.
+pub(crate) struct Piece {
+    member: usize,
+    periods: Periods,
+    table: Table,
 }
 
-/// One extract's rows as a frame, tagged with its authority and period(s).
-/// Made as soon as a file is read, so that the text cells' strings are
-/// freed file by file rather than all held until the end.
-pub(crate) struct Piece(DataFrame);
+enum Periods {
+    /// A monthly extract's month, or a history extract's placeholder.
+    Every(Month),
+    /// A periodic extract's period of each row.
+    EachRow(Vec<Month>),
+}
 
 impl Piece {
     /// `periods` has one month for a monthly extract, or one per row.
-    pub(crate) fn new(member: usize, periods: &[Month], table: Table) -> Result<Piece, EvaluateError> {
-        let frame = || -> PolarsResult<DataFrame> {
-            let mut columns =
-                table.columns.iter().map(|(name, values)| column(name, values)).collect::<PolarsResult<Vec<_>>>()?;
-            let periods = match periods {
-                [single] => Column::new_scalar(PERIOD.into(), Scalar::from(period_index(*single)), table.rows),
-                many => Series::new(PERIOD.into(), many.iter().map(|p| period_index(*p)).collect::<Vec<_>>()).into(),
-            };
-            columns.push(periods);
-            columns.push(Column::new_scalar(AUTHORITY.into(), Scalar::from(member as i32), table.rows));
-            DataFrame::new(table.rows, columns)
+    pub(crate) fn new(member: usize, periods: Vec<Month>, table: Table) -> Piece {
+        let periods = match periods.as_slice() {
+            [single] => Periods::Every(*single),
+            _ => Periods::EachRow(periods),
         };
-        Ok(frame().map(Piece)?)
+        Piece { member, periods, table }
     }
 }
 
-/// One frame holding every authority's and period's rows.
-fn stack(config: &DatasetConfig, pieces: Vec<Piece>) -> PolarsResult<DataFrame> {
-    if pieces.is_empty() {
-        let mut schema = Schema::default();
-        for (name, kind) in config.column_types() {
-            schema.insert(name.into(), polars_type(kind));
-        }
-        schema.insert(PERIOD.into(), DataType::Int32);
-        schema.insert(AUTHORITY.into(), DataType::Int32);
-        return Ok(DataFrame::empty_with_schema(&schema));
+/// One frame holding every authority's and period's rows, in the order of
+/// `pieces`, one chunk per column.
+fn stack(config: &DatasetConfig, pieces: &[Piece]) -> PolarsResult<DataFrame> {
+    let rows: usize = pieces.iter().map(|piece| piece.table.rows).sum();
+    let mut columns = Vec::new();
+    for (position, (name, kind)) in config.column_types().enumerate() {
+        let cells = pieces.iter().map(|piece| match piece.table.columns.get(position) {
+            Some((read, values)) if read == name => Ok(values),
+            _ => Err(polars_err!(ColumnNotFound: "`{name}` was not read from every extract")),
+        });
+        columns.push(stacked_column(name.into(), kind, rows, cells.collect::<PolarsResult<Vec<_>>>()?)?.into());
     }
-    let frames: Vec<LazyFrame> = pieces.into_iter().map(|piece| piece.0.lazy()).collect();
-    let mut frame = concat(frames, UnionArgs::default())?.collect()?;
-    // One chunk per column, once, as the frame is read: every indicator
-    // over it would otherwise walk (or copy together again) the chunks of
-    // hundreds of extracts in its sorts, lookups and groupings.
-    frame.rechunk_mut_par();
-    Ok(frame)
+    let mut periods = Vec::with_capacity(rows);
+    let mut authorities = Vec::with_capacity(rows);
+    for piece in pieces {
+        match &piece.periods {
+            Periods::Every(month) => periods.extend(std::iter::repeat_n(period_index(*month), piece.table.rows)),
+            Periods::EachRow(months) => periods.extend(months.iter().map(|month| period_index(*month))),
+        }
+        authorities.extend(std::iter::repeat_n(piece.member as i32, piece.table.rows));
+    }
+    columns.push(Int32Chunked::from_vec(PERIOD.into(), periods).into_column());
+    columns.push(Int32Chunked::from_vec(AUTHORITY.into(), authorities).into_column());
+    DataFrame::new(rows, columns)
+}
+
+/// One declared column of every extract of a dataset, in one buffer.
+fn stacked_column(name: PlSmallStr, kind: ColumnType, rows: usize, parts: Vec<&Values>) -> PolarsResult<Series> {
+    let mismatch = || polars_err!(SchemaMismatch: "`{name}` was not read as {kind:?} from every extract");
+    Ok(match kind {
+        ColumnType::Text => {
+            let mut builder = StringChunkedBuilder::new(name.clone(), rows);
+            for part in parts {
+                let Values::Text(texts) = part else { return Err(mismatch()) };
+                texts.iter().for_each(|text| builder.append_option(text));
+            }
+            builder.finish().into_series()
+        }
+        ColumnType::Boolean => {
+            let mut builder = BooleanChunkedBuilder::new(name.clone(), rows);
+            for part in parts {
+                let Values::Boolean(cells) = part else { return Err(mismatch()) };
+                cells.iter().for_each(|cell| builder.append_option(*cell));
+            }
+            builder.finish().into_series()
+        }
+        ColumnType::Integer => numbers::<Int64Type, _>(&name, rows, &parts, |part| match part {
+            Values::Integer(cells) => Some(cells.iter().copied()),
+            _ => None,
+        })
+        .ok_or_else(mismatch)?
+        .into_series(),
+        ColumnType::Number => numbers::<Float64Type, _>(&name, rows, &parts, |part| match part {
+            Values::Number(cells) => Some(cells.iter().copied()),
+            _ => None,
+        })
+        .ok_or_else(mismatch)?
+        .into_series(),
+        ColumnType::Date => numbers::<Int32Type, _>(&name, rows, &parts, |part| match part {
+            Values::Date(cells) => Some(cells.iter().map(|day| day.map(Day::days))),
+            _ => None,
+        })
+        .ok_or_else(mismatch)?
+        .into_date()
+        .into_series(),
+    })
+}
+
+/// A numeric column from every part's cells (None if a part holds another type).
+fn numbers<'a, T: PolarsNumericType, I: Iterator<Item = Option<T::Native>>>(
+    name: &PlSmallStr,
+    rows: usize,
+    parts: &[&'a Values],
+    cells: impl Fn(&'a Values) -> Option<I>,
+) -> Option<ChunkedArray<T>> {
+    let mut builder = PrimitiveChunkedBuilder::<T>::new(name.clone(), rows);
+    for part in parts {
+        cells(part)?.for_each(|cell| builder.append_option(cell));
+    }
+    Some(builder.finish())
 }
 
 /// The window columns (`period_start`, `period_end`, `window_start`,
@@ -101,7 +153,7 @@ impl Stacked {
         Stacked { frame: DataFrame::empty(), history }
     }
 
-    pub(crate) fn new(config: &DatasetConfig, pieces: Vec<Piece>) -> Result<Stacked, EvaluateError> {
+    pub(crate) fn new(config: &DatasetConfig, pieces: &[Piece]) -> Result<Stacked, EvaluateError> {
         let history = config.layout == Layout::History;
         Ok(stack(config, pieces).map(|frame| Stacked { frame, history })?)
     }
@@ -113,5 +165,71 @@ impl Stacked {
     /// Memory the frame holds, in bytes (polars' estimate).
     pub(crate) fn bytes(&self) -> usize {
         self.frame.estimated_size()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Texts;
+
+    fn month(year: i32, month: u32) -> Month {
+        Month::new(year, month).expect("a month")
+    }
+
+    /// A monthly extract of two rows (member 0) and a periodic one of one
+    /// row (member 1) stack in that order; blanks stay blank; each row gets
+    /// its member and period. Period numbers are year * 12 + month - 1:
+    /// April 2024 is 24291, May 2024 24292; 2024-04-05 is day 19818 from
+    /// 1970-01-01 (54 years with 13 leap days is 19723 days, then 95 days).
+    #[test]
+    fn pieces_stack_in_order_with_blanks_members_and_periods() {
+        let config: DatasetConfig = toml::from_str(
+            "layout = \"monthly\"\nfile = \"x.csv\"\ncolumns = { CHILD = \"text\", N = \"integer\", D = \"date\" }",
+        )
+        .expect("a dataset");
+        let table = |children: &[Option<&str>], numbers: Vec<Option<i64>>, days| Table {
+            // By name, the order the dataset lists its columns in and the reader gives them.
+            columns: vec![
+                ("CHILD".into(), Values::Text(children.iter().copied().collect::<Texts>())),
+                ("D".into(), Values::Date(days)),
+                ("N".into(), Values::Integer(numbers)),
+            ],
+            rows: children.len(),
+            unmapped: Vec::new(),
+            reference_date: None,
+            absent: Vec::new(),
+        };
+        let april = Day::from_ymd(2024, 4, 5);
+        let pieces = [
+            Piece::new(0, vec![month(2024, 4)], table(&[Some("C1"), None], vec![None, Some(7)], vec![april, None])),
+            Piece::new(1, vec![month(2024, 5)], table(&[Some("C2")], vec![Some(-3)], vec![None])),
+        ];
+        let frame = stack(&config, &pieces).expect("stacked");
+        let text = frame.column("CHILD").unwrap().str().unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(text, [Some("C1"), None, Some("C2")]);
+        let numbers = frame.column("N").unwrap().i64().unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(numbers, [None, Some(7), Some(-3)]);
+        let dates = frame.column("D").unwrap();
+        assert_eq!(dates.dtype(), &DataType::Date);
+        let days = dates.cast(&DataType::Int32).unwrap().i32().unwrap().iter().collect::<Vec<_>>();
+        assert_eq!(days, [Some(19818), None, None]);
+        let periods = frame.column(PERIOD).unwrap().i32().unwrap().into_no_null_iter().collect::<Vec<_>>();
+        assert_eq!(periods, [24291, 24291, 24292]);
+        let members = frame.column(AUTHORITY).unwrap().i32().unwrap().into_no_null_iter().collect::<Vec<_>>();
+        assert_eq!(members, [0, 0, 1]);
+        assert_eq!(frame.column("CHILD").unwrap().n_chunks(), 1);
+    }
+
+    /// No extracts: no rows, but every declared column with its type.
+    #[test]
+    fn no_pieces_is_an_empty_frame_of_the_declared_types() {
+        let config: DatasetConfig =
+            toml::from_str("layout = \"monthly\"\nfile = \"x.csv\"\ncolumns = { D = \"date\", F = \"boolean\" }")
+                .expect("a dataset");
+        let frame = stack(&config, &[]).expect("stacked");
+        let types: Vec<DataType> = frame.dtypes();
+        assert_eq!(types, [DataType::Date, DataType::Boolean, DataType::Int32, DataType::Int32]);
+        assert_eq!(frame.height(), 0);
     }
 }
