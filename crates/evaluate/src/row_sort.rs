@@ -11,32 +11,32 @@ use polars::prelude::*;
 /// The bits of a partition hash above which the snapshot is.
 pub(super) const SNAPSHOT_SHIFT: u32 = 40;
 
-/// The permutation putting `rows` in order, with each sorted row's
-/// partition hash (equal for neighbours exactly when they share the
-/// partition); or None when the order is not a number or a date, or when
-/// two partitions of one snapshot share a hash (polars' sort then does it:
-/// rows sharing a hash must share the partition for the permutation to be exact).
-pub(super) fn permutation(
+/// `rows` in order, with each sorted row's partition hash (equal for
+/// neighbours exactly when they share the partition); or None when the
+/// order is not a number or a date, or when two partitions of one snapshot
+/// share a hash (polars' sort then does it: rows sharing a hash must share
+/// the partition for the order to be exact). The partition is checked on
+/// the sorted frame, so that its columns are gathered once.
+pub(super) fn sorted(
     rows: &DataFrame,
     hash: Expr,
     partition: &[Expr],
     order: &Expr,
     options: SortOptions,
-) -> PolarsResult<Option<(IdxCa, Vec<u64>)>> {
-    let names: Vec<String> = (0..partition.len()).map(|index| format!("__partition_{index}")).collect();
-    let mut keys = vec![hash.alias("__hash"), order.clone().alias("__order")];
-    keys.extend(partition.iter().zip(&names).map(|(key, name)| key.clone().alias(name.as_str())));
-    let keys = rows.clone().lazy().select(keys).collect()?;
+) -> PolarsResult<Option<(DataFrame, Vec<u64>)>> {
+    let keys = rows.clone().lazy().select([hash.alias("__hash"), order.clone().alias("__order")]).collect()?;
     let order = keys.column("__order")?;
     if !(order.dtype().is_integer() || order.dtype() == &DataType::Date) {
         return Ok(None);
     }
     let order = order.cast(&DataType::Int64)?;
     let hashes: Vec<u64> = keys.column("__hash")?.u64()?.iter().map(|hash| hash.unwrap_or(0)).collect();
-    let Some((rows, hashes)) = sorted_rows(&hashes, order.i64()?, options) else { return Ok(None) };
-    let permutation = IdxCa::from_vec("__permutation".into(), rows);
-    let partition = keys.select(names)?.take(&permutation)?;
-    Ok((!shares_a_hash(&hashes, &partition)?).then_some((permutation, hashes)))
+    let Some((permutation, hashes)) = sorted_rows(&hashes, order.i64()?, options) else { return Ok(None) };
+    let sorted = rows.take(&IdxCa::from_vec("__permutation".into(), permutation))?;
+    let names: Vec<String> = (0..partition.len()).map(|index| format!("__partition_{index}")).collect();
+    let keys = partition.iter().zip(&names).map(|(key, name)| key.clone().alias(name.as_str()));
+    let partition = sorted.clone().lazy().select(keys.collect::<Vec<_>>()).collect()?;
+    Ok((!shares_a_hash(&hashes, &partition)?).then_some((sorted, hashes)))
 }
 
 /// Bits of a row's sort key below the partition hash (its 40 bits under
@@ -202,6 +202,24 @@ mod tests {
         let (rows, sorted_hashes) = sorted(&hashes, &[Some(2), Some(1), Some(1), Some(1), None]).unwrap();
         assert_eq!(rows, [1, 3, 2, 0, 4]);
         assert_eq!(sorted_hashes, [at(1, 5), at(1, 5), at(1, 7), at(1, 7), at(2, 1)]);
+    }
+
+    /// A frame in order: children hashed apart sort by hash then date; hashed
+    /// alike (a collision), the sort is left to polars. Child a (hash 1) has
+    /// rows 1 (day 5) and 3 (day 3), child b (hash 2) rows 0 (day 2) and 2
+    /// (day 1): in order, days 3 5 1 2.
+    #[test]
+    fn a_frame_sorts_unless_two_partitions_share_a_hash() {
+        let rows = df!("CHILD" => ["b", "a", "b", "a"], "D" => [2i64, 5, 1, 3]).unwrap();
+        let apart = when(col("CHILD").eq(lit("a"))).then(lit(1u64)).otherwise(lit(2u64)).cast(DataType::UInt64);
+        let (frame, hashes) = super::sorted(&rows, apart, &[col("CHILD")], &col("D"), SortOptions::default())
+            .unwrap()
+            .expect("no collision");
+        let days: Vec<Option<i64>> = frame.column("D").unwrap().i64().unwrap().iter().collect();
+        assert_eq!(days, [Some(3), Some(5), Some(1), Some(2)]);
+        assert_eq!(hashes, [1, 1, 2, 2]);
+        let alike = col("D").cast(DataType::UInt64) * lit(0u64) + lit(7u64);
+        assert!(super::sorted(&rows, alike, &[col("CHILD")], &col("D"), SortOptions::default()).unwrap().is_none());
     }
 
     /// Against a plain stable sort of (snapshot, hash, order) on generated

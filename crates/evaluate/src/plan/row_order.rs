@@ -105,7 +105,7 @@ impl RowOrder {
     pub(crate) fn sort(&self, frame: LazyFrame) -> LazyFrame {
         let order = self.clone();
         let sort = move |mut rows: DataFrame| {
-            let sorted = row_sort::permutation(
+            let sorted = row_sort::sorted(
                 // One chunk: gathering from the hundreds of extracts' chunks was slower than the sort.
                 rows.rechunk_mut_par(),
                 partition_hash(&order.partition),
@@ -114,7 +114,7 @@ impl RowOrder {
                 order.options,
             )?;
             let (mut rows, numbers) = match sorted {
-                Some((permutation, hashes)) => (rows.take(&permutation)?, hashes),
+                Some(sorted) => sorted,
                 None => {
                     let rows = order.polars_sort(rows.lazy()).collect()?;
                     let numbers =
