@@ -141,6 +141,9 @@ impl ValueErrors {
     }
 }
 
+/// Inlined into each row's loop: a call per cell (tens of millions in a
+/// consortium's run) was a tenth of reading's time (BENCHMARKS.md).
+#[inline(always)]
 pub(super) fn push_value(
     values: &mut Values,
     cell: &Cell,
