@@ -57,6 +57,7 @@ fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Op
     let place_of = |key: &u64| (key & ((1 << PLACE_BITS) - 1)) as usize;
     let (mut rows, mut sorted_hashes) = (Vec::with_capacity(hashes.len()), Vec::with_capacity(hashes.len()));
     let (mut values, mut keys, mut orders, mut start) = (order.iter(), Vec::new(), Vec::new(), 0);
+    let mut scratch = Vec::new();
     let mut previous = None;
     for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
         if previous.is_some_and(|previous| previous >= snapshot(&run[0])) || run.len() > 1 << PLACE_BITS {
@@ -67,7 +68,7 @@ fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Op
         let hash_and_place =
             |(place, hash): (usize, &u64)| (hash & ((1 << SNAPSHOT_SHIFT) - 1)) << PLACE_BITS | place as u64;
         keys.extend(run.iter().enumerate().map(hash_and_place));
-        keys.sort_unstable();
+        sort_keys(&mut keys, &mut scratch);
         orders.clear();
         orders.extend(values.by_ref().take(run.len()).map(|value| order_key(value, options)));
         for partition in keys.chunk_by_mut(|a, b| a >> PLACE_BITS == b >> PLACE_BITS) {
@@ -82,6 +83,39 @@ fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Op
         start += run.len();
     }
     Some((rows, sorted_hashes))
+}
+
+/// Digits of a radix sort's pass.
+const RADIX_BITS: u32 = 11;
+
+/// Keys (partition hash above place) in increasing order. Many keys are
+/// sorted by their hash bits a digit at a time, least significant first,
+/// each pass keeping equal digits in the order before it, so that a hash's
+/// keys end in place order as a full sort leaves them (the places differ):
+/// four linear passes where a comparison sort of a snapshot's thousands of
+/// keys makes a dozen comparisons each. Few keys are sorted by comparison.
+fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
+    if keys.len() < 1 << (RADIX_BITS + 1) {
+        keys.sort_unstable();
+        return;
+    }
+    scratch.clear();
+    scratch.resize(keys.len(), 0);
+    let digit = |key: u64, shift: u32| ((key >> shift) & ((1 << RADIX_BITS) - 1)) as usize;
+    for shift in (PLACE_BITS..PLACE_BITS + SNAPSHOT_SHIFT).step_by(RADIX_BITS as usize) {
+        let mut starts = vec![0usize; 1 << RADIX_BITS];
+        keys.iter().for_each(|key| starts[digit(*key, shift)] += 1);
+        let mut start = 0;
+        for count in starts.iter_mut() {
+            (start, *count) = (start + *count, start);
+        }
+        for key in keys.iter() {
+            let place = &mut starts[digit(*key, shift)];
+            scratch[*place] = *key;
+            *place += 1;
+        }
+        std::mem::swap(keys, scratch);
+    }
 }
 
 /// A value of the order as a number that sorts as the order asks, and
@@ -202,6 +236,27 @@ mod tests {
         let (rows, sorted_hashes) = sorted(&hashes, &[Some(2), Some(1), Some(1), Some(1), None]).unwrap();
         assert_eq!(rows, [1, 3, 2, 0, 4]);
         assert_eq!(sorted_hashes, [at(1, 5), at(1, 5), at(1, 7), at(1, 7), at(2, 1)]);
+    }
+
+    /// The radix sort against a comparison sort, on enough keys to take it:
+    /// random hashes of 40 bits, and a few hashes shared by many places.
+    #[test]
+    fn many_keys_sort_as_a_comparison_sort_does() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for (rows, distinct_hashes) in [(5000usize, 1u64 << SNAPSHOT_SHIFT), (20_000, 40), (1 << 12, 3)] {
+            let mut keys: Vec<u64> =
+                (0..rows).map(|place| (next() % distinct_hashes) << PLACE_BITS | place as u64).collect();
+            let mut expected = keys.clone();
+            expected.sort_unstable();
+            sort_keys(&mut keys, &mut Vec::new());
+            assert_eq!(keys, expected, "{rows} rows");
+        }
     }
 
     /// A frame in order: children hashed apart sort by hash then date; hashed
