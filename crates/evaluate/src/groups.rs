@@ -95,7 +95,13 @@ fn folder_bytes(folder: &Path, depth: usize, limit: u64) -> u64 {
         if bytes > limit {
             break;
         }
-        bytes = bytes.saturating_add(match std::fs::metadata(entry.path()) {
+        // Stated by name within the folder already open, without walking its
+        // path again; a symbolic link is followed, by its path.
+        let metadata = match entry.file_type() {
+            Ok(kind) if kind.is_symlink() => std::fs::metadata(entry.path()),
+            _ => entry.metadata(),
+        };
+        bytes = bytes.saturating_add(match metadata {
             Ok(meta) if meta.is_file() => meta.len(),
             Ok(meta) if meta.is_dir() && depth > 0 => folder_bytes(&entry.path(), depth - 1, limit - bytes),
             _ => 0,
@@ -232,6 +238,11 @@ mod tests {
         assert!((26..65).contains(&capped), "{capped}");
         // Only the top level: the 5-byte file.
         assert_eq!(folder_bytes(dir.path(), 0, 1000), 5);
+        // A month folder linked from elsewhere counts, its 7-byte file too: 72.
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::fs::write(elsewhere.path().join("d.csv"), [b'x'; 7]).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), dir.path().join("2026-03")).unwrap();
+        assert_eq!(folder_bytes(dir.path(), 3, 1000), 72);
     }
 
     #[test]

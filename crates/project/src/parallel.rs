@@ -25,9 +25,11 @@ pub fn with_deep_stack<R: Send>(work: impl FnOnce() -> R + Send) -> R {
     .expect("the work ran exactly once")
 }
 
-/// The threads `map` works on: one per core.
+/// The threads `map` works on: one per core. Asked once: the standard
+/// library reads the cgroup's CPU quota files at every call.
 pub fn workers() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `work` done for every item on `workers()` threads, the results in the items' order.
