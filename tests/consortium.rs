@@ -428,7 +428,8 @@ fn members_evaluated_in_groups_give_the_values_of_one_pass() {
     let sized = [Grouping { members: 1, bytes: Some(u64::MAX) }, scorecard::evaluate::group_size()];
     for group in fixed.into_iter().chain(sized) {
         let (grouped, months) =
-            scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group).unwrap();
+            scorecard::evaluate::compute_in_groups(&loaded, scorecard::evaluate::Reading::ValuesOnly, group, true)
+                .unwrap();
         assert_eq!(observations(grouped), one_pass, "groups of {group:?}");
         assert_eq!(months.len(), 2, "February and March for every member");
     }

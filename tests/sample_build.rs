@@ -117,3 +117,32 @@ fn sample_trends_are_the_ones_the_board_pack_needs() {
     let mean = assessments.iter().sum::<f64>() / assessments.len() as f64;
     assert!((78.0..=92.0).contains(&mean), "{assessments:?}");
 }
+
+/// `values` works out only what it prints: each indicator's series, equal
+/// to a build's (the same rows, aggregated the same way), without the
+/// one-month series SPC runs on and, unless asked, without the breakdown
+/// groups. The sample has both to leave out: rolling indicators (re-referrals
+/// sorts its rows once for both windows) and team breakdowns.
+#[test]
+fn values_leave_out_only_what_they_do_not_print() {
+    let loaded = evaluate::load(repo()).expect("sample project loads");
+    let data = evaluate::read_data(&loaded).expect("sample extracts read");
+    let everything = evaluate::compute(&loaded, &data).expect("sample computes");
+    let ids: Vec<&str> = loaded.definitions.iter().map(|definition| definition.id()).collect();
+    let rolling = everything[0].iter().filter(|indicator| indicator.monthly.is_some()).count();
+    let broken_down = everything[0].iter().filter(|indicator| !indicator.groups.is_empty()).count();
+    assert!(rolling >= 5 && broken_down >= 2, "{rolling} monthly series, {broken_down} breakdowns");
+    for breakdowns in [false, true] {
+        let (values, _) =
+            evaluate::compute_in_groups(&loaded, evaluate::Reading::ValuesOnly, evaluate::group_size(), breakdowns)
+                .expect("sample values");
+        for ((id, all), only) in ids.iter().zip(&everything[0]).zip(&values[0]) {
+            assert_eq!(only.series, all.series, "{id}: the series");
+            assert!(only.monthly.is_none(), "{id}: no monthly series");
+            match breakdowns {
+                true => assert_eq!(only.groups, all.groups, "{id}: the groups"),
+                false => assert!(only.groups.is_empty(), "{id}: no groups"),
+            }
+        }
+    }
+}

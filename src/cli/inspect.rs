@@ -14,7 +14,7 @@ pub(super) fn check(root: &Path, out: &mut String) -> Result<(), Error> {
     // In groups of members, as a build reads them: a national check holds a
     // few members' rows at a time, not every authority's.
     let evaluate::Evaluated { data, computed, quality } =
-        evaluate::evaluate_in_groups(&loaded, Reading::Everything, evaluate::group_size(), true)?;
+        evaluate::evaluate_in_groups(&loaded, Reading::Everything, evaluate::group_size(), evaluate::Wanted::ALL)?;
     let benchmarks = PublishedBenchmarks::of(&loaded);
     benchmarks.check().map_err(Error::Data)?;
     let published = judge::suppress_all(&loaded.definitions, &computed, loaded.project.disclosure().suppress_below);
@@ -180,7 +180,8 @@ fn completeness(loaded: &evaluate::Loaded, member: usize, months: &[Month], who:
 
 pub(super) fn values(root: &Path, file: Option<&Path>, breakdowns: bool, out: &mut String) -> Result<(), Error> {
     let loaded = evaluate::load(root)?;
-    let (computed, months) = evaluate::compute_in_groups(&loaded, Reading::ValuesOnly, evaluate::group_size())?;
+    let (computed, months) =
+        evaluate::compute_in_groups(&loaded, Reading::ValuesOnly, evaluate::group_size(), breakdowns)?;
     let csv = values_csv(&loaded, &computed, breakdowns)?;
     match file {
         Some(path) => {

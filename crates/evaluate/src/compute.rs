@@ -18,18 +18,50 @@ use std::collections::BTreeMap;
 /// Every indicator's series, per member: `computed[member][indicator]`.
 pub type Computed = Vec<Vec<IndicatorSeries>>;
 
-/// Evaluate every indicator over every month of every member.
+/// What a command uses of an evaluation besides each indicator's series, so
+/// that nothing it leaves unused is worked out: `values` prints neither the
+/// one-month series SPC runs on nor, unless asked, the breakdown groups, and
+/// the rolling indicators' monthly pass cost 12% of its CPU time (BENCHMARKS.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    /// The data-quality checks' counts.
+    pub quality: bool,
+    /// The one-month series a rolling or year-to-date indicator's SPC runs
+    /// on (`IndicatorSeries::monthly`; None when not wanted).
+    pub monthly: bool,
+    /// Each breakdown group's series (`IndicatorSeries::groups`; empty when not wanted).
+    pub breakdowns: bool,
+}
+
+impl Wanted {
+    /// Everything: what a build and `check` use.
+    pub const ALL: Wanted = Wanted { quality: true, monthly: true, breakdowns: true };
+
+    /// `scorecard values` (and `explain`): the series, and with `breakdowns` the groups'.
+    pub fn values(breakdowns: bool) -> Wanted {
+        Wanted { quality: false, monthly: false, breakdowns }
+    }
+}
+
+/// Evaluate every indicator over every month of every member (everything
+/// `Wanted::ALL` asks but data quality).
 pub fn compute(loaded: &Loaded, data: &Data) -> Result<Computed, Error> {
-    compute_members(loaded, &loaded.members, data)
+    compute_members(loaded, &loaded.members, data, Wanted::ALL)
 }
 
 /// `compute` for some of the members (a group), whose data `data` holds.
-pub(super) fn compute_members(loaded: &Loaded, members: &[Member], data: &Data) -> Result<Computed, Error> {
+pub(super) fn compute_members(
+    loaded: &Loaded,
+    members: &[Member],
+    data: &Data,
+    wanted: Wanted,
+) -> Result<Computed, Error> {
     let started = std::time::Instant::now();
     let mut diagnostics = Diagnostics::default();
     let mut computed: Computed = members.iter().map(|_| Vec::new()).collect();
     let pairs: Vec<(&Definition, &Plan)> = loaded.definitions.iter().zip(&loaded.plans).collect();
-    let results = parallel::map(&pairs, |(definition, plan)| compute_one(loaded, members, data, definition, plan));
+    let results =
+        parallel::map(&pairs, |(definition, plan)| compute_one(loaded, (members, data), (definition, plan), wanted));
     for ((definition, _), result) in pairs.iter().zip(results) {
         match result {
             Ok(by_member) => computed.iter_mut().zip(by_member).for_each(|(series, one)| series.push(one)),
@@ -56,10 +88,9 @@ pub(super) fn compute_members(loaded: &Loaded, members: &[Member], data: &Data) 
 /// One indicator's series for each member, in member order.
 pub(super) fn compute_one(
     loaded: &Loaded,
-    members: &[Member],
-    data: &Data,
-    definition: &Definition,
-    plan: &Plan,
+    (members, data): (&[Member], &Data),
+    (definition, plan): (&Definition, &Plan),
+    wanted: Wanted,
 ) -> Result<Vec<IndicatorSeries>, EvaluateError> {
     let dataset = definition.dataset();
     let (stacked, present) = data.dataset(dataset)?;
@@ -67,11 +98,11 @@ pub(super) fn compute_one(
     let layout = loaded.project.dataset(dataset).map(|config| config.layout);
     let started = std::time::Instant::now();
     let windows: Vec<Vec<PeriodWindow>> = std::iter::once(definition.window().clone())
-        .chain(monthly_window(definition))
+        .chain(monthly_window(definition).filter(|_| wanted.monthly))
         .map(|window| window::windows(&data.months, &window, fy_start))
         .collect();
     let scopes: Vec<run::Scope> = windows.iter().map(|windows| run::Scope { windows, only: None }).collect();
-    let mut evaluated = run::evaluate(plan, stacked, &data.lookups(plan)?, &scopes)?.into_iter();
+    let mut evaluated = run::evaluate(plan, stacked, &data.lookups(plan)?, &scopes, wanted.breakdowns)?.into_iter();
     let (evaluated, monthly) = (evaluated.next().unwrap_or_default(), evaluated.next());
     let period_windows = &windows[0];
     tracing::debug!(indicator = definition.id(), elapsed_ms = started.elapsed().as_millis() as u64, "evaluated");

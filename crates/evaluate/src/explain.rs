@@ -2,7 +2,7 @@
 //! the records behind it. Local only: never part of a bundle, never
 //! disclosure-controlled.
 
-use super::compute::compute_one;
+use super::compute::{compute_one, Wanted};
 use super::extracts::Data;
 use super::failure::EvaluateError;
 use super::loaded::Loaded;
@@ -46,7 +46,8 @@ pub fn explain<'a>(
         Error::Data(Diagnostic::file(&definition.source.path, format!("explaining `{id}` failed: {message}")).into())
     };
     let members = std::slice::from_ref(&loaded.members[member]);
-    let mut by_member = compute_one(loaded, members, data, definition, plan).map_err(failed)?;
+    let mut by_member =
+        compute_one(loaded, (members, data), (definition, plan), Wanted::values(false)).map_err(failed)?;
     let observation = by_member
         .swap_remove(0)
         .series

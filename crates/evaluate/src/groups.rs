@@ -7,7 +7,7 @@
 //! group frees is reused by the next rather than taken fresh from the
 //! system (on a virtual machine, fresh pages cost the kernel's zeroing).
 
-use super::compute::{compute_members, Computed};
+use super::compute::{compute_members, Computed, Wanted};
 use super::extracts::{read_members, span, Data, Reading};
 use super::loaded::Loaded;
 use super::quality::{data_quality, DataQuality};
@@ -130,25 +130,31 @@ pub struct Evaluated {
     pub quality: DataQuality,
 }
 
-/// Every member's values, evaluated `group` members at a time, and the
-/// months they cover (as one pass over every member would give them).
-pub fn compute_in_groups(loaded: &Loaded, reading: Reading, group: Grouping) -> Result<(Computed, Vec<Month>), Error> {
-    let evaluated = evaluate_in_groups(loaded, reading, group, false)?;
+/// Every member's values (with the breakdown groups' when `breakdowns`),
+/// evaluated `group` members at a time, and the months they cover (as one
+/// pass over every member would give them).
+pub fn compute_in_groups(
+    loaded: &Loaded,
+    reading: Reading,
+    group: Grouping,
+    breakdowns: bool,
+) -> Result<(Computed, Vec<Month>), Error> {
+    let evaluated = evaluate_in_groups(loaded, reading, group, Wanted::values(breakdowns))?;
     Ok((evaluated.computed, evaluated.data.months))
 }
 
-/// A build's evaluation, `group` members at a time (data quality counted
-/// too), each group read while the one before it is evaluated.
+/// A build's evaluation (what of it is `wanted`), `group` members at a
+/// time, each group read while the one before it is evaluated.
 pub fn evaluate_in_groups(
     loaded: &Loaded,
     reading: Reading,
     group: Grouping,
-    with_quality: bool,
+    wanted: Wanted,
 ) -> Result<Evaluated, Error> {
     let bounds = member_groups(&loaded.members, group);
     let chunks: Vec<&[Member]> = bounds.iter().map(|range| &loaded.members[range.clone()]).collect();
     let read = |chunk: &&[Member]| read_members(loaded, chunk, reading);
-    let evaluate = |chunk: &&[Member], data| evaluate_group(loaded, chunk, data, with_quality);
+    let evaluate = |chunk: &&[Member], data| evaluate_group(loaded, chunk, data, wanted);
     let mut parts = Vec::new();
     let mut failed: Option<Error> = None;
     for part in parallel::read_ahead(&chunks, read, evaluate) {
@@ -172,7 +178,7 @@ pub fn evaluate_in_groups(
             false => {
                 let mut data = read_members(loaded, chunk, reading)?;
                 data.months = months.clone();
-                evaluate_group(loaded, chunk, Ok(data), with_quality)?
+                evaluate_group(loaded, chunk, Ok(data), wanted)?
             }
         };
         match whole.as_mut() {
@@ -193,11 +199,11 @@ fn evaluate_group(
     loaded: &Loaded,
     chunk: &[Member],
     data: Result<Data, Error>,
-    with_quality: bool,
+    wanted: Wanted,
 ) -> Result<Evaluated, Error> {
     let mut data = data?;
-    let computed = compute_members(loaded, chunk, &data)?;
-    let quality = if with_quality { data_quality(loaded, &data)? } else { DataQuality::default() };
+    let computed = compute_members(loaded, chunk, &data, wanted)?;
+    let quality = if wanted.quality { data_quality(loaded, &data)? } else { DataQuality::default() };
     data.drop_frames();
     Ok(Evaluated { data, computed, quality })
 }

@@ -30,7 +30,7 @@ mod run;
 mod ties;
 mod widen;
 
-pub use compute::{compute, Computed};
+pub use compute::{compute, Computed, Wanted};
 pub use explain::{explain, Explanation};
 pub use extracts::{read_data, read_member, Data, ExtractDates, Reading};
 pub use groups::{compute_in_groups, evaluate_in_groups, group_size, Evaluated, Grouping};

@@ -43,24 +43,28 @@ pub(crate) struct Scope<'a> {
 }
 
 /// Evaluate one plan over a dataset's stacked frame, once for each scope
-/// (an indicator's own window, and the month its SPC runs on).
+/// (an indicator's own window, and the month its SPC runs on), by its
+/// breakdown's groups too when `breakdowns` asks for them.
 /// `lookups` holds the stacked frame of each of the plan's lookup datasets, in order.
 pub(crate) fn evaluate(
     plan: &Plan,
     data: &Stacked,
     lookups: &[&Stacked],
     scopes: &[Scope],
+    breakdowns: bool,
 ) -> Result<Vec<Evaluated>, EvaluateError> {
+    let breakdown = plan.breakdown.as_deref().filter(|_| breakdowns);
     let run = || -> PolarsResult<Vec<Evaluated>> {
         if let Some(sorted) = shared_history_rows(plan, data, lookups, scopes)? {
-            return scopes.iter().map(|scope| aggregate(plan, history_passes(plan, &sorted, scope))).collect();
+            let each = |scope| aggregate(plan, breakdown, history_passes(plan, &sorted, scope));
+            return scopes.iter().map(each).collect();
         }
-        match shared_rows(plan, data, lookups, scopes)? {
+        match shared_rows(plan, data, lookups, (scopes, breakdown))? {
             Some(sorted) => scopes
                 .iter()
-                .map(|scope| aggregate(plan, vec![windowed_rows(plan, sorted.clone().lazy(), scope)]))
+                .map(|scope| aggregate(plan, breakdown, vec![windowed_rows(plan, sorted.clone().lazy(), scope)]))
                 .collect(),
-            None => scopes.iter().map(|scope| aggregate(plan, passes(plan, data, lookups, scope))).collect(),
+            None => scopes.iter().map(|scope| aggregate(plan, breakdown, passes(plan, data, lookups, scope))).collect(),
         }
     };
     Ok(run()?)
@@ -70,9 +74,14 @@ pub(crate) fn evaluate(
 /// there is a sort or a join to share (a consortium's re-referrals spent
 /// half their time sorting the same rows again for the monthly SPC window).
 /// None for history extracts, whose rows are seen anew at each month end.
-fn shared_rows(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scopes: &[Scope]) -> PolarsResult<Option<DataFrame>> {
+fn shared_rows(
+    plan: &Plan,
+    data: &Stacked,
+    lookups: &[&Stacked],
+    (scopes, breakdown): (&[Scope], Option<&str>),
+) -> PolarsResult<Option<DataFrame>> {
     let sorts = plan.row_order.as_ref().is_some_and(|order| !order.reads_window_columns());
-    let worth_it = (sorts || !plan.lookups.is_empty()) && (scopes.len() > 1 || plan.breakdown.is_some());
+    let worth_it = (sorts || !plan.lookups.is_empty()) && (scopes.len() > 1 || breakdown.is_some());
     let [first, ..] = scopes else { return Ok(None) };
     if !worth_it || is_history(data, lookups) || first.only.is_some() {
         return Ok(None);
@@ -302,8 +311,8 @@ fn passes(plan: &Plan, data: &Stacked, lookups: &[&Stacked], scope: &Scope) -> V
 }
 
 /// Aggregated per pass, then stacked: a history extract's month ends are
-/// never held as rows all at once.
-fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
+/// never held as rows all at once. By `breakdown`'s groups too, when given.
+fn aggregate(plan: &Plan, breakdown: Option<&str>, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
     let aggregated = |keys: &dyn Fn() -> Vec<Expr>| -> PolarsResult<DataFrame> {
         let each: Vec<LazyFrame> = passes
             .iter()
@@ -314,8 +323,8 @@ fn aggregate(plan: &Plan, passes: Vec<LazyFrame>) -> PolarsResult<Evaluated> {
     let total = aggregated(&|| vec![col(SNAPSHOT)])?;
     let mut evaluated =
         Evaluated { total: read(&total, false)?.remove("").unwrap_or_default(), groups: BTreeMap::new() };
-    if let Some(breakdown) = &plan.breakdown {
-        let group = || col(breakdown.as_str()).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
+    if let Some(breakdown) = breakdown {
+        let group = || col(breakdown).cast(DataType::String).fill_null(lit("(blank)")).alias(GROUP);
         let groups = aggregated(&|| snapshot_and(group()))?;
         evaluated.groups = read(&groups, true)?;
     }

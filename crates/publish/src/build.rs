@@ -138,7 +138,12 @@ fn targets(loaded: &Loaded, chosen: &[usize], options: &Options) -> Result<(Vec<
             (false, _) => folders,
             (true, Some(done)) => done.data.months.clone(),
             (true, None) => {
-                let done = evaluate::evaluate_in_groups(loaded, Reading::ForBundles, evaluate::group_size(), true)?;
+                let done = evaluate::evaluate_in_groups(
+                    loaded,
+                    Reading::ForBundles,
+                    evaluate::group_size(),
+                    evaluate::Wanted::ALL,
+                )?;
                 evaluated.insert(done).data.months.clone()
             }
         };
@@ -242,7 +247,12 @@ impl Work {
         bar.step("reading and evaluating");
         let Evaluated { data, computed, quality } = match evaluated {
             Some(evaluated) => evaluated,
-            None => evaluate::evaluate_in_groups(loaded, Reading::ForBundles, evaluate::group_size(), true)?,
+            None => evaluate::evaluate_in_groups(
+                loaded,
+                Reading::ForBundles,
+                evaluate::group_size(),
+                evaluate::Wanted::ALL,
+            )?,
         };
         let loaded: &Loaded = loaded;
         let benchmarks = PublishedBenchmarks::of(loaded);
