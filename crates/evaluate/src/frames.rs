@@ -104,18 +104,26 @@ fn stacked_column(name: PlSmallStr, kind: ColumnType, rows: usize, parts: Vec<&V
     })
 }
 
-/// A numeric column from every part's cells (None if a part holds another type).
+/// A numeric column from every part's cells (None if a part holds another
+/// type): the values copied in one pass, and a validity mask only when a
+/// cell is blank, rather than each cell appended through a builder.
 fn numbers<'a, T: PolarsNumericType, I: Iterator<Item = Option<T::Native>>>(
     name: &PlSmallStr,
     rows: usize,
     parts: &[&'a Values],
     cells: impl Fn(&'a Values) -> Option<I>,
 ) -> Option<ChunkedArray<T>> {
-    let mut builder = PrimitiveChunkedBuilder::<T>::new(name.clone(), rows);
+    let mut values: Vec<T::Native> = Vec::with_capacity(rows);
+    let mut blanks = 0;
     for part in parts {
-        cells(part)?.for_each(|cell| builder.append_option(cell));
+        values.extend(cells(part)?.map(|cell| {
+            blanks += usize::from(cell.is_none());
+            cell.unwrap_or_default()
+        }));
     }
-    Some(builder.finish())
+    let every_cell = || parts.iter().filter_map(|part| cells(part)).flatten();
+    let validity = (blanks > 0).then(|| every_cell().map(|cell| cell.is_some()).collect());
+    Some(ChunkedArray::from_vec_validity(name.clone(), values, validity))
 }
 
 /// The window columns (`period_start`, `period_end`, `window_start`,
