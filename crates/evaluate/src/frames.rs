@@ -2,11 +2,13 @@
 
 use super::columns::{days_since_epoch, period_index, AUTHORITY, PERIOD};
 use super::failure::EvaluateError;
-use crate::input::{Day, Table, Values};
+use crate::input::{Day, Table, Texts, Values};
 use crate::language::window::PeriodWindow;
 use crate::project::{ColumnType, DatasetConfig, Layout, Month};
 use chrono::NaiveDate;
 use polars::prelude::*;
+use polars_arrow::array::{Utf8ViewArray, View};
+use polars_arrow::bitmap::MutableBitmap;
 
 /// One extract's typed rows with the member and period(s) they belong to,
 /// kept as read until its dataset's frame is built: each column is then
@@ -67,12 +69,11 @@ fn stacked_column(name: PlSmallStr, kind: ColumnType, rows: usize, parts: Vec<&V
     let mismatch = || polars_err!(SchemaMismatch: "`{name}` was not read as {kind:?} from every extract");
     Ok(match kind {
         ColumnType::Text => {
-            let mut builder = StringChunkedBuilder::new(name.clone(), rows);
-            for part in parts {
-                let Values::Text(texts) = part else { return Err(mismatch()) };
-                texts.iter().for_each(|text| builder.append_option(text));
-            }
-            builder.finish().into_series()
+            let texts = parts.iter().map(|part| match part {
+                Values::Text(texts) => Ok(texts),
+                _ => Err(mismatch()),
+            });
+            text_column(name.clone(), rows, &texts.collect::<PolarsResult<Vec<_>>>()?)?.into_series()
         }
         ColumnType::Boolean => {
             let mut builder = BooleanChunkedBuilder::new(name.clone(), rows);
@@ -102,6 +103,32 @@ fn stacked_column(name: PlSmallStr, kind: ColumnType, rows: usize, parts: Vec<&V
         .into_date()
         .into_series(),
     })
+}
+
+/// A text column from every part's string views, copied as they are but
+/// for a long cell's buffer number, which moves past the buffers of the
+/// parts before it. The views are checked (as UTF-8 within their buffers)
+/// as polars makes the array.
+fn text_column(name: PlSmallStr, rows: usize, parts: &[&Texts]) -> PolarsResult<StringChunked> {
+    let mut views: Vec<View> = Vec::with_capacity(rows);
+    let (mut first_buffer, mut blanks) = (0, Vec::new());
+    for texts in parts {
+        let first_row = views.len();
+        views.extend(texts.arrow_views(first_buffer).map(View::from));
+        let more = u32::try_from(texts.buffers().len()).ok();
+        first_buffer = more
+            .and_then(|more| first_buffer.checked_add(more))
+            .ok_or_else(|| polars_err!(ComputeError: "a text column of over 4 billion buffers"))?;
+        blanks.extend(texts.blanks().iter().map(|row| first_row + row));
+    }
+    let buffers = parts.iter().flat_map(|texts| texts.buffers()).map(|text| text.as_bytes().to_vec().into());
+    let validity = (!blanks.is_empty()).then(|| {
+        let mut valid = MutableBitmap::from_len_set(views.len());
+        blanks.into_iter().for_each(|row| valid.set(row, false));
+        valid.into()
+    });
+    let array = Utf8ViewArray::try_new(ArrowDataType::Utf8View, views.into(), buffers.collect(), validity)?;
+    Ok(StringChunked::with_chunk(name, array))
 }
 
 /// A numeric column from every part's cells (None if a part holds another
@@ -179,7 +206,6 @@ impl Stacked {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Texts;
 
     fn month(year: i32, month: u32) -> Month {
         Month::new(year, month).expect("a month")
@@ -209,23 +235,33 @@ mod tests {
             absent: Vec::new(),
         };
         let april = Day::from_ymd(2024, 4, 5);
+        // Ids of over 12 bytes are kept out of line, in each piece's own buffer.
+        let (first_long, second_long) = ("Northbridge child 1", "Chloë, a long id");
         let pieces = [
-            Piece::new(0, vec![month(2024, 4)], table(&[Some("C1"), None], vec![None, Some(7)], vec![april, None])),
-            Piece::new(1, vec![month(2024, 5)], table(&[Some("C2")], vec![Some(-3)], vec![None])),
+            Piece::new(
+                0,
+                vec![month(2024, 4)],
+                table(&[Some("C1"), None, Some(first_long)], vec![None, Some(7), Some(1)], vec![april, None, None]),
+            ),
+            Piece::new(
+                1,
+                vec![month(2024, 5)],
+                table(&[Some("C2"), Some(second_long)], vec![Some(-3), Some(0)], vec![None, None]),
+            ),
         ];
         let frame = stack(&config, &pieces).expect("stacked");
         let text = frame.column("CHILD").unwrap().str().unwrap().iter().collect::<Vec<_>>();
-        assert_eq!(text, [Some("C1"), None, Some("C2")]);
+        assert_eq!(text, [Some("C1"), None, Some(first_long), Some("C2"), Some(second_long)]);
         let numbers = frame.column("N").unwrap().i64().unwrap().iter().collect::<Vec<_>>();
-        assert_eq!(numbers, [None, Some(7), Some(-3)]);
+        assert_eq!(numbers, [None, Some(7), Some(1), Some(-3), Some(0)]);
         let dates = frame.column("D").unwrap();
         assert_eq!(dates.dtype(), &DataType::Date);
         let days = dates.cast(&DataType::Int32).unwrap().i32().unwrap().iter().collect::<Vec<_>>();
-        assert_eq!(days, [Some(19818), None, None]);
+        assert_eq!(days, [Some(19818), None, None, None, None]);
         let periods = frame.column(PERIOD).unwrap().i32().unwrap().into_no_null_iter().collect::<Vec<_>>();
-        assert_eq!(periods, [24291, 24291, 24292]);
+        assert_eq!(periods, [24291, 24291, 24291, 24292, 24292]);
         let members = frame.column(AUTHORITY).unwrap().i32().unwrap().into_no_null_iter().collect::<Vec<_>>();
-        assert_eq!(members, [0, 0, 1]);
+        assert_eq!(members, [0, 0, 0, 1, 1]);
         assert_eq!(frame.column("CHILD").unwrap().n_chunks(), 1);
     }
 

@@ -19,45 +19,121 @@ pub enum Values {
     Boolean(Vec<Option<bool>>),
 }
 
-/// A text column in one buffer: a string per cell would be millions of
-/// small allocations for a consortium's extracts.
+/// A text column as Arrow's string views, the layout the evaluation holds
+/// text in: 16 bytes a cell, its length and then the text itself when it is
+/// 12 bytes or fewer (an id, a code, a date), else its first 4 bytes and
+/// where the rest is in `buffers`. Stacking a dataset's extracts then copies
+/// views rather than handing every cell over again (BENCHMARKS.md); a short
+/// id takes the 16 bytes its end and text took before.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Texts {
-    buffer: String,
-    /// Where each cell ends in `buffer`, with `BLANK` set for a blank
-    /// (null) cell: 8 bytes a cell where an `Option<usize>` takes 16, and a
-    /// group's extracts are held as read until their frames are built.
-    ends: Vec<usize>,
+    /// Each cell's view, its bytes in Arrow's little-endian order: length;
+    /// then the text, or its prefix, buffer and offset. A blank's is empty.
+    views: Vec<[u8; 16]>,
+    /// The text of cells longer than `INLINE`; a new buffer starts before
+    /// one would pass `u32::MAX` bytes, a view's offset being 32 bits.
+    buffers: Vec<String>,
+    /// The blank (null) cells, by index, in order.
+    blanks: Vec<usize>,
 }
 
-/// The bit of an end marking a blank cell: no buffer comes near 2^63 bytes.
-const BLANK: usize = 1 << (usize::BITS - 1);
+/// The longest text a view holds itself.
+const INLINE: usize = 12;
+
+/// The length of `text`'s longest start of at most `most` bytes that ends
+/// between characters.
+fn whole_characters(text: &str, most: usize) -> usize {
+    (0..=most.min(text.len())).rev().find(|end| text.is_char_boundary(*end)).unwrap_or(0)
+}
 
 impl Texts {
-    /// Adds a cell; None for a blank.
+    /// Adds a cell; None for a blank. No cell comes near 4 GiB (files are
+    /// at most 2 GiB): a longer one would keep its first 4 GiB.
     pub fn push(&mut self, text: Option<&str>) {
-        self.buffer.push_str(text.unwrap_or_default());
-        self.ends.push(if text.is_some() { self.buffer.len() } else { self.buffer.len() | BLANK });
+        let Some(text) = text else {
+            self.blanks.push(self.views.len());
+            return self.views.push([0; 16]);
+        };
+        let text = &text[..whole_characters(text, u32::MAX as usize)];
+        let bytes = text.as_bytes();
+        let mut view = [0; 16];
+        view[..4].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
+        if bytes.len() <= INLINE {
+            view[4..4 + bytes.len()].copy_from_slice(bytes);
+        } else {
+            let (buffer, offset) = self.stored(text);
+            view[4..8].copy_from_slice(&bytes[..4]);
+            view[8..12].copy_from_slice(&buffer.to_le_bytes());
+            view[12..].copy_from_slice(&offset.to_le_bytes());
+        }
+        self.views.push(view);
+    }
+
+    /// `text` added to the last buffer, or to a new one when it would pass
+    /// 4 GiB: the buffer's index and the offset there.
+    fn stored(&mut self, text: &str) -> (u32, u32) {
+        let fits = |buffer: &String| buffer.len() + text.len() <= u32::MAX as usize;
+        if !self.buffers.last().is_some_and(fits) {
+            self.buffers.push(String::new());
+        }
+        let index = self.buffers.len() - 1;
+        let buffer = &mut self.buffers[index];
+        let offset = buffer.len() as u32;
+        buffer.push_str(text);
+        (index as u32, offset)
     }
 
     /// The number of cells.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.views.len()
     }
 
     /// True when there are no cells.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.views.is_empty()
     }
 
     /// Each cell, None for a blank.
     pub fn iter(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        let mut start = 0;
-        self.ends.iter().map(move |&end| {
-            let text = &self.buffer[start..end & !BLANK];
-            start = end & !BLANK;
-            (end & BLANK == 0).then_some(text)
+        let mut blanks = self.blanks.iter().peekable();
+        self.views.iter().enumerate().map(move |(index, view)| match blanks.next_if_eq(&&index) {
+            Some(_) => None,
+            None => Some(self.text(view)),
         })
+    }
+
+    fn text<'a>(&'a self, view: &'a [u8; 16]) -> &'a str {
+        let word = |at: usize| u32::from_le_bytes([view[at], view[at + 1], view[at + 2], view[at + 3]]) as usize;
+        let length = word(0);
+        let bytes = match length <= INLINE {
+            true => &view[4..4 + length],
+            false => &self.buffers[word(8)].as_bytes()[word(12)..word(12) + length],
+        };
+        // Whole characters of a `&str`, as `push` copied them.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The cells as Arrow string views, the buffers counted from
+    /// `first_buffer` (those of the columns stacked before this one).
+    pub fn arrow_views(&self, first_buffer: u32) -> impl Iterator<Item = u128> + '_ {
+        let moved = u128::from(first_buffer) << 64;
+        self.views.iter().map(move |view| {
+            let view = u128::from_le_bytes(*view);
+            match view as u32 as usize <= INLINE {
+                true => view,
+                false => view + moved,
+            }
+        })
+    }
+
+    /// The text of the cells longer than 12 bytes, that views point into.
+    pub fn buffers(&self) -> &[String] {
+        &self.buffers
+    }
+
+    /// The blank cells, by index, in order.
+    pub fn blanks(&self) -> &[usize] {
+        &self.blanks
     }
 }
 
@@ -105,5 +181,48 @@ impl Values {
             Values::Date(v) => v.push(None),
             Values::Boolean(v) => v.push(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cells of up to 12 bytes are held in their view, longer ones in the
+    /// buffer (the second at offset 13, after the first's 13 bytes), blanks
+    /// as empty views listed by index; every cell reads back as pushed.
+    #[test]
+    fn texts_are_arrow_string_views() {
+        let cells = [Some("C1"), None, Some("twelve bytes"), Some("thirteen byte"), Some("Chloë, a long id"), Some("")];
+        let texts: Texts = cells.into_iter().collect();
+        assert_eq!(texts.iter().collect::<Vec<_>>(), cells);
+        assert_eq!(texts.len(), 6);
+        assert_eq!(texts.blanks(), [1]);
+        assert_eq!(texts.buffers(), ["thirteen byteChloë, a long id"]);
+        let view = |length: u32, rest: &[u8]| {
+            let mut bytes = [0; 16];
+            bytes[..4].copy_from_slice(&length.to_le_bytes());
+            bytes[4..4 + rest.len()].copy_from_slice(rest);
+            u128::from_le_bytes(bytes)
+        };
+        // A long cell: its first 4 bytes, then buffer and offset as 32-bit little-endian words.
+        let long = |length: u32, prefix: &[u8], buffer: u8, offset: u8| {
+            view(length, &[prefix, &[buffer, 0, 0, 0], &[offset, 0, 0, 0]].concat())
+        };
+        let expected =
+            [view(2, b"C1"), 0, view(12, b"twelve bytes"), long(13, b"thir", 0, 0), long(17, b"Chlo", 0, 13), 0];
+        assert_eq!(texts.arrow_views(0).collect::<Vec<_>>(), expected);
+        // Stacked after 2 buffers, the long cells point 2 buffers further; short ones are as they were.
+        let moved = [expected[0], 0, expected[2], long(13, b"thir", 2, 0), long(17, b"Chlo", 2, 13), 0];
+        assert_eq!(texts.arrow_views(2).collect::<Vec<_>>(), moved);
+    }
+
+    /// "£" is 2 bytes: a cut at 1 or 2 bytes keeps nothing or all of it.
+    #[test]
+    fn cuts_fall_between_characters() {
+        assert_eq!(whole_characters("£1", 1), 0);
+        assert_eq!(whole_characters("£1", 2), 2);
+        assert_eq!(whole_characters("£1", 10), 3);
+        assert_eq!(whole_characters("", 10), 0);
     }
 }
