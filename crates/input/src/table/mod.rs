@@ -58,7 +58,7 @@ pub fn parse_table(path: &Path, bytes: &[u8], config: &DatasetConfig) -> Result<
             .into());
     }
     let decoded;
-    let text = match std::str::from_utf8(bytes) {
+    let text = match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => text,
         Err(_) => {
             // Excel on Windows saves "CSV" as Windows-1252 (a £ is byte 0xA3).

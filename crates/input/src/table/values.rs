@@ -40,33 +40,65 @@ pub struct Texts {
 /// The longest text a view holds itself.
 const INLINE: usize = 12;
 
+/// The view of a cell of at most `INLINE` bytes, which it holds itself:
+/// copied in two fixed-size pieces that overlap, rather than by a call to
+/// copy a few bytes (millions of ids and codes a run).
+#[inline]
+fn inline_view(bytes: &[u8]) -> [u8; 16] {
+    let mut view = [0; 16];
+    let length = bytes.len();
+    // The length as a 32-bit little-endian word: it fits in the first byte.
+    view[0] = length as u8;
+    match length {
+        8..=INLINE => {
+            view[4..12].copy_from_slice(&bytes[..8]);
+            view[length - 4..length + 4].copy_from_slice(&bytes[length - 8..]);
+        }
+        4..=7 => {
+            view[4..8].copy_from_slice(&bytes[..4]);
+            view[length..length + 4].copy_from_slice(&bytes[length - 4..]);
+        }
+        _ => view[4..4 + length].copy_from_slice(bytes),
+    }
+    view
+}
+
 /// The length of `text`'s longest start of at most `most` bytes that ends
 /// between characters.
 fn whole_characters(text: &str, most: usize) -> usize {
-    (0..=most.min(text.len())).rev().find(|end| text.is_char_boundary(*end)).unwrap_or(0)
+    match text.len() <= most {
+        true => text.len(),
+        false => (0..=most).rev().find(|end| text.is_char_boundary(*end)).unwrap_or(0),
+    }
 }
 
 impl Texts {
-    /// Adds a cell; None for a blank. No cell comes near 4 GiB (files are
-    /// at most 2 GiB): a longer one would keep its first 4 GiB.
+    /// Adds a cell; None for a blank.
+    #[inline]
     pub fn push(&mut self, text: Option<&str>) {
-        let Some(text) = text else {
-            self.blanks.push(self.views.len());
-            return self.views.push([0; 16]);
+        let view = match text {
+            Some(text) if text.len() <= INLINE => inline_view(text.as_bytes()),
+            Some(text) => self.long_view(text),
+            None => {
+                self.blanks.push(self.views.len());
+                [0; 16]
+            }
         };
-        let text = &text[..whole_characters(text, u32::MAX as usize)];
-        let bytes = text.as_bytes();
-        let mut view = [0; 16];
-        view[..4].copy_from_slice(&(bytes.len() as u32).to_le_bytes());
-        if bytes.len() <= INLINE {
-            view[4..4 + bytes.len()].copy_from_slice(bytes);
-        } else {
-            let (buffer, offset) = self.stored(text);
-            view[4..8].copy_from_slice(&bytes[..4]);
-            view[8..12].copy_from_slice(&buffer.to_le_bytes());
-            view[12..].copy_from_slice(&offset.to_le_bytes());
-        }
         self.views.push(view);
+    }
+
+    /// The view of a cell longer than `INLINE`, its text added to the
+    /// buffers. No cell comes near 4 GiB (files are at most 2 GiB): a
+    /// longer one would keep its first 4 GiB.
+    fn long_view(&mut self, text: &str) -> [u8; 16] {
+        let text = &text[..whole_characters(text, u32::MAX as usize)];
+        let (buffer, offset) = self.stored(text);
+        let mut view = [0; 16];
+        view[..4].copy_from_slice(&(text.len() as u32).to_le_bytes());
+        view[4..8].copy_from_slice(&text.as_bytes()[..4]);
+        view[8..12].copy_from_slice(&buffer.to_le_bytes());
+        view[12..].copy_from_slice(&offset.to_le_bytes());
+        view
     }
 
     /// `text` added to the last buffer, or to a new one when it would pass
@@ -115,6 +147,9 @@ impl Texts {
 
     /// The cells as Arrow string views, the buffers counted from
     /// `first_buffer` (those of the columns stacked before this one).
+    /// Promised, as the evaluation hands them over unchecked: each view is
+    /// of whole characters of a pushed `&str` (so UTF-8), and a long cell's
+    /// bytes lie within buffer `first_buffer + i` of `buffers()[i]`.
     pub fn arrow_views(&self, first_buffer: u32) -> impl Iterator<Item = u128> + '_ {
         let moved = u128::from(first_buffer) << 64;
         self.views.iter().map(move |view| {
@@ -215,6 +250,25 @@ mod tests {
         // Stacked after 2 buffers, the long cells point 2 buffers further; short ones are as they were.
         let moved = [expected[0], 0, expected[2], long(13, b"thir", 2, 0), long(17, b"Chlo", 2, 13), 0];
         assert_eq!(texts.arrow_views(2).collect::<Vec<_>>(), moved);
+    }
+
+    /// Every length a view holds itself, and just past it: each cell reads
+    /// back, and its view is its length then its bytes, zero-padded.
+    #[test]
+    fn short_cells_of_every_length_are_held_in_their_view() {
+        let alphabet = "abcdefghijklmnopq";
+        for length in 0..=16 {
+            let text = &alphabet[..length];
+            let texts: Texts = [Some(text)].into_iter().collect();
+            assert_eq!(texts.iter().collect::<Vec<_>>(), [Some(text)], "{length}");
+            let view = texts.arrow_views(0).next().unwrap().to_le_bytes();
+            assert_eq!(view[..4], (length as u32).to_le_bytes(), "{length}");
+            if length <= 12 {
+                let mut padded = [0; 12];
+                padded[..length].copy_from_slice(text.as_bytes());
+                assert_eq!(view[4..], padded, "{length}");
+            }
+        }
     }
 
     /// "£" is 2 bytes: a cut at 1 or 2 bytes keeps nothing or all of it.
