@@ -27,6 +27,7 @@ mod plan;
 mod quality;
 mod row_sort;
 mod run;
+mod runs;
 mod ties;
 mod widen;
 

@@ -9,6 +9,7 @@ use super::columns::{
 use super::failure::EvaluateError;
 use super::frames::{window_columns, Stacked};
 use super::plan::{partition_number, CheckPlan, Plan};
+use super::runs::RunAggregates;
 use crate::language::window::PeriodWindow;
 use crate::language::LookupRule;
 use crate::project::Month;
@@ -222,7 +223,11 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
         Some((key, aggregates)) if plan.entity_is_partition => {
             let mut aggregates = aggregates.clone();
             aggregates.extend([col(SNAPSHOT).first(), col(key.as_str()).first()]);
-            rows = rows.group_by([partition_number()]).agg(aggregates);
+            let schema = rows.clone().collect_schema().ok();
+            rows = match schema.and_then(|schema| RunAggregates::new(&aggregates, &schema)) {
+                Some(runs) => runs.grouped(rows),
+                None => rows.group_by([partition_number()]).agg(aggregates),
+            };
         }
         Some((key, aggregates)) => rows = rows.group_by(snapshot_and(col(key.as_str()))).agg(aggregates.clone()),
         None => {}

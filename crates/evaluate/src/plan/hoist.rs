@@ -20,10 +20,19 @@ pub(super) struct Inputs {
 
 impl Inputs {
     /// `expr` with every aggregate's row-by-row input (other than a bare
-    /// column) replaced by a new column; its expression is pushed to `columns`.
+    /// column) replaced by a new column; its expression is pushed to
+    /// `columns`. SQL's `SUM` counts its input's blanks (`null_count`) to
+    /// give NULL for a group of blanks: that input moves too.
     pub(super) fn hoist(&mut self, expr: Expr) -> Expr {
         expr.map_expr(|node| match node {
             Expr::Agg(aggregate) => Expr::Agg(self.hoist_input(aggregate)),
+            Expr::Function { input, function: FunctionExpr::NullCount } => match input.as_slice() {
+                [single] => Expr::Function {
+                    input: vec![self.hoisted(single).unwrap_or_else(|| single.clone())],
+                    function: FunctionExpr::NullCount,
+                },
+                _ => Expr::Function { input, function: FunctionExpr::NullCount },
+            },
             other => other,
         })
     }
@@ -43,17 +52,24 @@ impl Inputs {
             | AggExpr::Sum(input) => input,
             _ => return aggregate,
         };
-        // A constant (`SUM(1)`) reads no row: polars aggregates it as one
-        // value per group, which a column of it would not be.
-        let constant = || input.as_ref().clone().meta().root_names().is_empty();
-        if matches!(input.as_ref(), Expr::Column(_)) || !row_by_row(input) || constant() {
-            return aggregate;
+        if let Some(column) = self.hoisted(input) {
+            *input = Arc::new(column);
+        }
+        aggregate
+    }
+
+    /// The column `input` becomes, when it is worth one: not a bare column,
+    /// row by row, and reading a row (a constant, `SUM(1)`, is aggregated
+    /// by polars as one value per group, which a column of it would not be).
+    fn hoisted(&mut self, input: &Expr) -> Option<Expr> {
+        let constant = || input.clone().meta().root_names().is_empty();
+        if matches!(input, Expr::Column(_)) || !row_by_row(input) || constant() {
+            return None;
         }
         let name = format!("__input_{}", self.count);
         self.count += 1;
-        self.columns.push(input.as_ref().clone().alias(name.as_str()));
-        *input = Arc::new(col(name.as_str()));
-        aggregate
+        self.columns.push(input.clone().alias(name.as_str()));
+        Some(col(name.as_str()))
     }
 }
 
@@ -61,7 +77,7 @@ impl Inputs {
 /// single-value literals, arithmetic and comparisons, `CASE`, casts, and
 /// the functions SQL's `IS NULL`, `IN`, `NOT`, `LEFT`, `COALESCE` and the
 /// like compile to (and the engine's own row-by-row functions).
-fn row_by_row(expr: &Expr) -> bool {
+pub(crate) fn row_by_row(expr: &Expr) -> bool {
     match expr {
         Expr::Column(_) => true,
         Expr::Literal(value) => value.is_scalar(),
@@ -127,6 +143,22 @@ mod tests {
         let (expr, columns) = hoisted(case.clone().max() + col("b").sum());
         assert_eq!(expr, format!("{:?}", col("__input_0").max() + col("b").sum()));
         assert_eq!(columns, [format!("{:?}", case.alias("__input_0"))]);
+    }
+
+    /// SQL's `SUM(CASE ...)`: blank for a group of blanks, so it counts the
+    /// input's blanks against the rows; both the total's and the count's
+    /// inputs become columns.
+    #[test]
+    fn a_sum_and_its_null_count_lose_their_inputs() {
+        let case = when(col("a").gt(lit(1))).then(lit(1)).otherwise(lit(0));
+        let sql_sum = |input: Expr| when(input.clone().null_count().lt(col("a").len())).then(input.sum());
+        let (expr, columns) = hoisted(sql_sum(case.clone()).otherwise(lit(NULL)));
+        let expected = when(col("__input_0").null_count().lt(col("a").len())).then(col("__input_1").sum());
+        assert_eq!(expr, format!("{:?}", expected.otherwise(lit(NULL))));
+        assert_eq!(
+            columns,
+            [format!("{:?}", case.clone().alias("__input_0")), format!("{:?}", case.alias("__input_1"))]
+        );
     }
 
     /// Inside a window too: the input of `MIN(...) OVER (...)` moves, the window stays.

@@ -26,10 +26,11 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::language::{identifiers, Definition, DerivedRule, LookupRule, Sql, WorkingDayCount};
 use crate::project::{DatasetConfig, HolidayCalendar, Project};
 use checker::Checker;
+pub(crate) use hoist::row_by_row;
 use hoist::Inputs;
 use polars::prelude::*;
 pub(crate) use row_order::partition_number;
-use row_order::PARTITION;
+pub(crate) use row_order::PARTITION;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A definition turned into polars expressions.

@@ -1,0 +1,293 @@
+//! Per-entity aggregates worked out over the runs of the sort's partition
+//! number. After `LAG`'s sort an entity's rows are consecutive, one run of
+//! equal numbers each, so an aggregate of a plain column (`MAX(__input_0)`,
+//! `SUM(__input_1)`, the key's `FIRST`) is a loop over each run. Polars'
+//! group-by on the sorted number sliced every input once per entity into an
+//! array of its own (allocated and dropped: some 7% of a consortium's run,
+//! BENCHMARKS.md). The loops give what polars gives, kind by kind (below);
+//! any other aggregate, or a column of another type, leaves the whole
+//! group-by to polars.
+
+use super::plan::{row_by_row, PARTITION};
+use polars::chunked_array::cast::CastOptions;
+use polars::prelude::*;
+
+/// What is worked out over each run of one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The run's first row's value (blank or not), as polars' `first`.
+    First,
+    /// The last row's value, as polars' `last`.
+    Last,
+    /// The largest value; blank when every value is, as polars' `max`.
+    Max,
+    /// The smallest value; blank when every value is.
+    Min,
+    /// The total; blanks count as nothing, and a run of blanks totals 0, as
+    /// polars' group-by `sum` gives.
+    Sum,
+    /// The values that are not blank, as polars' `count`.
+    Count,
+    /// The blanks, as polars' `null_count` (SQL's `SUM` asks, to be blank
+    /// for a run of blanks).
+    Blanks,
+    /// The rows, as polars' `len`.
+    Rows,
+}
+
+/// One aggregate of one column, and the column of the runs' results.
+#[derive(Debug, Clone)]
+struct Leaf {
+    kind: Kind,
+    input: PlSmallStr,
+    output: PlSmallStr,
+}
+
+/// A group-by's aggregates as loops over runs, then the expressions that
+/// combine their results (`MAX(a) + SUM(b)`), row by row over the runs.
+pub(crate) struct RunAggregates {
+    leaves: Vec<Leaf>,
+    combined: Vec<Expr>,
+}
+
+impl RunAggregates {
+    /// The aggregates over runs, or None when one of them is of a kind (or
+    /// reads a column of a type) the loops do not work out.
+    pub(crate) fn new(aggregates: &[Expr], schema: &Schema) -> Option<RunAggregates> {
+        let mut leaves = vec![Leaf { kind: Kind::First, input: PARTITION.into(), output: PARTITION.into() }];
+        let mut combined = vec![col(PARTITION)];
+        for aggregate in aggregates {
+            let name = aggregate.clone().meta().output_name().ok()?;
+            let mut supported = true;
+            let rewritten = aggregate.clone().map_expr(|node| match leaf_of(&node, schema) {
+                Some((kind, input)) => {
+                    let output: PlSmallStr = format!("__run_{}", leaves.len()).into();
+                    leaves.push(Leaf { kind, input, output: output.clone() });
+                    col(output)
+                }
+                None => {
+                    supported &=
+                        !matches!(node, Expr::Agg(_) | Expr::Function { function: FunctionExpr::NullCount, .. });
+                    node
+                }
+            });
+            // Anything left that looks at other rows (a count of rows, a
+            // window) would mean something else over the runs' results.
+            if !supported || !row_by_row(&rewritten) {
+                return None;
+            }
+            combined.push(rewritten.alias(name));
+        }
+        Some(RunAggregates { leaves, combined })
+    }
+
+    /// `rows` (sorted by partition number) grouped by it: one row per run,
+    /// the partition number first, then the aggregates.
+    pub(crate) fn grouped(&self, rows: LazyFrame) -> LazyFrame {
+        let leaves = self.leaves.clone();
+        let schema_leaves = self.leaves.clone();
+        let runs = move |frame: DataFrame| aggregate_runs(&frame, &leaves);
+        let schema = move |input: &Schema| -> PolarsResult<SchemaRef> {
+            let mut schema = Schema::default();
+            for leaf in &schema_leaves {
+                let dtype = input.try_get(&leaf.input)?;
+                schema.insert(leaf.output.clone(), output_type(leaf.kind, dtype));
+            }
+            Ok(Arc::new(schema))
+        };
+        rows.map(runs, OptFlags::empty(), Some(Arc::new(schema)), Some("per-entity runs")).select(self.combined.clone())
+    }
+}
+
+/// `AGG(column)` of a kind and column type the loops work out.
+fn leaf_of(node: &Expr, schema: &Schema) -> Option<(Kind, PlSmallStr)> {
+    let (kind, input) = match node {
+        Expr::Agg(aggregate) => match aggregate {
+            AggExpr::First(input) => (Kind::First, input.as_ref()),
+            AggExpr::Last(input) => (Kind::Last, input.as_ref()),
+            AggExpr::Max { input, .. } => (Kind::Max, input.as_ref()),
+            AggExpr::Min { input, .. } => (Kind::Min, input.as_ref()),
+            AggExpr::Sum(input) => (Kind::Sum, input.as_ref()),
+            AggExpr::Count { input, include_nulls: false } => (Kind::Count, input.as_ref()),
+            AggExpr::Count { input, include_nulls: true } => (Kind::Rows, input.as_ref()),
+            _ => return None,
+        },
+        Expr::Function { input, function: FunctionExpr::NullCount } => match input.as_slice() {
+            [single] => (Kind::Blanks, single),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let Expr::Column(name) = input else { return None };
+    let dtype = schema.get(name)?;
+    let whole_numbers = matches!(dtype, DataType::Int32 | DataType::Int64 | DataType::UInt32 | DataType::Date);
+    let fits = match kind {
+        Kind::First | Kind::Last | Kind::Count | Kind::Blanks | Kind::Rows => true,
+        // Not floats: polars adds a run's floats in its own order, and a
+        // last digit could differ.
+        Kind::Max | Kind::Min => whole_numbers,
+        Kind::Sum => whole_numbers && *dtype != DataType::Date,
+    };
+    fits.then(|| (kind, name.clone()))
+}
+
+/// The type polars gives the aggregate of a column of `dtype`.
+fn output_type(kind: Kind, dtype: &DataType) -> DataType {
+    match kind {
+        Kind::Count | Kind::Blanks | Kind::Rows => IDX_DTYPE,
+        _ => dtype.clone(),
+    }
+}
+
+/// Where each run of equal partition numbers starts, and the row count.
+fn run_starts(partition: &UInt64Chunked) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut previous = None;
+    for (row, number) in partition.iter().enumerate() {
+        if row == 0 || number != previous {
+            starts.push(row);
+        }
+        previous = number;
+    }
+    starts.push(partition.len());
+    starts
+}
+
+fn aggregate_runs(frame: &DataFrame, leaves: &[Leaf]) -> PolarsResult<DataFrame> {
+    let partition = frame.column(PARTITION)?.as_materialized_series().u64()?.rechunk();
+    let starts = run_starts(&partition);
+    let runs: Vec<(usize, usize)> = starts.windows(2).map(|pair| (pair[0], pair[1])).collect();
+    let columns = leaves
+        .iter()
+        .map(|leaf| {
+            let input = frame.column(&leaf.input)?.as_materialized_series();
+            Ok(leaf_column(leaf, input, &runs)?.with_name(leaf.output.clone()).into_column())
+        })
+        .collect::<PolarsResult<Vec<Column>>>()?;
+    DataFrame::new(runs.len(), columns)
+}
+
+/// One leaf's result for every run, of the type polars would give it.
+fn leaf_column(leaf: &Leaf, input: &Series, runs: &[(usize, usize)]) -> PolarsResult<Series> {
+    let rows = |pick: fn(&(usize, usize)) -> usize| -> IdxCa {
+        runs.iter().map(|run| pick(run) as IdxSize).collect_ca(PlSmallStr::EMPTY)
+    };
+    match leaf.kind {
+        Kind::First => input.take(&rows(|run| run.0)),
+        Kind::Last => input.take(&rows(|run| run.1 - 1)),
+        Kind::Count | Kind::Blanks | Kind::Rows => {
+            let present: Vec<bool> = input.is_not_null().iter().map(|here| here == Some(true)).collect();
+            let count = |&(start, end): &(usize, usize)| {
+                let filled = present[start..end].iter().filter(|here| **here).count();
+                match leaf.kind {
+                    Kind::Count => filled,
+                    Kind::Blanks => end - start - filled,
+                    _ => end - start,
+                }
+            };
+            let counts: IdxCa = runs.iter().map(|run| count(run) as IdxSize).collect_ca(PlSmallStr::EMPTY);
+            Ok(counts.into_series())
+        }
+        Kind::Max | Kind::Min | Kind::Sum => {
+            let physical = input.to_physical_repr();
+            let numbers = physical.cast(&DataType::Int64)?;
+            let numbers: Vec<Option<i64>> = numbers.i64()?.iter().collect();
+            let values: Int64Chunked = runs
+                .iter()
+                .map(|&(start, end)| fold_run(leaf.kind, numbers[start..end].iter().copied()))
+                .collect_ca(PlSmallStr::EMPTY);
+            // A total past the type's range wraps, as polars' own does.
+            let typed = values.into_series().cast_with_options(physical.dtype(), CastOptions::Overflowing)?;
+            typed.cast(input.dtype())
+        }
+    }
+}
+
+/// A run's maximum, minimum (None when every value is blank) or total
+/// (blanks as nothing; 0 for none, wrapping as polars' does).
+fn fold_run(kind: Kind, values: impl Iterator<Item = Option<i64>>) -> Option<i64> {
+    let present = values.flatten();
+    match kind {
+        Kind::Max => present.max(),
+        Kind::Min => present.min(),
+        _ => Some(present.fold(0i64, i64::wrapping_add)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::partition_number;
+
+    /// Three runs (partitions 4, 7, 9) of an entity's rows, with blanks:
+    /// run 7 is all blanks in `n`, run 9 a single row.
+    fn rows() -> LazyFrame {
+        df!(
+            PARTITION => [4u64, 4, 4, 7, 7, 9],
+            "n" => [Some(3i32), None, Some(5), None, None, Some(-2)],
+            "big" => [Some(10i64), Some(20), None, None, Some(1), Some(7)],
+            "day" => [Some(19_000i32), Some(18_000), None, None, Some(19_500), Some(1)],
+            "key" => ["a", "a", "a", "b", "b", "c"],
+        )
+        .expect("a frame")
+        .lazy()
+        .with_column(col("day").cast(DataType::Date))
+    }
+
+    fn aggregates() -> Vec<Expr> {
+        let sql_sum = when(col("n").null_count().lt(col("n").len())).then(col("n").sum()).otherwise(lit(NULL));
+        vec![
+            col("n").max().alias("n_max"),
+            col("n").min().alias("n_min"),
+            col("n").sum().alias("n_sum"),
+            sql_sum.alias("n_sql_sum"),
+            col("big").max().cast(DataType::Int64) + col("n").sum().cast(DataType::Int64),
+            col("day").max().alias("last_day"),
+            col("day").min().alias("first_day"),
+            col("n").count().alias("n_count"),
+            col("key").first(),
+            col("big").last().alias("big_last"),
+        ]
+    }
+
+    /// Worked by hand: run 4 has n 3, blank, 5 (max 5, min 3, total 8,
+    /// SQL total 8, 2 values), big 10, 20, blank (max 20; + 8 = 28), days
+    /// 19000, 18000, blank; run 7 has no n (max and min blank, total 0, SQL
+    /// total blank, 0 values), big blank, 1 (1 + 0 = 1), day 19500; run 9
+    /// is one row. And the same as polars' own group-by gives.
+    #[test]
+    fn aggregates_over_runs_are_polars_group_by_aggregates() {
+        let mut probe = rows();
+        let schema = probe.collect_schema().expect("a schema");
+        let runs = RunAggregates::new(&aggregates(), &schema).expect("every aggregate is one the loops work out");
+        let ours = runs.grouped(rows()).collect().expect("aggregated over runs");
+        let int = |name: &str| {
+            ours.column(name).unwrap().cast(&DataType::Int64).unwrap().i64().unwrap().iter().collect::<Vec<_>>()
+        };
+        assert_eq!(int("n_max"), [Some(5), None, Some(-2)]);
+        assert_eq!(int("n_min"), [Some(3), None, Some(-2)]);
+        assert_eq!(int("n_sum"), [Some(8), Some(0), Some(-2)]);
+        assert_eq!(int("n_sql_sum"), [Some(8), None, Some(-2)]);
+        assert_eq!(int("big"), [Some(28), Some(1), Some(5)]);
+        assert_eq!(int("last_day"), [Some(19_000), Some(19_500), Some(1)]);
+        assert_eq!(int("n_count"), [Some(2), Some(0), Some(1)]);
+        assert_eq!(int("big_last"), [None, Some(1), Some(7)]);
+        let theirs = rows().group_by([partition_number()]).agg(aggregates()).collect().expect("polars' group-by");
+        assert_eq!(ours.schema(), theirs.schema());
+        assert!(ours.equals_missing(&theirs), "{ours}\n{theirs}");
+    }
+
+    /// A float total (polars adds in its own order), or an aggregate of
+    /// another kind, leaves the group-by to polars.
+    #[test]
+    fn other_aggregates_are_left_to_polars() {
+        let mut probe = rows().with_column(col("big").cast(DataType::Float64).alias("fte"));
+        let schema = probe.collect_schema().expect("a schema");
+        assert!(RunAggregates::new(&[col("fte").sum()], &schema).is_none());
+        assert!(RunAggregates::new(&[col("n").mean()], &schema).is_none());
+        assert!(RunAggregates::new(&[col("n").sum() + col("n").mean()], &schema).is_none());
+        assert!(RunAggregates::new(&[col("fte").max(), col("n").sum()], &schema).is_none());
+        assert!(RunAggregates::new(&[len()], &schema).is_none());
+        assert!(RunAggregates::new(&[col("fte").first(), col("n").sum()], &schema).is_some());
+    }
+}
