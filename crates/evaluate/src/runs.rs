@@ -95,6 +95,15 @@ impl RunAggregates {
             }
             Ok(Arc::new(schema))
         };
+        // Only the columns the loops read: polars' projection does not look
+        // through the loops, and would keep every column up to them.
+        let mut read: Vec<PlSmallStr> = Vec::new();
+        for leaf in &self.leaves {
+            if !read.contains(&leaf.input) {
+                read.push(leaf.input.clone());
+            }
+        }
+        let rows = rows.select(read.into_iter().map(col).collect::<Vec<_>>());
         rows.map(runs, OptFlags::empty(), Some(Arc::new(schema)), Some("per-entity runs")).select(self.combined.clone())
     }
 }
@@ -176,9 +185,10 @@ fn leaf_column(leaf: &Leaf, input: &Series, runs: &[(usize, usize)]) -> PolarsRe
         Kind::First => input.take(&rows(|run| run.0)),
         Kind::Last => input.take(&rows(|run| run.1 - 1)),
         Kind::Count | Kind::Blanks | Kind::Rows => {
-            let present: Vec<bool> = input.is_not_null().iter().map(|here| here == Some(true)).collect();
+            let input = input.rechunk();
+            let validity = input.chunks().first().and_then(|array| array.validity());
             let count = |&(start, end): &(usize, usize)| {
-                let filled = present[start..end].iter().filter(|here| **here).count();
+                let filled = validity.map_or(end - start, |bits| (start..end).filter(|row| bits.get_bit(*row)).count());
                 match leaf.kind {
                     Kind::Count => filled,
                     Kind::Blanks => end - start - filled,
@@ -189,18 +199,34 @@ fn leaf_column(leaf: &Leaf, input: &Series, runs: &[(usize, usize)]) -> PolarsRe
             Ok(counts.into_series())
         }
         Kind::Max | Kind::Min | Kind::Sum => {
-            let physical = input.to_physical_repr();
-            let numbers = physical.cast(&DataType::Int64)?;
-            let numbers: Vec<Option<i64>> = numbers.i64()?.iter().collect();
-            let values: Int64Chunked = runs
-                .iter()
-                .map(|&(start, end)| fold_run(leaf.kind, numbers[start..end].iter().copied()))
-                .collect_ca(PlSmallStr::EMPTY);
+            let physical = input.to_physical_repr().rechunk();
+            let values = match physical.dtype() {
+                DataType::Int32 => over_runs(physical.i32()?, leaf.kind, runs),
+                DataType::Int64 => over_runs(physical.i64()?, leaf.kind, runs),
+                DataType::UInt32 => over_runs(physical.u32()?, leaf.kind, runs),
+                other => polars_bail!(ComputeError: "no aggregate over runs of {other}"),
+            };
             // A total past the type's range wraps, as polars' own does.
             let typed = values.into_series().cast_with_options(physical.dtype(), CastOptions::Overflowing)?;
             typed.cast(input.dtype())
         }
     }
+}
+
+/// Each run's `kind` of the whole numbers of `numbers` (one chunk).
+fn over_runs<T>(numbers: &ChunkedArray<T>, kind: Kind, runs: &[(usize, usize)]) -> Int64Chunked
+where
+    T: PolarsNumericType,
+    T::Native: Into<i64>,
+{
+    let array = numbers.downcast_iter().next();
+    let run = |&(start, end): &(usize, usize)| {
+        let array = array?;
+        let valid = |row: usize| array.validity().is_none_or(|bits| bits.get_bit(row));
+        let values = array.values()[start..end].iter().enumerate();
+        fold_run(kind, values.map(|(at, value)| valid(start + at).then(|| (*value).into())))
+    };
+    runs.iter().map(run).collect_ca(PlSmallStr::EMPTY)
 }
 
 /// A run's maximum, minimum (None when every value is blank) or total
