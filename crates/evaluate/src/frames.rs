@@ -167,14 +167,20 @@ fn numbers<'a, T: PolarsNumericType, I: Iterator<Item = Option<T::Native>>>(
 /// The window columns (`period_start`, `period_end`, `window_start`,
 /// `window_end`) of each row, looked up by its period's position among
 /// `windows` (consecutive months, covering every row's period; a row of
-/// any other period would get blank bounds): cheaper than joining a table
-/// of windows, which copies every column of every row.
+/// any other period gets blank bounds): cheaper than joining a table of
+/// windows, which copies every column of every row, and than polars'
+/// gather, which casts and bounds-checks every position first.
 pub(crate) fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
     let first = windows.first().map_or(0, |window| period_index(window.period));
-    let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);
-    let column = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| {
-        let dates: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
-        lit(Series::new(name.into(), dates)).gather(position.clone(), true).cast(DataType::Date).alias(name)
+    let column = |name: &'static str, pick: fn(&PeriodWindow) -> NaiveDate| {
+        let days: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
+        let lookup = move |periods: Column| -> PolarsResult<Column> {
+            let day = |period: Option<i32>| usize::try_from(period? - first).ok().and_then(|at| days.get(at)).copied();
+            let looked_up: Int32Chunked =
+                periods.as_materialized_series().i32()?.iter().map(day).collect_ca(name.into());
+            Ok(looked_up.into_date().into_column())
+        };
+        col(PERIOD).map(lookup, move |_, _| Ok(Field::new(name.into(), DataType::Date))).alias(name)
     };
     vec![
         column("period_start", |w| w.period_start),
@@ -274,6 +280,33 @@ mod tests {
         let members = frame.column(AUTHORITY).unwrap().i32().unwrap().into_no_null_iter().collect::<Vec<_>>();
         assert_eq!(members, [0, 0, 0, 1, 1]);
         assert_eq!(frame.column("CHILD").unwrap().n_chunks(), 1);
+    }
+
+    /// Rows of April and May 2024 (periods 24291 and 24292) get their
+    /// month's bounds; March (before the first window) and July (past the
+    /// last) get blanks. 2024-04-01 is day 19814 from 1970-01-01 (54 years
+    /// with 13 leap days is 19723 days, then 91), 2024-04-30 day 19843,
+    /// 2024-05-01 day 19844 and 2024-05-31 day 19874.
+    #[test]
+    fn window_columns_are_each_rows_months_bounds() {
+        let day = |month: u32, day: u32| NaiveDate::from_ymd_opt(2024, month, day).expect("a date");
+        let window = |number: u32, last: u32| PeriodWindow {
+            period: month(2024, number),
+            period_start: day(number, 1),
+            period_end: day(number, last),
+            window_start: day(number, 1),
+            window_end: day(number, last),
+        };
+        let rows = df!(PERIOD => [24290i32, 24291, 24292, 24294]).expect("a frame");
+        let with =
+            rows.lazy().with_columns(window_columns(&[window(4, 30), window(5, 31)])).collect().expect("looked up");
+        let days = |name: &str| {
+            let column = with.column(name).unwrap();
+            assert_eq!(column.dtype(), &DataType::Date);
+            column.cast(&DataType::Int32).unwrap().i32().unwrap().iter().collect::<Vec<_>>()
+        };
+        assert_eq!(days("period_start"), [None, Some(19814), Some(19844), None]);
+        assert_eq!(days("window_end"), [None, Some(19843), Some(19874), None]);
     }
 
     /// No extracts: no rows, but every declared column with its type.
