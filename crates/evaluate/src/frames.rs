@@ -167,20 +167,14 @@ fn numbers<'a, T: PolarsNumericType, I: Iterator<Item = Option<T::Native>>>(
 /// The window columns (`period_start`, `period_end`, `window_start`,
 /// `window_end`) of each row, looked up by its period's position among
 /// `windows` (consecutive months, covering every row's period; a row of
-/// any other period gets blank bounds): cheaper than joining a table of
-/// windows, which copies every column of every row, and than polars'
-/// gather, which casts and bounds-checks every position first.
+/// any other period would get blank bounds): cheaper than joining a table
+/// of windows, which copies every column of every row.
 pub(crate) fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
     let first = windows.first().map_or(0, |window| period_index(window.period));
-    let column = |name: &'static str, pick: fn(&PeriodWindow) -> NaiveDate| {
-        let days: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
-        let lookup = move |periods: Column| -> PolarsResult<Column> {
-            let day = |period: Option<i32>| usize::try_from(period? - first).ok().and_then(|at| days.get(at)).copied();
-            let looked_up: Int32Chunked =
-                periods.as_materialized_series().i32()?.iter().map(day).collect_ca(name.into());
-            Ok(looked_up.into_date().into_column())
-        };
-        col(PERIOD).map(lookup, move |_, _| Ok(Field::new(name.into(), DataType::Date))).alias(name)
+    let position = (col(PERIOD) - lit(first)).cast(IDX_DTYPE);
+    let column = |name: &str, pick: fn(&PeriodWindow) -> NaiveDate| {
+        let dates: Vec<i32> = windows.iter().map(|window| days_since_epoch(pick(window))).collect();
+        lit(Series::new(name.into(), dates)).gather(position.clone(), true).cast(DataType::Date).alias(name)
     };
     vec![
         column("period_start", |w| w.period_start),
