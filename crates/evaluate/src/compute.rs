@@ -20,8 +20,8 @@ pub type Computed = Vec<Vec<IndicatorSeries>>;
 
 /// What a command uses of an evaluation besides each indicator's series, so
 /// that nothing it leaves unused is worked out: `values` prints neither the
-/// one-month series SPC runs on nor, unless asked, the breakdown groups, and
-/// the rolling indicators' monthly pass cost 12% of its CPU time (BENCHMARKS.md).
+/// one-month series SPC runs on nor, unless asked, the breakdown groups,
+/// which together cost 8% of its CPU time (BENCHMARKS.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Wanted {
     /// The data-quality checks' counts.

@@ -109,7 +109,7 @@ fn stacked_column(name: PlSmallStr, kind: ColumnType, rows: usize, parts: Vec<&V
 /// for a long cell's buffer number, which moves past the buffers of the
 /// parts before it. Polars' checked constructor would look at every view
 /// again for UTF-8 (4% of a consortium's run, BENCHMARKS.md): the views are
-/// valid as `Texts` makes them, which debug builds (the tests) check.
+/// valid as `Texts` makes them, which debug builds (the tests) check in full.
 fn text_column(name: PlSmallStr, rows: usize, parts: &[&Texts]) -> PolarsResult<StringChunked> {
     let mut views: Vec<View> = Vec::with_capacity(rows);
     let (mut first_buffer, mut blanks) = (0, Vec::new());
@@ -130,14 +130,18 @@ fn text_column(name: PlSmallStr, rows: usize, parts: &[&Texts]) -> PolarsResult<
         blanks.into_iter().for_each(|row| valid.set(row, false));
         valid.into()
     });
-    let buffers = buffers.into_iter().map(Into::into).collect();
-    // SAFETY: `Texts::arrow_views` promises views of whole `&str` cells
-    // (UTF-8), a long one's bytes within its buffer, buffers numbered from
-    // the number given: here the count of the buffers before, which are
-    // those of the parts before, in this order. Polars checks the views
-    // itself in debug builds.
-    let array = unsafe {
-        Utf8ViewArray::new_unchecked(ArrowDataType::Utf8View, views.into(), buffers, validity, None, buffer_bytes)
+    let (views, buffers) = (views.into(), buffers.into_iter().map(Into::into).collect());
+    let array = match cfg!(debug_assertions) {
+        // Debug builds (the tests) check every view, UTF-8 and place, as
+        // polars' own unchecked constructor checks only places.
+        true => Utf8ViewArray::try_new(ArrowDataType::Utf8View, views, buffers, validity)?,
+        // SAFETY: `Texts::arrow_views` promises views of whole `&str` cells
+        // (UTF-8), a long one's bytes within its buffer, buffers numbered
+        // from the number given: here the count of the buffers before,
+        // which are those of the parts before, in this order.
+        false => unsafe {
+            Utf8ViewArray::new_unchecked(ArrowDataType::Utf8View, views, buffers, validity, None, buffer_bytes)
+        },
     };
     Ok(StringChunked::with_chunk(name, array))
 }

@@ -43,7 +43,8 @@ const INLINE: usize = 12;
 /// The view of a cell of at most `INLINE` bytes, which it holds itself,
 /// made in registers from two fixed-size reads that may overlap: bytes
 /// stored one by one and read back as 16 stalled each push (a quarter of
-/// typing's time), and a call to copy a few bytes cost more than the copy.
+/// the typer's samples fell on that store), and a call to copy a few bytes
+/// cost more than the copy.
 #[inline]
 fn inline_view(bytes: &[u8]) -> u128 {
     let length = bytes.len();
