@@ -20,6 +20,7 @@ mod extracts;
 mod failure;
 mod frames;
 mod groups;
+mod in_lists;
 mod loaded;
 mod month_offset;
 mod observe;

@@ -4,7 +4,8 @@
 //! sorted snapshot by snapshot, each partition's rows then by the order,
 //! and the frame is gathered once. Re-referrals for a consortium
 //! sort millions of rows, and polars compared each tie through the other
-//! columns one value at a time.
+//! columns one value at a time. Rows already in the order (an extract
+//! written child by child) are numbered where they stand, unmoved.
 
 use polars::prelude::*;
 
@@ -31,12 +32,71 @@ pub(super) fn sorted(
     }
     let order = order.cast(&DataType::Int64)?;
     let hashes: Vec<u64> = keys.column("__hash")?.u64()?.iter().map(|hash| hash.unwrap_or(0)).collect();
+    let partition_of = |rows: &DataFrame| {
+        let names = (0..partition.len()).map(|index| format!("__partition_{index}"));
+        let keys: Vec<Expr> = partition.iter().zip(names).map(|(key, name)| key.clone().alias(name.as_str())).collect();
+        rows.clone().lazy().select(keys).collect()
+    };
+    if grouped_in_order(&hashes, order.i64()?, options) {
+        let same = same_as_previous(&partition_of(rows)?)?;
+        if let Some(numbers) = run_numbers(&hashes, &same) {
+            return Ok(Some((rows.clone(), numbers)));
+        }
+    }
     let Some((permutation, hashes)) = sorted_rows(&hashes, order.i64()?, options) else { return Ok(None) };
     let sorted = rows.take(&IdxCa::from_vec("__permutation".into(), permutation))?;
-    let names: Vec<String> = (0..partition.len()).map(|index| format!("__partition_{index}")).collect();
-    let keys = partition.iter().zip(&names).map(|(key, name)| key.clone().alias(name.as_str()));
-    let partition = sorted.clone().lazy().select(keys.collect::<Vec<_>>()).collect()?;
+    let partition = partition_of(&sorted)?;
     Ok((!shares_a_hash(&hashes, &partition)?).then_some((sorted, hashes)))
+}
+
+/// Whether the rows are in the order already, as extracts written child by
+/// child are (SSDA903's episodes): snapshots one after another, each
+/// partition's rows together and in order. The order is then the frame's
+/// own, as a stable sort leaves a sorted run, and nothing need move: only
+/// the order *of* partitions differs from the sort's, which nothing
+/// downstream reads. Told by the hashes: a hash that begins two runs of one
+/// snapshot (a partition split, or two sharing a hash) means a sort.
+fn grouped_in_order(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> bool {
+    let snapshot = |hash: &u64| hash >> SNAPSHOT_SHIFT;
+    if hashes.windows(2).any(|pair| snapshot(&pair[0]) > snapshot(&pair[1])) {
+        return false;
+    }
+    let mut values = order.iter().map(|value| order_key(value, options));
+    let mut previous = values.next();
+    for (pair, value) in hashes.windows(2).zip(values) {
+        if pair[0] == pair[1] && previous.is_some_and(|previous| previous > value) {
+            return false;
+        }
+        previous = Some(value);
+    }
+    let mut starts = Vec::new();
+    for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
+        starts.clear();
+        starts.extend(run.chunk_by(|a, b| a == b).map(|rows| rows[0]));
+        starts.sort_unstable();
+        if starts.windows(2).any(|pair| pair[0] == pair[1]) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Each row's partition number for rows grouped by partition: a count of
+/// the runs begun so far, rising as `partition_number` promises. None when
+/// neighbours share a hash but not the partition (two partitions hashed
+/// alike side by side), which the sort then settles.
+fn run_numbers(hashes: &[u64], same: &[bool]) -> Option<Vec<u64>> {
+    let mut numbers = Vec::with_capacity(hashes.len());
+    let mut count = 0;
+    for (row, hash) in hashes.iter().enumerate() {
+        let continues = row > 0 && hashes[row - 1] == *hash;
+        if continues != same[row] {
+            return None;
+        }
+        count += u64::from(!continues);
+        numbers.push(count);
+    }
+    Some(numbers)
 }
 
 /// Bits of a row's sort key below the partition hash (its 40 bits under
@@ -275,6 +335,29 @@ mod tests {
         assert_eq!(hashes, [1, 1, 2, 2]);
         let alike = col("D").cast(DataType::UInt64) * lit(0u64) + lit(7u64);
         assert!(super::sorted(&rows, alike, &[col("CHILD")], &col("D"), SortOptions::default()).unwrap().is_none());
+    }
+
+    /// Rows already grouped by child and in date order stay where they are,
+    /// numbered by run: b b a (days 1 2 5) -> 1 1 2. Child b split around
+    /// a, or b's days falling, or a and b hashed alike, are sorted (or, for
+    /// the collision, left to polars): the sort puts a (hash 1) before b.
+    #[test]
+    fn rows_already_in_order_are_numbered_where_they_stand() {
+        let hash = || when(col("CHILD").eq(lit("a"))).then(lit(1u64)).otherwise(lit(2u64)).cast(DataType::UInt64);
+        let run = |children: [&str; 3], days: [i64; 3], hash: Expr| {
+            let rows = df!("CHILD" => children, "D" => days).unwrap();
+            super::sorted(&rows, hash, &[col("CHILD")], &col("D"), SortOptions::default()).unwrap().map(
+                |(frame, numbers)| {
+                    let days: Vec<i64> = frame.column("D").unwrap().i64().unwrap().into_no_null_iter().collect();
+                    (days, numbers)
+                },
+            )
+        };
+        assert_eq!(run(["b", "b", "a"], [1, 2, 5], hash()), Some((vec![1, 2, 5], vec![1, 1, 2])));
+        assert_eq!(run(["b", "a", "b"], [1, 5, 2], hash()), Some((vec![5, 1, 2], vec![1, 2, 2])));
+        assert_eq!(run(["b", "b", "a"], [2, 1, 5], hash()), Some((vec![5, 1, 2], vec![1, 2, 2])));
+        let alike = col("D").cast(DataType::UInt64) * lit(0u64) + lit(7u64);
+        assert_eq!(run(["b", "b", "a"], [1, 2, 5], alike), None);
     }
 
     /// Against a plain stable sort of (snapshot, hash, order) on generated

@@ -8,6 +8,7 @@ use crate::calendar_sql::parse_sql;
 use crate::columns::{clean_polars_error, snapshot_and, DENOMINATOR, NON_NULL, NUMERATOR, ROWS, SNAPSHOT, VALUE};
 use crate::diagnostics::string_contents;
 use crate::diagnostics::{did_you_mean, Diagnostics, SourceFile};
+use crate::in_lists::text_lists_as_comparisons;
 use crate::language::{too_large, DerivedColumn, DerivedRule, MeasureRule, Sql, Summary};
 use crate::month_offset::with_month_offsets;
 use crate::project::HolidayCalendar;
@@ -69,7 +70,7 @@ impl Checker<'_> {
                 return None;
             }
         };
-        let expr = widen_integer_arithmetic(expr, &self.frame);
+        let expr = text_lists_as_comparisons(widen_integer_arithmetic(expr, &self.frame), &self.frame);
         // The user's own names: the rewrite below adds the engine's.
         let mut names = expr.clone().meta().root_names();
         let row_order = self.row_level.then_some(&mut self.row_order);

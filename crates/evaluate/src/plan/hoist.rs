@@ -86,10 +86,21 @@ pub(crate) fn row_by_row(expr: &Expr) -> bool {
         Expr::Ternary { predicate, truthy, falsy } => row_by_row(predicate) && row_by_row(truthy) && row_by_row(falsy),
         Expr::AnonymousFunction { input, options, .. } => options.is_elementwise() && input.iter().all(row_by_row),
         Expr::Function { input, function } => match (function, input.as_slice()) {
-            // The list of an `IN` is a literal of many values, read whole for every row.
-            (FunctionExpr::Boolean(BooleanFunction::IsIn { .. }), [values, Expr::Literal(_)]) => row_by_row(values),
+            // The list of an `IN` is a literal of many values, read whole for
+            // every row (polars' SQL writes it imploded into one list).
+            (FunctionExpr::Boolean(BooleanFunction::IsIn { .. }), [values, list]) if literal_list(list) => {
+                row_by_row(values)
+            }
             (function, _) => row_by_row_function(function) && input.iter().all(row_by_row),
         },
+        _ => false,
+    }
+}
+
+fn literal_list(list: &Expr) -> bool {
+    match list {
+        Expr::Literal(_) => true,
+        Expr::Agg(AggExpr::Implode { input, .. }) => matches!(input.as_ref(), Expr::Literal(_)),
         _ => false,
     }
 }
@@ -168,6 +179,16 @@ mod tests {
         let (expr, columns) = hoisted(input.clone().min().over([col("child")]).unwrap());
         assert_eq!(expr, format!("{:?}", col("__input_0").min().over([col("child")]).unwrap()));
         assert_eq!(columns.len(), 1);
+    }
+
+    /// SQL's `IN` list, as polars' SQL writes it, is read whole by every
+    /// row: `MAX(CASE WHEN n IN (1, 2) ...)` loses its input.
+    #[test]
+    fn an_in_list_is_row_by_row() {
+        let case = polars::sql::sql_expr("CASE WHEN n IN (1, 2) THEN 1 ELSE 0 END").unwrap();
+        let (expr, columns) = hoisted(case.clone().max());
+        assert_eq!(expr, format!("{:?}", col("__input_0").max()));
+        assert_eq!(columns, [format!("{:?}", case.alias("__input_0"))]);
     }
 
     /// Inputs that look at other rows, bare columns and constants stay where they are.
