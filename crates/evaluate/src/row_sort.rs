@@ -58,6 +58,17 @@ pub(super) fn sorted(
 /// snapshot (a partition split, or two sharing a hash) means a sort.
 fn grouped_in_order(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> bool {
     let snapshot = |hash: &u64| hash >> SNAPSHOT_SHIFT;
+    // Snapshot by snapshot, so that rows in another order (referrals by
+    // date) are told from the first snapshot's.
+    let mut starts = Vec::new();
+    for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
+        starts.clear();
+        starts.extend(run.chunk_by(|a, b| a == b).map(|rows| rows[0]));
+        starts.sort_unstable();
+        if starts.windows(2).any(|pair| pair[0] == pair[1]) {
+            return false;
+        }
+    }
     if hashes.windows(2).any(|pair| snapshot(&pair[0]) > snapshot(&pair[1])) {
         return false;
     }
@@ -68,15 +79,6 @@ fn grouped_in_order(hashes: &[u64], order: &Int64Chunked, options: SortOptions) 
             return false;
         }
         previous = Some(value);
-    }
-    let mut starts = Vec::new();
-    for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
-        starts.clear();
-        starts.extend(run.chunk_by(|a, b| a == b).map(|rows| rows[0]));
-        starts.sort_unstable();
-        if starts.windows(2).any(|pair| pair[0] == pair[1]) {
-            return false;
-        }
     }
     true
 }

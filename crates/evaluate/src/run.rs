@@ -9,7 +9,7 @@ use super::columns::{
 use super::failure::EvaluateError;
 use super::frames::{window_columns, Stacked};
 use super::plan::{partition_number, CheckPlan, Plan};
-use super::runs::RunAggregates;
+use super::runs::{windows_over_runs, RunAggregates};
 use crate::language::window::PeriodWindow;
 use crate::language::LookupRule;
 use crate::project::Month;
@@ -192,7 +192,7 @@ fn sorted_rows(plan: &Plan, source: Source) -> LazyFrame {
     }
     // Worked out once here, for every window that shares these rows.
     for derived in &plan.derive[..plan.derived_before_windows()] {
-        rows = rows.with_column(derived.clone());
+        rows = with_derived(plan, rows, derived);
     }
     rows
 }
@@ -207,7 +207,7 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
     }
     // One at a time, in dependency order: a derived column may use those before it.
     for derived in &plan.derive[plan.derived_before_windows()..] {
-        rows = rows.with_column(derived.clone());
+        rows = with_derived(plan, rows, derived);
     }
     if let Some(filter) = &plan.filter {
         rows = rows.filter(filter.clone());
@@ -233,6 +233,15 @@ fn windowed_rows(plan: &Plan, sorted: LazyFrame, scope: &Scope) -> LazyFrame {
         None => {}
     }
     rows
+}
+
+/// `rows` (in the row order, if the plan has one) with a derived column,
+/// its windows over the sort's partitions worked out over their runs.
+fn with_derived(plan: &Plan, rows: LazyFrame, derived: &Expr) -> LazyFrame {
+    let schema = || rows.clone().collect_schema().ok();
+    let over_runs =
+        plan.row_order.as_ref().and_then(|_| schema()).map(|schema| windows_over_runs(derived.clone(), &schema));
+    rows.with_column(over_runs.unwrap_or_else(|| derived.clone()))
 }
 
 /// One member's measured rows in every pass, one after another.

@@ -108,6 +108,53 @@ impl RunAggregates {
     }
 }
 
+/// `expr` with each `AGG(column) OVER (PARTITION BY` the sort's partition
+/// number`)` that the loops work out (of `schema`'s columns) made the loop's
+/// result for each row's run: placement stability's first episode start is
+/// one. Polars sliced the column once per child for it, as its group-by did.
+pub(crate) fn windows_over_runs(expr: Expr, schema: &Schema) -> Expr {
+    expr.map_expr(|node| match &node {
+        Expr::Over { function, partition_by, order_by: None, mapping: WindowMapping::GroupsToRows }
+            if is_partition_number(partition_by) =>
+        {
+            match leaf_of(function, schema) {
+                Some((kind, input)) => run_window(kind, input),
+                None => node,
+            }
+        }
+        _ => node,
+    })
+}
+
+fn is_partition_number(partition_by: &[Expr]) -> bool {
+    match partition_by {
+        [key] => key.clone().meta().root_names().iter().map(|name| name.as_str()).eq([PARTITION]),
+        _ => false,
+    }
+}
+
+/// Each row's run's `kind` of `input`.
+fn run_window(kind: Kind, input: PlSmallStr) -> Expr {
+    let leaf = Leaf { kind, input: input.clone(), output: input.clone() };
+    let broadcast = move |columns: &mut [Column]| -> PolarsResult<Column> {
+        let [partition, input] = columns else { polars_bail!(ComputeError: "a run window reads two columns") };
+        let partition = partition.as_materialized_series().u64()?.rechunk();
+        let starts = run_starts(&partition);
+        let runs: Vec<(usize, usize)> = starts.windows(2).map(|pair| (pair[0], pair[1])).collect();
+        let per_run = leaf_column(&leaf, input.as_materialized_series(), &runs)?;
+        let run_of_row =
+            runs.iter().enumerate().flat_map(|(run, (start, end))| std::iter::repeat_n(run as IdxSize, end - start));
+        let rows: IdxCa = run_of_row.collect_ca(PlSmallStr::EMPTY);
+        Ok(per_run.take(&rows)?.with_name(input.name().clone()).into_column())
+    };
+    let output = move |_: &Schema, fields: &[Field]| match fields {
+        [_, input] => Ok(Field::new(input.name().clone(), output_type(kind, input.dtype()))),
+        _ => polars_bail!(ComputeError: "a run window reads two columns"),
+    };
+    // Not elementwise: a row's value depends on its run's other rows.
+    apply_multiple(broadcast, [col(PARTITION), col(input)], output, false)
+}
+
 /// `AGG(column)` of a kind and column type the loops work out.
 fn leaf_of(node: &Expr, schema: &Schema) -> Option<(Kind, PlSmallStr)> {
     let (kind, input) = match node {
@@ -301,6 +348,49 @@ mod tests {
         let theirs = rows().group_by([partition_number()]).agg(aggregates()).collect().expect("polars' group-by");
         assert_eq!(ours.schema(), theirs.schema());
         assert!(ours.equals_missing(&theirs), "{ours}\n{theirs}");
+    }
+
+    /// Windows over the partition number, worked by hand from `rows`: run 4
+    /// (rows 0-2), run 7 (rows 3-4), run 9 (row 5). Days' minimum 18000,
+    /// 19500, 1; n's maximum 5, blank, -2; big's total 30, 1, 7; n's count
+    /// 2, 0, 1; key's first a, b, c: each given to every row of its run,
+    /// as polars' own window gives. A mean stays polars' window.
+    #[test]
+    fn windows_over_runs_are_polars_windows() {
+        let over = |aggregate: Expr| Expr::Over {
+            function: Arc::new(aggregate),
+            partition_by: vec![partition_number()],
+            order_by: None,
+            mapping: WindowMapping::GroupsToRows,
+        };
+        let windows = [
+            over(col("day").min()).alias("first_day"),
+            over(col("n").max()).alias("n_max"),
+            over(col("big").sum()).alias("big_sum"),
+            over(col("n").count()).alias("n_count"),
+            over(col("key").first()).alias("key_first"),
+        ];
+        let schema = rows().collect_schema().expect("a schema");
+        let ours: Vec<Expr> = windows.iter().map(|window| windows_over_runs(window.clone(), &schema)).collect();
+        for (our, their) in ours.iter().zip(&windows) {
+            assert_ne!(format!("{our:?}"), format!("{their:?}"), "over runs");
+        }
+        let ours = rows().select(ours).collect().expect("windows over runs");
+        let int = |name: &str| {
+            ours.column(name).unwrap().cast(&DataType::Int64).unwrap().i64().unwrap().iter().collect::<Vec<_>>()
+        };
+        let by_run = |values: [Option<i64>; 3]| [values[0], values[0], values[0], values[1], values[1], values[2]];
+        assert_eq!(int("first_day"), by_run([Some(18_000), Some(19_500), Some(1)]));
+        assert_eq!(int("n_max"), by_run([Some(5), None, Some(-2)]));
+        assert_eq!(int("big_sum"), by_run([Some(30), Some(1), Some(7)]));
+        assert_eq!(int("n_count"), by_run([Some(2), Some(0), Some(1)]));
+        let keys: Vec<Option<&str>> = ours.column("key_first").unwrap().str().unwrap().iter().collect();
+        assert_eq!(keys, [Some("a"), Some("a"), Some("a"), Some("b"), Some("b"), Some("c")]);
+        let theirs = rows().select(windows).collect().expect("polars' windows");
+        assert_eq!(ours.schema(), theirs.schema());
+        assert!(ours.equals_missing(&theirs), "{ours}\n{theirs}");
+        let mean = over(col("n").mean());
+        assert_eq!(format!("{:?}", windows_over_runs(mean.clone(), &schema)), format!("{mean:?}"));
     }
 
     /// A float total (polars adds in its own order), or an aggregate of
