@@ -11,22 +11,38 @@ pub(super) enum Split {
     Irregular,
 }
 
-/// Each record of a file with simple line ends, with the byte offset its
-/// line starts at. Empty lines are skipped, as the csv crate skips them; a
-/// line's `\r\n` ends it like a `\n`. A field may be quoted if it has no
-/// quote inside and its closing quote ends it.
+/// One record as the splitter gives it: the line it starts on (as a byte
+/// offset), its leading fields (all of them, or as many as the reader
+/// asked for), and how many fields it has in all.
+pub(super) struct Record<'r, 'a> {
+    pub line_start: usize,
+    pub fields: &'r [&'a str],
+    pub count: usize,
+}
+
+/// Each record of a file with simple line ends. Empty lines are skipped,
+/// as the csv crate skips them; a line's `\r\n` ends it like a `\n`. A
+/// field may be quoted if it has no quote inside and its closing quote
+/// ends it. `each` says how many leading fields it wants of the records
+/// after the one it is given (the header's columns in use): past them,
+/// the rest of a line is passed over to its line feed, its commas only
+/// counted. While a quote is in the rest, or the fields so far are all
+/// blank (a blank line of commas), the splitting goes on field by field.
+/// Referrals use 3 of their 8 fields: most of their commas are then never visited.
 pub(super) fn for_each_simple_record<'a>(
     text: &'a str,
-    mut each: impl FnMut(usize, &[&'a str]) -> Result<(), Diagnostics>,
+    mut each: impl FnMut(Record<'_, 'a>) -> Result<usize, Diagnostics>,
 ) -> Result<Split, Diagnostics> {
     let bytes = text.as_bytes();
     let mut fields: Vec<&str> = Vec::new();
     let (mut line_start, mut field_start) = (0, 0);
+    let mut wanted = usize::MAX;
     // The text inside the quotes of the field being read, if it is quoted.
     let mut quoted: Option<&str> = None;
     let mut specials = Specials::new(bytes);
     // A last line without a line feed ends at the end of the file.
     let mut unterminated = !text.ends_with('\n');
+    let blank = |field: &&str| field.trim_ascii().is_empty();
     loop {
         let at = match specials.next() {
             // Most specials are commas ending an unquoted field.
@@ -35,6 +51,15 @@ pub(super) fn for_each_simple_record<'a>(
                 // `at` is at an ASCII comma: both are character boundaries.
                 fields.push(unsafe { text.get_unchecked(field_start..at) });
                 field_start = at + 1;
+                if fields.len() < wanted || fields.iter().all(blank) {
+                    continue;
+                }
+                let Some((end, commas)) = specials.rest_of_line() else { continue };
+                // The fields passed over: one more than the commas between them.
+                wanted = each(Record { line_start, fields: &fields, count: fields.len() + commas + 1 })?;
+                fields.clear();
+                (line_start, field_start) = (end + 1, end + 1);
+                unterminated &= end < bytes.len();
                 continue;
             }
             Some((at, _)) => at,
@@ -62,7 +87,7 @@ pub(super) fn for_each_simple_record<'a>(
         field_start = at + 1;
         if line_ends {
             if !empty_line {
-                each(line_start, &fields)?;
+                wanted = each(Record { line_start, fields: &fields, count: fields.len() })?;
             }
             fields.clear();
             line_start = at + 1;
@@ -103,6 +128,35 @@ impl<'a> Specials<'a> {
         let bit = self.mask & self.mask.wrapping_neg();
         self.mask ^= bit;
         Some((self.block + bit.trailing_zeros() as usize, self.commas & bit != 0))
+    }
+
+    /// Passes over the rest of the current line: where its line feed is
+    /// (or the end of the file), and how many commas come before it. None,
+    /// and nothing passed over, when a quote comes first.
+    fn rest_of_line(&mut self) -> Option<(usize, usize)> {
+        let (mut block, mut mask, mut commas) = (self.block, self.mask, self.commas);
+        let mut counted = 0;
+        loop {
+            let others = mask & !commas;
+            if others != 0 {
+                let bit = others & others.wrapping_neg();
+                let at = block + bit.trailing_zeros() as usize;
+                if self.bytes[at] == b'"' {
+                    return None;
+                }
+                counted += (mask & commas & (bit - 1)).count_ones() as usize;
+                // Past the line feed: the specials after it are still to come.
+                (self.block, self.mask, self.commas) = (block, mask & !(bit | (bit - 1)), commas);
+                return Some((at, counted));
+            }
+            counted += (mask & commas).count_ones() as usize;
+            block += 64;
+            if block >= self.bytes.len() {
+                (self.block, self.mask) = (block, 0);
+                return Some((self.bytes.len(), counted));
+            }
+            (mask, commas) = masks_at(self.bytes, block);
+        }
     }
 
     /// Go on from `at`: the specials before it are passed over.
@@ -229,15 +283,46 @@ mod tests {
         }
     }
 
+    /// With one field wanted, the rest of each line is passed over and its
+    /// fields counted: "a,<100 x>,b,c" has 4 fields over two blocks. A
+    /// quote after the wanted field, or a blank wanted field, keeps the
+    /// splitting going field by field until a later field's comma: after
+    /// the quoted "r,s" and `t`, after the blank and the 100 x's. The last
+    /// line has no line feed. Lines start at 0, 12, 12 + 107, + 12, + 104.
+    #[test]
+    fn fields_after_those_wanted_are_counted_not_split() {
+        let long = "x".repeat(100);
+        let text = format!("H1,H2,H3,H4\na,{long},b,c\nq,\"r,s\",t,u\n,{long},,\nz,1,2,3");
+        let mut records = Vec::new();
+        let split = for_each_simple_record(&text, |record| {
+            let fields = record.fields.iter().map(|field| field.len()).collect::<Vec<_>>();
+            records.push((record.line_start, fields, record.count));
+            Ok(1)
+        });
+        assert_eq!(split.unwrap(), Split::Done);
+        let (second, third) = (12, 12 + 107);
+        let (fourth, fifth) = (third + 12, third + 12 + 104);
+        assert_eq!(
+            records,
+            [
+                (0, vec![2, 2, 2, 2], 4),
+                (second, vec![1], 4),
+                (third, vec![1, 3, 1], 4),
+                (fourth, vec![0, 100], 4),
+                (fifth, vec![1], 4),
+            ]
+        );
+    }
+
     /// Quoted fields over the 64-byte blocks the splitter works in.
     #[test]
     fn quoted_fields_across_blocks_are_read_whole() {
         let long = "x".repeat(150);
         let text = format!("CHILD,N\n\"{long},a\",1\nC2,\"2\"\n");
         let mut records = Vec::new();
-        let split = for_each_simple_record(&text, |_, fields| {
-            records.push(fields.iter().map(|field| field.to_string()).collect::<Vec<_>>());
-            Ok(())
+        let split = for_each_simple_record(&text, |record| {
+            records.push(record.fields.iter().map(|field| field.to_string()).collect::<Vec<_>>());
+            Ok(usize::MAX)
         });
         assert!(matches!(split, Ok(Split::Done)));
         assert_eq!(records, [vec!["CHILD", "N"], vec![&format!("{long},a"), "1"], vec!["C2", "2"]]);
