@@ -1,22 +1,28 @@
-//! SQL's `x IN ('a', 'b')` over text as a comparison with each value, and
-//! `LEFT(x, n) IN (...)` with values of n characters as a test of x's
-//! start. polars' `is_in` hashes every row's text to look it up in a set,
-//! and `LEFT` builds a new column of texts first: together most of a tenth
-//! of placement stability's evaluation for a consortium (BENCHMARKS.md),
-//! where comparing a short text is comparing its 16-byte view.
+//! SQL's `x IN ('a', 'b')` over text as one pass comparing each row's
+//! text with the values, and `LEFT(x, n) IN (...)` with values of n
+//! characters as a test of x's start. polars' `is_in` hashes every row's
+//! text to look it up in a set, and `LEFT` builds a new column of texts
+//! first: together most of a tenth of placement stability's evaluation for
+//! a consortium (BENCHMARKS.md). Here a short text is settled by its
+//! 16-byte Arrow view alone (length, prefix and, up to 12 bytes, the
+//! whole text), as polars' own comparisons settle it.
 //!
 //! The answers are the same: a blank `x` gives blank (SQL's unknown) both
 //! ways, and a row's text either equals (starts with) one of the values or
-//! none. Lists holding a blank, lists longer than [`MOST_VALUES`], and any
-//! other `x` than a text column or `LEFT` of one stay with `is_in`.
+//! none. Lists holding a blank, lists longer than [`MOST_VALUES`], and `x`
+//! that are not text stay with `is_in`.
 
 use polars::prelude::*;
+use polars_arrow::array::{Array, BooleanArray, Utf8ViewArray, View};
+use polars_arrow::bitmap::Bitmap;
+use polars_arrow::datatypes::ArrowDataType;
 
 /// Beyond this many values one hash lookup costs less than the comparisons.
 const MOST_VALUES: usize = 8;
 
-/// `expr` with each short `IN` list over a text column (or `LEFT` of one)
-/// made comparisons; `frame` is what `expr` runs on, for the column's type.
+/// `expr` with each short `IN` list over text (or `LEFT` of a text
+/// column) made a pass of comparisons; `frame` is what `expr` runs on, for
+/// the tested expression's type.
 pub(super) fn text_lists_as_comparisons(expr: Expr, frame: &LazyFrame) -> Expr {
     expr.map_expr(|node| match node {
         Expr::Function { input, function: FunctionExpr::Boolean(BooleanFunction::IsIn { nulls_equal: false }) } => {
@@ -35,15 +41,65 @@ fn comparisons(input: &[Expr], frame: &LazyFrame) -> Option<Expr> {
     if values.is_empty() || values.len() > MOST_VALUES || !is_text(tested, frame) {
         return None;
     }
-    let each: Vec<Expr> = match (tested, left_of(tested)) {
-        (Expr::Column(_), _) => values.iter().map(|value| tested.clone().eq(lit(value.as_str()))).collect(),
+    let (text, test) = match left_of(tested) {
         // `LEFT(x, n)` equals an n-character value exactly when x starts with it.
-        (_, Some((text, length))) if values.iter().all(|value| value.chars().count() == length) => {
-            values.iter().map(|value| text.clone().str().starts_with(lit(value.as_str()))).collect()
+        Some((text, length)) if values.iter().all(|value| value.chars().count() == length) => {
+            (text.clone(), Test::StartsWith)
         }
-        _ => return None,
+        _ => (tested.clone(), Test::Equals),
     };
-    each.into_iter().reduce(Expr::or)
+    let values: Vec<Value> = values.iter().map(|value| Value::new(value.as_bytes())).collect();
+    let members = move |texts: Column| -> PolarsResult<Column> {
+        let texts = texts.str()?;
+        let chunks = texts.downcast_iter().map(|array| members_of(array, &values, test));
+        Ok(BooleanChunked::from_chunk_iter(texts.name().clone(), chunks).into_series().into_column())
+    };
+    Some(text.map(members, |_, field| Ok(Field::new(field.name().clone(), DataType::Boolean))))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Test {
+    Equals,
+    StartsWith,
+}
+
+/// A listed value, and its view as a column of texts would hold it.
+struct Value {
+    bytes: Vec<u8>,
+    view: View,
+}
+
+impl Value {
+    fn new(bytes: &[u8]) -> Value {
+        Value { bytes: bytes.to_vec(), view: View::new_from_bytes(bytes, 0, 0) }
+    }
+
+    /// Whether the text with `view` passes `test` against this value;
+    /// `text` gives its bytes, read only when the view cannot tell.
+    fn passes<'a>(&self, view: &View, text: impl FnOnce() -> &'a [u8], test: Test) -> bool {
+        let length = self.bytes.len();
+        match test {
+            Test::Equals if view.length != self.view.length || view.prefix != self.view.prefix => false,
+            // Up to 12 bytes the view holds the whole text, zeros after it.
+            Test::Equals if length <= View::MAX_INLINE_SIZE as usize => view.as_u128() == self.view.as_u128(),
+            Test::Equals => text() == self.bytes.as_slice(),
+            Test::StartsWith if (view.length as usize) < length => false,
+            Test::StartsWith if length <= 4 => {
+                let mask = u32::MAX.checked_shr(32 - 8 * length as u32).unwrap_or(0);
+                view.prefix & mask == self.view.prefix & mask
+            }
+            Test::StartsWith => text().starts_with(&self.bytes),
+        }
+    }
+}
+
+/// Whether each text passes `test` against one of `values`; blank for a blank text.
+fn members_of(texts: &Utf8ViewArray, values: &[Value], test: Test) -> BooleanArray {
+    let views = texts.views();
+    let member =
+        |row: usize| values.iter().any(|value| value.passes(&views[row], || texts.value(row).as_bytes(), test));
+    let bits = Bitmap::from_trusted_len_iter((0..texts.len()).map(member));
+    BooleanArray::new(ArrowDataType::Boolean, bits, texts.validity().cloned())
 }
 
 /// The values of a literal list of texts with no blank, as polars' SQL
@@ -55,7 +111,7 @@ fn listed_texts(list: &Expr) -> Option<Vec<String>> {
     texts.iter().map(|value| value.map(str::to_string)).collect()
 }
 
-/// `LEFT(x, n)` for a positive n, as polars' SQL writes it: `x` and n.
+/// `LEFT(x, n)` of a text column x and a positive n, as polars' SQL writes it.
 fn left_of(expr: &Expr) -> Option<(&Expr, usize)> {
     let Expr::Function { input, function: FunctionExpr::StringExpr(StringFunction::Slice) } = expr else {
         return None;
@@ -86,6 +142,7 @@ mod tests {
         df!(
             "LS" => [Some("V3"), Some("V41"), Some("C2"), None, Some("V"), Some("é3")],
             "RNE" => [Some("S"), Some("P"), None, Some("T"), Some("B"), Some("SP")],
+            "NAME" => [Some("placement-ends"), Some("placementXends"), Some("placement"), None, Some(""), Some("placement-ends-x")],
             "N" => [1i64, 2, 3, 4, 5, 6],
         )
         .unwrap()
@@ -101,26 +158,29 @@ mod tests {
         frame.column("v").unwrap().bool().unwrap().iter().collect()
     }
 
-    /// A text column's list becomes comparisons; LEFT's becomes starts.
-    #[test]
-    fn short_text_lists_become_comparisons() {
-        let expected = col("RNE").eq(lit("S")).or(col("RNE").eq(lit("P"))).or(col("RNE").eq(lit("B")));
-        assert_eq!(format!("{:?}", rewritten("RNE IN ('S', 'P', 'B')")), format!("{expected:?}"));
-        let starts = |value: &str| col("LS").str().starts_with(lit(value));
-        let expected = starts("V3").or(starts("V4")).not();
-        assert_eq!(format!("{:?}", rewritten("LEFT(LS, 2) NOT IN ('V3', 'V4')")), format!("{expected:?}"));
-    }
-
     /// Worked by hand, row by row, and equal to polars' `is_in`:
     /// LS V3 V41 C2 blank V é3 -> LEFT 2 in (V3, V4): yes yes no blank no no;
-    /// RNE S P blank T B SP in (S, P, B): yes yes blank no yes no.
+    /// RNE S P blank T B SP in (S, P, B): yes yes blank no yes no, and with
+    /// blanks as '' in ('', S): yes no yes no no no; NAME (longer than a
+    /// view holds) in (placement-ends, placement): yes no yes blank no no,
+    /// and LEFT 10 in (placement-): rows 1 and 6 (row 2 has an X there,
+    /// the others are too short).
     #[test]
     fn comparisons_answer_as_is_in_does() {
+        let (yes, no) = (Some(true), Some(false));
         for (text, expected) in [
-            ("LEFT(LS, 2) IN ('V3', 'V4')", [Some(true), Some(true), Some(false), None, Some(false), Some(false)]),
-            ("RNE IN ('S', 'P', 'B')", [Some(true), Some(true), None, Some(false), Some(true), Some(false)]),
-            ("RNE NOT IN ('S', 'P', 'B')", [Some(false), Some(false), None, Some(true), Some(false), Some(true)]),
-            ("LEFT(LS, 2) IN ('é3')", [Some(false), Some(false), Some(false), None, Some(false), Some(true)]),
+            ("LEFT(LS, 2) IN ('V3', 'V4')", [yes, yes, no, None, no, no]),
+            ("RNE IN ('S', 'P', 'B')", [yes, yes, None, no, yes, no]),
+            ("RNE NOT IN ('S', 'P', 'B')", [no, no, None, yes, no, yes]),
+            ("COALESCE(RNE, '') IN ('', 'S')", [yes, no, yes, no, no, no]),
+            ("LEFT(LS, 2) IN ('é3')", [no, no, no, None, no, yes]),
+            ("LEFT(LS, 1) IN ('V')", [yes, yes, no, None, yes, no]),
+            // A value shorter than LEFT's: compared with LEFT's texts (V3 V4 C2 blank V é3).
+            ("LEFT(LS, 2) IN ('V3', 'V')", [yes, no, no, None, yes, no]),
+            ("NAME IN ('placement-ends', 'placement')", [yes, no, yes, None, no, no]),
+            // Of placement's length and start, differing in its last byte.
+            ("NAME IN ('placemenX')", [no, no, no, None, no, no]),
+            ("LEFT(NAME, 10) IN ('placement-')", [yes, no, no, None, no, yes]),
         ] {
             assert_ne!(format!("{:?}", rewritten(text)), format!("{:?}", sql(text)), "{text} rewritten");
             assert_eq!(values(rewritten(text)), expected, "{text}");
@@ -128,17 +188,10 @@ mod tests {
         }
     }
 
-    /// Left to `is_in`: a number column, a list with a blank, a value of
-    /// another length than LEFT's, a long list, another expression.
+    /// Left to `is_in`: a number column, a list with a blank, a long list.
     #[test]
     fn other_lists_stay_with_is_in() {
-        for text in [
-            "N IN (1, 2)",
-            "RNE IN ('S', NULL)",
-            "LEFT(LS, 2) IN ('V3', 'V')",
-            "RNE IN ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i')",
-            "LOWER(RNE) IN ('s')",
-        ] {
+        for text in ["N IN (1, 2)", "RNE IN ('S', NULL)", "RNE IN ('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i')"] {
             assert_eq!(format!("{:?}", rewritten(text)), format!("{:?}", sql(text)), "{text}");
         }
     }
