@@ -30,20 +30,26 @@ pub(super) fn sorted(
     if !(order.dtype().is_integer() || order.dtype() == &DataType::Date) {
         return Ok(None);
     }
-    let order = order.cast(&DataType::Int64)?;
-    let hashes: Vec<u64> = keys.column("__hash")?.u64()?.iter().map(|hash| hash.unwrap_or(0)).collect();
+    let order = order.cast(&DataType::Int64)?.i64()?.rechunk().into_owned();
+    let Some(values) = order.downcast_iter().next() else { return Ok(None) };
+    let order = OrderKeys { values: values.values(), valid: values.validity(), options };
+    let hashes = keys.column("__hash")?.u64()?;
+    let hashes: Vec<u64> = match hashes.null_count() {
+        0 => hashes.into_no_null_iter().collect(),
+        _ => hashes.iter().map(|hash| hash.unwrap_or(0)).collect(),
+    };
     let partition_of = |rows: &DataFrame| {
         let names = (0..partition.len()).map(|index| format!("__partition_{index}"));
         let keys: Vec<Expr> = partition.iter().zip(names).map(|(key, name)| key.clone().alias(name.as_str())).collect();
         rows.clone().lazy().select(keys).collect()
     };
-    if grouped_in_order(&hashes, order.i64()?, options) {
+    if grouped_in_order(&hashes, &order) {
         let same = same_as_previous(&partition_of(rows)?)?;
         if let Some(numbers) = run_numbers(&hashes, &same) {
             return Ok(Some((rows.clone(), numbers)));
         }
     }
-    let Some((permutation, hashes)) = sorted_rows(&hashes, order.i64()?, options) else { return Ok(None) };
+    let Some((permutation, hashes)) = sorted_rows(&hashes, &order) else { return Ok(None) };
     let sorted = rows.take(&IdxCa::from_vec("__permutation".into(), permutation))?;
     let partition = partition_of(&sorted)?;
     Ok((!shares_a_hash(&hashes, &partition)?).then_some((sorted, hashes)))
@@ -56,7 +62,7 @@ pub(super) fn sorted(
 /// the order *of* partitions differs from the sort's, which nothing
 /// downstream reads. Told by the hashes: a hash that begins two runs of one
 /// snapshot (a partition split, or two sharing a hash) means a sort.
-fn grouped_in_order(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> bool {
+fn grouped_in_order(hashes: &[u64], order: &OrderKeys) -> bool {
     let snapshot = |hash: &u64| hash >> SNAPSHOT_SHIFT;
     // Snapshot by snapshot, so that rows in another order (referrals by
     // date) are told from the first snapshot's.
@@ -72,15 +78,7 @@ fn grouped_in_order(hashes: &[u64], order: &Int64Chunked, options: SortOptions) 
     if hashes.windows(2).any(|pair| snapshot(&pair[0]) > snapshot(&pair[1])) {
         return false;
     }
-    let mut values = order.iter().map(|value| order_key(value, options));
-    let mut previous = values.next();
-    for (pair, value) in hashes.windows(2).zip(values) {
-        if pair[0] == pair[1] && previous.is_some_and(|previous| previous > value) {
-            return false;
-        }
-        previous = Some(value);
-    }
-    true
+    (1..hashes.len()).all(|row| hashes[row - 1] != hashes[row] || order.key(row - 1) <= order.key(row))
 }
 
 /// Each row's partition number for rows grouped by partition: a count of
@@ -114,11 +112,11 @@ const PLACE_BITS: u32 = 23;
 /// only within a partition, costs less than one sort of 128-bit keys
 /// holding the order too. None when the snapshots are not in increasing
 /// order, or one has more rows than a key can number.
-fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Option<(Vec<IdxSize>, Vec<u64>)> {
+fn sorted_rows(hashes: &[u64], order: &OrderKeys) -> Option<(Vec<IdxSize>, Vec<u64>)> {
     let snapshot = |hash: &u64| hash >> SNAPSHOT_SHIFT;
     let place_of = |key: &u64| (key & ((1 << PLACE_BITS) - 1)) as usize;
     let (mut rows, mut sorted_hashes) = (Vec::with_capacity(hashes.len()), Vec::with_capacity(hashes.len()));
-    let (mut values, mut keys, mut orders, mut start) = (order.iter(), Vec::new(), Vec::new(), 0);
+    let (mut keys, mut orders, mut start) = (Vec::new(), Vec::new(), 0);
     let mut scratch = Vec::new();
     let mut previous = None;
     for run in hashes.chunk_by(|a, b| snapshot(a) == snapshot(b)) {
@@ -131,11 +129,15 @@ fn sorted_rows(hashes: &[u64], order: &Int64Chunked, options: SortOptions) -> Op
             |(place, hash): (usize, &u64)| (hash & ((1 << SNAPSHOT_SHIFT) - 1)) << PLACE_BITS | place as u64;
         keys.extend(run.iter().enumerate().map(hash_and_place));
         sort_keys(&mut keys, &mut scratch);
+        // Worked out here, snapshot by snapshot, so that they are in the cache when sorting reads them.
         orders.clear();
-        orders.extend(values.by_ref().take(run.len()).map(|value| order_key(value, options)));
+        orders.extend((start..start + run.len()).map(|row| order.key(row)));
         for partition in keys.chunk_by_mut(|a, b| a >> PLACE_BITS == b >> PLACE_BITS) {
-            if partition.len() > 1 {
-                partition.sort_by_key(|key| orders[place_of(key)]);
+            // A partition's rows are in place order: already in the order
+            // when the frame is (referrals by date), and left so.
+            let order_of = |key: &u64| orders[place_of(key)];
+            if partition.len() > 1 && !partition.is_sorted_by_key(order_of) {
+                partition.sort_by_key(order_of);
             }
             for key in partition.iter() {
                 rows.push((start + place_of(key)) as IdxSize);
@@ -180,6 +182,20 @@ fn sort_keys(keys: &mut Vec<u64>, scratch: &mut Vec<u64>) {
     }
 }
 
+/// The order's values (one array), read row by row as `order_key`s.
+struct OrderKeys<'a> {
+    values: &'a [i64],
+    valid: Option<&'a polars_arrow::bitmap::Bitmap>,
+    options: SortOptions,
+}
+
+impl OrderKeys<'_> {
+    fn key(&self, row: usize) -> (bool, u64) {
+        let present = self.valid.is_none_or(|valid| valid.get_bit(row));
+        order_key(present.then(|| self.values[row]), self.options)
+    }
+}
+
 /// A value of the order as a number that sorts as the order asks, and
 /// whether it comes after the values (a null with `nulls_last`, or a
 /// value when nulls come first).
@@ -216,18 +232,29 @@ pub(super) fn partition_numbers(partition: &DataFrame) -> PolarsResult<Vec<u64>>
 /// Whether each row's partition (the frame's columns) is the row before's;
 /// false for the first row.
 fn same_as_previous(partition: &DataFrame) -> PolarsResult<Vec<bool>> {
-    let mut same = vec![true; partition.height()];
+    let height = partition.height();
+    // Each row but the first against the row before, column by column, as bits.
+    let mut same: Option<BooleanChunked> = None;
     for column in partition.columns() {
-        let previous = column.shift(1);
-        let equal = column.as_materialized_series().equal_missing(previous.as_materialized_series())?;
-        for (same, equal) in same.iter_mut().zip(equal.iter()) {
-            *same &= equal.unwrap_or(false);
-        }
+        let values = column.as_materialized_series();
+        let after = values.slice(1, height.saturating_sub(1));
+        let equal = after.equal_missing(&values.slice(0, height.saturating_sub(1)))?;
+        same = Some(match same {
+            Some(same) => &same & &equal,
+            None => equal,
+        });
     }
-    if let Some(first) = same.first_mut() {
-        *first = false;
+    let mut rows = Vec::with_capacity(height);
+    if height > 0 {
+        rows.push(false);
     }
-    Ok(same)
+    match same {
+        Some(same) if same.null_count() == 0 => rows.extend(same.downcast_iter().flat_map(|bits| bits.values().iter())),
+        Some(same) => rows.extend(same.iter().map(|equal| equal.unwrap_or(false))),
+        None => rows.resize(height, true),
+    }
+    rows.truncate(height);
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -280,11 +307,24 @@ mod tests {
     fn partitions_are_numbered_in_order() {
         let ids = DataFrame::new(4, vec![Column::new("child".into(), ["A", "A", "B", "A"])]).unwrap();
         assert_eq!(partition_numbers(&ids).unwrap(), [1, 1, 2, 3]);
+        // Two columns: a partition is both alike. Authority 1 2 2 2, child A A A B -> 1 2 2 3.
+        let two = DataFrame::new(
+            4,
+            vec![Column::new("authority".into(), [1i32, 2, 2, 2]), Column::new("child".into(), ["A", "A", "A", "B"])],
+        )
+        .unwrap();
+        assert_eq!(partition_numbers(&two).unwrap(), [1, 2, 2, 3]);
+        assert_eq!(partition_numbers(&DataFrame::empty()).unwrap(), Vec::<u64>::new());
+    }
+
+    fn keys_of(order: &Int64Chunked, options: SortOptions) -> OrderKeys<'_> {
+        let array = order.downcast_iter().next().expect("one array");
+        OrderKeys { values: array.values(), valid: array.validity(), options }
     }
 
     fn sorted(hashes: &[u64], order: &[Option<i64>]) -> Option<(Vec<IdxSize>, Vec<u64>)> {
         let order = Int64Chunked::from_iter_options("order".into(), order.iter().copied());
-        sorted_rows(hashes, &order, options(false, false))
+        sorted_rows(hashes, &keys_of(&order, options(false, false)))
     }
 
     /// By hash, then order, then place in the frame, snapshot by snapshot.
@@ -383,7 +423,7 @@ mod tests {
             let (descending, nulls_last) = (case % 2 == 0, case % 3 == 0);
             let sort_options = options(descending, nulls_last);
             let order = Int64Chunked::from_iter_options("order".into(), values.iter().copied());
-            let (found, _) = sorted_rows(&hashes, &order, sort_options).expect("snapshots in order");
+            let (found, _) = sorted_rows(&hashes, &keys_of(&order, sort_options)).expect("snapshots in order");
             let mut expected: Vec<usize> = (0..rows).collect();
             let value_order = |a: &Option<i64>, b: &Option<i64>| match (a, b) {
                 (None, None) => std::cmp::Ordering::Equal,

@@ -204,16 +204,21 @@ pub(super) fn partition_hash(partition: &[Expr]) -> Expr {
             column.vec_hash_combine(seed.clone(), &mut hashes)?;
         }
         let (authority, period) = (authority.i32()?, period.i32()?);
-        let snapshots = authority.iter().zip(period.iter()).map(|(authority, period)| {
-            let (authority, period) = (authority.unwrap_or(0) as u64, period.unwrap_or(0) as u64);
-            // 9 bits of member (a group has at most `groups::MOST_MEMBERS`) and 15 of month.
-            ((authority << 15) | (period & 0x7FFF)) << row_sort::SNAPSHOT_SHIFT
-        });
-        let keys = hashes
+        // 9 bits of member (a group has at most `groups::MOST_MEMBERS`) and 15 of month.
+        let snapshot = |authority: i32, period: i32| {
+            ((authority as u64) << 15 | (period as u64 & 0x7FFF)) << row_sort::SNAPSHOT_SHIFT
+        };
+        // The engine's own columns have no blanks: read as plain values (a blank counts as 0).
+        let snapshots: Vec<u64> = match authority.null_count() + period.null_count() {
+            0 => authority.into_no_null_iter().zip(period.into_no_null_iter()).map(|(a, p)| snapshot(a, p)).collect(),
+            _ => authority.iter().zip(period.iter()).map(|(a, p)| snapshot(a.unwrap_or(0), p.unwrap_or(0))).collect(),
+        };
+        let keys: Vec<u64> = hashes
             .iter()
             .zip(snapshots)
-            .map(|(hash, snapshot)| snapshot | (hash & ((1 << row_sort::SNAPSHOT_SHIFT) - 1)));
-        Ok(UInt64Chunked::from_iter_values(PARTITION_HASH.into(), keys).into_column())
+            .map(|(hash, snapshot)| snapshot | (hash & ((1 << row_sort::SNAPSHOT_SHIFT) - 1)))
+            .collect();
+        Ok(UInt64Chunked::from_vec(PARTITION_HASH.into(), keys).into_column())
     };
     let inputs: Vec<Expr> = [col(AUTHORITY), col(PERIOD)].into_iter().chain(partition.iter().cloned()).collect();
     map_multiple(hash, inputs, |_, _| Ok(Field::new(PARTITION_HASH.into(), DataType::UInt64)))
