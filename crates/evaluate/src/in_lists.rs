@@ -74,21 +74,31 @@ impl Value {
         Value { bytes: bytes.to_vec(), view: View::new_from_bytes(bytes, 0, 0) }
     }
 
-    /// Whether the text with `view` passes `test` against this value;
-    /// `text` gives its bytes, read only when the view cannot tell.
-    fn passes<'a>(&self, view: &View, text: impl FnOnce() -> &'a [u8], test: Test) -> bool {
-        let length = self.bytes.len();
-        match test {
-            Test::Equals if view.length != self.view.length || view.prefix != self.view.prefix => false,
+    /// Whether the text with `view` equals this value; `text` gives its
+    /// bytes, read only when the view cannot tell.
+    fn equals<'a>(&self, view: &View, text: impl FnOnce() -> &'a [u8]) -> bool {
+        if view.length != self.view.length || view.prefix != self.view.prefix {
+            return false;
+        }
+        match self.bytes.len() <= View::MAX_INLINE_SIZE as usize {
             // Up to 12 bytes the view holds the whole text, zeros after it.
-            Test::Equals if length <= View::MAX_INLINE_SIZE as usize => view.as_u128() == self.view.as_u128(),
-            Test::Equals => text() == self.bytes.as_slice(),
-            Test::StartsWith if (view.length as usize) < length => false,
-            Test::StartsWith if length <= 4 => {
+            true => view.as_u128() == self.view.as_u128(),
+            false => text() == self.bytes.as_slice(),
+        }
+    }
+
+    /// Whether the text with `view` starts with this value.
+    fn starts<'a>(&self, view: &View, text: impl FnOnce() -> &'a [u8]) -> bool {
+        let length = self.bytes.len();
+        if (view.length as usize) < length {
+            return false;
+        }
+        match length <= 4 {
+            true => {
                 let mask = u32::MAX.checked_shr(32 - 8 * length as u32).unwrap_or(0);
                 view.prefix & mask == self.view.prefix & mask
             }
-            Test::StartsWith => text().starts_with(&self.bytes),
+            false => text().starts_with(&self.bytes),
         }
     }
 }
@@ -96,10 +106,25 @@ impl Value {
 /// Whether each text passes `test` against one of `values`; blank for a blank text.
 fn members_of(texts: &Utf8ViewArray, values: &[Value], test: Test) -> BooleanArray {
     let views = texts.views();
-    let member =
-        |row: usize| values.iter().any(|value| value.passes(&views[row], || texts.value(row).as_bytes(), test));
-    let bits = Bitmap::from_trusted_len_iter((0..texts.len()).map(member));
+    let text = |row: usize| texts.value(row).as_bytes();
+    let bits = match test {
+        Test::Equals => bits_of(texts.len(), |row| values.iter().any(|value| value.equals(&views[row], || text(row)))),
+        Test::StartsWith => {
+            bits_of(texts.len(), |row| values.iter().any(|value| value.starts(&views[row], || text(row))))
+        }
+    };
     BooleanArray::new(ArrowDataType::Boolean, bits, texts.validity().cloned())
+}
+
+/// `rows` bits, each `bit(row)`, packed eight to a byte in a loop the
+/// compiler keeps tight (an iterator of bools was a call per row).
+fn bits_of(rows: usize, bit: impl Fn(usize) -> bool) -> Bitmap {
+    let mut bytes = Vec::with_capacity(rows.div_ceil(8));
+    for start in (0..rows).step_by(8) {
+        let byte = (start..rows.min(start + 8)).fold(0u8, |byte, row| byte | u8::from(bit(row)) << (row - start));
+        bytes.push(byte);
+    }
+    Bitmap::from_u8_vec(bytes, rows)
 }
 
 /// The values of a literal list of texts with no blank, as polars' SQL

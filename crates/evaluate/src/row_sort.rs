@@ -33,10 +33,10 @@ pub(super) fn sorted(
     let order = order.cast(&DataType::Int64)?.i64()?.rechunk().into_owned();
     let Some(values) = order.downcast_iter().next() else { return Ok(None) };
     let order = OrderKeys { values: values.values(), valid: values.validity(), options };
-    let hashes = keys.column("__hash")?.u64()?;
-    let hashes: Vec<u64> = match hashes.null_count() {
-        0 => hashes.into_no_null_iter().collect(),
-        _ => hashes.iter().map(|hash| hash.unwrap_or(0)).collect(),
+    let hashes = keys.column("__hash")?.u64()?.rechunk();
+    let hashes: Vec<u64> = match hashes.cont_slice() {
+        Ok(values) => values.to_vec(),
+        Err(_) => hashes.iter().map(|hash| hash.unwrap_or(0)).collect(),
     };
     let partition_of = |rows: &DataFrame| {
         let names = (0..partition.len()).map(|index| format!("__partition_{index}"));
@@ -249,7 +249,11 @@ fn same_as_previous(partition: &DataFrame) -> PolarsResult<Vec<bool>> {
         rows.push(false);
     }
     match same {
-        Some(same) if same.null_count() == 0 => rows.extend(same.downcast_iter().flat_map(|bits| bits.values().iter())),
+        Some(same) if same.null_count() == 0 => {
+            for bits in same.downcast_iter() {
+                rows.extend(bits.values().iter());
+            }
+        }
         Some(same) => rows.extend(same.iter().map(|equal| equal.unwrap_or(false))),
         None => rows.resize(height, true),
     }

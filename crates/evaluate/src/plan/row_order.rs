@@ -209,8 +209,9 @@ pub(super) fn partition_hash(partition: &[Expr]) -> Expr {
             ((authority as u64) << 15 | (period as u64 & 0x7FFF)) << row_sort::SNAPSHOT_SHIFT
         };
         // The engine's own columns have no blanks: read as plain values (a blank counts as 0).
-        let snapshots: Vec<u64> = match authority.null_count() + period.null_count() {
-            0 => authority.into_no_null_iter().zip(period.into_no_null_iter()).map(|(a, p)| snapshot(a, p)).collect(),
+        let (authority, period) = (authority.rechunk(), period.rechunk());
+        let snapshots: Vec<u64> = match (authority.cont_slice(), period.cont_slice()) {
+            (Ok(authority), Ok(period)) => authority.iter().zip(period).map(|(a, p)| snapshot(*a, *p)).collect(),
             _ => authority.iter().zip(period.iter()).map(|(a, p)| snapshot(a.unwrap_or(0), p.unwrap_or(0))).collect(),
         };
         let keys: Vec<u64> = hashes
