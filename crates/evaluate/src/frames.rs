@@ -199,21 +199,23 @@ pub(crate) fn window_columns(windows: &[PeriodWindow]) -> Vec<Expr> {
 fn days_of_periods(periods: &Int32Chunked, first: i32, days: &[i32]) -> Int32Chunked {
     let day =
         |period: i32| usize::try_from(i64::from(period) - i64::from(first)).ok().and_then(|at| days.get(at)).copied();
-    let mut filled = Vec::with_capacity(periods.len());
-    let arrays = periods.downcast_iter().filter(|_| periods.null_count() == 0);
-    for array in arrays {
-        for run in array.values().chunk_by(|a, b| a == b) {
-            match day(run[0]) {
-                Some(day) => filled.extend(std::iter::repeat_n(day, run.len())),
-                None => break,
+    let by_runs = || -> Option<Vec<i32>> {
+        if periods.null_count() > 0 {
+            return None;
+        }
+        let mut filled = Vec::with_capacity(periods.len());
+        for array in periods.downcast_iter() {
+            for run in array.values().chunk_by(|a, b| a == b) {
+                filled.extend(std::iter::repeat_n(day(run[0])?, run.len()));
             }
         }
+        Some(filled)
+    };
+    match by_runs() {
+        Some(filled) => Int32Chunked::from_vec(PlSmallStr::EMPTY, filled),
+        // A blank or unknown period: row by row, with blanks.
+        None => periods.iter().map(|period| day(period?)).collect_ca(PlSmallStr::EMPTY),
     }
-    if filled.len() == periods.len() {
-        return Int32Chunked::from_vec(PlSmallStr::EMPTY, filled);
-    }
-    // A blank or unknown period: row by row, with blanks.
-    periods.iter().map(|period| day(period?)).collect_ca(PlSmallStr::EMPTY)
 }
 
 /// A dataset's rows for every period, ready to evaluate. Opaque outside the

@@ -257,7 +257,6 @@ fn same_as_previous(partition: &DataFrame) -> PolarsResult<Vec<bool>> {
         Some(same) => rows.extend(same.iter().map(|equal| equal.unwrap_or(false))),
         None => rows.resize(height, true),
     }
-    rows.truncate(height);
     Ok(rows)
 }
 

@@ -138,9 +138,7 @@ fn run_window(kind: Kind, input: PlSmallStr) -> Expr {
     let leaf = Leaf { kind, input: input.clone(), output: input.clone() };
     let broadcast = move |columns: &mut [Column]| -> PolarsResult<Column> {
         let [partition, input] = columns else { polars_bail!(ComputeError: "a run window reads two columns") };
-        let partition = partition.as_materialized_series().u64()?.rechunk();
-        let starts = run_starts(&partition);
-        let runs: Vec<(usize, usize)> = starts.windows(2).map(|pair| (pair[0], pair[1])).collect();
+        let runs = runs_of(partition)?;
         let per_run = leaf_column(&leaf, input.as_materialized_series(), &runs)?;
         let run_of_row =
             runs.iter().enumerate().flat_map(|(run, (start, end))| std::iter::repeat_n(run as IdxSize, end - start));
@@ -195,6 +193,13 @@ fn output_type(kind: Kind, dtype: &DataType) -> DataType {
     }
 }
 
+/// Each run of equal partition numbers, as its first row and the row after its last.
+fn runs_of(partition: &Column) -> PolarsResult<Vec<(usize, usize)>> {
+    let partition = partition.as_materialized_series().u64()?.rechunk();
+    let starts = run_starts(&partition);
+    Ok(starts.windows(2).map(|pair| (pair[0], pair[1])).collect())
+}
+
 /// Where each run of equal partition numbers starts, and the row count.
 fn run_starts(partition: &UInt64Chunked) -> Vec<usize> {
     let mut starts = Vec::new();
@@ -210,9 +215,7 @@ fn run_starts(partition: &UInt64Chunked) -> Vec<usize> {
 }
 
 fn aggregate_runs(frame: &DataFrame, leaves: &[Leaf]) -> PolarsResult<DataFrame> {
-    let partition = frame.column(PARTITION)?.as_materialized_series().u64()?.rechunk();
-    let starts = run_starts(&partition);
-    let runs: Vec<(usize, usize)> = starts.windows(2).map(|pair| (pair[0], pair[1])).collect();
+    let runs = runs_of(frame.column(PARTITION)?)?;
     let columns = leaves
         .iter()
         .map(|leaf| {

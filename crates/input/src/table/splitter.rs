@@ -283,6 +283,21 @@ mod tests {
         }
     }
 
+    /// Every record the splitter gives, wanting `wanted` fields of each
+    /// after the header: line start, fields given, fields in all.
+    fn records(text: &str, wanted: usize) -> (Split, Vec<(usize, Vec<String>, usize)>) {
+        let mut records = Vec::new();
+        let split = for_each_simple_record(text, |record| {
+            records.push((
+                record.line_start,
+                record.fields.iter().map(|field| field.to_string()).collect(),
+                record.count,
+            ));
+            Ok(wanted)
+        });
+        (split.expect("no record refused"), records)
+    }
+
     /// With one field wanted, the rest of each line is passed over and its
     /// fields counted: "a,<100 x>,b,c" has 4 fields over two blocks. A
     /// quote after the wanted field, or a blank wanted field, keeps the
@@ -293,13 +308,10 @@ mod tests {
     fn fields_after_those_wanted_are_counted_not_split() {
         let long = "x".repeat(100);
         let text = format!("H1,H2,H3,H4\na,{long},b,c\nq,\"r,s\",t,u\n,{long},,\nz,1,2,3");
-        let mut records = Vec::new();
-        let split = for_each_simple_record(&text, |record| {
-            let fields = record.fields.iter().map(|field| field.len()).collect::<Vec<_>>();
-            records.push((record.line_start, fields, record.count));
-            Ok(1)
-        });
-        assert_eq!(split.unwrap(), Split::Done);
+        let (split, records) = records(&text, 1);
+        assert_eq!(split, Split::Done);
+        let lengths = |fields: &Vec<String>| fields.iter().map(String::len).collect::<Vec<_>>();
+        let records: Vec<_> = records.iter().map(|(start, fields, count)| (*start, lengths(fields), *count)).collect();
         let (second, third) = (12, 12 + 107);
         let (fourth, fifth) = (third + 12, third + 12 + 104);
         assert_eq!(
@@ -319,12 +331,9 @@ mod tests {
     fn quoted_fields_across_blocks_are_read_whole() {
         let long = "x".repeat(150);
         let text = format!("CHILD,N\n\"{long},a\",1\nC2,\"2\"\n");
-        let mut records = Vec::new();
-        let split = for_each_simple_record(&text, |record| {
-            records.push(record.fields.iter().map(|field| field.to_string()).collect::<Vec<_>>());
-            Ok(usize::MAX)
-        });
-        assert!(matches!(split, Ok(Split::Done)));
-        assert_eq!(records, [vec!["CHILD", "N"], vec![&format!("{long},a"), "1"], vec!["C2", "2"]]);
+        let (split, records) = records(&text, usize::MAX);
+        assert_eq!(split, Split::Done);
+        let fields: Vec<&Vec<String>> = records.iter().map(|(_, fields, _)| fields).collect();
+        assert_eq!(fields, [&vec!["CHILD", "N"], &vec![&format!("{long},a"), "1"], &vec!["C2", "2"]]);
     }
 }
